@@ -1,0 +1,70 @@
+"""Packaging for xinfang_archive.
+
+The GenericSetup profiles live in the top-level ``profiles/`` folder (the
+project's declarative source of truth); ``src/xinfang_archive/profiles`` is a
+symbolic link to it so that ZCML finds them in an editable install and the
+wheel carries a real copy of them.
+"""
+from setuptools import find_packages
+from setuptools import setup
+
+
+setup(
+    name="xinfang_archive",
+    version="0.1.0",
+    description="信访档案: the records archive of a petition bureau, as a Plone 6 add-on and site",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="GPL-2.0-only",
+    python_requires=">=3.11,<3.12",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    include_package_data=True,
+    package_data={
+        "xinfang_archive": [
+            "*.zcml",
+            "**/*.zcml",
+            "**/*.pt",
+            "**/*.xml",
+            "**/*.mmd",
+            "**/*.po",
+            "**/*.pot",
+            "**/*.txt",
+            "**/*.css",
+            "**/*.js",
+            "**/*.in",
+            "profiles/*/*",
+            "profiles/*/*/*",
+            "profiles/*/*/*/*",
+        ],
+    },
+    zip_safe=False,
+    install_requires=[
+        "Plone",
+        "plone.api",
+        "plone.restapi",
+        "collective.z3cform.datagridfield",
+        "waitress",
+        "lxml",
+        "reportlab",
+        "openpyxl",
+        "jieba",
+    ],
+    extras_require={
+        "test": [
+            "pytest",
+            "pytest-plone",
+            "plone.app.testing",
+            "playwright",
+            "build",
+        ],
+    },
+    entry_points={
+        "console_scripts": [
+            "xinfang-archive = xinfang_archive.cli.main:main",
+        ],
+        "z3c.autoinclude.plugin": [
+            "target = plone",
+        ],
+    },
+)

@@ -1,0 +1,210 @@
+"""信访件 PetitionCase: the folderish petition case and its schema."""
+from AccessControl import ClassSecurityInfo
+from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
+from collective.z3cform.datagridfield.row import DictRow
+from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from xinfang_archive import _
+from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.content.petitioner import IPetitioner
+from xinfang_archive.content.validators import not_in_future
+from z3c.form.browser.checkbox import CheckBoxFieldWidget
+from z3c.relationfield.schema import RelationChoice
+from z3c.relationfield.schema import RelationList
+from zope import schema
+from zope.interface import implementer
+from zope.interface import Invalid
+from zope.interface import invariant
+
+
+MAX_REPRESENTATIVES = 5
+COLLECTIVE_MIN_PEOPLE = 5
+
+# Dates the workflow records; nobody types them in a form.
+CLOCK_FIELDS = (
+    "accepted_on",
+    "assigned_on",
+    "extended_on",
+    "replied_on",
+    "review_requested_on",
+    "review_replied_on",
+    "rereview_requested_on",
+    "closed_on",
+)
+
+
+class IPetitionCaseSchema(model.Schema):
+    """Fields of a petition case (信访件)."""
+
+    registration_number = schema.TextLine(
+        title=_("Registration number"),
+        description=_("Assigned automatically on registration."),
+        required=False,
+    )
+    directives.omitted("registration_number")
+    directives.write_permission(registration_number="cmf.ManagePortal")
+
+    title = schema.TextLine(title=_("Subject"), required=True)
+
+    channel = schema.Choice(
+        title=_("Channel"), vocabulary="xinfang_archive.channels", required=True
+    )
+    received_date = schema.Date(
+        title=_("Received date"), required=True, constraint=not_in_future
+    )
+    first_receiver = schema.TextLine(title=_("First receiver"), required=False)
+
+    petitioners = schema.List(
+        title=_("Petitioners"),
+        value_type=DictRow(title=_("Petitioner"), schema=IPetitioner),
+        required=True,
+        min_length=1,
+    )
+    directives.widget("petitioners", DataGridFieldWidgetFactory, auto_append=False)
+
+    people_count = schema.Int(
+        title=_("Number of people"), required=True, default=1, min=1, max=100000
+    )
+
+    category = schema.Choice(
+        title=_("Category"), vocabulary="xinfang_archive.categories", required=True
+    )
+    grade = schema.Choice(
+        title=_("Grade"),
+        vocabulary="xinfang_archive.grades",
+        required=True,
+        default="ordinary",
+    )
+    flags = schema.Set(
+        title=_("Flags"),
+        value_type=schema.Choice(vocabulary="xinfang_archive.case_flags"),
+        required=False,
+        default=set(),
+    )
+    directives.widget("flags", CheckBoxFieldWidget)
+
+    responsible_unit = schema.Choice(
+        title=_("Responsible unit"), vocabulary="xinfang_archive.units", required=False
+    )
+    leader_in_charge = schema.TextLine(title=_("Leader in charge"), required=False)
+
+    summary = schema.Text(title=_("Summary of the matter"), required=True)
+    request = schema.Text(title=_("Request of the petitioner"), required=False)
+
+    related_cases = RelationList(
+        title=_("Related earlier cases"),
+        value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
+        required=False,
+        default=[],
+    )
+    directives.widget(
+        "related_cases",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["PetitionCase"], "basePath": "/"},
+    )
+
+    model.fieldset(
+        "handling",
+        label=_("Handling"),
+        fields=[
+            "outcome",
+            "extension_days",
+            "extension_reason",
+            "extension_approved_by",
+        ],
+    )
+    outcome = schema.Choice(
+        title=_("Outcome"), vocabulary="xinfang_archive.outcomes", required=False
+    )
+    directives.omitted("outcome")
+    directives.write_permission(outcome="cmf.ManagePortal")
+    extension_days = schema.Int(title=_("Extension (days)"), required=False, min=1)
+    extension_reason = schema.Text(title=_("Reason for the extension"), required=False)
+    extension_approved_by = schema.TextLine(
+        title=_("Extension approved by (unit head)"), required=False
+    )
+
+    model.fieldset(
+        "follow_up",
+        label=_("Follow-up visit"),
+        fields=["follow_up_date", "follow_up_note", "satisfaction"],
+    )
+    follow_up_date = schema.Date(
+        title=_("Follow-up visit date"), required=False, constraint=not_in_future
+    )
+    follow_up_note = schema.Text(title=_("Follow-up visit notes"), required=False)
+    satisfaction = schema.Choice(
+        title=_("Satisfaction"),
+        vocabulary="xinfang_archive.satisfaction",
+        required=False,
+    )
+
+    model.fieldset("clock", label=_("Statutory dates"), fields=list(CLOCK_FIELDS))
+    accepted_on = schema.Date(title=_("Accepted on"), required=False)
+    assigned_on = schema.Date(title=_("Assigned on"), required=False)
+    extended_on = schema.Date(title=_("Extended on"), required=False)
+    replied_on = schema.Date(title=_("Replied on"), required=False)
+    review_requested_on = schema.Date(title=_("Review requested on"), required=False)
+    review_replied_on = schema.Date(title=_("Review replied on"), required=False)
+    rereview_requested_on = schema.Date(
+        title=_("Re-review requested on"), required=False
+    )
+    closed_on = schema.Date(title=_("Closed on"), required=False)
+    directives.omitted(*CLOCK_FIELDS)
+    directives.write_permission(**{name: "cmf.ManagePortal" for name in CLOCK_FIELDS})
+
+    @invariant
+    def representatives_limit(data):
+        rows = getattr(data, "petitioners", None) or []
+        count = sum(1 for row in rows if row and row.get("representative"))
+        if count > MAX_REPRESENTATIVES:
+            raise Invalid(
+                _(
+                    "error_too_many_representatives",
+                    default="A group visit may choose at most ${max} representatives; ${count} were given.",
+                    mapping={"max": MAX_REPRESENTATIVES, "count": count},
+                )
+            )
+
+    @invariant
+    def people_count_covers_petitioners(data):
+        rows = getattr(data, "petitioners", None) or []
+        people = getattr(data, "people_count", None) or 0
+        if rows and people < len(rows):
+            raise Invalid(
+                _(
+                    "error_people_count",
+                    default="The number of people (${people}) is smaller than the number of petitioners listed (${rows}).",
+                    mapping={"people": people, "rows": len(rows)},
+                )
+            )
+
+    @invariant
+    def collective_needs_five(data):
+        flags = getattr(data, "flags", None) or set()
+        people = getattr(data, "people_count", None) or 0
+        if "collective" in flags and people < COLLECTIVE_MIN_PEOPLE:
+            raise Invalid(
+                _(
+                    "error_collective_people",
+                    default="A collective petition (集体访) involves at least ${min} people.",
+                    mapping={"min": COLLECTIVE_MIN_PEOPLE},
+                )
+            )
+
+
+@implementer(IPetitionCase)
+class PetitionCase(Container):
+    """A petition case; its documents, replies and supervisions live inside."""
+
+    security = ClassSecurityInfo()
+
+    @security.public
+    def transition_allowed(self, transition_id):
+        """Used by the workflow guards: True when the case rules allow it."""
+        from xinfang_archive.workflow.rules import transition_problems
+
+        return not transition_problems(self, transition_id)

@@ -1,0 +1,43 @@
+"""案件材料 CaseDocument: a file with DA/T 46 core metadata."""
+from plone.dexterity.content import Item
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from xinfang_archive import _
+from xinfang_archive.content.interfaces import ICaseDocument
+from zope import schema
+from zope.interface import implementer
+
+
+class ICaseDocumentSchema(model.Schema):
+    """DA/T 46-2009 core metadata: 题名, 责任者, 日期, 文号, 密级, 页数."""
+
+    title = schema.TextLine(title=_("Document title"), required=True)
+    file = NamedBlobFile(
+        title=_("File"),
+        description=_("PDF, DOCX, image or text."),
+        required=True,
+    )
+    responsible = schema.TextLine(title=_("Author (responsible)"), required=True)
+    document_date = schema.Date(title=_("Document date"), required=True)
+    document_number = schema.TextLine(title=_("Document number"), required=False)
+    classification = schema.Choice(
+        title=_("Security classification"),
+        vocabulary="xinfang_archive.classifications",
+        required=True,
+        default="internal",
+    )
+    pages = schema.Int(title=_("Pages"), required=False, min=1, max=100000)
+    accusation = schema.Bool(
+        title=_("Accusation material"),
+        description=_(
+            "Accusation (举报) material is hidden from everyone without the right to see it, "
+            "in particular the accused person or unit."
+        ),
+        required=False,
+        default=False,
+    )
+
+
+@implementer(ICaseDocument)
+class CaseDocument(Item):
+    """A document of a case."""

@@ -1,0 +1,86 @@
+"""Catalog indexers of the archive's types.
+
+Personal data never enters the catalog in clear: SearchableText carries
+names but not ID numbers, phones or addresses; matching of petitioners goes
+through keyed fingerprints (``xinfang_archive.privacy.keys``).
+"""
+from plone.indexer import indexer
+from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.content.interfaces import IReply
+from xinfang_archive.content.interfaces import ISupervision
+from xinfang_archive.privacy.keys import petitioner_keys
+from xinfang_archive.workflow.clocks import current_deadline
+
+
+def _join(*parts):
+    return " ".join(str(p) for p in parts if p)
+
+
+@indexer(IPetitionCase)
+def case_searchable_text(obj):
+    names = " ".join((row or {}).get("name") or "" for row in obj.petitioners or ())
+    return _join(
+        obj.registration_number, obj.title, obj.summary, obj.request, names,
+        obj.leader_in_charge, obj.first_receiver,
+    )
+
+
+@indexer(IPetitionCase)
+def case_registration_number(obj):
+    return obj.registration_number
+
+
+@indexer(IPetitionCase)
+def case_deadline(obj):
+    deadline, _kind = current_deadline(obj)
+    return deadline
+
+
+@indexer(IPetitionCase)
+def case_petitioner_keys(obj):
+    keys = []
+    for row in obj.petitioners or ():
+        keys.extend(petitioner_keys(row or {}))
+    return keys
+
+
+def _attr(name):
+    @indexer(IPetitionCase)
+    def index(obj):
+        return getattr(obj, name, None)
+
+    return index
+
+
+case_channel = _attr("channel")
+case_category = _attr("category")
+case_grade = _attr("grade")
+case_unit = _attr("responsible_unit")
+case_received_date = _attr("received_date")
+
+
+@indexer(IPetitionCase)
+def case_flags(obj):
+    return sorted(obj.flags or ())
+
+
+@indexer(ICaseDocument)
+def document_searchable_text(obj):
+    return _join(obj.title, obj.responsible, obj.document_number)
+
+
+@indexer(IReply)
+def reply_searchable_text(obj):
+    body = obj.body.output if obj.body else ""
+    return _join(obj.Title(), obj.document_number, body)
+
+
+@indexer(ISupervision)
+def supervision_searchable_text(obj):
+    return _join(obj.Title(), obj.issued_by, obj.instructions, obj.response)
+
+
+@indexer(ISupervision)
+def supervision_deadline(obj):
+    return None if obj.done else obj.due_date

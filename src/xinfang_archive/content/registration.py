@@ -1,0 +1,65 @@
+"""Registration numbers (登记编号) of petition cases.
+
+A number is taken in the transaction that creates the case, from one
+persistent counter per year.  The counter deliberately has *no* conflict
+resolution: two transactions that take a number at once conflict, and the
+loser is retried by the publisher (or by the caller), so a number is never
+handed out twice and never skipped once committed.
+"""
+from BTrees.OOBTree import OOBTree
+from datetime import date
+from persistent import Persistent
+from plone.registry.interfaces import IRegistry
+from zope.annotation.interfaces import IAnnotations
+from zope.component import getUtility
+from zope.component.hooks import getSite
+
+
+ANNOTATION_KEY = "xinfang_archive.registration_counters"
+FORMAT_RECORD = "xinfang_archive.registration_number_format"
+DEFAULT_FORMAT = "XF-{year}-{seq:06d}"
+
+
+class YearCounter(Persistent):
+    """The last number handed out in one year."""
+
+    def __init__(self):
+        self.value = 0
+
+
+def _counters(site):
+    annotations = IAnnotations(site)
+    counters = annotations.get(ANNOTATION_KEY)
+    if counters is None:
+        counters = annotations[ANNOTATION_KEY] = OOBTree()
+    return counters
+
+
+def next_sequence(year, site=None):
+    site = site if site is not None else getSite()
+    counters = _counters(site)
+    counter = counters.get(year)
+    if counter is None:
+        counter = counters[year] = YearCounter()
+    counter.value += 1
+    return counter.value
+
+
+def format_number(year, seq):
+    fmt = getUtility(IRegistry).get(FORMAT_RECORD, None) or DEFAULT_FORMAT
+    return fmt.format(year=year, seq=seq)
+
+
+def ensure_registration_number(case):
+    """Give ``case`` its number unless it has one; returns the number."""
+    number = getattr(case, "registration_number", None)
+    if number:
+        return number
+    received = getattr(case, "received_date", None)
+    year = received.year if received else date.today().year
+    case.registration_number = format_number(year, next_sequence(year))
+    return case.registration_number
+
+
+def case_added(case, event):
+    ensure_registration_number(case)

@@ -1,0 +1,10 @@
+"""Permission titles, as the Zope security machinery names them."""
+
+ViewPersonalData = "xinfang_archive: View personal data"
+ViewAccusation = "xinfang_archive: View accusation material"
+AddPetitionCase = "xinfang_archive: Add PetitionCase"
+AddCaseDocument = "xinfang_archive: Add CaseDocument"
+AddReply = "xinfang_archive: Add Reply"
+AddSupervision = "xinfang_archive: Add Supervision"
+ManageSettings = "xinfang_archive: Manage settings"
+RevertVersion = "xinfang_archive: Revert to earlier version"

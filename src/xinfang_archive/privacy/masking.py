@@ -1,0 +1,69 @@
+"""Masking of personal data for people without the permission to see it.
+
+The shapes follow common Chinese government practice:
+``330102********1234`` for an ID number, ``138****5678`` for a phone number,
+and an address cut after its first characters (province/city/district).
+"""
+from AccessControl import getSecurityManager
+from xinfang_archive.permissions import ViewPersonalData
+
+import re
+
+
+MASK = "*"
+PERSONAL_KEYS = ("id_number", "phone", "address")
+
+
+def mask_id_number(value):
+    if not value:
+        return value
+    value = str(value)
+    if len(value) <= 10:
+        return MASK * len(value)
+    return value[:6] + MASK * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value):
+    if not value:
+        return value
+    digits = re.sub(r"\D", "", str(value))
+    if len(digits) < 7:
+        return MASK * len(digits)
+    return digits[:3] + MASK * (len(digits) - 7) + digits[-4:]
+
+
+def mask_address(value, keep=6):
+    if not value:
+        return value
+    value = str(value)
+    if len(value) <= keep:
+        return MASK * 4
+    return value[:keep] + MASK * 4
+
+
+MASKERS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}
+
+
+def mask_petitioner(row):
+    """A copy of one petitioner row with its personal fields masked."""
+    masked = dict(row)
+    for key, masker in MASKERS.items():
+        if key in masked:
+            masked[key] = masker(masked[key])
+    return masked
+
+
+def can_view_personal_data(context):
+    return bool(getSecurityManager().checkPermission(ViewPersonalData, context))
+
+
+def petitioners_for_viewer(context, rows):
+    """The petitioner rows as the current user may see them."""
+    rows = list(rows or ())
+    if can_view_personal_data(context):
+        return [dict(row) for row in rows]
+    return [mask_petitioner(row) for row in rows]

@@ -1,0 +1,91 @@
+"""Install and uninstall steps that GenericSetup XML cannot express."""
+from plone import api
+from plone.base.interfaces import INonInstallable
+from Products.CMFCore.utils import getToolByName
+from xinfang_archive import _
+from xinfang_archive.i18n import record_text
+from xinfang_archive.privacy.keys import ensure_secret
+from zope.interface import implementer
+
+import logging
+
+
+logger = logging.getLogger("xinfang_archive")
+
+CASES_ID = "cases"
+
+# Group id, title (translated into the record language), role.
+GROUPS = (
+    ("registrars", _("Registrars"), "Registrar"),
+    ("case_handlers", _("Case handlers"), "CaseHandler"),
+    ("hearing_organizers", _("Hearing organizers"), "HearingOrganizer"),
+    ("archivists", _("Archivists"), "Archivist"),
+    ("inspectors", _("Inspectors"), "Inspector"),
+)
+
+# Index name, meta type, also a metadata column.  Added here rather than in
+# catalog.xml, because re-applying catalog.xml empties existing indexes.
+INDEXES = (
+    ("registration_number", "FieldIndex", True),
+    ("case_deadline", "DateIndex", True),
+    ("petitioner_keys", "KeywordIndex", False),
+    ("case_channel", "FieldIndex", True),
+    ("case_category", "FieldIndex", True),
+    ("case_grade", "FieldIndex", True),
+    ("case_unit", "FieldIndex", True),
+    ("case_flags", "KeywordIndex", True),
+    ("received_date", "DateIndex", True),
+)
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    def getNonInstallableProfiles(self):
+        return ["xinfang_archive:uninstall"]
+
+
+def add_catalog_indexes(portal):
+    catalog = getToolByName(portal, "portal_catalog")
+    added = []
+    for name, meta_type, column in INDEXES:
+        if name not in catalog.indexes():
+            catalog.addIndex(name, meta_type)
+            added.append(name)
+        if column and name not in catalog.schema():
+            catalog.addColumn(name)
+    if added:
+        logger.info("Indexing new catalog indexes %s", added)
+        catalog.manage_reindexIndex(ids=added)
+
+
+def add_groups(portal):
+    for group_id, title, role in GROUPS:
+        if api.group.get(groupname=group_id) is None:
+            api.group.create(groupname=group_id, title=record_text(title))
+        api.group.grant_roles(groupname=group_id, roles=[role])
+
+
+def add_case_folder(portal):
+    if CASES_ID not in portal.objectIds():
+        api.content.create(
+            container=portal, type="CaseFolder", id=CASES_ID, title="信访件"
+        )
+
+
+def post_install(context):
+    portal = api.portal.get()
+    add_catalog_indexes(portal)
+    add_groups(portal)
+    ensure_secret(portal)
+    add_case_folder(portal)
+
+
+def uninstall(context):
+    """Keep records and groups; drop the indexes the add-on added."""
+    portal = api.portal.get()
+    catalog = getToolByName(portal, "portal_catalog")
+    for name, _meta_type, column in INDEXES:
+        if name in catalog.indexes():
+            catalog.delIndex(name)
+        if column and name in catalog.schema():
+            catalog.delColumn(name)

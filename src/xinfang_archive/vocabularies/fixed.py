@@ -1,0 +1,38 @@
+"""Vocabularies the statutory rules depend on: not editable by a bureau."""
+from xinfang_archive import _
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+REPLY_KINDS = (
+    ("acceptance_notice", _("Acceptance notice")),  # 受理告知书
+    ("rejection_notice", _("Rejection notice")),  # 不予受理告知书
+    ("extension_notice", _("Extension notice")),  # 延期告知书
+    ("handling_opinion", _("Handling opinion")),  # 处理意见书
+    ("review_opinion", _("Review opinion")),  # 复查意见书
+    ("rereview_opinion", _("Re-review opinion")),  # 复核意见书
+)
+
+CASE_FLAGS = (
+    ("repeat", _("Repeat petition")),  # 重复访
+    ("skip_level", _("Skip-level petition")),  # 越级访
+    ("collective", _("Collective petition")),  # 集体访
+)
+
+
+def _vocabulary(pairs):
+    return SimpleVocabulary(
+        [SimpleTerm(value=value, token=value, title=title) for value, title in pairs]
+    )
+
+
+@provider(IVocabularyFactory)
+def reply_kinds_vocabulary(context=None):
+    return _vocabulary(REPLY_KINDS)
+
+
+@provider(IVocabularyFactory)
+def case_flags_vocabulary(context=None):
+    return _vocabulary(CASE_FLAGS)

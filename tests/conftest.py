@@ -1,0 +1,93 @@
+"""pytest-plone fixtures on the add-on's single layer stack."""
+from pytest_plone import fixtures_factory
+from xinfang_archive.testing import FUNCTIONAL_TESTING
+from xinfang_archive.testing import INTEGRATION_TESTING
+
+
+pytest_plugins = ["pytest_plone"]
+
+globals().update(
+    fixtures_factory(
+        (
+            (FUNCTIONAL_TESTING, "functional"),
+            (INTEGRATION_TESTING, "integration"),
+        )
+    )
+)
+
+
+from datetime import date
+from datetime import timedelta
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+
+import pytest
+
+
+# Staff users of the bureau, one per role group the profile creates.
+STAFF = {
+    "registrar": "registrars",
+    "handler": "case_handlers",
+    "organizer": "hearing_organizers",
+    "archivist": "archivists",
+    "inspector": "inspectors",
+}
+
+VALID_ID = "110101199003074514"  # a real-shaped ID with a correct check digit
+
+
+def case_data(**overrides):
+    data = dict(
+        title="征地补偿款未按时发放",
+        channel="letter",
+        received_date=date.today() - timedelta(days=3),
+        petitioners=[
+            {
+                "name": "张三",
+                "id_number": VALID_ID,
+                "phone": "13812345678",
+                "address": "浙江省杭州市西湖区文三路100号",
+                "representative": False,
+            }
+        ],
+        people_count=1,
+        category="land",
+        grade="ordinary",
+        flags=set(),
+        summary="村民反映2023年征地补偿款至今未发放到位。",
+        request="要求尽快发放征地补偿款。",
+    )
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture()
+def manager(portal):
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    return portal
+
+
+@pytest.fixture()
+def cases(manager):
+    return manager["cases"]
+
+
+@pytest.fixture()
+def make_case(cases):
+    def make(**overrides):
+        return api.content.create(container=cases, type="PetitionCase", **case_data(**overrides))
+
+    return make
+
+
+@pytest.fixture()
+def staff(portal):
+    """Users ``registrar``, ``handler``… each in the group of their role."""
+    for user_id, group in STAFF.items():
+        if api.user.get(username=user_id) is None:
+            api.user.create(
+                email=f"{user_id}@example.org", username=user_id, password="x-" + user_id * 2
+            )
+            api.group.add_user(groupname=group, username=user_id)
+    return STAFF
