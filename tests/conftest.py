@@ -91,3 +91,45 @@ def staff(portal):
             )
             api.group.add_user(groupname=group, username=user_id)
     return STAFF
+
+
+STAFF_PASSWORD = "test-Pa55-word"
+
+
+@pytest.fixture()
+def staff_users(functional_portal):
+    """Committed staff users (one per role group) for HTTP tests."""
+    import transaction
+
+    for user_id, group in STAFF.items():
+        if api.user.get(username=user_id) is None:
+            api.user.create(email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD)
+            api.group.add_user(groupname=group, username=user_id)
+    transaction.commit()
+    return STAFF
+
+
+@pytest.fixture()
+def session_for(request_factory, staff_users):
+    """REST session for a staff user id (or "admin" for the site owner)."""
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+
+    def make(user_id):
+        if user_id == "admin":
+            auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        else:
+            auth = (user_id, STAFF_PASSWORD)
+        session = request_factory(basic_auth=auth)
+        session.headers.update({"Accept": "application/json", "Accept-Language": "zh-CN"})
+        return session
+
+    return make
+
+
+def case_json(**overrides):
+    data = case_data(**overrides)
+    data["received_date"] = data["received_date"].isoformat()
+    data["flags"] = sorted(data["flags"])
+    data["@type"] = "PetitionCase"
+    return data

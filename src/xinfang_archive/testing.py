@@ -30,6 +30,10 @@ class XinfangArchiveLayer(PloneSandboxLayer):
     def setUpPloneSite(self, portal):
         applyProfile(portal, "plone.app.contenttypes:default")
         applyProfile(portal, "xinfang_archive:default")
+        # Like the real site: Chinese first, English as the fallback.
+        registry = portal.portal_registry
+        registry["plone.available_languages"] = ["zh-cn", "en"]
+        registry["plone.default_language"] = "zh-cn"
 
 
 FIXTURE = XinfangArchiveLayer()

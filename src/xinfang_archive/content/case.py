@@ -63,6 +63,10 @@ class IPetitionCaseSchema(model.Schema):
         min_length=1,
     )
     directives.widget("petitioners", DataGridFieldWidgetFactory, auto_append=False)
+    # Raw personal data only for those allowed; everyone else gets masked rows
+    # from the case view and the REST serializer.
+    directives.read_permission(petitioners="xinfang_archive.ViewPersonalData")
+    directives.write_permission(petitioners="xinfang_archive.ViewPersonalData")
 
     people_count = schema.Int(
         title=_("Number of people"), required=True, default=1, min=1, max=100000

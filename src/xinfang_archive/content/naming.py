@@ -4,7 +4,11 @@ from xinfang_archive.content.registration import ensure_registration_number
 from zope.interface import implementer
 
 
-@implementer(INameFromTitle)
+class INameFromRegistrationNumber(INameFromTitle):
+    """Behavior interface: the name of a new case is its registration number."""
+
+
+@implementer(INameFromRegistrationNumber)
 class NameFromRegistrationNumber:
     def __init__(self, context):
         self.context = context

@@ -1,0 +1,1 @@
+"""The ``xinfang-archive`` command line."""

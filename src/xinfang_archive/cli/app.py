@@ -1,0 +1,44 @@
+"""Opening the Zope application of an instance outside the web server."""
+from contextlib import contextmanager
+
+import sys
+
+
+class InstanceLocked(RuntimeError):
+    """The database is in use by a running server."""
+
+
+@contextmanager
+def zope_app(instance):
+    """The Zope root of ``instance`` with a request; closed on exit."""
+    from Testing.makerequest import makerequest
+    from Zope2.Startup.run import configure_wsgi
+    from zc.lockfile import LockError
+
+    configure_wsgi(str(instance.zope_conf))
+    import Zope2
+
+    try:
+        Zope2.startup_wsgi()
+    except LockError as error:
+        raise InstanceLocked(
+            f"The database {instance.data_fs} is in use (is the server running?): {error}"
+        ) from error
+    app = makerequest(Zope2.app())
+    app.REQUEST["PARENTS"] = [app]
+    try:
+        yield app
+    finally:
+        app._p_jar.close()
+
+
+def login(app, user_id):
+    from AccessControl.SecurityManagement import newSecurityManager
+
+    user = app.acl_users.getUser(user_id)
+    newSecurityManager(None, user.__of__(app.acl_users))
+
+
+def fail(message, code=2):
+    print(f"xinfang-archive: {message}", file=sys.stderr)
+    sys.exit(code)

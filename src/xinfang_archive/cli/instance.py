@@ -1,0 +1,170 @@
+"""The Zope instance under ``var/``: configuration files and the admin password.
+
+Everything lives below one directory (``./var`` unless ``--var`` or
+``XINFANG_ARCHIVE_VAR`` say otherwise): ``instance/etc`` (zope.conf,
+zope.ini, site.zcml), ``filestorage/Data.fs``, ``blobstorage/``, ``log/``.
+"""
+from pathlib import Path
+
+import os
+import secrets
+
+
+PASSWORD_ENV = "XINFANG_ADMIN_PASSWORD"
+PASSWORD_FILE = "admin-password"
+
+ZOPE_CONF = """\
+%define INSTANCE {instance}
+%define VAR {var}
+instancehome $INSTANCE
+clienthome $VAR
+debug-mode off
+security-policy-implementation C
+verbose-security off
+default-zpublisher-encoding utf-8
+<environment>
+  zope_i18n_compile_mo_files true
+  CHAMELEON_CACHE $VAR/cache
+  XINFANG_ARCHIVE_VAR $VAR
+</environment>
+<dos_protection>
+  form-memory-limit 64MB
+</dos_protection>
+<zodb_db main>
+  cache-size 100000
+  <filestorage>
+    path $VAR/filestorage/Data.fs
+    blob-dir $VAR/blobstorage
+  </filestorage>
+  mount-point /
+</zodb_db>
+"""
+
+ZOPE_INI = """\
+[app:zope]
+use = egg:Zope#main
+zope_conf = %(here)s/zope.conf
+
+[server:main]
+use = egg:waitress#main
+host = {host}
+port = {port}
+threads = 4
+clear_untrusted_proxy_headers = false
+
+[filter:translogger]
+use = egg:Paste#translogger
+setup_console_handler = False
+
+[pipeline:main]
+pipeline =
+    egg:Zope#httpexceptions
+    translogger
+    zope
+
+[loggers]
+keys = root, waitress, wsgi
+
+[handlers]
+keys = console, accesslog, eventlog
+
+[formatters]
+keys = generic, message
+
+[formatter_generic]
+format = %(asctime)s %(levelname)s [%(name)s:%(lineno)s][%(threadName)s] %(message)s
+datefmt = %Y-%m-%d %H:%M:%S
+
+[formatter_message]
+format = %(message)s
+
+[logger_root]
+level = INFO
+handlers = console, eventlog
+
+[logger_waitress]
+level = INFO
+handlers = eventlog
+qualname = waitress
+
+[logger_wsgi]
+level = INFO
+handlers = accesslog
+qualname = wsgi
+propagate = 0
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = WARNING
+formatter = generic
+
+[handler_accesslog]
+class = FileHandler
+args = (r'{var}/log/access.log', 'a')
+level = INFO
+formatter = message
+
+[handler_eventlog]
+class = FileHandler
+args = (r'{var}/log/event.log', 'a')
+level = INFO
+formatter = generic
+"""
+
+SITE_ZCML = """\
+<configure
+    xmlns="http://namespaces.zope.org/zope"
+    xmlns:meta="http://namespaces.zope.org/meta"
+    xmlns:five="http://namespaces.zope.org/five">
+  <include package="Zope2.App" />
+  <include package="Products.Five" />
+  <meta:redefinePermission from="zope2.Public" to="zope.Public" />
+  <five:loadProducts file="meta.zcml" />
+  <five:loadProducts />
+  <five:loadProductsOverrides />
+  <securityPolicy component="AccessControl.security.SecurityPolicy" />
+</configure>
+"""
+
+
+class Instance:
+    """Paths of one archive instance."""
+
+    def __init__(self, var=None):
+        var = var or os.environ.get("XINFANG_ARCHIVE_VAR") or "var"
+        self.var = Path(var).resolve()
+        self.home = self.var / "instance"
+        self.etc = self.home / "etc"
+        self.zope_conf = self.etc / "zope.conf"
+        self.zope_ini = self.etc / "zope.ini"
+        self.data_fs = self.var / "filestorage" / "Data.fs"
+
+    def write_config(self, host="127.0.0.1", port=8080):
+        """Write the configuration files (always: host and port may change)."""
+        for sub in ("filestorage", "blobstorage", "log", "cache"):
+            (self.var / sub).mkdir(parents=True, exist_ok=True)
+        os.chmod(self.var / "blobstorage", 0o700)
+        self.etc.mkdir(parents=True, exist_ok=True)
+        values = {"instance": self.home, "var": self.var, "host": host, "port": port}
+        self.zope_conf.write_text(ZOPE_CONF.format(**values), encoding="utf-8")
+        self.zope_ini.write_text(ZOPE_INI.format(**values), encoding="utf-8")
+        (self.etc / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")
+
+    @property
+    def password_file(self):
+        return self.var / PASSWORD_FILE
+
+    def admin_password(self):
+        """``(password, origin)``: from the environment, the kept file, or new."""
+        from_env = os.environ.get(PASSWORD_ENV)
+        if from_env:
+            return from_env, "env"
+        if self.password_file.exists():
+            return self.password_file.read_text(encoding="utf-8").strip(), "file"
+        password = secrets.token_urlsafe(12)
+        self.var.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(password + "\n")
+        return password, "new"

@@ -1,0 +1,182 @@
+"""``xinfang-archive``: set-up, serving and bulk operations of the archive."""
+from xinfang_archive.cli.instance import Instance
+
+import argparse
+import logging
+import sys
+import time
+
+
+# Benign set-up chatter of Plone's site creation, hidden from the console.
+QUIET_LOGGERS = ("GenericSetup.componentregistry", "Products.MimetypesRegistry.MimeTypesRegistry", "ZODB.FileStorage")
+
+
+def _common(parser):
+    parser.add_argument(
+        "--var",
+        help="directory of the instance and its data (default: ./var, or $XINFANG_ARCHIVE_VAR)",
+    )
+    parser.add_argument("--site-id", default="xinfang", help="id of the Plone site (default: xinfang)")
+
+
+def _progress(label):
+    started = time.perf_counter()
+
+    def report(done, total):
+        if done == total or done % 50 == 0:
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            width = 30
+            filled = int(width * done / max(total, 1))
+            sys.stderr.write(
+                f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.1f}/s)"
+            )
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return report
+
+
+def _generate(site, count, seed):
+    from xinfang_archive.demo.generator import generate_cases
+
+    import transaction
+
+    generate_cases(site, count, seed=seed, progress=_progress("演示数据 demo cases"))
+    transaction.get().note(f"xinfang-archive: {count} demo cases")
+    transaction.commit()
+
+
+def cmd_init(args):
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.app import InstanceLocked
+    from xinfang_archive.cli.app import login
+    from xinfang_archive.cli.app import zope_app
+    from xinfang_archive.cli.site import ADMIN
+    from xinfang_archive.cli.site import ensure_admin
+    from xinfang_archive.cli.site import ensure_site
+
+    import transaction
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    instance = Instance(args.var)
+    instance.write_config(host=args.host, port=args.port)
+    password, origin = instance.admin_password()
+    try:
+        with zope_app(instance) as app:
+            ensure_admin(app, password)
+            transaction.commit()
+            login(app, ADMIN)
+            site, created = ensure_site(app, args.site_id)
+            transaction.commit()
+            if created and args.demo_cases:
+                _generate(site, args.demo_cases, args.seed)
+    except InstanceLocked as error:
+        fail(str(error))
+    where = {
+        "env": "from $XINFANG_ADMIN_PASSWORD",
+        "file": f"kept in {instance.password_file}",
+        "new": f"generated now, kept in {instance.password_file} (mode 600)",
+    }[origin]
+    print(f"信访档案馆 {'已创建' if created else '已就绪'}: http://{args.host}:{args.port}/{args.site_id}")
+    print(f"  login: {ADMIN} / {password}   (password {where})")
+
+
+def cmd_serve(args):
+    from Zope2.Startup import serve
+
+    instance = Instance(args.var)
+    if not instance.zope_ini.exists():
+        from xinfang_archive.cli.app import fail
+
+        fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    host_port = _ini_address(instance)
+    print(f"Serving the archive on http://{host_port} (Ctrl+C stops)", flush=True)
+    return serve.main(["runwsgi", str(instance.zope_ini)]) or 0
+
+
+def _ini_address(instance):
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    parser.read(instance.zope_ini)
+    return f"{parser.get('server:main', 'host')}:{parser.get('server:main', 'port')}"
+
+
+def cmd_demo(args):
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.app import InstanceLocked
+    from xinfang_archive.cli.app import login
+    from xinfang_archive.cli.app import zope_app
+    from xinfang_archive.cli.site import ADMIN
+    from zope.component.hooks import setSite
+
+    instance = Instance(args.var)
+    if not instance.zope_conf.exists():
+        fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    try:
+        with zope_app(instance) as app:
+            if args.site_id not in app.objectIds():
+                fail(f"no site '{args.site_id}' in {instance.data_fs}")
+            login(app, ADMIN)
+            site = app[args.site_id]
+            setSite(site)
+            _generate(site, args.cases, args.seed)
+    except InstanceLocked as error:
+        fail(str(error))
+    print(f"{args.cases} demo cases added to {args.site_id}")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="xinfang-archive",
+        description="信访档案 (petition archive): set up, serve and operate the archive.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser(
+        "init",
+        help="create the instance, the admin user and the site (with demo data) when absent",
+        description="Create the Zope instance under var/ (FileStorage + blobs), the admin "
+        "user (password from $XINFANG_ADMIN_PASSWORD or generated) and the Plone site "
+        "with this add-on and demo cases, when absent; print the URL and the login.",
+    )
+    _common(init)
+    init.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    init.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
+    init.add_argument(
+        "--demo-cases", type=int, default=300, help="demo cases for a new site (default 300, 0 for none)"
+    )
+    init.add_argument("--seed", type=int, default=0, help="random seed of the demo data")
+    init.set_defaults(func=cmd_init)
+
+    serve = commands.add_parser(
+        "serve", help="serve the archive with waitress", description="Serve the instance (waitress)."
+    )
+    _common(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="add realistic demo cases",
+        description="Add realistic demo cases generated from the corpus of petition texts "
+        "(several years, every channel, category, unit, grade and state). "
+        "Stop the server first: the database is opened directly.",
+    )
+    _common(demo)
+    demo.add_argument("--cases", type=int, required=True, help="number of cases to add")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: time-based)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if getattr(args, "seed", 0) is None:
+        args.seed = int(time.time())
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

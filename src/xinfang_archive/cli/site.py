@@ -1,0 +1,46 @@
+"""Creating the archive site (Plone Classic UI, zh-cn) in a Zope application."""
+from zope.component.hooks import setSite
+
+import transaction
+
+
+ADMIN = "admin"
+DEFAULT_SITE_ID = "xinfang"
+SITE_TITLE = "信访档案馆"
+EXTENSION_PROFILES = (
+    "plone.app.contenttypes:default",
+    "plone.app.layout:default",
+    "plonetheme.barceloneta:default",
+    "xinfang_archive:default",
+)
+
+
+def ensure_admin(app, password):
+    """Create the Zope admin (Manager) or set its password."""
+    users = app.acl_users
+    if users.getUser(ADMIN) is None:
+        users.userFolderAddUser(ADMIN, password, ["Manager"], [])
+        return "created"
+    users.userFolderEditUser(ADMIN, password, ["Manager"], [])
+    return "updated"
+
+
+def ensure_site(app, site_id=DEFAULT_SITE_ID, title=SITE_TITLE):
+    """The archive site, created with the add-on when it is absent."""
+    from Products.CMFPlone.factory import addPloneSite
+
+    if site_id in app.objectIds():
+        site = app[site_id]
+        setSite(site)
+        return site, False
+    site = addPloneSite(
+        app,
+        site_id,
+        title=title,
+        default_language="zh-cn",
+        portal_timezone="Asia/Shanghai",
+        extension_ids=EXTENSION_PROFILES,
+    )
+    setSite(site)
+    transaction.get().note(f"xinfang-archive: created site {site_id}")
+    return site, True

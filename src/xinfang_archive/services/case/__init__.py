@@ -1,0 +1,1 @@
+"""Serialization of cases: masked personal data and the statutory clock."""

@@ -1,0 +1,1 @@
+"""@petitioner-matches: earlier cases of the same petitioner."""

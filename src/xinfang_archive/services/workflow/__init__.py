@@ -1,0 +1,1 @@
+"""@workflow for cases: the statutory rules answer in words."""

@@ -1,0 +1,69 @@
+"""POST @workflow/{transition} on a case, with the reasons when it is refused.
+
+plone.restapi's generic endpoint answers a forbidden transition with
+"No workflow provides the '${action_id}' action."  For a case, the
+statutory rules say why (window passed, reply missing …) in the user's
+language, and transitions that need input (the extension) take it in the
+same request.  A refused request changes nothing.
+"""
+from plone.restapi.deserializer import json_body
+from plone.restapi.services.workflow.transition import WorkflowTransition
+from Products.CMFCore.utils import getToolByName
+from xinfang_archive import _
+from xinfang_archive.workflow.inputs import apply_transition_input
+from xinfang_archive.workflow.inputs import TransitionInputError
+from xinfang_archive.workflow.rules import transition_problems
+from zope.i18n import translate
+from zope.i18nmessageid import Message
+
+import transaction
+
+
+class CaseWorkflowTransition(WorkflowTransition):
+    def _refuse(self, messages, status=400):
+        transaction.doom()
+        self.request.response.setStatus(status)
+        texts = [translate(m, context=self.request) for m in messages]
+        return {
+            "error": {
+                "type": "TransitionRefused",
+                "message": "；".join(texts),
+                "problems": texts,
+            }
+        }
+
+    def reply(self):
+        if self.transition is None:
+            return super().reply()
+        wftool = getToolByName(self.context, "portal_workflow")
+        (workflow,) = wftool.getWorkflowsFor(self.context) or (None,)
+        state = wftool.getInfoFor(self.context, "review_state", None)
+        if workflow is None or self.transition not in workflow.transitions:
+            return self._refuse([_("Unknown transition: ${t}.", mapping={"t": self.transition})])
+        if self.transition not in workflow.states[state].transitions:
+            state_title = translate(
+                Message(workflow.states[state].title, domain="plone"), context=self.request
+            )
+            return self._refuse(
+                [
+                    _(
+                        "error_transition_out_of_order",
+                        default="“${transition}” is not possible while the case is “${state}”.",
+                        mapping={
+                            "transition": translate(
+                                Message(workflow.transitions[self.transition].title, domain="plone"),
+                                context=self.request,
+                            ),
+                            "state": state_title,
+                        },
+                    )
+                ]
+            )
+        try:
+            apply_transition_input(self.context, self.transition, json_body(self.request))
+        except TransitionInputError as error:
+            return self._refuse(error.messages)
+        problems = transition_problems(self.context, self.transition)
+        if problems:
+            return self._refuse(problems)
+        return super().reply()

@@ -1,0 +1,70 @@
+"""Every edit makes a version; the CMFEditions Unauthorized pitfall is closed."""
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
+
+
+def history(obj):
+    return api.portal.get_tool("portal_repository").getHistoryMetadata(obj)
+
+
+def test_creation_makes_first_version(make_case):
+    case = make_case()
+    assert history(case).getLength(countPurged=False) == 1
+
+
+def test_every_edit_makes_a_version(make_case):
+    case = make_case()
+    for summary in ("第一次补充", "第二次补充"):
+        case.summary = summary
+        notify(ObjectModifiedEvent(case))
+    assert history(case).getLength(countPurged=False) == 3
+    repository = api.portal.get_tool("portal_repository")
+    assert repository.retrieve(case, 1).object.summary == "第一次补充"
+
+
+def test_children_are_versioned_too(make_case):
+    case = make_case()
+    from plone.namedfile.file import NamedBlobFile
+    from datetime import date
+
+    document = api.content.create(
+        container=case, type="CaseDocument", title="来信原件",
+        file=NamedBlobFile(b"letter", filename="letter.txt", contentType="text/plain"),
+        responsible="张三", document_date=date.today(), classification="internal",
+    )
+    document.pages = 2
+    notify(ObjectModifiedEvent(document))
+    assert history(document).getLength(countPurged=False) == 2
+
+
+def test_edit_by_role_without_site_wide_save_permission(portal, make_case, staff):
+    """The pitfall: a modified event for a user without "CMFEditions: Save new
+    version" makes CMFEditions raise Unauthorized.  The case workflow maps that
+    permission to exactly the roles that may modify in each state, so whoever
+    may edit also records the version, whatever the site-wide setting."""
+    case = make_case()
+    portal.manage_permission("CMFEditions: Save new version", roles=["Manager"], acquire=False)
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    login(portal, "registrar")
+    assert api.user.has_permission("Modify portal content", obj=case)
+    assert not api.user.has_permission("CMFEditions: Save new version", obj=portal)
+
+    case.summary = "登记员补充事由"
+    notify(ObjectModifiedEvent(case))  # raised Unauthorized without the mapping
+
+    metadata = history(case)
+    assert metadata.getLength(countPurged=False) == 2
+    assert metadata.retrieve(-1)["metadata"]["sys_metadata"]["principal"] == "registrar"
+
+
+def test_save_version_follows_modify_in_every_state(portal):
+    """Structural guard: in each state the same roles modify and save versions."""
+    workflow = api.portal.get_tool("portal_workflow")["xf_case_workflow"]
+    for state in workflow.states.objectValues():
+        modify = set(state.getPermissionInfo("Modify portal content")["roles"])
+        save = set(state.getPermissionInfo("CMFEditions: Save new version")["roles"])
+        assert modify == save, state.getId()
