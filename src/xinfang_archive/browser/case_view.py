@@ -1,0 +1,187 @@
+"""信访件 page: the case, its clock, its transitions (with reasons) and contents."""
+from plone import api
+from Products.Five.browser import BrowserView
+from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.content.interfaces import IReply
+from xinfang_archive.content.interfaces import ISupervision
+from xinfang_archive.content.matching import earlier_cases
+from xinfang_archive.privacy.masking import can_view_personal_data
+from xinfang_archive.privacy.masking import petitioners_for_viewer
+from xinfang_archive.services.case.serializer import statutory_clock
+from xinfang_archive.vocabularies.fixed import CASE_FLAGS
+from xinfang_archive.vocabularies.fixed import REPLY_KINDS
+from xinfang_archive.vocabularies.registry import title_of
+from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.rules import transition_problems
+from zope.i18n import translate
+from zope.i18nmessageid import Message
+
+
+CLOCK_LABELS = {
+    "accept": "Accept and notify by",
+    "handle": "Handle by",
+    "review": "Review opinion due",
+    "rereview": "Re-review opinion due",
+}
+
+
+def state_title(obj):
+    wftool = api.portal.get_tool("portal_workflow")
+    state = api.content.get_state(obj, default=None)
+    if state is None:
+        return ""
+    return wftool.getTitleForStateOnType(state, obj.portal_type)
+
+
+class CaseView(BrowserView):
+    def t(self, msgid, domain="xinfang_archive"):
+        return translate(Message(msgid, domain=domain), context=self.request)
+
+    @property
+    def case(self):
+        return self.context
+
+    def state(self):
+        return api.content.get_state(self.context)
+
+    def state_title(self):
+        return self.t(state_title(self.context), domain="plone")
+
+    def can_view_personal_data(self):
+        return can_view_personal_data(self.context)
+
+    def petitioners(self):
+        return petitioners_for_viewer(self.context, self.context.petitioners)
+
+    def clock(self):
+        clock = statutory_clock(self.context)
+        clock["label"] = self.t(CLOCK_LABELS[clock["kind"]]) if clock["kind"] else ""
+        return clock
+
+    def titles(self):
+        c = self.context
+        flags = dict(CASE_FLAGS)
+        return {
+            "channel": title_of("channels", c.channel),
+            "category": title_of("categories", c.category),
+            "grade": title_of("grades", c.grade),
+            "unit": unit_paths().get(c.responsible_unit, c.responsible_unit or ""),
+            "outcome": title_of("outcomes", c.outcome),
+            "satisfaction": title_of("satisfaction_levels", c.satisfaction),
+            "flags": "、".join(translate(flags[f], context=self.request) for f in sorted(c.flags or ()) if f in flags),
+        }
+
+    def transitions(self):
+        """Transitions of the current state the user's roles allow, each with
+        the reasons (if any) why the statutory rules refuse it now."""
+        wftool = api.portal.get_tool("portal_workflow")
+        workflow = wftool.getWorkflowsFor(self.context)[0]
+        state = workflow.states[self.state()]
+        roles = set(api.user.get_roles(obj=self.context))
+        result = []
+        for tid in state.transitions:
+            transition = workflow.transitions[tid]
+            guard_roles = set(transition.guard.roles or ()) if transition.guard else set()
+            if guard_roles and not guard_roles & roles:
+                continue
+            problems = [translate(p, context=self.request) for p in transition_problems(self.context, tid)]
+            result.append(
+                {
+                    "id": tid,
+                    "title": self.t(transition.title, domain="plone"),
+                    "problems": problems,
+                    "url": f"{self.context.absolute_url()}/@@case-transition?transition={tid}",
+                }
+            )
+        return result
+
+    def _children(self, iface):
+        return [
+            obj
+            for obj in self.context.objectValues()
+            if iface.providedBy(obj) and api.user.has_permission("View", obj=obj)
+        ]
+
+    def documents(self):
+        return self._children(ICaseDocument)
+
+    def replies(self):
+        kinds = dict(REPLY_KINDS)
+        return [
+            {
+                "obj": reply,
+                "kind": translate(kinds.get(reply.kind, reply.kind), context=self.request),
+                "outcome": title_of("outcomes", reply.outcome),
+            }
+            for reply in self._children(IReply)
+        ]
+
+    def supervisions(self):
+        return self._children(ISupervision)
+
+    def related(self):
+        result = []
+        for relation in self.context.related_cases or ():
+            obj = relation.to_object
+            if obj is not None and api.user.has_permission("View", obj=obj):
+                result.append(obj)
+        return result
+
+    def earlier_cases(self):
+        """Earlier cases of the same petitioner not linked yet (offered for linking)."""
+        if not self.can_view_personal_data():
+            return []
+        linked = {r.to_object.UID() for r in self.context.related_cases or () if r.to_object}
+        return [b for b in earlier_cases(self.context) if b.UID not in linked]
+
+    def can_edit(self):
+        return api.user.has_permission("Modify portal content", obj=self.context)
+
+    def add_links(self):
+        links = []
+        for type_id, permission in (
+            ("CaseDocument", "xinfang_archive: Add CaseDocument"),
+            ("Reply", "xinfang_archive: Add Reply"),
+            ("Supervision", "xinfang_archive: Add Supervision"),
+        ):
+            if api.user.has_permission(permission, obj=self.context):
+                fti = api.portal.get_tool("portal_types")[type_id]
+                links.append(
+                    {
+                        "url": f"{self.context.absolute_url()}/++add++{type_id}",
+                        "title": translate(Message(fti.title, domain="xinfang_archive"), context=self.request),
+                    }
+                )
+        return links
+
+
+class LinkEarlierCases(BrowserView):
+    """POST: link the chosen earlier cases; the case becomes a repeat petition."""
+
+    def __call__(self):
+        from plone.protect import CheckAuthenticator
+        from z3c.relationfield import RelationValue
+        from zope.component import getUtility
+        from zope.event import notify
+        from zope.intid.interfaces import IIntIds
+        from zope.lifecycleevent import ObjectModifiedEvent
+
+        CheckAuthenticator(self.request)
+        if self.request.method != "POST":
+            return self.request.response.redirect(self.context.absolute_url())
+        candidates = {b.UID: b for b in earlier_cases(self.context)}
+        chosen = [uid for uid in self.request.form.get("uids", []) if uid in candidates]
+        if chosen:
+            intids = getUtility(IIntIds)
+            relations = list(self.context.related_cases or ())
+            linked = {r.to_object.UID() for r in relations if r.to_object}
+            for uid in chosen:
+                if uid not in linked:
+                    relations.append(RelationValue(intids.getId(candidates[uid].getObject())))
+            self.context.related_cases = relations
+            notify(ObjectModifiedEvent(self.context))
+            api.portal.show_message(
+                translate(Message("Linked to the earlier cases; flagged as a repeat petition.", domain="xinfang_archive"), context=self.request),
+                request=self.request,
+            )
+        return self.request.response.redirect(self.context.absolute_url())

@@ -1,0 +1,166 @@
+"""The case page, the transition form, the dashboard and the version history."""
+from datetime import date
+from datetime import timedelta
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.protect.authenticator import createToken
+from xinfang_archive.interfaces import IXinfangArchiveLayer
+from zope.event import notify
+from zope.interface import alsoProvides
+from zope.lifecycleevent import ObjectModifiedEvent
+
+import pytest
+
+
+TODAY = date.today()
+
+
+@pytest.fixture()
+def request_(portal):
+    request = portal.REQUEST
+    alsoProvides(request, IXinfangArchiveLayer)
+    return request
+
+
+def render(name, context, request):
+    return api.content.get_view(name=name, context=context, request=request)()
+
+
+def test_case_page_masks_personal_data_for_inspector(portal, make_case, staff, request_):
+    case = make_case()
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    login(portal, "inspector")
+    html = render("case-view", case, request_)
+    assert case.registration_number in html
+    assert "110101********4514" in html
+    assert "110101199003074514" not in html
+    assert "138****5678" in html
+    login(portal, "registrar")
+    assert "110101199003074514" in render("case-view", case, request_)
+
+
+def test_case_page_explains_blocked_transitions(portal, make_case, staff, request_):
+    case = make_case()
+    login(portal, "registrar")
+    html = render("case-view", case, request_)
+    assert 'id="xf-transition-accept"' in html
+    assert "不予受理告知书" in html  # why "reject" is not possible yet
+    login(portal, "inspector")
+    assert "xf-transition-accept" not in render("case-view", case, request_)
+
+
+def test_case_page_offers_earlier_cases_for_linking(make_case, request_):
+    earlier = make_case(received_date=TODAY - timedelta(days=200))
+    case = make_case()
+    html = render("case-view", case, request_)
+    assert "xf-earlier" in html and earlier.registration_number in html
+    request_.method = "POST"
+    request_.form.update({"uids": [earlier.UID()], "_authenticator": createToken()})
+    render("link-earlier-cases", case, request_)
+    assert [r.to_object for r in case.related_cases] == [earlier]
+    assert "repeat" in case.flags
+
+
+def test_transition_form_refuses_and_changes_nothing(make_case, request_):
+    case = make_case()
+    api.content.transition(obj=case, transition="accept")
+    case.responsible_unit = "JSJ"
+    api.content.transition(obj=case, transition="assign")
+    request_.method = "POST"
+    request_.form.update(
+        {
+            "transition": "extend",
+            "form.submitted": "1",
+            "extension_days": "40",
+            "extension_reason": "补充调查",
+            "extension_approved_by": "王局长",
+            "_authenticator": createToken(),
+        }
+    )
+    html = render("case-transition", case, request_)
+    assert "xf-errors" in html and "30" in html
+    assert api.content.get_state(case) == "in_progress"
+    import transaction
+
+    assert transaction.get().isDoomed()
+
+
+def test_transition_form_extends(make_case, request_):
+    case = make_case()
+    api.content.transition(obj=case, transition="accept")
+    case.responsible_unit = "JSJ"
+    api.content.transition(obj=case, transition="assign")
+    request_.method = "POST"
+    request_.form.update(
+        {
+            "transition": "extend",
+            "form.submitted": "1",
+            "extension_days": "15",
+            "extension_reason": "补充调查",
+            "extension_approved_by": "王局长",
+            "_authenticator": createToken(),
+        }
+    )
+    render("case-transition", case, request_)
+    assert case.extended_on == TODAY and case.extension_days == 15
+
+
+def test_dashboard_counts_and_flags_overdue(make_case, request_, cases):
+    overdue = make_case(received_date=TODAY - timedelta(days=20), title="逾期未受理的信访件")
+    soon = make_case(received_date=TODAY - timedelta(days=10), title="即将到期的信访件", grade="key")
+    later = make_case(received_date=TODAY, title="刚登记的信访件")
+    view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
+    view.today = TODAY
+    html = view()
+    counts = view.counts()
+    assert counts == {"open": 3, "overdue": 1, "due_soon": 1}
+    assert [r["number"] for r in view.overdue()] == [overdue.registration_number]
+    assert [r["number"] for r in view.due_soon()] == [soon.registration_number]
+    assert later.registration_number in html
+    assert "xf-overdue-row" in html
+    grades = {r["code"]: r for r in view.by_grade()}
+    assert grades["key"]["open"] == 1 and grades["ordinary"]["overdue"] == 1
+
+
+def test_dashboard_lists_open_supervisions(make_case, request_, cases):
+    case = make_case()
+    api.content.create(
+        container=case, type="Supervision", id="s1", method="phone", issued_by="督查室",
+        issued_on=TODAY - timedelta(days=10), due_date=TODAY - timedelta(days=1),
+    )
+    done = api.content.create(
+        container=case, type="Supervision", id="s2", method="letter", issued_by="督查室",
+        issued_on=TODAY, due_date=TODAY + timedelta(days=5), done=True,
+    )
+    view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
+    view()
+    rows = view.supervisions()
+    assert len(rows) == 1 and rows[0]["overdue"]
+    assert done.absolute_url() not in [r["url"] for r in rows]
+
+
+def test_history_shows_changes_and_reverts(make_case, request_):
+    case = make_case(summary="原始事由")
+    case.summary = "修改后的事由"
+    notify(ObjectModifiedEvent(case))
+    html = render("record-history", case, request_)
+    assert "原始事由" in html and "修改后的事由" in html
+    assert TEST_USER_ID in html
+    request_.method = "POST"
+    request_.form.update({"revert": "0", "_authenticator": createToken()})
+    render("record-history", case, request_)
+    assert case.summary == "原始事由"
+    assert api.portal.get_tool("portal_repository").getHistoryMetadata(case).getLength(countPurged=False) == 3
+
+
+def test_history_masks_personal_data(portal, make_case, staff, request_):
+    case = make_case()
+    case.petitioners = [dict(case.petitioners[0], phone="13900001111")]
+    notify(ObjectModifiedEvent(case))
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    login(portal, "inspector")
+    html = render("record-history", case, request_)
+    assert "139****1111" in html and "13900001111" not in html
+    assert "Revert" not in html and "还原" not in html
