@@ -1,0 +1,108 @@
+"""Registration numbers under concurrent creation: never duplicated, never skipped.
+
+Two clients, each a thread with its own connection, transaction, site hook,
+security context and index queue (like two threads of the web server),
+create a case from the same database snapshot and commit.  The counter has no
+conflict resolution, so the second commit conflicts and is retried, as Zope's
+publisher retries it, and gets the next number.
+"""
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.SecurityManagement import noSecurityManager
+from concurrent.futures import ThreadPoolExecutor
+from conftest import case_data
+from plone.app.testing import SITE_OWNER_NAME
+from plone.dexterity.utils import createContentInContainer
+from ZODB.POSException import ConflictError
+from zope.component.hooks import setSite
+
+import pytest
+import transaction
+
+
+class Client:
+    def __init__(self, db):
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.conn = self.run(db.open)
+
+    def run(self, fn, *args):
+        return self.pool.submit(fn, *args).result()
+
+    def create_case(self, title):
+        def work():
+            transaction.begin()
+            app = self.conn.root()["Application"]
+            site = app["plone"]
+            setSite(site)
+            user = app.acl_users.getUser(SITE_OWNER_NAME)
+            newSecurityManager(None, user.__of__(app.acl_users))
+            case = createContentInContainer(site["cases"], "PetitionCase", **case_data(title=title))
+            return case.registration_number
+
+        return self.run(work)
+
+    def commit(self):
+        self.run(transaction.commit)
+
+    def abort(self):
+        self.run(transaction.abort)
+
+    def close(self):
+        def work():
+            transaction.abort()
+            self.conn.close()
+            setSite(None)
+            noSecurityManager()
+
+        self.run(work)
+        self.pool.shutdown()
+
+
+@pytest.fixture()
+def clients(functional_app, functional_portal):
+    db = functional_app._p_jar.db()
+    transaction.commit()
+    pair = Client(db), Client(db)
+    yield pair
+    for client in pair:
+        client.close()
+
+
+def committed_numbers(portal):
+    transaction.begin()  # see what the clients committed
+    catalog = portal.portal_catalog
+    return sorted(b.registration_number for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase"))
+
+
+def test_concurrent_registrations_get_distinct_numbers(clients, functional_portal):
+    first, second = clients
+    number_1 = first.create_case("甲")
+    number_2 = second.create_case("乙")
+    assert number_1 == number_2  # same snapshot, same candidate number
+    first.commit()
+    with pytest.raises(ConflictError):
+        second.commit()
+    second.abort()
+    retried = second.create_case("乙")  # what the publisher does on ConflictError
+    second.commit()
+    assert int(retried.rsplit("-", 1)[1]) == int(number_1.rsplit("-", 1)[1]) + 1
+    assert committed_numbers(functional_portal) == sorted([number_1, retried])
+
+
+def test_many_interleaved_registrations_stay_gap_free(clients, functional_portal):
+    first, second = clients
+    committed = []
+    for round_ in range(5):
+        a = first.create_case(f"甲{round_}")
+        b = second.create_case(f"乙{round_}")
+        first.commit()
+        committed.append(a)
+        try:
+            second.commit()
+            committed.append(b)
+        except ConflictError:
+            second.abort()
+            committed.append(second.create_case(f"乙{round_}"))
+            second.commit()
+    sequence = sorted(int(n.rsplit("-", 1)[1]) for n in committed)
+    assert sequence == list(range(1, 11))
+    assert committed_numbers(functional_portal) == sorted(committed)
