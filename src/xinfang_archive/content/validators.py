@@ -15,7 +15,7 @@ class InvalidIdNumber(ValidationError):
 
 
 class InvalidPhone(ValidationError):
-    __doc__ = _("The phone number must have 7 to 12 digits (mobile or area code + number).")
+    __doc__ = _("The phone number must have 7 to 13 digits (mobile or area code + number).")
 
 
 class DateInFuture(ValidationError):

@@ -1,0 +1,147 @@
+"""plone.restapi on cases: create, read (masked), update, @workflow, @history, bad input."""
+from conftest import case_json
+from conftest import VALID_ID
+from plone import api
+
+import transaction
+
+
+def count_cases(portal):
+    return len(api.portal.get_tool("portal_catalog").unrestrictedSearchResults(portal_type="PetitionCase"))
+
+
+def create(session, **overrides):
+    return session.post("/cases", json=case_json(**overrides))
+
+
+def test_registrar_creates_case_with_number(functional_portal, session_for):
+    response = create(session_for("registrar"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["registration_number"].startswith("XF-")
+    assert body["@id"].endswith("/cases/" + body["registration_number"].lower())
+    assert body["review_state"] == "registered"
+    assert body["statutory_clock"]["kind"] == "accept"
+    assert body["statutory_clock"]["days_left"] == 12
+
+
+def test_personal_data_masked_for_inspector_not_for_handler(functional_portal, session_for):
+    url = create(session_for("registrar")).json()["@id"]
+    inspector = session_for("inspector").get(url).json()
+    (row,) = inspector["petitioners"]
+    assert row["id_number"] == "110101********4514"
+    assert row["phone"] == "138****5678"
+    assert "文三路" not in row["address"]
+    assert row["name"] == "张三"
+    assert inspector["personal_data_masked"] is True
+    assert VALID_ID not in session_for("inspector").get(url).text
+
+    handler = session_for("handler").get(url).json()
+    assert handler["petitioners"][0]["id_number"] == VALID_ID
+    assert handler["personal_data_masked"] is False
+
+
+def test_masking_applies_to_old_versions(functional_portal, session_for):
+    registrar = session_for("registrar")
+    url = create(registrar).json()["@id"]
+    assert registrar.patch(url, json={"summary": "补充：涉及三户村民。"}).status_code == 204
+    inspector = session_for("inspector")
+    history = inspector.get(url + "/@history").json()
+    versions = [h for h in history if h.get("type") == "versioning"]
+    assert len(versions) >= 2
+    old = inspector.get(url + "/@history/0").json()
+    assert old["petitioners"][0]["id_number"] == "110101********4514"
+
+
+def test_invalid_id_number_is_refused_in_chinese_and_nothing_saved(functional_portal, session_for):
+    before = count_cases(functional_portal)
+    bad = case_json()["petitioners"]
+    bad[0]["id_number"] = "110101199003074515"  # wrong check digit
+    response = session_for("registrar").post("/cases", json={**case_json(), "petitioners": bad})
+    assert response.status_code == 400
+    assert "身份证" in response.json()["message"]
+    transaction.begin()
+    assert count_cases(functional_portal) == before
+
+
+def test_more_than_five_representatives_refused(functional_portal, session_for):
+    before = count_cases(functional_portal)
+    rows = [
+        {"name": f"代表{i}", "id_number": "", "phone": "", "address": "", "representative": True}
+        for i in range(6)
+    ]
+    response = create(session_for("registrar"), petitioners=rows, people_count=30, flags={"collective"})
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "5" in message and "代表" in message
+    transaction.begin()
+    assert count_cases(functional_portal) == before
+
+
+def test_future_received_date_refused(functional_portal, session_for):
+    from datetime import date
+    from datetime import timedelta
+
+    response = create(session_for("registrar"), received_date=date.today() + timedelta(days=2))
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "日期" in message and ("未来" in message or "晚于" in message)
+
+
+def test_workflow_refusal_says_why(functional_portal, session_for):
+    registrar = session_for("registrar")
+    url = create(registrar).json()["@id"]
+
+    out_of_order = registrar.post(url + "/@workflow/reply")
+    assert out_of_order.status_code == 400
+    assert out_of_order.json()["error"]["type"] == "TransitionRefused"
+
+    reject = registrar.post(url + "/@workflow/reject")
+    assert reject.status_code == 400
+    assert "不予受理告知书" in reject.json()["error"]["message"]
+
+    assert registrar.post(url + "/@workflow/accept").status_code == 200
+    no_unit = registrar.post(url + "/@workflow/assign")
+    assert no_unit.status_code == 400
+    assert registrar.patch(url, json={"responsible_unit": "JSJ"}).status_code == 204
+    assert registrar.post(url + "/@workflow/assign").status_code == 200
+    assert registrar.get(url).json()["review_state"] == "in_progress"
+
+
+def test_extension_through_workflow_endpoint(functional_portal, session_for):
+    registrar = session_for("registrar")
+    url = create(registrar).json()["@id"]
+    registrar.post(url + "/@workflow/accept")
+    registrar.patch(url, json={"responsible_unit": "JSJ"})
+    registrar.post(url + "/@workflow/assign")
+    handler = session_for("handler")
+    too_long = handler.post(url + "/@workflow/extend", json={"extension_days": 45, "extension_reason": "补充调查", "extension_approved_by": "王局长"})
+    assert too_long.status_code == 400
+    assert "30" in too_long.json()["error"]["message"]
+    transaction.begin()
+    case = functional_portal.unrestrictedTraverse("cases/" + url.rsplit("/", 1)[-1])
+    assert case.extension_days is None  # the refused request left nothing behind
+    ok = handler.post(url + "/@workflow/extend", json={"extension_days": 20, "extension_reason": "补充调查", "extension_approved_by": "王局长"})
+    assert ok.status_code == 200, ok.text
+    clock = handler.get(url).json()["statutory_clock"]
+    assert clock["kind"] == "handle"
+    assert clock["days_left"] == 80
+
+
+def test_inspector_cannot_edit_or_transition(functional_portal, session_for):
+    url = create(session_for("registrar")).json()["@id"]
+    inspector = session_for("inspector")
+    assert inspector.patch(url, json={"title": "改"}).status_code in (401, 403)
+    assert inspector.post(url + "/@workflow/accept").status_code in (400, 401, 403)
+    assert session_for("registrar").get(url).json()["review_state"] == "registered"
+
+
+def test_petitioner_matches(functional_portal, session_for):
+    registrar = session_for("registrar")
+    first = create(registrar).json()
+    second = create(registrar, title="再次反映补偿问题").json()
+    found = registrar.get(second["@id"] + "/@petitioner-matches").json()
+    assert first["registration_number"] in [i["registration_number"] for i in found["items"]]
+    by_id = registrar.get("/cases/@petitioner-matches", params={"id_number": VALID_ID}).json()
+    assert by_id["items_total"] >= 2
+    assert session_for("inspector").get(second["@id"] + "/@petitioner-matches").status_code in (401, 403)
