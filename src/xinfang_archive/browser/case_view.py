@@ -1,6 +1,7 @@
 """信访件 page: the case, its clock, its transitions (with reasons) and contents."""
 from plone import api
 from Products.Five.browser import BrowserView
+from xinfang_archive import _
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
@@ -18,10 +19,10 @@ from zope.i18nmessageid import Message
 
 
 CLOCK_LABELS = {
-    "accept": "Accept and notify by",
-    "handle": "Handle by",
-    "review": "Review opinion due",
-    "rereview": "Re-review opinion due",
+    "accept": _("Accept and notify by"),
+    "handle": _("Handle by"),
+    "review": _("Review opinion due"),
+    "rereview": _("Re-review opinion due"),
 }
 
 
@@ -55,7 +56,7 @@ class CaseView(BrowserView):
 
     def clock(self):
         clock = statutory_clock(self.context)
-        clock["label"] = self.t(CLOCK_LABELS[clock["kind"]]) if clock["kind"] else ""
+        clock["label"] = translate(CLOCK_LABELS[clock["kind"]], context=self.request) if clock["kind"] else ""
         return clock
 
     def titles(self):

@@ -11,11 +11,14 @@ from datetime import date
 from datetime import timedelta
 from plone import api
 from Products.Five.browser import BrowserView
+from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import unit_paths
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 
 
 OPEN_STATES = ("registered", "accepted", "in_progress", "in_review", "in_rereview")
@@ -63,6 +66,24 @@ class DashboardView(BrowserView):
             )
             self._overdue = intersection(self._open_rids(), rids)
         return self._overdue
+
+    def due_soon_days(self):
+        return (self.soon - self.today).days
+
+    def sections(self):
+        """The three case lists, each with its id and translated heading."""
+        return [
+            {"id": "xf-overdue", "title": translate(_("Overdue"), context=self.request), "rows": self.overdue()},
+            {
+                "id": "xf-due-soon",
+                "title": translate(
+                    _("due_within_days", default="Due within ${days} days", mapping={"days": self.due_soon_days()}),
+                    context=self.request,
+                ),
+                "rows": self.due_soon(),
+            },
+            {"id": "xf-my-cases", "title": translate(_("My cases"), context=self.request), "rows": self.my_cases()},
+        ]
 
     def counts(self):
         index = self._index("case_deadline")
@@ -123,7 +144,10 @@ class DashboardView(BrowserView):
                     "url": brain.getURL(),
                     "number": brain.registration_number,
                     "title": brain.Title,
-                    "state": wftool.getTitleForStateOnType(brain.review_state, "PetitionCase"),
+                    "state": translate(
+                        Message(wftool.getTitleForStateOnType(brain.review_state, "PetitionCase"), domain="plone"),
+                        context=self.request,
+                    ),
                     "unit": units.get(brain.case_unit, brain.case_unit or ""),
                     "grade": title_of("grades", brain.case_grade),
                     "deadline": deadline,

@@ -4,6 +4,7 @@ from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFa
 from collective.z3cform.datagridfield.row import DictRow
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
+from z3c.form.interfaces import IAddForm
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
@@ -125,6 +126,17 @@ class IPetitionCaseSchema(model.Schema):
     )
     directives.omitted("outcome")
     directives.write_permission(outcome="cmf.ManagePortal")
+    # Set through the extension transition and followed up after closing:
+    # not part of registering a case.
+    directives.omitted(
+        IAddForm,
+        "extension_days",
+        "extension_reason",
+        "extension_approved_by",
+        "follow_up_date",
+        "follow_up_note",
+        "satisfaction",
+    )
     extension_days = schema.Int(title=_("Extension (days)"), required=False, min=1)
     extension_reason = schema.Text(title=_("Reason for the extension"), required=False)
     extension_approved_by = schema.TextLine(

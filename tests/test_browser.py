@@ -1,0 +1,88 @@
+"""A real browser: Debian's headless Chromium logs in, registers a case through
+the add form and finds it on the dashboard; the case page masks nothing for
+the registrar and everything for the inspector."""
+from conftest import STAFF_PASSWORD
+from datetime import date
+from datetime import timedelta
+from pathlib import Path
+
+import os
+import pytest
+import shutil
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("XINFANG_SCREENSHOTS", "/tmp/xinfang-screenshots"))
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian chromium is required: make test installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def login(page, base, user):
+    page.goto(base + "/login")
+    page.fill("#__ac_name", user)
+    page.fill("#__ac_password", STAFF_PASSWORD)
+    page.click("#buttons-login")
+    page.wait_for_load_state()
+
+
+def test_register_case_through_add_form_and_see_it_on_dashboard(functional_portal, staff_users, browser):
+    base = functional_portal.absolute_url()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(locale="zh-CN")
+    login(page, base, "registrar")
+
+    page.goto(base + "/cases")
+    page.click("#xf-register")
+    page.fill("#form-widgets-title", "村集体土地征收补偿款分配不公")
+    page.select_option("#form-widgets-channel", "visit")
+    page.fill("#form-widgets-received_date", (date.today() - timedelta(days=14)).isoformat())
+    page.fill("input[name='form.widgets.petitioners.0.widgets.name']", "王五")
+    page.fill("input[name='form.widgets.petitioners.0.widgets.id_number']", "110101199003074514")
+    page.fill("input[name='form.widgets.petitioners.0.widgets.phone']", "13912345678")
+    page.fill("input[name='form.widgets.petitioners.0.widgets.address']", "城关镇东村三组")
+    page.fill("#form-widgets-people_count", "1")
+    page.select_option("#form-widgets-category", "land")
+    page.select_option("#form-widgets-grade", "key")
+    page.fill("#form-widgets-summary", "反映村集体土地征收补偿款分配方案未经村民代表大会讨论。")
+    page.click("#form-buttons-save")
+    page.wait_for_load_state()
+
+    heading = page.inner_text("h1.documentFirstHeading")
+    assert "XF-" in heading and "村集体土地征收补偿款分配不公" in heading
+    number = page.inner_text(".xf-regno")
+    assert "110101199003074514" in page.content()  # the registrar sees personal data
+    page.screenshot(path=str(SCREENSHOTS / "case.png"), full_page=True)
+
+    page.goto(base + "/cases")
+    page.wait_for_selector("#xf-dashboard")
+    due_soon = page.inner_text("#xf-due-soon")
+    assert number in due_soon  # 14 days after receipt: one day left to accept
+    assert int(page.inner_text("#xf-count-soon")) >= 1
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+
+    inspector = browser.new_page(locale="zh-CN")
+    login(inspector, base, "inspector")
+    inspector.goto(base + "/cases/" + number.lower())
+    content = inspector.content()
+    assert "110101********4514" in content and "110101199003074514" not in content
+    assert "139****5678" in content
