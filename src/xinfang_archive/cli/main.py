@@ -146,7 +146,7 @@ def build_parser():
     init.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     init.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
     init.add_argument(
-        "--demo-cases", type=int, default=300, help="demo cases for a new site (default 300, 0 for none)"
+        "--demo-cases", type=int, default=200, help="demo cases for a new site (default 200, 0 for none)"
     )
     init.add_argument("--seed", type=int, default=0, help="random seed of the demo data")
     init.set_defaults(func=cmd_init)
