@@ -145,3 +145,48 @@ def test_petitioner_matches(functional_portal, session_for):
     by_id = registrar.get("/cases/@petitioner-matches", params={"id_number": VALID_ID}).json()
     assert by_id["items_total"] >= 2
     assert session_for("inspector").get(second["@id"] + "/@petitioner-matches").status_code in (401, 403)
+
+
+def test_documents_replies_and_supervisions_over_rest(functional_portal, session_for):
+    import base64
+
+    registrar = session_for("registrar")
+    url = create(registrar).json()["@id"]
+    document = registrar.post(url, json={
+        "@type": "CaseDocument", "title": "来信原件", "responsible": "张三",
+        "document_date": "2024-03-01", "classification": "internal", "pages": 2,
+        "file": {"data": base64.b64encode("来信内容".encode()).decode(), "encoding": "base64",
+                 "filename": "letter.txt", "content-type": "text/plain"},
+    })
+    assert document.status_code == 201, document.text
+    reply = registrar.post(url, json={
+        "@type": "Reply", "kind": "acceptance_notice", "document_number": "X信〔2024〕3号",
+        "reply_date": "2024-03-05",
+    })
+    assert reply.status_code == 201, reply.text
+    titles = [item["title"] for item in registrar.get(url).json()["items"]]
+    assert "受理告知书 X信〔2024〕3号" in titles
+    opinion_without_outcome = registrar.post(url, json={
+        "@type": "Reply", "kind": "handling_opinion", "document_number": "X信〔2024〕4号",
+        "reply_date": "2024-03-05",
+    })
+    assert opinion_without_outcome.status_code == 400
+    supervision = registrar.post(url, json={
+        "@type": "Supervision", "method": "phone", "issued_by": "督查室",
+        "issued_on": "2024-03-01", "due_date": "2024-03-10",
+    })
+    assert supervision.status_code == 201, supervision.text
+
+    doc_url = document.json()["@id"]
+    assert registrar.patch(doc_url, json={"pages": 3}).status_code == 204
+    history = registrar.get(doc_url + "/@history").json()
+    assert len([h for h in history if h.get("type") == "versioning"]) == 2
+    assert registrar.get(doc_url + "/@@download/file").content == "来信内容".encode()
+
+
+def test_impossible_date_refused(functional_portal, session_for):
+    before = count_cases(functional_portal)
+    response = session_for("registrar").post("/cases", json={**case_json(), "received_date": "2024-02-30"})
+    assert response.status_code == 400
+    transaction.begin()
+    assert count_cases(functional_portal) == before

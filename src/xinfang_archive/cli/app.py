@@ -24,11 +24,15 @@ def zope_app(instance):
         raise InstanceLocked(
             f"The database {instance.data_fs} is in use (is the server running?): {error}"
         ) from error
-    app = makerequest(Zope2.app())
+    import transaction
+
+    environ = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8080", "REQUEST_METHOD": "GET"}
+    app = makerequest(Zope2.app(), environ=environ)
     app.REQUEST["PARENTS"] = [app]
     try:
         yield app
     finally:
+        transaction.abort()
         app._p_jar.close()
 
 
