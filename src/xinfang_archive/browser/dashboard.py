@@ -6,7 +6,7 @@ shown, so the page stays fast with 100,000 cases.
 """
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
-from BTrees.IIBTree import union
+from BTrees.IIBTree import multiunion
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -15,7 +15,7 @@ from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
-from xinfang_archive.vocabularies.registry import title_of
+from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -46,16 +46,12 @@ class DashboardView(BrowserView):
 
     def _rids(self, index_name, values):
         index = self._index(index_name)
-        result = IISet()
-        for value in values:
-            result = union(result, _as_set(index._index.get(value)))
-        return result
+        return multiunion([_as_set(index._index.get(value)) for value in values])
 
     def _open_rids(self):
+        """Catalog ids of open cases (the open states belong to cases only)."""
         if not hasattr(self, "_open"):
-            self._open = intersection(
-                self._rids("portal_type", ["PetitionCase"]), self._rids("review_state", OPEN_STATES)
-            )
+            self._open = self._rids("review_state", OPEN_STATES)
         return self._open
 
     def _overdue_rids(self):
@@ -134,7 +130,9 @@ class DashboardView(BrowserView):
 
     def _rows(self, brains):
         units = unit_paths()
+        grades = titles("grades")
         wftool = api.portal.get_tool("portal_workflow")
+        state_titles = {}
         rows = []
         for brain in brains:
             deadline = brain.case_deadline
@@ -144,12 +142,16 @@ class DashboardView(BrowserView):
                     "url": brain.getURL(),
                     "number": brain.registration_number,
                     "title": brain.Title,
-                    "state": translate(
-                        Message(wftool.getTitleForStateOnType(brain.review_state, "PetitionCase"), domain="plone"),
-                        context=self.request,
+                    "state": state_titles.get(brain.review_state)
+                    or state_titles.setdefault(
+                        brain.review_state,
+                        translate(
+                            Message(wftool.getTitleForStateOnType(brain.review_state, "PetitionCase"), domain="plone"),
+                            context=self.request,
+                        ),
                     ),
                     "unit": units.get(brain.case_unit, brain.case_unit or ""),
-                    "grade": title_of("grades", brain.case_grade),
+                    "grade": grades.get(brain.case_grade, brain.case_grade or ""),
                     "deadline": deadline,
                     "days_left": left,
                     "overdue": left is not None and left < 0,

@@ -65,7 +65,7 @@ def cmd_init(args):
     password, origin = instance.admin_password()
     try:
         with zope_app(instance) as app:
-            ensure_admin(app, password)
+            ensure_admin(app, password, reset=origin == "env")
             transaction.commit()
             login(app, ADMIN)
             site, created = ensure_site(app, args.site_id)

@@ -15,14 +15,24 @@ EXTENSION_PROFILES = (
 )
 
 
-def ensure_admin(app, password):
-    """Create the Zope admin (Manager) or set its password."""
+def ensure_admin(app, password, reset=False):
+    """Create the Zope admin (Manager); with ``reset``, set its password.
+
+    The Zope root's user folder is a PluggableAuthService once PlonePAS has
+    started; its ZODB user manager (``users``) changes passwords.
+    """
     users = app.acl_users
     if users.getUser(ADMIN) is None:
-        users.userFolderAddUser(ADMIN, password, ["Manager"], [])
+        users._doAddUser(ADMIN, password, ["Manager"], [])
         return "created"
-    users.userFolderEditUser(ADMIN, password, ["Manager"], [])
-    return "updated"
+    if reset:
+        manager = getattr(users, "users", None)
+        if manager is not None and hasattr(manager, "updateUserPassword"):
+            manager.updateUserPassword(ADMIN, password)
+        else:
+            users.userFolderEditUser(ADMIN, password, ["Manager"], [])
+        return "updated"
+    return "kept"
 
 
 def ensure_site(app, site_id=DEFAULT_SITE_ID, title=SITE_TITLE):

@@ -1,0 +1,107 @@
+"""The command line on a real instance: init (twice), the admin login, serve, --help."""
+from pathlib import Path
+
+import base64
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+CLI = str(Path(sys.executable).parent / "xinfang-archive")
+
+
+def run(*args, env=None):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def status(url, user=None, password=None):
+    """The HTTP status of ``url`` (redirects are not followed)."""
+    request = urllib.request.Request(url)
+    if user:
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        request.add_header("Authorization", "Basic " + token)
+    try:
+        with OPENER.open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None  # not listening yet
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["demo"]])
+def test_help_everywhere(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: xinfang-archive" in result.stdout
+
+
+def test_init_twice_then_serve(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "XINFANG_ADMIN_PASSWORD"}
+    port = free_port()
+    var = tmp_path / "var"
+    first = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "3", env=env)
+    assert first.returncode == 0, first.stderr
+    assert f"http://127.0.0.1:{port}/xinfang" in first.stdout
+    password_file = var / "admin-password"
+    password = password_file.read_text().strip()
+    assert f"admin / {password}" in first.stdout
+    assert len(password) >= 16
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    assert (var / "filestorage" / "Data.fs").exists() and (var / "blobstorage").is_dir()
+
+    second = run("init", "--var", str(var), "--port", str(port), env=env)
+    assert second.returncode == 0, second.stderr
+    assert "已就绪" in second.stdout and password in second.stdout
+
+    chosen = "chosen-" + password[::-1]
+    third = run("init", "--var", str(var), "--port", str(port), env={**env, "XINFANG_ADMIN_PASSWORD": chosen})
+    assert third.returncode == 0, third.stderr
+    assert "XINFANG_ADMIN_PASSWORD" in third.stdout
+
+    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        site = f"http://127.0.0.1:{port}/xinfang"
+        for _ in range(150):
+            if status(site) == 200:
+                break
+            time.sleep(0.2)
+        assert status(site) == 200
+        assert status(site + "/cases") in (302, 401)  # anonymous: no cases
+        assert status(site + "/cases", "admin", chosen) == 200
+        assert status(site + "/cases", "admin", password) in (302, 401)
+        assert status(site + "/++api++/cases/@search?portal_type=PetitionCase", "admin", chosen) == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    locked = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(8)
+        busy = run("demo", "--var", str(var), "--cases", "1", env=env)
+        assert busy.returncode != 0
+        assert "in use" in busy.stderr
+    finally:
+        locked.terminate()
+        locked.wait(timeout=30)
