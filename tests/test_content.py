@@ -166,3 +166,18 @@ def test_uninstall_removes_configuration_keeps_records(make_case, installer):
     assert "case_deadline" not in catalog.indexes()
     assert api.portal.get_registry_record("xinfang_archive.accept_days", default=None) is None
     assert case.registration_number
+
+
+def test_reply_text_is_searchable_without_markup(make_case):
+    from plone.app.textfield.value import RichTextValue
+
+    case = make_case()
+    api.content.create(
+        container=case, type="Reply", id="r1", kind="acceptance_notice", document_number="X信〔2024〕9号",
+        reply_date=date.today(), body=RichTextValue("<p>经研究，决定<strong>受理</strong>您的信访事项。</p>", "text/html", "text/x-html-safe"),
+    )
+    catalog = api.portal.get_tool("portal_catalog")
+    (brain,) = catalog(portal_type="Reply")
+    text = catalog.getIndexDataForRID(brain.getRID())["SearchableText"]
+    assert "strong" not in text
+    assert len(catalog(SearchableText="受理您的信访事项", portal_type="Reply")) == 1

@@ -12,6 +12,9 @@ from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.privacy.keys import petitioner_keys
 from xinfang_archive.workflow.clocks import current_deadline
 
+import lxml.etree
+import lxml.html
+
 
 def _join(*parts):
     return " ".join(str(p) for p in parts if p)
@@ -70,10 +73,21 @@ def document_searchable_text(obj):
     return _join(obj.title, obj.responsible, obj.document_number)
 
 
+def html_text(value):
+    """Plain text of a RichText value, read from its raw HTML with lxml
+    (``.output`` would run the safe-HTML transform on every reindex)."""
+    raw = getattr(value, "raw", None) if value is not None else None
+    if not raw:
+        return ""
+    try:
+        return lxml.html.fromstring(raw).text_content()
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+
+
 @indexer(IReply)
 def reply_searchable_text(obj):
-    body = obj.body.output if obj.body else ""
-    return _join(obj.Title(), obj.document_number, body)
+    return _join(obj.Title(), obj.document_number, html_text(obj.body))
 
 
 @indexer(ISupervision)
