@@ -241,3 +241,12 @@ def test_registration_number_format_is_configurable(make_case):
     api.portal.set_registry_record("xinfang_archive.registration_number_format", "信-{year}-{seq:05d}")
     case = make_case(received_date=date(2025, 1, 2))
     assert case.registration_number == "信-2025-00001"
+
+
+def test_clock_lengths_come_from_the_registry(make_case):
+    case = make_case(received_date=TODAY - timedelta(days=3))
+    api.portal.set_registry_record("xinfang_archive.accept_days", 10)
+    assert current_deadline(case) == (TODAY + timedelta(days=7), "accept")
+    do(case, "accept")
+    api.portal.set_registry_record("xinfang_archive.handle_days", 45)
+    assert current_deadline(case) == (TODAY + timedelta(days=45), "handle")
