@@ -120,6 +120,8 @@ def test_dashboard_counts_and_flags_overdue(make_case, request_, cases):
     assert [r["number"] for r in view.due_soon()] == [soon.registration_number]
     assert later.registration_number in html
     assert "xf-overdue-row" in html
+    units = view.by_unit()
+    assert units[0]["code"] == "" and units[0]["open"] == 3 and units[0]["overdue"] == 1
     grades = {r["code"]: r for r in view.by_grade()}
     assert grades["key"]["open"] == 1 and grades["ordinary"]["overdue"] == 1
 

@@ -4,6 +4,7 @@ Counts come straight from the catalog indexes (set intersections, no brains),
 lists from ordinary, permission-filtered catalog queries limited to what is
 shown, so the page stays fast with 100,000 cases.
 """
+from BTrees.IIBTree import difference
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
 from BTrees.IIBTree import multiunion
@@ -103,7 +104,22 @@ class DashboardView(BrowserView):
         return sorted(result, key=lambda r: (-r["overdue"], -r["open"]))
 
     def by_unit(self):
-        return self._breakdown("case_unit", unit_paths().items())
+        """Open cases per responsible unit; those not routed yet come first."""
+        rows = self._breakdown("case_unit", unit_paths().items())
+        index = self._index("case_unit")
+        routed = multiunion([_as_set(v) for v in index._index.values()])
+        unrouted = difference(self._open_rids(), routed)
+        if len(unrouted):
+            rows.insert(
+                0,
+                {
+                    "code": "",
+                    "title": translate(_("Not routed yet"), context=self.request),
+                    "open": len(unrouted),
+                    "overdue": len(intersection(self._overdue_rids(), unrouted)),
+                },
+            )
+        return rows
 
     def by_grade(self):
         rows = [(row[0], row[1]) for row in parse_lines(registry_lines("grades"))]
