@@ -88,6 +88,8 @@ def test_init_twice_then_serve(tmp_path):
                 break
             time.sleep(0.2)
         assert status(site) == 200
+        with urllib.request.urlopen(site, timeout=10) as response:
+            assert "++theme++barceloneta" in response.read().decode()  # themed on 127.0.0.1
         assert status(site + "/cases") in (302, 401)  # anonymous: no cases
         assert status(site + "/cases", "admin", chosen) == 200
         assert status(site + "/cases", "admin", password) in (302, 401)

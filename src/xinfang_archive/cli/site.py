@@ -52,5 +52,9 @@ def ensure_site(app, site_id=DEFAULT_SITE_ID, title=SITE_TITLE):
         extension_ids=EXTENSION_PROFILES,
     )
     setSite(site)
+    # Plone leaves 127.0.0.1 unthemed by default (a way to reach the site
+    # without Diazo); this site is served there, so it is themed there too.
+    registry = site.portal_registry
+    registry["plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist"] = []
     transaction.get().note(f"xinfang-archive: created site {site_id}")
     return site, True
