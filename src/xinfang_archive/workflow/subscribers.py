@@ -13,7 +13,7 @@ class TransitionRefused(WorkflowException):
 
 def explain(problems):
     request = getRequest()
-    return "；".join(translate(p, context=request) for p in problems)
+    return " ".join(translate(p, context=request) for p in problems)
 
 
 def before_transition(case, event):

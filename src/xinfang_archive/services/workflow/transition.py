@@ -27,7 +27,7 @@ class CaseWorkflowTransition(WorkflowTransition):
         return {
             "error": {
                 "type": "TransitionRefused",
-                "message": "；".join(texts),
+                "message": " ".join(texts),
                 "problems": texts,
             }
         }
