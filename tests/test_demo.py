@@ -334,3 +334,19 @@ def test_same_seed_same_cases(manager):
 
     assert sample(8) == sample(8)
     assert sample(8) != sample(9)
+
+
+def test_demo_has_open_and_done_supervisions(manager):
+    from xinfang_archive.demo.generator import generate_cases
+    from plone import api
+
+    generate_cases(manager, 60, seed=5)
+    found = [b.getObject() for b in api.content.find(portal_type="Supervision")]
+    assert any(not s.done for s in found), "no open supervision"
+    for supervision in found:
+        assert supervision.due_date >= supervision.issued_on
+        state = api.content.get_state(supervision.aq_parent)
+        if supervision.done:
+            assert state == "closed"
+        else:
+            assert state in ("in_progress", "in_review", "in_rereview")

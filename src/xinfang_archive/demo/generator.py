@@ -621,6 +621,29 @@ class CaseGenerator:
             if transition == "assign":
                 self.add_document(case, "交办单", self.bureau, when)
 
+    def add_supervision(self, case, state):
+        """督办 on some cases: open ones (some overdue) and, done, on closed ones."""
+        rng = self.rng
+        open_state = state in ("in_progress", "in_review", "in_rereview")
+        if not (open_state and rng.random() < 0.35) and not (state == "closed" and rng.random() < 0.1):
+            return None
+        start = case.assigned_on or case.accepted_on or case.received_date
+        issued = min(self.today, start + timedelta(days=rng.randint(3, 20)))
+        supervision = api.content.create(
+            container=case,
+            type="Supervision",
+            id=f"supervision-{len(case.objectIds())}",
+            method=rng.choice(("phone", "letter", "on_site")),
+            issued_by=rng.choice(("县信访联席会议办公室", "县委督查室", "县政府督查室")),
+            issued_on=issued,
+            due_date=issued + timedelta(days=rng.choice((7, 10, 15))),
+            instructions="请加快办理进度，按期报送办理结果。",
+            done=not open_state,
+            response="已按要求办理并报送结果。" if not open_state else None,
+        )
+        self._date_created(supervision, issued)
+        return supervision
+
     def follow_up(self, case, closed):
         rng = self.rng
         if closed is None or rng.random() > 0.7:
@@ -666,6 +689,7 @@ class CaseGenerator:
         self.drive(case, events, extension)
         if api.content.get_state(case) == "closed" and case.outcome:
             self.follow_up(case, case.closed_on)
+        self.add_supervision(case, state)
         case.reindexObject()
         # Creation, history and last change as they would have happened.
         self._date_history(case, received, events)
