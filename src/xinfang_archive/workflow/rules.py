@@ -109,21 +109,33 @@ def _reply(case, settings, today):
     return _opinion_problems(case, "handling_opinion", case.accepted_on, _("handling opinion (处理意见书)"))
 
 
-def _request_review(case, settings, today):
-    if case.review_requested_on:
-        return [_("A review was already requested for this case.")]
-    if not case.replied_on:
-        return [_("There is no handling opinion to review.")]
-    last = case.replied_on + datetime.timedelta(days=settings.review_request_days)
+def _request_window(requested_on, replied_on, days, today, already, nothing, late):
+    """A petitioner's request (复查/复核) is possible once, within ``days`` of
+    the reply; ``late(mapping)`` is the message when the window has passed."""
+    if requested_on:
+        return [already]
+    if not replied_on:
+        return [nothing]
+    last = replied_on + datetime.timedelta(days=days)
     if today > last:
-        return [
-            _(
-                "problem_review_window",
-                default="A review must be requested within ${days} days of the reply (by ${last}).",
-                mapping={"days": settings.review_request_days, "last": last.isoformat()},
-            )
-        ]
+        return [late({"days": days, "last": last.isoformat()})]
     return []
+
+
+def _request_review(case, settings, today):
+    return _request_window(
+        case.review_requested_on,
+        case.replied_on,
+        settings.review_request_days,
+        today,
+        _("A review was already requested for this case."),
+        _("There is no handling opinion to review."),
+        lambda mapping: _(
+            "problem_review_window",
+            default="A review must be requested within ${days} days of the reply (by ${last}).",
+            mapping=mapping,
+        ),
+    )
 
 
 def _reply_review(case, settings, today):
@@ -131,20 +143,19 @@ def _reply_review(case, settings, today):
 
 
 def _request_rereview(case, settings, today):
-    if case.rereview_requested_on:
-        return [_("A re-review was already requested for this case.")]
-    if not case.review_replied_on:
-        return [_("A re-review can only follow a review opinion (复查意见书).")]
-    last = case.review_replied_on + datetime.timedelta(days=settings.rereview_request_days)
-    if today > last:
-        return [
-            _(
-                "problem_rereview_window",
-                default="A re-review must be requested within ${days} days of the review opinion (by ${last}).",
-                mapping={"days": settings.rereview_request_days, "last": last.isoformat()},
-            )
-        ]
-    return []
+    return _request_window(
+        case.rereview_requested_on,
+        case.review_replied_on,
+        settings.rereview_request_days,
+        today,
+        _("A re-review was already requested for this case."),
+        _("A re-review can only follow a review opinion (复查意见书)."),
+        lambda mapping: _(
+            "problem_rereview_window",
+            default="A re-review must be requested within ${days} days of the review opinion (by ${last}).",
+            mapping=mapping,
+        ),
+    )
 
 
 def _reply_rereview(case, settings, today):
