@@ -127,7 +127,8 @@ def test_vocabularies_come_from_the_registry(portal):
     from zope.schema.interfaces import IVocabularyFactory
 
     units = getUtility(IVocabularyFactory, "xinfang_archive.units")(portal)
-    assert units.getTerm("CGZ-DC").title == "城关镇 / 东村"
+    assert units.getTerm("CGZ-DC").title == "城西县 / 城关镇 / 东村"
+    assert units.getTerm("JSJ").title == "城西县 / 住房和城乡建设局"
     record = "xinfang_archive.channels"
     api.portal.set_registry_record(record, api.portal.get_registry_record(record) + ["wechat|微信"])
     channels = getUtility(IVocabularyFactory, "xinfang_archive.channels")(portal)

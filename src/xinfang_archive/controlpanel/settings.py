@@ -35,20 +35,21 @@ DEFAULT_CATEGORIES = [
 ]
 
 DEFAULT_UNITS = [
-    "XF|信访局||department",
-    "JSJ|住房和城乡建设局||department",
-    "RSJ|人力资源和社会保障局||department",
-    "MZJ|民政局||department",
-    "ZRZY|自然资源局||department",
-    "SFJ|司法局||department",
-    "HBJ|生态环境局||department",
-    "JW|纪委监委||department",
-    "CGZ|城关镇||township",
+    "CXX|城西县||county",
+    "XF|信访局|CXX|department",
+    "JSJ|住房和城乡建设局|CXX|department",
+    "RSJ|人力资源和社会保障局|CXX|department",
+    "MZJ|民政局|CXX|department",
+    "ZRZY|自然资源局|CXX|department",
+    "SFJ|司法局|CXX|department",
+    "HBJ|生态环境局|CXX|department",
+    "JW|纪委监委|CXX|department",
+    "CGZ|城关镇|CXX|township",
     "CGZ-DC|东村|CGZ|village",
     "CGZ-XC|西村|CGZ|village",
-    "QSX|青山乡||township",
+    "QSX|青山乡|CXX|township",
     "QSX-SP|石坪村|QSX|village",
-    "HXZ|河西镇||township",
+    "HXZ|河西镇|CXX|township",
     "HXZ-LT|柳塘村|HXZ|village",
 ]
 
