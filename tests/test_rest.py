@@ -190,3 +190,15 @@ def test_impossible_date_refused(functional_portal, session_for):
     assert response.status_code == 400
     transaction.begin()
     assert count_cases(functional_portal) == before
+
+
+def test_search_results_are_masked_too(functional_portal, session_for):
+    create(session_for("registrar"))
+    inspector = session_for("inspector")
+    full = inspector.get("/@search", params={"portal_type": "PetitionCase", "fullobjects": 1})
+    assert full.status_code == 200
+    assert full.json()["items_total"] >= 1
+    assert VALID_ID not in full.text and "13812345678" not in full.text
+    assert "110101********4514" in full.text
+    found = inspector.get("/@search", params={"SearchableText": "13812345678"}).json()
+    assert found["items_total"] == 0
