@@ -8,11 +8,11 @@ from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.content.matching import earlier_cases
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
-from xinfang_archive.services.case.serializer import statutory_clock
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.clocks import statutory_clock
 from xinfang_archive.workflow.rules import transition_problems
 from zope.i18n import translate
 from zope.i18nmessageid import Message

@@ -62,3 +62,17 @@ def days_left(deadline, today=None):
     if deadline is None:
         return None
     return (deadline - (today or date.today())).days
+
+
+def statutory_clock(case):
+    """The clock as the case page and the REST API show it."""
+    deadline, kind = current_deadline(case)
+    left = days_left(deadline)
+    window = review_window_end(case)
+    return {
+        "deadline": deadline.isoformat() if deadline else None,
+        "kind": kind,
+        "days_left": left,
+        "overdue": left is not None and left < 0,
+        "review_window_end": window.isoformat() if window else None,
+    }

@@ -9,25 +9,10 @@ from plone.restapi.serializer.dxcontent import SerializeFolderToJson
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import mask_petitioner
-from xinfang_archive.workflow.clocks import current_deadline
-from xinfang_archive.workflow.clocks import days_left
-from xinfang_archive.workflow.clocks import review_window_end
+from xinfang_archive.workflow.clocks import statutory_clock
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
-
-
-def statutory_clock(case):
-    deadline, kind = current_deadline(case)
-    left = days_left(deadline)
-    window = review_window_end(case)
-    return {
-        "deadline": deadline.isoformat() if deadline else None,
-        "kind": kind,
-        "days_left": left,
-        "overdue": left is not None and left < 0,
-        "review_window_end": window.isoformat() if window else None,
-    }
 
 
 @implementer(ISerializeToJson)
