@@ -166,3 +166,45 @@ def test_history_masks_personal_data(portal, make_case, staff, request_):
     html = render("record-history", case, request_)
     assert "139****1111" in html and "13900001111" not in html
     assert "Revert" not in html and "还原" not in html
+
+
+def test_assign_names_unit_and_handler_and_my_cases_follow(portal, make_case, staff, request_, cases):
+    case = make_case(received_date=TODAY - timedelta(days=2))
+    api.content.transition(obj=case, transition="accept")
+    request_.method = "POST"
+    request_.form.update(
+        {
+            "transition": "assign",
+            "form.submitted": "1",
+            "responsible_unit": "JSJ",
+            "case_handler": "handler",
+            "_authenticator": createToken(),
+        }
+    )
+    render("case-transition", case, request_)
+    assert api.content.get_state(case) == "in_progress"
+    assert (case.responsible_unit, case.case_handler) == ("JSJ", "handler")
+    request_.form.clear()
+    request_.method = "GET"
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    login(portal, "handler")
+    view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
+    view()
+    assert [r["number"] for r in view.my_cases()] == [case.registration_number]
+    login(portal, "inspector")
+    view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
+    view()
+    assert view.my_cases() == []
+
+
+def test_assign_refuses_unknown_handler(make_case, request_):
+    case = make_case()
+    api.content.transition(obj=case, transition="accept")
+    request_.method = "POST"
+    request_.form.update(
+        {"transition": "assign", "form.submitted": "1", "responsible_unit": "JSJ",
+         "case_handler": "nobody", "_authenticator": createToken()}
+    )
+    html = render("case-transition", case, request_)
+    assert "xf-errors" in html and "nobody" in html
+    assert api.content.get_state(case) == "accepted"

@@ -33,6 +33,7 @@ INDEXES = (
     ("case_category", "FieldIndex", True),
     ("case_grade", "FieldIndex", True),
     ("case_unit", "FieldIndex", True),
+    ("case_handler", "FieldIndex", False),
     ("case_flags", "KeywordIndex", True),
     ("received_date", "DateIndex", True),
 )

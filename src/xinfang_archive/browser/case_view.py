@@ -67,10 +67,17 @@ class CaseView(BrowserView):
             "category": title_of("categories", c.category),
             "grade": title_of("grades", c.grade),
             "unit": unit_paths().get(c.responsible_unit, c.responsible_unit or ""),
+            "handler": self._handler_title(c.case_handler),
             "outcome": title_of("outcomes", c.outcome),
             "satisfaction": title_of("satisfaction_levels", c.satisfaction),
             "flags": "、".join(translate(flags[f], context=self.request) for f in sorted(c.flags or ()) if f in flags),
         }
+
+    def _handler_title(self, user_id):
+        if not user_id:
+            return ""
+        user = api.user.get(userid=user_id)
+        return (user.getProperty("fullname", "") or user_id) if user else user_id
 
     def transitions(self):
         """Transitions of the current state the user's roles allow, each with

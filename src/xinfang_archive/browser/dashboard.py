@@ -142,7 +142,12 @@ class DashboardView(BrowserView):
         return self._rows(self._cases(case_deadline={"query": (self.today, self.soon), "range": "min:max"}))
 
     def my_cases(self):
-        return self._rows(self._cases(Creator=api.user.get_current().getId()))
+        """Open cases the user registered or handles, by deadline."""
+        user_id = api.user.get_current().getId()
+        brains = {b.UID: b for b in self._cases(Creator=user_id)}
+        brains.update({b.UID: b for b in self._cases(case_handler=user_id)})
+        ordered = sorted(brains.values(), key=lambda b: (b.case_deadline is None, b.case_deadline or date.max))
+        return self._rows(ordered[:LIST_LIMIT])
 
     def _rows(self, brains):
         units = unit_paths()

@@ -10,11 +10,14 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive.workflow.inputs import apply_transition_input
+from xinfang_archive.workflow.inputs import CHOICES
 from xinfang_archive.workflow.inputs import input_fields
 from xinfang_archive.workflow.inputs import TransitionInputError
 from xinfang_archive.workflow.rules import transition_problems
+from zope.component import getUtility
 from zope.i18n import translate
 from zope.i18nmessageid import Message
+from zope.schema.interfaces import IVocabularyFactory
 
 import transaction
 
@@ -44,6 +47,25 @@ class CaseTransitionView(BrowserView):
 
     def inputs(self):
         return input_fields(self.transition_id)
+
+    def choices(self):
+        """Select inputs of the transition (unit and handler for "assign")."""
+        from xinfang_archive.content.case import IPetitionCaseSchema
+
+        result = []
+        for name in self.inputs():
+            if name not in CHOICES:
+                continue
+            vocabulary = getUtility(IVocabularyFactory, CHOICES[name])(self.context)
+            result.append(
+                {
+                    "name": name,
+                    "label": self._t(IPetitionCaseSchema[name].title),
+                    "current": self.value(name),
+                    "terms": [{"value": t.value, "title": t.title} for t in vocabulary],
+                }
+            )
+        return result
 
     def value(self, name):
         return self.request.form.get(name, getattr(self.context, name, None) or "")

@@ -94,6 +94,12 @@ class IPetitionCaseSchema(model.Schema):
         title=_("Responsible unit"), vocabulary="xinfang_archive.units", required=False
     )
     leader_in_charge = schema.TextLine(title=_("Leader in charge"), required=False)
+    case_handler = schema.Choice(
+        title=_("Case handler"),
+        description=_("The member of the case handlers group who handles the case."),
+        vocabulary="xinfang_archive.case_handlers",
+        required=False,
+    )
 
     summary = schema.Text(title=_("Summary of the matter"), required=True)
     request = schema.Text(title=_("Request of the petitioner"), required=False)

@@ -60,6 +60,7 @@ case_channel = _attr("channel")
 case_category = _attr("category")
 case_grade = _attr("grade")
 case_unit = _attr("responsible_unit")
+case_handler = _attr("case_handler")
 case_received_date = _attr("received_date")
 
 

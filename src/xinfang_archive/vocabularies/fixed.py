@@ -36,3 +36,19 @@ def reply_kinds_vocabulary(context=None):
 @provider(IVocabularyFactory)
 def case_flags_vocabulary(context=None):
     return _vocabulary(CASE_FLAGS)
+
+
+@provider(IVocabularyFactory)
+def case_handlers_vocabulary(context=None):
+    """Members of the 承办人 group (``case_handlers``), by full name."""
+    from plone import api
+
+    group = api.group.get(groupname="case_handlers")
+    if group is None:
+        return SimpleVocabulary([])
+    terms = []
+    for member in sorted(group.getGroupMembers(), key=lambda m: m.getId()):
+        user_id = member.getId()
+        name = member.getProperty("fullname", "") or user_id
+        terms.append(SimpleTerm(value=user_id, token=user_id, title=f"{name} ({user_id})" if name != user_id else user_id))
+    return SimpleVocabulary(terms)

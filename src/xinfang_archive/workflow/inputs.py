@@ -5,10 +5,20 @@ the same way.  Input is written only when the user may edit the case.
 """
 from AccessControl import getSecurityManager
 from xinfang_archive import _
+from zope.component import getUtility
+from zope.schema.interfaces import IVocabularyFactory
 
 
 INPUTS = {
+    "assign": ("responsible_unit", "case_handler"),
     "extend": ("extension_days", "extension_reason", "extension_approved_by"),
+}
+
+
+# Inputs that must be one of a vocabulary's values.
+CHOICES = {
+    "responsible_unit": "xinfang_archive.units",
+    "case_handler": "xinfang_archive.case_handlers",
 }
 
 
@@ -37,4 +47,10 @@ def apply_transition_input(case, transition, data):
     for name, value in given.items():
         if isinstance(value, str):
             value = value.strip()
-        setattr(case, name, value)
+        if name in CHOICES and value:
+            vocabulary = getUtility(IVocabularyFactory, CHOICES[name])(case)
+            if value not in vocabulary:
+                raise TransitionInputError(
+                    [_("Unknown value for ${field}: ${value}.", mapping={"field": name, "value": value})]
+                )
+        setattr(case, name, value or None)
