@@ -202,3 +202,17 @@ def test_search_results_are_masked_too(functional_portal, session_for):
     assert "110101********4514" in full.text
     found = inspector.get("/@search", params={"SearchableText": "13812345678"}).json()
     assert found["items_total"] == 0
+
+
+def test_assign_with_unit_and_handler_in_one_request(functional_portal, session_for):
+    registrar = session_for("registrar")
+    url = create(registrar).json()["@id"]
+    registrar.post(url + "/@workflow/accept")
+    unknown = registrar.post(url + "/@workflow/assign", json={"responsible_unit": "NOPE"})
+    assert unknown.status_code == 400
+    ok = registrar.post(url + "/@workflow/assign", json={"responsible_unit": "JSJ", "case_handler": "handler"})
+    assert ok.status_code == 200, ok.text
+    body = registrar.get(url).json()
+    assert body["review_state"] == "in_progress"
+    assert body["case_handler"]["token"] == "handler"
+    assert body["responsible_unit"]["token"] == "JSJ"
