@@ -63,47 +63,38 @@ def test_case_page_offers_earlier_cases_for_linking(make_case, request_):
     assert "repeat" in case.flags
 
 
-def test_transition_form_refuses_and_changes_nothing(make_case, request_):
-    case = make_case()
+def in_progress(case):
     api.content.transition(obj=case, transition="accept")
     case.responsible_unit = "JSJ"
     api.content.transition(obj=case, transition="assign")
-    request_.method = "POST"
-    request_.form.update(
-        {
-            "transition": "extend",
-            "form.submitted": "1",
-            "extension_days": "40",
-            "extension_reason": "补充调查",
-            "extension_approved_by": "王局长",
-            "_authenticator": createToken(),
-        }
+    return case
+
+
+def post_transition(case, request, transition, **fields):
+    """Submit the transition form as a browser would (with its CSRF token)."""
+    request.method = "POST"
+    request.form.update(
+        {"transition": transition, "form.submitted": "1", "_authenticator": createToken(), **fields}
     )
-    html = render("case-transition", case, request_)
-    assert "xf-errors" in html and "30" in html
-    assert api.content.get_state(case) == "in_progress"
+    return render("case-transition", case, request)
+
+
+EXTENSION = {"extension_reason": "补充调查", "extension_approved_by": "王局长"}
+
+
+def test_transition_form_refuses_and_changes_nothing(make_case, request_):
     import transaction
 
+    case = in_progress(make_case())
+    html = post_transition(case, request_, "extend", extension_days="40", **EXTENSION)
+    assert "xf-errors" in html and "30" in html
+    assert api.content.get_state(case) == "in_progress"
     assert transaction.get().isDoomed()
 
 
 def test_transition_form_extends(make_case, request_):
-    case = make_case()
-    api.content.transition(obj=case, transition="accept")
-    case.responsible_unit = "JSJ"
-    api.content.transition(obj=case, transition="assign")
-    request_.method = "POST"
-    request_.form.update(
-        {
-            "transition": "extend",
-            "form.submitted": "1",
-            "extension_days": "15",
-            "extension_reason": "补充调查",
-            "extension_approved_by": "王局长",
-            "_authenticator": createToken(),
-        }
-    )
-    render("case-transition", case, request_)
+    case = in_progress(make_case())
+    post_transition(case, request_, "extend", extension_days="15", **EXTENSION)
     assert case.extended_on == TODAY and case.extension_days == 15
 
 
@@ -171,17 +162,7 @@ def test_history_masks_personal_data(portal, make_case, staff, request_):
 def test_assign_names_unit_and_handler_and_my_cases_follow(portal, make_case, staff, request_, cases):
     case = make_case(received_date=TODAY - timedelta(days=2))
     api.content.transition(obj=case, transition="accept")
-    request_.method = "POST"
-    request_.form.update(
-        {
-            "transition": "assign",
-            "form.submitted": "1",
-            "responsible_unit": "JSJ",
-            "case_handler": "handler",
-            "_authenticator": createToken(),
-        }
-    )
-    render("case-transition", case, request_)
+    post_transition(case, request_, "assign", responsible_unit="JSJ", case_handler="handler")
     assert api.content.get_state(case) == "in_progress"
     assert (case.responsible_unit, case.case_handler) == ("JSJ", "handler")
     request_.form.clear()
@@ -200,11 +181,6 @@ def test_assign_names_unit_and_handler_and_my_cases_follow(portal, make_case, st
 def test_assign_refuses_unknown_handler(make_case, request_):
     case = make_case()
     api.content.transition(obj=case, transition="accept")
-    request_.method = "POST"
-    request_.form.update(
-        {"transition": "assign", "form.submitted": "1", "responsible_unit": "JSJ",
-         "case_handler": "nobody", "_authenticator": createToken()}
-    )
-    html = render("case-transition", case, request_)
+    html = post_transition(case, request_, "assign", responsible_unit="JSJ", case_handler="nobody")
     assert "xf-errors" in html and "nobody" in html
     assert api.content.get_state(case) == "accepted"
