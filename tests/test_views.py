@@ -184,3 +184,20 @@ def test_assign_refuses_unknown_handler(make_case, request_):
     html = post_transition(case, request_, "assign", responsible_unit="JSJ", case_handler="nobody")
     assert "xf-errors" in html and "nobody" in html
     assert api.content.get_state(case) == "accepted"
+
+
+@pytest.mark.parametrize("name", ["history", "version-view", "record-history", "view", "content-core", "case-view"])
+def test_no_version_view_shows_personal_data_unmasked(portal, make_case, staff, request_, name):
+    """Plone's own version views (CMFEditions diff, @@version-view) are
+    replaced for cases by the masked history."""
+    case = make_case()
+    case.petitioners = [dict(case.petitioners[0], phone="13900001111")]
+    notify(ObjectModifiedEvent(case))
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    login(portal, "inspector")
+    request_.form.update({"one": "1", "two": "0", "version_id": "0"})
+    html = render(name, case, request_)
+    assert len(html) > 200  # a real page, not an empty answer
+    for raw in ("110101199003074514", "13900001111", "13812345678", "文三路"):
+        assert raw not in html, (name, raw)
+    assert "139****1111" in html
