@@ -189,7 +189,7 @@ class LinkEarlierCases(BrowserView):
             self.context.related_cases = relations
             notify(ObjectModifiedEvent(self.context))
             api.portal.show_message(
-                translate(Message("Linked to the earlier cases; flagged as a repeat petition.", domain="xinfang_archive"), context=self.request),
+                translate(_("Linked to the earlier cases; flagged as a repeat petition."), context=self.request),
                 request=self.request,
             )
         return self.request.response.redirect(self.context.absolute_url())

@@ -9,6 +9,7 @@ from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from xinfang_archive import _
 from xinfang_archive.workflow.inputs import apply_transition_input
 from xinfang_archive.workflow.inputs import CHOICES
 from xinfang_archive.workflow.inputs import input_fields
@@ -31,7 +32,7 @@ class CaseTransitionView(BrowserView):
         workflow = api.portal.get_tool("portal_workflow").getWorkflowsFor(self.context)[0]
         self.transition = workflow.transitions.get(self.transition_id)
         if self.transition is None:
-            self.errors = [self._t(Message("Unknown transition: ${t}.", domain="xinfang_archive", mapping={"t": self.transition_id}))]
+            self.errors = [self._t(_("Unknown transition: ${t}.", mapping={"t": self.transition_id}))]
             return self.template()
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
@@ -96,7 +97,7 @@ class CaseTransitionView(BrowserView):
             self.errors = [self._t(Message(str(error), domain="plone"))]
             return False
         api.portal.show_message(
-            self._t(Message("Done: ${title}.", domain="xinfang_archive", mapping={"title": self.title()})),
+            self._t(_("Done: ${title}.", mapping={"title": self.title()})),
             request=self.request,
         )
         return True

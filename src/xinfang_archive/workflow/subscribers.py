@@ -1,28 +1,9 @@
-"""Workflow events of cases: refuse what the rules forbid, record the dates."""
+"""Workflow events of cases: record the statutory dates a transition fixes.
+
+Refusing what the rules forbid is the guards' job (``transition_allowed``
+calls ``rules.transition_problems``): a refused transition fires no event."""
 from datetime import date
-from Products.CMFCore.WorkflowCore import WorkflowException
 from xinfang_archive.workflow.replies import latest_reply
-from xinfang_archive.workflow.rules import transition_problems
-from zope.i18n import translate
-from zope.globalrequest import getRequest
-
-
-class TransitionRefused(WorkflowException):
-    """A transition the statutory rules forbid; the message says why."""
-
-
-def explain(problems):
-    request = getRequest()
-    return " ".join(translate(p, context=request) for p in problems)
-
-
-def before_transition(case, event):
-    """Last line of defence: the guards hide forbidden transitions, this refuses them."""
-    if event.transition is None:
-        return
-    problems = transition_problems(case, event.transition.getId())
-    if problems:
-        raise TransitionRefused(explain(problems))
 
 
 def after_transition(case, event):
