@@ -49,6 +49,11 @@ setup(
         "reportlab",
         "openpyxl",
         "jieba",
+        "rjieba",
+        "Whoosh-Reloaded",
+        "tantivy",
+        "pdfminer.six",
+        "python-docx",
     ],
     extras_require={
         "test": [

@@ -50,7 +50,9 @@ def status(url, user=None, password=None):
         return None  # not listening yet
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["demo"]])
+@pytest.mark.parametrize(
+    "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"]]
+)
 def test_help_everywhere(command):
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -107,3 +109,36 @@ def test_init_twice_then_serve(tmp_path):
     finally:
         locked.terminate()
         locked.wait(timeout=30)
+
+
+def test_search_index_verify_repair_and_rebuild(tmp_path):
+    """The index of a real instance: verified against the catalog, repaired
+    after losing documents, rebuilt after being corrupted."""
+    import shutil
+
+    env = {k: v for k, v in os.environ.items() if k not in ("XINFANG_ADMIN_PASSWORD", "XINFANG_SEARCH_INDEX")}
+    var = tmp_path / "var"
+    assert run("init", "--var", str(var), "--demo-cases", "4", "--seed", "3", env=env).returncode == 0
+    index = var / "search-index" / "tantivy" / "index"
+    assert index.is_dir()
+
+    clean = run("verify-index", "--var", str(var), env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "index is up to date" in clean.stdout
+
+    shutil.rmtree(index)
+    lost = run("verify-index", "--var", str(var), env=env)
+    assert lost.returncode == 1
+    assert "missing from the index: 0" not in lost.stdout
+    repaired = run("verify-index", "--var", str(var), "--fix", env=env)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "now up to date" in repaired.stdout
+
+    for path in index.iterdir():
+        if path.is_file():
+            path.write_bytes(b"garbage")
+    rebuilt = run("reindex", "--var", str(var), env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "reindexed" in rebuilt.stdout
+    assert list((var / "search-index" / "tantivy").glob("index.broken-*"))
+    assert run("verify-index", "--var", str(var), env=env).returncode == 0

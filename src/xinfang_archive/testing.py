@@ -10,8 +10,11 @@ from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.testing import zope as zope_testing
+from xinfang_archive.search.site import INDEX_ENV
 
 import os
+import shutil
+import tempfile
 
 
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
@@ -23,6 +26,11 @@ class XinfangArchiveLayer(PloneSandboxLayer):
     def setUpZope(self, app, configurationContext):
         import plone.restapi
         import xinfang_archive
+
+        # The full-text index lives outside the ZODB: a directory per run.
+        self["search_index"] = tempfile.mkdtemp(prefix="xf-search-")
+        self._old_index_env = os.environ.get(INDEX_ENV)
+        os.environ[INDEX_ENV] = self["search_index"]
 
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=xinfang_archive)
@@ -36,13 +44,35 @@ class XinfangArchiveLayer(PloneSandboxLayer):
         registry["plone.default_language"] = "zh-cn"
 
 
+    def tearDownZope(self, app):
+        from xinfang_archive.search.store import forget_stores
+
+        forget_stores()
+        shutil.rmtree(self["search_index"], ignore_errors=True)
+        if self._old_index_env is None:
+            os.environ.pop(INDEX_ENV, None)
+        else:
+            os.environ[INDEX_ENV] = self._old_index_env
+
+
+class SearchIndexFunctionalTesting(FunctionalTesting):
+    """Functional tests commit into a DemoStorage that is thrown away after
+    each test; the search index outside it is emptied with it."""
+
+    def testTearDown(self):
+        from xinfang_archive.search.store import clear_stores
+
+        super().testTearDown()
+        clear_stores()
+
+
 FIXTURE = XinfangArchiveLayer()
 
 INTEGRATION_TESTING = IntegrationTesting(
     bases=(FIXTURE,), name="XinfangArchiveLayer:IntegrationTesting"
 )
 
-FUNCTIONAL_TESTING = FunctionalTesting(
+FUNCTIONAL_TESTING = SearchIndexFunctionalTesting(
     bases=(FIXTURE, zope_testing.WSGI_SERVER_FIXTURE),
     name="XinfangArchiveLayer:FunctionalTesting",
 )

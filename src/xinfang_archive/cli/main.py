@@ -1,4 +1,5 @@
 """``xinfang-archive``: set-up, serving and bulk operations of the archive."""
+from contextlib import contextmanager
 from xinfang_archive.cli.instance import Instance
 
 import argparse
@@ -128,6 +129,79 @@ def cmd_demo(args):
     print(f"{args.cases} demo cases added to {args.site_id}")
 
 
+@contextmanager
+def _site(args):
+    """The site of the instance, as the admin, with the site hook set."""
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.app import InstanceLocked
+    from xinfang_archive.cli.app import login
+    from xinfang_archive.cli.app import zope_app
+    from xinfang_archive.cli.site import ADMIN
+    from zope.component.hooks import setSite
+
+    instance = Instance(args.var)
+    if not instance.zope_conf.exists():
+        fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    try:
+        with zope_app(instance) as app:
+            if args.site_id not in app.objectIds():
+                fail(f"no site '{args.site_id}' in {instance.data_fs}")
+            login(app, ADMIN)
+            site = app[args.site_id]
+            setSite(site)
+            yield site
+    except InstanceLocked as error:
+        fail(str(error))
+
+
+def cmd_reindex(args):
+    from xinfang_archive.search.maintenance import rebuild
+    from xinfang_archive.search.site import current_segmenter
+    from xinfang_archive.search.site import current_store
+
+    with _site(args) as site:
+        store = current_store(site)
+        started = time.perf_counter()
+        count = rebuild(site, store, current_segmenter(), progress=_progress("全文索引 reindex"))
+        seconds = time.perf_counter() - started
+        stats = store.engine.stats()
+    print(
+        f"reindexed {count} objects into {stats['engine']} at {stats['path']} "
+        f"in {seconds:.1f} s ({stats['size_bytes'] / 1e6:.1f} MB)"
+    )
+
+
+def cmd_verify_index(args):
+    from xinfang_archive.search.maintenance import fix
+    from xinfang_archive.search.maintenance import verify
+    from xinfang_archive.search.site import current_segmenter
+    from xinfang_archive.search.site import current_store
+
+    with _site(args) as site:
+        store = current_store(site)
+        store.drain()
+        report = verify(site, store)
+        print(f"catalog: {report.in_catalog} objects; index ({store.engine_name}): {report.indexed} documents")
+        for label, items in (("missing from the index", report.missing),
+                             ("stale in the index", report.stale),
+                             ("extra in the index", report.extra)):
+            print(f"  {label}: {len(items)}")
+            for item in items[: args.show]:
+                print(f"    {item}")
+            if len(items) > args.show:
+                print(f"    … {len(items) - args.show} more")
+        if report.ok:
+            print("index is up to date")
+            return 0
+        if not args.fix:
+            return 1
+        fixed = fix(site, store, report, current_segmenter())
+        again = verify(site, store)
+        print(f"fixed: {fixed} documents written, {len(report.extra)} removed; "
+              f"now {'up to date' if again.ok else 'still differing'}")
+        return 0 if again.ok else 1
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="xinfang-archive",
@@ -168,6 +242,28 @@ def build_parser():
     demo.add_argument("--cases", type=int, required=True, help="number of cases to add")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: time-based)")
     demo.set_defaults(func=cmd_demo)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="rebuild the full-text index from the database",
+        description="Empty the full-text search index and fill it again from every object "
+        "in the database (after a change of engine or dictionary, or a lost index). "
+        "Stop the server first: the database is opened directly.",
+    )
+    _common(reindex)
+    reindex.set_defaults(func=cmd_reindex)
+
+    verify_index = commands.add_parser(
+        "verify-index",
+        help="compare the full-text index with the catalog (and repair with --fix)",
+        description="Report objects missing from, stale in, or extra in the full-text index "
+        "compared with the catalog; exit 1 if any. With --fix, repair them. "
+        "Stop the server first: the database is opened directly.",
+    )
+    _common(verify_index)
+    verify_index.add_argument("--fix", action="store_true", help="repair what differs")
+    verify_index.add_argument("--show", type=int, default=20, help="paths listed per kind (default 20)")
+    verify_index.set_defaults(func=cmd_verify_index)
     return parser
 
 

@@ -1,0 +1,66 @@
+"""The 全文检索设置 control panel: engine, index directory, domain dictionary;
+shows the state of the index."""
+from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
+from plone.app.registry.browser.controlpanel import RegistryEditForm
+from xinfang_archive import _
+from xinfang_archive.search.settings import ISearchSettings
+from xinfang_archive.search.settings import PREFIX
+from xinfang_archive.search.site import current_store
+from xinfang_archive.search.site import SearchNotConfigured
+from z3c.form import validator
+from zope.interface import Invalid
+from zope.schema.interfaces import IField
+
+import os
+
+
+class SearchSettingsForm(RegistryEditForm):
+    schema = ISearchSettings
+    schema_prefix = PREFIX
+    label = _("Full-text search settings")
+
+    def update(self):
+        super().update()
+        try:
+            store = current_store()
+            stats = store.engine.stats()
+        except (SearchNotConfigured, OSError) as error:
+            self.description = _("The index cannot be opened: ${error}", mapping={"error": str(error)})
+            return
+        self.description = _(
+            "Index (${engine}) in ${path}: ${documents} documents, ${size} MB, "
+            "${pending} changes waiting to be written.",
+            mapping={
+                "engine": stats["engine"],
+                "path": stats["path"],
+                "documents": stats["documents"],
+                "size": round(stats["size_bytes"] / 1e6, 1),
+                "pending": len(store.pending()),
+            },
+        )
+
+
+class SearchSettingsView(ControlPanelFormWrapper):
+    form = SearchSettingsForm
+
+
+class SearchSettingsValidator(validator.SimpleFieldValidator):
+    def validate(self, value):
+        super().validate(value)
+        name = self.field.__name__
+        if name == "index_path" and value:
+            if not os.path.isabs(value):
+                raise Invalid(_("The index directory must be an absolute path."))
+            if not os.path.isdir(os.path.dirname(value.rstrip("/")) or "/"):
+                raise Invalid(_("The parent of the index directory does not exist."))
+        elif name == "dictionary":
+            for word in value or ():
+                if not word.strip() or any(c.isspace() for c in word.strip()):
+                    raise Invalid(
+                        _("Dictionary entries are single words: ${word}", mapping={"word": word})
+                    )
+
+
+validator.WidgetValidatorDiscriminators(
+    SearchSettingsValidator, view=SearchSettingsForm, field=IField
+)

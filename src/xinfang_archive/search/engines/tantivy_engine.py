@@ -1,0 +1,218 @@
+"""The Tantivy engine (tantivy-py).
+
+Tantivy has no Chinese tokenizer; the ``grams``, ``personal`` and ``words``
+views are handed over pre-tokenized with their positions (see
+``analysis``), so phrase queries mean exactly what they mean in Whoosh.
+"""
+from pathlib import Path
+from xinfang_archive.search.analysis import gram_tokens
+from xinfang_archive.search.engines.base import BaseEngine
+from xinfang_archive.search.model import FACETS
+from xinfang_archive.search.model import Hit
+from xinfang_archive.search.model import KEYWORDS
+from xinfang_archive.search.model import SearchResult
+
+import json
+import tantivy
+
+
+Occur = tantivy.Occur
+Q = tantivy.Query
+
+WRITER_HEAP = 64_000_000
+BULK_HEAP = 512_000_000
+
+
+def _schema():
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("grams", tokenizer_name="raw", index_option="position")
+    b.add_text_field("personal", tokenizer_name="raw", index_option="position")
+    b.add_text_field("words", tokenizer_name="raw", index_option="freq")
+    b.add_text_field("allowed", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("personal_allowed", tokenizer_name="raw", index_option="basic")
+    for name in KEYWORDS:
+        b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_integer_field("year", indexed=True, fast=True)
+    b.add_integer_field("date", indexed=True, fast=True)
+    b.add_bytes_field("data", stored=True)
+    return b.build()
+
+
+def _pretokenized(folded_parts):
+    tokens = []
+    position = 0
+    for part in folded_parts:
+        for text, position in gram_tokens(part, start=position):
+            tokens.append(tantivy.Token(text, position, 0, 0))
+        position += 2  # phrases never span two values
+    return tantivy.PreTokenizedString("", tokens)
+
+
+class Builder:
+    """Query primitives for ``compile.Compiler``."""
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    def all(self):
+        return Q.all_query()
+
+    def none(self):
+        return Q.empty_query()
+
+    def term(self, field, value):
+        return Q.term_query(self.schema, field, value)
+
+    def phrase(self, field, tokens):
+        if len(tokens) == 1:
+            return Q.term_query(self.schema, field, tokens[0])
+        return Q.phrase_query(self.schema, field, list(tokens))
+
+    def term_set(self, field, values):
+        return Q.term_set_query(self.schema, field, list(values))
+
+    def range(self, field, low, high):
+        if low is None and high is None:
+            return Q.all_query()
+        return Q.range_query(self.schema, field, tantivy.FieldType.Integer, low, high)
+
+    def constant(self, query):
+        return Q.const_score_query(query, 0.0)
+
+    def boost(self, query, factor):
+        return Q.boost_query(query, factor)
+
+    def boolean(self, must=(), should=(), must_not=()):
+        clauses = [(Occur.Must, q) for q in must]
+        clauses += [(Occur.Should, q) for q in should]
+        clauses += [(Occur.MustNot, q) for q in must_not]
+        if len(clauses) == 1 and clauses[0][0] is not Occur.MustNot:
+            return clauses[0][1]
+        return Q.boolean_query(clauses)
+
+
+class TantivyEngine(BaseEngine):
+    name = "tantivy"
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.schema = _schema()
+        self.tindex = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.builder = Builder(self.schema)
+
+    def _document(self, doc):
+        d = tantivy.Document()
+        d.add_text("uid", doc.uid)
+        d.add_pre_tokenized_text("grams", _pretokenized([doc.grams]))
+        d.add_pre_tokenized_text("personal", _pretokenized(doc.personal))
+        d.add_pre_tokenized_text(
+            "words",
+            tantivy.PreTokenizedString(
+                "", [tantivy.Token(w, i, 0, 0) for i, w in enumerate(doc.words)]
+            ),
+        )
+        for token in doc.allowed:
+            d.add_text("allowed", token)
+        for token in doc.personal_allowed:
+            d.add_text("personal_allowed", token)
+        for name in KEYWORDS:
+            value = doc.keywords.get(name)
+            if value:
+                d.add_text(name, value)
+        d.add_integer("year", int(doc.year or 0))
+        d.add_integer("date", int(doc.date or 0))
+        payload = dict(doc.stored, uid=doc.uid, stamp=doc.stamp)
+        d.add_bytes("data", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        return d
+
+    def apply(self, changes, bulk=False):
+        """One commit; ``bulk`` (rebuild into an empty index) uses a larger
+        heap and all cores and skips the per-document delete."""
+        if not changes:
+            return
+        if bulk:
+            writer = self.tindex.writer(heap_size=BULK_HEAP, num_threads=0)
+        else:
+            writer = self.tindex.writer(heap_size=WRITER_HEAP, num_threads=1)
+        try:
+            for uid, doc in changes.items():
+                if not bulk:
+                    writer.delete_documents_by_term("uid", uid)
+                if doc is not None:
+                    writer.add_document(self._document(doc))
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self.tindex.reload()
+
+    def clear(self):
+        writer = self.tindex.writer(heap_size=WRITER_HEAP, num_threads=1)
+        try:
+            writer.delete_all_documents()
+            writer.commit()
+        finally:
+            writer.wait_merging_threads()
+        self.tindex.reload()
+
+    def _searcher(self):
+        self.tindex.reload()
+        return self.tindex.searcher()
+
+    def _load(self, searcher, address):
+        return json.loads(searcher.doc(address)["data"][0].decode("utf-8"))
+
+    def search(self, request, similar=False):
+        query = self._query(request, similar)
+        searcher = self._searcher()
+        kwargs = dict(limit=max(request.limit, 1), offset=request.offset, count=True)
+        if request.sort in ("date", "-date"):
+            kwargs["order_by_field"] = "date"
+            kwargs["order"] = tantivy.Order.Asc if request.sort == "date" else tantivy.Order.Desc
+        result = searcher.search(query, **kwargs)
+        hits = []
+        for key, address in result.hits[: request.limit]:
+            data = self._load(searcher, address)
+            score = float(key) if request.sort == "relevance" else 0.0
+            hits.append(Hit(uid=data["uid"], score=score, stored=data))
+        facets = self._facets(searcher, query, request) if request.facets else {}
+        return SearchResult(total=result.count, hits=hits, facets=facets)
+
+    def facets(self, request):
+        return self._facets(self._searcher(), self._query(request), request)
+
+    def _facets(self, searcher, query, request):
+        names = [n for n in request.facets if n in FACETS]
+        if not names:
+            return {}
+        spec = {n: {"terms": {"field": n, "size": request.facet_size}} for n in names}
+        raw = searcher.aggregate(query, spec)
+        out = {}
+        for name in names:
+            buckets = raw.get(name, {}).get("buckets", [])
+            pairs = [(str(b["key"]).removesuffix(".0"), int(b["doc_count"])) for b in buckets]
+            out[name] = [(v, c) for v, c in pairs if v not in ("", "0")]
+        return out
+
+    def stats(self):
+        return dict(
+            engine=self.name,
+            path=str(self.path),
+            documents=self._searcher().num_docs,
+            size_bytes=self.size_bytes(),
+        )
+
+    def stamps(self):
+        searcher = self._searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        result = searcher.search(Q.all_query(), limit=total, count=False)
+        out = {}
+        for _score, address in result.hits:
+            data = self._load(searcher, address)
+            out[data["uid"]] = data.get("stamp")
+        return out

@@ -1,0 +1,268 @@
+"""What the search index holds of an object: ``document_for(obj)``.
+
+Every text field of every schema (Dexterity ``iterSchemata``), the titles of
+chosen vocabulary terms, the text of attached files, the metadata to filter
+and facet on, and the principals that may see the object (``View``: a hit
+shows text, so the catalog's "Access contents information" is not enough)
+and its personal data (``View personal data``). Petitioners' ID numbers,
+phones and addresses, and numbers of that shape anywhere in free text, go
+to the ``personal`` view only; the stored text shows them masked.
+
+Documents inside a case carry the case's year, category, unit, channel,
+grade and state, so that they filter and facet with it.
+"""
+from AccessControl.PermissionRole import rolesForPermissionOn
+from Acquisition import aq_base
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from DateTime import DateTime
+from plone.app.textfield.interfaces import IRichTextValue
+from plone.dexterity.utils import iterSchemata
+from plone.namedfile.interfaces import INamedFile
+from plone.uuid.interfaces import IUUID
+from Products.CMFCore.utils import getToolByName
+from xinfang_archive.content.indexers import html_text
+from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.permissions import ViewPersonalData
+from xinfang_archive.search.analysis import fold
+from xinfang_archive.search.analysis import split_personal
+from xinfang_archive.search.attachments import extract_text
+from xinfang_archive.search.model import IndexDocument
+from zope.schema import getFieldsInOrder
+from zope.schema.interfaces import IChoice
+from zope.schema.interfaces import ICollection
+
+import datetime
+import hashlib
+import logging
+import threading
+
+
+logger = logging.getLogger("xinfang_archive.search")
+
+PERSONAL_KEYS = ("id_number", "phone", "address")
+SKIP_FIELDS = {"registration_number"}  # added first, as a code
+STORED_TEXT = 20_000  # characters kept for snippets
+INHERITED = ("category", "unit", "channel", "grade", "state")
+DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date")
+CODE_FIELDS = ("registration_number", "archival_code", "document_number")
+
+
+def allowed_tokens(obj, permission):
+    """Roles and ``user:``/group ids with ``permission`` on ``obj`` (the
+    shape of Plone's allowedRolesAndUsers, for any permission)."""
+    allowed = set(rolesForPermissionOn(permission, obj))
+    if "Anonymous" in allowed:
+        return ["Anonymous"]
+    if "Authenticated" in allowed:
+        return ["Authenticated"]
+    acl_users = getToolByName(obj, "acl_users", None)
+    local = acl_users._getAllLocalRoles(obj) if acl_users is not None else {}
+    for principal, roles in local.items():
+        if allowed.intersection(roles):
+            allowed.add("user:" + principal)
+    return sorted(allowed)
+
+
+class _AttachmentCache:
+    """Extracted text of blobs by (oid, serial): a security reindex or a
+    metadata edit must not parse the same PDF again."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self.data = {}
+        self.lock = threading.Lock()
+
+    def text(self, named_file):
+        blob = getattr(named_file, "_blob", None)
+        key = None
+        if blob is not None and getattr(blob, "_p_oid", None):
+            key = (blob._p_oid, blob._p_serial)
+        if key is not None:
+            with self.lock:
+                if key in self.data:
+                    return self.data[key]
+        try:
+            data = named_file.data
+        except Exception:  # a missing blob file must not stop indexing
+            logger.warning("Cannot read file %r", getattr(named_file, "filename", None))
+            return ""
+        text = extract_text(data, named_file.contentType, named_file.filename)
+        if key is not None:
+            with self.lock:
+                if len(self.data) >= self.size:
+                    self.data.pop(next(iter(self.data)))
+                self.data[key] = text
+        return text
+
+
+attachments = _AttachmentCache()
+
+
+def _term_title(field, obj, value):
+    try:
+        bound = field.bind(obj)
+        vocabulary = bound.vocabulary
+        if vocabulary is None and bound.vocabularyName:
+            return None
+        return str(vocabulary.getTerm(value).title)
+    except Exception:
+        return None
+
+
+def _field_texts(obj):
+    """(texts, personal values) of every schema field of ``obj``."""
+    texts, personal = [], []
+    for schema in iterSchemata(obj):
+        for name, field in getFieldsInOrder(schema):
+            if name in SKIP_FIELDS:
+                continue
+            value = getattr(aq_base(obj), name, None)
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                if IChoice.providedBy(field):
+                    title = _term_title(field, obj, value)
+                    texts.append(title or "")
+                elif name in PERSONAL_KEYS:
+                    personal.append(value)
+                else:
+                    texts.append(value)
+            elif IRichTextValue.providedBy(value):
+                texts.append(html_text(value))
+            elif INamedFile.providedBy(value):
+                texts.append(value.filename or "")
+                texts.append(attachments.text(value))
+            elif ICollection.providedBy(field) and isinstance(value, (list, tuple, set, frozenset)):
+                value_type = getattr(field, "value_type", None)
+                for item in value:
+                    if isinstance(item, dict):
+                        for key, sub in item.items():
+                            if not isinstance(sub, str) or not sub:
+                                continue
+                            (personal if key in PERSONAL_KEYS else texts).append(sub)
+                    elif isinstance(item, str) and IChoice.providedBy(value_type):
+                        texts.append(_term_title(value_type, obj, item) or "")
+    return [t for t in texts if t], personal
+
+
+def _case_of(obj):
+    current = aq_inner(obj)
+    while current is not None:
+        if IPetitionCase.providedBy(current):
+            return current
+        current = aq_parent(current)
+    return None
+
+
+def _review_state(obj):
+    workflow = getToolByName(obj, "portal_workflow")
+    try:
+        return workflow.getInfoFor(obj, "review_state", None) or ""
+    except Exception:
+        return ""
+
+
+def _date_of(obj):
+    for name in DATE_FIELDS:
+        value = getattr(aq_base(obj), name, None)
+        if isinstance(value, datetime.date):
+            return value
+    created = obj.created() if hasattr(obj, "created") else None
+    if isinstance(created, DateTime):
+        return created.asdatetime().date()
+    return None
+
+
+def stamp(path, modified, review_state, allowed, case_state=""):
+    """What verify-index compares: it changes when the object's path,
+    modification, state, visibility or its case's state change."""
+    micros = modified.micros() if isinstance(modified, DateTime) else 0
+    raw = "|".join([path, str(micros), review_state or "", ",".join(sorted(allowed)), case_state or ""])
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def catalog_allowed(obj):
+    from Products.CMFPlone.CatalogTool import allowedRolesAndUsers
+
+    return allowedRolesAndUsers(obj)()
+
+
+def document_for(obj, segmenter):
+    """The ``IndexDocument`` of ``obj`` (None if it has no UID)."""
+    uid = IUUID(obj, None)
+    if not uid:
+        return None
+    portal = getToolByName(obj, "portal_url").getPortalObject()
+    portal_path = "/".join(portal.getPhysicalPath())
+    path = "/".join(obj.getPhysicalPath())
+    case = _case_of(obj)
+    state = _review_state(obj)
+    case_state = _review_state(case) if case is not None and case is not obj else ""
+
+    texts, personal = _field_texts(obj)
+    codes = {name: getattr(aq_base(obj), name, None) for name in CODE_FIELDS}
+    codes = {k: v for k, v in codes.items() if isinstance(v, str) and v}
+    source = case if case is not None else obj
+    keywords = dict(
+        portal_type=obj.portal_type,
+        category=getattr(aq_base(source), "category", None),
+        unit=getattr(aq_base(source), "responsible_unit", None),
+        channel=getattr(aq_base(source), "channel", None),
+        grade=getattr(aq_base(source), "grade", None),
+        state=case_state or state if case is not None else state,
+        retention=getattr(aq_base(obj), "retention_period", None)
+        or getattr(aq_base(source), "retention_period", None),
+    )
+    keywords = {k: str(v) for k, v in keywords.items() if v}
+    date = _date_of(obj)
+    case_date = _date_of(source) if source is not obj else date
+    year = getattr(aq_base(source), "filing_year", None) or (case_date.year if case_date else 0)
+
+    stored = dict(
+        title=obj.Title(),
+        path=path[len(portal_path):] if path.startswith(portal_path) else path,
+        portal_type=obj.portal_type,
+        date=date.isoformat() if date else "",
+        codes=codes,
+        state=state,
+        case_title=case.Title() if case is not None and case is not obj else "",
+        case_path="/".join(case.getPhysicalPath())[len(portal_path):] if case is not None else "",
+    )
+    return build_document(
+        uid,
+        texts=list(codes.values()) + texts,
+        personal=personal,
+        segmenter=segmenter,
+        allowed=allowed_tokens(obj, "View"),
+        personal_allowed=allowed_tokens(obj, ViewPersonalData),
+        stamp=stamp(path, obj.modified(), state, catalog_allowed(obj), case_state),
+        stored=stored,
+        keywords=keywords,
+        year=year,
+        date=date,
+    )
+
+
+def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
+                   personal_allowed=(), stamp="", stored=None, keywords=None,
+                   year=0, date=None):
+    """An ``IndexDocument`` from plain texts: folded, personal numbers moved
+    out (and masked in the stored text), segmented. Also used by the
+    benchmark, which indexes text without a site."""
+    folded = fold("\n".join(t for t in texts if t))
+    clean, numbers, shown = split_personal(folded)
+    stored = dict(stored or {}, text=shown[:STORED_TEXT])
+    return IndexDocument(
+        uid=uid,
+        grams=clean,
+        words=segmenter.words_of(clean),
+        personal=[fold(p) for p in personal] + numbers,
+        allowed=list(allowed),
+        personal_allowed=list(personal_allowed),
+        stamp=stamp,
+        stored=stored,
+        keywords={k: str(v) for k, v in (keywords or {}).items() if v},
+        year=int(year or 0),
+        date=date.year * 10000 + date.month * 100 + date.day if date else 0,
+    )

@@ -1,0 +1,88 @@
+"""The index queue processor: CMFCore hands it every index, reindex and
+unindex of the transaction (security reindexes included) in a before-commit
+hook, and ``commit``/``abort`` when the transaction is decided
+(Products/CMFCore/indexing.py). Documents are built at once, while the
+objects can be read; they reach the index only on ``commit``, so the index
+reflects committed transactions only.
+"""
+from plone.base.interfaces import IPloneSiteRoot
+from plone.dexterity.interfaces import IDexterityContent
+from plone.uuid.interfaces import IUUID
+from Products.CMFCore.interfaces import IIndexQueueProcessor
+from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.search.extract import document_for
+from xinfang_archive.search.site import current_segmenter
+from xinfang_archive.search.site import current_store
+from xinfang_archive.search.site import is_installed
+from zope.interface import implementer
+
+import logging
+import threading
+
+
+logger = logging.getLogger("xinfang_archive.search")
+
+
+def _indexable(obj):
+    """Content the catalog holds too (the site root is not in it)."""
+    return (
+        IDexterityContent.providedBy(obj)
+        and not IPloneSiteRoot.providedBy(obj)
+        and is_installed()
+    )
+
+
+@implementer(IIndexQueueProcessor)
+class SearchIndexProcessor:
+    def __init__(self):
+        self._local = threading.local()
+
+    @property
+    def pending(self):
+        pending = getattr(self._local, "pending", None)
+        if pending is None:
+            pending = self._local.pending = {}
+        return pending
+
+    def begin(self):
+        pass
+
+    def _add(self, obj, with_children=True):
+        if not _indexable(obj):
+            return
+        doc = document_for(obj, current_segmenter())
+        if doc is None:
+            return
+        self.pending[doc.uid] = doc
+        if with_children and IPetitionCase.providedBy(obj):
+            # documents of a case carry its state and attributes
+            for child in obj.objectValues():
+                self._add(child, with_children=False)
+
+    def index(self, obj, attributes=None):
+        self._add(obj)
+
+    def reindex(self, obj, attributes=None, update_metadata=1):
+        self._add(obj)
+
+    def unindex(self, obj):
+        if not _indexable(obj):
+            return
+        uid = IUUID(obj, None)
+        if uid:
+            self.pending[uid] = None
+
+    def commit(self):
+        changes = dict(self.pending)
+        self.pending.clear()
+        if not changes:
+            return
+        try:
+            current_store().commit(changes)
+        except Exception:
+            # never fail a committed transaction; the spool keeps the
+            # changes and verify-index --fix repairs what is left
+            logger.exception("Search index update failed (%d documents)", len(changes))
+
+    def abort(self):
+        self.pending.clear()

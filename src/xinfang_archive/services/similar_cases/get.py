@@ -1,0 +1,24 @@
+"""GET @similar-cases
+
+On a case: the cases most like it (more-like-this over the index's words).
+On the case folder: the cases most like ``text`` (what is being
+registered), to spot a repeat petition. ``limit`` (≤ 20, default 5).
+Only cases the user may view.
+"""
+from plone.restapi.services import Service
+from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.search.searching import similar_cases
+
+
+class SimilarCases(Service):
+    def reply(self):
+        try:
+            limit = min(max(int(self.request.form.get("limit") or 5), 1), 20)
+        except ValueError:
+            limit = 5
+        if IPetitionCase.providedBy(self.context):
+            items = similar_cases(obj=self.context, limit=limit)
+        else:
+            text = (self.request.form.get("text") or "").strip()[:5000]
+            items = similar_cases(text=text, limit=limit) if text else []
+        return {"items": items, "items_total": len(items)}

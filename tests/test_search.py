@@ -1,0 +1,190 @@
+"""The search index inside a real site: fed by the index queue on commit,
+permission-aware, and served by the page and @archive-search."""
+from datetime import date
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.namedfile.file import NamedBlobFile
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from conftest import case_data
+from conftest import VALID_ID
+from xinfang_archive.search.searching import archive_search
+from xinfang_archive.search.searching import similar_cases
+from xinfang_archive.search.site import current_store
+
+import io
+import pytest
+import transaction
+
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+@pytest.fixture()
+def site(functional_portal):
+    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
+    return functional_portal
+
+
+def create_case(site, **overrides):
+    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data(**overrides))
+    transaction.commit()
+    return case
+
+
+def found(site, text, **kwargs):
+    return [item["uid"] for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]]
+
+
+def pdf(*lines):
+    pdfmetrics.registerFont(TTFont("WQY", FONT, subfontIndex=0))
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)
+    page.setFont("WQY", 12)
+    for i, line in enumerate(lines):
+        page.drawString(72, 720 - 18 * i, line)
+    page.save()
+    return buf.getvalue()
+
+
+def test_committed_changes_reach_the_index_aborted_do_not(site):
+    case = create_case(site, summary="村民反映宅基地确权迟迟未办理。")
+    assert found(site, "宅基地确权") == [case.UID()]
+
+    case.summary = "村民反映林地承包合同纠纷。"
+    case.reindexObject()
+    transaction.abort()
+    assert found(site, "林地承包") == []
+    assert found(site, "宅基地确权") == [case.UID()]
+
+    case.summary = "村民反映林地承包合同纠纷。"
+    case.reindexObject()
+    transaction.commit()
+    assert found(site, "林地承包") == [case.UID()]
+    assert found(site, "宅基地确权") == []
+
+
+def test_rename_transition_delete(site):
+    case = create_case(site, summary="反映河道采砂扰民问题。")
+    api.content.rename(obj=case, new_id="renamed-case")
+    transaction.commit()
+    item = archive_search(site.REQUEST, text="河道采砂")["items"][0]
+    assert item["url"].endswith("/cases/renamed-case")
+
+    api.content.transition(obj=case, transition="accept")
+    transaction.commit()
+    result = archive_search(site.REQUEST, text="河道采砂", facets=("state",))
+    assert result["items"][0]["state"] == "accepted"
+    assert [o["value"] for o in result["facets"]["state"]["options"]] == ["accepted"]
+
+    api.content.delete(obj=case)
+    transaction.commit()
+    assert found(site, "河道采砂") == []
+
+
+def test_documents_attachments_and_their_case(site):
+    case = create_case(site, summary="反映安置房质量问题。", category="urban")
+    document = api.content.create(
+        container=case, type="CaseDocument", title="现场勘查记录", responsible="住建局",
+        document_date=date(2024, 5, 6), document_number="城建〔2024〕12号",
+        classification="internal",
+        file=NamedBlobFile(pdf("勘查发现安置房外墙", "空鼓开裂，需整改。"), filename="kc.pdf",
+                           contentType="application/pdf"),
+    )
+    transaction.commit()
+    assert found(site, "外墙空鼓") == [document.UID()]
+    assert found(site, "城建〔2024〕12号") == [document.UID()]
+    result = archive_search(site.REQUEST, text="外墙空鼓", facets=("category", "portal_type"))
+    item = result["items"][0]
+    assert item["case_url"] == case.absolute_url()
+    assert "<mark>" in item["snippet"] and "空鼓" in item["snippet"]
+    assert [o["value"] for o in result["facets"]["category"]["options"]] == ["urban"]
+    # a transition of the case reaches its documents' state facet
+    api.content.transition(obj=case, transition="accept")
+    transaction.commit()
+    assert found(site, "外墙空鼓", filters={"state": ["accepted"]}) == [document.UID()]
+
+
+def test_permissions_and_personal_data(site, staff_users):
+    case = create_case(site, summary="反映劳动报酬被拖欠。")
+    accusation = api.content.create(
+        container=case, type="CaseDocument", title="举报材料", responsible="王五",
+        document_date=date(2024, 5, 6), classification="secret", accusation=True,
+        file=NamedBlobFile("举报某站所负责人收受好处".encode(), filename="jb.txt",
+                           contentType="text/plain"),
+    )
+    transaction.commit()
+    assert found(site, VALID_ID) == [case.UID()]
+    assert found(site, "13812345678") == [case.UID()]
+    with api.env.adopt_user(username="inspector"):
+        assert found(site, "劳动报酬") == [case.UID()]
+        assert found(site, VALID_ID) == []  # may not see personal data
+        assert found(site, "收受好处") == [accusation.UID()]
+    with api.env.adopt_user(username="handler"):
+        assert found(site, "收受好处") == []  # accusation material hidden
+    item = archive_search(site.REQUEST, text=VALID_ID)["items"][0]
+    assert VALID_ID not in item["snippet"]
+
+
+def test_local_roles_reach_the_index(site, staff_users):
+    folder_case = create_case(site, summary="反映供暖费收取标准问题。")
+    api.content.disable_roles_acquisition(obj=folder_case)
+    transaction.commit()
+    with api.env.adopt_user(username="inspector"):
+        before = found(site, "供暖费")
+    api.user.grant_roles(username="inspector", obj=folder_case, roles=["Reader"])
+    transaction.commit()
+    with api.env.adopt_user(username="inspector"):
+        assert found(site, "供暖费") == [folder_case.UID()]
+    assert before in ([], [folder_case.UID()])
+
+
+def test_similar_cases(site):
+    first = create_case(site, title="拆迁补偿款未发放", summary="东村村民反映拆迁补偿款至今未发放到位。")
+    create_case(site, title="噪音扰民", summary="工地夜间施工噪音扰民。")
+    rows = similar_cases(text="村民反映拆迁补偿款一直没有发放")
+    assert rows[0]["uid"] == first.UID()
+    second = create_case(site, title="再次反映拆迁补偿", summary="东村村民再次反映拆迁补偿款未发放。")
+    assert similar_cases(obj=second)[0]["uid"] == first.UID()
+
+
+def test_rest_search_with_facets_paging_and_errors(site, session_for):
+    for i in range(3):
+        create_case(site, summary=f"反映物业费纠纷第{i}件。", category="urban")
+    create_case(site, summary="反映物业费纠纷。", category="other")
+    session = session_for("admin")
+    url = site.absolute_url() + "/@archive-search"
+    answer = session.get(url, params={"q": "物业费", "page_size": 2}).json()
+    assert answer["items_total"] == 4 and len(answer["items"]) == 2
+    assert "next" in answer["batching"]
+    counts = {o["value"]: o["count"] for o in answer["facets"]["category"]["options"]}
+    assert counts == {"urban": 3, "other": 1}
+    filtered = session.get(url, params={"q": "物业费", "category": "other"}).json()
+    assert filtered["items_total"] == 1
+    typed = session.get(url, params={"q": "物业费 类别:urban", "sort": "-date"}).json()
+    assert typed["items_total"] == 3
+    titled = session.get(url, params={"q": "物业费 类别:城建管理 状态:登记"}).json()
+    assert titled["items_total"] == 3
+    bad = session.get(url, params={"q": '"物业费'})
+    assert bad.status_code == 400
+    assert "引号" in bad.json()["error"]["message"]
+
+
+def test_search_page(site, session_for, staff_users):
+    create_case(site, summary="反映廉租房分配不公。", category="welfare")
+    session = session_for("inspector")
+    session.headers["Accept"] = "text/html"
+    page = session.get(site.absolute_url() + "/@@archive-search", params={"q": "廉租房"})
+    assert page.status_code == 200
+    assert 'id="xf-result-count"' in page.text and "<mark>廉租房</mark>" in page.text
+    assert "xf-facet-category" in page.text
+    empty = session.get(site.absolute_url() + "/@@archive-search", params={"q": "NOT"})
+    assert empty.status_code == 400 and "xf-search-error" in empty.text
+
+
+def test_index_stats(site):
+    create_case(site)
+    stats = current_store().engine.stats()
+    assert stats["documents"] >= 1 and stats["size_bytes"] > 0
