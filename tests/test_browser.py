@@ -86,3 +86,48 @@ def test_register_case_through_add_form_and_see_it_on_dashboard(functional_porta
     content = inspector.content()
     assert "110101********4514" in content and "110101199003074514" not in content
     assert "139****5678" in content
+
+
+def test_search_filter_and_similar_cases_in_the_browser(functional_portal, staff_users, browser):
+    """The inspector searches, narrows by a facet and opens a hit; the
+    registrar sees a similar earlier case while typing a new one."""
+    import transaction
+    from conftest import case_data
+    from plone import api
+
+    with api.env.adopt_roles(["Manager"]):
+        for category, summary in (
+            ("land", "东村村民反映宅基地拆迁补偿款至今未发放到位。"),
+            ("land", "西村村民反映拆迁补偿标准偏低。"),
+            ("welfare", "反映低保资格被取消后拆迁补偿也未落实。"),
+        ):
+            api.content.create(
+                container=functional_portal["cases"], type="PetitionCase",
+                **case_data(category=category, summary=summary, title=summary[:12]),
+            )
+    transaction.commit()
+    base = functional_portal.absolute_url()
+    page = browser.new_page(locale="zh-CN")
+    login(page, base, "inspector")
+
+    page.goto(base + "/@@archive-search")
+    page.fill("#xf-q", "拆迁补偿")
+    page.click("#xf-search-submit")
+    page.wait_for_selector("#xf-result-count")
+    assert page.inner_text("#xf-result-count").strip().startswith("共 3")
+    assert page.locator(".xf-snippet mark").first.inner_text() == "拆迁补偿"
+    page.click("#xf-facet-category a[data-value='welfare']")
+    page.wait_for_load_state()
+    assert page.inner_text("#xf-result-count").strip().startswith("共 1")
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+    page.click(".xf-hit-link")
+    page.wait_for_load_state()
+    assert "低保资格" in page.content()
+
+    page = browser.new_page(locale="zh-CN")
+    login(page, base, "registrar")
+    page.goto(base + "/cases/++add++PetitionCase")
+    page.fill("#form-widgets-summary", "东村村民又来反映宅基地拆迁补偿款没有发放。")
+    assert "xf-similar-box" in page.content()
+    page.wait_for_selector("#xf-similar li", timeout=10000)
+    assert "东村村民反映宅基" in page.inner_text("#xf-similar")

@@ -180,6 +180,7 @@ def test_search_page(site, session_for, staff_users):
     assert page.status_code == 200
     assert 'id="xf-result-count"' in page.text and "<mark>廉租房</mark>" in page.text
     assert "xf-facet-category" in page.text
+    assert "档案检索" in page.text  # the portal tab, translated
     empty = session.get(site.absolute_url() + "/@@archive-search", params={"q": "NOT"})
     assert empty.status_code == 400 and "xf-search-error" in empty.text
 

@@ -20,7 +20,10 @@ Two domains are extracted:
 ``plone``
     * the ``title`` of every state and transition of
       ``profiles/default/workflows/*/definition.xml``: Plone's UI translates
-      workflow state and transition titles in the ``plone`` domain.
+      workflow state and transition titles in the ``plone`` domain;
+    * ``i18n:translate`` under ``i18n:domain="plone"`` in
+      ``profiles/default/actions.xml``: the global sections translate
+      portal tab titles in the ``plone`` domain.
 
 The ``.pot`` files are rewritten; the ``zh_CN`` ``.po`` files are merged:
 existing translations (and translator comments) are kept, new messages are
@@ -445,7 +448,7 @@ def extract_profiles(root, catalogs, warnings):
             _rel(root, path),
             catalogs,
             warnings,
-            accept=(DOMAIN, PLONE_DOMAIN) if is_workflow else (DOMAIN,),
+            accept=(DOMAIN, PLONE_DOMAIN) if is_workflow or path.name == "actions.xml" else (DOMAIN,),
             workflow=is_workflow,
         )
 
