@@ -106,26 +106,8 @@ def _ini_address(instance):
 
 
 def cmd_demo(args):
-    from xinfang_archive.cli.app import fail
-    from xinfang_archive.cli.app import InstanceLocked
-    from xinfang_archive.cli.app import login
-    from xinfang_archive.cli.app import zope_app
-    from xinfang_archive.cli.site import ADMIN
-    from zope.component.hooks import setSite
-
-    instance = Instance(args.var)
-    if not instance.zope_conf.exists():
-        fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
-    try:
-        with zope_app(instance) as app:
-            if args.site_id not in app.objectIds():
-                fail(f"no site '{args.site_id}' in {instance.data_fs}")
-            login(app, ADMIN)
-            site = app[args.site_id]
-            setSite(site)
-            _generate(site, args.cases, args.seed)
-    except InstanceLocked as error:
-        fail(str(error))
+    with _site(args) as site:
+        _generate(site, args.cases, args.seed)
     print(f"{args.cases} demo cases added to {args.site_id}")
 
 
