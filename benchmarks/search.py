@@ -16,7 +16,6 @@ from pathlib import Path
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time

@@ -91,7 +91,8 @@ def test_boolean_operators_and_phrases(engine):
     assert set(uids(engine, "拆迁 OR 噪音")) == {"exact", "apart", "building"}
     assert set(uids(engine, "拆迁 -补偿款")) == {"apart"}
     assert set(uids(engine, "拆迁 AND NOT 标准")) == {"exact"}
-    assert set(uids(engine, '"拆迁 补偿"')) == {"exact"}  # spaces are transparent
+    assert set(uids(engine, '"拆迁 补偿"')) == {"exact"}  # spaces between Han characters do not count
+    assert set(uids(engine, "拆迁，补偿")) == set()
     assert set(uids(engine, '"复查 意见"')) == {"code"}
 
 

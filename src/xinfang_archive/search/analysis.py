@@ -2,16 +2,17 @@
 
 Two indexed views of the same text:
 
-``grams`` — exact recall. Text is folded (NFKC, lower case). Each Han
-character at position *p* yields its unigram at *p* and, if the next
-character belongs to the same run, the bigram of both, also at *p*; every
-run of letters/digits is one token. A query is turned into one token per
-position (bigram where the next character is in the same run, unigram
-otherwise) and searched as a phrase: a document matches exactly when it
-contains the query string (punctuation and spaces between runs aside). This
-avoids what jieba's ChineseAnalyzer does wrong: positions stay token
-positions, and 拆迁补偿 does not match 拆迁 … 补偿 apart. The unigrams make
-``5号`` match ``5号楼`` and single-character queries work.
+``grams`` — exact recall. Text is folded (NFKC, lower case); spaces between
+Han characters are dropped (Chinese is written without them). Each Han
+character of a run gives one token at its position: the bigram of it and
+the next character, or, for the run's last character, the character alone;
+every run of letters/digits is one token. A query is cut the same way and
+searched as a phrase whose last token, when it is a lone character, is a
+prefix (``5号`` finds ``5号楼``; ``偿`` finds ``偿还`` and ``补偿``). A document
+matches exactly when it contains the query string. This avoids what jieba's
+ChineseAnalyzer does wrong: positions stay token positions, and 拆迁补偿
+does not match 拆迁 … 补偿 apart. One token per position also lets Tantivy
+tokenize the view itself (whitespace tokenizer), which indexing speed needs.
 
 ``words`` — ranking. jieba segmentation (with the domain dictionary of the
 control panel) of the same folded text; a query that is a word of the text
@@ -34,7 +35,10 @@ import unicodedata
 logger = logging.getLogger("xinfang_archive.search")
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-RUN_RE = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>(?:(?![{HAN}])[^\W_])+)")
+RUN_RE = re.compile(
+    rf"(?P<han>[{HAN}](?:[ \t\u3000]*[{HAN}])*)|(?P<word>(?:(?![{HAN}])[^\W_])+)"
+)
+SPACES_RE = re.compile(r"[ \t\u3000]+")
 
 # Mainland ID numbers (18 or 15 digits) and phone numbers inside free text.
 ID_NUMBER_RE = re.compile(r"(?<![0-9a-z])(?:\d{17}[\dx]|\d{15})(?![0-9a-z])")
@@ -60,10 +64,11 @@ def fold(text):
 
 
 def runs(folded):
-    """(kind, text) for each Han run and each letter/digit run."""
+    """(kind, text) for each Han run (inner spaces dropped) and each
+    letter/digit run."""
     for match in RUN_RE.finditer(folded):
         if match.group("han"):
-            yield "han", match.group("han")
+            yield "han", SPACES_RE.sub("", match.group("han"))
         else:
             yield "word", match.group("word")
 
@@ -77,33 +82,40 @@ def gram_tokens(folded, start=0):
             position += 1
             continue
         last = len(run) - 1
-        for i, char in enumerate(run):
-            yield char, position
-            if i < last:
-                yield run[i : i + 2], position
+        for i in range(last):
+            yield run[i : i + 2], position
             position += 1
+        yield run[last], position
+        position += 1
+
+
+def gram_text(folded):
+    """The ``grams`` view as one space-separated string (for Tantivy's
+    whitespace tokenizer, which then gives the same positions)."""
+    return " ".join(token for token, _position in gram_tokens(folded))
 
 
 def query_grams(text):
-    """One token per position for a query (to be matched as a phrase).
+    """(tokens, prefix) of a query, to be matched as a phrase.
 
-    The unigram of a run's last character is redundant when a bigram
-    covers it, but only at the very end can it be left out: inside the
-    query it keeps the positions consecutive.
+    A run's last character stands alone; at the very end of the query it
+    is dropped when a bigram already covers it, or else (a lone character)
+    matched as a prefix, since in a document the run may go on.
     """
     tokens = []
     for kind, run in runs(fold(text)):
         if kind == "word":
             tokens.append((run, False))
-            continue
-        if len(run) == 1:
-            tokens.append((run, False))
-            continue
-        tokens.extend((run[i : i + 2], True) for i in range(len(run) - 1))
-        tokens.append((run[-1], False))
-    if len(tokens) > 1 and not tokens[-1][1] and tokens[-2][1]:
-        tokens.pop()
-    return [token for token, _bigram in tokens]
+        else:
+            tokens.extend((run[i : i + 2], True) for i in range(len(run) - 1))
+            tokens.append((run[-1], False))
+    prefix = False
+    if tokens and not tokens[-1][1] and len(tokens[-1][0]) == 1 and RUN_RE.match(tokens[-1][0]).group("han"):
+        if len(tokens) > 1 and tokens[-2][1]:
+            tokens.pop()
+        else:
+            prefix = True
+    return [token for token, _bigram in tokens], prefix
 
 
 class Segmenter:
@@ -187,11 +199,16 @@ def split_personal(folded):
 def highlight_pattern(text):
     """A regex finding the query text in folded stored text.
 
-    Characters of one run must be adjacent; between runs anything that is
-    not a letter, digit or Han character may stand, as in the ``grams``
-    view.
+    Characters of a Han run may stand apart by spaces; between runs anything
+    that is not a letter, digit or Han character may stand, as in the
+    ``grams`` view.
     """
-    parts = [re.escape(run) for _kind, run in runs(fold(text))]
+    parts = []
+    for kind, run in runs(fold(text)):
+        if kind == "han":
+            parts.append("[ \\t\u3000]*".join(re.escape(c) for c in run))
+        else:
+            parts.append(re.escape(run))
     if not parts:
         return None
     return r"[\W_]*".join(parts)

@@ -5,7 +5,8 @@ primitives (term, phrase, range, term set, boolean, match-all, constant
 score). The semantics every engine then shares:
 
 * a text term matches where the document contains it exactly
-  (``analysis.query_grams`` as a phrase over ``grams``), or where a
+  (``analysis.query_grams`` as a phrase over ``grams``, its last token a
+  prefix when it is a lone character), or where a
   personal number (ID, phone) equals it *and* the user may see the
   object's personal data;
 * filters (field, range) do not change scores;
@@ -38,12 +39,12 @@ class Compiler:
         self.principals = None if principals is None else sorted(set(principals))
 
     def text(self, value):
-        tokens = query_grams(value)
+        tokens, prefix = query_grams(value)
         if not tokens:
             # punctuation only: nothing to look for, no constraint
             return self.b.all()
-        grams = self.b.phrase("grams", tokens)
-        personal = self.b.phrase("personal", tokens)
+        grams = self.b.phrase("grams", tokens, prefix)
+        personal = self.b.phrase("personal", tokens, prefix)
         if self.principals is not None:
             personal = self.b.boolean(
                 must=[personal, self.b.term_set("personal_allowed", self.principals)]

@@ -1,11 +1,11 @@
 """The Tantivy engine (tantivy-py).
 
-Tantivy has no Chinese tokenizer; the ``grams``, ``personal`` and ``words``
-views are handed over pre-tokenized with their positions (see
-``analysis``), so phrase queries mean exactly what they mean in Whoosh.
+Tantivy has no Chinese tokenizer; the ``grams`` and ``personal`` views are
+handed over as space-separated tokens for its whitespace tokenizer (one
+token per position, see ``analysis``) and ``words`` pre-tokenized, so phrase
+queries mean exactly what they mean in Whoosh.
 """
-from pathlib import Path
-from xinfang_archive.search.analysis import gram_tokens
+from xinfang_archive.search.analysis import gram_text
 from xinfang_archive.search.engines.base import BaseEngine
 from xinfang_archive.search.model import FACETS
 from xinfang_archive.search.model import Hit
@@ -26,8 +26,8 @@ BULK_HEAP = 512_000_000
 def _schema():
     b = tantivy.SchemaBuilder()
     b.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
-    b.add_text_field("grams", tokenizer_name="raw", index_option="position")
-    b.add_text_field("personal", tokenizer_name="raw", index_option="position")
+    b.add_text_field("grams", tokenizer_name="whitespace", index_option="position")
+    b.add_text_field("personal", tokenizer_name="whitespace", index_option="position")
     b.add_text_field("words", tokenizer_name="raw", index_option="freq")
     b.add_text_field("allowed", tokenizer_name="raw", index_option="basic")
     b.add_text_field("personal_allowed", tokenizer_name="raw", index_option="basic")
@@ -37,16 +37,6 @@ def _schema():
     b.add_integer_field("date", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
     return b.build()
-
-
-def _pretokenized(folded_parts):
-    tokens = []
-    position = 0
-    for part in folded_parts:
-        for text, position in gram_tokens(part, start=position):
-            tokens.append(tantivy.Token(text, position, 0, 0))
-        position += 2  # phrases never span two values
-    return tantivy.PreTokenizedString("", tokens)
 
 
 class Builder:
@@ -64,7 +54,9 @@ class Builder:
     def term(self, field, value):
         return Q.term_query(self.schema, field, value)
 
-    def phrase(self, field, tokens):
+    def phrase(self, field, tokens, prefix=False):
+        if prefix:
+            return Q.phrase_prefix_query(self.schema, field, list(tokens))
         if len(tokens) == 1:
             return Q.term_query(self.schema, field, tokens[0])
         return Q.phrase_query(self.schema, field, list(tokens))
@@ -104,8 +96,9 @@ class TantivyEngine(BaseEngine):
     def _document(self, doc):
         d = tantivy.Document()
         d.add_text("uid", doc.uid)
-        d.add_pre_tokenized_text("grams", _pretokenized([doc.grams]))
-        d.add_pre_tokenized_text("personal", _pretokenized(doc.personal))
+        d.add_text("grams", gram_text(doc.grams))
+        for value in doc.personal:
+            d.add_text("personal", gram_text(value))
         d.add_pre_tokenized_text(
             "words",
             tantivy.PreTokenizedString(

@@ -95,7 +95,12 @@ class Builder:
     def term(self, field, value):
         return wq.Term(field, value)
 
-    def phrase(self, field, tokens):
+    def phrase(self, field, tokens, prefix=False):
+        if prefix:
+            last = wq.Prefix(field, tokens[-1])
+            if len(tokens) == 1:
+                return last
+            return wq.Sequence([wq.Term(field, t) for t in tokens[:-1]] + [last])
         if len(tokens) == 1:
             return wq.Term(field, tokens[0])
         return wq.Phrase(field, list(tokens), slop=1)
