@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import base64
+import json
 import os
 import socket
 import stat
@@ -118,7 +119,9 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in ("XINFANG_ADMIN_PASSWORD", "XINFANG_SEARCH_INDEX")}
     var = tmp_path / "var"
-    assert run("init", "--var", str(var), "--demo-cases", "4", "--seed", "3", env=env).returncode == 0
+    port = free_port()
+    created = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "4", "--seed", "3", env=env)
+    assert created.returncode == 0, created.stderr
     index = var / "search-index" / "tantivy" / "index"
     assert index.is_dir()
 
@@ -142,3 +145,26 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
     assert "reindexed" in rebuilt.stdout
     assert list((var / "search-index" / "tantivy").glob("index.broken-*"))
     assert run("verify-index", "--var", str(var), env=env).returncode == 0
+
+    # lost while the server was down: serve rebuilds it before serving
+    shutil.rmtree(index)
+    password = (var / "admin-password").read_text().strip()
+    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        site = f"http://127.0.0.1:{port}/xinfang"
+        for _ in range(300):
+            if status(site) == 200:
+                break
+            time.sleep(0.2)
+        search = site + "/++api++/@archive-search?q=%E4%BF%A1%E8%AE%BF"  # 信访
+        request = urllib.request.Request(search)
+        token = base64.b64encode(f"admin:{password}".encode()).decode()
+        request.add_header("Authorization", "Basic " + token)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read().decode())
+        assert answer["items_total"] > 0 and answer["engine"] == "tantivy"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "rebuilding the search index" in output

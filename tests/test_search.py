@@ -99,6 +99,7 @@ def test_documents_attachments_and_their_case(site):
     result = archive_search(site.REQUEST, text="外墙空鼓", facets=("category", "portal_type"))
     item = result["items"][0]
     assert item["case_url"] == case.absolute_url()
+    assert "<mark>城建</mark>〔2024〕12号" in archive_search(site.REQUEST, text="城建")["items"][0]["snippet"]
     assert "<mark>" in item["snippet"] and "空鼓" in item["snippet"]
     assert [o["value"] for o in result["facets"]["category"]["options"]] == ["urban"]
     # a transition of the case reaches its documents' state facet
@@ -189,3 +190,28 @@ def test_index_stats(site):
     create_case(site)
     stats = current_store().engine.stats()
     assert stats["documents"] >= 1 and stats["size_bytes"] > 0
+
+
+def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
+    """A site installed before the search (profile 1000): the upgrade adds
+    its settings, tab and control panel, and indexes what is there."""
+    from xinfang_archive.search.settings import PREFIX
+    from xinfang_archive.search.store import clear_stores
+
+    case = create_case(site, summary="反映集贸市场摊位费过高。")
+    registry = site.portal_registry
+    for name in [n for n in registry.records.keys() if n.startswith(PREFIX + ".")]:
+        del registry.records[name]
+    site.portal_actions.portal_tabs.manage_delObjects(["archive-search"])
+    setup = site.portal_setup
+    setup.setLastVersionForProfile("xinfang_archive:default", "1000")
+    transaction.commit()
+    clear_stores()
+    assert setup.listUpgrades("xinfang_archive:default")
+
+    setup.upgradeProfile("xinfang_archive:default")
+    transaction.commit()
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1001",)
+    assert registry[PREFIX + ".engine"] == "tantivy"
+    assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
+    assert found(site, "摊位费") == [case.UID()]

@@ -132,6 +132,8 @@ def test_personal_numbers_match_only_for_those_allowed(engine):
     assert "13812345678" not in hit.stored["text"]
     assert "138****5678" in hit.stored["text"]
     assert "110101********4514" in hit.stored["text"]
+    code = engine.search(SearchRequest(query=ql.parse("xf-2024-000123"))).hits[0]
+    assert "XF-2024-000123" in code.stored["text"]  # shown as written
 
 
 def test_similar(engine):

@@ -92,9 +92,37 @@ def cmd_serve(args):
         from xinfang_archive.cli.app import fail
 
         fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    if not args.no_index_check:
+        _check_search_index(args, instance)
     host_port = _ini_address(instance)
     print(f"Serving the archive on http://{host_port} (Ctrl+C stops)", flush=True)
     return serve.main(["runwsgi", str(instance.zope_ini)]) or 0
+
+
+def _check_search_index(args, instance):
+    """Before serving: a deleted or unreadable index under var/search-index
+    is rebuilt from the database (in a child process: the server must open
+    the database itself afterwards)."""
+    import subprocess
+
+    from xinfang_archive.search.engines import ENGINES
+    from xinfang_archive.search.store import IndexStore
+
+    root = instance.var / "search-index"
+    if not instance.data_fs.exists():
+        return
+    existing = [name for name in ENGINES if (root / name / "index").is_dir()]
+    needs = not existing
+    for name in existing:
+        store = IndexStore(root, name)
+        if store.broken:
+            print(f"search index {name} was unreadable (moved to {store.broken})", flush=True)
+            needs = True
+    if needs:
+        print("rebuilding the search index from the database …", flush=True)
+        command = [sys.executable, "-m", "xinfang_archive.cli.main", "reindex",
+                   "--var", str(instance.var), "--site-id", args.site_id]
+        subprocess.run(command, check=True)
 
 
 def _ini_address(instance):
@@ -211,6 +239,10 @@ def build_parser():
         "serve", help="serve the archive with waitress", description="Serve the instance (waitress)."
     )
     _common(serve)
+    serve.add_argument(
+        "--no-index-check", action="store_true",
+        help="do not check (and rebuild if lost or unreadable) the search index before serving",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = commands.add_parser(

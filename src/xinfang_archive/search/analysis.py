@@ -41,9 +41,9 @@ RUN_RE = re.compile(
 SPACES_RE = re.compile(r"[ \t\u3000]+")
 
 # Mainland ID numbers (18 or 15 digits) and phone numbers inside free text.
-ID_NUMBER_RE = re.compile(r"(?<![0-9a-z])(?:\d{17}[\dx]|\d{15})(?![0-9a-z])")
+ID_NUMBER_RE = re.compile(r"(?<![0-9a-zA-Z])(?:\d{17}[\dxX]|\d{15})(?![0-9a-zA-Z])")
 PHONE_RE = re.compile(
-    r"(?<![0-9a-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9a-z])"
+    r"(?<![0-9a-zA-Z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9a-zA-Z])"
 )
 
 DEFAULT_DICTIONARY = (
@@ -174,8 +174,9 @@ def segmenter(words=DEFAULT_DICTIONARY):
     return Segmenter(words)
 
 
-def split_personal(folded):
-    """(text without ID numbers and phones, the numbers found, masked text).
+def split_personal(text):
+    """(text without ID numbers and phones, the numbers found, masked text)
+    of NFKC-normalised ``text`` (folding to lower case comes after).
 
     The numbers go to the ``personal`` view; the text keeps a space where
     they were so that neighbouring runs do not join; the masked text is
@@ -190,8 +191,8 @@ def split_personal(folded):
     def masked(masker):
         return lambda match: masker(match.group(0))
 
-    clean = PHONE_RE.sub(take, ID_NUMBER_RE.sub(take, folded))
-    shown = ID_NUMBER_RE.sub(masked(mask_id_number), folded)
+    clean = PHONE_RE.sub(take, ID_NUMBER_RE.sub(take, text))
+    shown = ID_NUMBER_RE.sub(masked(mask_id_number), text)
     shown = PHONE_RE.sub(masked(mask_phone), shown)
     return clean, found, shown
 

@@ -36,6 +36,7 @@ import datetime
 import hashlib
 import logging
 import threading
+import unicodedata
 
 
 logger = logging.getLogger("xinfang_archive.search")
@@ -250,14 +251,15 @@ def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
     """An ``IndexDocument`` from plain texts: folded, personal numbers moved
     out (and masked in the stored text), segmented. Also used by the
     benchmark, which indexes text without a site."""
-    folded = fold("\n".join(t for t in texts if t))
-    clean, numbers, shown = split_personal(folded)
+    normalized = unicodedata.normalize("NFKC", "\n".join(t for t in texts if t))
+    clean, numbers, shown = split_personal(normalized)
+    clean = clean.lower()
     stored = dict(stored or {}, text=shown[:STORED_TEXT])
     return IndexDocument(
         uid=uid,
         grams=clean,
         words=segmenter.words_of(clean),
-        personal=[fold(p) for p in personal] + numbers,
+        personal=[fold(p) for p in [*personal, *numbers]],
         allowed=list(allowed),
         personal_allowed=list(personal_allowed),
         stamp=stamp,

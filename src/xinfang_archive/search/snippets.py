@@ -1,4 +1,4 @@
-"""Highlighted snippets, cut from the stored (folded, masked) text.
+"""Highlighted snippets, cut from the stored (NFKC-normalised, masked) text.
 
 The stored text never holds personal numbers in clear, so a snippet cannot
 show one unmasked, whatever matched.
@@ -30,7 +30,7 @@ def snippet(text, terms, window=WINDOW, fragments=FRAGMENTS):
     patterns = [p for p in (highlight_pattern(t) for t in terms) if p]
     spans = []
     if patterns:
-        regex = re.compile("|".join(f"(?:{p})" for p in patterns))
+        regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
         spans = [m.span() for m in regex.finditer(text) if m.end() > m.start()]
     if not spans:
         head = text[: window * 2]

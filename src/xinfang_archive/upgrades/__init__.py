@@ -1,0 +1,1 @@
+"""Upgrade steps of the ``xinfang_archive:default`` profile."""
