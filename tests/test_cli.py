@@ -18,8 +18,15 @@ import pytest
 CLI = str(Path(sys.executable).parent / "xinfang-archive")
 
 
+def clean_env(**extra):
+    """The environment of a real instance: no admin password preset, and not
+    the search index directory of the test layers."""
+    drop = ("XINFANG_ADMIN_PASSWORD", "XINFANG_SEARCH_INDEX")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
 def run(*args, env=None):
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env or clean_env(), timeout=600)
 
 
 def free_port():
@@ -61,7 +68,7 @@ def test_help_everywhere(command):
 
 
 def test_init_twice_then_serve(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "XINFANG_ADMIN_PASSWORD"}
+    env = clean_env()
     port = free_port()
     var = tmp_path / "var"
     first = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "3", env=env)
@@ -83,7 +90,8 @@ def test_init_twice_then_serve(tmp_path):
     assert third.returncode == 0, third.stderr
     assert "XINFANG_ADMIN_PASSWORD" in third.stdout
 
-    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env=env)
     try:
         site = f"http://127.0.0.1:{port}/xinfang"
         for _ in range(150):
@@ -101,7 +109,8 @@ def test_init_twice_then_serve(tmp_path):
         server.terminate()
         server.wait(timeout=30)
 
-    locked = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    locked = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env=env)
     try:
         time.sleep(8)
         busy = run("demo", "--var", str(var), "--cases", "1", env=env)
@@ -117,7 +126,7 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
     after losing documents, rebuilt after being corrupted."""
     import shutil
 
-    env = {k: v for k, v in os.environ.items() if k not in ("XINFANG_ADMIN_PASSWORD", "XINFANG_SEARCH_INDEX")}
+    env = clean_env()
     var = tmp_path / "var"
     port = free_port()
     created = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "4", "--seed", "3", env=env)

@@ -168,6 +168,10 @@ def test_rest_search_with_facets_paging_and_errors(site, session_for):
     assert typed["items_total"] == 3
     titled = session.get(url, params={"q": "物业费 类别:城建管理 状态:登记"}).json()
     assert titled["items_total"] == 3
+    deep = session.get(url, params={"q": "物业费", "page": 10**12})
+    assert deep.status_code == 400 and "10000" in deep.json()["error"]["message"]
+    inspector = session_for("inspector")
+    assert inspector.get(site.absolute_url() + "/cases/@similar-cases", params={"text": "物业费"}).status_code == 401
     bad = session.get(url, params={"q": '"物业费'})
     assert bad.status_code == 400
     assert "引号" in bad.json()["error"]["message"]

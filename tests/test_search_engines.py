@@ -48,8 +48,8 @@ def engine(request, tmp_path):
     return engine
 
 
-def uids(engine, text, principals=None, **kwargs):
-    request = SearchRequest(query=ql.parse(text), principals=principals, limit=50, **kwargs)
+def uids(engine, text, principals=None, limit=50, **kwargs):
+    request = SearchRequest(query=ql.parse(text), principals=principals, limit=limit, **kwargs)
     result = engine.search(request)
     assert result.total == len(result.hits)
     return [hit.uid for hit in result.hits]
@@ -161,3 +161,47 @@ def test_update_unindex_clear_stats_stamps(engine):
 def test_reopen_from_disk(engine):
     again = type(engine)(engine.path)
     assert set(uids(again, "拆迁")) == {"exact", "apart"}
+
+
+def test_prefix_matches_have_no_expansion_limit(engine):
+    """A lone character (or digits + a character) at the end of a query
+    may continue in many ways: every one must be found (Tantivy's
+    phrase-prefix query would stop at 50)."""
+    seg = segmenter()
+    chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王"
+    docs = [build_document(f"p{i}", [f"第7栋{c}"], seg) for i, c in enumerate(chars[:120])]
+    engine.index(docs)
+    assert len(set(chars[:120])) > 100
+    expected = {f"p{i}" for i in range(120)}
+    assert set(uids(engine, "栋", limit=200)) >= expected
+    assert set(uids(engine, "7栋", limit=200)) == expected
+
+
+def test_line_breaks_and_spaces_inside_chinese_words(engine):
+    seg = segmenter()
+    engine.index([
+        build_document("wrapped", ["村民反映拆迁补\n偿款至今未发放"], seg),
+        build_document("spaced", ["征 地 补 偿"], seg),
+    ])
+    assert set(uids(engine, "拆迁补偿款")) == {"wrapped", "exact"}
+    assert set(uids(engine, "征地补偿")) == {"spaced", "code"}
+
+
+def test_phone_and_id_numbers_as_people_write_them(engine):
+    seg = segmenter()
+    doc = build_document(
+        "numbers", ["联系人手机 +86 137-1234-5678，身份证 110101 19800101 1234，座机(0571)88886666"],
+        seg, personal=["139 1234 0000"], personal_allowed=["Manager"], allowed=["Manager", "Inspector"],
+    )
+    engine.index([doc])
+    text = doc.stored["text"]
+    for raw in ("1234-5678", "19800101", "88886666", "139 1234 0000"):
+        assert raw not in text
+    for typed in ("13712345678", "137-1234-5678", "110101198001011234", "0571-88886666", "13912340000"):
+        assert uids(engine, typed, principals=["Manager"]) == ["numbers"], typed
+        assert uids(engine, typed, principals=["Inspector"]) == [], typed
+
+
+def test_paging_window_is_bounded(engine):
+    with pytest.raises(ValueError):
+        engine.search(SearchRequest(query=ql.parse("信访"), offset=10**12, limit=10))

@@ -87,3 +87,13 @@ def test_deleted_index_is_recreated_empty(tmp_path, engine):
     reopened = IndexStore(tmp_path, engine)
     assert reopened.created and not reopened.broken
     assert reopened.engine.stats()["documents"] == 0
+
+
+def test_a_bad_spool_file_is_set_aside_and_does_not_block_writing(tmp_path):
+    store = IndexStore(tmp_path, "tantivy")
+    (store.spool / "00000000000000000001-999-00000000.json").write_text('{"x": {"unknown": 1}}')
+    (store.spool / "00000000000000000002-999-00000000.json").write_text("not json")
+    doc = build_document("good", ["照常写入"], segmenter())
+    store.commit({doc.uid: doc})
+    assert total(store, "照常写入") == 1
+    assert store.pending() == [] and len(list(store.spool.glob("*.bad"))) == 2

@@ -3,13 +3,16 @@
 Two indexed views of the same text:
 
 ``grams`` — exact recall. Text is folded (NFKC, lower case); spaces between
-Han characters are dropped (Chinese is written without them). Each Han
+Han characters are dropped (Chinese is written without them; a PDF breaks
+lines inside words). Each Han
 character of a run gives one token at its position: the bigram of it and
 the next character, or, for the run's last character, the character alone;
 every run of letters/digits is one token. A query is cut the same way and
 searched as a phrase whose last token, when it is a lone character, is a
 prefix (``5号`` finds ``5号楼``; ``偿`` finds ``偿还`` and ``补偿``). A document
-matches exactly when it contains the query string. This avoids what jieba's
+matches exactly when it contains the query string; letters and digits match
+as whole runs (codes and numbers are found as written, ``5号`` does not
+match inside ``15号``). This avoids what jieba's
 ChineseAnalyzer does wrong: positions stay token positions, and 拆迁补偿
 does not match 拆迁 … 补偿 apart. One token per position also lets Tantivy
 tokenize the view itself (whitespace tokenizer), which indexing speed needs.
@@ -35,15 +38,24 @@ import unicodedata
 logger = logging.getLogger("xinfang_archive.search")
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Spaces and line breaks between Han characters are no break in Chinese text
+# (a PDF wraps lines inside words); separate values with FIELD_SEPARATOR.
+GAP = "[ \t\r\n\u3000]"
 RUN_RE = re.compile(
-    rf"(?P<han>[{HAN}](?:[ \t\u3000]*[{HAN}])*)|(?P<word>(?:(?![{HAN}])[^\W_])+)"
+    rf"(?P<han>[{HAN}](?:{GAP}*[{HAN}])*)|(?P<word>(?:(?![{HAN}])[^\W_])+)"
 )
-SPACES_RE = re.compile(r"[ \t\u3000]+")
+SPACES_RE = re.compile(f"{GAP}+")
+FIELD_SEPARATOR = "\x1f"
 
-# Mainland ID numbers (18 or 15 digits) and phone numbers inside free text.
-ID_NUMBER_RE = re.compile(r"(?<![0-9a-zA-Z])(?:\d{17}[\dxX]|\d{15})(?![0-9a-zA-Z])")
+# Mainland ID numbers (18 or 15 digits) and phone numbers inside free text,
+# as people write them: grouped by spaces or hyphens, with +86, in brackets.
+_SEP = r"[-\s]?"
+ID_NUMBER_RE = re.compile(
+    rf"(?<!\d)(?:\d{{6}}{_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{3}}[\dxX]|\d{{6}}{_SEP}\d{{6}}{_SEP}\d{{3}})(?![\dxX])"
+)
 PHONE_RE = re.compile(
-    r"(?<![0-9a-zA-Z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9a-zA-Z])"
+    rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?(?:1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+    rf"|\(?0\d{{2,3}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}})(?!\d)"
 )
 
 DEFAULT_DICTIONARY = (
@@ -93,6 +105,16 @@ def gram_text(folded):
     """The ``grams`` view as one space-separated string (for Tantivy's
     whitespace tokenizer, which then gives the same positions)."""
     return " ".join(token for token, _position in gram_tokens(folded))
+
+
+def head_text(folded):
+    """The first character of each ``grams`` token (whole letter/digit runs):
+    a phrase over it is exact too, and finds what a prefix would (Tantivy's
+    phrase-prefix query expands to 50 terms only)."""
+    return " ".join(
+        token if len(token) == 1 or not RUN_RE.match(token).group("han") else token[0]
+        for token, _position in gram_tokens(folded)
+    )
 
 
 def query_grams(text):
@@ -197,17 +219,31 @@ def split_personal(text):
     return clean, found, shown
 
 
+def personal_form(text):
+    """An ID or phone number as one token of digits (``x`` for the check
+    character, no country code); any other text folded. Used on both
+    sides, so ``138-1234-5678`` finds ``+86 13812345678``."""
+    folded = fold(text).strip()
+    if ID_NUMBER_RE.fullmatch(folded.upper()) or PHONE_RE.fullmatch(folded):
+        digits = re.sub(r"[^0-9x]", "", folded)
+        for code in ("0086", "86"):
+            if digits.startswith(code) and len(digits) - len(code) == 11 and digits[len(code)] == "1":
+                digits = digits[len(code):]
+        return digits
+    return folded
+
+
 def highlight_pattern(text):
     """A regex finding the query text in folded stored text.
 
-    Characters of a Han run may stand apart by spaces; between runs anything
+    Characters of a Han run may stand apart by spaces or line breaks; between runs anything
     that is not a letter, digit or Han character may stand, as in the
     ``grams`` view.
     """
     parts = []
     for kind, run in runs(fold(text)):
         if kind == "han":
-            parts.append("[ \\t\u3000]*".join(re.escape(c) for c in run))
+            parts.append(f"{GAP}*".join(re.escape(c) for c in run))
         else:
             parts.append(re.escape(run))
     if not parts:

@@ -14,6 +14,7 @@ score). The semantics every engine then shares:
 * query words that are jieba words of a document add to its score.
 """
 from xinfang_archive.search import querylang as ql
+from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import query_grams
 from xinfang_archive.search.model import KEYWORDS
 
@@ -44,7 +45,8 @@ class Compiler:
             # punctuation only: nothing to look for, no constraint
             return self.b.all()
         grams = self.b.phrase("grams", tokens, prefix)
-        personal = self.b.phrase("personal", tokens, prefix)
+        personal_tokens, personal_prefix = query_grams(personal_form(value))
+        personal = self.b.phrase("personal", personal_tokens or tokens, personal_prefix)
         if self.principals is not None:
             personal = self.b.boolean(
                 must=[personal, self.b.term_set("personal_allowed", self.principals)]

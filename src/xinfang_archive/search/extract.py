@@ -24,7 +24,8 @@ from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import ViewPersonalData
-from xinfang_archive.search.analysis import fold
+from xinfang_archive.search.analysis import FIELD_SEPARATOR
+from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import split_personal
 from xinfang_archive.search.attachments import extract_text
 from xinfang_archive.search.model import IndexDocument
@@ -67,10 +68,12 @@ def allowed_tokens(obj, permission):
 
 class _AttachmentCache:
     """Extracted text of blobs by (oid, serial): a security reindex or a
-    metadata edit must not parse the same PDF again."""
+    metadata edit must not parse the same PDF again. Bounded by the
+    characters it holds (least recently used out first)."""
 
-    def __init__(self, size=512):
-        self.size = size
+    def __init__(self, budget=20_000_000):
+        self.budget = budget
+        self.used = 0
         self.data = {}
         self.lock = threading.Lock()
 
@@ -82,18 +85,22 @@ class _AttachmentCache:
         if key is not None:
             with self.lock:
                 if key in self.data:
-                    return self.data[key]
+                    text = self.data.pop(key)
+                    self.data[key] = text  # most recently used last
+                    return text
         try:
             data = named_file.data
         except Exception:  # a missing blob file must not stop indexing
             logger.warning("Cannot read file %r", getattr(named_file, "filename", None))
             return ""
         text = extract_text(data, named_file.contentType, named_file.filename)
-        if key is not None:
+        if key is not None and len(text) <= self.budget // 4:
             with self.lock:
-                if len(self.data) >= self.size:
-                    self.data.pop(next(iter(self.data)))
-                self.data[key] = text
+                while self.data and self.used + len(text) > self.budget:
+                    self.used -= len(self.data.pop(next(iter(self.data))))
+                if key not in self.data:
+                    self.data[key] = text
+                    self.used += len(text)
         return text
 
 
@@ -251,15 +258,15 @@ def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
     """An ``IndexDocument`` from plain texts: folded, personal numbers moved
     out (and masked in the stored text), segmented. Also used by the
     benchmark, which indexes text without a site."""
-    normalized = unicodedata.normalize("NFKC", "\n".join(t for t in texts if t))
+    normalized = unicodedata.normalize("NFKC", FIELD_SEPARATOR.join(t for t in texts if t))
     clean, numbers, shown = split_personal(normalized)
     clean = clean.lower()
-    stored = dict(stored or {}, text=shown[:STORED_TEXT])
+    stored = dict(stored or {}, text=shown.replace(FIELD_SEPARATOR, "\n")[:STORED_TEXT])
     return IndexDocument(
         uid=uid,
         grams=clean,
         words=segmenter.words_of(clean),
-        personal=[fold(p) for p in [*personal, *numbers]],
+        personal=[personal_form(p) for p in [*personal, *numbers]],
         allowed=list(allowed),
         personal_allowed=list(personal_allowed),
         stamp=stamp,

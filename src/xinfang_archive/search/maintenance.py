@@ -113,11 +113,18 @@ def fix(site, store, report, segmenter):
     return written
 
 
-def rebuild(site, store, segmenter, progress=None):
-    """Empty the index and fill it from the database; returns the count."""
+def rebuild(site, store, segmenter, progress=None, fresh=True):
+    """Fill the index from the database; returns the count.
+
+    ``fresh`` (the command line, server stopped) empties it first and writes
+    in bulk; otherwise (an upgrade step on a running site) every document is
+    replaced one by one, so that what other threads write meanwhile is
+    neither lost nor doubled.
+    """
     brains = _brains(site)
-    store.clear()
+    if fresh:
+        store.clear()
     paths = [b.getPath() for b in brains]
     return _write_objects(
-        site, store, _objects(site, paths), segmenter, progress=progress, total=len(paths), bulk=True
+        site, store, _objects(site, paths), segmenter, progress=progress, total=len(paths), bulk=fresh
     )

@@ -6,6 +6,9 @@ from dataclasses import field
 FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention")
 KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention")
 SORTS = ("relevance", "date", "-date")
+# How deep results can be paged: engines collect offset + limit hits up
+# front (Tantivy reserves memory for them), so the window is bounded.
+MAX_WINDOW = 10_000
 
 
 @dataclass

@@ -11,6 +11,7 @@ from plone import api
 from xinfang_archive import _
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.model import FACETS
+from xinfang_archive.search.model import MAX_WINDOW
 from xinfang_archive.search.model import SearchRequest
 from xinfang_archive.search.model import SORTS
 from xinfang_archive.search.site import current_segmenter
@@ -122,7 +123,7 @@ class Labels:
         (类别:征地拆迁 → land, 状态:办结 → closed); other values unchanged."""
         if name == "year":
             return value
-        if name not in self.cache or name + ":reverse" not in self.cache:
+        if name + ":reverse" not in self.cache:
             if name == "state":
                 reverse = {}
                 for wf in self.workflow.objectValues():
@@ -154,7 +155,7 @@ class Labels:
         if not value:
             return ""
         for wf in self.workflow.objectValues():
-            state = getattr(getattr(wf, "states", None), value, None) if hasattr(wf, "states") else None
+            state = getattr(getattr(wf, "states", None), value, None)
             if state is not None:
                 return self.t(state.title, domain="plone")
         return value
@@ -170,6 +171,11 @@ def archive_search(request, text="", filters=None, date_from=None, date_to=None,
         page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     except (TypeError, ValueError):
         raise SearchError(_("Page and page size must be numbers."))
+    if page * page_size > MAX_WINDOW:
+        raise SearchError(
+            _("Only the first ${max} results can be paged through; narrow the search.",
+              mapping={"max": MAX_WINDOW})
+        )
     labels = Labels(request)
     query = labels.resolve(build_query(text, filters, date_from, date_to))
     terms = [node.value for node in ql.text_terms(query)]

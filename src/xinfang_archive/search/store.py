@@ -52,6 +52,8 @@ class IndexStore:
         cls = engine_class(self.engine_name)
         try:
             return cls(path)
+        except OSError:
+            raise  # the machine's trouble (permissions, disk, files): not a broken index
         except Exception as error:
             aside = self.base / f"index.broken-{time.strftime('%Y%m%d%H%M%S')}"
             logger.error("Search index %s cannot be opened (%s); moved to %s", path, error, aside)
@@ -68,8 +70,16 @@ class IndexStore:
 
         def __enter__(self):
             self.store.thread_lock.acquire()
-            self.handle = open(self.store.lock_path, "a+")
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
+            try:
+                self.handle = open(self.store.lock_path, "a+")
+                try:
+                    fcntl.flock(self.handle, fcntl.LOCK_EX)
+                except BaseException:
+                    self.handle.close()
+                    raise
+            except BaseException:
+                self.store.thread_lock.release()
+                raise
             return self
 
         def __exit__(self, *exc):
@@ -108,12 +118,15 @@ class IndexStore:
                 try:
                     with open(path, encoding="utf-8") as handle:
                         data = json.load(handle)
-                except (OSError, ValueError) as error:
-                    logger.error("Unreadable spool file %s (%s); left for verify-index", path, error)
+                    docs = {uid: IndexDocument(**doc) if doc is not None else None
+                            for uid, doc in data.items()}
+                except Exception as error:
+                    # one bad file must not block every later write; it is
+                    # kept (.bad) for inspection, verify-index --fix repairs
+                    logger.error("Unreadable spool file %s (%s); set aside as .bad", path, error)
                     path.rename(path.with_suffix(".bad"))
                     continue
-                for uid, doc in data.items():
-                    merged[uid] = IndexDocument(**doc) if doc is not None else None
+                merged.update(docs)
             self.engine.apply(merged)
             for path in files:
                 if path.exists():

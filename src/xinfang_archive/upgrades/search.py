@@ -13,5 +13,5 @@ logger = logging.getLogger("xinfang_archive.upgrades")
 
 def build_search_index(context):
     site = api.portal.get()
-    count = rebuild(site, current_store(site), current_segmenter())
+    count = rebuild(site, current_store(site), current_segmenter(), fresh=False)
     logger.info("Full-text index built: %d objects", count)

@@ -4,6 +4,7 @@ from pathlib import Path
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.compile import Compiler
 from xinfang_archive.search.interfaces import ISearchEngine
+from xinfang_archive.search.model import MAX_WINDOW
 from xinfang_archive.search.model import SearchRequest
 from zope.interface import implementer
 
@@ -18,6 +19,8 @@ class BaseEngine:
         self.path.mkdir(parents=True, exist_ok=True)
 
     def _query(self, request, similar=False):
+        if request.offset < 0 or request.limit < 0 or request.offset + request.limit > MAX_WINDOW:
+            raise ValueError(f"Results beyond the first {MAX_WINDOW} cannot be fetched")
         return Compiler(self.builder, request.principals).request(request, similar=similar)
 
     def index(self, docs):

@@ -6,6 +6,8 @@ token per position, see ``analysis``) and ``words`` pre-tokenized, so phrase
 queries mean exactly what they mean in Whoosh.
 """
 from xinfang_archive.search.analysis import gram_text
+from xinfang_archive.search.analysis import head_text
+from xinfang_archive.search.analysis import RUN_RE
 from xinfang_archive.search.engines.base import BaseEngine
 from xinfang_archive.search.model import FACETS
 from xinfang_archive.search.model import Hit
@@ -26,8 +28,9 @@ BULK_HEAP = 512_000_000
 def _schema():
     b = tantivy.SchemaBuilder()
     b.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
-    b.add_text_field("grams", tokenizer_name="whitespace", index_option="position")
-    b.add_text_field("personal", tokenizer_name="whitespace", index_option="position")
+    for name in ("grams", "personal"):
+        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        b.add_text_field(name + "_heads", tokenizer_name="whitespace", index_option="position")
     b.add_text_field("words", tokenizer_name="raw", index_option="freq")
     b.add_text_field("allowed", tokenizer_name="raw", index_option="basic")
     b.add_text_field("personal_allowed", tokenizer_name="raw", index_option="basic")
@@ -56,7 +59,10 @@ class Builder:
 
     def phrase(self, field, tokens, prefix=False):
         if prefix:
-            return Q.phrase_prefix_query(self.schema, field, list(tokens))
+            # Tantivy's phrase-prefix query stops at 50 expansions: the
+            # heads view (first character per position) has no such limit
+            heads = [t if len(t) == 1 or not RUN_RE.match(t).group("han") else t[0] for t in tokens]
+            return self.phrase(field + "_heads", heads)
         if len(tokens) == 1:
             return Q.term_query(self.schema, field, tokens[0])
         return Q.phrase_query(self.schema, field, list(tokens))
@@ -97,8 +103,10 @@ class TantivyEngine(BaseEngine):
         d = tantivy.Document()
         d.add_text("uid", doc.uid)
         d.add_text("grams", gram_text(doc.grams))
+        d.add_text("grams_heads", head_text(doc.grams))
         for value in doc.personal:
             d.add_text("personal", gram_text(value))
+            d.add_text("personal_heads", head_text(value))
         d.add_pre_tokenized_text(
             "words",
             tantivy.PreTokenizedString(

@@ -19,6 +19,7 @@ from whoosh.formats import Existence
 from whoosh.formats import Frequency
 from whoosh.formats import Positions
 from whoosh.writing import CLEAR
+from xinfang_archive.search.analysis import FIELD_SEPARATOR
 from xinfang_archive.search.analysis import gram_tokens
 from xinfang_archive.search.engines.base import BaseEngine
 from xinfang_archive.search.model import FACETS
@@ -161,7 +162,8 @@ class WhooshEngine(BaseEngine):
         fields = dict(
             uid=doc.uid,
             grams=doc.grams,
-            personal=list(doc.personal),
+            # a string, so that the analyzer runs (lists are taken as terms)
+            personal=FIELD_SEPARATOR.join(doc.personal),
             words=list(doc.words),
             allowed=list(doc.allowed),
             personal_allowed=list(doc.personal_allowed),

@@ -2,12 +2,14 @@
 
 On a case: the cases most like it (more-like-this over the index's words).
 On the case folder: the cases most like ``text`` (what is being
-registered), to spot a repeat petition. ``limit`` (≤ 20, default 5).
-Only cases the user may view.
+registered), to spot a repeat petition (needs "Add portal content", as the
+registration form). ``limit`` (≤ 20, default 5). Only cases the user may
+view.
 """
 from plone.restapi.services import Service
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.search.searching import similar_cases
+from xinfang_archive.search.site import SearchNotConfigured
 
 
 class SimilarCases(Service):
@@ -16,9 +18,13 @@ class SimilarCases(Service):
             limit = min(max(int(self.request.form.get("limit") or 5), 1), 20)
         except ValueError:
             limit = 5
-        if IPetitionCase.providedBy(self.context):
-            items = similar_cases(obj=self.context, limit=limit)
-        else:
-            text = (self.request.form.get("text") or "").strip()[:5000]
-            items = similar_cases(text=text, limit=limit) if text else []
+        try:
+            if IPetitionCase.providedBy(self.context):
+                items = similar_cases(obj=self.context, limit=limit)
+            else:
+                text = (self.request.form.get("text") or "").strip()[:5000]
+                items = similar_cases(text=text, limit=limit) if text else []
+        except SearchNotConfigured as error:
+            self.request.response.setStatus(503)
+            return {"error": {"type": "ServiceUnavailable", "message": str(error)}}
         return {"items": items, "items_total": len(items)}
