@@ -31,6 +31,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 # (label, our query language, ZCatalog query, plain text for the recall check)
 QUERIES = [
+    ("1字 访", "访", {"SearchableText": "访*"}, "访"),
     ("2字 信访", "信访", {"SearchableText": "信访"}, "信访"),
     ("2字 补偿", "补偿", {"SearchableText": "补偿"}, "补偿"),
     ("2字 低保", "低保", {"SearchableText": "低保"}, "低保"),

@@ -57,6 +57,7 @@ PHONE_RE = re.compile(
     rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?(?:1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
     rf"|\(?0\d{{2,3}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}})(?!\d)"
 )
+PERSONAL_RE = re.compile(f"(?P<id>{ID_NUMBER_RE.pattern})|(?P<phone>{PHONE_RE.pattern})")
 
 DEFAULT_DICTIONARY = (
     "信访", "信访件", "信访人", "信访局", "信访事项", "听证", "听证会", "听证笔录",
@@ -101,20 +102,22 @@ def gram_tokens(folded, start=0):
         position += 1
 
 
-def gram_text(folded):
-    """The ``grams`` view as one space-separated string (for Tantivy's
-    whitespace tokenizer, which then gives the same positions)."""
-    return " ".join(token for token, _position in gram_tokens(folded))
-
-
-def head_text(folded):
-    """The first character of each ``grams`` token (whole letter/digit runs):
-    a phrase over it is exact too, and finds what a prefix would (Tantivy's
-    phrase-prefix query expands to 50 terms only)."""
-    return " ".join(
-        token if len(token) == 1 or not RUN_RE.match(token).group("han") else token[0]
-        for token, _position in gram_tokens(folded)
-    )
+def gram_views(folded):
+    """The ``grams`` view and its heads view (the first character of each
+    token: a phrase over it is exact too and finds what a prefix would;
+    Tantivy's phrase-prefix query expands to 50 terms only), each as one
+    space-separated string for Tantivy's whitespace tokenizer, which gives
+    the positions of ``gram_tokens``."""
+    grams, heads = [], []
+    for kind, run in runs(folded):
+        if kind == "word":
+            grams.append(run)
+            heads.append(run)
+        else:
+            grams.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            grams.append(run[-1])
+            heads.append(" ".join(run))
+    return " ".join(grams), " ".join(heads)
 
 
 def query_grams(text):
@@ -162,7 +165,9 @@ class Segmenter:
 
     @staticmethod
     def _keep(tokens):
-        return [t for t in tokens if RUN_RE.match(t)]
+        """Words only (Han characters are alphanumeric to Python), no
+        punctuation or spaces."""
+        return [t for t in tokens if t[:1].isalnum()]
 
     def words_of(self, folded):
         """The words of folded text for the index: search mode, which also
@@ -204,19 +209,22 @@ def split_personal(text):
     they were so that neighbouring runs do not join; the masked text is
     what may be stored and shown in snippets.
     """
-    found = []
-
-    def take(match):
-        found.append(match.group(0))
-        return " "
-
-    def masked(masker):
-        return lambda match: masker(match.group(0))
-
-    clean = PHONE_RE.sub(take, ID_NUMBER_RE.sub(take, text))
-    shown = ID_NUMBER_RE.sub(masked(mask_id_number), text)
-    shown = PHONE_RE.sub(masked(mask_phone), shown)
-    return clean, found, shown
+    found, clean, shown, cursor = [], [], [], 0
+    for match in PERSONAL_RE.finditer(text):
+        start, end = match.span()
+        number = match.group(0)
+        found.append(number)
+        clean.append(text[cursor:start])
+        clean.append(" ")
+        shown.append(text[cursor:start])
+        digits = personal_form(number)
+        shown.append(mask_id_number(digits.upper()) if match.lastgroup == "id" else mask_phone(digits))
+        cursor = end
+    if not found:
+        return text, found, text
+    clean.append(text[cursor:])
+    shown.append(text[cursor:])
+    return "".join(clean), found, "".join(shown)
 
 
 def personal_form(text):

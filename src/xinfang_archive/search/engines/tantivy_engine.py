@@ -5,8 +5,7 @@ handed over as space-separated tokens for its whitespace tokenizer (one
 token per position, see ``analysis``) and ``words`` pre-tokenized, so phrase
 queries mean exactly what they mean in Whoosh.
 """
-from xinfang_archive.search.analysis import gram_text
-from xinfang_archive.search.analysis import head_text
+from xinfang_archive.search.analysis import gram_views
 from xinfang_archive.search.analysis import RUN_RE
 from xinfang_archive.search.engines.base import BaseEngine
 from xinfang_archive.search.model import FACETS
@@ -102,11 +101,13 @@ class TantivyEngine(BaseEngine):
     def _document(self, doc):
         d = tantivy.Document()
         d.add_text("uid", doc.uid)
-        d.add_text("grams", gram_text(doc.grams))
-        d.add_text("grams_heads", head_text(doc.grams))
+        grams, heads = gram_views(doc.grams)
+        d.add_text("grams", grams)
+        d.add_text("grams_heads", heads)
         for value in doc.personal:
-            d.add_text("personal", gram_text(value))
-            d.add_text("personal_heads", head_text(value))
+            grams, heads = gram_views(value)
+            d.add_text("personal", grams)
+            d.add_text("personal_heads", heads)
         d.add_pre_tokenized_text(
             "words",
             tantivy.PreTokenizedString(
