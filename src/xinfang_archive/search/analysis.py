@@ -49,7 +49,7 @@ FIELD_SEPARATOR = "\x1f"
 
 # Mainland ID numbers (18 or 15 digits) and phone numbers inside free text,
 # as people write them: grouped by spaces or hyphens, with +86, in brackets.
-_SEP = r"[-\s]?"
+_SEP = "[- \t\u3000]?"  # not \s: it would cross line and field separators
 ID_NUMBER_RE = re.compile(
     rf"(?<!\d)(?:\d{{6}}{_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{3}}[\dxX]|\d{{6}}{_SEP}\d{{6}}{_SEP}\d{{3}})(?![\dxX])"
 )

@@ -2,7 +2,7 @@
 
 Tantivy has no Chinese tokenizer; the ``grams`` and ``personal`` views are
 handed over as space-separated tokens for its whitespace tokenizer (one
-token per position, see ``analysis``) and ``words`` pre-tokenized, so phrase
+token per position, see ``analysis``), as are the ``words``, so phrase
 queries mean exactly what they mean in Whoosh.
 """
 from xinfang_archive.search.analysis import gram_views
@@ -30,7 +30,7 @@ def _schema():
     for name in ("grams", "personal"):
         b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         b.add_text_field(name + "_heads", tokenizer_name="whitespace", index_option="position")
-    b.add_text_field("words", tokenizer_name="raw", index_option="freq")
+    b.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
     b.add_text_field("allowed", tokenizer_name="raw", index_option="basic")
     b.add_text_field("personal_allowed", tokenizer_name="raw", index_option="basic")
     for name in KEYWORDS:
@@ -108,12 +108,7 @@ class TantivyEngine(BaseEngine):
             grams, heads = gram_views(value)
             d.add_text("personal", grams)
             d.add_text("personal_heads", heads)
-        d.add_pre_tokenized_text(
-            "words",
-            tantivy.PreTokenizedString(
-                "", [tantivy.Token(w, i, 0, 0) for i, w in enumerate(doc.words)]
-            ),
-        )
+        d.add_text("words", " ".join(doc.words))  # words hold no spaces
         for token in doc.allowed:
             d.add_text("allowed", token)
         for token in doc.personal_allowed:
