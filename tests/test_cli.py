@@ -58,6 +58,15 @@ def status(url, user=None, password=None):
         return None  # not listening yet
 
 
+def wait_until_serving(url, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if status(url) == 200:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 @pytest.mark.parametrize(
     "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"]]
 )
@@ -94,11 +103,7 @@ def test_init_twice_then_serve(tmp_path):
                               stderr=subprocess.DEVNULL, env=env)
     try:
         site = f"http://127.0.0.1:{port}/xinfang"
-        for _ in range(150):
-            if status(site) == 200:
-                break
-            time.sleep(0.2)
-        assert status(site) == 200
+        assert wait_until_serving(site, seconds=30)
         with urllib.request.urlopen(site, timeout=10) as response:
             assert "++theme++barceloneta" in response.read().decode()  # themed on 127.0.0.1
         assert status(site + "/cases") in (302, 401)  # anonymous: no cases
@@ -162,10 +167,7 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
                               stderr=subprocess.STDOUT, text=True, env=env)
     try:
         site = f"http://127.0.0.1:{port}/xinfang"
-        for _ in range(300):
-            if status(site) == 200:
-                break
-            time.sleep(0.2)
+        assert wait_until_serving(site, seconds=60)
         search = site + "/++api++/@archive-search?q=%E4%BF%A1%E8%AE%BF"  # 信访
         request = urllib.request.Request(search)
         token = base64.b64encode(f"admin:{password}".encode()).decode()
