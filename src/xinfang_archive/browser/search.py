@@ -4,9 +4,9 @@ from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
 from xinfang_archive import _
-from xinfang_archive.search.model import FACETS
 from xinfang_archive.search.model import SORTS
 from xinfang_archive.search.searching import archive_search
+from xinfang_archive.search.searching import filters_from_form
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import SearchNotConfigured
@@ -16,12 +16,6 @@ from zope.i18n import translate
 SORT_TITLES = {"relevance": _("Relevance"), "-date": _("Newest first"), "date": _("Oldest first")}
 
 
-def _list(value):
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [v for v in value if v]
-
-
 class ArchiveSearchView(BrowserView):
     def __call__(self):
         form = self.request.form
@@ -29,7 +23,7 @@ class ArchiveSearchView(BrowserView):
         self.sort = form.get("sort") if form.get("sort") in SORTS else "relevance"
         self.date_from = (form.get("date_from") or "").strip()
         self.date_to = (form.get("date_to") or "").strip()
-        self.filters = {name: _list(form.get(name)) for name in FACETS if _list(form.get(name))}
+        self.filters = filters_from_form(form)
         self.error = None
         self.result = None
         searched = self.text or self.filters or self.date_from or self.date_to

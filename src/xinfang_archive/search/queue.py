@@ -47,17 +47,18 @@ class SearchIndexProcessor:
     def begin(self):
         pass
 
-    def _add(self, obj, with_children=True):
+    def _add(self, obj):
         if not _indexable(obj):
             return
-        doc = document_for(obj, current_segmenter())
-        if doc is None:
-            return
-        self.pending[doc.uid] = doc
-        if with_children and IPetitionCase.providedBy(obj):
+        segmenter = current_segmenter()  # one registry read for the case and its documents
+        objects = [obj]
+        if IPetitionCase.providedBy(obj):
             # documents of a case carry its state and attributes
-            for child in obj.objectValues():
-                self._add(child, with_children=False)
+            objects.extend(child for child in obj.objectValues() if IDexterityContent.providedBy(child))
+        for item in objects:
+            doc = document_for(item, segmenter)
+            if doc is not None:
+                self.pending[doc.uid] = doc
 
     def index(self, obj, attributes=None):
         self._add(obj)

@@ -36,6 +36,19 @@ FACET_TITLES = {
 RETENTION_TITLES = {"Y": _("Permanent"), "D30": _("30 years"), "D10": _("10 years")}
 
 
+def filters_from_form(form):
+    """``{facet: [values]}`` from request parameters named after facets
+    (one parameter per facet, repeatable), as the page and REST send them."""
+    filters = {}
+    for name in FACETS:
+        value = form.get(name)
+        values = [value] if isinstance(value, str) else list(value or ())
+        values = [v for v in values if v]
+        if values:
+            filters[name] = values
+    return filters
+
+
 class SearchError(ValueError):
     """Bad search input; ``message`` is a translatable message."""
 
@@ -113,7 +126,7 @@ class Labels:
             fti = self.types.getTypeInfo(value)
             return self.t(fti.Title(), domain=fti.i18n_domain or "plone") if fti else value
         if name == "state":
-            return self.state(value)
+            return self.state(value, "PetitionCase")  # documents carry their case's state
         if name == "year":
             return str(value)
         return self._table(name).get(value, value)
@@ -151,14 +164,10 @@ class Labels:
             return ql.Not(self.resolve(node.child))
         return node
 
-    def state(self, value):
+    def state(self, value, portal_type):
         if not value:
             return ""
-        for wf in self.workflow.objectValues():
-            state = getattr(getattr(wf, "states", None), value, None)
-            if state is not None:
-                return self.t(state.title, domain="plone")
-        return value
+        return self.t(self.workflow.getTitleForStateOnType(value, portal_type), domain="plone")
 
 
 def archive_search(request, text="", filters=None, date_from=None, date_to=None,
@@ -206,7 +215,7 @@ def archive_search(request, text="", filters=None, date_from=None, date_to=None,
                 "date": data.get("date", ""),
                 "codes": data.get("codes", {}),
                 "state": data.get("state", ""),
-                "state_title": labels.state(data.get("state", "")),
+                "state_title": labels.state(data.get("state", ""), data.get("portal_type", "")),
                 "case_title": data.get("case_title", ""),
                 "case_url": portal_url + data["case_path"] if data.get("case_path") else "",
                 "snippet": snippet(data.get("text", ""), terms),

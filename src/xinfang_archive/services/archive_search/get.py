@@ -10,27 +10,22 @@ paging links; results are only what the user may view, and personal
 numbers match only where the user may see personal data.
 """
 from plone.restapi.services import Service
-from xinfang_archive.search.model import FACETS
 from xinfang_archive.search.searching import archive_search
+from xinfang_archive.search.searching import filters_from_form
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.site import SearchNotConfigured
 from urllib.parse import urlencode
 from zope.i18n import translate
 
 
-def _list(value):
-    return [value] if isinstance(value, str) else [v for v in (value or ()) if v]
-
-
 class ArchiveSearch(Service):
     def reply(self):
         form = self.request.form
-        filters = {name: _list(form.get(name)) for name in FACETS if _list(form.get(name))}
         try:
             result = archive_search(
                 self.request,
                 text=form.get("q") or "",
-                filters=filters,
+                filters=filters_from_form(form),
                 date_from=form.get("date_from"),
                 date_to=form.get("date_to"),
                 sort=form.get("sort") or "relevance",
