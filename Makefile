@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 DEMO_CASES ?= 200
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: start install install-test test browser-deps versions clean
+.PHONY: start install install-test test browser-deps system-deps versions clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -28,7 +28,7 @@ $(TEST_STAMP): $(STAMP)
 	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[test]'
 	touch $@
 
-install-test: $(TEST_STAMP) browser-deps
+install-test: $(TEST_STAMP) browser-deps system-deps
 
 # Debian's Chromium for the browser tests (no browser download works here),
 # and a CJK font so that pages and screenshots show Chinese.
@@ -38,7 +38,16 @@ browser-deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
 	fi
 
-start: install
+# The CJK TrueType font that PDFs embed (filing catalogues, 归档章, 备考表, 销毁清册):
+# reportlab cannot embed Debian's CFF-flavoured Noto CJK fonts.
+WQY_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+system-deps:
+	@if [ ! -f $(WQY_FONT) ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; \
+	fi
+
+start: install system-deps
 	$(BIN)/xinfang-archive init --demo-cases $(DEMO_CASES)
 	$(BIN)/xinfang-archive serve
 

@@ -53,6 +53,7 @@ setup(
         "Whoosh-Reloaded",
         "tantivy",
         "pdfminer.six",
+        "pypdf",
         "python-docx",
     ],
     extras_require={

@@ -40,6 +40,21 @@ class Client:
 
         return self.run(work)
 
+    def file_case(self, path, user_id):
+        """File the case at ``path`` as ``user_id``; returns its archival code."""
+        def work():
+            transaction.begin()
+            app = self.conn.root()["Application"]
+            site = app["plone"]
+            setSite(site)
+            user = site.acl_users.getUser(user_id)
+            newSecurityManager(None, user.__of__(site.acl_users))
+            case = site.unrestrictedTraverse(path)
+            site.portal_workflow.doActionFor(case, "file")
+            return case.archival_code
+
+        return self.run(work)
+
     def commit(self):
         self.run(transaction.commit)
 
@@ -106,3 +121,49 @@ def test_many_interleaved_registrations_stay_gap_free(clients, functional_portal
     sequence = sorted(int(n.rsplit("-", 1)[1]) for n in committed)
     assert sequence == list(range(1, 11))
     assert committed_numbers(functional_portal) == sorted(committed)
+
+
+@pytest.fixture()
+def closed_cases(functional_portal, staff_users):
+    """Three committed closed cases of one unit (so one numbering group)."""
+    from archival_support import add_document
+    from archival_support import close_case
+    from plone import api
+    from plone.app.testing import setRoles
+    from plone.app.testing import TEST_USER_ID
+
+    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
+    paths = []
+    for title in ("甲", "乙", "丙"):
+        case = createContentInContainer(
+            functional_portal["cases"], "PetitionCase", **case_data(title=title)
+        )
+        add_document(case)
+        close_case(case)
+        paths.append("/".join(case.getPhysicalPath()))
+    transaction.commit()
+    assert all(api.content.get_state(functional_portal.unrestrictedTraverse(p)) == "closed" for p in paths)
+    return paths
+
+
+def test_two_archivists_filing_at_once_never_duplicate_or_skip(clients, closed_cases, functional_portal):
+    """Both take item 1 from the same snapshot; the second commit conflicts,
+    is retried (as the publisher retries) and takes item 2; the third goes on."""
+    first, second = clients
+    code_1 = first.file_case(closed_cases[0], "archivist")
+    code_2 = second.file_case(closed_cases[1], "archivist")
+    assert code_1 == code_2  # the same candidate number
+    first.commit()
+    with pytest.raises(ConflictError):
+        second.commit()
+    second.abort()
+    retried = second.file_case(closed_cases[1], "archivist")
+    second.commit()
+    third = first.file_case(closed_cases[2], "archivist")
+    first.commit()
+    items = [int(code.rsplit("-", 1)[1]) for code in (code_1, retried, third)]
+    assert items == [1, 2, 3]
+    transaction.begin()
+    catalog = functional_portal.portal_catalog
+    filed = sorted(b.archival_code for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase", review_state="filed"))
+    assert filed == sorted([code_1, retried, third])

@@ -353,3 +353,20 @@ def test_demo_has_open_and_done_supervisions(manager):
             assert state == "closed"
         else:
             assert state in ("in_progress", "in_review", "in_rereview")
+
+
+def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
+    """Every closed demo case of an earlier year files cleanly (the demo data
+    is valid archival data); this year's closed cases stay closed."""
+    from xinfang_archive.demo.filing import file_earlier_years
+
+    portal, cases, _progress = demo_cases
+    result = file_earlier_years(portal)
+    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+    this_year = date.today().year
+    earlier = [c for c in cases if c.closed_on and c.closed_on.year < this_year
+               and api.content.get_state(c) in ("closed", "filed")]
+    assert earlier and all(api.content.get_state(c) == "filed" for c in earlier)
+    assert all(c.archival_code.split("·")[1].startswith(str(c.closed_on.year)) for c in earlier)
+    assert all(api.content.get_state(c) == "closed" for c in cases
+               if c.closed_on and c.closed_on.year == this_year)

@@ -36,6 +36,12 @@ INDEXES = (
     ("case_handler", "FieldIndex", False),
     ("case_flags", "KeywordIndex", True),
     ("received_date", "DateIndex", True),
+    ("closed_on", "DateIndex", True),
+    ("archival_code", "FieldIndex", True),
+    ("filing_year", "FieldIndex", True),
+    ("retention_period", "FieldIndex", True),
+    ("retention_expires", "DateIndex", True),
+    ("organisation_code", "FieldIndex", True),
 )
 
 

@@ -32,6 +32,12 @@ class XinfangArchiveLayer(PloneSandboxLayer):
         self._old_index_env = os.environ.get(INDEX_ENV)
         os.environ[INDEX_ENV] = self["search_index"]
 
+        # So does the audit trail: one SQLite file per run.
+        from xinfang_archive.audit.recorder import AUDIT_ENV
+
+        self._old_audit_env = os.environ.get(AUDIT_ENV)
+        os.environ[AUDIT_ENV] = os.path.join(self["search_index"], "audit.sqlite")
+
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=xinfang_archive)
 
@@ -45,14 +51,18 @@ class XinfangArchiveLayer(PloneSandboxLayer):
 
 
     def tearDownZope(self, app):
+        from xinfang_archive.audit.recorder import AUDIT_ENV
+        from xinfang_archive.audit.recorder import forget_stores as forget_audit
         from xinfang_archive.search.store import forget_stores
 
         forget_stores()
+        forget_audit()
         shutil.rmtree(self["search_index"], ignore_errors=True)
-        if self._old_index_env is None:
-            os.environ.pop(INDEX_ENV, None)
-        else:
-            os.environ[INDEX_ENV] = self._old_index_env
+        for name, old in ((INDEX_ENV, self._old_index_env), (AUDIT_ENV, self._old_audit_env)):
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
 
 
 class SearchIndexFunctionalTesting(FunctionalTesting):

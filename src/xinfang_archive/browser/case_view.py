@@ -2,10 +2,14 @@
 from plone import api
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
+from xinfang_archive.archival.info import archival_info
+from xinfang_archive.archival.retention import PERIOD_TITLES
+from xinfang_archive.localtime import local_text
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.content.matching import earlier_cases
+from xinfang_archive.permissions import AmendFiledRecord
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
@@ -73,6 +77,20 @@ class CaseView(BrowserView):
             "flags": "、".join(translate(flags[f], context=self.request) for f in sorted(c.flags or ()) if f in flags),
         }
 
+    def archival(self):
+        """The filing record of a filed case, with titles (None otherwise)."""
+        info = archival_info(self.context)
+        if info is None:
+            return None
+        info["period_title"] = translate(PERIOD_TITLES[info["retention_period"]], context=self.request)
+        info["filed_by_title"] = self._handler_title(info["filed_by"])
+        info["filed_on_local"] = local_text(self.context.filed_on, seconds=False)
+        info["may_amend"] = api.user.has_permission(AmendFiledRecord, obj=self.context)
+        return info
+
+    def local(self, value):
+        return local_text(value, seconds=False)
+
     def _handler_title(self, user_id):
         if not user_id:
             return ""
@@ -98,7 +116,8 @@ class CaseView(BrowserView):
                     "id": tid,
                     "title": self.t(transition.title, domain="plone"),
                     "problems": problems,
-                    "url": f"{self.context.absolute_url()}/@@case-transition?transition={tid}",
+                    "url": f"{self.context.absolute_url()}/@@file-case" if tid == "file"
+                    else f"{self.context.absolute_url()}/@@case-transition?transition={tid}",
                 }
             )
         return result

@@ -39,6 +39,7 @@ def _progress(label):
 
 
 def _generate(site, count, seed):
+    from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import generate_cases
 
     import transaction
@@ -46,6 +47,11 @@ def _generate(site, count, seed):
     generate_cases(site, count, seed=seed, progress=_progress("演示数据 demo cases"))
     transaction.get().note(f"xinfang-archive: {count} demo cases")
     transaction.commit()
+    result = file_earlier_years(site)
+    transaction.get().note(f"xinfang-archive: {len(result.filed)} demo cases filed")
+    transaction.commit()
+    if result.refused:
+        print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)
 
 
 def cmd_init(args):
@@ -212,6 +218,89 @@ def cmd_verify_index(args):
         return 0 if again.ok else 1
 
 
+def cmd_fixity(args):
+    from xinfang_archive.archival.fixity import CHANGED
+    from xinfang_archive.archival.fixity import INTACT
+    from xinfang_archive.archival.fixity import MISSING
+    from xinfang_archive.archival.fixity import record_run
+    from xinfang_archive.archival.fixity import run_fixity
+
+    import transaction
+
+    with _site(args) as site:
+        started = time.perf_counter()
+        run = run_fixity(site)
+        seconds = time.perf_counter() - started
+        record_run(site, run)
+        transaction.get().note("xinfang-archive fixity")
+        transaction.commit()
+    rate = run.files_checked / max(seconds, 1e-6)
+    print(
+        f"fixity: {len(run.results)} entries, {run.files_checked} files "
+        f"({run.bytes_read / 1e6:.1f} MB) in {seconds:.1f} s ({rate:.0f} files/s): "
+        f"{run.count(INTACT)} intact, {run.count(CHANGED)} changed, {run.count(MISSING)} missing"
+    )
+    for label, status in (("MISSING", MISSING), ("CHANGED", CHANGED)):
+        problems = [r for r in run.results if r.status == status]
+        if problems:
+            print(f"{label} ({len(problems)}):")
+        for r in problems:
+            what = r.filename or r.field or "record"
+            print(f"  {r.archival_code}  {r.path}  [{r.field or '-'}] {what}: {r.detail}")
+    return 0 if run.ok else 1
+
+
+def _audit_store(args):
+    import os
+
+    from xinfang_archive.audit.recorder import AUDIT_ENV
+    from xinfang_archive.audit.store import AuditStore
+
+    path = os.environ.get(AUDIT_ENV) or Instance(args.var).var / "audit" / "audit.sqlite"
+    if not os.path.exists(path):
+        from xinfang_archive.cli.app import fail
+
+        fail(f"no audit trail at {path}")
+    return AuditStore(path), path
+
+
+def cmd_audit_verify(args):
+    expected = None
+    if args.expected_head:
+        seq, _sep, digest = args.expected_head.partition(":")
+        expected = (int(seq), digest)
+    store, path = _audit_store(args)
+    started = time.perf_counter()
+    result = store.verify(expected_head=expected)
+    seconds = time.perf_counter() - started
+    print(f"audit trail {path}: {result.count} entries verified in {seconds:.1f} s; "
+          f"head {result.head_seq}:{result.head_hash}")
+    for problem in result.problems:
+        print(f"  {problem.kind.upper():9} entry {problem.seq}: {problem.message}")
+    print("the chain is intact" if result.ok else f"{len(result.problems)} problem(s): the trail was tampered with")
+    return 0 if result.ok else 1
+
+
+def cmd_audit_export(args):
+    from xinfang_archive.audit.csvexport import write_csv
+
+    store, _path = _audit_store(args)
+    entries = store.iter_entries(actor=args.actor, action=args.action, since=args.since,
+                                 until=args.until, obj=args.object)
+    if args.output == "-":
+        count = write_csv(entries, sys.stdout.buffer)
+    else:
+        with open(args.output, "wb") as stream:
+            count = write_csv(entries, stream)
+    print(f"{count} entries exported", file=sys.stderr)
+
+
+def _date(text):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="xinfang-archive",
@@ -278,6 +367,47 @@ def build_parser():
     verify_index.add_argument("--fix", action="store_true", help="repair what differs")
     verify_index.add_argument("--show", type=int, default=20, help="paths listed per kind (default 20)")
     verify_index.set_defaults(func=cmd_verify_index)
+
+    fixity = commands.add_parser(
+        "fixity",
+        help="verify every filed file against its checksum (exit 1 on any problem)",
+        description="Check every filed record: each file against its SHA-256 and each "
+        "record's metadata against its digest, from the register of item numbers. "
+        "Reports missing, changed and intact apart, records the run in the site "
+        "(shown on the fixity page) and in the audit trail; exit 1 if anything is "
+        "missing or changed. Stop the server first: the database is opened directly.",
+    )
+    _common(fixity)
+    fixity.set_defaults(func=cmd_fixity)
+
+    audit = commands.add_parser(
+        "audit", help="the audit trail: verify its hash chain, export it",
+        description="The append-only, hash-chained audit trail (var/audit/audit.sqlite). "
+        "Both commands read it only and may run while the archive is served.",
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the hash chain (exit 1 if an entry was altered, removed, reordered or inserted)",
+        description="Recompute every entry's hash and its link to the entry before; report "
+        "altered, removed, reordered and inserted entries; exit 1 on any. Prints the head "
+        "(seq:hash), which may be kept elsewhere and passed back with --expected-head to "
+        "detect a truncated tail.",
+    )
+    _common(audit_verify)
+    audit_verify.add_argument("--expected-head", help="SEQ:HASH of an earlier head that must still be in the chain")
+    audit_verify.set_defaults(func=cmd_audit_verify)
+    audit_export = audit_commands.add_parser(
+        "export", help="write entries as CSV (UTF-8 with BOM)",
+        description="Write the audit entries matching the filters as CSV (UTF-8 with BOM, opens in Excel).",
+    )
+    _common(audit_export)
+    audit_export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    audit_export.add_argument("--actor")
+    audit_export.add_argument("--action", help="an action, or a prefix ending in '.' (e.g. appraisal.)")
+    audit_export.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Beijing time)")
+    audit_export.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Beijing time)")
+    audit_export.add_argument("--object", help="a path (and what is below it) or a UID")
+    audit_export.set_defaults(func=cmd_audit_export)
     return parser
 
 

@@ -17,6 +17,11 @@ class ICaseDocumentSchema(model.Schema):
         description=_("PDF, DOCX, image or text."),
         required=True,
     )
+    document_kind = schema.Choice(
+        title=_("Document kind"),
+        vocabulary="xinfang_archive.document_kinds",
+        required=False,
+    )
     responsible = schema.TextLine(title=_("Author (responsible)"), required=True)
     document_date = schema.Date(title=_("Document date"), required=True)
     document_number = schema.TextLine(title=_("Document number"), required=False)

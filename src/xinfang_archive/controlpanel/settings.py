@@ -84,6 +84,18 @@ DEFAULT_CLASSIFICATIONS = [
 ]
 
 
+DEFAULT_DOCUMENT_KINDS = [
+    "letter|来信原件",
+    "visit_record|来访登记表",
+    "identity|身份证明",
+    "investigation|调查材料",
+    "evidence|证据材料",
+    "hearing_transcript|听证笔录",
+    "minutes|会议纪要",
+    "other|其他材料",
+]
+
+
 class InvalidCodeLines(schema.ValidationError):
     __doc__ = _("Each line must be code|title, with a unique code of letters, digits, - or _.")
 
@@ -127,6 +139,7 @@ VOCABULARY_FIELDS = (
     "satisfaction_levels",
     "supervision_methods",
     "classifications",
+    "document_kinds",
 )
 
 
@@ -204,6 +217,11 @@ class IArchiveSettings(Interface):
         _("Security classifications"),
         _("One code|title per line."),
         DEFAULT_CLASSIFICATIONS,
+    )
+    document_kinds = _lines(
+        _("Document kinds"),
+        _("One code|title per line."),
+        DEFAULT_DOCUMENT_KINDS,
     )
 
 

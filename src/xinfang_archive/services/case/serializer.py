@@ -6,6 +6,7 @@ masked rows back for them, and adds the statutory clock of the case.
 """
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeFolderToJson
+from xinfang_archive.archival.info import archival_info
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import mask_petitioner
@@ -31,4 +32,5 @@ class SerializeCaseToJson(SerializeFolderToJson):
         else:
             result["personal_data_masked"] = False
         result["statutory_clock"] = statutory_clock(self.context)
+        result["archival"] = archival_info(self.context)
         return result

@@ -10,6 +10,9 @@ from plone.restapi.deserializer import json_body
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive import _
+from xinfang_archive.archival.checks import PROPERTY_TITLES
+from xinfang_archive.archival.filing import FilingRefused
+from xinfang_archive.archival.filing import TRANSITION as FILE
 from xinfang_archive.workflow.inputs import apply_transition_input
 from xinfang_archive.workflow.inputs import TransitionInputError
 from xinfang_archive.workflow.rules import transition_problems
@@ -66,4 +69,26 @@ class CaseWorkflowTransition(WorkflowTransition):
         problems = transition_problems(self.context, self.transition)
         if problems:
             return self._refuse(problems)
+        if self.transition == FILE:
+            return self._file()
         return super().reply()
+
+    def _record_title(self, path):
+        obj = self.context.unrestrictedTraverse(path, None)
+        return f"{obj.Title()} ({path})" if obj is not None else path
+
+    def _file(self):
+        """Filing refuses with the four-properties check's problems, each
+        prefixed with its property (真实性, 完整性 …)."""
+        try:
+            return super().reply()
+        except FilingRefused as refused:
+            return self._refuse([
+                _("${property}: ${problem}", mapping={
+                    "property": PROPERTY_TITLES[p.property],
+                    "problem": p.message if not p.path else _(
+                        "${record}: ${problem}",
+                        mapping={"record": self._record_title(p.path), "problem": p.message}),
+                })
+                for p in refused.problems
+            ])

@@ -1,0 +1,10 @@
+"""Marker interfaces of the archival layer."""
+from zope.interface import Interface
+
+
+class IFiledRecord(Interface):
+    """A filed case or anything inside it: frozen (see ``freeze``)."""
+
+
+class ITombstone(Interface):
+    """What remains of a destroyed case file (销毁记录)."""

@@ -1,0 +1,149 @@
+"""What goes into the audit trail by itself: content created, edited,
+transitioned and deleted; filed records viewed or downloaded; logins that
+failed (and those that succeeded).
+
+Filing, amendments, exports, appraisal steps, holds and fixity runs record
+their own, more detailed, entries where they happen.
+"""
+from AccessControl import getSecurityManager
+from xinfang_archive.archival.interfaces import IFiledRecord
+from xinfang_archive.audit.recorder import record
+from zope.container.interfaces import IContainerModifiedEvent
+
+import base64
+import json
+import logging
+
+
+logger = logging.getLogger("xinfang_archive.audit")
+
+# The archive's own records; Plone's pages and folders are not audited.
+AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision"}
+DOWNLOAD_VIEWS = {"download", "@@download", "display-file", "@@display-file", "images", "@@images"}
+_DONE = "xinfang_archive.audit.login_recorded"
+
+
+def _audited(obj):
+    return getattr(obj, "portal_type", None) in AUDITED_TYPES
+
+
+def created(obj, event):
+    if _audited(obj):
+        record("create", obj, details=dict(type=obj.portal_type))
+
+
+def modified(obj, event):
+    if not _audited(obj) or IContainerModifiedEvent.providedBy(event):
+        return
+    fields = sorted({
+        name.split(".")[-1]
+        for description in getattr(event, "descriptions", ()) or ()
+        for name in getattr(description, "attributes", ()) or ()
+    })
+    record("edit", obj, details=dict(fields=fields))
+
+
+def transitioned(obj, event):
+    if event.transition is None or not _audited(obj):
+        return
+    record("transition", obj, details=dict(
+        transition=event.transition.getId(),
+        from_state=event.old_state.getId(),
+        to_state=event.new_state.getId(),
+        comment=(event.status or {}).get("comments", "") or "",
+    ))
+
+
+def removed(obj, event):
+    if _audited(obj) and event.newParent is None:
+        record("delete", obj, details=dict(type=obj.portal_type))
+
+
+# --- reading filed records --------------------------------------------------
+
+
+def _published_context(published):
+    """``(context, view name)`` of what a request published."""
+    context = getattr(published, "context", None)
+    if context is not None:
+        return context, getattr(published, "__name__", "") or ""
+    self = getattr(published, "__self__", None)  # a method, e.g. a default view
+    if self is not None:
+        return self, getattr(published, "__name__", "")
+    return published, ""
+
+
+def read_of_filed_record(event):
+    """GET of a filed record (page, REST or file): one ``view``/``download`` entry."""
+    request = event.request
+    if request.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+        return
+    context, name = _published_context(request.get("PUBLISHED"))
+    if not IFiledRecord.providedBy(context):
+        return
+    action = "download" if name in DOWNLOAD_VIEWS else "view"
+    record(action, context, details=dict(view=name, url=request.get("ACTUAL_URL", "")))
+
+
+# --- logins -----------------------------------------------------------------
+
+
+def _anonymous():
+    user = getSecurityManager().getUser()
+    return user is None or user.getUserName() == "Anonymous User"
+
+
+def _basic_login(request):
+    auth = request._auth or ""
+    if not auth.lower().startswith("basic "):
+        return None
+    try:
+        return base64.b64decode(auth.split(" ", 1)[1]).decode("utf-8").split(":", 1)[0]
+    except (ValueError, UnicodeDecodeError):
+        return "?"
+
+
+def _failed(request, login, how):
+    if request.get(_DONE):
+        return
+    request.set(_DONE, True)
+    try:
+        record("login_failed", None, actor="anonymous", title=login, path="", immediate=True,
+               details=dict(login=login, method=how, ip=request.getClientAddr() or "",
+                            url=request.get("ACTUAL_URL", "")))
+    except Exception:  # a failed login must still get its answer
+        logger.exception("Could not record a failed login of %r", login)
+
+
+def login_after_traversal(event):
+    """Credentials sent with the request (login form, HTTP basic) that did
+    not authenticate: the user is still anonymous after traversal (or when
+    the request failed, e.g. with Unauthorized, before traversal ended)."""
+    request = event.request
+    if not _anonymous():
+        return
+    if request.form.get("__ac_name") and "__ac_password" in request.form:
+        _failed(request, request.form["__ac_name"], "form")
+        return
+    login = _basic_login(request)
+    if login is not None:
+        _failed(request, login, "basic")
+
+
+def login_service_refused(event):
+    """plone.restapi's ``@login`` answers bad credentials with a 401."""
+    request = event.request
+    if not request.get("ACTUAL_URL", "").rstrip("/").endswith("/@login"):
+        return
+    if request.response.getStatus() != 401:
+        return
+    try:
+        login = json.loads(request.get("BODY") or b"{}").get("login", "")
+    except (ValueError, AttributeError):
+        login = ""
+    _failed(request, login, "rest")
+
+
+def logged_in(event):
+    user = event.object
+    record("login", None, actor=user.getId(), title=user.getUserName(), path="", details={})

@@ -1,0 +1,1 @@
+"""The archive's output documents (catalogues, stamps, forms) as bytes."""
