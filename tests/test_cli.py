@@ -69,7 +69,7 @@ def wait_until_serving(url, seconds):
 
 @pytest.mark.parametrize(
     "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"], ["fixity"],
-                ["audit"], ["audit", "verify"], ["audit", "export"]]
+                ["audit"], ["audit", "verify"], ["audit", "export"], ["file"], ["pack"]]
 )
 def test_help_everywhere(command):
     result = run(*command, "--help")
@@ -233,8 +233,17 @@ def test_fixity_tells_a_changed_blob_from_a_missing_one(tmp_path):
     assert changed_code in changed_section and changed_doc in changed_section
     assert missing_code in missing_section and missing_doc in missing_section
 
-    # both runs are recorded in the site's audit trail, which still verifies
+    # packing keeps what is filed (and the problems stay what they are)
+    packed = run("pack", "--var", str(var), env=env)
+    assert packed.returncode == 0 and "packed" in packed.stdout, packed.stderr
+    again = run("fixity", "--var", str(var), env=env)
+    assert again.returncode == 1 and " 1 changed, 1 missing" in again.stdout
+    # batch filing from the command line needs a real archivist
+    refused = run("file", "--var", str(var), "--year", "2024", "--archivist", "admin", env=env)
+    assert refused.returncode == 2 and "not an archivist" in refused.stderr
+
+    # the runs are recorded in the site's audit trail, which still verifies
     trail = run("audit", "verify", "--var", str(var), env=env)
     assert trail.returncode == 0, trail.stdout
     exported = run("audit", "export", "--var", str(var), "--action", "fixity", env=env)
-    assert exported.stdout.count("fixity") >= 2
+    assert exported.stdout.count("fixity") >= 3

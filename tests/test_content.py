@@ -92,6 +92,8 @@ def test_accusation_material_hidden_from_handler(portal, make_case, staff):
     assert api.user.has_permission("View", obj=accusation)
     login(portal, "registrar")
     assert api.user.has_permission("View", obj=accusation)
+    login(portal, "archivist")  # files and keeps it
+    assert api.user.has_permission("View", obj=accusation)
 
 
 def test_linking_flags_repeat(make_case):

@@ -163,3 +163,19 @@ def test_amend_form_records_an_amendment_with_its_reason(closed, portal, request
     request_.method = "GET"
     html = render("case-view", case, request_)
     assert "题名有误" in html and 'id="xf-archival-code"' in html
+
+
+def test_archival_block_hides_accusation_files_from_those_who_may_not_see_them(closed, portal, request_, staff):
+    from archival_support import do
+    from plone.app.testing import login
+
+    case = closed(category="discipline")
+    add_document(case, title="举报材料", filename="accusation.pdf", accusation=True)
+    as_archivist(portal)
+    do(case, "file")
+    login(portal, "archivist")
+    assert "accusation.pdf" in render("case-view", case, request_)
+    login(portal, "handler")
+    html = render("case-view", case, request_)
+    assert 'id="xf-archival-code"' in html and "report.pdf" in html
+    assert "accusation.pdf" not in html

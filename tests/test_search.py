@@ -207,6 +207,10 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     for name in [n for n in registry.records.keys() if n.startswith(PREFIX + ".")]:
         del registry.records[name]
     site.portal_actions.portal_tabs.manage_delObjects(["archive-search"])
+    for name in [n for n in registry.records.keys() if n.startswith("xinfang_archive.filing.")]:
+        del registry.records[name]
+    site.manage_delObjects(["archive-office"])
+    site.portal_catalog.delIndex("archival_code")
     setup = site.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1000")
     transaction.commit()
@@ -218,4 +222,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1002",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
+    # 1002: filing, disposition and the archive office
+    assert registry["xinfang_archive.filing.fonds_code"] == "X001"
+    assert {"archival_code", "retention_expires", "held_codes", "closed_on"} <= set(site.portal_catalog.indexes())
+    assert site["archive-office"].portal_type == "ArchiveOffice"
+    assert "file" in site.portal_workflow["xf_case_workflow"].transitions.objectIds()
     assert found(site, "摊位费") == [case.UID()]

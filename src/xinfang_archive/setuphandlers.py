@@ -13,6 +13,7 @@ import logging
 logger = logging.getLogger("xinfang_archive")
 
 CASES_ID = "cases"
+OFFICE_ID = "archive-office"
 
 # Group id, title (translated into the record language), role.
 GROUPS = (
@@ -42,6 +43,7 @@ INDEXES = (
     ("retention_period", "FieldIndex", True),
     ("retention_expires", "DateIndex", True),
     ("organisation_code", "FieldIndex", True),
+    ("held_codes", "KeywordIndex", False),
 )
 
 
@@ -79,12 +81,24 @@ def add_case_folder(portal):
         )
 
 
+def add_archive_office(portal):
+    """档案管理 at /archive-office (its type is not addable anywhere by hand)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if OFFICE_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "ArchiveOffice", checkConstraints=False, id=OFFICE_ID, title="档案管理",
+            exclude_from_nav=True,
+        )
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
     add_groups(portal)
     ensure_secret(portal)
     add_case_folder(portal)
+    add_archive_office(portal)
 
 
 def uninstall(context):

@@ -24,3 +24,12 @@ filing_year = _own("filing_year")
 retention_period = _own("retention_period")
 retention_expires = _own("retention_expires")
 organisation_code = _own("organisation_code")
+
+
+@indexer(Interface)
+def held_codes(obj):
+    """The archival codes an appraisal or a hold names."""
+    codes = getattr(aq_base(obj), "archival_codes", None)
+    if not codes:
+        raise AttributeError("archival_codes")
+    return [code.strip() for code in codes if code and code.strip()]

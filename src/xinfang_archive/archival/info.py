@@ -12,10 +12,27 @@ def is_filed(case):
     return bool(getattr(aq_base(case), "archival_code", None))
 
 
+def _visible(case, path):
+    """Whether the current user may View the record at ``path`` in ``case``
+    (accusation material stays hidden, even by file name and checksum)."""
+    from plone import api
+
+    obj = case.unrestrictedTraverse(path, None) if path else case
+    return obj is not None and bool(api.user.has_permission("View", obj=obj))
+
+
 def archival_info(case):
-    """None for a case that is not filed."""
+    """None for a case that is not filed.  Files and amendments of records
+    the current user may not View are left out."""
     if not is_filed(case):
         return None
+    seen = {}
+
+    def visible(path):
+        if path not in seen:
+            seen[path] = _visible(case, path)
+        return seen[path]
+
     return dict(
         archival_code=case.archival_code,
         fonds_code=case.fonds_code,
@@ -30,8 +47,8 @@ def archival_info(case):
         filed_by=case.filed_by,
         files=[
             {k: e.get(k) for k in ("path", "filename", "size", "pages", "content_type", "sha256")}
-            for e in case.archival_manifest if e["field"] != METADATA
+            for e in case.archival_manifest if e["field"] != METADATA and visible(e["path"])
         ],
-        amendments=[dict(a) for a in case.amendments],
+        amendments=[dict(a) for a in case.amendments if visible(a.get("path", ""))],
         retention_history=[dict(h) for h in case.retention_history],
     )

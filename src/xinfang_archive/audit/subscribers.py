@@ -8,6 +8,7 @@ their own, more detailed, entries where they happen.
 from AccessControl import getSecurityManager
 from xinfang_archive.archival.interfaces import IFiledRecord
 from xinfang_archive.audit.recorder import record
+from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
 
 import base64
@@ -20,6 +21,8 @@ logger = logging.getLogger("xinfang_archive.audit")
 # The archive's own records; Plone's pages and folders are not audited.
 AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision"}
 DOWNLOAD_VIEWS = {"download", "@@download", "display-file", "@@display-file", "images", "@@images"}
+# Views that record their own, more precise, entry (browser/outputs.py).
+SELF_RECORDING_VIEWS = {"archival-rendition", "record-note", "archival-outputs", "filing-catalogue"}
 _DONE = "xinfang_archive.audit.login_recorded"
 
 
@@ -79,7 +82,7 @@ def read_of_filed_record(event):
     if request.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
         return
     context, name = _published_context(request.get("PUBLISHED"))
-    if not IFiledRecord.providedBy(context):
+    if not IFiledRecord.providedBy(context) or name.lstrip("@") in SELF_RECORDING_VIEWS:
         return
     action = "download" if name in DOWNLOAD_VIEWS else "view"
     record(action, context, details=dict(view=name, url=request.get("ACTUAL_URL", "")))
@@ -93,14 +96,32 @@ def _anonymous():
     return user is None or user.getUserName() == "Anonymous User"
 
 
-def _basic_login(request):
+def _basic_credentials(request):
+    """``(login, password)`` of an HTTP basic Authorization header, or None."""
     auth = request._auth or ""
     if not auth.lower().startswith("basic "):
         return None
     try:
-        return base64.b64decode(auth.split(" ", 1)[1]).decode("utf-8").split(":", 1)[0]
+        login, _sep, password = base64.b64decode(auth.split(" ", 1)[1]).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
-        return "?"
+        return "?", ""
+    return login, password
+
+
+def _valid(request, login, password):
+    """Whether the credentials belong to a user of the site or of Zope's root.
+
+    Asked of the user folders directly: a valid user refused a page they may
+    not see is anonymous after traversal too, but did not fail to log in.
+    """
+    site = getSite()
+    folders = [getattr(site, "acl_users", None)]
+    root = site.getPhysicalRoot() if site is not None else None
+    folders.append(getattr(root, "acl_users", None))
+    for folder in folders:
+        if folder is not None and folder.authenticate(login, password, request) is not None:
+            return True
+    return False
 
 
 def _failed(request, login, how):
@@ -120,14 +141,19 @@ def login_after_traversal(event):
     not authenticate: the user is still anonymous after traversal (or when
     the request failed, e.g. with Unauthorized, before traversal ended)."""
     request = event.request
-    if not _anonymous():
+    if not _anonymous() or request.get(_DONE):
         return
     if request.form.get("__ac_name") and "__ac_password" in request.form:
-        _failed(request, request.form["__ac_name"], "form")
-        return
-    login = _basic_login(request)
-    if login is not None:
-        _failed(request, login, "basic")
+        login, password, how = request.form["__ac_name"], request.form["__ac_password"], "form"
+    else:
+        credentials = _basic_credentials(request)
+        if credentials is None:
+            return
+        (login, password), how = credentials, "basic"
+    if not _valid(request, login, password):
+        _failed(request, login, how)
+    else:
+        request.set(_DONE, True)
 
 
 def login_service_refused(event):

@@ -9,7 +9,10 @@ from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.content.matching import earlier_cases
+from xinfang_archive.archival.disposition import held
 from xinfang_archive.permissions import AmendFiledRecord
+from xinfang_archive.permissions import ManageArchive
+from xinfang_archive.permissions import ViewAuditTrail
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
@@ -19,6 +22,8 @@ from xinfang_archive.vocabularies.registry import unit_paths
 from xinfang_archive.workflow.clocks import statutory_clock
 from xinfang_archive.workflow.rules import transition_problems
 from zope.i18n import translate
+from urllib.parse import quote
+from zope.component import queryMultiAdapter
 from zope.i18nmessageid import Message
 
 
@@ -86,7 +91,20 @@ class CaseView(BrowserView):
         info["filed_by_title"] = self._handler_title(info["filed_by"])
         info["filed_on_local"] = local_text(self.context.filed_on, seconds=False)
         info["may_amend"] = api.user.has_permission(AmendFiledRecord, obj=self.context)
+        info["may_manage"] = api.user.has_permission(ManageArchive, obj=self.context)
+        info["may_audit"] = api.user.has_permission(ViewAuditTrail, obj=self.context)
+        info["holds"] = [dict(title=h.Title(), url=h.absolute_url(), reason=h.reason)
+                         for h in held([info["archival_code"]]).get(info["archival_code"], [])]
+        office = api.portal.get().get("archive-office")
+        info["hold_url"] = (
+            f"{office.absolute_url()}/++add++Hold?form.widgets.archival_codes={quote(info['archival_code'])}"
+            if office is not None else "")
         return info
+
+    def archival_outputs(self):
+        """Links to the record note and the archival copies (@@archival-outputs)."""
+        view = queryMultiAdapter((self.context, self.request), name="archival-outputs")
+        return view() if view is not None else []
 
     def local(self, value):
         return local_text(value, seconds=False)

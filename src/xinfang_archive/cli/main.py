@@ -250,6 +250,67 @@ def cmd_fixity(args):
     return 0 if run.ok else 1
 
 
+def cmd_file(args):
+    """Batch filing from the command line, as a named archivist."""
+    from datetime import date
+    from plone import api
+    from xinfang_archive.archival.checks import PROPERTY_TITLES
+    from xinfang_archive.archival.filing import file_cases
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.i18n import record_text
+
+    import transaction
+
+    with _site(args) as site:
+        user = site.acl_users.getUserById(args.archivist)
+        if user is None or "Archivist" not in user.getRolesInContext(site):
+            fail(f"{args.archivist!r} is not an archivist of the site")
+        query = dict(portal_type="PetitionCase", review_state="closed", sort_on="closed_on",
+                     closed_on=dict(query=[date(args.year, 1, 1), date(args.year, 12, 31)], range="min:max"))
+        if args.unit:
+            query["case_unit"] = args.unit
+        if args.category:
+            query["case_category"] = args.category
+        brains = site.portal_catalog.unrestrictedSearchResults(**query)
+        cases = [brain._unrestrictedGetObject() for brain in brains]
+        started = time.perf_counter()
+        with api.env.adopt_user(user=user.__of__(site.acl_users)):
+            result = file_cases(cases)
+            transaction.get().note(f"xinfang-archive file: {len(result.filed)} cases by {args.archivist}")
+            transaction.commit()
+        seconds = time.perf_counter() - started
+    print(f"filed {len(result.filed)} of {len(cases)} closed cases of {args.year} in {seconds:.1f} s")
+    for case, code in result.filed:
+        print(f"  {code}  {case.registration_number}")
+    for case, problems in result.refused:
+        print(f"NOT FILED {case.registration_number}:")
+        for problem in problems:
+            where = f" [{problem.path}]" if problem.path else ""
+            print(f"    {record_text(PROPERTY_TITLES[problem.property])}{where}: {record_text(problem.message)}")
+    return 1 if result.refused else 0
+
+
+def cmd_pack(args):
+    """Pack the FileStorage: what was destroyed or deleted leaves the disk
+    (old object revisions and the blob files only they reference)."""
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.app import InstanceLocked
+    from xinfang_archive.cli.app import zope_app
+
+    instance = Instance(args.var)
+    if not instance.data_fs.exists():
+        fail(f"no database in {instance.var}")
+    before = instance.data_fs.stat().st_size
+    try:
+        with zope_app(instance) as app:
+            app._p_jar.db().pack(days=args.days)
+    except InstanceLocked as error:
+        fail(str(error))
+    after = instance.data_fs.stat().st_size
+    print(f"packed {instance.data_fs}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "
+          f"(history older than {args.days} days removed)")
+
+
 def _audit_store(args):
     import os
 
@@ -379,6 +440,29 @@ def build_parser():
     )
     _common(fixity)
     fixity.set_defaults(func=cmd_fixity)
+
+    filing = commands.add_parser(
+        "file", help="file the closed cases of a year (as a named archivist)",
+        description="File (归档) the closed cases of one year, optionally of one unit or "
+        "category, as the archivist named with --archivist (who must hold the Archivist "
+        "role). Cases that fail the four-properties check are listed with their "
+        "problems and left unchanged; exit 1 if any. Stop the server first.",
+    )
+    _common(filing)
+    filing.add_argument("--year", type=int, required=True, help="year the cases were closed")
+    filing.add_argument("--unit", help="responsible unit code")
+    filing.add_argument("--category", help="category code")
+    filing.add_argument("--archivist", required=True, help="user id of the archivist filing")
+    filing.set_defaults(func=cmd_file)
+
+    pack = commands.add_parser(
+        "pack", help="pack the database (destroyed records leave the disk)",
+        description="Pack the FileStorage: old revisions and blob files referenced only "
+        "by them (e.g. of destroyed records) are removed. Stop the server first.",
+    )
+    _common(pack)
+    pack.add_argument("--days", type=int, default=0, help="keep this many days of history (default 0)")
+    pack.set_defaults(func=cmd_pack)
 
     audit = commands.add_parser(
         "audit", help="the audit trail: verify its hash chain, export it",

@@ -20,3 +20,15 @@ class ISupervision(Interface):
 
 class ICaseFolder(Interface):
     """信访件库: the container that holds petition cases."""
+
+
+class IArchiveOffice(Interface):
+    """档案管理: the archivists' office (appraisals, holds, reports)."""
+
+
+class IAppraisal(Interface):
+    """鉴定: an appraisal of filed records (destroy, extend or transfer)."""
+
+
+class IHold(Interface):
+    """冻结: a hold that blocks the disposition of filed records."""

@@ -22,6 +22,13 @@ CASE_FLAGS = (
 )
 
 
+APPRAISAL_DECISIONS = (
+    ("destroy", _("Destroy")),  # 销毁
+    ("extend", _("Extend the retention period")),  # 延长保管期限
+    ("transfer", _("Transfer")),  # 移交
+)
+
+
 def _vocabulary(pairs):
     return SimpleVocabulary(
         [SimpleTerm(value=value, token=value, title=title) for value, title in pairs]
@@ -36,6 +43,18 @@ def reply_kinds_vocabulary(context=None):
 @provider(IVocabularyFactory)
 def case_flags_vocabulary(context=None):
     return _vocabulary(CASE_FLAGS)
+
+
+@provider(IVocabularyFactory)
+def appraisal_decisions_vocabulary(context=None):
+    return _vocabulary(APPRAISAL_DECISIONS)
+
+
+@provider(IVocabularyFactory)
+def retention_periods_vocabulary(context=None):
+    from xinfang_archive.archival.retention import PERIOD_TITLES
+
+    return _vocabulary(PERIOD_TITLES.items())
 
 
 @provider(IVocabularyFactory)

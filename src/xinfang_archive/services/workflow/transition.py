@@ -92,3 +92,21 @@ class CaseWorkflowTransition(WorkflowTransition):
                 })
                 for p in refused.problems
             ])
+
+
+class AppraisalWorkflowTransition(WorkflowTransition):
+    """POST @workflow/{transition} on an appraisal: refused with the
+    disposition rules' reasons (four eyes, holds, not due, transfer not
+    available) instead of "no workflow provides the action"."""
+
+    def reply(self):
+        from xinfang_archive.archival.disposition import transition_problems as appraisal_problems
+
+        if self.transition is not None:
+            problems = appraisal_problems(self.context, self.transition)
+            if problems:
+                transaction.doom()
+                self.request.response.setStatus(400)
+                texts = [translate(m, context=self.request) for m in problems]
+                return {"error": {"type": "TransitionRefused", "message": " ".join(texts), "problems": texts}}
+        return super().reply()

@@ -1,0 +1,288 @@
+"""Disposition: due for appraisal, four eyes, holds, destroy, extend, transfer."""
+from archival_support import add_document
+from archival_support import close_case
+from archival_support import do
+from datetime import date
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.dexterity.utils import createContentInContainer
+from Products.CMFCore.WorkflowCore import WorkflowException
+from xinfang_archive.archival import disposition
+from xinfang_archive.archival.codes import parse
+from xinfang_archive.archival.fixity import run_fixity
+from xinfang_archive.archival.interfaces import ITombstone
+from xinfang_archive.archival.numbering import group_state
+from zope.i18n import translate
+
+import pytest
+
+
+def zh(messages):
+    return [translate(m, target_language="zh_CN") for m in messages]
+
+
+@pytest.fixture()
+def archivists(portal, staff):
+    if api.user.get(username="archivist2") is None:
+        api.user.create(email="a2@example.org", username="archivist2", password="x-archivist2-x")
+        api.group.add_user(groupname="archivists", username="archivist2")
+    return "archivist", "archivist2"
+
+
+@pytest.fixture()
+def filed(make_case, portal, archivists):
+    """``make(due=True)``: a filed case (as archivist), its retention run out if ``due``."""
+    def make(due=True, **overrides):
+        login(portal, TEST_USER_NAME)
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        case = make_case(**overrides)
+        add_document(case)
+        close_case(case)
+        login(portal, "archivist")
+        do(case, "file")
+        if due:
+            case.retention_expires = date(2020, 1, 1)
+            case.reindexObject(idxs=["retention_expires"])
+        return case
+
+    return make
+
+
+def propose(portal, codes, decision="destroy", new_period=None, user="archivist"):
+    login(portal, user)
+    return createContentInContainer(
+        portal["archive-office"], "Appraisal", title="2024年度鉴定", decision=decision,
+        archival_codes=list(codes), new_period=new_period, reason="保管期限已满，经鉴定无继续保存价值",
+        basis="鉴定小组会议纪要〔2024〕1号")
+
+
+def test_due_list_holds_only_records_whose_retention_ran_out(filed, portal):
+    due, kept = filed(), filed(due=False)
+    codes = [b.archival_code for b in disposition.due_brains()]
+    assert due.archival_code in codes and kept.archival_code not in codes
+
+
+def test_destroying_what_is_not_due_is_refused(filed, portal):
+    kept = filed(due=False)
+    with pytest.raises(disposition.DispositionRefused) as refused:
+        propose(portal, [kept.archival_code])
+    assert "未到期" in zh(refused.value.problems)[0]
+    assert not portal["archive-office"].objectIds()  # nothing was added
+
+
+def test_four_eyes_then_destroy_leaves_a_tombstone_and_a_destruction_list(filed, portal):
+    case = filed()
+    doc = [d for d in case.objectValues() if d.portal_type == "CaseDocument"][0]
+    code, case_id, folder = case.archival_code, case.getId(), case.aq_parent
+    history_id = api.portal.get_tool("portal_historyidhandler").queryUid(doc)
+    appraisal = propose(portal, [code])
+    assert api.content.get_state(appraisal) == "proposed"
+    assert "双人审核" in zh(disposition.transition_problems(appraisal, "approve"))[0]
+    with pytest.raises(WorkflowException):
+        do(appraisal, "approve")  # the proposer: the guard refuses
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    assert appraisal.approved_by == "archivist2"
+    login(portal, "archivist")
+    do(appraisal, "execute")
+    assert api.content.get_state(appraisal) == "executed"
+
+    tombstone = folder[case_id]
+    assert ITombstone.providedBy(tombstone)
+    assert tombstone.archival_code == code and tombstone.approved_by == "archivist2"
+    assert tombstone.proposed_by == "archivist" and tombstone.reason.startswith("保管期限已满")
+    assert any("sha256:" in line for line in tombstone.destroyed_files)
+    assert disposition.filed_case(code) is None
+    parsed = parse(code)
+    assert group_state(parsed.group).items[parsed.item] == tombstone.UID()
+    assert not group_state(parsed.group).gaps()
+    storage = api.portal.get_tool("portal_historiesstorage")
+    assert len(storage.getHistory(history_id, countPurged=False)) == 0
+    assert run_fixity(portal).ok  # the register knows the number is a tombstone
+
+    from pdfminer.high_level import extract_text
+    from io import BytesIO
+
+    text = extract_text(BytesIO(appraisal.destruction_list.data))
+    assert code in text and "保管期限已满" in text
+
+
+def test_tombstones_are_frozen_for_everyone(filed, portal):
+    case = filed()
+    appraisal = propose(portal, [case.archival_code])
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    do(appraisal, "execute")
+    tombstone = portal["cases"][case.getId()]
+    for permission in ("Modify portal content", "Delete objects"):
+        assert not api.user.has_permission(permission, obj=tombstone, username="archivist")
+
+
+def test_a_hold_blocks_every_step_until_released(filed, portal):
+    case = filed()
+    appraisal = propose(portal, [case.archival_code])
+    hold = createContentInContainer(portal["archive-office"], "Hold", title="法院调卷",
+                                    reason="涉诉，法院调阅", authority="（2024）浙0102民初123号",
+                                    archival_codes=[case.archival_code])
+    assert api.content.get_state(hold) == "active"
+    login(portal, "archivist2")
+    problems = zh(disposition.transition_problems(appraisal, "approve"))
+    assert any("冻结" in p and case.archival_code in p for p in problems)
+    with pytest.raises(WorkflowException):
+        do(appraisal, "approve")
+    with pytest.raises(disposition.DispositionRefused):
+        propose(portal, [case.archival_code], user="archivist2")
+    login(portal, "archivist")
+    api.content.transition(obj=hold, transition="release", comment="诉讼终结")
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    assert api.content.get_state(appraisal) == "approved"
+    # the office lists the hold with who placed and who released it, and why
+    from xinfang_archive.interfaces import IXinfangArchiveLayer
+    from zope.interface import alsoProvides
+
+    alsoProvides(portal.REQUEST, IXinfangArchiveLayer)
+    html = api.content.get_view("archive-office", portal["archive-office"], portal.REQUEST)()
+    assert "法院调卷" in html and "涉诉，法院调阅" in html and "诉讼终结" in html
+    assert html.count("archivist") >= 2
+
+
+def test_extension_sets_a_longer_period_and_keeps_the_code(filed, portal):
+    case = filed()
+    code = case.archival_code
+    with pytest.raises(disposition.DispositionRefused):
+        propose(portal, [code], decision="extend", new_period="D10")  # not longer than D30
+    appraisal = propose(portal, [code], decision="extend", new_period="Y")
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    do(appraisal, "execute")
+    assert case.retention_period == "Y" and case.retention_expires is None
+    assert case.archival_code == code
+    assert case.retention_history[-1]["before"] == "D30" and case.retention_history[-1]["after"] == "Y"
+    assert code not in [b.archival_code for b in disposition.due_brains()]
+
+
+def test_transfer_is_not_available_yet_and_changes_nothing(filed, portal):
+    case = filed()
+    appraisal = propose(portal, [case.archival_code], decision="transfer")
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    problems = zh(disposition.transition_problems(appraisal, "execute"))
+    assert "移交" in problems[0] and "尚未提供" in problems[0]
+    with pytest.raises(WorkflowException):
+        do(appraisal, "execute")
+    assert api.content.get_state(appraisal) == "approved"
+    assert disposition.filed_case(case.archival_code).UID() == case.UID()
+
+
+# --- pages -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def request_(portal):
+    from xinfang_archive.interfaces import IXinfangArchiveLayer
+    from zope.interface import alsoProvides
+
+    request = portal.REQUEST
+    alsoProvides(request, IXinfangArchiveLayer)
+    return request
+
+
+def render(name, context, request):
+    return api.content.get_view(name=name, context=context, request=request)()
+
+
+def post(request, **form):
+    from plone.protect.authenticator import createToken
+
+    request.method = "POST"
+    request.form.clear()
+    request.form.update({"_authenticator": createToken(), **form})
+    return request
+
+
+def test_office_pages_propose_approve_and_execute(filed, portal, request_):
+    case = filed()
+    office = portal["archive-office"]
+    login(portal, "archivist")
+    html = render("archive-office", office, request_)
+    assert "到期待鉴定" in html and "@@appraisal-due" in html and "尚未进行完整性检测" in html
+    html = render("appraisal-due", office, request_)
+    assert case.archival_code in html and 'id="xf-propose"' in html
+    post(request_, **{"form.submitted": "1", "codes": [case.archival_code], "decision": "destroy",
+                      "reason": "保管期限已满", "title": "2035年度销毁鉴定"})
+    render("appraisal-due", office, request_)
+    (appraisal,) = office.objectValues()
+    assert request_.response.getHeader("Location") == appraisal.absolute_url()
+
+    request_.method = "GET"
+    request_.form.clear()
+    html = render("appraisal-view", appraisal, request_)
+    assert "双人审核" in html  # the proposer sees why approving is not theirs
+    login(portal, "archivist2")
+    post(request_, transition="approve", comment="同意销毁")
+    render("appraisal-view", appraisal, request_)
+    assert api.content.get_state(appraisal) == "approved"
+    post(request_, transition="execute")
+    render("appraisal-view", appraisal, request_)
+    assert api.content.get_state(appraisal) == "executed"
+    request_.method = "GET"
+    request_.form.clear()
+    assert 'id="xf-destruction-list"' in render("appraisal-view", appraisal, request_)
+
+
+def test_proposing_from_the_due_page_explains_refusals(filed, portal, request_):
+    case = filed()
+    login(portal, "archivist")
+    post(request_, **{"form.submitted": "1", "codes": [case.archival_code], "decision": "extend",
+                      "reason": "", "new_period": ""})
+    html = render("appraisal-due", portal["archive-office"], request_)
+    assert "须指定新的保管期限" in html and "鉴定须说明理由" in html
+    assert not portal["archive-office"].objectIds()
+
+
+def test_rest_four_eyes_and_the_audit_trail(functional_portal, staff_users, session_for):
+    import transaction
+    from conftest import case_data
+    from conftest import STAFF_PASSWORD
+    from xinfang_archive.audit.recorder import audit_store
+
+    if api.user.get(username="archivist2") is None:
+        api.user.create(email="a2@example.org", username="archivist2", password=STAFF_PASSWORD)
+        api.group.add_user(groupname="archivists", username="archivist2")
+    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
+    case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    add_document(case)
+    close_case(case)
+    setRoles(functional_portal, TEST_USER_ID, ["Archivist"])
+    do(case, "file")
+    case.retention_expires = date(2020, 1, 1)
+    case.reindexObject(idxs=["retention_expires"])
+    transaction.commit()
+    office = functional_portal["archive-office"].absolute_url()
+    first, second = session_for("archivist"), session_for("archivist2")
+
+    hold = first.post(office, json={"@type": "Hold", "title": "纪检调阅", "reason": "纪委调阅",
+                                    "archival_codes": [case.archival_code]})
+    assert hold.status_code == 201, hold.text
+    refused = first.post(office, json={"@type": "Appraisal", "title": "销毁鉴定", "decision": "destroy",
+                                       "archival_codes": [case.archival_code], "reason": "期满"})
+    assert refused.status_code == 400 and "已冻结" in refused.json()["message"]
+    assert first.post(f"{hold.json()['@id']}/@workflow/release", json={"comment": "调阅完毕"}).status_code == 200
+    created = first.post(office, json={"@type": "Appraisal", "title": "销毁鉴定", "decision": "destroy",
+                                       "archival_codes": [case.archival_code], "reason": "期满"})
+    assert created.status_code == 201, created.text
+    url = created.json()["@id"]
+    own = first.post(f"{url}/@workflow/approve")
+    assert own.status_code == 400 and "双人审核" in own.json()["error"]["message"]
+    assert second.post(f"{url}/@workflow/approve").status_code == 200
+    assert second.post(f"{url}/@workflow/execute").status_code == 200
+    transaction.begin()
+    actions = [(e.action, e.actor) for e in audit_store().iter_entries()
+               if e.action in ("hold", "release", "destroy") or e.action.startswith("appraisal.")]
+    assert actions == [("hold", "archivist"), ("release", "archivist"), ("appraisal.propose", "archivist"),
+                       ("appraisal.approve", "archivist2"), ("destroy", "archivist2"),
+                       ("appraisal.execute", "archivist2")]
