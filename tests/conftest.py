@@ -133,3 +133,19 @@ def case_json(**overrides):
     data["flags"] = sorted(data["flags"])
     data["@type"] = "PetitionCase"
     return data
+
+
+@pytest.fixture()
+def request_(portal):
+    """The test request, with the add-on's browser layer (for its views)."""
+    from xinfang_archive.interfaces import IXinfangArchiveLayer
+    from zope.interface import alsoProvides
+
+    request = portal.REQUEST
+    alsoProvides(request, IXinfangArchiveLayer)
+    return request
+
+
+def render(name, context, request):
+    """The HTML of the view ``name`` of ``context``."""
+    return api.content.get_view(name=name, context=context, request=request)()

@@ -1,4 +1,5 @@
 """Disposition: due for appraisal, four eyes, holds, destroy, extend, transfer."""
+from conftest import render
 from archival_support import add_document
 from archival_support import close_case
 from archival_support import do
@@ -181,18 +182,6 @@ def test_transfer_is_not_available_yet_and_changes_nothing(filed, portal):
 # --- pages -------------------------------------------------------------------
 
 
-@pytest.fixture()
-def request_(portal):
-    from xinfang_archive.interfaces import IXinfangArchiveLayer
-    from zope.interface import alsoProvides
-
-    request = portal.REQUEST
-    alsoProvides(request, IXinfangArchiveLayer)
-    return request
-
-
-def render(name, context, request):
-    return api.content.get_view(name=name, context=context, request=request)()
 
 
 def post(request, **form):

@@ -1,24 +1,14 @@
 """The filing pages: the check shown, filing by POST, batch filing with refusals."""
+from conftest import render
 from archival_support import add_document
 from archival_support import as_archivist
 from archival_support import close_case
 from plone import api
 from plone.protect.authenticator import createToken
-from xinfang_archive.interfaces import IXinfangArchiveLayer
-from zope.interface import alsoProvides
 
 import pytest
 
 
-@pytest.fixture()
-def request_(portal):
-    request = portal.REQUEST
-    alsoProvides(request, IXinfangArchiveLayer)
-    return request
-
-
-def render(name, context, request):
-    return api.content.get_view(name=name, context=context, request=request)()
 
 
 def post(request, **form):

@@ -1,6 +1,7 @@
 """Output documents of filed records: the filing catalogue (PDF, XLSX), the
 stamped renditions and cover sheets, the record note (备考表) and the links
 of the case page; read back with pdfminer, pypdf and openpyxl."""
+from conftest import render
 from archival_support import add_document
 from archival_support import as_archivist
 from archival_support import as_manager
@@ -18,10 +19,8 @@ from pypdf import PdfReader
 from urllib.parse import unquote
 from xinfang_archive import _
 from xinfang_archive.archival.manifest import read_bytes
-from xinfang_archive.interfaces import IXinfangArchiveLayer
 from zExceptions import Unauthorized
 from zope.i18n import translate
-from zope.interface import alsoProvides
 
 import hashlib
 import pytest
@@ -39,15 +38,6 @@ def local_today():
 GROUP = dict(year=str(YEAR), period="D30", organisation="JSJ")
 
 
-@pytest.fixture()
-def request_(portal):
-    request = portal.REQUEST
-    alsoProvides(request, IXinfangArchiveLayer)
-    return request
-
-
-def render(name, context, request):
-    return api.content.get_view(name=name, context=context, request=request)()
 
 
 def squeeze(text):

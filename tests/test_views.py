@@ -1,4 +1,5 @@
 """The case page, the transition form, the dashboard and the version history."""
+from conftest import render
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -6,9 +7,7 @@ from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.protect.authenticator import createToken
-from xinfang_archive.interfaces import IXinfangArchiveLayer
 from zope.event import notify
-from zope.interface import alsoProvides
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
@@ -17,15 +16,6 @@ import pytest
 TODAY = date.today()
 
 
-@pytest.fixture()
-def request_(portal):
-    request = portal.REQUEST
-    alsoProvides(request, IXinfangArchiveLayer)
-    return request
-
-
-def render(name, context, request):
-    return api.content.get_view(name=name, context=context, request=request)()
 
 
 def test_case_page_masks_personal_data_for_inspector(portal, make_case, staff, request_):
