@@ -44,8 +44,21 @@ class SearchIndexProcessor:
             pending = self._local.pending = {}
         return pending
 
+    @property
+    def built(self):
+        """UIDs whose documents this pass of the queue already built.
+
+        Reindexing a case rebuilds its documents too, and filing (or any
+        change of the case's permissions) also reindexes each document on
+        its own: nothing changes within one pass, so each is built once.
+        """
+        built = getattr(self._local, "built", None)
+        if built is None:
+            built = self._local.built = set()
+        return built
+
     def begin(self):
-        pass
+        self.built.clear()
 
     def _add(self, obj):
         if not _indexable(obj):
@@ -55,10 +68,15 @@ class SearchIndexProcessor:
         if IPetitionCase.providedBy(obj):
             # documents of a case carry its state and attributes
             objects.extend(child for child in obj.objectValues() if IDexterityContent.providedBy(child))
+        built = self.built
         for item in objects:
+            uid = IUUID(item, None)
+            if uid is None or uid in built:
+                continue
             doc = document_for(item, segmenter)
             if doc is not None:
                 self.pending[doc.uid] = doc
+                built.add(uid)
 
     def index(self, obj, attributes=None):
         self._add(obj)
@@ -76,6 +94,7 @@ class SearchIndexProcessor:
     def commit(self):
         changes = dict(self.pending)
         self.pending.clear()
+        self.built.clear()
         if not changes:
             return
         try:
@@ -87,3 +106,4 @@ class SearchIndexProcessor:
 
     def abort(self):
         self.pending.clear()
+        self.built.clear()
