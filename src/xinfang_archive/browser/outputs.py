@@ -69,7 +69,6 @@ from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate
-from zope.pagetemplate.pagetemplate import PageTemplate
 from ZODB.POSException import POSKeyError
 
 import hashlib
@@ -86,26 +85,7 @@ YEAR = re.compile(r"^\d{4}$")
 # The file field of each kind of document.
 FILE_FIELDS = ((ICaseDocument, "file"), (IReply, "signed_file"))
 COVER_TITLE = _("Filing cover sheet")
-# Texts of the groups page (its template is a string here): declared for the
-# message extraction, translated by the template's i18n:translate.
-PAGE_MESSAGES = (_("Items"), _("Download"), _("No case has been filed yet."))
-
-
 # --- small helpers ----------------------------------------------------------
-
-
-class ViewPageTemplateText(ViewPageTemplateFile):
-    """A view page template whose source is a string of this module."""
-
-    def __init__(self, text, name):
-        self.filename = f"{__file__}#{name}"
-        self.content_type = "text/html"
-        self.pt_edit(text, "text/html")
-
-    _cook_check = PageTemplate._cook_check
-
-    def pt_source_file(self):
-        return self.filename
 
 
 def content_disposition(filename, fallback, disposition="attachment"):
@@ -326,36 +306,7 @@ def organisation_titles():
 class FilingCatalogueView(BrowserView):
     """@@filing-catalogue?year=2024&period=D30&organisation=JSJ&format=pdf|xlsx"""
 
-    template = ViewPageTemplateText("""\
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:metal="http://xml.zope.org/namespaces/metal"
-      xmlns:tal="http://xml.zope.org/namespaces/tal" xmlns:i18n="http://xml.zope.org/namespaces/i18n"
-      lang="zh-cn" metal:use-macro="context/@@main_template/macros/master" i18n:domain="xinfang_archive">
-<body>
-<metal:main fill-slot="main" tal:define="groups view/groups">
-  <h1 class="documentFirstHeading" i18n:translate="">Filing catalogue</h1>
-  <div class="alert alert-warning xf-catalogue-notice" tal:condition="view/notice"
-       tal:content="view/notice">没有该组</div>
-  <p tal:condition="not:groups" class="text-muted xf-no-groups" i18n:translate="">No case has been filed yet.</p>
-  <table class="table table-sm xf-catalogue-groups" tal:condition="groups">
-    <thead><tr>
-      <th i18n:translate="">Archival code</th><th i18n:translate="">Year</th>
-      <th i18n:translate="">Retention period</th><th i18n:translate="">Organisation (subject)</th>
-      <th i18n:translate="">Items</th><th i18n:translate="">Download</th>
-    </tr></thead>
-    <tbody><tr tal:repeat="g groups">
-      <td><code tal:content="g/key">X001-XF·2024-D30-JSJ</code></td>
-      <td tal:content="g/year">2024</td>
-      <td><span tal:replace="g/period">D30</span> <span tal:replace="g/period_title">30年</span></td>
-      <td><span tal:replace="g/organisation">JSJ</span> <span tal:replace="g/organisation_title">住建局</span></td>
-      <td class="xf-catalogue-count" tal:content="g/count">3</td>
-      <td><a class="xf-catalogue-pdf" tal:attributes="href g/pdf">PDF</a>
-        · <a class="xf-catalogue-xlsx" tal:attributes="href g/xlsx">XLSX</a></td>
-    </tr></tbody>
-  </table>
-</metal:main>
-</body>
-</html>
-""", "filing_catalogue")
+    template = ViewPageTemplateFile("templates/filing_catalogue.pt")
 
     def __call__(self):
         self.notice = ""
