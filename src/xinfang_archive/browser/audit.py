@@ -32,6 +32,8 @@ ACTION_TITLES = {
     "login": _("Logged in"),
     "login_failed": _("Failed login"),
     "fixity": _("Fixity check"),
+    "extend": _("Retention period extended"),
+    "destroy": _("Destroyed by appraisal"),
     "hold": _("Hold placed"),
     "release": _("Hold released"),
     "appraisal.propose": _("Appraisal proposed"),
