@@ -69,6 +69,13 @@ def manager(portal):
 
 
 @pytest.fixture()
+def site(functional_portal):
+    """The functional (committing, HTTP-served) site, the test user as Manager."""
+    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
+    return functional_portal
+
+
+@pytest.fixture()
 def cases(manager):
     return manager["cases"]
 

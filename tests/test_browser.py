@@ -131,3 +131,55 @@ def test_search_filter_and_similar_cases_in_the_browser(functional_portal, staff
     assert "xf-similar-box" in page.content()
     page.wait_for_selector("#xf-similar li", timeout=10000)
     assert "东村村民反映宅基" in page.inner_text("#xf-similar")
+
+
+def test_organizer_publishes_minutes_and_the_public_reads_them(functional_portal, staff_users, browser):
+    """The organizer reviews the masks side by side, unticks one, publishes;
+    an anonymous visitor opens the board and the minutes, masked."""
+    from conftest import case_data
+    from plone import api
+    from plone.app.testing import setRoles
+    from plone.app.testing import TEST_USER_ID
+    from tests.archival_support import do
+    from tests.hearing_support import add_transcript
+    from tests.hearing_support import approve
+    from tests.hearing_support import make_hearing
+    from tests.hearing_support import PETITIONER
+    from tests.hearing_support import petitioner_row
+
+    import transaction
+
+    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
+    case = api.content.create(
+        container=functional_portal["cases"], type="PetitionCase", **case_data(petitioners=[petitioner_row()])
+    )
+    hearing = make_hearing(functional_portal, [case])
+    do(hearing, "hold")
+    transcript = add_transcript(hearing)
+    approve(transcript)
+    transaction.commit()
+
+    base = functional_portal.absolute_url()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(locale="zh-CN")
+    login(page, base, "organizer")
+    page.goto(transcript.absolute_url() + "/@@mask-preview")
+    assert page.locator(".xf-mask-masked").first.is_visible()
+    assert "王某" in page.inner_text(".xf-mask-sections")
+    page.uncheck("input[name='apply:list'][value='plate:浙A12345']")
+    page.screenshot(path=str(SCREENSHOTS / "mask-preview.png"), full_page=True)
+    page.click("button[name='form.publish']")
+    page.wait_for_load_state()
+    notice_url = page.url
+    assert notice_url.startswith(base + "/hearing-notices/")
+
+    visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(base + "/hearing-notices")
+    visitor.click(f"a[href='{notice_url}']")
+    visitor.wait_for_load_state()
+    text = visitor.inner_text("#content")
+    assert "王某" in text and "浙A12345" in text
+    assert PETITIONER not in visitor.content() and "13912345678" not in visitor.content()
+    visitor.screenshot(path=str(SCREENSHOTS / "minutes.png"), full_page=True)
+    visitor.goto(transcript.absolute_url())
+    assert "/login" in visitor.url or "require_login" in visitor.url

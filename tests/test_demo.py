@@ -370,3 +370,29 @@ def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
     assert all(c.archival_code.split("·")[1].startswith(str(c.closed_on.year)) for c in earlier)
     assert all(api.content.get_state(c) == "closed" for c in cases
                if c.closed_on and c.closed_on.year == this_year)
+
+
+def test_demo_hearings_publish_masked_minutes(manager):
+    from xinfang_archive.demo.generator import generate_cases
+    from xinfang_archive.demo.hearings import add_demo_hearings
+    from xinfang_archive.hearings.publication import notice_of
+
+    generate_cases(manager, 120, seed=5)
+    hearings = add_demo_hearings(manager, seed=5)
+    assert hearings
+    notices = []
+    for hearing in hearings:
+        case = hearing.cases[0].to_object
+        assert hearing.hearing_number.startswith("TZ-")
+        for transcript in hearing.objectValues():
+            notice = notice_of(transcript)
+            if notice is None:
+                continue
+            notices.append(notice)
+            assert hearing.public
+            text = " ".join([notice.title, notice.agenda or ""] + [t["speaker"] + t["text"] for t in notice.turns])
+            for row in case.petitioners:
+                assert row["name"] not in text
+                assert not row.get("phone") or row["phone"] not in text
+            assert hearing.chair in text
+    assert notices, "the demo publishes some minutes"

@@ -2,8 +2,6 @@
 permission-aware, and served by the page and @archive-search."""
 from datetime import date
 from plone import api
-from plone.app.testing import setRoles
-from plone.app.testing import TEST_USER_ID
 from plone.namedfile.file import NamedBlobFile
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -15,17 +13,10 @@ from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import current_store
 
 import io
-import pytest
 import transaction
 
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-
-
-@pytest.fixture()
-def site(functional_portal):
-    setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    return functional_portal
 
 
 def create_case(site, **overrides):
@@ -209,7 +200,8 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     site.portal_actions.portal_tabs.manage_delObjects(["archive-search"])
     for name in [n for n in registry.records.keys() if n.startswith("xinfang_archive.filing.")]:
         del registry.records[name]
-    site.manage_delObjects(["archive-office"])
+    site.manage_delObjects(["archive-office", "hearings", "hearing-notices"])
+    site.portal_actions.portal_tabs.manage_delObjects(["hearings", "hearing-notices"])
     site.portal_catalog.delIndex("archival_code")
     setup = site.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1000")
@@ -219,7 +211,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1002",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1003",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
@@ -227,4 +219,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert {"archival_code", "retention_expires", "held_codes", "closed_on"} <= set(site.portal_catalog.indexes())
     assert site["archive-office"].portal_type == "ArchiveOffice"
     assert "file" in site.portal_workflow["xf_case_workflow"].transitions.objectIds()
+    # 1003: hearings and the public board of minutes
+    assert site["hearings"].portal_type == "HearingFolder"
+    assert site["hearing-notices"].portal_type == "NoticeBoard"
+    assert api.content.get_state(site["hearing-notices"]) == "published"
+    assert {"hearings", "hearing-notices"} <= set(site.portal_actions.portal_tabs.objectIds())
     assert found(site, "摊位费") == [case.UID()]

@@ -14,6 +14,8 @@ logger = logging.getLogger("xinfang_archive")
 
 CASES_ID = "cases"
 OFFICE_ID = "archive-office"
+HEARINGS_ID = "hearings"
+NOTICES_ID = "hearing-notices"
 
 # Group id, title (translated into the record language), role.
 GROUPS = (
@@ -44,6 +46,12 @@ INDEXES = (
     ("retention_expires", "DateIndex", True),
     ("organisation_code", "FieldIndex", True),
     ("held_codes", "KeywordIndex", False),
+    ("query_key", "FieldIndex", False),
+)
+
+# Metadata columns without an index of their own.
+COLUMNS = (
+    "case_facts",  # the monthly bulletin's facts of a case (reports/facts.py)
 )
 
 
@@ -61,6 +69,9 @@ def add_catalog_indexes(portal):
             catalog.addIndex(name, meta_type)
             added.append(name)
         if column and name not in catalog.schema():
+            catalog.addColumn(name)
+    for name in COLUMNS:
+        if name not in catalog.schema():
             catalog.addColumn(name)
     if added:
         logger.info("Indexing new catalog indexes %s", added)
@@ -92,6 +103,21 @@ def add_archive_office(portal):
         )
 
 
+def add_hearing_folders(portal):
+    """听证 at /hearings (staff) and 听证公告 at /hearing-notices (public)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    for folder_id, type_name, title in (
+        (HEARINGS_ID, "HearingFolder", "听证"),
+        (NOTICES_ID, "NoticeBoard", "听证公告"),
+    ):
+        if folder_id not in portal.objectIds():
+            createContentInContainer(
+                portal, type_name, checkConstraints=False, id=folder_id, title=title,
+                exclude_from_nav=True,
+            )
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -99,6 +125,7 @@ def post_install(context):
     ensure_secret(portal)
     add_case_folder(portal)
     add_archive_office(portal)
+    add_hearing_folders(portal)
 
 
 def uninstall(context):
@@ -109,4 +136,7 @@ def uninstall(context):
         if name in catalog.indexes():
             catalog.delIndex(name)
         if column and name in catalog.schema():
+            catalog.delColumn(name)
+    for name in COLUMNS:
+        if name in catalog.schema():
             catalog.delColumn(name)

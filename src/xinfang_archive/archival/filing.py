@@ -37,6 +37,8 @@ from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.hearings.filing import file_transcripts
+from xinfang_archive.hearings.filing import hearing_problems
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -170,6 +172,7 @@ def make_plan(case):
     if state != CLOSED:
         plan.problems.append(Problem(checks.AUTHENTICITY, _("Only closed cases can be filed.")))
     plan.problems.extend(checks.case_metadata_problems(case))
+    plan.problems.extend(hearing_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan
@@ -213,6 +216,7 @@ def apply_plan(case, plan):
     case.amendments = PersistentList()
     case.retention_history = PersistentList()
     freeze(case)
+    file_transcripts(case)
     record("file", case, details=dict(
         archival_code=case.archival_code,
         retention_period=plan.period,

@@ -197,7 +197,42 @@ class CaseView(BrowserView):
                         "title": translate(Message(fti.title, domain="xinfang_archive"), context=self.request),
                     }
                 )
+                if type_id == "Reply":
+                    links.append(
+                        {
+                            "url": f"{self.context.absolute_url()}/@@issue-reply",
+                            "title": translate(_("Issue a reply letter"), context=self.request),
+                        }
+                    )
         return links
+
+    def query_code(self):
+        """The petitioner's 查询码, for those who may see personal data."""
+        from xinfang_archive.publicquery.codes import query_code_for_display
+
+        return query_code_for_display(self.context)
+
+    def hearings(self):
+        """The hearings on this case the user may see (their days pause the 复核 clock)."""
+        from xinfang_archive.hearings.clock import linked_hearings
+
+        wftool = api.portal.get_tool("portal_workflow")
+        rows = []
+        for hearing in linked_hearings(self.context):
+            if not api.user.has_permission("View", obj=hearing):
+                continue
+            state = api.content.get_state(hearing, default="")
+            rows.append(
+                {
+                    "obj": hearing,
+                    "days": "、".join(day.isoformat() for day in hearing.days()),
+                    "state": translate(
+                        Message(wftool.getTitleForStateOnType(state, "Hearing"), domain="plone"),
+                        context=self.request,
+                    ),
+                }
+            )
+        return rows
 
 
 class LinkEarlierCases(BrowserView):

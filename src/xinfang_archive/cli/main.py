@@ -41,11 +41,15 @@ def _progress(label):
 def _generate(site, count, seed):
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import generate_cases
+    from xinfang_archive.demo.hearings import add_demo_hearings
 
     import transaction
 
     generate_cases(site, count, seed=seed, progress=_progress("演示数据 demo cases"))
     transaction.get().note(f"xinfang-archive: {count} demo cases")
+    transaction.commit()
+    hearings = add_demo_hearings(site, seed=seed)
+    transaction.get().note(f"xinfang-archive: {len(hearings)} demo hearings")
     transaction.commit()
     result = file_earlier_years(site)
     transaction.get().note(f"xinfang-archive: {len(result.filed)} demo cases filed")

@@ -6,6 +6,9 @@ through keyed fingerprints (``xinfang_archive.privacy.keys``).
 """
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.content.interfaces import IHearing
+from xinfang_archive.content.interfaces import IHearingNotice
+from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
@@ -99,3 +102,41 @@ def supervision_searchable_text(obj):
 @indexer(ISupervision)
 def supervision_deadline(obj):
     return None if obj.done else obj.due_date
+
+
+def _without_numbers(text):
+    """Spoken ID and phone numbers stay out of the catalog (see module doc)."""
+    from xinfang_archive.search.analysis import split_personal
+
+    return split_personal(text)[0] if text else text
+
+
+def _turns_text(turns):
+    return " ".join(
+        _join((row or {}).get("speaker"), (row or {}).get("text")) for row in turns or ()
+    )
+
+
+@indexer(IHearing)
+def hearing_searchable_text(obj):
+    parties = " ".join(
+        _join((row or {}).get("name"), (row or {}).get("organisation")) for row in obj.parties or ()
+    )
+    return _join(
+        obj.hearing_number, obj.title, obj.place, obj.chair, " ".join(obj.panel or ()),
+        parties, _without_numbers(obj.agenda),
+    )
+
+
+@indexer(IHearingTranscript)
+def transcript_searchable_text(obj):
+    return _join(obj.title, _without_numbers(_turns_text(obj.turns)), _without_numbers(obj.free_text))
+
+
+@indexer(IHearingNotice)
+def notice_searchable_text(obj):
+    """A notice holds masked text only, so all of it may be found."""
+    return _join(
+        obj.hearing_number, obj.title, obj.place, obj.chair, " ".join(obj.panel or ()),
+        obj.agenda, _turns_text(obj.turns), obj.free_text,
+    )

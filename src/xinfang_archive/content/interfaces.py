@@ -32,3 +32,23 @@ class IAppraisal(Interface):
 
 class IHold(Interface):
     """冻结: a hold that blocks the disposition of filed records."""
+
+
+class IHearingFolder(Interface):
+    """听证: the container of the bureau's hearings."""
+
+
+class IHearing(Interface):
+    """听证会: a hearing on one or more cases."""
+
+
+class IHearingTranscript(Interface):
+    """听证笔录: the transcript of a hearing, published as masked minutes."""
+
+
+class INoticeBoard(Interface):
+    """听证公告: the public board of published minutes."""
+
+
+class IHearingNotice(Interface):
+    """A published (masked) minutes notice: the only public form of a transcript."""

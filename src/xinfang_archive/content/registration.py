@@ -27,17 +27,18 @@ class YearCounter(Persistent):
         self.value = 0
 
 
-def _counters(site):
+def _counters(site, key=ANNOTATION_KEY):
     annotations = IAnnotations(site)
-    counters = annotations.get(ANNOTATION_KEY)
+    counters = annotations.get(key)
     if counters is None:
-        counters = annotations[ANNOTATION_KEY] = OOBTree()
+        counters = annotations[key] = OOBTree()
     return counters
 
 
-def next_sequence(year, site=None):
+def next_sequence(year, site=None, key=ANNOTATION_KEY):
+    """The next number of ``year`` in the series kept under ``key``."""
     site = site if site is not None else getSite()
-    counters = _counters(site)
+    counters = _counters(site, key)
     counter = counters.get(year)
     if counter is None:
         counter = counters[year] = YearCounter()

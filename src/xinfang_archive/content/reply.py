@@ -30,6 +30,11 @@ class IReplySchema(model.Schema):
         required=False,
     )
     body = RichText(title=_("Body text"), required=False)
+    letter_file = NamedBlobFile(
+        title=_("Letter (PDF)"),
+        description=_("The letter as issued by the archive; generated from the case."),
+        required=False,
+    )
     signed_file = NamedBlobFile(title=_("Signed file"), required=False)
 
     @invariant

@@ -67,6 +67,8 @@ def _styles(font):
         "cell": base,
         "centre": ParagraphStyle("centre", base, alignment=TA_CENTER),
         "heading": ParagraphStyle("heading", base, fontSize=10, leading=14, spaceAfter=3 * mm),
+        # Running text (minutes): larger, with room between paragraphs.
+        "body": ParagraphStyle("body", base, fontSize=11, leading=18, spaceAfter=2 * mm),
         "title": ParagraphStyle(
             "title", base, fontSize=18, leading=24, alignment=TA_CENTER, spaceAfter=4 * mm
         ),

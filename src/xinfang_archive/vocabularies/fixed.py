@@ -22,6 +22,22 @@ CASE_FLAGS = (
 )
 
 
+# Who speaks at a hearing.  Parties of the first group are private persons
+# whose names are masked on publication; the second group speaks in office.
+HEARING_ROLES = (
+    ("petitioner", _("Petitioner")),  # 信访人
+    ("agent", _("Agent of the petitioner")),  # 代理人
+    ("third_party", _("Third party")),  # 第三人
+    ("witness", _("Witness")),  # 证人
+    ("unit", _("Representative of the unit")),  # 承办单位代表
+    ("chair", _("Chair")),  # 主持人
+    ("panelist", _("Hearing panelist")),  # 听证员
+    ("recorder", _("Recorder")),  # 记录员
+    ("other", _("Other")),  # 其他
+)
+PRIVATE_HEARING_ROLES = frozenset({"petitioner", "agent", "third_party", "witness"})
+
+
 APPRAISAL_DECISIONS = (
     ("destroy", _("Destroy")),  # 销毁
     ("extend", _("Extend the retention period")),  # 延长保管期限
@@ -38,6 +54,11 @@ def _vocabulary(pairs):
 @provider(IVocabularyFactory)
 def reply_kinds_vocabulary(context=None):
     return _vocabulary(REPLY_KINDS)
+
+
+@provider(IVocabularyFactory)
+def hearing_roles_vocabulary(context=None):
+    return _vocabulary(HEARING_ROLES)
 
 
 @provider(IVocabularyFactory)

@@ -5,7 +5,8 @@ Every open case has one current deadline that the bureau must meet:
 * 登记 registered: accept (or reject) and notify within ``accept_days`` of receipt;
 * 受理 / 办理中: handle within ``handle_days`` of acceptance, plus the one extension;
 * 复查中: reply to the review within ``review_reply_days`` of the request;
-* 复核中: reply to the re-review within ``rereview_reply_days`` of the request.
+* 复核中: reply to the re-review within ``rereview_reply_days`` of the request,
+  the days of the case's hearings not counted.
 
 已答复 replied has no deadline of the bureau's, but a window in which the
 petitioner may ask for a review (or re-review); it is reported as ``window``.
@@ -28,6 +29,19 @@ def handling_deadline(case, settings=None):
         return None
     extension = (case.extension_days or 0) if case.extended_on else 0
     return _plus(start, settings.handle_days + extension)
+
+
+def rereview_deadline(case, settings=None):
+    """The re-review reply is due ``rereview_reply_days`` after the request,
+    hearing days not counted (信访条例 Art. 35)."""
+    from xinfang_archive.hearings.clock import count_days
+    from xinfang_archive.hearings.clock import hearing_days
+
+    settings = settings or get_settings()
+    start = case.rereview_requested_on
+    if start is None:
+        return None
+    return count_days(start, settings.rereview_reply_days, hearing_days(case))
 
 
 def review_window_end(case, settings=None):
@@ -53,7 +67,7 @@ def current_deadline(case, state=None, settings=None):
     if state == "in_review":
         return _plus(case.review_requested_on, settings.review_reply_days), "review"
     if state == "in_rereview":
-        return _plus(case.rereview_requested_on, settings.rereview_reply_days), "rereview"
+        return rereview_deadline(case, settings), "rereview"
     return None, None
 
 

@@ -94,19 +94,37 @@ class CaseWorkflowTransition(WorkflowTransition):
             ])
 
 
-class AppraisalWorkflowTransition(WorkflowTransition):
-    """POST @workflow/{transition} on an appraisal: refused with the
-    disposition rules' reasons (four eyes, holds, not due, transfer not
-    available) instead of "no workflow provides the action"."""
+class _RuledTransition(WorkflowTransition):
+    """A transition refused with its rules' reasons (a 400 naming each
+    problem) instead of "no workflow provides the action"."""
+
+    def problems(self):
+        raise NotImplementedError
 
     def reply(self):
-        from xinfang_archive.archival.disposition import transition_problems as appraisal_problems
-
         if self.transition is not None:
-            problems = appraisal_problems(self.context, self.transition)
+            problems = self.problems()
             if problems:
                 transaction.doom()
                 self.request.response.setStatus(400)
                 texts = [translate(m, context=self.request) for m in problems]
                 return {"error": {"type": "TransitionRefused", "message": " ".join(texts), "problems": texts}}
         return super().reply()
+
+
+class AppraisalWorkflowTransition(_RuledTransition):
+    """On an appraisal: four eyes, holds, not due, transfer not available."""
+
+    def problems(self):
+        from xinfang_archive.archival.disposition import transition_problems as appraisal_problems
+
+        return appraisal_problems(self.context, self.transition)
+
+
+class MinutesWorkflowTransition(_RuledTransition):
+    """On a transcript: publishing needs a public, held hearing and reviewed masks."""
+
+    def problems(self):
+        from xinfang_archive.hearings.rules import transition_problems as minutes_problems
+
+        return minutes_problems(self.context, self.transition)

@@ -1,0 +1,1 @@
+"""听证: hearings, their transcripts and the publication of masked minutes."""

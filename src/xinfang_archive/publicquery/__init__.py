@@ -1,0 +1,15 @@
+"""结果查询: the public result query by query code.
+
+``codes`` makes, stores and fingerprints the codes; ``ratelimit`` bounds the
+attempts; ``lookup`` finds a case by code; ``result`` says what the public
+may read of it; ``view`` is the page ``@@result-query`` (the REST endpoint
+``@result-query`` lives in ``services/result_query``).
+"""
+
+
+def query_code_for_display(case):
+    """The query code of ``case`` (``K7QM-2XPD-9R4T``), or None when the
+    current user lacks "View personal data" on it."""
+    from xinfang_archive.publicquery.codes import query_code_for_display
+
+    return query_code_for_display(case)

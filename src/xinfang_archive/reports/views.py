@@ -1,0 +1,271 @@
+"""The monthly bulletin (月通报) in the site, on the site root:
+
+* ``@@monthly-bulletin?year=2024&month=5``: the PDF (the previous month
+  without parameters);
+* ``@@bulletin-dashboard``: 统计看板, the same figures as a page, with the
+  bulletin's charts inline as SVG, a month picker and the PDF to download;
+* ``@@bulletin-data``: the figures as JSON.
+
+All three need "xinfang_archive: View bulletin" (the bureau's leaders,
+inspectors and registrars; see ``profiles/default/rolemap.xml``).  The
+figures count every case of the bureau, whoever asks; they name no case
+title: the PDF and the JSON list overdue cases by registration number,
+category and unit, and the page adds the title (and a link) only of the
+cases the viewer may open, as the rest of the staff pages do.  Downloads of
+the PDF and the JSON are recorded in the audit trail as exports.
+"""
+from datetime import date
+from plone import api
+from Products.Five.browser import BrowserView
+from xinfang_archive import _
+from xinfang_archive.audit.recorder import record
+from xinfang_archive.browser.outputs import content_disposition
+from xinfang_archive.browser.outputs import refuse
+from xinfang_archive.documents import bulletin as document
+from xinfang_archive.documents.bulletin import dashboard_data
+from xinfang_archive.documents.bulletin import render_bulletin
+from xinfang_archive.reports.facts import CASE_TYPE
+from xinfang_archive.reports.figures import RATE_NAMES
+from xinfang_archive.reports.issue import BadPeriod
+from xinfang_archive.reports.issue import FIRST_YEAR
+from xinfang_archive.reports.issue import bulletin_titles
+from xinfang_archive.reports.issue import bureau_name
+from xinfang_archive.reports.issue import make_bulletin
+from xinfang_archive.reports.issue import parse_period
+from xinfang_archive.reports.rows import case_rows
+from xinfang_archive.reports.svg import inline_svg
+from urllib.parse import urlencode
+from zope.i18n import translate
+
+import json
+
+
+VIEW_BULLETIN = "xinfang_archive: View bulletin"  # the permission of the three views
+PDF_TYPE = "application/pdf"
+BAD_PERIOD = _("There is no bulletin for that month: give a year and a month (1 to 12), "
+               "not after the current month.")
+CHART_WIDTH = 640
+PIE_WIDTH = 360
+
+
+class BulletinView(BrowserView):
+    """The period asked for and its figures (computed once per request)."""
+
+    def prepare(self):
+        """False (and a 400 answer ready) when the period is not valid."""
+        self.today = date.today()
+        form = self.request.form
+        try:
+            self.period = parse_period(form.get("year"), form.get("month"), self.today)
+        except BadPeriod:
+            self.error = refuse(self.request, 400, BAD_PERIOD)
+            return False
+        self.titles = bulletin_titles()
+        self.rows = case_rows()
+        self.bulletin = make_bulletin(self.period, self.today, self.rows)
+        return True
+
+    def url(self, name, **params):
+        query = {"year": self.period.year, "month": self.period.month, **params}
+        return f"{api.portal.get().absolute_url()}/@@{name}?{urlencode(query)}"
+
+    def send(self, data, content_type, filename, fallback):
+        response = self.request.response
+        response.setHeader("Content-Type", content_type)
+        response.setHeader("Content-Disposition", content_disposition(filename, fallback, "inline"))
+        response.setHeader("Content-Length", str(len(data)))
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        response.setHeader("Cache-Control", "private, no-store")
+        return data
+
+    def recorded(self, fmt):
+        record("export", self.context, details=dict(
+            what="monthly-bulletin", format=fmt, period=self.period.key,
+            received=self.bulletin.received, overdue=self.bulletin.overdue_total))
+
+
+class MonthlyBulletinView(BulletinView):
+    """@@monthly-bulletin: the PDF."""
+
+    def __call__(self):
+        if not self.prepare():
+            return self.error
+        pdf = render_bulletin(
+            self.bulletin, self.titles, bureau=bureau_name(), issue_label=self.period.issue,
+            case_titles=False,
+        )
+        self.recorded("pdf")
+        return self.send(
+            pdf, PDF_TYPE, f"{document.TITLE}-{self.period.label}.pdf",
+            f"monthly-bulletin-{self.period.key}.pdf",
+        )
+
+
+class BulletinDataView(BulletinView):
+    """@@bulletin-data: the figures as JSON."""
+
+    def __call__(self):
+        if not self.prepare():
+            return self.error
+        data = dashboard_data(self.bulletin, self.titles, case_titles=False)
+        data["issue"] = {"bureau": bureau_name(), "label": self.period.issue}
+        self.recorded("json")
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return self.send(body, "application/json; charset=utf-8",
+                         f"monthly-bulletin-{self.period.key}.json",
+                         f"monthly-bulletin-{self.period.key}.json")
+
+
+class BulletinDashboardView(BulletinView):
+    """@@bulletin-dashboard: 统计看板."""
+
+    def __call__(self):
+        if not self.prepare():
+            return self.error
+        self.names = document.Titles(self.titles)
+        self.data = dashboard_data(self.bulletin, self.titles, case_titles=False)
+        return self.index()
+
+    def _t(self, message):
+        return translate(message, context=self.request)
+
+    # -- heading and picker --------------------------------------------------
+
+    def heading(self):
+        return {
+            "period": self.period.label,
+            "issue": self.period.issue,
+            "bureau": bureau_name(),
+            "start": document.day_text(self.bulletin.start),
+            "end": document.day_text(self.bulletin.end),
+            "today": document.day_text(self.today),
+            "pdf": self.url("monthly-bulletin"),
+            "json": self.url("bulletin-data"),
+        }
+
+    def years(self):
+        first = min((row.received.year for row in self.rows if row.received), default=self.today.year)
+        first = max(FIRST_YEAR, min(first, self.period.year))
+        return [{"value": year, "selected": year == self.period.year}
+                for year in range(self.today.year, first - 1, -1)]
+
+    def months(self):
+        return [{"value": month, "selected": month == self.period.month} for month in range(1, 13)]
+
+    def summary(self):
+        return document.summary_text(self.bulletin, self.names)
+
+    # -- figures --------------------------------------------------------------
+
+    def totals(self):
+        changes = self.data["changes"]
+        return {
+            "received": self.bulletin.received,
+            "people": self.bulletin.intake.people,
+            "previous": changes["month_over_month"]["previous"],
+            "month_over_month": changes["month_over_month"]["text"],
+            "last_year": changes["year_over_year"]["previous"],
+            "year_over_year": changes["year_over_year"]["text"],
+            "year_to_date": self.bulletin.intake_ytd.total,
+        }
+
+    def breakdown(self, dimension):
+        """Title and rows of one dimension, as the bulletin's table."""
+        month_total, ytd_total = self.bulletin.intake.total, self.bulletin.intake_ytd.total
+        rows = [
+            {"title": title, "month": month, "month_share": document.share_text(month, month_total),
+             "ytd": ytd, "ytd_share": document.share_text(ytd, ytd_total)}
+            for _code, title, month, ytd in document.breakdown_rows(self.bulletin, dimension, self.names)
+        ]
+        return {"id": f"xf-bulletin-{dimension}", "title": self.dimension_title(dimension),
+                "rows": rows, "month": month_total, "ytd": ytd_total}
+
+    def dimension_title(self, dimension):
+        return document.DIMENSION_TITLES[dimension]
+
+    def rate_title(self, name):
+        return document.RATE_TITLES[name]
+
+    def special(self):
+        month, ytd = self.bulletin.intake, self.bulletin.intake_ytd
+        share = document.share_text
+        lines = (
+            (_("Repeat petitions (cases)"), month.repeat, month.total, ytd.repeat, ytd.total),
+            (_("Skip-level petitions (cases)"), month.skip_level, month.total, ytd.skip_level,
+             ytd.total),
+            (_("Collective petitions (groups)"), month.collective, month.total, ytd.collective,
+             ytd.total),
+            (_("Collective petitions (people)"), month.collective_people, month.people,
+             ytd.collective_people, ytd.people),
+        )
+        return [
+            {"title": self._t(title), "month": now, "month_share": share(now, now_total),
+             "ytd": then, "ytd_share": share(then, then_total)}
+            for title, now, now_total, then, then_total in lines
+        ]
+
+    def rates(self):
+        return [
+            {"name": name, "title": document.RATE_TITLES[name],
+             "month": document.rate_cell(getattr(self.bulletin.rates, name)),
+             "ytd": document.rate_cell(getattr(self.bulletin.rates_ytd, name)),
+             "definition": document.RATE_DEFINITIONS[name]}
+            for name in RATE_NAMES
+        ]
+
+    def rate_note(self):
+        return document.RATE_NOTE
+
+    def units(self):
+        return [
+            {"rank": unit.rank, "title": self.names("unit", unit.code), "received": unit.received,
+             "handling": document.rate_cell(unit.handling_on_time),
+             "satisfaction": document.rate_cell(unit.satisfaction), "open": unit.open,
+             "overdue": unit.overdue,
+             "score": document.NO_DATA if unit.score is None else f"{unit.score:.2f}"}
+            for unit in self.bulletin.units
+        ]
+
+    def score_note(self):
+        return document.score_note_text()
+
+    def overdue(self):
+        """The listed overdue cases; title and link only where the viewer may View the case."""
+        cases = self.data["overdue"]["cases"]
+        visible = {}
+        if cases:
+            catalog = api.portal.get_tool("portal_catalog")
+            for brain in catalog(portal_type=CASE_TYPE, UID=[case["uid"] for case in cases]):
+                visible[brain.UID] = (brain.Title, brain.getURL())
+        rows = []
+        for number, case in enumerate(cases, start=1):
+            title, url = visible.get(case["uid"], (None, None))
+            rows.append(dict(case, number=number, title=title, url=url))
+        return rows
+
+    def overdue_counts(self):
+        overdue = self.data["overdue"]
+        return {"total": overdue["total"], "not_listed": overdue["not_listed"],
+                "limit": overdue["limit"]}
+
+    # -- charts ---------------------------------------------------------------
+
+    def charts(self):
+        """The bulletin's four charts as inline SVG, keyed by name (None when
+        there is nothing to draw, as in the PDF)."""
+        bulletin, names = self.bulletin, self.names
+        charts = {"intake": inline_svg(document.intake_chart(bulletin, CHART_WIDTH), "xf-chart-intake",
+                                       self._t(_("Intake of the last twelve months")))}
+        charts["category"] = charts["channel"] = charts["ranking"] = None
+        if bulletin.received:
+            charts["category"] = inline_svg(
+                document.category_chart(bulletin, names, CHART_WIDTH), "xf-chart-category",
+                self._t(_("Cases of the month by category")))
+            charts["channel"] = inline_svg(
+                document.channel_chart(bulletin, names, PIE_WIDTH), "xf-chart-channel",
+                self._t(_("Cases of the month by channel")))
+        if any(unit.score is not None for unit in bulletin.units):
+            charts["ranking"] = inline_svg(
+                document.ranking_chart(bulletin, names, CHART_WIDTH), "xf-chart-ranking",
+                self._t(_("Scores of the responsible units")))
+        return charts

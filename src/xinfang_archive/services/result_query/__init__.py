@@ -1,0 +1,1 @@
+"""@result-query: the public result query as JSON."""
