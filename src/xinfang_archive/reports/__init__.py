@@ -3,4 +3,10 @@
 ``reports.figures`` computes the figures of the monthly bulletin (月通报) from
 rows of catalog metadata; ``documents.bulletin`` lays them out as a PDF and as
 JSON-able data for a dashboard.  Neither needs Plone.
+
+In the site: ``reports.facts`` fills the ``case_facts`` catalog column,
+``reports.rows`` reads the rows from the catalog, ``reports.issue`` names the
+period, the bureau and the titles, and ``reports.views`` serves the PDF
+(``@@monthly-bulletin``), 统计看板 (``@@bulletin-dashboard``) and the JSON
+(``@@bulletin-data``).
 """

@@ -141,6 +141,7 @@ class BulletinDashboardView(BulletinView):
             "today": document.day_text(self.today),
             "pdf": self.url("monthly-bulletin"),
             "json": self.url("bulletin-data"),
+            "dashboard": f"{api.portal.get().absolute_url()}/@@bulletin-dashboard",
         }
 
     def years(self):
