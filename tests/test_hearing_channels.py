@@ -141,11 +141,26 @@ def test_organizer_previews_and_publishes_over_http(site, session_for, staff_use
     assert api.content.get_state(transcript) == "approved"
 
     keys = re.findall(r'name="shown:list" value="([^"]+)"', page.text)
+    shown = re.search(r'name="shown_digest" value="([^"]+)"', page.text).group(1)
+
+    # A page shown before the parties changed cannot approve their masks.
+    transaction.begin()
+    hearing.parties = hearing.parties + [
+        {"name": "孙丽华", "role": "witness", "organisation": None, "address": None, "private": True}]
+    transaction.commit()
+    stale = organizer.post(url, data={"_authenticator": token, "shown_digest": shown, "form.publish": "1",
+                                      "shown:list": keys, "apply:list": keys})
+    assert stale.status_code == 409
+    transaction.begin()
+    assert api.content.get_state(transcript) == "approved" and not transcript.mask_review_digest
+    page = organizer.get(url)
+    keys = re.findall(r'name="shown:list" value="([^"]+)"', page.text)
+    shown = re.search(r'name="shown_digest" value="([^"]+)"', page.text).group(1)
     applied = [key for key in keys if key != "plate:浙A12345"]
     answer = organizer.post(
         url,
-        data={"_authenticator": token, "form.publish": "1", "shown:list": keys, "apply:list": applied,
-              "additions": "听证室"},
+        data={"_authenticator": token, "shown_digest": shown, "form.publish": "1", "shown:list": keys,
+              "apply:list": applied, "additions": "听证室"},
         allow_redirects=False,
     )
     assert answer.status_code == 302, answer.text[:2000]

@@ -331,3 +331,55 @@ def test_case_page_lists_its_hearings(manager, case, request_):
     html = render("case-view", case, request_)
     assert hearing.hearing_number in html and "xf-hearings" in html
     assert "xf-query-code" in html  # the Manager may see personal data
+
+
+def test_minutes_of_a_hearing_on_two_cases_are_filed_with_the_last(manager, make_case):
+    from tests.archival_support import add_document
+    from tests.archival_support import as_archivist
+    from tests.archival_support import as_manager
+    from tests.archival_support import close_case
+    from xinfang_archive.archival.filing import file_cases
+
+    first, second = make_case(), make_case()
+    for each in (first, second):
+        add_document(each)
+        close_case(each)
+    hearing = make_hearing(manager, [first, second])
+    do(hearing, "hold")
+    transcript = add_transcript(hearing)
+    approve(transcript)
+    review_masks(transcript)
+    do(transcript, "publish")
+    as_archivist(manager)
+    assert file_cases([first]).filed
+    assert api.content.get_state(transcript) == "published"
+    assert "file" not in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(transcript)]
+    assert file_cases([second]).filed
+    assert api.content.get_state(transcript) == "filed"
+    # The notice of filed minutes can still be withdrawn; the minutes stay filed.
+    as_manager(manager)
+    do(transcript, "withdraw")
+    assert api.content.get_state(transcript) == "filed"
+    assert api.content.get_state(notice_of(transcript)) == "withdrawn"
+
+
+def test_a_failing_case_in_a_batch_is_rolled_back(manager, make_case, monkeypatch):
+    from tests.archival_support import add_document
+    from tests.archival_support import as_archivist
+    from tests.archival_support import close_case
+    from Products.CMFCore.WorkflowCore import WorkflowException
+    from xinfang_archive.archival import filing
+
+    case = make_case()
+    add_document(case)
+    close_case(case)
+
+    def broken(case):
+        raise WorkflowException("minutes could not be filed")
+
+    monkeypatch.setattr(filing, "file_transcripts", broken)
+    as_archivist(manager)
+    result = filing.file_cases([case])
+    assert not result.filed and result.refused
+    assert api.content.get_state(case) == "closed"
+    assert not getattr(case, "archival_code", None)

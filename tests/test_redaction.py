@@ -611,11 +611,15 @@ def test_suggest_names_masks_and_respects_keep():
     assert redact(text, keep=["李明"]) == "主持人李明：请信访人王建国陈述。王建国：我家在××。证人周晓燕说属实。"
 
 
-def test_suggestion_overlapping_kept_name_is_dropped():
+def test_a_name_longer_than_a_kept_name_is_still_masked():
     text = "主持人李明：请信访人王建国陈述。"
-    # keep 王建 overlaps the suggestion 王建国: the whole suggestion is dropped
+    # keep 王建 lies inside the suggestion 王建国: the longer name is masked
     masks = find_masks(text, keep=["李明", "王建"], suggest_names=True)
-    assert masks == []
+    assert [m.original for m in masks] == ["王建国"]
+    # known names too: the petitioner 王强国 next to the official 王强
+    assert redact("王强国说完，王强主持。", names=["王强国"], keep=["王强"]) == "王某说完，王强主持。"
+    # a kept name covering the whole of a name keeps it
+    assert find_masks("听证员王建国发言。", names=["王建"], keep=["王建国"]) == []
 
 
 def test_jieba_is_loaded_lazily_and_silently():

@@ -472,3 +472,41 @@ def test_upgrade_to_1003_gives_existing_cases_codes(site):
     from xinfang_archive.publicquery.codes import give_codes_to_existing_cases
 
     assert give_codes_to_existing_cases(site) == 0
+
+
+# --- handing the code over, and replacing it ----------------------------------
+
+
+def test_the_code_is_on_a_slip_and_never_in_a_letter(make_case, request_, staff):
+    from conftest import render
+    from tests.test_documents import pdf_text
+    from xinfang_archive.documents.reply_letters import issue_reply
+
+    case = make_case()
+    code = codes.format_code(codes.code_of(case))
+    slip = render("query-code-slip", case, request_)
+    assert code in pdf_text(slip) and case.registration_number in pdf_text(slip)
+    reply = issue_reply(case, "acceptance_notice", "城信受〔2024〕1号")
+    assert codes.code_of(case) not in pdf_text(reply.letter_file.data).replace("-", "")
+    assert code not in reply.body.raw
+    from AccessControl import Unauthorized
+
+    with api.env.adopt_user(username="inspector"):
+        for name in ("@@query-code-slip", "@@new-query-code"):
+            with pytest.raises(Unauthorized):
+                case.restrictedTraverse(name)
+
+
+def test_a_leaked_code_is_replaced(make_case, request_):
+    from conftest import render
+    from plone.protect.authenticator import createToken
+
+    case = make_case()
+    old = codes.code_of(case)
+    request_.method = "POST"
+    request_.form["_authenticator"] = createToken()
+    render("new-query-code", case, request_)
+    new = codes.code_of(case)
+    assert new and new != old
+    assert find_case(old) is None
+    assert find_case(new).UID() == case.UID()

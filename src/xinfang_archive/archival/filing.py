@@ -37,14 +37,15 @@ from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.audit.recorder import record
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
-from xinfang_archive.audit.recorder import record
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
 from ZODB.POSException import POSKeyError
 
 import hashlib
+import transaction
 
 
 FILED = "filed"
@@ -235,11 +236,16 @@ def file_cases(cases):
     """File every case that passes its check; the others are reported."""
     result = BatchResult()
     for case in cases:
+        # Each case all or nothing: a failure after the state changed (its
+        # minutes, say) rolls the case back instead of leaving it half filed.
+        savepoint = transaction.savepoint()
         try:
             api.content.transition(obj=case, transition=TRANSITION)
         except FilingRefused as refused:
+            savepoint.rollback()
             result.refused.append((case, refused.problems))
         except (WorkflowException, api.exc.InvalidParameterError):
+            savepoint.rollback()
             result.refused.append((case, [Problem(checks.AUTHENTICITY, _(
                 "Filing is not possible: the case is not closed or you are not an archivist."))]))
         else:

@@ -85,6 +85,16 @@ class MaskPreviewView(BrowserView):
                 )
                 self.request.response.setStatus(409)
                 return self.template()
+            if form.get("shown_digest") != masking.review_digest(self.context):
+                # The page was computed on other data: the organizer has not
+                # seen the masks that saving would approve.
+                api.portal.show_message(
+                    _("The transcript or the parties changed after this page was shown: "
+                      "check the masks again."),
+                    self.request, type="error",
+                )
+                self.request.response.setStatus(409)
+                return self.template()
             self.save(form)
             if "form.publish" in form:
                 return self.publish()
@@ -187,6 +197,10 @@ class MaskPreviewView(BrowserView):
 
     def additions(self):
         return "\n".join(self.context.mask_additions or ())
+
+    def shown_digest(self):
+        """What this page's masks were computed on (checked when it is posted)."""
+        return masking.review_digest(self.context)
 
     def reviewed(self):
         if not self.context.mask_reviewed_on:

@@ -82,8 +82,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"pdf": (PDF_TYPE, catalogue_pdf), "xlsx": (XLSX_TYPE, catalogue_xlsx)}
 FILED = "filed"
 YEAR = re.compile(r"^\d{4}$")
-# The file field of each kind of document.
-FILE_FIELDS = ((ICaseDocument, "file"), (IReply, "signed_file"))
+# The file fields of each kind of document, preferred first: a reply is its
+# signed scan once there is one, else the letter the archive generated.
+FILE_FIELDS = ((ICaseDocument, ("file",)), (IReply, ("signed_file", "letter_file")))
 COVER_TITLE = _("Filing cover sheet")
 # --- small helpers ----------------------------------------------------------
 
@@ -173,9 +174,10 @@ def is_filed_case(case):
 
 def file_field(obj):
     """The name of the file field of a document or reply (None otherwise)."""
-    for iface, name in FILE_FIELDS:
+    for iface, names in FILE_FIELDS:
         if iface.providedBy(obj):
-            return name
+            held = [name for name in names if getattr(aq_base(obj), name, None)]
+            return (held or names)[0]
     return None
 
 

@@ -20,8 +20,6 @@ from xinfang_archive.documents.letters import Letter
 from xinfang_archive.documents.letters import LETTER_KINDS
 from xinfang_archive.documents.letters import render_letter
 from xinfang_archive.documents.letters import validate
-from xinfang_archive.publicquery.codes import code_of
-from xinfang_archive.publicquery.codes import format_code
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.workflow.clocks import handling_deadline
@@ -63,11 +61,10 @@ def default_body(case, kind):
     channel = title_of("channels", case.channel)
     matter = f"你于{received}通过{channel}反映的信访事项（信访件编号：{case.registration_number}）"
     if kind == "acceptance_notice":
-        body = [f"{matter}，经审查，符合受理条件，本机关决定予以受理。"]
-        code = code_of(case)
-        if code:  # the petitioner's key to 信访结果查询
-            body.append(f"你可凭查询码{format_code(code)}在本机关网站“信访结果查询”页面查询办理进展和结果，请妥善保管。")
-        return body
+        # No query code here: letters are read by staff who may not see
+        # personal data and are indexed; the code goes on its own slip
+        # (publicquery/slip.py).
+        return [f"{matter}，经审查，符合受理条件，本机关决定予以受理。"]
     if kind == "rejection_notice":
         return [f"{matter}，经审查，不属于本机关受理范围，本机关决定不予受理。"]
     if kind == "extension_notice":

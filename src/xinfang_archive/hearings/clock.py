@@ -7,14 +7,16 @@ future already moves the deadline it will pause.
 """
 from datetime import timedelta
 from plone import api
+from zope.component import queryUtility
+from zope.intid.interfaces import IIntIds
 
 
 def linked_hearings(case):
     """Hearings whose ``cases`` name ``case`` (any state), by the relation catalog."""
-    try:
-        relations = api.relation.get(target=case, relationship="cases", unrestricted=True)
-    except Exception:  # no intid yet: a case being created has no hearings
-        return []
+    intids = queryUtility(IIntIds)
+    if intids is None or intids.queryId(case) is None:
+        return []  # a case being created has no intid, so no hearing names it yet
+    relations = api.relation.get(target=case, relationship="cases", unrestricted=True)
     hearings = []
     for relation in relations:
         hearing = relation.from_object

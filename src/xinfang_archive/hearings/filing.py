@@ -2,9 +2,10 @@
 
 A case whose hearing is still only scheduled, or whose transcript is not yet
 approved, is not complete (完整性): filing it is refused.  When the case is
-filed, the approved or published transcripts of its hearings are filed
-with it (``file`` in ``xf_minutes_workflow``): frozen by their workflow; a
-published notice stays public.
+filed, the approved or published transcripts of its hearings are filed with
+it once every case of the hearing is filed (``file`` in ``xf_minutes_workflow``):
+frozen by their workflow; a published notice stays public until it is
+withdrawn (``withdraw``, which leaves the minutes filed).
 """
 from plone import api
 from xinfang_archive import _
@@ -46,10 +47,21 @@ def hearing_problems(case):
     return problems
 
 
+def cases_all_filed(hearing):
+    cases = [getattr(r, "to_object", None) for r in getattr(hearing, "cases", None) or ()]
+    return bool(cases) and all(
+        case is not None and api.content.get_state(case, default=None) == "filed" for case in cases
+    )
+
+
 def file_transcripts(case):
-    """File the finished transcripts of the case's hearings; returns them."""
+    """File the finished transcripts of the case's hearings whose cases are
+    now all filed (a hearing on several cases is filed with the last of
+    them); returns them."""
     filed = []
     for hearing in linked_hearings(case):
+        if not cases_all_filed(hearing):
+            continue
         for transcript in _transcripts(hearing):
             if api.content.get_state(transcript, default=None) in FILEABLE:
                 api.portal.get_tool("portal_workflow").doActionFor(transcript, "file")

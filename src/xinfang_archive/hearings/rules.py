@@ -32,7 +32,19 @@ def publish_problems(transcript):
     return problems
 
 
+def file_problems(transcript):
+    """Minutes are filed with their cases: when every case of the hearing is."""
+    from xinfang_archive.hearings.filing import cases_all_filed
+
+    hearing = transcript.hearing()
+    if hearing is None or not cases_all_filed(hearing):
+        return [_("The minutes are filed with their cases: not every case of the hearing is filed yet.")]
+    return []
+
+
 def transition_problems(transcript, transition_id):
     if transition_id == "publish":
         return publish_problems(transcript)
+    if transition_id == "file":
+        return file_problems(transcript)
     return []

@@ -8,7 +8,7 @@ def minutes_transitioned(transcript, event):
         return
     if event.transition.id == "publish":
         write_notice(transcript)
-    elif event.transition.id == "retract":
+    elif event.transition.id in ("retract", "withdraw"):
         withdraw_notice(transcript)
 
 

@@ -577,7 +577,10 @@ def find_masks(
         kept.extend((i, i + len(name)) for i in _occurrences(folded, name))
 
     def free_of_kept(start, end):
-        return not any(k_start < end and start < k_end for k_start, k_end in kept)
+        """A name is kept only where a kept name covers all of it: 李明华 is
+        masked even next to (or containing) an official 李明, because
+        hiding too much is the safe mistake."""
+        return not any(k_start <= start and end <= k_end for k_start, k_end in kept)
 
     name_spans = []
     for name in _clean(names):

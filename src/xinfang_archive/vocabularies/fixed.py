@@ -35,7 +35,8 @@ HEARING_ROLES = (
     ("recorder", _("Recorder")),  # 记录员
     ("other", _("Other")),  # 其他
 )
-PRIVATE_HEARING_ROLES = frozenset({"petitioner", "agent", "third_party", "witness"})
+# "other" counts as private: a speaker of unknown standing is masked.
+PRIVATE_HEARING_ROLES = frozenset({"petitioner", "agent", "third_party", "witness", "other"})
 
 
 APPRAISAL_DECISIONS = (
