@@ -216,23 +216,15 @@ class CaseView(BrowserView):
         """The hearings on this case the user may see (their days pause the 复核 clock)."""
         from xinfang_archive.hearings.clock import linked_hearings
 
-        wftool = api.portal.get_tool("portal_workflow")
-        rows = []
-        for hearing in linked_hearings(self.context):
-            if not api.user.has_permission("View", obj=hearing):
-                continue
-            state = api.content.get_state(hearing, default="")
-            rows.append(
-                {
-                    "obj": hearing,
-                    "days": "、".join(day.isoformat() for day in hearing.days()),
-                    "state": translate(
-                        Message(wftool.getTitleForStateOnType(state, "Hearing"), domain="plone"),
-                        context=self.request,
-                    ),
-                }
-            )
-        return rows
+        return [
+            {
+                "obj": hearing,
+                "days": "、".join(day.isoformat() for day in hearing.days()),
+                "state": self.t(state_title(hearing), domain="plone"),
+            }
+            for hearing in linked_hearings(self.context)
+            if api.user.has_permission("View", obj=hearing)
+        ]
 
 
 class LinkEarlierCases(BrowserView):

@@ -16,6 +16,7 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
+from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.documents.minutes import render_minutes
 from xinfang_archive.hearings import masks as masking
 from xinfang_archive.hearings.publication import notice_of
@@ -117,9 +118,10 @@ class MaskPreviewView(BrowserView):
         try:
             api.content.transition(obj=self.context, transition="publish")
         except (WorkflowException, api.exc.InvalidParameterError):
-            for problem in publish_problems(self.context):
+            problems = publish_problems(self.context)
+            for problem in problems:
                 api.portal.show_message(problem, self.request, type="error")
-            if not publish_problems(self.context):
+            if not problems:
                 api.portal.show_message(
                     _("The minutes cannot be published in their present state."), self.request, type="error"
                 )
@@ -337,7 +339,9 @@ class HearingsView(BrowserView):
 
     def hearings(self):
         catalog = api.portal.get_tool("portal_catalog")
-        wftool = api.portal.get_tool("portal_workflow")
+        def state(obj):
+            return _t(Message(state_title(obj), domain="plone"), self.request)
+
         rows = []
         for brain in catalog(
             portal_type="Hearing", path="/".join(self.context.getPhysicalPath()),
@@ -348,7 +352,7 @@ class HearingsView(BrowserView):
                 dict(
                     url=t.absolute_url(),
                     title=t.title,
-                    state=_t(Message(wftool.getTitleForStateOnType(api.content.get_state(t), t.portal_type), domain="plone"), self.request),
+                    state=state(t),
                 )
                 for t in hearing.objectValues()
                 if t.portal_type == "HearingTranscript"
@@ -360,7 +364,7 @@ class HearingsView(BrowserView):
                     title=hearing.title,
                     date=hearing.hearing_date,
                     public=hearing.public,
-                    state=_t(Message(wftool.getTitleForStateOnType(brain.review_state, "Hearing"), domain="plone"), self.request),
+                    state=state(hearing),
                     cases=len(hearing.cases or ()),
                     transcripts=transcripts,
                 )
