@@ -27,6 +27,7 @@ setup(
             "**/*.pt",
             "**/*.xml",
             "**/*.mmd",
+            "**/*.xsd",
             "**/*.po",
             "**/*.pot",
             "**/*.txt",
@@ -55,6 +56,7 @@ setup(
         "pdfminer.six",
         "pypdf",
         "python-docx",
+        "bagit",
     ],
     extras_require={
         "test": [

@@ -18,6 +18,7 @@ from xinfang_archive.archival.interfaces import ITombstone
 from xinfang_archive.archival.numbering import group_state
 from zope.i18n import translate
 
+import os
 import pytest
 
 
@@ -166,17 +167,55 @@ def test_extension_sets_a_longer_period_and_keeps_the_code(filed, portal):
     assert code not in [b.archival_code for b in disposition.due_brains()]
 
 
-def test_transfer_is_not_available_yet_and_changes_nothing(filed, portal):
-    case = filed()
+def test_transfer_writes_a_verified_package_and_marks_the_cases(filed, portal, tmp_path, monkeypatch):
+    from xinfang_archive.exchange.verify import verify_package
+
+    monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "transfers"))
+    case = filed(due=False)
+    code = case.archival_code
+    appraisal = propose(portal, [code], decision="transfer")
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    do(appraisal, "execute")
+    package = tmp_path / "transfers" / appraisal.transfer_package.rpartition("/")[2]
+    assert package.is_dir() and appraisal.transfer_package == str(package)
+    report = verify_package(package)
+    assert report.ok, report
+    assert (package.parent / (package.name + ".sha256")).read_text().split()[0] == appraisal.transfer_sha256
+    assert list(package.glob(f"data/cases/{case.getId()}/exchange.xml"))
+    events = (package / "data" / "events.xml").read_text(encoding="utf-8")
+    assert "transfer" in events and "filing" in events and code in events
+    # the copy kept here: transferred, still frozen, no longer due nor appraisable
+    assert api.content.get_state(case) == "transferred"
+    assert case.transfers[-1]["package_sha256"] == appraisal.transfer_sha256
+    assert case.transfers[-1]["receiver"] == "城西县档案馆"
+    assert not api.user.has_permission("xinfang_archive: Amend filed record", obj=case)
+    assert not api.user.has_permission("Modify portal content", obj=case)
+    assert disposition.filed_case(code) is None
+    history = case.workflow_history["xf_case_workflow"]
+    assert history[-1]["action"] == "transfer" and appraisal.transfer_sha256 in history[-1]["comments"]
+
+
+def test_transfer_without_a_writable_destination_changes_nothing(filed, portal, tmp_path, monkeypatch):
+    blocked = tmp_path / "read-only"
+    blocked.mkdir()
+    blocked.chmod(0o500)
+    monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(blocked / "transfers"))
+    case = filed(due=False)
     appraisal = propose(portal, [case.archival_code], decision="transfer")
     login(portal, "archivist2")
     do(appraisal, "approve")
     problems = zh(disposition.transition_problems(appraisal, "execute"))
-    assert "移交" in problems[0] and "尚未提供" in problems[0]
+    if os.geteuid() == 0:  # root writes anywhere: point at a file instead of a directory
+        (tmp_path / "a-file").write_text("x")
+        monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "a-file" / "transfers"))
+        problems = zh(disposition.transition_problems(appraisal, "execute"))
+    assert problems and "移交" in problems[0]
     with pytest.raises(WorkflowException):
         do(appraisal, "execute")
     assert api.content.get_state(appraisal) == "approved"
-    assert disposition.filed_case(case.archival_code).UID() == case.UID()
+    assert api.content.get_state(case) == "filed"
+    assert not getattr(case, "transfers", None)
 
 
 # --- pages -------------------------------------------------------------------

@@ -444,7 +444,7 @@ def test_accusation_cases_show_only_state_and_dates(site, anonymous):
 # --- upgrade ----------------------------------------------------------------------------
 
 
-def test_upgrade_to_1003_gives_existing_cases_codes(site):
+def test_upgrade_through_1003_gives_existing_cases_codes(site):
     old = [api.content.create(container=site["cases"], type="PetitionCase", **case_data()) for _i in range(2)]
     kept = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
     kept_code = codes.code_of(kept)
@@ -458,7 +458,7 @@ def test_upgrade_to_1003_gives_existing_cases_codes(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1003",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1004",)
     assert "query_key" in catalog.indexes()
     assert codes.code_of(kept) == kept_code
     found = set()

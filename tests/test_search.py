@@ -211,7 +211,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1003",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1004",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
@@ -224,4 +224,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert site["hearing-notices"].portal_type == "NoticeBoard"
     assert api.content.get_state(site["hearing-notices"]) == "published"
     assert {"hearings", "hearing-notices"} <= set(site.portal_actions.portal_tabs.objectIds())
+    # 1004: transfer settings and the transferred state
+    assert registry["xinfang_archive.filing.transfer_receiver"] == "城西县档案馆"
+    assert "transferred" in site.portal_workflow["xf_case_workflow"].states.objectIds()
     assert found(site, "摊位费") == [case.UID()]

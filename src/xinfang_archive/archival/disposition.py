@@ -12,8 +12,8 @@ Rules:
 * execution destroys (content, files and versions removed; a tombstone and
   a destruction list 销毁清册 left), extends (new period and expiry, the
   archival code unchanged, the change recorded in the record's retention
-  history), or, for a transfer, refuses: transfer packages come with the
-  exchange module.
+  history), or transfers (移交: an archival package written and verified,
+  the cases marked transferred; ``archival/transfer.py``).
 """
 from Acquisition import aq_parent
 from datetime import date
@@ -175,10 +175,12 @@ def transition_problems(appraisal, transition_id, user_id=None):
     if transition_id == "approve":
         return proposal_problems(appraisal.decision, codes, appraisal.new_period, appraisal)
     if transition_id == "execute":
+        problems = proposal_problems(appraisal.decision, codes, appraisal.new_period, appraisal)
         if appraisal.decision == TRANSFER:
-            return [_("Transfer (移交) is not available yet: the transfer package "
-                      "comes with the exchange module. Nothing was changed.")]
-        return proposal_problems(appraisal.decision, codes, appraisal.new_period, appraisal)
+            from xinfang_archive.archival.transfer import destination_problems
+
+            problems += destination_problems()
+        return problems
     return []
 
 
@@ -236,6 +238,10 @@ def execute(appraisal):
     elif appraisal.decision == DESTROY:
         rows = [destroy(case, appraisal) for case in cases]
         appraisal.destruction_list = destruction_list(appraisal, rows)
+    elif appraisal.decision == TRANSFER:
+        from xinfang_archive.archival.transfer import transfer
+
+        transfer(appraisal, cases)
     else:
         raise DispositionRefused(transition_problems(appraisal, "execute"))
 

@@ -51,4 +51,5 @@ def archival_info(case):
         ],
         amendments=[dict(a) for a in case.amendments if visible(a.get("path", ""))],
         retention_history=[dict(h) for h in case.retention_history],
+        transfers=[dict(t) for t in getattr(case, "transfers", None) or ()],
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from plone.dexterity.interfaces import IDexterityFTI
 from plone.namedfile.interfaces import INamedFile
 from plone.app.textfield.interfaces import IRichTextValue
+from plone.uuid.interfaces import IUUID
 from zope.component import getUtility
 from zope.schema import getFieldsInOrder
 
@@ -50,31 +51,43 @@ def files_of(obj):
             yield name, value
 
 
-def _plain(value):
+def relation_target_uid(relation):
+    """A relation by its target's UID: the same in every site the record
+    is exported to (intids are local to one database)."""
+    target = getattr(relation, "to_object", None)
+    return IUUID(target, None) if target is not None else None
+
+
+def legacy_relation_id(relation):
+    """How digests named relations before version 1004: by local intid."""
+    return relation.to_id
+
+
+def _plain(value, relation=relation_target_uid):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
+        return sorted(_plain(v, relation) for v in value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, relation) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, relation) for k, v in value.items()}
     if INamedFile.providedBy(value):
         # not the size: reading it opens the blob, whose bytes have their own checksum
         return {"filename": value.filename, "content_type": value.contentType}
     if IRichTextValue.providedBy(value):
         return value.raw
     if hasattr(value, "to_id"):  # a relation
-        return {"relation": value.to_id}
+        return {"relation": relation(value)}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
 
 
-def metadata_digest(obj):
+def metadata_digest(obj, relation=relation_target_uid):
     """SHA-256 over the values of the object's own schema (files by name and
-    type: their bytes have their own checksums)."""
-    values = {name: _plain(getattr(obj, name, None)) for name, _f in main_schema_fields(obj)}
+    type: their bytes have their own checksums; relations by target UID)."""
+    values = {name: _plain(getattr(obj, name, None), relation) for name, _f in main_schema_fields(obj)}
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -106,6 +106,22 @@ class IFilingSettings(Interface):
         default=list(DEFAULT_RETENTION_RULES),
         required=True,
     )
+    transfer_receiver = schema.TextLine(
+        title=_("Receiving archives (接收档案馆)"),
+        description=_("The archives records are transferred (移交) to."),
+        default="城西县档案馆",
+        required=True,
+    )
+    transfer_directory = schema.TextLine(
+        title=_("Directory of transfer packages"),
+        description=_(
+            "help_transfer_directory",
+            default="Absolute path on the server where transfer packages are written; "
+            "empty: the transfers directory beside the database.",
+        ),
+        default="",
+        required=False,
+    )
 
 
 def filing_settings():

@@ -22,10 +22,13 @@ def _common(parser):
 
 def _progress(label):
     started = time.perf_counter()
+    shown = [started]
 
     def report(done, total):
-        if done == total or done % 50 == 0:
-            rate = done / max(time.perf_counter() - started, 1e-6)
+        now = time.perf_counter()
+        if done == total or done % 50 == 0 or now - shown[0] >= 1:
+            shown[0] = now
+            rate = done / max(now - started, 1e-6)
             width = 30
             filled = int(width * done / max(total, 1))
             sys.stderr.write(
@@ -496,6 +499,10 @@ def build_parser():
     audit_export.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Beijing time)")
     audit_export.add_argument("--object", help="a path (and what is below it) or a UID")
     audit_export.set_defaults(func=cmd_audit_export)
+
+    from xinfang_archive.cli.exchange import add_commands
+
+    add_commands(commands, _common)
     return parser
 
 

@@ -14,6 +14,8 @@ from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
 from zope.component.hooks import getSite
 
+import re
+
 
 ANNOTATION_KEY = "xinfang_archive.registration_counters"
 FORMAT_RECORD = "xinfang_archive.registration_number_format"
@@ -49,6 +51,33 @@ def next_sequence(year, site=None, key=ANNOTATION_KEY):
 def format_number(year, seq):
     fmt = getUtility(IRegistry).get(FORMAT_RECORD, None) or DEFAULT_FORMAT
     return fmt.format(year=year, seq=seq)
+
+
+def _pattern(fmt):
+    """A regular expression for the numbers ``fmt`` makes."""
+    parts = re.split(r"(\{year\}|\{seq[^}]*\})", fmt)
+    regex = "".join(
+        "(?P<year>\\d{4})" if part == "{year}" else "(?P<seq>\\d+)" if part.startswith("{seq") else re.escape(part)
+        for part in parts)
+    return re.compile(f"^{regex}$")
+
+
+def reserve_number(number, fmt=None, key=ANNOTATION_KEY, site=None):
+    """Raise the year's counter to ``number`` (one made elsewhere, e.g.
+    imported) so that no later registration is given it again."""
+    if fmt is None:
+        fmt = getUtility(IRegistry).get(FORMAT_RECORD, None) or DEFAULT_FORMAT
+    match = _pattern(fmt).match(number or "")
+    if match is None:
+        return False
+    year, seq = int(match.group("year")), int(match.group("seq"))
+    counters = _counters(site if site is not None else getSite(), key)
+    counter = counters.get(year)
+    if counter is None:
+        counter = counters[year] = YearCounter()
+    if counter.value < seq:
+        counter.value = seq
+    return True
 
 
 def ensure_registration_number(case):

@@ -1,0 +1,215 @@
+"""``import``, ``export`` and ``verify-package``: the exchange commands."""
+from pathlib import Path
+
+import csv
+import logging
+import sys
+import time
+
+
+# bagit logs each problem in English; the commands report them in Chinese.
+logging.getLogger("bagit").setLevel(logging.ERROR)
+
+
+def cmd_import(args):
+    from xinfang_archive.cli.main import _progress
+    from xinfang_archive.cli.main import _site
+    from xinfang_archive.exchange.importer import CHECKED
+    from xinfang_archive.exchange.importer import FAILED
+    from xinfang_archive.exchange.importer import IMPORTED
+    from xinfang_archive.exchange.importer import Importer
+    from xinfang_archive.exchange.importer import SKIPPED
+
+    sources = [Path(s) for s in args.sources]
+    missing = [str(s) for s in sources if not s.exists()]
+    if missing:
+        print(f"导入失败：找不到 {', '.join(missing)}", file=sys.stderr)
+        return 2
+    with _site(args) as site:
+        importer = Importer(site, dry_run=args.dry_run, commit_every=args.commit_every,
+                            max_bytes=int(args.max_size * 1024 * 1024),
+                            progress=_progress("导入 import"),
+                            note=f"xinfang-archive import {' '.join(args.sources)}")
+        report = importer.run(sources)
+    done = report.count(CHECKED if args.dry_run else IMPORTED)
+    rate = done / max(report.seconds, 1e-6)
+    verb = "可导入 would import" if args.dry_run else "已导入 imported"
+    print(f"{verb}: {report.count(CHECKED if args.dry_run else IMPORTED, 'case')} 件信访件, "
+          f"{report.count(CHECKED if args.dry_run else IMPORTED, 'hearing')} 次听证"
+          + ("" if args.dry_run else f", {report.versions} 个版本, {report.files} 个文件")
+          + f"; 已存在跳过 skipped {report.count(SKIPPED)}; 失败 failed {report.count(FAILED)}"
+          f" ({report.seconds:.1f} s, {rate:.1f}/s)")
+    if args.dry_run:
+        print("试运行 dry run：数据库未作任何改动 (nothing was written)")
+    for path, message in report.refused_files:
+        print(f"拒绝文件 REFUSED {path}: {message}")
+    for warning in report.warnings:
+        print(f"注意 NOTE {warning}")
+    for outcome in report.outcomes:
+        if outcome.status == FAILED:
+            print(f"失败 FAILED {outcome.kind} {outcome.identifier or '?'} ({outcome.source}):")
+            for text in outcome.texts():
+                print(f"    {text}")
+    if args.report:
+        _write_report(args.report, report)
+        print(f"逐项报告 per-item report: {args.report}")
+    return 0 if report.ok else 1
+
+
+STATUS_TITLES = {"imported": "已导入", "skipped": "已存在，跳过", "failed": "失败", "checked": "可导入（试运行）"}
+
+
+def _write_report(path, report):
+    """Every item with its outcome, as CSV (UTF-8 with BOM: opens in Excel)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["来源 source", "类型 kind", "编号 identifier", "结果 status", "说明 messages"])
+        for path_, message in report.refused_files:
+            writer.writerow([path_, "file", "", "拒绝", message])
+        for outcome in report.outcomes:
+            writer.writerow([outcome.source, outcome.kind, outcome.identifier,
+                             STATUS_TITLES.get(outcome.status, outcome.status),
+                             " | ".join(outcome.texts())])
+
+
+def _select_cases(site, args):
+    """The cases named by --case (registration numbers or 档号), --selection
+    (a file of them, one per line) or --year (filing year)."""
+    catalog = site.portal_catalog
+    wanted = list(args.case or [])
+    if args.selection:
+        lines = Path(args.selection).read_text(encoding="utf-8").splitlines()
+        wanted += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    cases, unknown = [], []
+    for key in wanted:
+        brains = (catalog.unrestrictedSearchResults(portal_type="PetitionCase", registration_number=key)
+                  or catalog.unrestrictedSearchResults(portal_type="PetitionCase", archival_code=key))
+        if not brains:
+            unknown.append(key)
+        else:
+            cases.append(brains[0]._unrestrictedGetObject())
+    if args.year:
+        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase", review_state="filed",
+                                                   filing_year=args.year, sort_on="archival_code")
+        cases += [brain._unrestrictedGetObject() for brain in brains]
+    if args.all:
+        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase", sort_on="registration_number")
+        cases += [brain._unrestrictedGetObject() for brain in brains]
+    seen, unique = set(), []
+    for case in cases:
+        if case.UID() not in seen:
+            seen.add(case.UID())
+            unique.append(case)
+    return unique, unknown
+
+
+def cmd_export(args):
+    from xinfang_archive.audit.recorder import record
+    from xinfang_archive.cli.main import _progress
+    from xinfang_archive.cli.main import _site
+    from xinfang_archive.exchange.package import build_package
+    from xinfang_archive.exchange.package import PackageError
+
+    import transaction
+
+    if not (args.case or args.selection or args.year or args.all):
+        print("导出失败：请用 --case、--selection、--year 或 --all 指定要导出的信访件", file=sys.stderr)
+        return 2
+    with _site(args) as site:
+        cases, unknown = _select_cases(site, args)
+        if unknown:
+            print(f"导出失败：没有这些信访件 {', '.join(unknown)}", file=sys.stderr)
+            return 1
+        if not cases:
+            print("导出失败：所选范围内没有信访件", file=sys.stderr)
+            return 1
+        try:
+            result = build_package(cases, Path(args.out), progress=_progress("导出 export"),
+                                   processes=args.processes)
+        except PackageError as error:
+            print(f"导出失败：{error}", file=sys.stderr)
+            for line in _report_lines(error.report):
+                print(f"  {line}", file=sys.stderr)
+            return 1
+        record("export", site, title="archival package", details=dict(
+            package=str(result.path), sha256=result.digest, cases=result.cases,
+            archival_codes=result.codes[:500]))
+        transaction.get().note(f"xinfang-archive export {result.path.name}")
+        transaction.commit()
+    print(f"档案信息包 package {result.path}: {result.cases} 件信访件, {result.hearings} 次听证, "
+          f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
+          f"{result.seconds:.1f} s")
+    print(f"包校验值 package SHA-256: {result.digest}  ({result.path}.sha256)")
+    return 0
+
+
+def _report_lines(report):
+    if report is None:
+        return []
+    from xinfang_archive.exchange.verify import report_lines
+
+    return report_lines(report)
+
+
+def cmd_verify_package(args):
+    from xinfang_archive.cli.main import _progress
+    from xinfang_archive.exchange.verify import report_lines
+    from xinfang_archive.exchange.verify import verify_package
+    from xinfang_archive.i18n import standalone_translations
+
+    standalone_translations()
+    started = time.perf_counter()
+    report = verify_package(Path(args.package), processes=args.processes,
+                            progress=_progress("校验 verify"))
+    seconds = time.perf_counter() - started
+    for line in report_lines(report):
+        print(line)
+    print(f"({report.files_checked} 个文件, {report.bytes_checked / 1e6:.1f} MB, {seconds:.1f} s)")
+    return 0 if report.ok else 1
+
+
+def add_commands(commands, common):
+    imports = commands.add_parser(
+        "import", help="import cases and hearings from exchange XML, a directory or a package",
+        description="Import cases (with petitioners, documents, replies, supervisions, versions, "
+        "workflow history and archival data) and hearings from exchange XML files "
+        "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
+        "package. Hostile or broken files are refused; each case is imported whole or not "
+        "at all; cases already in the archive (same UID or registration number) are skipped, "
+        "so a killed import can be run again. Exit 1 if any item failed. Stop the server first.",
+    )
+    common(imports)
+    imports.add_argument("sources", nargs="+", metavar="FILE|DIR", help="exchange XML file, directory or package")
+    imports.add_argument("--dry-run", action="store_true", help="check everything, write nothing, report")
+    imports.add_argument("--commit-every", type=int, default=50, help="cases per transaction (default 50)")
+    imports.add_argument("--max-size", type=float, default=512, help="largest XML file accepted, in MB (default 512)")
+    imports.add_argument("--report", help="write the per-item report to this CSV file")
+    imports.set_defaults(func=cmd_import)
+
+    export = commands.add_parser(
+        "export", help="write an archival package (BagIt) of cases",
+        description="Write a BagIt archival package of the cases named (registration numbers "
+        "or archival codes), listed in a file, or filed in a year: exchange XML, DA/T 46 "
+        "metadata and a DA/T 48-style envelope per record, the files, PREMIS-style events, "
+        "SHA-256 manifests and the package checksum (<out>.sha256). The package is "
+        "validated before it is kept. Stop the server first.",
+    )
+    common(export)
+    export.add_argument("--out", required=True, help="directory of the new package (must not exist)")
+    export.add_argument("--case", action="append", help="registration number or archival code (repeatable)")
+    export.add_argument("--selection", help="file with one registration number or archival code per line")
+    export.add_argument("--year", type=int, help="every case filed in this year")
+    export.add_argument("--all", action="store_true", help="every case of the archive, in any state "
+                        "(to move an archive to another instance)")
+    export.add_argument("--processes", type=int, default=1, help="processes for the checksums (default 1)")
+    export.set_defaults(func=cmd_export)
+
+    verify = commands.add_parser(
+        "verify-package", help="check an archival package (exit 1 on any problem)",
+        description="Check a package: every file against the manifests, the package checksum, "
+        "and every XML file against its schema. Missing, changed and unexpected files are "
+        "reported apart. Needs no instance.",
+    )
+    verify.add_argument("package", help="the package directory")
+    verify.add_argument("--processes", type=int, default=1, help="processes for the checksums (default 1)")
+    verify.set_defaults(func=cmd_verify_package)

@@ -1,0 +1,203 @@
+"""Records of the site as ``RecordInfo`` and their history as ``Event``s,
+for the DA/T 46 metadata, the envelopes and the events of a package."""
+from Acquisition import aq_base
+from datetime import datetime
+from datetime import timezone
+from plone import api
+from plone.uuid.interfaces import IUUID
+from xinfang_archive.archival.codes import parse as parse_code
+from xinfang_archive.archival.manifest import METADATA
+from xinfang_archive.archival.manifest import records_of
+from xinfang_archive.archival.retention import PERIOD_TITLES
+from xinfang_archive.browser.case_view import state_title
+from xinfang_archive.exchange.model import Event
+from xinfang_archive.exchange.model import FileInfo
+from xinfang_archive.exchange.model import RecordInfo
+from xinfang_archive.i18n import record_text
+from xinfang_archive.vocabularies.registry import title_of
+from zope.i18n import translate
+from zope.i18nmessageid import Message
+
+
+AGENT = "xinfang-archive"
+FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
+KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
+                "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript"}
+
+
+def _aware(value):
+    if value is None:
+        return None
+    if hasattr(value, "asdatetime"):
+        value = value.asdatetime()
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _plone_text(msgid):
+    return translate(Message(msgid, domain="plone"), target_language="zh_CN") if msgid else ""
+
+
+def _format_name(entry, filename):
+    kind = (entry or {}).get("kind") or ""
+    if kind in FORMATS:
+        return FORMATS[kind]
+    return (filename.rpartition(".")[2] or "").upper() if "." in (filename or "") else ""
+
+
+def _describe(obj, case, path, files, fonds_name):
+    """``RecordInfo`` of ``obj`` (a record of ``case``, or a hearing record)."""
+    kind = KIND_OF_TYPE[obj.portal_type]
+    base = aq_base(obj)
+    info = RecordInfo(
+        kind=kind, uid=IUUID(obj), identifier="", path=path, title=obj.Title(),
+        responsible="", date=None, state=api.content.get_state(obj, default="") or "",
+        created=_aware(obj.created()), modified=_aware(obj.modified()), files=list(files),
+        fonds_name=fonds_name,
+    )
+    info.state_title = _plone_text(state_title(obj)) if info.state else ""
+    if kind == "case":
+        info.identifier = obj.registration_number or obj.getId()
+        info.date = obj.received_date
+        info.responsible = title_of("units", obj.responsible_unit) or fonds_name
+        info.keywords = [k for k in (title_of("categories", obj.category),
+                                     title_of("channels", obj.channel)) if k]
+        info.document_kind = "信访件"
+    elif kind == "document":
+        info.identifier = path
+        info.responsible = obj.responsible or ""
+        info.date = obj.document_date
+        info.document_number = obj.document_number or ""
+        info.classification = obj.classification or ""
+        info.classification_title = title_of("classifications", obj.classification)
+        info.pages = obj.pages
+        info.document_kind = title_of("document_kinds", obj.document_kind)
+    elif kind == "reply":
+        info.identifier = path
+        info.responsible = fonds_name
+        info.date = obj.reply_date
+        info.document_number = obj.document_number or ""
+        info.document_kind = record_text(dict(_reply_kinds()).get(obj.kind, "")) if obj.kind else ""
+    elif kind == "supervision":
+        info.identifier = path
+        info.responsible = obj.issued_by or ""
+        info.date = obj.issued_on
+        info.document_kind = "督办"
+    elif kind == "hearing":
+        info.identifier = obj.hearing_number or obj.getId()
+        info.responsible = obj.chair or ""
+        info.date = obj.hearing_date
+        info.document_kind = "听证会"
+    elif kind == "transcript":
+        hearing = obj.__parent__
+        info.identifier = f"{hearing.hearing_number}/{obj.getId()}"
+        info.responsible = getattr(hearing, "chair", "") or ""
+        info.date = getattr(hearing, "hearing_date", None)
+        info.document_kind = "听证笔录"
+    if case is not None and getattr(aq_base(case), "archival_code", None):
+        code = parse_code(case.archival_code)
+        info.archival_code = case.archival_code
+        info.fonds_code = case.fonds_code
+        info.filing_year = case.filing_year
+        info.retention_period = case.retention_period
+        info.retention_title = record_text(PERIOD_TITLES.get(case.retention_period, case.retention_period))
+        info.organisation_code = case.organisation_code
+        info.organisation_title = case.organisation_title or ""
+        info.category_code = code.group.category
+        info.item_number = case.item_number
+        for entry in case.archival_manifest:
+            if entry.get("uid") == info.uid and entry.get("field") == METADATA:
+                info.metadata_sha256 = entry["sha256"]
+    if not info.metadata_sha256:
+        from xinfang_archive.archival.manifest import metadata_digest
+
+        info.metadata_sha256 = metadata_digest(obj)
+    del base
+    return info
+
+
+def _reply_kinds():
+    from xinfang_archive.vocabularies.fixed import REPLY_KINDS
+
+    return REPLY_KINDS
+
+
+def file_info(field, named_file, sha256, size, href, entry=None):
+    return FileInfo(
+        field=field, filename=named_file.filename or "", content_type=named_file.contentType or "",
+        size=size, sha256=sha256, href=href, pages=(entry or {}).get("pages"),
+        format_name=_format_name(entry, named_file.filename),
+    )
+
+
+def describe_case(case, files_by_uid, fonds_name):
+    """``RecordInfo`` of the case and of each record in it; ``files_by_uid``
+    maps a record's UID to its ``FileInfo``s."""
+    infos = []
+    for path, obj in records_of(case):
+        uid = IUUID(obj)
+        info = _describe(obj, case, path, files_by_uid.get(uid, ()), fonds_name)
+        info.parent_uid = "" if obj is case else IUUID(case)
+        infos.append(info)
+    return infos
+
+
+def describe_hearing(hearing, files_by_uid, fonds_name, case=None):
+    infos = []
+    for path, obj in records_of(hearing):
+        info = _describe(obj, case, path, files_by_uid.get(IUUID(obj), ()), fonds_name)
+        info.parent_uid = "" if obj is hearing else IUUID(hearing)
+        infos.append(info)
+    return infos
+
+
+# --- events -------------------------------------------------------------------
+
+
+def _iso_time(value):
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return _aware(value)
+
+
+def case_events(case, fixity_runs=()):
+    """The preservation events of a case: creation, filing, fixity runs
+    (after its filing), amendments, retention changes and transfers."""
+    uid, code = IUUID(case), getattr(aq_base(case), "archival_code", "") or ""
+    identifier = code or case.registration_number
+    events = []
+
+    def add(kind, when, agent, detail, outcome="success", outcome_detail=""):
+        events.append(Event(identifier=f"evt-{uid}-{len(events) + 1}", type=kind, time=_iso_time(when),
+                            agent=agent or AGENT, outcome=outcome, detail=detail, object_uid=uid,
+                            object_identifier=identifier, outcome_detail=outcome_detail))
+
+    creators = case.listCreators()
+    add("creation", case.created(), creators[0] if creators else AGENT,
+        f"登记信访件 {case.registration_number}")
+    if not code:
+        return events
+    add("filing", case.filed_on, case.filed_by,
+        f"归档立案，档号 {code}，保管期限 {record_text(PERIOD_TITLES.get(case.retention_period, ''))}",
+        outcome_detail=f"文件清单 {len(case.archival_manifest)} 项（含元数据摘要）")
+    filed_on = _aware(case.filed_on)
+    for run in fixity_runs:
+        if run.started is None or _aware(run.started) < filed_on:
+            continue
+        problems = [p for p in run.problems if p[0] == code]
+        if problems:
+            add("fixity", run.started, AGENT, "固定性检查（SHA-256）", "failure",
+                "；".join(f"{p[1]} {p[3] or p[2]}：{p[4]}" for p in problems[:20]))
+        else:
+            add("fixity", run.started, AGENT, "固定性检查（SHA-256）", "success", "全部文件与元数据完好")
+    for amendment in getattr(case, "amendments", None) or ():
+        fields = "、".join(c.get("title") or c.get("field") for c in amendment.get("changes") or ())
+        add("amendment", amendment["time"], amendment.get("actor"),
+            f"更正 {amendment.get('path') or '信访件'}：{fields}", outcome_detail=amendment.get("reason") or "")
+    for change in getattr(case, "retention_history", None) or ():
+        add("retention", change["time"], change.get("actor"),
+            f"保管期限 {change.get('before')} → {change.get('after')}", outcome_detail=change.get("reason") or "")
+    for transfer in getattr(case, "transfers", None) or ():
+        add("transfer", transfer["time"], transfer.get("actor"),
+            f"移交 {transfer.get('receiver') or ''}，包 {transfer.get('package')}",
+            outcome_detail=f"包校验值 SHA-256 {transfer.get('package_sha256')}")
+    return events

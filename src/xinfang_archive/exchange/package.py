@@ -1,0 +1,231 @@
+"""Archival packages (档案信息包): BagIt bags of cases, validated on creation.
+
+Layout of a package ``<name>/``::
+
+    bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt
+    data/cases/<case>/exchange.xml        the case in the exchange format (re-importable)
+    data/cases/<case>/files/<sha256>.<ext> its files, each once, named by checksum
+    data/cases/<case>/metadata/<n>.xml     DA/T 46 metadata, one per record
+    data/cases/<case>/envelopes/<n>.xml    DA/T 48-style envelope, one per record
+    data/hearings/<hearing>/…              hearings of those cases and their transcripts
+    data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
+
+and beside it ``<name>.sha256``: the checksum of the whole package (the
+SHA-256 of the tag manifest, which covers the payload manifest, which
+covers every file).  The package is written under ``<name>.partial`` and
+renamed only once it validated, so a package that exists is complete.
+"""
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from plone import api
+from plone.uuid.interfaces import IUUID
+from xinfang_archive import _
+from xinfang_archive.archival.fixity import recorded_runs
+from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.exchange import dat46
+from xinfang_archive.exchange import envelope as envelopes
+from xinfang_archive.exchange import events as premis
+from xinfang_archive.exchange.describe import case_events
+from xinfang_archive.exchange.describe import describe_case
+from xinfang_archive.exchange.describe import describe_hearing
+from xinfang_archive.exchange.describe import file_info
+from xinfang_archive.exchange.fields import FileWriter
+from xinfang_archive.exchange.model import Event
+from xinfang_archive.exchange.verify import verify_package
+from xinfang_archive.exchange.verify import write_package_digest
+from xinfang_archive.exchange.writer import exchange_bytes
+from xinfang_archive.exchange.writer import PRODUCER
+from xinfang_archive.hearings.clock import linked_hearings
+from xinfang_archive.i18n import record_text
+
+import bagit
+import mimetypes
+import shutil
+import time
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "text/plain": ".txt", "image/png": ".png",
+              "image/jpeg": ".jpg", "image/tiff": ".tif",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+
+
+class PackageError(Exception):
+    """The package could not be made; ``message`` (translatable) says why."""
+
+    def __init__(self, message, report=None):
+        super().__init__(record_text(message))
+        self.message = message
+        self.report = report
+
+
+@dataclass
+class PackageResult:
+    path: Path
+    digest: str
+    cases: int = 0
+    hearings: int = 0
+    records: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    codes: list = field(default_factory=list)
+
+
+class _PayloadFiles(FileWriter):
+    """Writes each file once into ``files/`` of the record's folder and
+    remembers its ``FileInfo`` for the metadata and the envelope."""
+
+    def __init__(self, folder, root):
+        self.folder, self.root = folder, root
+        self.current = None  # (uid, field name) of the record being written
+        self.by_uid = {}
+        self.written = {}
+        self.bytes = 0
+
+    def place(self, named_file, sha256):
+        ext = EXTENSIONS.get(named_file.contentType) or (
+            Path(named_file.filename or "").suffix.lower()[:10]
+            or mimetypes.guess_extension(named_file.contentType or "") or ".bin")
+        relative = f"files/{sha256}{ext}"
+        target = self.folder / relative
+        if relative not in self.written:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with named_file.open() as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            self.written[relative] = target.stat().st_size
+            self.bytes += self.written[relative]
+        return relative
+
+    def describe(self, obj, manifest_entries):
+        """The ``FileInfo``s of ``obj``'s current files (written if not yet)."""
+        from xinfang_archive.archival.manifest import files_of
+        from xinfang_archive.archival.manifest import sha256_stream
+
+        infos = []
+        for name, value in files_of(obj):
+            with value.open() as stream:
+                sha, size = sha256_stream(stream)
+            relative = self.place(value, sha)
+            href = str((self.folder / relative).relative_to(self.root))
+            entry = manifest_entries.get((IUUID(obj), name))
+            infos.append(file_info(name, value, sha, size, f"data/{href}", entry))
+        return infos
+
+
+def _record_name(info):
+    return (info.path or info.kind).replace("/", "__")
+
+
+def _write_records(folder, infos, generated):
+    for info in infos:
+        metadata = dat46.record_metadata(info, aggregation="件" if not info.parent_uid else "文件",
+                                         generated=generated)
+        name = _record_name(info)
+        (folder / "metadata").mkdir(exist_ok=True)
+        (folder / "metadata" / f"{name}.xml").write_bytes(dat46.metadata_bytes(metadata))
+        (folder / "envelopes").mkdir(exist_ok=True)
+        item = envelopes.envelope(info, metadata, generated=generated, producer=PRODUCER)
+        (folder / "envelopes" / f"{name}.xml").write_bytes(envelopes.envelope_bytes(item))
+
+
+def _manifest_index(case):
+    return {(e.get("uid"), e.get("field")): e for e in getattr(case, "archival_manifest", None) or ()}
+
+
+def build_package(cases, target, *, purpose="export", receiver="", actor=None, progress=None,
+                  processes=1):
+    """Write the package of ``cases`` (filed or not) to ``target``; returns a
+    ``PackageResult``.  ``purpose`` is "export" or "transfer"."""
+    started = time.perf_counter()
+    target = Path(target)
+    if target.exists():
+        raise PackageError(_("The package ${path} exists already.", mapping={"path": str(target)}))
+    partial = target.with_name(target.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    settings = filing_settings()
+    fonds_name = settings.fonds_name or ""
+    generated = datetime.now(timezone.utc)
+    actor = actor or api.user.get_current().getId()
+    runs = recorded_runs(api.portal.get())
+    all_events = []
+    result = PackageResult(path=target, digest="")
+    hearings = {}
+    cases = list(cases)
+    for done, case in enumerate(cases, start=1):
+        folder = partial / "cases" / case.getId()
+        folder.mkdir(parents=True)
+        files = _PayloadFiles(folder, partial)
+        (folder / "exchange.xml").write_bytes(exchange_bytes([case], files=files))
+        manifest = _manifest_index(case)
+        by_uid = {IUUID(obj): files.describe(obj, manifest)
+                  for obj in [case] + list(_inside(case))}
+        infos = describe_case(case, by_uid, fonds_name)
+        _write_records(folder, infos, generated)
+        all_events.extend(case_events(case, runs))
+        all_events.append(Event(
+            identifier=f"evt-{IUUID(case)}-{purpose}", type=purpose, time=generated, agent=actor,
+            outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
+            else "导出为档案信息包", object_uid=IUUID(case),
+            object_identifier=getattr(case, "archival_code", "") or case.registration_number))
+        result.cases += 1
+        result.records += len(infos)
+        result.files += len(files.written)
+        result.bytes += files.bytes
+        if getattr(case, "archival_code", None):
+            result.codes.append(case.archival_code)
+        for hearing in linked_hearings(case):
+            hearings.setdefault(IUUID(hearing), (hearing, case))
+        if progress:
+            progress(done, len(cases))
+    for hearing, case in hearings.values():
+        folder = partial / "hearings" / hearing.getId()
+        folder.mkdir(parents=True)
+        files = _PayloadFiles(folder, partial)
+        (folder / "exchange.xml").write_bytes(exchange_bytes([hearing], files=files))
+        by_uid = {IUUID(obj): files.describe(obj, {}) for obj in [hearing] + list(hearing.objectValues())}
+        infos = describe_hearing(hearing, by_uid, fonds_name, case=case)
+        _write_records(folder, infos, generated)
+        result.hearings += 1
+        result.records += len(infos)
+        result.files += len(files.written)
+        result.bytes += files.bytes
+    package_id = target.name
+    events_element = premis.events_document(all_events, package_id=package_id, generated=generated)
+    (partial / "events.xml").write_bytes(premis.events_bytes(events_element))
+    bag_info = {
+        "Source-Organization": fonds_name or "信访局",
+        "Organization-Address": "",
+        "External-Identifier": package_id,
+        "External-Description": f"{'移交' if purpose == 'transfer' else '导出'}：{result.cases} 件信访件，"
+                                f"{result.hearings} 次听证",
+        "Bag-Group-Identifier": settings.fonds_code or "",
+        "Bag-Software-Agent": f"{PRODUCER} (bagit {bagit.VERSION})",
+        "XF-Package-Purpose": purpose,
+        "XF-Receiver": receiver,
+        "XF-Cases": str(result.cases),
+        "XF-Archival-Codes": " ".join(result.codes[:50]) + (" …" if len(result.codes) > 50 else ""),
+    }
+    bagit.make_bag(str(partial), {k: v for k, v in bag_info.items() if v},
+                   processes=processes, checksums=["sha256"])
+    report = verify_package(partial, processes=processes)
+    if report.missing or report.changed or report.extra or report.structure or report.invalid_xml:
+        raise PackageError(_("The new package did not validate; it was not kept as ${path}.",
+                             mapping={"path": str(target)}), report)
+    partial.rename(target)
+    digest_file = write_package_digest(target)
+    result.digest = digest_file.read_text().split()[0]
+    result.bytes = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _inside(obj):
+    for child in obj.objectValues():
+        yield child
+        if hasattr(child, "objectValues"):
+            yield from _inside(child)

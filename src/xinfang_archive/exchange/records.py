@@ -1,0 +1,24 @@
+"""Which content types the exchange format carries, under which element
+names, and which records they hold."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    element: str  # element name in the exchange XML
+    portal_type: str
+    workflow: str | None  # its own workflow (documents, replies and supervisions follow their case)
+    children: tuple = ()  # (group element, Kind element) of the records inside
+
+
+CASE = Kind("case", "PetitionCase", "xf_case_workflow",
+            (("documents", "document"), ("replies", "reply"), ("supervisions", "supervision")))
+DOCUMENT = Kind("document", "CaseDocument", None)
+REPLY = Kind("reply", "Reply", None)
+SUPERVISION = Kind("supervision", "Supervision", None)
+HEARING = Kind("hearing", "Hearing", "xf_hearing_workflow", (("transcripts", "transcript"),))
+TRANSCRIPT = Kind("transcript", "HearingTranscript", "xf_minutes_workflow")
+
+KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT)}
+BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
+GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}

@@ -1,0 +1,112 @@
+"""export, verify-package and import on real instances (FileStorage + blobs):
+a demo archive moved whole into an empty one, a package tampered with, and
+an import killed in the middle and run again."""
+from lxml import etree
+from pathlib import Path
+from test_cli import clean_env
+from test_cli import CLI
+from test_cli import run
+
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+
+def comparable(path):
+    root = etree.parse(str(path)).getroot()
+    root.attrib.pop("created", None)
+    return etree.tostring(root, encoding="unicode")
+
+
+def records(package):
+    data = Path(package) / "data"
+    return {p.relative_to(data).as_posix(): comparable(p)
+            for p in sorted(data.glob("*/*/exchange.xml"))}
+
+
+@pytest.fixture(scope="module")
+def demo_package(tmp_path_factory):
+    """A demo archive (cases in every state, filed ones, hearings) exported whole."""
+    root = tmp_path_factory.mktemp("exchange")
+    result = run("init", "--var", str(root / "source"), "--demo-cases", "24", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    package = root / "package"
+    result = run("export", "--var", str(root / "source"), "--all", "--out", str(package))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "包校验值" in result.stdout
+    return package
+
+
+def empty_archive(path):
+    result = run("init", "--var", str(path), "--demo-cases", "0")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_path):
+    result = run("verify-package", str(demo_package))
+    assert result.returncode == 0, result.stdout
+    assert "包完好" in result.stdout
+    copy = tmp_path / demo_package.name
+    shutil.copytree(demo_package, copy)
+    shutil.copy(demo_package.with_name(demo_package.name + ".sha256"), tmp_path)
+    payload = sorted((copy / "data" / "cases").glob("*/files/*"))
+    payload[0].unlink()
+    payload[1].write_bytes(payload[1].read_bytes() + b"x")
+    result = run("verify-package", str(copy))
+    assert result.returncode == 1
+    out = result.stdout
+    missing, changed = out.index("缺失"), out.index("已变更")
+    first = payload[0].relative_to(copy).as_posix()
+    second = payload[1].relative_to(copy).as_posix()
+    # each under its own heading
+    assert (missing < out.index(first) < changed) or (changed < missing < out.index(first))
+    assert out.index(second) > changed and (out.index(second) < missing or missing < changed)
+    assert "包有问题" in out
+
+
+def test_an_empty_archive_imports_the_package_and_exports_the_same_records(demo_package, tmp_path):
+    target = empty_archive(tmp_path / "target")
+    result = run("import", "--var", str(target), str(demo_package), "--report", str(tmp_path / "report.csv"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "失败 failed 0" in result.stdout
+    again = tmp_path / "again"
+    result = run("export", "--var", str(target), "--all", "--out", str(again))
+    assert result.returncode == 0, result.stdout + result.stderr
+    before, after = records(demo_package), records(again)
+    assert before.keys() == after.keys() and len(before) >= 24
+    for name in before:
+        assert before[name] == after[name], name
+    payload = {p.relative_to(demo_package).as_posix() for p in demo_package.glob("data/*/*/files/*")}
+    assert payload == {p.relative_to(again).as_posix() for p in again.glob("data/*/*/files/*")}
+    assert "已导入" in (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
+    # running it again changes nothing
+    result = run("import", "--var", str(target), str(demo_package))
+    assert result.returncode == 0 and "已导入 imported: 0 件信访件" in result.stdout
+
+
+def test_an_import_killed_in_the_middle_finishes_when_run_again(demo_package, tmp_path):
+    target = empty_archive(tmp_path / "target")
+    data_fs = target / "filestorage" / "Data.fs"
+    size = data_fs.stat().st_size
+    process = subprocess.Popen([CLI, "import", "--var", str(target), str(demo_package), "--commit-every", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())
+    deadline = time.monotonic() + 120
+    while data_fs.stat().st_size == size and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # into the next batches
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the import ended before it could be killed"
+    result = run("import", "--var", str(target), str(demo_package))
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout
+    skipped = int(summary.split("skipped ")[1].split(";")[0])
+    assert skipped >= 2  # what the first run committed
+    assert "已导入 imported: 0 件" not in summary  # and the rest came in now
+    exported = tmp_path / "after"
+    assert run("export", "--var", str(target), "--all", "--out", str(exported)).returncode == 0
+    assert records(exported) == records(demo_package)

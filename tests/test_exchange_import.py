@@ -1,0 +1,209 @@
+"""Importing exchange XML into the site: checks, per-item errors, dry run,
+idempotence, versions, states and the archival data of filed cases."""
+from archival_support import add_document
+from archival_support import as_archivist
+from archival_support import as_manager
+from archival_support import close_case
+from archival_support import do
+from archival_support import make_pdf
+from conftest import case_data
+from exchange_support import exchange_document
+from exchange_support import file_element
+from exchange_support import legacy_case
+from lxml import etree
+from plone import api
+from xinfang_archive.exchange.importer import CHECKED
+from xinfang_archive.exchange.importer import FAILED
+from xinfang_archive.exchange.importer import IMPORTED
+from xinfang_archive.exchange.importer import Importer
+from xinfang_archive.exchange.importer import SKIPPED
+from xinfang_archive.exchange.safexml import load_schema
+from xinfang_archive.exchange.writer import exchange_bytes
+
+import hashlib
+import pytest
+import transaction
+
+
+def run_import(site, tmp_path, data, name="import.xml", **options):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return Importer(site, **options).run([path])
+
+
+def cases_numbered(site, number):
+    return site.portal_catalog.unrestrictedSearchResults(portal_type="PetitionCase", registration_number=number)
+
+
+def outcome(report, identifier):
+    return next(o for o in report.outcomes if o.identifier == identifier)
+
+
+def test_legacy_cases_are_imported_and_bad_ones_reported_and_skipped(site, tmp_path):
+    good = legacy_case("JX-2021-000001", state="accepted")
+    bad_date = legacy_case("JX-2021-000002", received="2021-02-30")
+    bad_code = legacy_case("JX-2021-000003", channel="fax")
+    pdf = make_pdf(1)
+    bad_checksum = legacy_case("JX-2021-000004", file_xml=file_element(pdf, sha256="0" * 64))
+    escaping = legacy_case("JX-2021-000005", file_xml=file_element(pdf, href="../../etc/passwd"))
+    no_file = legacy_case("JX-2021-000006", file_xml=file_element(pdf, href="files/missing.pdf"))
+    report = run_import(site, tmp_path, exchange_document(good, bad_date, bad_code, bad_checksum,
+                                                          escaping, no_file))
+    assert [o.status for o in report.outcomes] == [IMPORTED] + [FAILED] * 5
+    texts = {o.identifier: " ".join(o.texts()) for o in report.outcomes}
+    assert "XSD" in texts["JX-2021-000002"] and "2021-02-30" in texts["JX-2021-000002"]
+    assert "渠道" in texts["JX-2021-000003"]
+    assert "SHA-256" in texts["JX-2021-000004"]
+    assert "导入范围之外" in texts["JX-2021-000005"] or "相对路径" in texts["JX-2021-000005"]
+    assert "缺失" in texts["JX-2021-000006"] or "找不到" in texts["JX-2021-000006"]
+    transaction.begin()
+    imported = cases_numbered(site, "JX-2021-000001")[0]._unrestrictedGetObject()
+    assert api.content.get_state(imported) == "accepted"
+    assert imported.getId() == "jx-2021-000001"
+    assert imported.petitioners[0]["name"] == "赵六"
+    [document] = imported.objectValues()
+    assert document.file.data.startswith(b"%PDF") and document.title == "来信原件1"
+    history = imported.workflow_history["xf_case_workflow"]
+    assert [e["review_state"] for e in history] == ["registered", "accepted"]
+    assert history[-1]["comments"] == "旧系统迁移" and history[-1]["actor"] == "legacy"
+    assert imported.created().ISO8601().startswith("2021-03-04T09:00:00")
+    for number in ("JX-2021-000002", "JX-2021-000003", "JX-2021-000004", "JX-2021-000005"):
+        assert not cases_numbered(site, number)
+    # searchable like any case, and it has its own query code
+    assert site.portal_catalog(SearchableText="村道破损")
+    from xinfang_archive.publicquery.codes import code_of
+
+    assert code_of(imported)
+
+
+def test_dry_run_reports_and_writes_nothing(site, tmp_path):
+    before = len(site.portal_catalog.unrestrictedSearchResults())
+    data = exchange_document(legacy_case("JX-2021-000011"), legacy_case("JX-2021-000012", channel="fax"))
+    report = run_import(site, tmp_path, data, dry_run=True)
+    assert [o.status for o in report.outcomes] == [CHECKED, FAILED]
+    transaction.begin()
+    assert len(site.portal_catalog.unrestrictedSearchResults()) == before
+    assert not cases_numbered(site, "JX-2021-000011")
+
+
+def test_running_again_skips_what_is_there_and_clashes_are_refused(site, tmp_path):
+    uid = "a" * 32
+    data = exchange_document(legacy_case("JX-2021-000021", uid=uid), legacy_case("JX-2021-000022"))
+    first = run_import(site, tmp_path, data)
+    again = run_import(site, tmp_path, data)
+    assert [o.status for o in first.outcomes] == [IMPORTED, IMPORTED]
+    assert [o.status for o in again.outcomes] == [SKIPPED, SKIPPED]
+    transaction.begin()
+    assert len(cases_numbered(site, "JX-2021-000021")) == 1
+    clash = run_import(site, tmp_path, exchange_document(legacy_case("JX-2021-000023", uid=uid)), "b.xml")
+    assert clash.outcomes[0].status == FAILED and uid in " ".join(clash.outcomes[0].texts())
+    assert not cases_numbered(site, "JX-2021-000023")
+
+
+def test_a_number_given_twice_or_missing_is_refused(site, tmp_path):
+    twice = exchange_document(legacy_case("JX-2021-000031"), legacy_case("JX-2021-000031"))
+    report = run_import(site, tmp_path, twice)
+    # the schema's identity constraint names the second one
+    assert [o.status for o in report.outcomes] == [IMPORTED, FAILED]
+    assert "XSD" in " ".join(report.outcomes[1].texts())
+    nameless = legacy_case("JX-2021-000032").replace(
+        "<registration_number>JX-2021-000032</registration_number>", "")
+    report = run_import(site, tmp_path, exchange_document(nameless), "nameless.xml")
+    assert report.outcomes[0].status == FAILED and "登记编号" in report.outcomes[0].texts()[0]
+
+
+@pytest.mark.parametrize("payload, expected", [
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+     b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><exchange>&c;</exchange>', "DTD"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', "DTD"),
+    (b"<exchange><case>", "1"),
+])
+def test_hostile_and_broken_files_are_refused_with_a_clear_message(site, tmp_path, payload, expected):
+    report = run_import(site, tmp_path, payload)
+    assert not report.outcomes and len(report.refused_files) == 1
+    assert expected in report.refused_files[0][1]
+
+
+def test_oversized_files_are_refused_before_parsing(site, tmp_path):
+    data = exchange_document(legacy_case("JX-2021-000041"))
+    report = run_import(site, tmp_path, data, max_bytes=len(data) - 1)
+    assert report.refused_files and not report.outcomes
+    transaction.begin()
+    assert not cases_numbered(site, "JX-2021-000041")
+
+
+# --- our own records: versions, states and archival data -----------------------
+
+
+@pytest.fixture()
+def filed_case(site):
+    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    add_document(case)
+    close_case(case)
+    as_archivist(site)
+    do(case, "file")
+    as_manager(site)
+    transaction.commit()
+    return case
+
+
+def test_export_validates_against_the_schema(filed_case):
+    data = exchange_bytes([filed_case])
+    root = etree.fromstring(data)
+    schema = load_schema("exchange.xsd")
+    assert schema.validate(root), schema.error_log
+    assert root.find(f"{{{root.nsmap[None]}}}case/{{{root.nsmap[None]}}}archival") is not None
+    # the petitioner's secret query code is never written
+    from xinfang_archive.publicquery.codes import code_of
+
+    assert code_of(filed_case) and code_of(filed_case).encode() not in data
+
+
+def _renumbered(data, case):
+    """The export of ``case`` as another case: new UIDs, number and 档号 item."""
+    text = data.decode("utf-8")
+    for obj in [case] + list(case.objectValues()):
+        text = text.replace(obj.UID(), hashlib.md5(obj.UID().encode()).hexdigest())
+    text = text.replace(case.registration_number, case.registration_number + "9")
+    text = text.replace(case.archival_code, case.archival_code[:-4] + "0999")
+    text = text.replace("<item_number>1</item_number>", "<item_number>999</item_number>")
+    return text.replace(f'id="{case.getId()}"', 'id="renumbered"').encode("utf-8")
+
+
+def test_a_filed_case_whose_records_differ_from_its_manifest_is_refused_whole(site, filed_case, tmp_path):
+    from xinfang_archive.archival.codes import parse
+    from xinfang_archive.archival.numbering import group_state
+
+    data = _renumbered(exchange_bytes([filed_case]), filed_case)
+    before = len(site.portal_catalog.unrestrictedSearchResults())
+    report = run_import(site, tmp_path, data)
+    [item] = report.outcomes
+    assert item.status == FAILED, item.texts()
+    assert any("摘要" in text for text in item.texts())
+    transaction.begin()
+    assert "renumbered" not in site["cases"]
+    assert len(site.portal_catalog.unrestrictedSearchResults()) == before
+    group = group_state(parse(filed_case.archival_code).group)
+    assert 999 not in group.items and group.last == 1
+
+
+def test_the_upgrade_rebases_relation_digests_only_where_the_record_is_unchanged(site, filed_case):
+    from hearing_support import relation
+    from xinfang_archive.archival.freeze import amending
+    from xinfang_archive.archival.fixity import run_fixity
+    from xinfang_archive.archival.manifest import legacy_relation_id
+    from xinfang_archive.archival.manifest import metadata_digest
+    from xinfang_archive.upgrades.exchange import rebase_relation_digests
+
+    other = api.content.create(container=site["cases"], type="PetitionCase", **case_data(title="另一件"))
+    with amending(filed_case):
+        filed_case.related_cases = [relation(other)]
+    # as filing wrote it before 1004: the relation named by its intid
+    legacy = metadata_digest(filed_case, relation=legacy_relation_id)
+    entries = [dict(e, sha256=legacy) if e["field"] == "metadata" and not e["path"] else e
+               for e in filed_case.archival_manifest]
+    filed_case.archival_manifest = tuple(entries)
+    assert not run_fixity(site).ok
+    assert rebase_relation_digests(site) == 1
+    assert run_fixity(site).ok
+    assert rebase_relation_digests(site) == 0

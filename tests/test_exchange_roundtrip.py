@@ -1,0 +1,134 @@
+"""Round trip: export a site's records and import them into an empty site;
+the second site then exports the very same records (metadata, files,
+versions, workflow states and history, 档号, manifest, amendments)."""
+from archival_support import add_document
+from archival_support import as_archivist
+from archival_support import as_manager
+from archival_support import close_case
+from archival_support import do
+from archival_support import make_pdf
+from conftest import case_data
+from hearing_support import add_transcript
+from hearing_support import approve
+from hearing_support import make_hearing
+from hearing_support import relation
+from hearing_support import review_masks
+from lxml import etree
+from plone import api
+from plone.namedfile.file import NamedBlobFile
+from xinfang_archive.exchange.importer import IMPORTED
+from xinfang_archive.exchange.importer import Importer
+from xinfang_archive.exchange.package import build_package
+from xinfang_archive.exchange.verify import verify_package
+from xinfang_archive.exchange.writer import exchange_bytes
+from zope.component.hooks import setSite
+from zope.lifecycleevent import modified
+
+import difflib
+import transaction
+
+
+def rich_records(portal):
+    """A filed case with an edited (two-version) document, a reply, a
+    supervision and an amendment; a second case in progress that refers to
+    it; a held hearing on the second case with published minutes."""
+    from xinfang_archive.archival.amend import amend
+    from plone.dexterity.utils import createContentInContainer
+
+    first = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    document = add_document(first)
+    document.title = "调查报告（修订）"
+    document.file = NamedBlobFile(data=make_pdf(3, "revised"), filename="report-v2.pdf",
+                                  contentType="application/pdf")
+    document.pages = 3
+    modified(document)  # the second version, as an edit form makes it
+    createContentInContainer(first, "Supervision", checkConstraints=False, method="phone",
+                             issued_by="市信访局", issued_on=first.received_date,
+                             due_date=first.received_date, instructions="请尽快办理。")
+    close_case(first)
+    as_archivist(portal)
+    do(first, "file")
+    amend(document, {"responsible": "住房和城乡建设局办公室"}, reason="责任者名称有误")
+    as_manager(portal)
+    second = api.content.create(container=portal["cases"], type="PetitionCase",
+                                **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)]))
+    do(second, "accept")
+    hearing = make_hearing(portal, [second])
+    do(hearing, "hold")
+    transcript = add_transcript(hearing)
+    approve(transcript)
+    review_masks(transcript)
+    do(transcript, "publish")
+    transaction.commit()
+    return first, second, hearing
+
+
+def comparable(data):
+    """Exchange XML without the export's own time stamp."""
+    root = etree.fromstring(data)
+    root.attrib.pop("created", None)
+    return etree.tostring(root, encoding="unicode")
+
+
+def empty_site(app):
+    from plone.app.testing import login
+    from plone.app.testing import SITE_OWNER_NAME
+    from Products.CMFPlone.factory import addPloneSite
+
+    login(app, SITE_OWNER_NAME)  # the owner of the Zope root, Manager in every site
+    site = addPloneSite(app, "second", extension_ids=("plone.app.contenttypes:default",
+                                                      "xinfang_archive:default"), setup_content=False)
+    setSite(site)
+    transaction.commit()
+    return site
+
+
+def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
+    first, second, hearing = rich_records(site)
+    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing)}
+    package = tmp_path / "package"
+    result = build_package([first, second], package)
+    assert verify_package(package).ok
+    assert result.cases == 2 and result.hearings == 1
+
+    other = empty_site(functional_app)
+    report = Importer(other).run([package])
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 3, [o.texts() for o in report.outcomes]
+    transaction.begin()
+
+    def get(uid):
+        [brain] = other.portal_catalog.unrestrictedSearchResults(UID=uid)
+        return brain._unrestrictedGetObject()
+
+    for uid, expected in before.items():
+        imported = get(uid)
+        assert imported is not None and imported.getPhysicalPath()[1] == "second"
+        again = comparable(exchange_bytes([imported]))
+        assert again == expected, "\n".join(difflib.unified_diff(
+            expected.splitlines(), again.splitlines(), lineterm="", n=1))
+
+    copy = get(first.UID())
+    assert api.content.get_state(copy) == "filed"
+    assert copy.archival_code == first.archival_code
+    # byte-identical files, the versions with their times, authors and comments
+    doc_copy = copy[[i for i in copy.objectIds() if i.startswith("diao")][0]]
+    original = first[doc_copy.getId()]
+    assert doc_copy.file.data == original.file.data
+    history = other.portal_repository.getHistoryMetadata(doc_copy)
+    assert history.getLength(countPurged=False) == 3  # first, edited, amended
+    # the numbering register knows the number; the manifest still proves the records
+    from xinfang_archive.archival.codes import parse
+    from xinfang_archive.archival.fixity import run_fixity
+    from xinfang_archive.archival.numbering import group_state
+
+    assert group_state(parse(copy.archival_code).group, other).items[copy.item_number] == copy.UID()
+    assert run_fixity(other).ok
+    # the relation and the hearing point at the imported cases
+    second_copy = get(second.UID())
+    assert second_copy.related_cases[0].to_object.UID() == first.UID()
+    assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
+    # the published minutes are public again
+    from xinfang_archive.hearings.publication import notice_of
+
+    transcript = get(hearing.UID()).objectValues()[0]
+    assert api.content.get_state(notice_of(transcript)) == "published"
