@@ -156,3 +156,22 @@ def request_(portal):
 def render(name, context, request):
     """The HTML of the view ``name`` of ``context``."""
     return api.content.get_view(name=name, context=context, request=request)()
+
+
+@pytest.fixture
+def zh_cn():
+    """The add-on's zh_CN catalog for tests without a Plone layer (pure
+    functions whose messages are checked in Chinese)."""
+    from xinfang_archive.i18n import standalone_domain
+    from zope.component import getGlobalSiteManager
+    from zope.component import queryUtility
+    from zope.i18n.interfaces import ITranslationDomain
+
+    if queryUtility(ITranslationDomain, "xinfang_archive") is not None:
+        yield
+        return
+    domain = standalone_domain()
+    registry = getGlobalSiteManager()
+    registry.registerUtility(domain, ITranslationDomain, "xinfang_archive")
+    yield
+    registry.unregisterUtility(domain, ITranslationDomain, "xinfang_archive")

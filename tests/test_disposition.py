@@ -194,6 +194,13 @@ def test_transfer_writes_a_verified_package_and_marks_the_cases(filed, portal, t
     assert disposition.filed_case(code) is None
     history = case.workflow_history["xf_case_workflow"]
     assert history[-1]["action"] == "transfer" and appraisal.transfer_sha256 in history[-1]["comments"]
+    page = render("appraisal-view", appraisal, portal.REQUEST)
+    assert appraisal.transfer_sha256 in page and "移交包" in page
+    # a transaction that does not commit leaves no package behind
+    import transaction
+
+    transaction.abort()
+    assert not package.exists() and not (package.parent / (package.name + ".sha256")).exists()
 
 
 def test_transfer_without_a_writable_destination_changes_nothing(filed, portal, tmp_path, monkeypatch):

@@ -207,3 +207,148 @@ def test_the_upgrade_rebases_relation_digests_only_where_the_record_is_unchanged
     assert rebase_relation_digests(site) == 1
     assert run_fixity(site).ok
     assert rebase_relation_digests(site) == 0
+
+
+# --- what an import may not do -------------------------------------------------
+
+
+def _history(state, last=None):
+    last = last or state
+    return f"""
+    <lifecycle>
+      <created>2021-03-04T09:00:00+08:00</created>
+      <modified>2021-03-04T10:00:00+08:00</modified>
+      <workflow id="xf_case_workflow" state="{state}">
+        <entry state="registered" time="2021-03-04T09:00:00+08:00" actor="legacy"/>
+        <entry state="{last}" action="x" time="2021-03-04T10:00:00+08:00" actor="legacy"/>
+      </workflow>
+    </lifecycle>"""
+
+
+@pytest.mark.parametrize("state, last, expected", [
+    ("filed", "filed", "档号"),            # filed without its archival data
+    ("accepted", "filed", "工作流历史"),    # the history ends elsewhere
+    ("accepted", "bogus", "bogus"),        # a state the workflow does not have
+])
+def test_an_import_cannot_invent_states(site, tmp_path, state, last, expected):
+    case = legacy_case("JX-2021-000051").replace("\n    <documents>", _history(state, last) + "\n    <documents>", 1)
+    report = run_import(site, tmp_path, exchange_document(case))
+    assert report.outcomes[0].status == FAILED
+    assert expected in " ".join(report.outcomes[0].texts())
+    transaction.begin()
+    assert not cases_numbered(site, "JX-2021-000051")
+
+
+def test_unsafe_or_taken_ids_are_not_used(site, tmp_path):
+    case = legacy_case("JX-2021-000061").replace("<case>", '<case id="view">', 1)
+    report = run_import(site, tmp_path, exchange_document(case))
+    assert report.outcomes[0].status == IMPORTED
+    transaction.begin()
+    [brain] = cases_numbered(site, "JX-2021-000061")
+    assert brain.getId != "view" and "view" not in site["cases"].objectIds()
+
+
+def test_schema_errors_fall_on_their_case_in_a_file_on_one_line(site, tmp_path):
+    cases = [legacy_case("JX-2021-000071"), legacy_case("JX-2021-000072", received="2021-13-01"),
+             legacy_case("JX-2021-000073")]
+    one_line = b" ".join(line.strip() for line in exchange_document(*cases).splitlines())
+    report = run_import(site, tmp_path, one_line)
+    assert [o.status for o in report.outcomes] == [IMPORTED, FAILED, IMPORTED]
+
+
+def test_child_uids_given_twice_are_refused(site, tmp_path):
+    case = legacy_case("JX-2021-000081", documents=2).replace("<document>", f'<document uid="{"b" * 32}">')
+    report = run_import(site, tmp_path, exchange_document(case))
+    assert report.outcomes[0].status == FAILED and "b" * 32 in report.outcomes[0].texts()[0]
+
+
+def _case_broken_case_and_hearing(filed_case):
+    hearing = """
+  <hearing>
+    <metadata>
+      <hearing_number>TZ-2021-0042</hearing_number>
+      <title>关于村道问题的听证</title>
+      <cases><ref identifier="JX-2021-000091"/></cases>
+      <hearing_date>2021-04-01</hearing_date>
+      <place>听证室</place>
+      <chair>李建国</chair>
+    </metadata>
+  </hearing>"""
+    broken = _renumbered(exchange_bytes([filed_case]), filed_case).decode("utf-8")
+    broken = broken[broken.index("<case "):broken.rindex("</exchange>")]
+    data = exchange_document(legacy_case("JX-2021-000091"), broken)
+    return data.replace(b"</exchange>", hearing.encode() + b"</exchange>")
+
+
+def test_a_dry_run_reports_what_a_real_run_would(site, filed_case, tmp_path):
+    data = _case_broken_case_and_hearing(filed_case)
+    before = len(site.portal_catalog.unrestrictedSearchResults())
+    report = run_import(site, tmp_path, data, dry_run=True)
+    # the hearing names a case of the same import; the filed case fails its manifest
+    assert [o.status for o in report.outcomes] == [CHECKED, FAILED, CHECKED]
+    assert "摘要" in " ".join(report.outcomes[1].texts())
+    transaction.begin()
+    assert len(site.portal_catalog.unrestrictedSearchResults()) == before
+    assert not site["hearings"].objectIds()
+
+
+def test_a_hearing_without_uid_is_not_imported_twice(site, filed_case, tmp_path):
+    data = _case_broken_case_and_hearing(filed_case)
+    # a dry run first, in the same process: what it wrote and threw away
+    # must not be found again (the catalog caches queries on the request)
+    run_import(site, tmp_path, data, dry_run=True)
+    first = run_import(site, tmp_path, data)
+    assert [o.status for o in first.outcomes] == [IMPORTED, FAILED, IMPORTED]
+    again = run_import(site, tmp_path, data)
+    assert [o.status for o in again.outcomes] == [SKIPPED, FAILED, SKIPPED]
+    transaction.begin()
+    assert site["hearings"].objectIds() == ["tz-2021-0042"]
+
+
+def test_minutes_that_may_not_be_published_are_refused(site, tmp_path):
+    from hearing_support import add_transcript
+    from hearing_support import approve
+    from hearing_support import make_hearing
+    from hearing_support import review_masks
+
+    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    do(case, "accept")
+    hearing = make_hearing(site, [case])
+    do(hearing, "hold")
+    transcript = add_transcript(hearing)
+    approve(transcript)
+    review_masks(transcript)
+    do(transcript, "publish")
+    data = exchange_bytes([hearing]).decode("utf-8")
+    data = data.replace("<public>true</public>", "<public>false</public>")
+    data = data.replace(hearing.UID(), "c" * 32).replace(hearing.hearing_number, "TZ-2020-0999")
+    data = data.replace(transcript.UID(), "d" * 32)
+    report = run_import(site, tmp_path, data.encode("utf-8"))
+    assert report.outcomes[0].status == FAILED
+    assert "不得发布" in " ".join(report.outcomes[0].texts()) or "不公开" in " ".join(report.outcomes[0].texts())
+
+
+def test_a_damaged_package_is_not_imported(site, filed_case, tmp_path):
+    from xinfang_archive.exchange.package import build_package
+
+    package = tmp_path / "package"
+    build_package([filed_case], package)
+    next(package.glob("data/cases/*/files/*")).write_bytes(b"changed")
+    report = Importer(site).run([package])
+    assert not report.outcomes and report.refused_files
+    assert "完好" in report.refused_files[0][1] or "变更" in report.refused_files[0][1]
+
+
+def test_a_symbolic_link_cannot_lead_an_import_outside(site, tmp_path):
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    data = make_pdf(1)
+    (secret / "secret.pdf").write_bytes(data)
+    source = tmp_path / "import"
+    source.mkdir()
+    (source / "files").symlink_to(secret)
+    case = legacy_case("JX-2021-000101", file_xml=file_element(data, href="files/secret.pdf"))
+    (source / "cases.xml").write_bytes(exchange_document(case))
+    report = Importer(site).run([source])
+    assert report.outcomes[0].status == FAILED
+    assert "之外" in report.outcomes[0].texts()[0]

@@ -29,13 +29,17 @@ import transaction
 
 
 def rich_records(portal):
-    """A filed case with an edited (two-version) document, a reply, a
-    supervision and an amendment; a second case in progress that refers to
+    """A filed case (related to an earlier case that is not exported) with
+    an edited (two-version) document, a reply, a supervision and an
+    amendment; a second case in progress that refers to
     it; a held hearing on the second case with published minutes."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
-    first = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    earlier = api.content.create(container=portal["cases"], type="PetitionCase",
+                                 **case_data(title="早年的同一事项"))  # never exported
+    first = api.content.create(container=portal["cases"], type="PetitionCase",
+                               **case_data(related_cases=[relation(earlier)]))
     document = add_document(first)
     document.title = "调查报告（修订）"
     document.file = NamedBlobFile(data=make_pdf(3, "revised"), filename="report-v2.pdf",
@@ -86,6 +90,7 @@ def empty_site(app):
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
     first, second, hearing = rich_records(site)
     before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing)}
+    outside_uid = first.related_cases[0].to_object.UID()
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
@@ -132,3 +137,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
 
     transcript = get(hearing.UID()).objectValues()[0]
     assert api.content.get_state(notice_of(transcript)) == "published"
+    # the earlier case is not in the second archive: the relation remembers it
+    [outside] = copy.related_cases
+    assert outside.to_object is None and outside.target_uid == outside_uid
+    assert any("不在档案馆中" in warning for warning in report.warnings)

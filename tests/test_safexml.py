@@ -1,18 +1,11 @@
 """Hardened XML reading: hostile files are refused before anything is expanded or fetched."""
 from lxml import etree
-from pathlib import Path
-from pythongettext.msgfmt import Msgfmt
 from xinfang_archive.exchange import safexml
 from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import schema_for
 from xinfang_archive.exchange.safexml import validation_errors
 from xinfang_archive.exchange.safexml import XMLRefused
-from zope.component import getGlobalSiteManager
-from zope.component import queryUtility
-from zope.i18n.gettextmessagecatalog import GettextMessageCatalog
-from zope.i18n.interfaces import ITranslationDomain
-from zope.i18n.translationdomain import TranslationDomain
 
 import pytest
 import resource
@@ -20,7 +13,6 @@ import socket
 import time
 
 
-PO = Path(__file__).resolve().parent.parent / "src/xinfang_archive/locales/zh_CN/LC_MESSAGES/xinfang_archive.po"
 DOCTYPE = "The file has a document type declaration (DOCTYPE)"
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -40,25 +32,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 """
 
 
-@pytest.fixture(scope="module")
-def zh_cn_mo(tmp_path_factory):
-    mo = tmp_path_factory.mktemp("i18n") / "xinfang_archive.mo"
-    mo.write_bytes(Msgfmt(str(PO), name="xinfang_archive").get())
-    return mo
-
-
-@pytest.fixture
-def zh_cn(zh_cn_mo):
-    """The add-on's zh_CN catalog, registered as the site does (no Plone layer here)."""
-    if queryUtility(ITranslationDomain, "xinfang_archive") is not None:
-        yield
-        return
-    domain = TranslationDomain("xinfang_archive")
-    domain.addCatalog(GettextMessageCatalog("zh_CN", "xinfang_archive", str(zh_cn_mo)))
-    registry = getGlobalSiteManager()
-    registry.registerUtility(domain, ITranslationDomain, "xinfang_archive")
-    yield
-    registry.unregisterUtility(domain, ITranslationDomain, "xinfang_archive")
 
 
 @pytest.fixture

@@ -1,16 +1,9 @@
 """verify-package: missing, changed and extra files apart, package checksum, XML in the payload."""
-from pathlib import Path
-from pythongettext.msgfmt import Msgfmt
 from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.verify import package_digest
 from xinfang_archive.exchange.verify import report_lines
 from xinfang_archive.exchange.verify import verify_package
 from xinfang_archive.exchange.verify import write_package_digest
-from zope.component import getGlobalSiteManager
-from zope.component import queryUtility
-from zope.i18n.gettextmessagecatalog import GettextMessageCatalog
-from zope.i18n.interfaces import ITranslationDomain
-from zope.i18n.translationdomain import TranslationDomain
 
 import bagit
 import hashlib
@@ -18,7 +11,6 @@ import pytest
 import time
 
 
-PO = Path(__file__).resolve().parent.parent / "src/xinfang_archive/locales/zh_CN/LC_MESSAGES/xinfang_archive.po"
 NS = "urn:test:record"
 SCHEMA = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{NS}"
   xmlns="{NS}" elementFormDefault="qualified">
@@ -34,25 +26,6 @@ LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
           + ']>\n<l>&i;</l>\n')
 
 
-@pytest.fixture(scope="module")
-def zh_cn_mo(tmp_path_factory):
-    mo = tmp_path_factory.mktemp("i18n") / "xinfang_archive.mo"
-    mo.write_bytes(Msgfmt(str(PO), name="xinfang_archive").get())
-    return mo
-
-
-@pytest.fixture
-def zh_cn(zh_cn_mo):
-    """The add-on's zh_CN catalog, registered as the site does (no Plone layer here)."""
-    if queryUtility(ITranslationDomain, "xinfang_archive") is not None:
-        yield
-        return
-    domain = TranslationDomain("xinfang_archive")
-    domain.addCatalog(GettextMessageCatalog("zh_CN", "xinfang_archive", str(zh_cn_mo)))
-    registry = getGlobalSiteManager()
-    registry.registerUtility(domain, ITranslationDomain, "xinfang_archive")
-    yield
-    registry.unregisterUtility(domain, ITranslationDomain, "xinfang_archive")
 
 
 @pytest.fixture(scope="module")

@@ -17,24 +17,18 @@ def record_text(message):
     return translate(message, target_language=RECORD_LANGUAGE)
 
 
-def standalone_translations():
-    """The add-on's zh_CN catalog for a command that runs without Zope (e.g.
-    ``verify-package``, which needs no instance): registered once, compiled
-    from the .po into a temporary file removed at exit."""
+def standalone_domain():
+    """The add-on's zh_CN translation domain built without Zope: compiled
+    from the .po into a temporary file that is removed at exit."""
     from pathlib import Path
     from pythongettext.msgfmt import Msgfmt
-    from zope.component import getGlobalSiteManager
-    from zope.component import queryUtility
     from zope.i18n.gettextmessagecatalog import GettextMessageCatalog
-    from zope.i18n.interfaces import ITranslationDomain
     from zope.i18n.translationdomain import TranslationDomain
 
     import atexit
     import shutil
     import tempfile
 
-    if queryUtility(ITranslationDomain, "xinfang_archive") is not None:
-        return
     po = Path(__file__).parent / "locales" / "zh_CN" / "LC_MESSAGES" / "xinfang_archive.po"
     directory = tempfile.mkdtemp(prefix="xinfang-i18n-")
     atexit.register(shutil.rmtree, directory, True)
@@ -42,4 +36,15 @@ def standalone_translations():
     mo.write_bytes(Msgfmt(str(po), name="xinfang_archive").get())
     domain = TranslationDomain("xinfang_archive")
     domain.addCatalog(GettextMessageCatalog(RECORD_LANGUAGE, "xinfang_archive", str(mo)))
-    getGlobalSiteManager().registerUtility(domain, ITranslationDomain, "xinfang_archive")
+    return domain
+
+
+def standalone_translations():
+    """For a command that runs without Zope (e.g. ``verify-package``, which
+    needs no instance): register the zh_CN catalog once."""
+    from zope.component import getGlobalSiteManager
+    from zope.component import queryUtility
+    from zope.i18n.interfaces import ITranslationDomain
+
+    if queryUtility(ITranslationDomain, "xinfang_archive") is None:
+        getGlobalSiteManager().registerUtility(standalone_domain(), ITranslationDomain, "xinfang_archive")

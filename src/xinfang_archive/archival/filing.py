@@ -40,12 +40,12 @@ from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
+from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
 from ZODB.POSException import POSKeyError
 
 import hashlib
-import transaction
 
 
 FILED = "filed"
@@ -238,14 +238,12 @@ def file_cases(cases):
     for case in cases:
         # Each case all or nothing: a failure after the state changed (its
         # minutes, say) rolls the case back instead of leaving it half filed.
-        savepoint = transaction.savepoint()
         try:
-            api.content.transition(obj=case, transition=TRANSITION)
+            with all_or_nothing():
+                api.content.transition(obj=case, transition=TRANSITION)
         except FilingRefused as refused:
-            savepoint.rollback()
             result.refused.append((case, refused.problems))
         except (WorkflowException, api.exc.InvalidParameterError):
-            savepoint.rollback()
             result.refused.append((case, [Problem(checks.AUTHENTICITY, _(
                 "Filing is not possible: the case is not closed or you are not an archivist."))]))
         else:

@@ -53,9 +53,13 @@ def files_of(obj):
 
 def relation_target_uid(relation):
     """A relation by its target's UID: the same in every site the record
-    is exported to (intids are local to one database)."""
+    is exported to (intids are local to one database).  A relation to a
+    record that is not in this archive (imported without it) keeps the
+    target's UID it was given."""
     target = getattr(relation, "to_object", None)
-    return IUUID(target, None) if target is not None else None
+    if target is not None:
+        return IUUID(target, None)
+    return getattr(relation, "target_uid", None)
 
 
 def legacy_relation_id(relation):

@@ -3,7 +3,7 @@ appraisal's execution.
 
 The records go out as one archival package (``exchange/package.py``):
 built, validated and given its checksum before anything in the site
-changes.  Then each case records the transfer (time, actor, receiver,
+changes, and deleted again if the transaction does not commit.  Then each case records the transfer (time, actor, receiver,
 package and its SHA-256) and moves to the ``transferred`` state: the copy
 kept here stays frozen, is no longer amended here and is no longer due for
 appraisal.  The package path and checksum are kept on the appraisal.
@@ -68,6 +68,7 @@ def package_name(appraisal, now):
 def transfer(appraisal, cases):
     """Write the package of ``cases``, then record the transfer on each."""
     from xinfang_archive.exchange.package import build_package
+    from xinfang_archive.exchange.package import kept_only_if_committed
     from xinfang_archive.exchange.package import PackageError
     from xinfang_archive.archival.disposition import DispositionRefused
 
@@ -85,6 +86,7 @@ def transfer(appraisal, cases):
                                receiver=receiver, actor=actor)
     except PackageError as error:
         raise DispositionRefused([error.message])
+    kept_only_if_committed(result)
     wftool = api.portal.get_tool("portal_workflow")
     workflow = wftool.getWorkflowById(CASE_WORKFLOW)
     for case in cases:
@@ -99,7 +101,8 @@ def transfer(appraisal, cases):
             "time": datetime_now(),
         })
         workflow.updateRoleMappingsFor(case)
-        case.reindexObject()
+        case.reindexObject(idxs=["review_state"])  # not a change of the record: no new modified date
+        case.reindexObjectSecurity()
         record("transfer", case, details=dict(archival_code=case.archival_code, receiver=receiver,
                                               package=result.path.name, sha256=result.digest))
     appraisal.transfer_package = str(result.path)

@@ -81,6 +81,7 @@ PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"pdf": (PDF_TYPE, catalogue_pdf), "xlsx": (XLSX_TYPE, catalogue_xlsx)}
 FILED = "filed"
+FILED_STATES = (FILED, "transferred")  # a transferred case is still a filed record here
 YEAR = re.compile(r"^\d{4}$")
 # The file fields of each kind of document, preferred first: a reply is its
 # signed scan once there is one, else the letter the archive generated.
@@ -165,7 +166,7 @@ def case_folder_of(obj):
 def is_filed_case(case):
     return (
         case is not None and is_filed(case)
-        and api.content.get_state(case, default=None) == FILED
+        and api.content.get_state(case, default=None) in FILED_STATES
     )
 
 
@@ -335,7 +336,7 @@ class FilingCatalogueView(BrowserView):
 
     def _catalog(self, **query):
         return api.portal.get_tool("portal_catalog")(
-            portal_type="PetitionCase", review_state=FILED, **query)
+            portal_type="PetitionCase", review_state=FILED_STATES, **query)
 
     def cases(self, year, period, organisation):
         """The filed cases of the group, by item number."""

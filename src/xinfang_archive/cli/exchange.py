@@ -89,7 +89,8 @@ def _select_cases(site, args):
         else:
             cases.append(brains[0]._unrestrictedGetObject())
     if args.year:
-        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase", review_state="filed",
+        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase",
+                                                   review_state=("filed", "transferred"),
                                                    filing_year=args.year, sort_on="archival_code")
         cases += [brain._unrestrictedGetObject() for brain in brains]
     if args.all:
@@ -140,6 +141,9 @@ def cmd_export(args):
           f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
           f"{result.seconds:.1f} s")
     print(f"包校验值 package SHA-256: {result.digest}  ({result.path}.sha256)")
+    if result.hearings_left_out:
+        print(f"未收入的听证 hearings left out (they also heard cases outside the package): "
+              f"{', '.join(result.hearings_left_out)}")
     return 0
 
 

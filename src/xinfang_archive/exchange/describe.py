@@ -47,7 +47,6 @@ def _format_name(entry, filename):
 def _describe(obj, case, path, files, fonds_name):
     """``RecordInfo`` of ``obj`` (a record of ``case``, or a hearing record)."""
     kind = KIND_OF_TYPE[obj.portal_type]
-    base = aq_base(obj)
     info = RecordInfo(
         kind=kind, uid=IUUID(obj), identifier="", path=path, title=obj.Title(),
         responsible="", date=None, state=api.content.get_state(obj, default="") or "",
@@ -55,6 +54,10 @@ def _describe(obj, case, path, files, fonds_name):
         fonds_name=fonds_name,
     )
     info.state_title = _plone_text(state_title(obj)) if info.state else ""
+    repository = api.portal.get_tool("portal_repository")
+    if repository.isVersionable(obj):
+        history = repository.getHistoryMetadata(obj)
+        info.versions = history.getLength(countPurged=False) if history else 0
     if kind == "case":
         info.identifier = obj.registration_number or obj.getId()
         info.date = obj.received_date
@@ -93,6 +96,9 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = getattr(hearing, "chair", "") or ""
         info.date = getattr(hearing, "hearing_date", None)
         info.document_kind = "听证笔录"
+    # 责任者 is required: a record from an older system may lack it; the
+    # fonds (the bureau) answers for what it holds
+    info.responsible = info.responsible or fonds_name or "信访局"
     if case is not None and getattr(aq_base(case), "archival_code", None):
         code = parse_code(case.archival_code)
         info.archival_code = case.archival_code
@@ -111,7 +117,6 @@ def _describe(obj, case, path, files, fonds_name):
         from xinfang_archive.archival.manifest import metadata_digest
 
         info.metadata_sha256 = metadata_digest(obj)
-    del base
     return info
 
 

@@ -30,8 +30,9 @@ from xinfang_archive import _
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
 from xinfang_archive.content.hearing import HEARING_NUMBER_FORMAT
 from xinfang_archive.content.registration import reserve_number
-from xinfang_archive.exchange.atomic import all_or_nothing
-from xinfang_archive.exchange.atomic import automatic_versioning_paused
+from xinfang_archive.savepoints import all_or_nothing
+from xinfang_archive.exchange.versioning import automatic_versioning_paused
+from xinfang_archive.savepoints import forget_catalog_query_cache
 from xinfang_archive.exchange.fields import local
 from xinfang_archive.exchange.fields import NS
 from xinfang_archive.exchange.fields import REFS
@@ -43,7 +44,6 @@ from xinfang_archive.exchange.reader import schema_fields
 from xinfang_archive.exchange.safexml import DEFAULT_MAX_BYTES
 from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
-from xinfang_archive.exchange.safexml import validation_errors
 from xinfang_archive.exchange.safexml import XMLRefused
 from xinfang_archive.i18n import record_text
 from z3c.relationfield import RelationValue
@@ -53,12 +53,17 @@ from zope.intid.interfaces import IIntIds
 from zope.schema import getFieldsInOrder
 from zope.schema import getValidationErrors
 
+import logging
+import re
 import time
 import transaction
 
 
+logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
+FILED_STATES = ("filed", "transferred")
 EXCHANGE_SCHEMA = "exchange.xsd"
+TOP_LEVEL = re.compile(r"^/\*/\*(?:\[(\d+)\])?(?:/|$)")
 ROOT = f"{{{NS}}}exchange"
 
 
@@ -96,16 +101,34 @@ class ImportReport:
 
 def exchange_files(source):
     """The exchange files of ``source``: a file, a directory of XML files, or
-    a BagIt package (its ``data/cases/*/exchange.xml``, then its hearings)."""
+    a BagIt package (its ``data/cases/*/exchange.xml``, then its hearings).
+    Symbolic links are not followed: they could lead out of the import."""
     source = Path(source)
+    if source.is_symlink():
+        return []
     if source.is_file():
         return [source]
     if not source.is_dir():
         return []
-    if (source / "bagit.txt").is_file():
+    if is_package(source):
         data = source / "data"
-        return sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
-    return sorted(path for path in source.rglob("*.xml") if path.is_file())
+        found = sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+    else:
+        found = sorted(path for path in source.rglob("*.xml") if path.is_file())
+    return [path for path in found if not _linked(path, source)]
+
+
+def is_package(path):
+    return Path(path).is_dir() and (Path(path) / "bagit.txt").is_file()
+
+
+def _linked(path, root):
+    """Whether ``path`` or a directory between it and ``root`` is a symbolic link."""
+    while path != root and path != path.parent:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
 
 
 class Importer:
@@ -122,45 +145,73 @@ class Importer:
         self.workflow = api.portal.get_tool("portal_workflow")
         self.repository = api.portal.get_tool("portal_repository")
         self.intids = getUtility(IIntIds)
-        self.pending_relations = []  # (case uid, field name, [(uid, identifier)])
-        self.claimed = {}  # dry run: uid / number / 档号 taken by an earlier case of this import
+        self.pending_relations = {}  # (id of record data, field) → (record data, field name, [(uid, identifier)])
         self.uncommitted = 0
         self.waiting = []  # (path, element, schema errors) of cases referring to cases not yet in
+        self.known = _Known(site, self.catalog)
 
     # --- the run -------------------------------------------------------------
 
     def run(self, sources):
         """Import ``sources`` (files, directories, packages).  Cases come
-        first, file by file (one file in memory at a time); the hearings
-        of all files follow, since they name cases."""
+        first, file by file; the hearings of all files follow, since they
+        name cases (their elements are kept until then, and with them the
+        document they are in: put hearings in files of their own when a
+        migration file is very large)."""
         started = time.perf_counter()
-        files = [path for source in sources for path in exchange_files(source)]
-        if not files:
+        sources = [Path(source) for source in sources if self._package_ok(Path(source))]
+        files = [(path, self._root(source)) for source in sources for path in exchange_files(source)]
+        if not files and not self.report.refused_files:
             self.report.refused_files.extend(
                 (str(s), record_text(_("No exchange XML found here."))) for s in sources)
         hearings = []
         single = len(files) == 1
         with automatic_versioning_paused():
-            for number, path in enumerate(files, start=1):
+            for number, (path, base) in enumerate(files, start=1):
                 root = self._load(path)
                 if root is None:
                     continue
                 invalid = self._schema_errors(root)
                 cases = [e for e in root if local(e) == "case"]
-                hearings.extend((path, e, invalid) for e in root if local(e) == "hearing")
+                hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
                 for done, element in enumerate(cases, start=1):
-                    self._one(path, element, invalid)
+                    self._one(path, base, element, invalid)
                     if single:
                         self._tick(done, len(cases))
                 if not single:
                     self._tick(number, len(files))
             self._import_waiting()
-            for path, element, invalid in hearings:
-                self._one(path, element, invalid)
-            self._resolve_pending_relations()
-            self._commit()
+            for path, base, element, invalid in hearings:
+                self._one(path, base, element, invalid)
+            self._commit(final=True)
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _root(self, source):
+        """The directory files may be referenced from: the import's own."""
+        return (source if source.is_dir() else source.parent).resolve()
+
+    def _package_ok(self, source):
+        """An archival package is imported only if it is intact: every file
+        as its manifests say, and the package checksum, when it lies beside
+        it, matching."""
+        if not is_package(source):
+            return True
+        from xinfang_archive.exchange.verify import report_lines
+        from xinfang_archive.exchange.verify import verify_package
+
+        report = verify_package(source)
+        damaged = report.missing or report.changed or report.extra or report.structure or report.invalid_xml
+        if damaged or report.digest == "mismatch":
+            self.report.refused_files.append((str(source), record_text(_(
+                "The package is not intact; nothing of it was imported.")) + " "
+                + "；".join(report_lines(report)[1:])))
+            return False
+        if report.digest == "absent":
+            self.report.warnings.append(record_text(_(
+                "${path}: no package checksum beside it; the package's own manifests were checked.",
+                mapping={"path": str(source)})))
+        return True
 
     def _tick(self, done, total):
         if self.progress:
@@ -183,27 +234,28 @@ class Importer:
 
     def _schema_errors(self, root):
         """``{top-level element: [messages]}`` of the XSD errors, by the case
-        or hearing they fall in; errors outside any refuse the whole file."""
-        errors = validation_errors(root.getroottree(), load_schema(EXCHANGE_SCHEMA))
-        items = [e for e in root if local(e) in ("case", "hearing")]
-        starts = [e.sourceline or 0 for e in items]
+        or hearing they fall in (from the error's path, not its line: a
+        file may be on one line); errors outside any refuse the whole file."""
+        schema = load_schema(EXCHANGE_SCHEMA)
+        schema.validate(root.getroottree())
+        children = [e for e in root if isinstance(e.tag, str)]
         invalid = {}
-        for line, message in errors:
+        for error in schema.error_log:
+            match = TOP_LEVEL.match(error.path or "")
             owner = None
-            for element, start in zip(items, starts):
-                if line is not None and start <= line:
-                    owner = element
-            text = f"XSD（第 {line} 行）：{message}"
-            if owner is None:
-                invalid.setdefault(None, []).append(text)
-            else:
-                invalid.setdefault(owner, []).append(text)
+            if match:
+                index = int(match.group(1) or 1) - 1
+                if 0 <= index < len(children) and local(children[index]) in ("case", "hearing"):
+                    owner = children[index]
+            invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
         return invalid
 
-    def _one(self, path, element, invalid, may_wait=True):
+    def _one(self, path, base, element, invalid, may_wait=True):
         """Import one case or hearing.  A case that refers to cases not yet
         in the site waits (``self.waiting``) until the rest is in, so that
-        its relations, in every version, point at them."""
+        its relations, in every version, point at them.  A dry run writes
+        exactly as a real one, but never commits (the transaction is aborted
+        at the end): what it reports is what a real run would do."""
         kind = local(element)
         outcome = Outcome(source=f"{path}:{element.sourceline}", kind=kind,
                           identifier=_identifier(element), status=FAILED)
@@ -213,29 +265,27 @@ class Importer:
             self.report.outcomes.append(outcome)
             return
         try:
-            record = read_record(element, FileSource(Path(path).parent))
+            record = read_record(element, FileSource(Path(path).parent, base))
             existing = self._existing(record)
             if existing is not None:
                 outcome.status, outcome.messages = SKIPPED, [existing]
             else:
                 self._check(record)
-                if self.dry_run:
-                    self._claim(record)
-                    outcome.status = CHECKED
-                elif may_wait and self._refers_ahead(record):
-                    self.waiting.append((path, element, invalid))
+                if may_wait and self._refers_ahead(record):
+                    self.waiting.append((path, base, element, invalid))
                     return
-                else:
-                    with all_or_nothing():
-                        self._write(record)
-                    outcome.status = IMPORTED
+                with all_or_nothing():
+                    self._write(record)
+                self.known.add(record)
+                outcome.status = CHECKED if self.dry_run else IMPORTED
         except RecordProblem as problem:
             outcome.messages = problem.messages
         except Exception as error:  # anything else: this item is skipped, the others go on
+            logger.exception("Import of %s failed", outcome.identifier)
             outcome.messages = [_("Could not be written: ${error}",
                                   mapping={"error": f"{type(error).__name__}: {error}"})]
         self.report.outcomes.append(outcome)
-        if outcome.status == IMPORTED:
+        if outcome.status in (IMPORTED, CHECKED):
             self.uncommitted += 1
             if self.uncommitted >= self.commit_every:
                 self._commit()
@@ -258,16 +308,23 @@ class Importer:
         while self.waiting:
             waiting, self.waiting = self.waiting, []
             before = len(self.report.outcomes)
-            for path, element, invalid in waiting:
-                self._one(path, element, invalid, may_wait=True)
+            for path, base, element, invalid in waiting:
+                self._one(path, base, element, invalid, may_wait=True)
             if len(self.report.outcomes) == before:  # nothing moved: write them as they are
-                for path, element, invalid in self.waiting:
-                    self._one(path, element, invalid, may_wait=False)
+                for path, base, element, invalid in self.waiting:
+                    self._one(path, base, element, invalid, may_wait=False)
                 self.waiting = []
 
-    def _commit(self):
+    def _commit(self, final=False):
+        self._resolve_pending_relations()
         if self.dry_run:
-            transaction.abort()
+            # never committed; a savepoint moves the changes out of memory
+            if final:
+                transaction.abort()
+                forget_catalog_query_cache()
+            else:
+                transaction.savepoint(optimistic=True)
+            self.uncommitted = 0
             return
         if self.uncommitted:
             transaction.get().note(f"{self.note}: {self.uncommitted} items")
@@ -282,6 +339,8 @@ class Importer:
     def _existing(self, record):
         """Why ``record`` is skipped (already here), None to import it;
         raises ``RecordProblem`` when it clashes with another record."""
+        if not self.known.may_hold(record):
+            return None
         by_uid = list(self._brains(UID=record.uid)) if record.uid else []
         number_index = "registration_number" if record.kind.element == "case" else None
         by_number = []
@@ -305,40 +364,22 @@ class Importer:
                 raise RecordProblem([_("The number ${number} already belongs to another record with another UID.",
                                        mapping={"number": record.identifier})])
             return _("Already in the archive (same number): skipped.")
-        for key in self._claims(record):
-            if key in self.claimed:
-                raise RecordProblem([_("Given twice in this import: ${what}.", mapping={"what": key[1]})])
         return None
-
-    def _claims(self, record):
-        keys = [("number", record.identifier)]
-        if record.uid:
-            keys.append(("uid", record.uid))
-        if record.archival:
-            keys.append(("code", record.archival.get("archival_code")))
-        return keys
-
-    def _claim(self, record):
-        for key in self._claims(record):
-            self.claimed[key] = True
 
     def _check(self, record):
         problems = []
         if record.kind.element == "case" and not record.values.get("registration_number"):
             problems.append(_("A case needs its registration number (登记编号)."))
+        uids = [item.uid for _path, item in record.walk() if item.uid]
+        twice = sorted({uid for uid in uids if uids.count(uid) > 1})
+        if twice:
+            problems.append(_("Given twice in this import: ${what}.", mapping={"what": ", ".join(twice)}))
         for path, item in record.walk():
             problems.extend(self._field_problems(item, path))
-            if item.uid and list(self._brains(UID=item.uid)):
+            if item.uid and item.uid in self.known.uids:
                 problems.append(_("The UID ${uid} already belongs to another record.",
                                   mapping={"uid": item.uid}))
-            if item.workflow_id:
-                wf = self.workflow.getWorkflowById(item.workflow_id)
-                chain = self.workflow.getChainForPortalType(item.kind.portal_type)
-                if wf is None or item.workflow_id not in chain:
-                    problems.append(_("Unknown workflow ${workflow} for ${what}.",
-                                      mapping={"workflow": item.workflow_id, "what": item.kind.portal_type}))
-                elif item.state not in wf.states:
-                    problems.append(_("Unknown workflow state ${state}.", mapping={"state": item.state}))
+            problems.extend(self._workflow_problems(item))
         if record.kind.element == "hearing":
             for uid, identifier in record.values.get("cases") or ():
                 if self._case_for(uid, identifier) is None:
@@ -346,8 +387,29 @@ class Importer:
                                       mapping={"case": identifier or uid}))
         if record.archival:
             problems.extend(self._archival_problems(record))
+        elif record.state in FILED_STATES:
+            problems.append(_("A filed case comes with its archival data (档号, manifest)."))
         if problems:
             raise RecordProblem(problems)
+
+    def _workflow_problems(self, item):
+        """The state is the last history entry's, and every state is one of
+        the workflow's: an import cannot invent states or skip to filed."""
+        if not item.workflow_id:
+            return []
+        wf = self.workflow.getWorkflowById(item.workflow_id)
+        if wf is None or item.workflow_id not in self.workflow.getChainForPortalType(item.kind.portal_type):
+            return [_("Unknown workflow ${workflow} for ${what}.",
+                      mapping={"workflow": item.workflow_id, "what": item.kind.portal_type})]
+        unknown = sorted({e["review_state"] for e in item.history if e["review_state"] not in wf.states})
+        if item.state not in wf.states:
+            unknown = sorted(set(unknown) | {item.state})
+        if unknown:
+            return [_("Unknown workflow state ${state}.", mapping={"state": ", ".join(unknown)})]
+        if not item.history or item.history[-1]["review_state"] != item.state:
+            return [_("The workflow history does not end in the state given (${state}).",
+                      mapping={"state": item.state})]
+        return []
 
     def _field_problems(self, item, path):
         fields = schema_fields(item.kind.portal_type)
@@ -379,10 +441,10 @@ class Importer:
         if holder is not None and holder != record.uid:
             return [_("The archival code ${code} is already held by another record in this archive.",
                       mapping={"code": code})]
-        if record.state != "filed":
+        if record.state not in FILED_STATES:
             return [_("Archival data belongs to filed cases only (state: ${state}).",
                       mapping={"state": record.state or "-"})]
-        return []
+        return _archival_consistency(record.archival, parsed)
 
     def _case_for(self, uid, identifier):
         brains = self._brains(UID=uid, portal_type="PetitionCase") if uid else []
@@ -390,8 +452,6 @@ class Importer:
             brains = self._brains(portal_type="PetitionCase", registration_number=identifier)
         if brains:
             return brains[0]._unrestrictedGetObject()
-        if self.dry_run and (("uid", uid) in self.claimed or ("number", identifier) in self.claimed):
-            return True
         return None
 
     # --- writing -------------------------------------------------------------
@@ -433,18 +493,29 @@ class Importer:
         ready = {}
         for name, value in values.items():
             if kind_of(fields[name]) == REFS:
-                relations, missing = [], []
-                for uid, identifier in value:
-                    target = self._case_for(uid, identifier)
-                    if target is None:
-                        missing.append((uid, identifier))
-                    else:
-                        relations.append(RelationValue(self.intids.getId(target)))
-                if missing:
-                    self.pending_relations.append((item.uid, name, list(value)))
+                relations, missing = self._relations(value)
+                if missing and values is item.values:  # resolved at the end, if they come in
+                    self.pending_relations[(id(item), name)] = (item, name, list(value))
                 value = relations
             ready[name] = value
         return ready
+
+    def _relations(self, refs):
+        """Relation values for ``refs``; a target not in the archive (yet)
+        is kept as a broken relation that remembers its UID and number, so
+        the record says what it said and its digest still holds."""
+        relations, missing = [], []
+        for uid, identifier in refs:
+            target = self._case_for(uid, identifier)
+            if target is None:
+                relation = RelationValue(None)
+                relation.broken(identifier or uid or "")
+                relation.target_uid, relation.target_identifier = uid, identifier
+                missing.append(identifier or uid)
+            else:
+                relation = RelationValue(self.intids.getId(target))
+            relations.append(relation)
+        return relations, missing
 
     def _set(self, obj, item, values):
         fields = schema_fields(item.kind.portal_type)
@@ -462,14 +533,11 @@ class Importer:
         # (numbering, query code, access of accusation material) sees them;
         # the versions are replayed after.
         self._set(obj, item, item.values)
-        new_id = item.id if item.id and item.id not in container else None
-        if new_id is None:
-            from zope.container.interfaces import INameChooser
-
-            new_id = INameChooser(container).chooseName(item.identifier or item.kind.element, obj)
+        new_id = self._id_for(container, item, obj)
         obj.id = new_id
         container._setObject(new_id, obj)
         obj = container._getOb(new_id)
+        item.uid = IUUID(obj)  # a record from a system without UIDs has one now
         for version in item.versions:
             self._set(obj, item, version.values)
             obj.modification_date = DateTime(version.time)
@@ -480,10 +548,33 @@ class Importer:
             self.report.versions += 1
         if item.versions:
             self._set(obj, item, item.values)
+        elif self.repository.isVersionable(obj) and self.repository.supportsPolicy(obj, "at_edit_autoversion"):
+            # As Plone does for anything added: a first version, here as imported.
+            when = item.modified or item.created
+            self.repository._recursiveSave(obj, {}, {
+                "comment": record_text(_("Imported")), "originator": None,
+                "timestamp": when.timestamp() if when else time.time(),
+                "principal": (item.creators or (api.user.get_current().getId(),))[0],
+            }, autoapply=self.repository.autoapply)
+            self.report.versions += 1
         self.report.files += sum(1 for v in item.values.values() if hasattr(v, "getSize"))
         for child in item.children:
             self._create(obj, child)
         return obj
+
+    def _id_for(self, container, item, obj):
+        """The record's own id where it is a safe, free name here (Plone's
+        name checks: no clash, no view or acquired name); a hearing is named
+        after its number, as in the site.  Otherwise a name is chosen."""
+        from zope.container.interfaces import INameChooser
+
+        chooser = INameChooser(container)
+        wanted = item.id
+        if item.kind.element == "hearing" and item.values.get("hearing_number"):
+            wanted = item.values["hearing_number"].lower()
+        if wanted and wanted not in container and chooser.checkName(wanted, obj):
+            return wanted
+        return chooser.chooseName(item.identifier or item.kind.element, obj)
 
     def _lifecycle(self, obj, item):
         if item.created:
@@ -534,36 +625,88 @@ class Importer:
         """Published minutes are public through their notice: write it again."""
         from xinfang_archive.hearings.publication import write_notice
 
+        from xinfang_archive.hearings.rules import publish_problems
+
         for transcript in hearing.objectValues():
             if api.content.get_state(transcript, default=None) == "published":
+                problems = publish_problems(transcript)
+                if problems:
+                    raise RecordProblem([_("Published minutes that may not be published: ${reasons}",
+                                           mapping={"reasons": "；".join(record_text(p) for p in problems)})])
                 write_notice(transcript)
 
     def _resolve_pending_relations(self):
-        if self.dry_run:
-            return
         from z3c.relationfield.event import updateRelations
 
-        for uid, name, refs in self.pending_relations:
-            brains = self._brains(UID=uid)
+        for item, name, refs in self.pending_relations.values():
+            brains = self._brains(UID=item.uid)
             if not brains:
                 continue
             obj = brains[0]._unrestrictedGetObject()
-            relations, missing = [], []
-            for target_uid, identifier in refs:
-                target = self._case_for(target_uid, identifier)
-                if target is None:
-                    missing.append(identifier or target_uid)
-                else:
-                    relations.append(RelationValue(self.intids.getId(target)))
+            relations, missing = self._relations(refs)
             setattr(aq_base(obj), name, relations)
             updateRelations(obj, None)
-            obj.reindexObject()
             if missing:
                 self.report.warnings.append(record_text(_(
                     "${what}: related records not in the archive: ${missing}.",
                     mapping={"what": getattr(obj, "registration_number", obj.getId()),
                              "missing": ", ".join(missing)})))
-        self.pending_relations = []
+        self.pending_relations = {}
+
+
+def _archival_consistency(archival, parsed):
+    """The parts of the archival data agree with the 档号 and with each
+    other: a record cannot arrive permanent in its code but due for
+    destruction by its expiry date.  (The 档号 keeps the period it was
+    filed with; an extension recorded in the retention history changes the
+    period in force and its expiry.)"""
+    from xinfang_archive.archival.retention import expiry
+    from xinfang_archive.archival.retention import PERIODS
+
+    group = parsed.group
+    history = archival.get("retention_history") or []
+    in_force = history[-1].get("after") if history else group.period
+    expected = {"fonds_code": group.fonds, "filing_year": group.year, "retention_period": in_force,
+                "organisation_code": group.organisation, "item_number": parsed.item}
+    wrong = [name for name, value in expected.items() if archival.get(name) != value]
+    if history and history[0].get("before") != group.period:
+        wrong.append("retention_history")
+    if in_force not in PERIODS:
+        wrong.append("retention_period")
+    elif archival.get("retention_expires") != expiry(group.year, in_force):
+        wrong.append("retention_expires")
+    if wrong:
+        return [_("The archival data do not agree with the archival code ${code}: ${fields}.",
+                  mapping={"code": str(parsed), "fields": ", ".join(sorted(set(wrong)))})]
+    return []
+
+
+class _Known:
+    """The UIDs and numbers in the site, read from the catalog once and then
+    kept up to date by the import.  Asking the catalog for each case would
+    make it index everything written so far first, case by case; this way
+    the catalog is asked only about a record that may already be there."""
+
+    def __init__(self, site, catalog):
+        self.uids = set(catalog._catalog.getIndex("UID").uniqueValues())
+        self.numbers = set(catalog.uniqueValuesFor("registration_number"))
+        hearings = site.get("hearings")
+        self.hearing_ids = set(hearings.objectIds()) if hearings is not None else set()
+
+    def may_hold(self, record):
+        uids = {item.uid for _path, item in record.walk() if item.uid}
+        if uids & self.uids:
+            return True
+        if record.kind.element == "case":
+            return record.values.get("registration_number") in self.numbers
+        return (record.values.get("hearing_number") or "").lower() in self.hearing_ids
+
+    def add(self, record):
+        self.uids.update(item.uid for _path, item in record.walk() if item.uid)
+        if record.kind.element == "case":
+            self.numbers.add(record.values.get("registration_number"))
+        else:
+            self.hearing_ids.add((record.values.get("hearing_number") or "").lower())
 
 
 def manifest_problems(case):

@@ -72,6 +72,7 @@ class PackageResult:
     bytes: int = 0
     seconds: float = 0.0
     codes: list = field(default_factory=list)
+    hearings_left_out: list = field(default_factory=list)  # heard cases outside the package too
 
 
 class _PayloadFiles(FileWriter):
@@ -119,7 +120,7 @@ def _record_name(info):
     return (info.path or info.kind).replace("/", "__")
 
 
-def _write_records(folder, infos, generated):
+def _write_records(folder, infos, generated, producer):
     for info in infos:
         metadata = dat46.record_metadata(info, aggregation="件" if not info.parent_uid else "文件",
                                          generated=generated)
@@ -127,7 +128,7 @@ def _write_records(folder, infos, generated):
         (folder / "metadata").mkdir(exist_ok=True)
         (folder / "metadata" / f"{name}.xml").write_bytes(dat46.metadata_bytes(metadata))
         (folder / "envelopes").mkdir(exist_ok=True)
-        item = envelopes.envelope(info, metadata, generated=generated, producer=PRODUCER)
+        item = envelopes.envelope(info, metadata, generated=generated, producer=producer)
         (folder / "envelopes" / f"{name}.xml").write_bytes(envelopes.envelope_bytes(item))
 
 
@@ -156,44 +157,13 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
     result = PackageResult(path=target, digest="")
     hearings = {}
     cases = list(cases)
-    for done, case in enumerate(cases, start=1):
-        folder = partial / "cases" / case.getId()
-        folder.mkdir(parents=True)
-        files = _PayloadFiles(folder, partial)
-        (folder / "exchange.xml").write_bytes(exchange_bytes([case], files=files))
-        manifest = _manifest_index(case)
-        by_uid = {IUUID(obj): files.describe(obj, manifest)
-                  for obj in [case] + list(_inside(case))}
-        infos = describe_case(case, by_uid, fonds_name)
-        _write_records(folder, infos, generated)
-        all_events.extend(case_events(case, runs))
-        all_events.append(Event(
-            identifier=f"evt-{IUUID(case)}-{purpose}", type=purpose, time=generated, agent=actor,
-            outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
-            else "导出为档案信息包", object_uid=IUUID(case),
-            object_identifier=getattr(case, "archival_code", "") or case.registration_number))
-        result.cases += 1
-        result.records += len(infos)
-        result.files += len(files.written)
-        result.bytes += files.bytes
-        if getattr(case, "archival_code", None):
-            result.codes.append(case.archival_code)
-        for hearing in linked_hearings(case):
-            hearings.setdefault(IUUID(hearing), (hearing, case))
-        if progress:
-            progress(done, len(cases))
-    for hearing, case in hearings.values():
-        folder = partial / "hearings" / hearing.getId()
-        folder.mkdir(parents=True)
-        files = _PayloadFiles(folder, partial)
-        (folder / "exchange.xml").write_bytes(exchange_bytes([hearing], files=files))
-        by_uid = {IUUID(obj): files.describe(obj, {}) for obj in [hearing] + list(hearing.objectValues())}
-        infos = describe_hearing(hearing, by_uid, fonds_name, case=case)
-        _write_records(folder, infos, generated)
-        result.hearings += 1
-        result.records += len(infos)
-        result.files += len(files.written)
-        result.bytes += files.bytes
+    try:
+        _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
+                       actor, purpose, receiver, progress)
+    except ValueError as error:  # a record the archival metadata cannot describe
+        shutil.rmtree(partial, ignore_errors=True)
+        raise PackageError(_("A record cannot be described in the package: ${error}",
+                             mapping={"error": str(error)}))
     package_id = target.name
     events_element = premis.events_document(all_events, package_id=package_id, generated=generated)
     (partial / "events.xml").write_bytes(premis.events_bytes(events_element))
@@ -214,14 +184,122 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
                    processes=processes, checksums=["sha256"])
     report = verify_package(partial, processes=processes)
     if report.missing or report.changed or report.extra or report.structure or report.invalid_xml:
+        shutil.rmtree(partial, ignore_errors=True)
         raise PackageError(_("The new package did not validate; it was not kept as ${path}.",
                              mapping={"path": str(target)}), report)
+    _restrict(partial)
     partial.rename(target)
     digest_file = write_package_digest(target)
     result.digest = digest_file.read_text().split()[0]
     result.bytes = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
+                   actor, purpose, receiver, progress):
+    for done, case in enumerate(cases, start=1):
+        folder = partial / "cases" / case.getId()
+        folder.mkdir(parents=True)
+        files = _PayloadFiles(folder, partial)
+        (folder / "exchange.xml").write_bytes(exchange_bytes([case], files=files))
+        manifest = _manifest_index(case)
+        by_uid = {IUUID(obj): files.describe(obj, manifest)
+                  for obj in [case] + list(_inside(case))}
+        infos = describe_case(case, by_uid, fonds_name)
+        _write_records(folder, infos, generated, fonds_name or PRODUCER)
+        all_events.extend(case_events(case, runs))
+        all_events.append(Event(
+            identifier=f"evt-{IUUID(case)}-{purpose}", type=purpose, time=generated, agent=actor,
+            outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
+            else "导出为档案信息包", object_uid=IUUID(case),
+            object_identifier=getattr(case, "archival_code", "") or case.registration_number))
+        result.cases += 1
+        result.records += len(infos)
+        result.files += len(files.written)
+        result.bytes += files.bytes
+        if getattr(case, "archival_code", None):
+            result.codes.append(case.archival_code)
+        for hearing in linked_hearings(case):
+            hearings.setdefault(IUUID(hearing), (hearing, case))
+        if progress:
+            progress(done, len(cases))
+    packed = {IUUID(case) for case in cases}
+    for hearing, _case in hearings.values():
+        named = {getattr(r, "to_object", None) for r in hearing.cases or ()}
+        if None in named or {IUUID(c) for c in named} - packed:
+            # a hearing that also heard cases outside the package stays out:
+            # their parties are not the archives' business with this package
+            result.hearings_left_out.append(hearing.hearing_number or hearing.getId())
+            continue
+        folder = partial / "hearings" / hearing.getId()
+        folder.mkdir(parents=True)
+        files = _PayloadFiles(folder, partial)
+        (folder / "exchange.xml").write_bytes(exchange_bytes([hearing], files=files))
+        by_uid = {IUUID(obj): files.describe(obj, {}) for obj in [hearing] + list(hearing.objectValues())}
+        infos = describe_hearing(hearing, by_uid, fonds_name)
+        _write_records(folder, infos, generated, fonds_name or PRODUCER)
+        result.hearings += 1
+        result.records += len(infos)
+        result.files += len(files.written)
+        result.bytes += files.bytes
+
+
+def _restrict(root):
+    """Personal data and accusation material are in the package: readable
+    by the owner and the group of the archive's service only."""
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o750 if path.is_dir() else 0o640)
+
+
+class _RemovedOnAbort:
+    """A transaction participant that deletes a package written for a
+    transaction that then does not commit (an error later on, a conflict
+    retried by the publisher): no package on disk without its record."""
+
+    transaction_manager = None
+
+    def __init__(self, result):
+        self.result = result
+
+    def _remove(self):
+        shutil.rmtree(self.result.path, ignore_errors=True)
+        Path(f"{self.result.path}.sha256").unlink(missing_ok=True)
+
+    def abort(self, txn):
+        self._remove()
+
+    def tpc_abort(self, txn):
+        self._remove()
+
+    def tpc_begin(self, txn):
+        pass
+
+    def commit(self, txn):
+        pass
+
+    def tpc_vote(self, txn):
+        pass
+
+    def tpc_finish(self, txn):
+        pass
+
+    def savepoint(self):
+        return self
+
+    def rollback(self):
+        """Rolling back to a savepoint taken after the package was written
+        keeps it: the transaction may still commit it."""
+
+    def sortKey(self):
+        return f"~xinfang-archive-package:{self.result.path}"
+
+
+def kept_only_if_committed(result):
+    """Tie the package of ``result`` to the current transaction."""
+    import transaction
+
+    transaction.get().join(_RemovedOnAbort(result))
 
 
 def _inside(obj):

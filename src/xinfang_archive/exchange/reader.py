@@ -79,33 +79,40 @@ def schema_fields(portal_type):
 
 class FileSource:
     """The checked bytes of ``<file>`` elements: embedded (base64) or
-    referenced by a relative ``href`` that must stay inside ``base``."""
+    referenced by an ``href`` relative to the XML file's directory, which
+    must lead to a regular file inside ``root`` (the directory imported),
+    symbolic links resolved."""
 
-    def __init__(self, base):
-        self.base = Path(base).resolve() if base is not None else None
-        self.cache = {}  # sha256 → NamedBlobFile data, so versions share one read
+    def __init__(self, directory, root=None):
+        self.directory = Path(directory) if directory is not None else None
+        self.root = Path(root if root is not None else directory).resolve() if directory is not None else None
+        self.cache = {}  # (href, sha256) → bytes already checked, so versions share one read
 
-    def _referenced(self, href):
+    def _referenced(self, href, size):
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("/", "\\")) or self.base is None:
+        if parts.scheme or parts.netloc or href.startswith(("/", "\\")) or self.directory is None:
             raise RecordProblem([_("The file reference ${href} is not a relative path inside the import.",
                                    mapping={"href": href})])
-        path = (self.base / unquote(parts.path)).resolve()
-        if self.base not in path.parents:
+        path = (self.directory / unquote(parts.path)).resolve()
+        if self.root not in path.parents:
             raise RecordProblem([_("The file reference ${href} points outside the import.",
                                    mapping={"href": href})])
         if not path.is_file():
             raise RecordProblem([_("The referenced file ${href} is missing.", mapping={"href": href})])
+        actual = path.stat().st_size
+        if actual != size:  # before reading it: a huge file is not read at all
+            raise RecordProblem([_("The file ${name} has ${actual} bytes, not the ${declared} declared.",
+                                   mapping={"name": href, "actual": actual, "declared": size})])
         return path.read_bytes()
 
     def __call__(self, element):
         name = element.get("name") or ""
         sha256, size = element.get("sha256"), int(element.get("size") or -1)
-        data = self.cache.get(sha256)
+        href = element.get("href")
+        data = self.cache.get((href, sha256))
         if data is None:
-            href = element.get("href")
             if href:
-                data = self._referenced(href)
+                data = self._referenced(href, size)
             else:
                 try:
                     data = base64.b64decode("".join((element.text or "").split()), validate=True)
@@ -118,7 +125,7 @@ class FileSource:
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise RecordProblem([_("The file ${name} does not match its SHA-256 checksum.",
                                        mapping={"name": name})])
-            self.cache[sha256] = data
+            self.cache[(href, sha256)] = data
         return NamedBlobFile(data=data, filename=name, contentType=element.get("content-type"))
 
 

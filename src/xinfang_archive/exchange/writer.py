@@ -40,8 +40,8 @@ def identifier_of(obj):
 
 def _relation_target(relation):
     to_object = getattr(relation, "to_object", None)
-    if to_object is None:
-        return None, None
+    if to_object is None:  # a record not in this archive, as it was imported
+        return getattr(relation, "target_uid", None), getattr(relation, "target_identifier", None)
     return IUUID(to_object, None), identifier_of(to_object)
 
 

@@ -50,7 +50,8 @@ def hearing_problems(case):
 def cases_all_filed(hearing):
     cases = [getattr(r, "to_object", None) for r in getattr(hearing, "cases", None) or ()]
     return bool(cases) and all(
-        case is not None and api.content.get_state(case, default=None) == "filed" for case in cases
+        case is not None and api.content.get_state(case, default=None) in ("filed", "transferred")
+        for case in cases
     )
 
 

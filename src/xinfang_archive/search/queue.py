@@ -73,7 +73,13 @@ class SearchIndexProcessor:
             uid = IUUID(item, None)
             if uid is None or uid in built:
                 continue
-            doc = document_for(item, segmenter)
+            try:
+                doc = document_for(item, segmenter)
+            except Exception:
+                # like the commit below: the full-text index never fails the
+                # transaction; verify-index --fix repairs what is missing
+                logger.exception("Could not build the search document of %s", uid)
+                continue
             if doc is not None:
                 self.pending[doc.uid] = doc
                 built.add(uid)
