@@ -50,6 +50,10 @@ def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_pat
     result = run("verify-package", str(demo_package))
     assert result.returncode == 0, result.stdout
     assert "包完好" in result.stdout
+    recorded = demo_package.with_name(demo_package.name + ".sha256").read_text().split()[0]
+    assert run("verify-package", str(demo_package), "--expected-sha256", recorded).returncode == 0
+    other = run("verify-package", str(demo_package), "--expected-sha256", "0" * 64)
+    assert other.returncode == 1 and "不符" in other.stdout
     copy = tmp_path / demo_package.name
     shutil.copytree(demo_package, copy)
     shutil.copy(demo_package.with_name(demo_package.name + ".sha256"), tmp_path)
@@ -70,6 +74,9 @@ def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_pat
 
 def test_an_empty_archive_imports_the_package_and_exports_the_same_records(demo_package, tmp_path):
     target = empty_archive(tmp_path / "target")
+    result = run("import", "--var", str(target), str(demo_package), "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "试运行" in result.stdout and "失败 failed 0" in result.stdout
     result = run("import", "--var", str(target), str(demo_package), "--report", str(tmp_path / "report.csv"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "失败 failed 0" in result.stdout

@@ -169,7 +169,19 @@ def cmd_verify_package(args):
     for line in report_lines(report):
         print(line)
     print(f"({report.files_checked} 个文件, {report.bytes_checked / 1e6:.1f} MB, {seconds:.1f} s)")
-    return 0 if report.ok else 1
+    ok = report.ok
+    if args.expected_sha256:
+        from xinfang_archive.exchange.verify import package_digest
+
+        try:
+            actual = package_digest(Path(args.package))
+        except OSError:
+            actual = ""
+        same = actual == args.expected_sha256.strip().lower()
+        print(f"与记录的包校验值{'一致' if same else '不符'} recorded package checksum "
+              f"{'matches' if same else 'DIFFERS'}: {args.expected_sha256}")
+        ok = ok and same
+    return 0 if ok else 1
 
 
 def add_commands(commands, common):
@@ -216,4 +228,7 @@ def add_commands(commands, common):
     )
     verify.add_argument("package", help="the package directory")
     verify.add_argument("--processes", type=int, default=1, help="processes for the checksums (default 1)")
+    verify.add_argument("--expected-sha256", metavar="HEX",
+                        help="the package checksum recorded at export or transfer (audit trail, the "
+                        "appraisal, the case), compared too: the .sha256 beside a package travels with it")
     verify.set_defaults(func=cmd_verify_package)
