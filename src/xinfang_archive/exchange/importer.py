@@ -24,6 +24,7 @@ from pathlib import Path
 from persistent.list import PersistentList
 from plone import api
 from plone.dexterity.utils import createContent
+from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IMutableUUID
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
@@ -557,7 +558,7 @@ class Importer:
                 "principal": (item.creators or (api.user.get_current().getId(),))[0],
             }, autoapply=self.repository.autoapply)
             self.report.versions += 1
-        self.report.files += sum(1 for v in item.values.values() if hasattr(v, "getSize"))
+        self.report.files += sum(1 for v in item.values.values() if INamedFile.providedBy(v))
         for child in item.children:
             self._create(obj, child)
         return obj

@@ -117,7 +117,9 @@ class _PayloadFiles(FileWriter):
 
 
 def _record_name(info):
-    return (info.path or info.kind).replace("/", "__")
+    """The file name of a record's metadata and envelope: its path in the
+    case, or ``_case`` / ``_hearing`` (no content id starts with "_")."""
+    return info.path.replace("/", "__") if info.path else f"_{info.kind}"
 
 
 def _write_records(folder, infos, generated, producer):
