@@ -23,6 +23,7 @@ the top functions (the figures above are measured without it).
 """
 from _site import bench_site
 from _site import du
+from archival_support import make_pdf
 from pathlib import Path
 
 import argparse
@@ -41,19 +42,6 @@ GOAL_CASES_PER_SECOND = 50
 NS = "urn:xinfang-archive:exchange:1"
 
 
-def pdf(pages, text):
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    drawing = canvas.Canvas(buffer, pagesize=A4)
-    for number in range(pages):
-        drawing.drawString(72, 720, f"{text} p{number + 1}")
-        drawing.showPage()
-    drawing.save()
-    return buffer.getvalue()
-
-
 def esc(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -66,7 +54,6 @@ def file_xml(folder, data, name):
 
 
 def case_xml(number, rng, sentences, folder, year):
-    from xinfang_archive.demo.people import Places
     from xinfang_archive.demo.people import random_name
     from xinfang_archive.demo.people import random_phone
 
@@ -89,7 +76,7 @@ def case_xml(number, rng, sentences, folder, year):
     documents = ""
     for n in range(2):
         pages = rng.randint(1, 3)
-        content = file_xml(folder, pdf(pages, f"{number} document {n + 1}"), f"doc{n + 1}.pdf")
+        content = file_xml(folder, make_pdf(pages, f"{number} document {n + 1}"), f"doc{n + 1}.pdf")
         documents += f"""
       <document>
         <metadata>

@@ -306,19 +306,11 @@ def test_a_hearing_without_uid_is_not_imported_twice(site, filed_case, tmp_path)
 
 
 def test_minutes_that_may_not_be_published_are_refused(site, tmp_path):
-    from hearing_support import add_transcript
-    from hearing_support import approve
-    from hearing_support import make_hearing
-    from hearing_support import review_masks
+    from hearing_support import published_minutes
 
     case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
     do(case, "accept")
-    hearing = make_hearing(site, [case])
-    do(hearing, "hold")
-    transcript = add_transcript(hearing)
-    approve(transcript)
-    review_masks(transcript)
-    do(transcript, "publish")
+    hearing, transcript, _notice = published_minutes(site, case)
     data = exchange_bytes([hearing]).decode("utf-8")
     data = data.replace("<public>true</public>", "<public>false</public>")
     data = data.replace(hearing.UID(), "c" * 32).replace(hearing.hearing_number, "TZ-2020-0999")

@@ -8,11 +8,8 @@ from archival_support import close_case
 from archival_support import do
 from archival_support import make_pdf
 from conftest import case_data
-from hearing_support import add_transcript
-from hearing_support import approve
-from hearing_support import make_hearing
+from hearing_support import published_minutes
 from hearing_support import relation
-from hearing_support import review_masks
 from lxml import etree
 from plone import api
 from plone.namedfile.file import NamedBlobFile
@@ -57,12 +54,7 @@ def rich_records(portal):
     second = api.content.create(container=portal["cases"], type="PetitionCase",
                                 **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)]))
     do(second, "accept")
-    hearing = make_hearing(portal, [second])
-    do(hearing, "hold")
-    transcript = add_transcript(hearing)
-    approve(transcript)
-    review_masks(transcript)
-    do(transcript, "publish")
+    hearing, _transcript, _notice = published_minutes(portal, second)
     transaction.commit()
     return first, second, hearing
 
