@@ -7,6 +7,7 @@ from test_cli import clean_env
 from test_cli import CLI
 from test_cli import run
 
+import bagit
 import shutil
 import signal
 import subprocess
@@ -69,6 +70,27 @@ def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_pat
     # each under its own heading
     assert (missing < out.index(first) < changed) or (changed < missing < out.index(first))
     assert out.index(second) > changed and (out.index(second) < missing or missing < changed)
+    assert "包有问题" in out
+
+
+def test_an_edited_envelope_is_found_even_with_rewritten_manifests(demo_package, tmp_path):
+    """Someone edits a record's envelope and recomputes the bag's manifests:
+    every file matches its manifest, but the envelope's 封装包摘要 and the
+    package checksum recorded at export both tell."""
+    copy = tmp_path / demo_package.name
+    shutil.copytree(demo_package, copy)
+    shutil.copy(demo_package.with_name(demo_package.name + ".sha256"), tmp_path)
+    edited = sorted((copy / "data" / "cases").glob("*/envelopes/*.xml"))[0]
+    text = edited.read_text(encoding="utf-8")
+    start = text.index("<题名>") + len("<题名>")
+    edited.write_text(text[:start] + "改" + text[start + 1:], encoding="utf-8")
+    bagit.Bag(str(copy)).save(manifests=True)
+    result = run("verify-package", str(copy))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "缺失" not in out and "已变更" not in out
+    assert "包校验值 " + copy.name + ".sha256：不一致" in out
+    assert f"{edited.relative_to(copy).as_posix()}: 封装包摘要" in out
     assert "包有问题" in out
 
 

@@ -4,13 +4,16 @@ The package is the bag directory ``<bag>`` and, beside it, ``<bag>.sha256``:
 the SHA-256 of ``<bag>/tagmanifest-sha256.txt``, which covers the tag files
 and ``manifest-sha256.txt``, which covers every payload file.  Missing,
 changed and extra files are reported apart, and every problem is reported,
-not only the first.
+not only the first.  Each record envelope's 封装包摘要 is checked as well: it
+reveals an envelope edited in a package whose manifests were then rewritten,
+which otherwise only the package checksum recorded at export would show.
 """
 from dataclasses import dataclass
 from dataclasses import field
 from lxml import etree
 from pathlib import Path
 from xinfang_archive import _
+from xinfang_archive.exchange import envelope
 from xinfang_archive.exchange import safexml
 from xinfang_archive.i18n import record_text
 
@@ -146,9 +149,13 @@ def _check_xml(path, rel_path, schemas, report):
     except safexml.XMLRefused as refused:  # our own schema is broken: cannot vouch for the file
         report.invalid_xml.append((rel_path, None, str(refused)))
         return
-    if schema is not None:
-        for line, message in safexml.validation_errors(tree, schema):
-            report.invalid_xml.append((rel_path, line, message))
+    errors = safexml.validation_errors(tree, schema) if schema is not None else []
+    for line, message in errors:
+        report.invalid_xml.append((rel_path, line, message))
+    if not errors and namespace == envelope.NAMESPACE and not envelope.envelope_digest_ok(tree):
+        report.invalid_xml.append((rel_path, None, record_text(_(
+            "The envelope digest (封装包摘要) does not match its signed object: "
+            "the envelope was changed after packaging."))))
 
 
 def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, progress=None):
