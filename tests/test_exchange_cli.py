@@ -11,9 +11,24 @@ import bagit
 import shutil
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
+
+
+CATALOG_REQUEST_PROBE = """
+import sys
+from Acquisition import aq_get
+from xinfang_archive.cli.app import zope_app
+from xinfang_archive.cli.instance import Instance
+from zope.globalrequest import getRequest
+
+with zope_app(Instance(sys.argv[1])) as app:
+    catalog = app.unrestrictedTraverse("xinfang/portal_catalog")
+    index = catalog._catalog.getIndex("registration_number")
+    print("same request" if getRequest() is aq_get(index, "REQUEST") else "other request")
+"""
 
 
 def comparable(path):
@@ -74,9 +89,9 @@ def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_pat
 
 
 def test_an_edited_envelope_is_found_even_with_rewritten_manifests(demo_package, tmp_path):
-    """Someone edits a record's envelope and recomputes the bag's manifests:
-    every file matches its manifest, but the envelope's 封装包摘要 and the
-    package checksum recorded at export both tell."""
+    """A record's envelope is edited and the bag's manifests made again (as a
+    tool that rewrites bags does): every file matches its manifest, but the
+    envelope's 封装包摘要 and the package checksum recorded at export tell."""
     copy = tmp_path / demo_package.name
     shutil.copytree(demo_package, copy)
     shutil.copy(demo_package.with_name(demo_package.name + ".sha256"), tmp_path)
@@ -115,6 +130,11 @@ def test_an_empty_archive_imports_the_package_and_exports_the_same_records(demo_
     # running it again changes nothing
     result = run("import", "--var", str(target), str(demo_package))
     assert result.returncode == 0 and "已导入 imported: 0 件信访件" in result.stdout
+    # The commands' request is the global one too: the catalog's query cache,
+    # which a rolled-back case must clear, lives on the request it acquires.
+    probe = subprocess.run([sys.executable, "-c", CATALOG_REQUEST_PROBE, str(target)],
+                           capture_output=True, text=True, env=clean_env(), timeout=300)
+    assert probe.stdout.strip() == "same request", probe.stdout + probe.stderr
 
 
 def test_an_import_killed_in_the_middle_finishes_when_run_again(demo_package, tmp_path):

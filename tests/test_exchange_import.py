@@ -180,6 +180,7 @@ def test_a_filed_case_whose_records_differ_from_its_manifest_is_refused_whole(si
     [item] = report.outcomes
     assert item.status == FAILED, item.texts()
     assert any("摘要" in text for text in item.texts())
+    assert report.versions == report.files == 0  # nothing of it is counted
     transaction.begin()
     assert "renumbered" not in site["cases"]
     assert len(site.portal_catalog.unrestrictedSearchResults()) == before
@@ -329,6 +330,9 @@ def test_a_damaged_package_is_not_imported(site, filed_case, tmp_path):
     report = Importer(site).run([package])
     assert not report.outcomes and report.refused_files
     assert "完好" in report.refused_files[0][1] or "变更" in report.refused_files[0][1]
+    # nor from the directory that holds it
+    report = Importer(site).run([tmp_path])
+    assert not report.outcomes and len(report.refused_files) == 1 and not report.warnings
 
 
 def test_a_symbolic_link_cannot_lead_an_import_outside(site, tmp_path):
@@ -344,3 +348,108 @@ def test_a_symbolic_link_cannot_lead_an_import_outside(site, tmp_path):
     report = Importer(site).run([source])
     assert report.outcomes[0].status == FAILED
     assert "之外" in report.outcomes[0].texts()[0]
+
+
+def _related(number, *others, **options):
+    refs = "".join(f'<ref identifier="{other}"/>' for other in others)
+    return legacy_case(number, extra_metadata=f"\n      <related_cases>{refs}</related_cases>", **options)
+
+
+def _targets(site, number):
+    case = cases_numbered(site, number)[0]._unrestrictedGetObject()
+    return [relation.to_object.registration_number if relation.to_object else None
+            for relation in case.related_cases]
+
+
+def test_cases_referring_to_each_other_are_related_across_commits(site, tmp_path):
+    data = exchange_document(_related("JX-2021-000211", "JX-2021-000212"),
+                             _related("JX-2021-000212", "JX-2021-000211"))
+    report = run_import(site, tmp_path, data, commit_every=1)
+    assert [o.status for o in report.outcomes] == [IMPORTED, IMPORTED] and not report.warnings
+    transaction.begin()
+    assert _targets(site, "JX-2021-000211") == ["JX-2021-000212"]
+    assert _targets(site, "JX-2021-000212") == ["JX-2021-000211"]
+
+
+def test_a_rerun_sets_the_relations_an_earlier_run_left_broken(site, tmp_path):
+    """As after an import killed before the related case came in."""
+    first = run_import(site, tmp_path, exchange_document(_related("JX-2021-000221", "JX-2021-000222")))
+    assert first.outcomes[0].status == IMPORTED and "JX-2021-000222" in " ".join(first.warnings)
+    transaction.begin()
+    assert _targets(site, "JX-2021-000221") == [None]
+    data = exchange_document(_related("JX-2021-000221", "JX-2021-000222"), legacy_case("JX-2021-000222"))
+    again = run_import(site, tmp_path, data)
+    assert [o.status for o in again.outcomes] == [SKIPPED, IMPORTED] and not again.warnings
+    transaction.begin()
+    assert _targets(site, "JX-2021-000221") == ["JX-2021-000222"]
+
+
+def _hearing(number, *versions_cases, cases=("JX-2021-000231",)):
+    def metadata(numbers):
+        refs = "".join(f'<ref identifier="{n}"/>' for n in numbers)
+        return (f"<hearing_number>{number}</hearing_number><title>关于村道问题的听证</title>"
+                f"<cases>{refs}</cases><hearing_date>2021-04-01</hearing_date>"
+                f"<place>听证室</place><chair>李建国</chair>")
+    versions = "".join(
+        f'<version number="{n}" time="2021-03-2{n}T09:00:00+08:00" principal="legacy" comment="v{n}">'
+        f"<metadata>{metadata(numbers)}</metadata></version>" for n, numbers in enumerate(versions_cases))
+    versions = f"<versions>{versions}</versions>" if versions else ""
+    return f"\n  <hearing><metadata>{metadata(cases)}</metadata>{versions}</hearing>"
+
+
+def test_a_hearing_that_once_named_a_case_not_here_is_imported_not_dropped(site, tmp_path):
+    hearing = _hearing("TZ-2021-0231", ["JX-2021-000231", "JX-2021-009999"], ["JX-2021-000231"])
+    data = exchange_document(legacy_case("JX-2021-000231")).replace(b"</exchange>", hearing.encode() + b"</exchange>")
+    report = run_import(site, tmp_path, data)
+    assert [(o.kind, o.status) for o in report.outcomes] == [("case", IMPORTED), ("hearing", IMPORTED)]
+    transaction.begin()
+    hearing = site["hearings"]["tz-2021-0231"]
+    assert [relation.to_object.registration_number for relation in hearing.cases] == ["JX-2021-000231"]
+
+
+def test_a_hearing_needs_its_number_and_is_known_by_it(site, tmp_path):
+    case = legacy_case("JX-2021-000241")
+    numbered = _hearing("听证〔2021〕3号", cases=("JX-2021-000241",))  # no safe id: named otherwise
+    unnumbered = _hearing("", cases=("JX-2021-000241",))
+    data = exchange_document(case).replace(b"</exchange>", (numbered + unnumbered).encode() + b"</exchange>")
+    report = run_import(site, tmp_path, data)
+    assert [o.status for o in report.outcomes] == [IMPORTED, IMPORTED, FAILED]
+    assert "听证编号" in " ".join(report.outcomes[2].texts())
+    again = run_import(site, tmp_path, data)
+    assert [o.status for o in again.outcomes] == [SKIPPED, SKIPPED, FAILED]
+    transaction.begin()
+    assert len(site["hearings"].objectIds()) == 1
+
+
+def test_schema_errors_fall_on_their_case_with_a_namespace_prefix(site, tmp_path):
+    import re
+
+    cases = [legacy_case("JX-2021-000251"), legacy_case("JX-2021-000252", received="2021-13-01"),
+             legacy_case("JX-2021-000253")]
+    text = exchange_document(*cases).decode("utf-8")
+    text = re.sub(r"<(/?)(?=[a-z])", r"<\1x:", text).replace('xmlns="', 'xmlns:x="')
+    report = run_import(site, tmp_path, text.encode("utf-8"))
+    assert [o.status for o in report.outcomes] == [IMPORTED, FAILED, IMPORTED]
+
+
+def test_the_ingest_check_finds_records_and_files_the_manifest_does_not_list(site, filed_case):
+    from xinfang_archive.archival.freeze import amending
+    from xinfang_archive.exchange.importer import manifest_problems
+
+    assert manifest_problems(filed_case) == []
+    with amending(filed_case), api.env.adopt_roles(["Manager", "ArchiveAmender"]):
+        add_document(filed_case, title="事后加入的材料")  # past the freeze, as a forger would
+    problems = manifest_problems(filed_case)
+    assert len(problems) == 1 and "不在归档清单中" in api.portal.translate(problems[0], lang="zh_CN")
+    transaction.abort()
+
+
+def test_a_package_names_each_case_once_and_a_failed_one_leaves_nothing(site, filed_case, tmp_path):
+    from xinfang_archive.exchange.package import build_package
+
+    result = build_package([filed_case, filed_case], tmp_path / "twice")
+    assert result.cases == 1 and len(list((tmp_path / "twice" / "data" / "cases").iterdir())) == 1
+    target = tmp_path / "failed"
+    with pytest.raises(KeyError):  # not a ValueError (a record that cannot be described)
+        build_package([filed_case, site["cases"]], target)  # a folder is not a case
+    assert not target.exists() and not target.with_name("failed.partial").exists()

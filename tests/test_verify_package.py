@@ -223,3 +223,10 @@ def test_envelope_digest_checked(tmp_path):
     [(path, line, message)] = report.invalid_xml
     assert (path, line) == ("data/envelopes/edited.xml", None) and "封装包摘要" in message
     assert not report.ok
+    # the same findings when the XML files are checked by worker processes
+    (bag_dir / "data" / "envelopes" / "intact.xml").write_bytes(data.replace(b"<", b"<<", 1))
+    serial = verify_package(bag_dir).invalid_xml
+    calls = []
+    parallel = verify_package(bag_dir, processes=2, progress=lambda done, total: calls.append(done))
+    assert parallel.invalid_xml == serial and len(serial) == 2
+    assert parallel.changed == ["data/envelopes/intact.xml"] and calls[-2:] == [6, 7]

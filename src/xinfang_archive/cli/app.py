@@ -10,10 +10,18 @@ class InstanceLocked(RuntimeError):
 
 @contextmanager
 def zope_app(instance):
-    """The Zope root of ``instance`` with a request; closed on exit."""
+    """The Zope root of ``instance`` with a request; closed on exit.
+
+    The request is also the global one (``zope.globalrequest``), as the
+    publisher makes it for a web request: code that asks ``getRequest()``
+    (z3c.form, plone.api, the catalog cache reset after a rollback in
+    ``savepoints``) sees the same request the catalog reaches by acquisition.
+    """
     from Testing.makerequest import makerequest
     from Zope2.Startup.run import configure_wsgi
     from zc.lockfile import LockError
+    from zope.globalrequest import clearRequest
+    from zope.globalrequest import setRequest
 
     configure_wsgi(str(instance.zope_conf))
     import Zope2
@@ -29,10 +37,12 @@ def zope_app(instance):
     environ = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8080", "REQUEST_METHOD": "GET"}
     app = makerequest(Zope2.app(), environ=environ)
     app.REQUEST["PARENTS"] = [app]
+    setRequest(app.REQUEST)
     try:
         yield app
     finally:
         transaction.abort()
+        clearRequest()
         app._p_jar.close()
 
 

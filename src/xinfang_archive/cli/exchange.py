@@ -217,7 +217,7 @@ def add_commands(commands, common):
     export.add_argument("--year", type=int, help="every case filed in this year")
     export.add_argument("--all", action="store_true", help="every case of the archive, in any state "
                         "(to move an archive to another instance)")
-    export.add_argument("--processes", type=int, default=1, help="processes for the checksums (default 1)")
+    export.add_argument("--processes", type=int, default=1, help="processes for the checksums and XML checks (default 1)")
     export.set_defaults(func=cmd_export)
 
     verify = commands.add_parser(
@@ -227,7 +227,7 @@ def add_commands(commands, common):
         "reported apart. Needs no instance.",
     )
     verify.add_argument("package", help="the package directory")
-    verify.add_argument("--processes", type=int, default=1, help="processes for the checksums (default 1)")
+    verify.add_argument("--processes", type=int, default=1, help="processes for the checksums and XML checks (default 1)")
     verify.add_argument("--expected-sha256", metavar="HEX",
                         help="the package checksum recorded at export or transfer (audit trail, the "
                         "appraisal, the case), compared too: the .sha256 beside a package travels with it")

@@ -31,9 +31,7 @@ from xinfang_archive import _
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
 from xinfang_archive.content.hearing import HEARING_NUMBER_FORMAT
 from xinfang_archive.content.registration import reserve_number
-from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.exchange.versioning import automatic_versioning_paused
-from xinfang_archive.savepoints import forget_catalog_query_cache
 from xinfang_archive.exchange.fields import local
 from xinfang_archive.exchange.fields import NS
 from xinfang_archive.exchange.fields import REFS
@@ -47,6 +45,8 @@ from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import XMLRefused
 from xinfang_archive.i18n import record_text
+from xinfang_archive.savepoints import all_or_nothing
+from xinfang_archive.savepoints import forget_catalog_query_cache
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.i18nmessageid import Message
@@ -64,7 +64,9 @@ logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 FILED_STATES = ("filed", "transferred")
 EXCHANGE_SCHEMA = "exchange.xsd"
-TOP_LEVEL = re.compile(r"^/\*/\*(?:\[(\d+)\])?(?:/|$)")
+# libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
+# namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
+TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
 ROOT = f"{{{NS}}}exchange"
 
 
@@ -114,13 +116,33 @@ def exchange_files(source):
     if is_package(source):
         data = source / "data"
         found = sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
-    else:
-        found = sorted(path for path in source.rglob("*.xml") if path.is_file())
+    else:  # the packages in it are sources of their own (see packages_in)
+        found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
     return [path for path in found if not _linked(path, source)]
 
 
 def is_package(path):
     return Path(path).is_dir() and (Path(path) / "bagit.txt").is_file()
+
+
+def packages_in(source):
+    """The archival packages inside the directory ``source`` (not one
+    itself): each is imported as a package, verified first."""
+    source = Path(source)
+    if source.is_symlink() or not source.is_dir() or is_package(source):
+        return []
+    return sorted(tag.parent for tag in source.rglob("bagit.txt")
+                  if tag.is_file() and not _linked(tag, source) and not _in_package(tag.parent.parent, source))
+
+
+def _in_package(path, root):
+    """Whether a directory between ``path`` and ``root`` is a package."""
+    path = path.parent if path.is_file() else path
+    while path != root and path != path.parent:
+        if (path / "bagit.txt").is_file():
+            return True
+        path = path.parent
+    return False
 
 
 def _linked(path, root):
@@ -160,7 +182,8 @@ class Importer:
         document they are in: put hearings in files of their own when a
         migration file is very large)."""
         started = time.perf_counter()
-        sources = [Path(source) for source in sources if self._package_ok(Path(source))]
+        sources = [Path(source) for source in sources]
+        sources = [s for source in sources for s in (source, *packages_in(source)) if self._package_ok(s)]
         files = [(path, self._root(source)) for source in sources for path in exchange_files(source)]
         if not files and not self.report.refused_files:
             self.report.refused_files.extend(
@@ -183,7 +206,10 @@ class Importer:
                     self._tick(number, len(files))
             self._import_waiting()
             for path, base, element, invalid in hearings:
-                self._one(path, base, element, invalid)
+                # nothing comes after the hearings: they never wait (the cases
+                # they name now must be in, see _check; one named by an older
+                # version only is kept as a broken relation)
+                self._one(path, base, element, invalid, may_wait=False)
             self._commit(final=True)
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -226,7 +252,7 @@ class Importer:
             return None
         root = tree.getroot()
         if root.tag != ROOT:
-            if len(self.report.refused_files) < 1000:
+            if len(self.report.warnings) < 1000:
                 self.report.warnings.append(record_text(_(
                     "${path}: not an exchange file (root element ${root}); left out.",
                     mapping={"path": str(path), "root": root.tag})))
@@ -245,9 +271,11 @@ class Importer:
             match = TOP_LEVEL.match(error.path or "")
             owner = None
             if match:
-                index = int(match.group(1) or 1) - 1
-                if 0 <= index < len(children) and local(children[index]) in ("case", "hearing"):
-                    owner = children[index]
+                step = match.group("step")
+                siblings = children if step == "*" else [e for e in children if local(e) == step.split(":")[-1]]
+                index = int(match.group("index") or 1) - 1
+                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing"):
+                    owner = siblings[index]
             invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
         return invalid
 
@@ -275,8 +303,13 @@ class Importer:
                 if may_wait and self._refers_ahead(record):
                     self.waiting.append((path, base, element, invalid))
                     return
-                with all_or_nothing():
-                    self._write(record)
+                counts = self.report.versions, self.report.files
+                try:
+                    with all_or_nothing():
+                        self._write(record)
+                except BaseException:
+                    self.report.versions, self.report.files = counts  # nothing of it was kept
+                    raise
                 self.known.add(record)
                 outcome.status = CHECKED if self.dry_run else IMPORTED
         except RecordProblem as problem:
@@ -317,7 +350,7 @@ class Importer:
                 self.waiting = []
 
     def _commit(self, final=False):
-        self._resolve_pending_relations()
+        self._resolve_pending_relations(final)
         if self.dry_run:
             # never committed; a savepoint moves the changes out of memory
             if final:
@@ -349,8 +382,8 @@ class Importer:
             by_number = list(self._brains(portal_type=record.kind.portal_type,
                                           registration_number=record.values["registration_number"]))
         if record.kind.element == "hearing" and record.values.get("hearing_number"):
-            by_number = [b for b in self._brains(portal_type="Hearing")
-                         if b.getId == record.values["hearing_number"].lower()]
+            uid = self.known.hearing_numbers.get(record.values["hearing_number"])
+            by_number = list(self._brains(UID=uid)) if uid else []
         if by_uid:
             brain = by_uid[0]
             if brain.portal_type != record.kind.portal_type or (
@@ -359,11 +392,13 @@ class Importer:
                     and brain.registration_number != record.values["registration_number"]):
                 raise RecordProblem([_("The UID ${uid} already belongs to another record (${path}).",
                                        mapping={"uid": record.uid, "path": brain.getPath()})])
+            self._repair_relations(record, brain)
             return _("Already in the archive (same UID): skipped.")
         if by_number:
             if record.uid and by_number[0].UID != record.uid:
                 raise RecordProblem([_("The number ${number} already belongs to another record with another UID.",
                                        mapping={"number": record.identifier})])
+            self._repair_relations(record, by_number[0])
             return _("Already in the archive (same number): skipped.")
         return None
 
@@ -371,6 +406,9 @@ class Importer:
         problems = []
         if record.kind.element == "case" and not record.values.get("registration_number"):
             problems.append(_("A case needs its registration number (登记编号)."))
+        if record.kind.element == "hearing" and not record.values.get("hearing_number"):
+            # what a rerun knows it by, as a case by its registration number
+            problems.append(_("A hearing needs its number (听证编号)."))
         uids = [item.uid for _path, item in record.walk() if item.uid]
         twice = sorted({uid for uid in uids if uids.count(uid) > 1})
         if twice:
@@ -636,23 +674,55 @@ class Importer:
                                            mapping={"reasons": "；".join(record_text(p) for p in problems)})])
                 write_notice(transcript)
 
-    def _resolve_pending_relations(self):
+    def _resolve_pending_relations(self, final=False):
+        """Point the relations that were written broken at their targets
+        where these are in now.  Before the last commit only the complete
+        ones are set: a target may still come later in the run."""
         from z3c.relationfield.event import updateRelations
 
-        for item, name, refs in self.pending_relations.values():
-            brains = self._brains(UID=item.uid)
+        still = {}
+        for key, (item, name, refs) in self.pending_relations.items():
+            brains = self._brains(UID=item.uid) if item.uid else []
             if not brains:
+                continue  # rolled back
+            relations, missing = self._relations(refs)
+            if missing and not final:
+                still[key] = (item, name, refs)
                 continue
             obj = brains[0]._unrestrictedGetObject()
-            relations, missing = self._relations(refs)
-            setattr(aq_base(obj), name, relations)
-            updateRelations(obj, None)
+            current = getattr(aq_base(obj), name, None) or ()
+            if [r.to_id for r in relations] != [getattr(r, "to_id", None) for r in current]:
+                setattr(aq_base(obj), name, relations)
+                updateRelations(obj, None)
             if missing:
                 self.report.warnings.append(record_text(_(
                     "${what}: related records not in the archive: ${missing}.",
                     mapping={"what": getattr(obj, "registration_number", obj.getId()),
                              "missing": ", ".join(missing)})))
-        self.pending_relations = {}
+        self.pending_relations = still
+
+    def _repair_relations(self, record, brain):
+        """A record already here (an earlier run, perhaps killed before its
+        targets came in) whose relations are still broken gets them set
+        when its targets are in by the end of this run."""
+        top = None
+        for path, item in record.walk():
+            fields = schema_fields(item.kind.portal_type)
+            related = {name: refs for name, refs in item.values.items() if refs and kind_of(fields[name]) == REFS}
+            if not related:
+                continue
+            if path:
+                found = self._brains(UID=item.uid) if item.uid else []
+                obj = found[0]._unrestrictedGetObject() if found else None
+            else:
+                obj = top = top or brain._unrestrictedGetObject()
+            if obj is None:
+                continue
+            item.uid = IUUID(obj)
+            for name, refs in related.items():
+                current = getattr(aq_base(obj), name, None) or ()
+                if any(getattr(relation, "to_id", None) is None for relation in current):
+                    self.pending_relations[(id(item), name)] = (item, name, list(refs))
 
 
 def _archival_consistency(archival, parsed):
@@ -692,7 +762,8 @@ class _Known:
         self.uids = set(catalog._catalog.getIndex("UID").uniqueValues())
         self.numbers = set(catalog.uniqueValuesFor("registration_number"))
         hearings = site.get("hearings")
-        self.hearing_ids = set(hearings.objectIds()) if hearings is not None else set()
+        self.hearing_numbers = {hearing.hearing_number: IUUID(hearing) for hearing in (
+            hearings.objectValues() if hearings is not None else ()) if getattr(hearing, "hearing_number", None)}
 
     def may_hold(self, record):
         uids = {item.uid for _path, item in record.walk() if item.uid}
@@ -700,25 +771,39 @@ class _Known:
             return True
         if record.kind.element == "case":
             return record.values.get("registration_number") in self.numbers
-        return (record.values.get("hearing_number") or "").lower() in self.hearing_ids
+        return record.values.get("hearing_number") in self.hearing_numbers
 
     def add(self, record):
         self.uids.update(item.uid for _path, item in record.walk() if item.uid)
         if record.kind.element == "case":
             self.numbers.add(record.values.get("registration_number"))
         else:
-            self.hearing_ids.add((record.values.get("hearing_number") or "").lower())
+            self.hearing_numbers[record.values.get("hearing_number")] = record.uid
 
 
 def manifest_problems(case):
     """Whether the imported records are what was filed: every metadata
-    digest and file checksum of the case's manifest, recomputed (DA/T 70
-    authenticity and integrity on ingest)."""
+    digest and file checksum of the case's manifest, recomputed, and no
+    record or file that the manifest does not list (DA/T 70 authenticity
+    and integrity on ingest; filing lists every record and file)."""
+    from xinfang_archive.archival.manifest import files_of
     from xinfang_archive.archival.manifest import METADATA
     from xinfang_archive.archival.manifest import metadata_digest
+    from xinfang_archive.archival.manifest import records_of
     from xinfang_archive.archival.manifest import sha256_stream
 
     problems = []
+    listed = {(entry.get("uid"), entry["field"]) for entry in case.archival_manifest}
+    for path, obj in records_of(case):
+        uid = IUUID(obj, None)
+        if (uid, METADATA) not in listed:
+            problems.append(_("The record ${path} is not in the filing manifest.",
+                              mapping={"path": path or case.getId()}))
+            continue
+        for name, value in files_of(obj):
+            if (uid, name) not in listed:
+                problems.append(_("The file ${filename} of ${path} is not in the filing manifest.",
+                                  mapping={"filename": value.filename or name, "path": path or case.getId()}))
     for entry in case.archival_manifest:
         path = entry.get("path") or ""
         obj = case.unrestrictedTraverse(path, None) if path else case

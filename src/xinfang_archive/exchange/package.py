@@ -149,7 +149,30 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)
-    partial.mkdir(parents=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.mkdir(mode=0o700)  # personal data inside: closed until _restrict
+    try:
+        result = _build(_unique(cases), partial, target, purpose, receiver, actor, progress, processes)
+    except BaseException:
+        # a failed package leaves nothing behind (no half package with personal data)
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _unique(cases):
+    """Each case once (an appraisal may name a 档号 twice)."""
+    seen, unique = set(), []
+    for case in cases:
+        uid = IUUID(case)
+        if uid not in seen:
+            seen.add(uid)
+            unique.append(case)
+    return unique
+
+
+def _build(cases, partial, target, purpose, receiver, actor, progress, processes):
     settings = filing_settings()
     fonds_name = settings.fonds_name or ""
     generated = datetime.now(timezone.utc)
@@ -158,12 +181,10 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
     all_events = []
     result = PackageResult(path=target, digest="")
     hearings = {}
-    cases = list(cases)
     try:
         _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
                        actor, purpose, receiver, progress)
     except ValueError as error:  # a record the archival metadata cannot describe
-        shutil.rmtree(partial, ignore_errors=True)
         raise PackageError(_("A record cannot be described in the package: ${error}",
                              mapping={"error": str(error)}))
     package_id = target.name
@@ -186,7 +207,6 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
                    processes=processes, checksums=["sha256"])
     report = verify_package(partial, processes=processes)
     if report.missing or report.changed or report.extra or report.structure or report.invalid_xml:
-        shutil.rmtree(partial, ignore_errors=True)
         raise PackageError(_("The new package did not validate; it was not kept as ${path}.",
                              mapping={"path": str(target)}), report)
     _restrict(partial)
@@ -194,7 +214,6 @@ def build_package(cases, target, *, purpose="export", receiver="", actor=None, p
     digest_file = write_package_digest(target)
     result.digest = digest_file.read_text().split()[0]
     result.bytes = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    result.seconds = time.perf_counter() - started
     return result
 
 
