@@ -74,6 +74,12 @@ def test_legacy_cases_are_imported_and_bad_ones_reported_and_skipped(site, tmp_p
     from xinfang_archive.publicquery.codes import code_of
 
     assert code_of(imported)
+    # its package's events say when and from what this archive took it in
+    from xinfang_archive.exchange.describe import case_events
+
+    creation, ingestion = case_events(imported)
+    assert (creation.type, ingestion.type) == ("creation", "ingestion")
+    assert ingestion.detail == "导入：import.xml（来自 旧信访系统）" and ingestion.agent == api.user.get_current().getId()
 
 
 def test_dry_run_reports_and_writes_nothing(site, tmp_path):

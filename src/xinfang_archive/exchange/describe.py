@@ -165,8 +165,9 @@ def _iso_time(value):
 
 
 def case_events(case, fixity_runs=()):
-    """The preservation events of a case: creation, filing, fixity runs
-    (after its filing), amendments, retention changes and transfers."""
+    """The preservation events of a case: creation, its ingestion by
+    import, filing, fixity runs (after its filing), amendments, retention
+    changes and transfers."""
     uid, code = IUUID(case), getattr(aq_base(case), "archival_code", "") or ""
     identifier = code or case.registration_number
     events = []
@@ -179,6 +180,10 @@ def case_events(case, fixity_runs=()):
     creators = case.listCreators()
     add("creation", case.created(), creators[0] if creators else AGENT,
         f"登记信访件 {case.registration_number}")
+    for ingestion in getattr(aq_base(case), "ingestions", None) or ():
+        producer = ingestion.get("producer")
+        add("ingestion", ingestion["time"], ingestion.get("actor"),
+            f"导入：{ingestion.get('source') or ''}" + (f"（来自 {producer}）" if producer else ""))
     if not code:
         return events
     add("filing", case.filed_on, case.filed_by,

@@ -19,6 +19,8 @@ written all or nothing, committed in batches.
 from Acquisition import aq_base
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
+from datetime import timezone
 from DateTime import DateTime
 from pathlib import Path
 from persistent.list import PersistentList
@@ -306,7 +308,8 @@ class Importer:
                 counts = self.report.versions, self.report.files
                 try:
                     with all_or_nothing():
-                        self._write(record)
+                        self._write(record, origin=dict(source=Path(path).name,
+                                                        producer=element.getparent().get("producer") or ""))
                 except BaseException:
                     self.report.versions, self.report.files = counts  # nothing of it was kept
                     raise
@@ -495,7 +498,7 @@ class Importer:
 
     # --- writing -------------------------------------------------------------
 
-    def _write(self, record):
+    def _write(self, record, origin=None):
         if record.kind.element == "case":
             container = self.site["cases"]
         else:
@@ -519,6 +522,12 @@ class Importer:
 
         audit("import", obj, details=dict(identifier=record.identifier, source=self.note,
                                           versions=sum(len(i.versions) for _p, i in record.walk())))
+        if record.kind.element == "case":
+            # provenance for the package's PREMIS events: when and from what
+            # this archive took the case in (the audit trail holds the rest)
+            obj.ingestions = PersistentList([dict(
+                time=datetime.now(timezone.utc).isoformat(), actor=api.user.get_current().getId(),
+                **(origin or {}))])
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj
             target.reindexObject()
