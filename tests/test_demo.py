@@ -21,6 +21,7 @@ from xinfang_archive.workflow.replies import replies
 import pytest
 import random
 import re
+import transaction
 
 
 VALID_ID = "110101199003074514"  # as in conftest.py
@@ -356,14 +357,46 @@ def test_demo_has_open_and_done_supervisions(manager):
 
 
 def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
-    """Every closed demo case of an earlier year files cleanly (the demo data
-    is valid archival data); this year's closed cases stay closed."""
+    """Every closed demo case of an earlier year files cleanly, hearings
+    included, as ``xinfang-archive init`` makes them (the demo data is valid
+    archival data); this year's closed cases stay closed."""
     from xinfang_archive.demo.filing import file_earlier_years
+    from xinfang_archive.demo.hearings import add_demo_hearings
+    from xinfang_archive.savepoints import forget_catalog_query_cache
+    from Products.CMFCore.indexing import processQueue
 
     portal, cases, _progress = demo_cases
+    this_year = date.today().year
+
+    def settled_hearings(hearings):
+        """Hearings of closed cases of earlier years; each must be held with
+        its minutes approved (or published), or the case cannot be filed."""
+        count = 0
+        for hearing in hearings:
+            for case in (rel.to_object for rel in hearing.cases):
+                if api.content.get_state(case) != "closed" or case.closed_on.year == this_year:
+                    continue
+                assert api.content.get_state(hearing) == "held", hearing.getId()
+                (transcript,) = [o for o in hearing.objectValues() if o.portal_type == "HearingTranscript"]
+                assert api.content.get_state(transcript) in ("approved", "published"), hearing.getId()
+                count += 1
+        return count
+
+    # Whichever seed: twelve draws of the demo's hearings, each rolled back.
+    # The index queue is flushed first: in this layer CMFCore's queue is not
+    # joined to the transaction, so a rollback would drop what it holds.
+    processQueue()
+    settled = 0
+    for seed in range(12):
+        savepoint = transaction.savepoint()
+        settled += settled_hearings(add_demo_hearings(portal, seed=seed))
+        savepoint.rollback()
+        forget_catalog_query_cache()
+    assert settled >= 12
+    # Seed 11 gives hearings to three closed cases of earlier years.
+    assert settled_hearings(add_demo_hearings(portal, seed=11)) == 3
     result = file_earlier_years(portal)
     assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
-    this_year = date.today().year
     earlier = [c for c in cases if c.closed_on and c.closed_on.year < this_year
                and api.content.get_state(c) in ("closed", "filed")]
     assert earlier and all(api.content.get_state(c) == "filed" for c in earlier)

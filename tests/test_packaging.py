@@ -31,6 +31,20 @@ def test_constraints_hold_the_known_traps():
     assert int(constraints["setuptools"].split(".")[0]) < 82
 
 
+def test_pins_served_only_as_source_are_declared():
+    """Every pin the index has no wheel for (pip builds it on the user's
+    machine, where fresh installs break) is named on the ``# sdist-only:``
+    line of constraints.txt, and nothing else is: asked of the index through
+    pip, as a fresh install resolves it (tools/sdist_only.py)."""
+    from sdist_only import declared
+    from sdist_only import resolve
+
+    text = (ROOT / "constraints.txt").read_text(encoding="utf-8")
+    found = resolve(pins(text))
+    assert set(found) == declared(text)
+    assert {"bagit", "jieba"} <= set(found)
+
+
 def test_installed_versions_match_the_pins():
     """What is installed here is the tested set the constraints describe."""
     from importlib.metadata import version

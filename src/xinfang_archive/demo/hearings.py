@@ -73,7 +73,8 @@ def add_demo_hearings(portal, seed=0, today=None):
                 # Held soon after the request; one still ahead.
                 day = min(today + timedelta(days=rng.randint(1, 10)), start + timedelta(days=rng.randint(5, 15)))
             else:
-                day = start + timedelta(days=rng.randint(5, 15))
+                # Held before the case closed (and never ahead of today).
+                day = min(start + timedelta(days=rng.randint(5, 15)), case.closed_on or today, today)
             chair = random_name(rng)
             unit_name = random_name(rng)
             unit_title = title_of("units", case.responsible_unit) or "承办单位"
@@ -103,8 +104,12 @@ def add_demo_hearings(portal, seed=0, today=None):
                 hearing, "HearingTranscript", title="听证笔录",
                 turns=_turns(rng, case, chair, unit_name, unit_title, sentences),
             )
-            if rng.random() < 0.15:
-                continue  # still a draft
+            # Some minutes of cases still under review wait as drafts; a
+            # closed case's minutes were approved before it closed, or the
+            # archivist could not file it (its hearings must be settled).
+            draft = rng.random() < 0.15
+            if draft and state != "closed":
+                continue
             api.content.transition(obj=transcript, transition="submit")
             api.content.transition(obj=transcript, transition="approve")
             if hearing.public:
