@@ -164,3 +164,146 @@ def test_cli_verify_detects_an_altered_entry(functional_portal, tmp_path):
     tampered = subprocess.run(command, env=dict(env, XINFANG_AUDIT_LOG=str(copy)), capture_output=True, text=True)
     assert tampered.returncode == 1
     assert "ALTERED" in tampered.stdout and "entry 1" in tampered.stdout
+
+
+# The trail as a two-phase-commit participant: no committed action without
+# its entry, no entry without its committed action.
+
+
+class FailingVote:
+    """A participant voting after the trail that refuses the commit (as a
+    storage finding a conflict would)."""
+
+    transaction_manager = transaction.manager
+
+    def sortKey(self):
+        return "~~after-the-trail"
+
+    def abort(self, txn):
+        pass
+
+    tpc_begin = commit = tpc_finish = tpc_abort = abort
+
+    def tpc_vote(self, txn):
+        raise RuntimeError("refused in the vote")
+
+
+def _edit(case, title):
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    case.title = title
+    notify(ObjectModifiedEvent(case))
+
+
+def _committed_case(portal):
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    case = createContentInContainer(portal["cases"], "PetitionCase", **case_data())
+    transaction.commit()
+    return case
+
+
+def _commit_fails(match):
+    import pytest
+
+    with pytest.raises(Exception, match=match):
+        transaction.commit()
+    transaction.abort()
+
+
+def test_entries_are_written_in_the_vote_and_dropped_when_a_later_vote_fails(functional_portal):
+    case = _committed_case(functional_portal)
+    before = audit_store().head()
+    _edit(case, "投票失败的修改")
+    transaction.get().join(FailingVote())
+    _commit_fails("refused in the vote")
+    assert case.title != "投票失败的修改"  # the ZODB did not commit
+    assert audit_store().head() == before  # and the trail kept nothing
+    _edit(case, "成功的修改")
+    transaction.commit()
+    assert actions_of(case)[-1] == "edit" and audit_store().verify().ok
+
+
+def test_a_trail_that_cannot_be_opened_fails_the_transaction(functional_portal, monkeypatch):
+    from xinfang_archive.audit import recorder
+
+    case = _committed_case(functional_portal)
+    before = audit_store().head()
+
+    def unavailable(site=None):
+        raise OSError("the trail's disk is gone")
+
+    _edit(case, "无法审计的修改")
+    monkeypatch.setattr(recorder, "audit_store", unavailable)
+    _commit_fails("disk is gone")
+    monkeypatch.undo()
+    assert case.title != "无法审计的修改"
+    assert audit_store().head() == before
+
+
+def test_a_trail_that_cannot_be_written_fails_the_transaction(functional_portal, monkeypatch):
+    from xinfang_archive.audit.store import AuditStore
+
+    case = _committed_case(functional_portal)
+    before = audit_store().head()
+    original = AuditStore._insert
+
+    def broken(self, con, contents):
+        original(self, con, contents)  # written, then the disk fills up
+        raise OSError("database or disk is full")
+
+    _edit(case, "写不进审计的修改")
+    monkeypatch.setattr(AuditStore, "_insert", broken)
+    _commit_fails("disk is full")
+    monkeypatch.undo()
+    assert case.title != "写不进审计的修改"
+    assert audit_store().head() == before
+    _edit(case, "之后的修改")  # the trail's lock was released
+    transaction.commit()
+    assert actions_of(case)[-1] == "edit" and audit_store().verify().ok
+
+
+def test_a_failure_after_the_point_of_no_return_is_reported(functional_portal, monkeypatch, caplog):
+    from xinfang_archive.audit.store import AuditStore
+
+    case = _committed_case(functional_portal)
+
+    def lost(self):
+        self.abort_append()
+        raise OSError("I/O error")
+
+    _edit(case, "提交后审计失败")
+    monkeypatch.setattr(AuditStore, "finish_append", lost)
+    transaction.commit()  # the storages have committed: the transaction stands
+    monkeypatch.undo()
+    assert case.title == "提交后审计失败"
+    assert any(r.levelname == "CRITICAL" and "could not be made durable" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_a_rolled_back_savepoint_drops_the_entries_recorded_since(functional_portal):
+    from xinfang_archive.audit.recorder import pending_entries
+    from xinfang_archive.audit.recorder import record
+
+    case = _committed_case(functional_portal)
+    record("view", case)
+    savepoint = transaction.savepoint()
+    record("download", case)
+    _edit(case, "回滚的修改")
+    assert [e["action"] for e in pending_entries()] == ["view", "download", "edit"]
+    savepoint.rollback()
+    assert [e["action"] for e in pending_entries()] == ["view"]
+    savepoint = transaction.savepoint()
+    savepoint.rollback()
+    record("export", case)
+    transaction.commit()
+    assert actions_of(case)[-2:] == ["view", "export"]
+
+
+def test_a_huge_login_makes_a_small_entry(functional_portal, request_factory):
+    start = audit_store().head()[0]
+    portal_url = functional_portal.absolute_url()
+    request_factory(basic_auth=("x" * 60_000, "wrong"), api=False).get(f"{portal_url}/cases")
+    transaction.begin()
+    (entry,) = [e for e in entries_for(action="login_failed") if e.seq > start]
+    assert len(entry.details["login"]) <= 101 and len(entry.object_title) <= 101

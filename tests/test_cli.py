@@ -247,3 +247,22 @@ def test_fixity_tells_a_changed_blob_from_a_missing_one(tmp_path):
     assert trail.returncode == 0, trail.stdout
     exported = run("audit", "export", "--var", str(var), "--action", "fixity", env=env)
     assert exported.stdout.count("fixity") >= 3
+
+
+def test_audit_verify_gives_one_clear_line_for_bad_input(tmp_path):
+    not_sqlite = tmp_path / "audit.sqlite"
+    not_sqlite.write_text("这不是数据库")
+    env = clean_env(XINFANG_AUDIT_LOG=str(not_sqlite))
+    result = run("audit", "verify", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "SQLite" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    from xinfang_archive.audit.store import AuditStore
+
+    trail = tmp_path / "trail.sqlite"
+    AuditStore(trail).add(actor="admin", action="login")
+    env = clean_env(XINFANG_AUDIT_LOG=str(trail))
+    for head in ("abc", "1:xyz", "x:" + "0" * 64):
+        result = run("audit", "verify", "--expected-head", head, env=env)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, head
+        assert "SEQ:HASH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert run("audit", "verify", env=env).returncode == 0

@@ -70,6 +70,7 @@ def test_the_package_verifies_and_a_tampered_copy_does_not(demo_package, tmp_pat
     assert run("verify-package", str(demo_package), "--expected-sha256", recorded).returncode == 0
     other = run("verify-package", str(demo_package), "--expected-sha256", "0" * 64)
     assert other.returncode == 1 and "不符" in other.stdout
+    assert other.stdout.strip().splitlines()[-1] == "包有问题"  # the verdict comes last
     copy = tmp_path / demo_package.name
     shutil.copytree(demo_package, copy)
     shutil.copy(demo_package.with_name(demo_package.name + ".sha256"), tmp_path)

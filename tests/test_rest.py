@@ -216,3 +216,37 @@ def test_assign_with_unit_and_handler_in_one_request(functional_portal, session_
     assert body["review_state"] == "in_progress"
     assert body["case_handler"]["token"] == "handler"
     assert body["responsible_unit"]["token"] == "JSJ"
+
+
+def test_cookie_login_writes_need_json_or_this_sites_origin(functional_portal, session_for, request_factory):
+    """A foreign page's simple request (text/plain, with the login cookie)
+    does not reach a service; JSON, or the site's own origin, does."""
+    from conftest import STAFF_PASSWORD
+
+    url = create(session_for("registrar")).json()["@id"]
+    portal_url = functional_portal.absolute_url()
+    browser = request_factory(api=False)
+    browser.headers.pop("Accept", None)
+    browser.post(f"{portal_url}/login", data={
+        "__ac_name": "registrar", "__ac_password": STAFF_PASSWORD, "buttons.login": "Log in"})
+    assert "__ac" in browser.cookies
+    api_url = url.replace(portal_url, portal_url + "/++api++")
+    foreign = browser.post(f"{api_url}/@workflow/accept", data="x",
+                           headers={"Content-Type": "text/plain", "Origin": "http://evil.example",
+                                    "Accept": "application/json"})
+    assert foreign.status_code == 403, foreign.text
+    assert "JSON" in foreign.text
+    for kind in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""):
+        refused = browser.post(f"{api_url}/@workflow/accept", data="x",
+                               headers={"Content-Type": kind, "Accept": "application/json"})
+        assert refused.status_code in (400, 403), kind  # a broken multipart body fails earlier
+    transaction.begin()
+    case = functional_portal.unrestrictedTraverse(url[len(portal_url) + 1:])
+    assert api.content.get_state(case) == "registered"
+    accepted = browser.post(f"{api_url}/@workflow/accept", json={},
+                            headers={"Accept": "application/json", "Origin": "http://evil.example"})
+    assert accepted.status_code == 200, accepted.text  # JSON: a foreign page would need CORS first
+    # header credentials are not cookies: basic auth is not affected
+    with_header = session_for("registrar").post(url + "/@workflow/assign", data="x",
+                                                headers={"Content-Type": "text/plain"})
+    assert with_header.status_code != 403 and "Forbidden" not in with_header.text

@@ -37,6 +37,7 @@ SECRETS = (NAME, VALID_ID, PHONE, ADDRESS, "文三路", TITLE, SUMMARY, REQUEST)
 REPLY_HTML = (
     f"<p>{NAME}（身份证号{VALID_ID}，电话{PHONE}，住{ADDRESS}）反映征地补偿款未发放一事，经调查核实：</p>"
     "<p>补偿款已于本月拨付到村，请向村委会领取。</p>"
+    f"<p>以上是对你所反映“{TITLE}”事项的答复。</p>"  # the title is never shown: masked
 )
 AMBIGUOUS = set("01OIL")
 
@@ -458,7 +459,7 @@ def test_upgrade_through_1003_gives_existing_cases_codes(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1004",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1005",)
     assert "query_key" in catalog.indexes()
     assert codes.code_of(kept) == kept_code
     found = set()

@@ -254,3 +254,13 @@ def test_schema_for_by_namespace(monkeypatch):
     monkeypatch.setattr(safexml, "load_schema", lambda filename: filename)
     assert schema_for(parse(b'<x:case xmlns:x="urn:xinfang-archive:exchange:1"/>').getroot()) == "exchange.xsd"
     assert schema_for(parse(b'<e xmlns="urn:xinfang-archive:events:1"/>')) == "events.xsd"
+
+
+def test_a_utf32_file_is_named_as_such_not_empty(tmp_path):
+    utf32 = '<?xml version="1.0"?><a>信访</a>'.encode("utf-32")  # with its BOM
+    path = tmp_path / "utf32.xml"
+    path.write_bytes(utf32)
+    big_endian = b"\x00\x00\xfe\xff" + "<a/>".encode("utf-32-be")
+    for source in (utf32, path, big_endian):
+        message = refusal(source).message
+        assert "UTF-32" in message and message != "The file is empty."

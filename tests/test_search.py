@@ -211,7 +211,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1004",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1005",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
@@ -227,4 +227,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     # 1004: transfer settings and the transferred state
     assert registry["xinfang_archive.filing.transfer_receiver"] == "城西县档案馆"
     assert "transferred" in site.portal_workflow["xf_case_workflow"].states.objectIds()
+    # 1005: the permissions to flag accusation material and to clear the flag
+    clearers = {r["name"] for r in site.rolesOfPermission("xinfang_archive: Clear accusation flag") if r["selected"]}
+    assert {"Registrar", "Archivist"} <= clearers and "CaseHandler" not in clearers
     assert found(site, "摊位费") == [case.UID()]

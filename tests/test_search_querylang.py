@@ -559,10 +559,19 @@ def test_fuzz_parse_either_fails_cleanly_or_round_trips():
         assert to_text(parse(text)) == text, (query, text)
 
 
-def test_long_queries_parse():
-    words = [f"w{i}" for i in range(5000)]
+def test_long_queries_are_refused_cleanly():
+    """Past the limits a query is refused with a position, never parsed
+    (nor a recursion error): 5,000 words, 5,001 NOTs."""
+    from xinfang_archive.search.querylang import MAX_OPERATORS
+    from xinfang_archive.search.querylang import MAX_TERMS
+
+    words = [f"w{i}" for i in range(MAX_TERMS)]
     assert parse(" ".join(words)) == And(tuple(T(w) for w in words))
-    assert parse("-" * 5001 + "a") == Not(a)
+    assert parse("-" * MAX_OPERATORS + "a") is not None  # at the limit: parsed
+    for query in (" ".join(f"w{i}" for i in range(5000)), "-" * 5001 + "a", "-" * 400 + "a"):
+        with pytest.raises(QuerySyntaxError) as refused:
+            parse(query)
+        assert 0 <= refused.value.position <= len(query)
 
 
 # --- round trip ------------------------------------------------------------
@@ -767,3 +776,34 @@ def test_filters(query, positive, everything):
     node = parse(query)
     assert filters(node) == positive
     assert filters(node, include_negated=True) == everything
+
+
+# --- limits on what one query may ask ----------------------------------------
+
+
+def test_a_huge_query_is_refused_before_it_is_read(zh_cn):
+    from xinfang_archive.search.querylang import MAX_LENGTH
+    from zope.i18n import translate
+
+    huge = " ".join(["拆迁补偿"] * 50_000)  # about 250 KB, as in the trust review
+    with pytest.raises(QuerySyntaxError) as refused:
+        parse(huge)
+    message = translate(refused.value.message, target_language="zh_CN")
+    assert str(MAX_LENGTH) in message and "过长" in message
+    assert parse("拆" * MAX_LENGTH)  # at the limit: searched
+
+
+def test_too_many_words_or_operators_are_refused(zh_cn):
+    from xinfang_archive.search.querylang import MAX_OPERATORS
+    from xinfang_archive.search.querylang import MAX_TERMS
+    from zope.i18n import translate
+
+    parse(" ".join(f"词{i}" for i in range(MAX_TERMS)))
+    with pytest.raises(QuerySyntaxError) as words:
+        parse(" ".join(f"词{i}" for i in range(MAX_TERMS + 1)))
+    assert "过多" in translate(words.value.message, target_language="zh_CN")
+    with pytest.raises(QuerySyntaxError) as operators:
+        parse("a" + " OR NOT b" * 17)  # 18 words, 34 operators
+    assert str(MAX_OPERATORS) in translate(operators.value.message, target_language="zh_CN")
+    with pytest.raises(QuerySyntaxError):
+        parse("NOT " * (MAX_OPERATORS + 1) + "拆迁")

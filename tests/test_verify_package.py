@@ -230,3 +230,37 @@ def test_envelope_digest_checked(tmp_path):
     parallel = verify_package(bag_dir, processes=2, progress=lambda done, total: calls.append(done))
     assert parallel.invalid_xml == serial and len(serial) == 2
     assert parallel.changed == ["data/envelopes/intact.xml"] and calls[-2:] == [6, 7]
+
+
+def test_a_replaced_file_with_remade_manifests_is_found_by_its_record(tmp_path, zh_cn):
+    """The record's XML declares each file's SHA-256: a file replaced and the
+    manifests and package checksum made again still differs from it."""
+    bag_dir = tmp_path / "xf-2024-000124"
+    (bag_dir / "files").mkdir(parents=True)
+    original = b"%PDF-1.7 reply" * 100
+    (bag_dir / "files" / "reply.pdf").write_bytes(original)
+    declared = hashlib.sha256(original).hexdigest()
+    (bag_dir / "record.xml").write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<record xmlns="urn:test:other">'
+        f'<file href="files/reply.pdf" sha256="{declared}" size="{len(original)}"/></record>\n',
+        encoding="utf-8")
+    bagit.make_bag(str(bag_dir), {"Source-Organization": "某市信访局"}, checksums=["sha256"])
+    write_package_digest(bag_dir)
+    assert verify_package(bag_dir).ok
+    (bag_dir / "data" / "files" / "reply.pdf").write_bytes(b"%PDF-1.7 forged" * 100)
+    bagit.Bag(str(bag_dir)).save(manifests=True)
+    write_package_digest(bag_dir)
+    report = verify_package(bag_dir)
+    assert report.changed == [] and report.digest == "ok"  # the manifests agree with the forgery
+    assert report.undeclared == ["data/files/reply.pdf"] and not report.ok
+    lines = report_lines(report)
+    assert any("data/files/reply.pdf" in line for line in lines)
+    assert lines[-1] == "包有问题"
+
+
+def test_the_recorded_checksum_comes_before_the_verdict(bag, zh_cn):
+    recorded = package_digest(bag)
+    lines = report_lines(verify_package(bag, expected_sha256=recorded.upper()))
+    assert recorded in lines[-2] and lines[-1] == "包完好"
+    lines = report_lines(verify_package(bag, expected_sha256="0" * 64))
+    assert "0" * 64 in lines[-2] and lines[-1] == "包有问题"

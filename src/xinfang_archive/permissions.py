@@ -2,6 +2,8 @@
 
 ViewPersonalData = "xinfang_archive: View personal data"
 ViewAccusation = "xinfang_archive: View accusation material"
+FlagAccusation = "xinfang_archive: Flag accusation material"
+ClearAccusation = "xinfang_archive: Clear accusation flag"
 AddPetitionCase = "xinfang_archive: Add PetitionCase"
 AddCaseDocument = "xinfang_archive: Add CaseDocument"
 AddReply = "xinfang_archive: Add Reply"

@@ -32,6 +32,8 @@ from xinfang_archive.archival.manifest import _plain
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import AmendFiledRecord
+from xinfang_archive.privacy.accusation import clearing_is_approved
+from xinfang_archive.privacy.accusation import is_accusation
 from xinfang_archive.privacy.masking import mask_petitioner
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
@@ -152,6 +154,10 @@ def amend(obj, changes, reason):
         raise Unauthorized("amend")
     if not reason:
         raise AmendmentRefused(_("An amendment needs a reason."))
+    if is_accusation(obj) and "accusation" in changes and not changes["accusation"] \
+            and not clearing_is_approved(obj):
+        raise AmendmentRefused(_(
+            "The accusation flag is cleared only on request and with a second person's approval."))
     diffs = _validated(obj, changes)
     if not diffs:
         raise AmendmentRefused(_("The amendment changes nothing."))

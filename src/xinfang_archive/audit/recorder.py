@@ -1,10 +1,15 @@
 """Recording audit entries from inside Zope.
 
 An entry describes something that happened, so it is written only when the
-transaction that did it commits (an after-commit hook); an aborted or
-conflicting transaction leaves no entry, and its retry records again.  A
-few facts are true whatever the transaction does (a failed login) and are
-written at once (``immediate=True``).
+transaction that did it commits: the trail joins the transaction as a
+two-phase-commit participant (``AuditParticipant``).  Its entries are written
+in ``tpc_vote``, under the trail's write lock, and made durable in
+``tpc_finish``; an aborted or conflicting transaction drops them (and its
+retry records again), and a trail that cannot be written fails the
+transaction before anything commits: no committed action without its entry.
+A savepoint rolled back drops the entries recorded since.  A few facts are
+true whatever the transaction does (a failed login) and are written at once
+(``immediate=True``).
 
 The trail lives outside the ZODB, in SQLite (see ``store``): appending to
 one hash chain from every request would make every request conflict, and
@@ -14,8 +19,10 @@ else ``audit/audit.sqlite`` beside the FileStorage's directory.
 """
 from pathlib import Path
 from plone.uuid.interfaces import IUUID
+from transaction.interfaces import ISavepointDataManager
 from xinfang_archive.audit.store import AuditStore
 from zope.component.hooks import getSite
+from zope.interface import implementer
 
 import logging
 import os
@@ -83,27 +90,133 @@ def entry_for(action, obj=None, details=None, actor=None, title=None, path=None)
         title = title if title is not None else obj.Title()
     # No time: the store stamps the entry when it is appended (at commit).
     return dict(
-        actor=actor or current_actor(),
+        actor=_bounded(actor or current_actor(), MAX_NAME),
         action=action,
         object_uid=IUUID(obj, "") if obj is not None else "",
-        object_path=path or "",
-        object_title=title or "",
-        details=details or {},
+        object_path=_bounded(path or "", MAX_TEXT),
+        object_title=_bounded(title or "", MAX_NAME),
+        details=_bounded(details or {}, MAX_TEXT),
     )
 
 
-def _write(status, site, entries):
-    if not status:
-        return
+# Bounds on what one entry holds: an entry records what happened, and
+# whatever a request sends (a 1 MB title) must not make it as large.
+MAX_NAME = 500
+MAX_TEXT = 4000
+MAX_ITEMS = 500
+
+
+def _bounded(value, limit):
+    """``value`` with every string cut at ``limit`` characters and every list
+    or mapping at MAX_ITEMS items (each cut says how long the original was)."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else f"{value[:limit]}…[{len(value)}]"
+    if isinstance(value, dict):
+        items = list(value.items())
+        bounded = {str(k)[:MAX_NAME]: _bounded(v, limit) for k, v in items[:MAX_ITEMS]}
+        if len(items) > MAX_ITEMS:
+            bounded["…"] = f"{len(items) - MAX_ITEMS} more"
+        return bounded
+    if isinstance(value, (list, tuple)):
+        bounded = [_bounded(v, limit) for v in value[:MAX_ITEMS]]
+        if len(value) > MAX_ITEMS:
+            bounded.append(f"…{len(value) - MAX_ITEMS} more")
+        return bounded
+    return value
+
+
+@implementer(ISavepointDataManager)
+class AuditParticipant:
+    """The audit entries of one transaction, written in its two-phase commit."""
+
+    # After the ZODB's storages ("~" sorts after their names): a conflict
+    # found in their vote costs the trail nothing, and the trail's lock is
+    # taken after the storage's, in the same order by every writer.
+    SORT_KEY = "~xinfang_archive.audit"
+
+    def __init__(self, site, transaction_manager):
+        self.site = site
+        self.transaction_manager = transaction_manager
+        self.entries = []
+        self.store = None
+        self.voted = False
+        self.done = False
+
+    def sortKey(self):
+        return self.SORT_KEY
+
+    def savepoint(self):
+        return _AuditSavepoint(self, len(self.entries))
+
+    def abort(self, txn):
+        self._end()
+
+    def tpc_begin(self, txn):
+        # Opening the trail can fail (no place for it, an unwritable file):
+        # then the transaction fails here, before any storage commits.
+        self.store = audit_store(self.site)
+
+    def commit(self, txn):
+        pass
+
+    def tpc_vote(self, txn):
+        if self.entries:
+            self.store.prepare_append(self.entries)
+            self.voted = True
+
+    def tpc_finish(self, txn):
+        try:
+            if self.voted:
+                self.store.finish_append()
+        except Exception:  # past the point of no return: say so as loudly as possible
+            logger.critical("The transaction committed but its %d audit entries could not be made durable",
+                            len(self.entries), exc_info=True)
+        finally:
+            self._end()
+
+    def tpc_abort(self, txn):
+        try:
+            if self.voted:
+                self.store.abort_append()
+        finally:
+            self._end()
+
+    def _end(self):
+        self.entries = []
+        self.voted = False
+        self.done = True
+
+
+class _AuditSavepoint:
+    def __init__(self, participant, mark):
+        self.participant = participant
+        self.mark = mark
+
+    def rollback(self):
+        del self.participant.entries[self.mark:]
+
+
+def _participant(site):
+    """The current transaction's participant, joined on first use."""
+    txn = transaction.get()
     try:
-        audit_store(site).append(entries)
-    except Exception:  # the commit happened: say loudly that its trail did not
-        logger.exception("Could not write %d audit entries", len(entries))
+        participant = txn.data(_PENDING)
+    except KeyError:
+        participant = None
+    if participant is None or participant.done:
+        participant = AuditParticipant(site, transaction.manager)
+        txn.join(participant)
+        txn.set_data(_PENDING, participant)
+    return participant
 
 
-def _check_writable(site):
-    """Before the commit: fail the transaction if the trail cannot be opened."""
-    audit_store(site)
+def pending_entries():
+    """The entries the current transaction will write when it commits."""
+    try:
+        participant = transaction.get().data(_PENDING)
+    except KeyError:
+        return []
+    return [] if participant is None or participant.done else list(participant.entries)
 
 
 def record(action, obj=None, details=None, actor=None, title=None, path=None, immediate=False):
@@ -113,12 +226,4 @@ def record(action, obj=None, details=None, actor=None, title=None, path=None, im
     if immediate:
         audit_store(site).append([entry])
         return
-    txn = transaction.get()
-    try:
-        pending = txn.data(_PENDING)
-    except KeyError:
-        pending = []
-        txn.set_data(_PENDING, pending)
-        txn.addBeforeCommitHook(_check_writable, (site,))
-        txn.addAfterCommitHook(_write, (site, pending))
-    pending.append(entry)
+    _participant(site).entries.append(entry)

@@ -263,20 +263,51 @@ class AuditStore:
             return []
         con = self._connection()
         with _transaction(con):
-            # read inside the write lock: no other writer can move the head
-            seq, prev, last_time = self._last(con)
-            rows = []
-            for content in contents:
-                # Times never go backwards along the chain: an entry prepared
-                # before a concurrent writer's append takes that append's time.
-                last_time = content["time"] = max(content["time"], last_time)
-                seq += 1
-                digest = entry_hash(prev, content)
-                stored = [content[name] for name in CONTENT_FIELDS[:-1]] + [canonical_json(content["details"])]
-                rows.append((seq, *stored, prev, digest))
-                prev = digest
-            con.executemany(_INSERT, rows)
+            rows = self._insert(con, contents)
         return [row[0] for row in rows]
+
+    def _insert(self, con, contents):
+        # read inside the write lock: no other writer can move the head
+        seq, prev, last_time = self._last(con)
+        rows = []
+        for content in contents:
+            # Times never go backwards along the chain: an entry prepared
+            # before a concurrent writer's append takes that append's time.
+            last_time = content["time"] = max(content["time"], last_time)
+            seq += 1
+            digest = entry_hash(prev, content)
+            stored = [content[name] for name in CONTENT_FIELDS[:-1]] + [canonical_json(content["details"])]
+            rows.append((seq, *stored, prev, digest))
+            prev = digest
+        con.executemany(_INSERT, rows)
+        return rows
+
+    # -- writing in two phases (the recorder's transaction participant)
+
+    def prepare_append(self, entries):
+        """First phase of an append that follows another commit: the entries
+        are written under the write lock but not committed (the lock is held
+        until ``finish_append`` or ``abort_append``).  Fails, and leaves
+        nothing, when they cannot be written."""
+        contents = [_prepare(entry) for entry in entries]
+        con = self._connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self._insert(con, contents)
+        except BaseException:
+            self.abort_append()
+            raise
+        return [row[0] for row in rows]
+
+    def finish_append(self):
+        """Second phase: the prepared entries become durable."""
+        self._connection().execute("COMMIT")
+
+    def abort_append(self):
+        """The prepared entries (if any) are dropped and the lock released."""
+        con = self._connection()
+        if con.in_transaction:
+            con.execute("ROLLBACK")
 
     @staticmethod
     def _last(con):

@@ -7,6 +7,7 @@ their own, more detailed, entries where they happen.
 """
 from AccessControl import getSecurityManager
 from xinfang_archive.archival.interfaces import IFiledRecord
+from xinfang_archive.audit import throttle
 from xinfang_archive.audit.recorder import record
 from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
@@ -17,6 +18,9 @@ import logging
 
 
 logger = logging.getLogger("xinfang_archive.audit")
+
+# A login tried is recorded up to this length (a 60 KB user name is an attack, not a name).
+MAX_LOGIN = 100
 
 # The archive's own records; Plone's pages and folders are not audited.
 AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision"}
@@ -128,10 +132,17 @@ def _failed(request, login, how):
     if request.get(_DONE):
         return
     request.set(_DONE, True)
+    ip = request.getClientAddr() or ""
+    write, left_out = throttle.failed_logins.admit(ip)
+    if not write:
+        return
+    login = login if isinstance(login, str) else str(login)
+    login = login[:MAX_LOGIN] + ("…" if len(login) > MAX_LOGIN else "")
+    details = dict(login=login, method=how, ip=ip, url=request.get("ACTUAL_URL", "")[:MAX_LOGIN * 5])
+    if left_out:
+        details["left_out"] = left_out  # failures of this source not written since its last entry
     try:
-        record("login_failed", None, actor="anonymous", title=login, path="", immediate=True,
-               details=dict(login=login, method=how, ip=request.getClientAddr() or "",
-                            url=request.get("ACTUAL_URL", "")))
+        record("login_failed", None, actor="anonymous", title=login, path="", immediate=True, details=details)
     except Exception:  # a failed login must still get its answer
         logger.exception("Could not record a failed login of %r", login)
 

@@ -40,6 +40,10 @@ ACTION_TITLES = {
     "appraisal.approve": _("Appraisal approved"),
     "appraisal.reject": _("Appraisal rejected"),
     "appraisal.execute": _("Appraisal executed"),
+    "accusation.request": _("Clearing of the accusation flag requested"),
+    "accusation.clear": _("Accusation flag cleared (second person)"),
+    "accusation.reject": _("Clearing of the accusation flag rejected"),
+    "accusation.withdraw": _("Clearing of the accusation flag withdrawn"),
 }
 
 

@@ -320,26 +320,44 @@ def cmd_pack(args):
 
 def _audit_store(args):
     import os
+    import sqlite3
 
     from xinfang_archive.audit.recorder import AUDIT_ENV
     from xinfang_archive.audit.store import AuditStore
 
+    from xinfang_archive.cli.app import fail
+
     path = os.environ.get(AUDIT_ENV) or Instance(args.var).var / "audit" / "audit.sqlite"
     if not os.path.exists(path):
-        from xinfang_archive.cli.app import fail
-
         fail(f"no audit trail at {path}")
-    return AuditStore(path), path
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            fail(f"不是审计日志（SQLite 文件）not an audit trail (no SQLite file): {path}")
+    try:
+        return AuditStore(path), path
+    except sqlite3.DatabaseError as error:
+        fail(f"审计日志无法打开 the audit trail cannot be opened: {path}: {error}")
 
 
 def cmd_audit_verify(args):
+    import re
+    import sqlite3
+
+    from xinfang_archive.cli.app import fail
+
     expected = None
     if args.expected_head:
-        seq, _sep, digest = args.expected_head.partition(":")
-        expected = (int(seq), digest)
+        match = re.fullmatch(r"(\d+):([0-9a-f]{64})", args.expected_head.strip().lower())
+        if match is None:
+            fail(f"--expected-head 须为“序号:哈希”，如 1234:后接 64 位十六进制 "
+                 f"must be SEQ:HASH (the head printed by an earlier verify): {args.expected_head!r}")
+        expected = (int(match.group(1)), match.group(2))
     store, path = _audit_store(args)
     started = time.perf_counter()
-    result = store.verify(expected_head=expected)
+    try:
+        result = store.verify(expected_head=expected)
+    except sqlite3.DatabaseError as error:
+        fail(f"审计日志无法读取 the audit trail cannot be read: {path}: {error}")
     seconds = time.perf_counter() - started
     print(f"audit trail {path}: {result.count} entries verified in {seconds:.1f} s; "
           f"head {result.head_seq}:{result.head_hash}")

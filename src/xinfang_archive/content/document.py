@@ -1,4 +1,5 @@
 """案件材料 CaseDocument: a file with DA/T 46 core metadata."""
+from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
@@ -32,6 +33,9 @@ class ICaseDocumentSchema(model.Schema):
         default="internal",
     )
     pages = schema.Int(title=_("Pages"), required=False, min=1, max=100000)
+    # Once set, the document is sealed and nobody holds this permission on
+    # it: the flag is cleared by request and approval (privacy/clearing.py).
+    directives.write_permission(accusation="xinfang_archive.FlagAccusation")
     accusation = schema.Bool(
         title=_("Accusation material"),
         description=_(

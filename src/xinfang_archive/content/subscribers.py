@@ -1,9 +1,5 @@
-"""Content events: repeat flags and the protection of accusation material."""
-from plone import api
-from xinfang_archive.permissions import ViewAccusation
-
-
-PROTECTED = ("View", "Access contents information")
+"""Content events: repeat flags and the seal of accusation material."""
+from xinfang_archive.privacy import accusation
 
 
 def flag_repeat_when_linked(case, event):
@@ -17,21 +13,13 @@ def flag_repeat_when_linked(case, event):
 
 
 def protect_accusation(document, event):
-    """Accusation (举报) material is readable only by roles allowed to see it.
+    """Accusation (举报) material is sealed (``privacy.accusation``) when it
+    is added, moved, copied or its flag changes."""
+    if getattr(event, "newParent", True) is None:
+        return  # removed
+    accusation.apply(document)
 
-    The document stops acquiring View from its case and grants it to the roles
-    that hold "View accusation material" at the site root.
-    """
-    portal = api.portal.get()
-    if getattr(document, "accusation", False):
-        roles = [
-            r["name"]
-            for r in portal.rolesOfPermission(ViewAccusation)
-            if r["selected"]
-        ]
-        for permission in PROTECTED:
-            document.manage_permission(permission, roles=roles, acquire=False)
-    else:
-        for permission in PROTECTED:
-            document.manage_permission(permission, roles=[], acquire=True)
-    document.reindexObjectSecurity()
+
+def reseal_accusation(case, event):
+    """The case's workflow moved its permissions: its sealed documents follow."""
+    accusation.reseal_inside(case)

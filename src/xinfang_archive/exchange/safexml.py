@@ -180,6 +180,17 @@ def _doctype_refusal(path):
         "since a DTD can expand entities without limit or read other files and network addresses."), path)
 
 
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def _head(path):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4)
+    except OSError:
+        return b""
+
+
 def _file_chunks(handle):
     while True:
         chunk = handle.read(_CHUNK)
@@ -203,6 +214,9 @@ def _parse(source, path, parser, max_bytes):
                            mapping={"size": size_text(size), "limit": size_text(max_bytes)}), path)
     if size == 0:
         raise XMLRefused(_("The file is empty."), path)
+    head = source[:4] if isinstance(source, bytes) else _head(source)
+    if head in UTF32_BOMS:
+        raise XMLRefused(_("The file is encoded as UTF-32, which is not accepted: save it as UTF-8."), path)
     try:
         if isinstance(source, bytes):
             _check_prolog((source[i:i + _CHUNK] for i in range(0, size, _CHUNK)), path)

@@ -64,6 +64,11 @@ class PackageReport:
     structure: list = field(default_factory=list)  # zh_CN texts
     digest: str = "absent"                          # "ok", "mismatch", "absent"
     invalid_xml: list = field(default_factory=list)  # (path, line, message)
+    # payload files whose SHA-256 is not the one their record's XML declares
+    # (replaced, and the manifests made again)
+    undeclared: list = field(default_factory=list)
+    expected: str = ""     # the package checksum recorded at export, when given
+    expected_ok: bool = True
     files_checked: int = 0
     bytes_checked: int = 0
 
@@ -71,7 +76,8 @@ class PackageReport:
     def ok(self):
         """Intact: nothing wrong and the package checksum present and matching."""
         return (self.digest == "ok" and not self.missing and not self.changed and not self.extra
-                and not self.structure and not self.invalid_xml)
+                and not self.structure and not self.invalid_xml and not self.undeclared
+                and self.expected_ok)
 
 
 def _check_digest(bag_dir):
@@ -141,24 +147,32 @@ def _check_bag(bag, bag_dir, report, processes):
 
 
 def _xml_problems(path, rel_path, schemas=None):
-    """``[(rel_path, line, message)]`` for one XML file of the payload: the
-    hardened parser, its schema, and for an envelope its 封装包摘要."""
+    """``([(rel_path, line, message)], {payload path: declared sha256})`` for
+    one XML file of the payload: the hardened parser, its schema, for an
+    envelope its 封装包摘要, and the files the XML refers to (``href``) with
+    the SHA-256 it declares for them."""
     try:
         tree = safexml.parse(path, name=rel_path)
     except safexml.XMLRefused as refused:
-        return [(rel_path, refused.line, str(refused))]
+        return [(rel_path, refused.line, str(refused))], {}
     namespace = etree.QName(tree.getroot()).namespace
     try:
         schema = schemas.get(namespace) if schemas is not None else safexml.schema_for(tree)
     except safexml.XMLRefused as refused:  # our own schema is broken: cannot vouch for the file
-        return [(rel_path, None, str(refused))]
+        return [(rel_path, None, str(refused))], {}
     errors = safexml.validation_errors(tree, schema) if schema is not None else []
     problems = [(rel_path, line, message) for line, message in errors]
     if not errors and namespace == envelope.NAMESPACE and not envelope.envelope_digest_ok(tree):
         problems.append((rel_path, None, record_text(_(
             "The envelope digest (封装包摘要) does not match its signed object: "
             "the envelope was changed after packaging."))))
-    return problems
+    declared = {}
+    folder = Path(rel_path).parent
+    for element in tree.iter():
+        href, sha256 = element.get("href"), element.get("sha256")
+        if href and sha256 and "://" not in href:
+            declared[os.path.normpath(folder / href).replace(os.sep, "/")] = sha256.lower()
+    return problems, declared
 
 
 def _xml_problems_in_worker(paths):
@@ -179,13 +193,16 @@ def _xml_results(bag_dir, xml_files, schemas, processes):
             yield _xml_problems(path, rel_path, schemas)
 
 
-def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, progress=None):
+def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, progress=None,
+                   expected_sha256=None):
     """Check the package ``bag_dir``: checksums, completeness, package digest, XML.
 
     ``schemas`` (``{namespace: XMLSchema}``) replaces ``safexml.schema_for``;
     XML of a namespace without a schema is only parsed.  ``processes`` is
     used for the checksums and the XML files alike.  ``progress(done,
     total)`` counts files: all checksums at once, then each XML file.
+    ``expected_sha256``: the package checksum recorded at export or
+    transfer, compared with the package's.
     """
     bag_dir = Path(os.path.abspath(bag_dir))
     report = PackageReport(path=str(bag_dir))
@@ -208,11 +225,26 @@ def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, pro
     done = len(bag.entries)
     if progress:
         progress(done, total)
-    for problems in _xml_results(bag_dir, xml_files, schemas, processes):
+    declared = {}
+    for problems, refs in _xml_results(bag_dir, xml_files, schemas, processes):
         report.invalid_xml.extend(problems)
+        declared.update(refs)
         done += 1
         if progress:
             progress(done, total)
+    # bagit compared each file with the manifest; the manifest with what the
+    # records declare is compared here (a file replaced and the manifests
+    # made again agrees with them, not with its record)
+    for rel_path, sha256 in sorted(declared.items()):
+        listed = bag.entries.get(rel_path, {}).get("sha256")
+        if listed and listed.lower() != sha256 and rel_path not in report.changed:
+            report.undeclared.append(rel_path)
+    if expected_sha256 is not None:
+        report.expected = expected_sha256.strip().lower()
+        try:
+            report.expected_ok = package_digest(bag_dir) == report.expected
+        except OSError:
+            report.expected_ok = False
     return report
 
 
@@ -244,6 +276,10 @@ def report_lines(report):
         if items:
             lines.append(text(heading))
             lines.extend(f"  {item}" for item in items)
+    if report.undeclared:
+        lines.append(text(_("Not the file its record declares (${count}):",
+                            mapping={"count": len(report.undeclared)})))
+        lines.extend(f"  {item}" for item in report.undeclared)
     if report.invalid_xml:
         lines.append(text(_("XML (${count}):", mapping={"count": len(report.invalid_xml)})))
         for path, line, message in report.invalid_xml:
@@ -252,5 +288,10 @@ def report_lines(report):
             else:
                 lines.append("  " + text(_("${path}, line ${line}: ${message}",
                                            mapping={"path": path, "line": line, "message": message})))
+    if report.expected:
+        lines.append(text(
+            _("Recorded package checksum ${checksum}: matches", mapping={"checksum": report.expected})
+            if report.expected_ok else
+            _("Recorded package checksum ${checksum}: DIFFERS", mapping={"checksum": report.expected})))
     lines.append(text(_("Package intact") if report.ok else _("Package has problems")))
     return lines

@@ -106,8 +106,10 @@ def published_replies(case, request, today=None):
     for reply in replies(case):
         if reply.reply_date is None or reply.reply_date > today:
             continue
+        # A letter often names the matter ("你反映的……问题"): its title is
+        # never shown here, so it is masked like the personal data.
         text = redact("\n".join(paragraphs(reply.body)), names=names, addresses=addresses,
-                      style="surname")
+                      additions=[t for t in (getattr(case, "title", None),) if t], style="surname")
         kind = kinds.get(reply.kind)
         result.append({
             "kind": reply.kind,

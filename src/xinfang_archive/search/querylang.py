@@ -178,6 +178,12 @@ OPERATORS = frozenset({"AND", "OR", "NOT"})
 QUOTES = {'"': '"', "“": "”", "「": "」"}  # opening -> closing
 RANGE_SEPARATOR = ".."
 MAX_DEPTH = 32  # parentheses; keeps the recursive descent far from Python's limit
+# Bounds on what one query may ask of the server (an anonymous visitor's
+# 250 KB query once held a worker for minutes): characters, then words,
+# phrases and filters, then AND / OR / NOT.
+MAX_LENGTH = 500
+MAX_TERMS = 32
+MAX_OPERATORS = 32
 
 _YEAR_RE = re.compile(r"([0-9]{4})年?")
 _DATE_RE = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})(?:\2([0-9]{1,2}))?)?")
@@ -278,6 +284,37 @@ def _too_deep(pos):
         ),
         pos,
     )
+
+
+def _too_long(length):
+    return QuerySyntaxError(
+        _(
+            "The search query is too long: ${length} characters, at most ${limit}.",
+            mapping={"length": str(length), "limit": str(MAX_LENGTH)},
+        ),
+        MAX_LENGTH,
+    )
+
+
+def _check_counts(tokens):
+    terms = [t for t in tokens if t.kind == "TERM"]
+    if len(terms) > MAX_TERMS:
+        raise QuerySyntaxError(
+            _(
+                "The search query has too many words: ${count}, at most ${limit}.",
+                mapping={"count": str(len(terms)), "limit": str(MAX_TERMS)},
+            ),
+            terms[MAX_TERMS].pos,
+        )
+    operators = [t for t in tokens if t.kind in ("AND", "OR", "NOT")]
+    if len(operators) > MAX_OPERATORS:
+        raise QuerySyntaxError(
+            _(
+                "The search query has too many operators (AND, OR, NOT): ${count}, at most ${limit}.",
+                mapping={"count": str(len(operators)), "limit": str(MAX_OPERATORS)},
+            ),
+            operators[MAX_OPERATORS].pos,
+        )
 
 
 def _nothing_before(token):
@@ -605,10 +642,15 @@ def normalize(text):
 
 
 def parse(text):
-    """The AST of a search query; raise :class:`QuerySyntaxError` if invalid."""
+    """The AST of a search query; raise :class:`QuerySyntaxError` if invalid
+    or over the limits (anonymous visitors search too: the length is checked
+    before anything else is done with the text)."""
+    if len(text) > MAX_LENGTH:
+        raise _too_long(len(text))
     tokens = list(_tokens(normalize(text)))
     if tokens[0].kind == "EOF":
         return All()
+    _check_counts(tokens)
     parser = _Parser(tokens)
     node = parser.or_expr(0)
     token = parser.peek()

@@ -82,6 +82,8 @@ def build_query(text, filters=None, date_from=None, date_to=None):
             raise SearchError(_("Unknown filter: ${name}", mapping={"name": name}))
         values = [values] if isinstance(values, str) else list(values)
         values = [str(v) for v in values if str(v).strip()]
+        if len(values) > ql.MAX_TERMS or any(len(v) > ql.MAX_LENGTH for v in values):
+            raise SearchError(_("Too many or too long values for the filter ${name}.", mapping={"name": name}))
         if values:
             fields = [ql.Field(name, v) for v in values]
             parts.append(fields[0] if len(fields) == 1 else ql.Or(tuple(fields)))

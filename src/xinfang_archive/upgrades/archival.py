@@ -15,12 +15,17 @@ def add_archival_indexes(context):
 
 
 def reprotect_accusation_material(portal):
-    """Archivists now see accusation material (they file and keep it): the
-    documents' own View settings are recomputed from the site's rolemap."""
-    from xinfang_archive.content.subscribers import protect_accusation
+    """Accusation material is sealed again from the site's rolemap (archivists
+    see it since 1002; every permission is sealed since 1005)."""
+    from xinfang_archive.privacy.accusation import apply
 
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="CaseDocument"):
         document = brain._unrestrictedGetObject()
         if getattr(document, "accusation", False):
-            protect_accusation(document, None)
+            apply(document)
+
+
+def seal_accusation_material(context):
+    """1005: every permission of accusation material sealed, not only View."""
+    reprotect_accusation_material(api.portal.get())
