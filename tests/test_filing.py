@@ -6,6 +6,7 @@ from archival_support import close_case
 from archival_support import do
 from archival_support import make_pdf
 from archival_support import TODAY
+from conftest import case_data
 from datetime import date
 from plone import api
 from plone.app.testing import TEST_USER_ID
@@ -451,3 +452,47 @@ def test_filing_control_panel_refuses_bad_values(manager, field, value, message)
     html = _filing_panel(manager, form)
     assert message in html
     assert api.portal.get_registry_record(f"{PREFIX}.{field}") == before
+
+
+def test_zmi_management_methods_refuse_a_filed_record(filed, portal, request_):
+    """The ZMI's property, security, ownership and WebDAV methods change an
+    object without events: each one is refused on a filed record, Manager
+    or not, and the record is unchanged."""
+    from xinfang_archive.content.frozen import MANAGEMENT_CHANGES
+
+    doc = filed.objectValues()[0]
+    request_.form.update({"title": "ZMI 改过的标题"})
+    calls = {
+        "manage_addProperty": (("extra", "x", "string"), {}),
+        "manage_editProperties": ((request_,), {}),
+        "manage_changeProperties": ((), {"title": "ZMI 改过的标题"}),
+        "manage_changePropertyTypes": (([],), {}),
+        "manage_delProperties": ((["title"],), {}),
+        "manage_role": (("Reader", ["View"]), {}),
+        "manage_acquiredPermissions": (([],), {}),
+        "manage_permission": (("View", ["Anonymous"], 0), {}),
+        "manage_changePermissions": ((request_,), {}),
+        "manage_defined_roles": (("Add Role", request_), {}),
+        "manage_addLocalRoles": (("intruder", ["Owner"]), {}),
+        "manage_setLocalRoles": (("intruder", ["Owner"]), {}),
+        "manage_delLocalRoles": ((["admin"],), {}),
+        "manage_takeOwnership": ((request_,), {}),
+        "manage_changeOwnershipType": ((), {}),
+        "changeOwnership": ((None,), {}),
+        "PUT": ((request_, request_.response), {}),
+        "manage_FTPput": ((request_, request_.response), {}),
+    }
+    assert set(calls) == set(MANAGEMENT_CHANGES)
+    for obj in (filed, doc):
+        title = obj.title
+        roles = dict(obj.get_local_roles())
+        view = obj.rolesOfPermission("View")
+        owner = obj.getOwnerTuple()
+        for name, (args, kwargs) in calls.items():
+            with pytest.raises(FrozenRecord):
+                getattr(obj, name)(*args, **kwargs)
+        assert obj.title == title and dict(obj.get_local_roles()) == roles
+        assert obj.rolesOfPermission("View") == view and obj.getOwnerTuple() == owner
+    open_case = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    open_case.manage_changeProperties(title="未归档的可以改")  # the methods still work elsewhere
+    assert open_case.title == "未归档的可以改"

@@ -250,3 +250,76 @@ def test_cookie_login_writes_need_json_or_this_sites_origin(functional_portal, s
     with_header = session_for("registrar").post(url + "/@workflow/assign", data="x",
                                                 headers={"Content-Type": "text/plain"})
     assert with_header.status_code != 403 and "Forbidden" not in with_header.text
+
+
+def test_rest_adds_follow_the_matrix(functional_portal, session_for):
+    """A registrar adds a document to a case in 办理中 (the matrix allows it,
+    as ++add++ does); a handler adds one too; the inspector may not."""
+    import base64
+
+    url = create(session_for("registrar")).json()["@id"]
+    admin = session_for("admin")
+    assert admin.post(url + "/@workflow/accept").status_code == 200
+    assert admin.post(url + "/@workflow/assign", json={"responsible_unit": "JSJ"}).status_code == 200
+
+    def document(title, **extra):
+        return {"@type": "CaseDocument", "title": title, "responsible": "住建局", "document_date": "2024-05-01",
+                "classification": "internal", **extra,
+                "file": {"data": base64.b64encode(b"%PDF-1.4 x").decode(), "encoding": "base64",
+                         "filename": "a.pdf", "content-type": "application/pdf"}}
+
+    added = session_for("registrar").post(url, json=document("补充材料"))
+    assert added.status_code == 201, added.text
+    flagged = session_for("registrar").post(url, json=document("举报信", accusation=True))
+    assert flagged.status_code == 201, flagged.text
+    assert session_for("handler").post(url, json=document("调查笔录")).status_code == 201
+    assert session_for("inspector").post(url, json=document("督查意见")).status_code in (401, 403)
+    history = session_for("registrar").get(added.json()["@id"] + "/@history").json()
+    assert any(h.get("type") == "versioning" for h in history)
+
+
+def test_wrong_json_types_get_a_400_in_chinese_and_nothing_is_saved(functional_portal, session_for):
+    before = count_cases(functional_portal)
+    registrar = session_for("registrar")
+    for bad in ({"petitioners": "张三"}, {"petitioners": ["张三"]}, {"category": ["land"]},
+                {"category": {"a": 1}}):
+        response = registrar.post("/cases", json={**case_json(), **bad})
+        assert response.status_code == 400, (bad, response.text)
+        assert any("\u4e00" <= c <= "\u9fff" for c in response.json()["message"]), response.text
+    transaction.begin()
+    assert count_cases(functional_portal) == before
+
+
+def test_search_parameters_that_are_not_utf8_get_a_400(functional_portal, session_for):
+    import requests
+
+    from conftest import STAFF_PASSWORD
+
+    base = functional_portal.absolute_url()
+    auth = ("inspector", STAFF_PASSWORD)
+    for path in ("/@archive-search?q=%FF%FE", "/@archive-search?category=%FF", "/@archive-search?q=a&q=b"):
+        response = requests.get(base + path, auth=auth, headers={"Accept": "application/json"})
+        assert response.status_code == 400, (path, response.text)
+        assert "UTF-8" in response.json()["error"]["message"] or "单个" in response.json()["error"]["message"]
+    page = requests.get(base + "/@@archive-search?q=%FF%FE", auth=auth)
+    assert page.status_code == 400 and "UTF-8" in page.text
+
+
+def test_numbers_typed_into_free_text_are_masked_and_not_in_the_catalog(functional_portal, session_for):
+    """An ID number and a phone typed into the summary and the request are
+    shown masked to the inspector (page and REST), in clear to the registrar,
+    and Plone's own search cannot find the case by them."""
+    phone, id_number = "13912345678", VALID_ID
+    url = create(session_for("registrar"), summary=f"来访人身份证{id_number}，电话{phone}。",
+                 request=f"请回电 {phone}").json()["@id"]
+    inspector = session_for("inspector")
+    body = inspector.get(url).json()
+    for name in ("summary", "request"):
+        assert phone not in body[name] and id_number not in body[name], name
+    assert "来访人身份证" in body["summary"]
+    page = inspector.get(url, headers={"Accept": "text/html"}).text
+    assert phone not in page and id_number not in page
+    assert session_for("registrar").get(url).json()["request"] == f"请回电 {phone}"
+    for number in (phone, id_number):
+        found = session_for("admin").get("/@search", params={"SearchableText": number}).json()
+        assert found["items_total"] == 0, number

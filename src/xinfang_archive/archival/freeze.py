@@ -56,7 +56,7 @@ def disposing(obj):
     return _allowing(obj, "dispose")
 
 
-def _allowed_for(obj, kinds):
+def allowed_for(obj, kinds):
     path = obj.getPhysicalPath()
     return any(
         path[: len(key)] == key and kind in kinds for key, kind in _paths().items()
@@ -83,7 +83,7 @@ def thaw(obj):
 def refuse_modification(obj, event):
     if ILocalrolesModifiedEvent.providedBy(event):
         return  # sharing is access control, not the record
-    if not _allowed_for(obj, ("amend",)):
+    if not allowed_for(obj, ("amend",)):
         raise FrozenRecord(obj, _("A filed record cannot be edited; amend it with a reason."))
 
 
@@ -91,7 +91,7 @@ def refuse_move(obj, event):
     """Removal, rename and move (``IObjectWillBeMovedEvent`` covers all three)."""
     if event.oldParent is None:
         return  # being added: handled by refuse_addition on its container
-    if not _allowed_for(obj, ("dispose",)):
+    if not allowed_for(obj, ("dispose",)):
         if event.newParent is None:
             message = _("A filed record cannot be deleted; only an approved appraisal destroys it.")
         else:
@@ -110,5 +110,5 @@ def refuse_addition(obj, event):
     container = event.newParent
     if container is None or container is event.oldParent:
         return  # a removal, or a rename (refused on the record itself)
-    if is_frozen(container) and not _allowed_for(container, ("amend",)):
+    if is_frozen(container) and not allowed_for(container, ("amend",)):
         raise FrozenRecord(container, _("Nothing can be added to a filed record."))

@@ -15,6 +15,7 @@ from xinfang_archive.permissions import ManageArchive
 from xinfang_archive.permissions import ViewAuditTrail
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
+from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
@@ -62,6 +63,10 @@ class CaseView(BrowserView):
 
     def petitioners(self):
         return petitioners_for_viewer(self.context, self.context.petitioners)
+
+    def free_text(self, name):
+        """The summary or request, its personal numbers masked for those without the right."""
+        return text_for_viewer(self.context, getattr(self.context, name, None))
 
     def clock(self):
         clock = statutory_clock(self.context)

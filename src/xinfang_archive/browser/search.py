@@ -7,6 +7,7 @@ from xinfang_archive import _
 from xinfang_archive.search.model import SORTS
 from xinfang_archive.search.searching import archive_search
 from xinfang_archive.search.searching import filters_from_form
+from xinfang_archive.search.searching import form_text
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import SearchNotConfigured
@@ -19,13 +20,20 @@ SORT_TITLES = {"relevance": _("Relevance"), "-date": _("Newest first"), "date": 
 class ArchiveSearchView(BrowserView):
     def __call__(self):
         form = self.request.form
-        self.text = (form.get("q") or "").strip()
-        self.sort = form.get("sort") if form.get("sort") in SORTS else "relevance"
-        self.date_from = (form.get("date_from") or "").strip()
-        self.date_to = (form.get("date_to") or "").strip()
-        self.filters = filters_from_form(form)
         self.error = None
         self.result = None
+        try:
+            self.text = form_text(form, "q")
+            self.date_from = form_text(form, "date_from")
+            self.date_to = form_text(form, "date_to")
+            self.filters = filters_from_form(form)
+        except SearchError as error:  # nothing of it is shown back
+            self.text, self.date_from, self.date_to, self.filters = "", "", "", {}
+            self.sort = "relevance"
+            self.error = translate(error.message, context=self.request)
+            self.request.response.setStatus(400)
+            return self.index()
+        self.sort = form.get("sort") if form.get("sort") in SORTS else "relevance"
         searched = self.text or self.filters or self.date_from or self.date_to
         if searched:
             try:
@@ -90,10 +98,10 @@ class SimilarCasesView(BrowserView):
     like the context case."""
 
     def __call__(self):
-        text = (self.request.form.get("text") or "").strip()[:5000]
         try:
+            text = form_text(self.request.form, "text")[:5000]
             self.rows = similar_cases(text=text) if text else []
-        except SearchNotConfigured:
+        except (SearchError, SearchNotConfigured):
             self.rows = []
         return self.index()
 

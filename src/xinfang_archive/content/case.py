@@ -8,6 +8,7 @@ from z3c.form.interfaces import IAddForm
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.petitioner import IPetitioner
 from xinfang_archive.content.validators import not_in_future
@@ -219,6 +220,7 @@ class IPetitionCaseSchema(model.Schema):
 
 
 @implementer(IPetitionCase)
+@frozen_guard
 class PetitionCase(Container):
     """A petition case; its documents, replies and supervisions live inside."""
 

@@ -4,6 +4,7 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import ICaseDocument
 from zope import schema
 from zope.interface import implementer
@@ -48,5 +49,6 @@ class ICaseDocumentSchema(model.Schema):
 
 
 @implementer(ICaseDocument)
+@frozen_guard
 class CaseDocument(Item):
     """A document of a case."""

@@ -14,6 +14,7 @@ from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingFolder
 from xinfang_archive.content.registration import next_sequence
@@ -110,6 +111,7 @@ class IHearingSchema(model.Schema):
 
 
 @implementer(IHearing)
+@frozen_guard
 class Hearing(Container):
     """A hearing; its transcripts live inside."""
 

@@ -20,7 +20,10 @@ import lxml.html
 
 
 def _join(*parts):
-    return " ".join(str(p) for p in parts if p)
+    """The parts as one text, without the ID numbers and phones typed into
+    them: Plone's own search must not find a record by a personal number
+    (the archive search matches them only for those who may see them)."""
+    return _without_numbers(" ".join(str(p) for p in parts if p))
 
 
 @indexer(IPetitionCase)

@@ -4,6 +4,7 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.i18n import record_text
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -48,6 +49,7 @@ class IReplySchema(model.Schema):
 
 
 @implementer(IReply)
+@frozen_guard
 class Reply(Item):
     """A reply letter; its title is made of its kind and document number."""
 

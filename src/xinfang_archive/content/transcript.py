@@ -15,6 +15,7 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
 from zope import schema
@@ -85,6 +86,7 @@ class IHearingTranscriptSchema(model.Schema):
 
 
 @implementer(IHearingTranscript)
+@frozen_guard
 class HearingTranscript(Item):
     """The transcript of the hearing it is kept in."""
 

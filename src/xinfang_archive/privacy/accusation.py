@@ -34,6 +34,7 @@ ADOPTED_ROLES = frozenset({"ArchiveAmender"})
 # say) is held on sealed material by the allowed roles alone.
 EVERYONE = frozenset({"Anonymous", "Authenticated"})
 SEALED = "_xinfang_accusation_sealed"
+SAVE_VERSION = "CMFEditions: Save new version"
 
 _clearing = threading.local()
 
@@ -86,7 +87,10 @@ def seal(document, allowed=None):
             held = set(rolesForPermissionOn(name, parent) or ())
             if held & EVERYONE:
                 held |= allowed  # granted to everybody: now to the allowed roles only
-            roles = tuple(sorted(held & allowed))
+            roles = held & allowed
+            if name == SAVE_VERSION and "Owner" in held:
+                roles |= {"Owner"}  # who adds it saves its first version (and reads nothing by it)
+            roles = tuple(sorted(roles))
         _set(document, name, roles)
     setattr(document, SEALED, True)
 

@@ -6,6 +6,7 @@ and an address cut after its first characters (province/city/district).
 """
 from AccessControl import getSecurityManager
 from xinfang_archive.permissions import ViewPersonalData
+from xinfang_archive.privacy.redaction import redact
 
 import re
 
@@ -67,3 +68,12 @@ def petitioners_for_viewer(context, rows):
     if can_view_personal_data(context):
         return [dict(row) for row in rows]
     return [mask_petitioner(row) for row in rows]
+
+
+def text_for_viewer(context, text):
+    """Free text of a record (a case's summary or request) as the current user
+    may see it: for those without "View personal data", the ID numbers,
+    phones, plates and addresses typed into it masked by their shape."""
+    if not text or can_view_personal_data(context):
+        return text
+    return redact(text)

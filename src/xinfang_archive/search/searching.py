@@ -22,6 +22,8 @@ from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate
 
+import re
+
 MAX_PAGE_SIZE = 100
 FACET_TITLES = {
     "portal_type": _("Type"),
@@ -36,6 +38,25 @@ FACET_TITLES = {
 RETENTION_TITLES = {"Y": _("Permanent"), "D30": _("30 years"), "D10": _("10 years")}
 
 
+# Zope keeps the bytes of a parameter that is not UTF-8 as lone surrogates,
+# which cannot be written back out (a 500 where a 400 is due).
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(name, value):
+    if not isinstance(value, str):
+        raise SearchError(_("The parameter ${name} must be text.", mapping={"name": name}))
+    if _SURROGATES.search(value):
+        raise SearchError(_("The parameter ${name} is not valid UTF-8 text.", mapping={"name": name}))
+    return value
+
+
+def form_text(form, name):
+    """The text parameter ``name`` of a request form, stripped; SearchError
+    when it is repeated or not valid UTF-8."""
+    return _valid_text(name, form.get(name) or "").strip()
+
+
 def filters_from_form(form):
     """``{facet: [values]}`` from request parameters named after facets
     (one parameter per facet, repeatable), as the page and REST send them."""
@@ -43,7 +64,7 @@ def filters_from_form(form):
     for name in FACETS:
         value = form.get(name)
         values = [value] if isinstance(value, str) else list(value or ())
-        values = [v for v in values if v]
+        values = [_valid_text(name, v) for v in values if v]
         if values:
             filters[name] = values
     return filters

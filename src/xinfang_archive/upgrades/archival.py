@@ -27,5 +27,8 @@ def reprotect_accusation_material(portal):
 
 
 def seal_accusation_material(context):
-    """1005: every permission of accusation material sealed, not only View."""
+    """1005: cases take the workflow's new mappings (the Owner of a new
+    document saves its first version); every permission of accusation
+    material is sealed, not only View."""
+    api.portal.get_tool("portal_workflow").updateRoleMappings()
     reprotect_accusation_material(api.portal.get())

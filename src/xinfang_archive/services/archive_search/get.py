@@ -12,6 +12,7 @@ numbers match only where the user may see personal data.
 from plone.restapi.services import Service
 from xinfang_archive.search.searching import archive_search
 from xinfang_archive.search.searching import filters_from_form
+from xinfang_archive.search.searching import form_text
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.site import SearchNotConfigured
 from urllib.parse import urlencode
@@ -24,11 +25,11 @@ class ArchiveSearch(Service):
         try:
             result = archive_search(
                 self.request,
-                text=form.get("q") or "",
+                text=form_text(form, "q"),
                 filters=filters_from_form(form),
-                date_from=form.get("date_from"),
-                date_to=form.get("date_to"),
-                sort=form.get("sort") or "relevance",
+                date_from=form_text(form, "date_from"),
+                date_to=form_text(form, "date_to"),
+                sort=form_text(form, "sort") or "relevance",
                 page=form.get("page") or 1,
                 page_size=form.get("page_size") or 20,
             )

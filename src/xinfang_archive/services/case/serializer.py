@@ -10,10 +10,15 @@ from xinfang_archive.archival.info import archival_info
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import mask_petitioner
+from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.workflow.clocks import statutory_clock
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
+
+
+# Free-text fields where people type numbers and addresses.
+FREE_TEXT = ("summary", "request")
 
 
 @implementer(ISerializeToJson)
@@ -28,6 +33,9 @@ class SerializeCaseToJson(SerializeFolderToJson):
             result["petitioners"] = [
                 mask_petitioner(row or {}) for row in getattr(obj, "petitioners", None) or ()
             ]
+            for name in FREE_TEXT:
+                if result.get(name):
+                    result[name] = text_for_viewer(self.context, result[name])
             result["personal_data_masked"] = True
         else:
             result["personal_data_masked"] = False

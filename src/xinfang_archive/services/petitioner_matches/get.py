@@ -11,6 +11,8 @@ from xinfang_archive.content.matching import earlier_cases
 from xinfang_archive.content.matching import matching_cases
 from xinfang_archive.content.validators import InvalidIdNumber
 from xinfang_archive.content.validators import valid_id_number
+from xinfang_archive.search.searching import form_text
+from xinfang_archive.search.searching import SearchError
 from zope.i18n import translate
 
 
@@ -32,7 +34,11 @@ class PetitionerMatches(Service):
             brains = earlier_cases(self.context)
         else:
             form = self.request.form
-            row = {key: (form.get(key) or "").strip() for key in ("id_number", "name", "phone")}
+            try:
+                row = {key: form_text(form, key) for key in ("id_number", "name", "phone")}
+            except SearchError as error:
+                self.request.response.setStatus(400)
+                return {"error": {"type": "BadRequest", "message": translate(error.message, context=self.request)}}
             if row["id_number"]:
                 try:
                     valid_id_number(row["id_number"])

@@ -8,22 +8,28 @@ view.
 """
 from plone.restapi.services import Service
 from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.search.searching import form_text
+from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import SearchNotConfigured
+from zope.i18n import translate
 
 
 class SimilarCases(Service):
     def reply(self):
         try:
             limit = min(max(int(self.request.form.get("limit") or 5), 1), 20)
-        except ValueError:
+        except (TypeError, ValueError):
             limit = 5
         try:
             if IPetitionCase.providedBy(self.context):
                 items = similar_cases(obj=self.context, limit=limit)
             else:
-                text = (self.request.form.get("text") or "").strip()[:5000]
+                text = form_text(self.request.form, "text")[:5000]
                 items = similar_cases(text=text, limit=limit) if text else []
+        except SearchError as error:
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": translate(error.message, context=self.request)}}
         except SearchNotConfigured as error:
             self.request.response.setStatus(503)
             return {"error": {"type": "ServiceUnavailable", "message": str(error)}}
