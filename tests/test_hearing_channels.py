@@ -192,3 +192,35 @@ def test_rest_publish_is_refused_with_reasons(site, session_for, staff_users):
     assert len(site["hearing-notices"].objectIds()) == 0
     # Sending back for changes is an ordinary transition.
     assert organizer.post(transcript.absolute_url() + "/@workflow/send_back").status_code == 200
+
+
+def test_staff_without_personal_data_read_hearings_masked(site, published, session_for, staff_users):
+    """Inspector, archivist and hearing organizer lack "View personal data":
+    the hearing's parties and what was said are masked on the pages, in REST
+    and in @querystring-search's full objects; the registrar reads them."""
+    import json
+
+    hearing, transcript = published["hearing"], published["transcript"]
+    personal = ("文三路", "13912345678", "110101199003074514")
+    for user in ("inspector", "archivist", "organizer"):
+        session = session_for(user)
+        texts = []
+        for obj in (hearing, transcript):
+            body = session.get(obj.absolute_url())
+            assert body.status_code == 200, (user, obj)
+            texts.append(json.dumps(body.json(), ensure_ascii=False))
+            page = session.get(obj.absolute_url(), headers={"Accept": "text/html"})
+            assert page.status_code == 200, (user, obj)
+            texts.append(page.text)
+        found = session.post("/@querystring-search", json={
+            "query": [{"i": "portal_type", "o": "plone.app.querystring.operation.selection.any",
+                       "v": ["Hearing", "HearingTranscript"]}], "fullobjects": 1})
+        assert found.json()["items_total"] >= 2, user
+        assert any(item.get("turns") for item in found.json()["items"]), user  # full objects
+        texts.append(json.dumps(found.json(), ensure_ascii=False))
+        text = "\n".join(texts)
+        for secret in personal:
+            assert secret not in text, (user, secret)
+        assert "王秀英" in text  # names are not personal data for staff
+    registrar = session_for("registrar").get(transcript.absolute_url()).json()
+    assert "13912345678" in json.dumps(registrar, ensure_ascii=False)

@@ -70,10 +70,28 @@ def petitioners_for_viewer(context, rows):
     return [mask_petitioner(row) for row in rows]
 
 
-def text_for_viewer(context, text):
-    """Free text of a record (a case's summary or request) as the current user
-    may see it: for those without "View personal data", the ID numbers,
-    phones, plates and addresses typed into it masked by their shape."""
+def text_for_viewer(context, text, addresses=()):
+    """Free text of a record (a case's summary or request, what was said at a
+    hearing) as the current user may see it: for those without "View
+    personal data", the ID numbers, phones, plates and addresses in it masked
+    (by their shape, and the known ``addresses`` wherever they occur)."""
     if not text or can_view_personal_data(context):
         return text
-    return redact(text)
+    return redact(text, addresses=[a for a in addresses if a])
+
+
+def rows_for_viewer(context, rows, texts=(), addresses_in=(), addresses=()):
+    """Table rows (hearing parties, speaker turns) as the current user may
+    see them: the ``texts`` columns masked as free text, the ``addresses_in``
+    columns as addresses."""
+    rows = [dict(row or {}) for row in rows or ()]
+    if can_view_personal_data(context):
+        return rows
+    for row in rows:
+        for key in texts:
+            if row.get(key):
+                row[key] = redact(row[key], addresses=[a for a in addresses if a])
+        for key in addresses_in:
+            if row.get(key):
+                row[key] = mask_address(row[key])
+    return rows
