@@ -37,3 +37,11 @@ def test_entries_are_bounded_whatever_a_request_sends():
     assert len(bounded["rows"]) == MAX_ITEMS + 1 and bounded["rows"][-1] == f"…{10_000 - MAX_ITEMS} more"
     assert len(bounded["nested"]["a"][0]) < MAX_TEXT + 20
     assert _bounded({"x": 1, "y": None, "z": True}, MAX_TEXT) == {"x": 1, "y": None, "z": True}
+
+
+def test_reset_forgets_the_counts():
+    clock = Clock()
+    throttle = Throttle(per_source=1, overall=5, window=60, clock=clock)
+    assert throttle.admit("a") == (True, 0) and throttle.admit("a") == (False, 0)
+    throttle.reset()
+    assert throttle.admit("a") == (True, 0)

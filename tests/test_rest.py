@@ -323,3 +323,19 @@ def test_numbers_typed_into_free_text_are_masked_and_not_in_the_catalog(function
     for number in (phone, id_number):
         found = session_for("admin").get("/@search", params={"SearchableText": number}).json()
         assert found["items_total"] == 0, number
+
+
+def test_text_fields_have_maximum_lengths_with_clear_messages(functional_portal, session_for):
+    """A 1 MB title or a 60-character name is refused with a message in
+    Chinese naming the limit, and nothing is saved."""
+    before = count_cases(functional_portal)
+    registrar = session_for("registrar")
+    long_name = case_json()["petitioners"]
+    long_name[0]["name"] = "张" * 60
+    for bad in ({"title": "事" * 1_000_000}, {"petitioners": long_name}, {"summary": "述" * 20_001}):
+        response = registrar.post("/cases", json={**case_json(), **bad})
+        assert response.status_code == 400, (list(bad), response.status_code)
+        assert "过长" in response.json()["message"], response.text[:300]
+    transaction.begin()
+    assert count_cases(functional_portal) == before
+    assert registrar.post("/cases", json={**case_json(), "title": "事" * 200}).status_code == 201

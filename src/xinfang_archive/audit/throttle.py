@@ -27,6 +27,12 @@ class Throttle:
         self.sources = {}  # source → [window start, written, left out]
         self.total = [clock(), 0]
 
+    def reset(self):
+        """Forget every count (tests)."""
+        with self.lock:
+            self.sources.clear()
+            self.total = [self.clock(), 0]
+
     def admit(self, source):
         """``(write, left_out)``: whether to write an entry for this failure,
         and how many failures of ``source`` went unwritten before it."""

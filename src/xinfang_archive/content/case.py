@@ -11,7 +11,10 @@ from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.petitioner import IPetitioner
+from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import not_in_future
+from xinfang_archive.content.validators import TEXT_CHARS
+from xinfang_archive.content.validators import TITLE_CHARS
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
@@ -48,7 +51,7 @@ class IPetitionCaseSchema(model.Schema):
     directives.omitted("registration_number")
     directives.write_permission(registration_number="cmf.ManagePortal")
 
-    title = schema.TextLine(title=_("Subject"), required=True)
+    title = schema.TextLine(title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS))
 
     channel = schema.Choice(
         title=_("Channel"), vocabulary="xinfang_archive.channels", required=True
@@ -102,8 +105,8 @@ class IPetitionCaseSchema(model.Schema):
         required=False,
     )
 
-    summary = schema.Text(title=_("Summary of the matter"), required=True)
-    request = schema.Text(title=_("Request of the petitioner"), required=False)
+    summary = schema.Text(title=_("Summary of the matter"), required=True, constraint=at_most(TEXT_CHARS))
+    request = schema.Text(title=_("Request of the petitioner"), required=False, constraint=at_most(TEXT_CHARS))
 
     related_cases = RelationList(
         title=_("Related earlier cases"),

@@ -18,6 +18,10 @@ from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingFolder
 from xinfang_archive.content.registration import next_sequence
+from xinfang_archive.content.validators import at_most
+from xinfang_archive.content.validators import LINE_CHARS
+from xinfang_archive.content.validators import NAME_CHARS
+from xinfang_archive.content.validators import TITLE_CHARS
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
@@ -42,12 +46,12 @@ class HearingFolder(Container):
 class IHearingParty(model.Schema):
     """One party (当事人) of a hearing."""
 
-    name = schema.TextLine(title=_("Name"), required=True)
+    name = schema.TextLine(title=_("Name"), required=True, constraint=at_most(NAME_CHARS))
     role = schema.Choice(
         title=_("Role"), vocabulary="xinfang_archive.hearing_roles", required=True
     )
     organisation = schema.TextLine(title=_("Organisation"), required=False)
-    address = schema.TextLine(title=_("Address"), required=False)
+    address = schema.TextLine(title=_("Address"), required=False, constraint=at_most(LINE_CHARS))
     private = schema.Bool(
         title=_("Private person"),
         description=_("Names and data of private persons are masked when the minutes are published."),
@@ -60,7 +64,7 @@ class IHearingSchema(model.Schema):
     hearing_number = schema.TextLine(title=_("Hearing number"), required=False)
     directives.omitted("hearing_number")
 
-    title = schema.TextLine(title=_("Subject"), required=True)
+    title = schema.TextLine(title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS))
     cases = RelationList(
         title=_("Cases heard"),
         value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),

@@ -18,6 +18,8 @@ from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
+from xinfang_archive.content.validators import at_most
+from xinfang_archive.content.validators import TITLE_CHARS
 from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
@@ -44,7 +46,7 @@ class ISpeakerTurn(model.Schema):
 
 
 class IHearingTranscriptSchema(model.Schema):
-    title = schema.TextLine(title=_("Title"), required=True, default="听证笔录")
+    title = schema.TextLine(title=_("Title"), required=True, default="听证笔录", constraint=at_most(TITLE_CHARS))
     turns = schema.List(
         title=_("Speaker turns"),
         value_type=DictRow(title=_("Turn"), schema=ISpeakerTurn),

@@ -22,6 +22,40 @@ class DateInFuture(ValidationError):
     __doc__ = _("The date cannot be in the future.")
 
 
+class TextTooLong(ValidationError):
+    __doc__ = _("The text is too long.")
+
+    def __init__(self, value, limit):
+        super().__init__(value)
+        self.length, self.limit = len(value), limit
+
+    def doc(self):
+        return _("Too long: ${length} characters, at most ${limit}.",
+                 mapping={"length": self.length, "limit": self.limit})
+
+    def __str__(self):
+        return f"Too long: {self.length} characters, at most {self.limit}."
+
+
+# The longest a person types in each kind of field (a request that sends
+# more is refused with a message, and nothing of it is kept).
+TITLE_CHARS = 200
+NAME_CHARS = 50
+LINE_CHARS = 200
+TEXT_CHARS = 20_000
+
+
+def at_most(limit):
+    """A field constraint: at most ``limit`` characters."""
+    def constraint(value):
+        if value and len(value) > limit:
+            raise TextTooLong(value, limit)
+        return True
+
+    constraint.__name__ = f"at_most_{limit}"
+    return constraint
+
+
 _PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
 
 
