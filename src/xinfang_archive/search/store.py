@@ -43,9 +43,13 @@ class IndexStore:
         self.spool.mkdir(parents=True, exist_ok=True)
         self.lock_path = self.base / "write.lock"
         self.thread_lock = threading.RLock()
-        self.created = not (self.base / "index").exists()
         self.broken = None
-        self.engine = self._open()
+        # Opening may create the index (or move a broken one aside): a write,
+        # so under the lock, or two processes starting at once race to create
+        # it (Whoosh then fails renaming its table of contents).
+        with self.locked():
+            self.created = not (self.base / "index").exists()
+            self.engine = self._open()
 
     def _open(self):
         path = self.base / "index"
