@@ -231,3 +231,14 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     clearers = {r["name"] for r in site.rolesOfPermission("xinfang_archive: Clear accusation flag") if r["selected"]}
     assert {"Registrar", "Archivist"} <= clearers and "CaseHandler" not in clearers
     assert found(site, "摊位费") == [case.UID()]
+
+
+def test_snippets_mask_the_known_addresses(site, staff_users):
+    """An address typed into a case's summary, or said in a transcript, is
+    masked in the snippets, which users without "View personal data" read."""
+    address = "浙江省杭州市西湖区文三路100号"  # the address of case_data's petitioner
+    case = create_case(site, summary=f"信访人住{address}，反映楼道漏水多年未修。")
+    with api.env.adopt_user(username="inspector"):
+        (item,) = archive_search(site.REQUEST, text="楼道漏水")["items"]
+    assert item["uid"] == case.UID()
+    assert "文三路100号" not in item["snippet"] and "浙江省杭州" in item["snippet"]

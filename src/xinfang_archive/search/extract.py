@@ -24,6 +24,7 @@ from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import ViewPersonalData
+from xinfang_archive.privacy.masking import mask_address
 from xinfang_archive.search.analysis import FIELD_SEPARATOR
 from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import split_personal
@@ -249,17 +250,36 @@ def document_for(obj, segmenter):
         keywords=keywords,
         year=year,
         date=date,
+        addresses=_known_addresses(obj, case),
     )
+
+
+def _known_addresses(obj, case):
+    """The addresses of the petitioners and parties of ``obj``, its case and
+    its container (a transcript's hearing), longest first."""
+    holders = {id(h): h for h in (obj, case, aq_parent(aq_inner(obj))) if h is not None}
+    found = set()
+    for holder in holders.values():
+        for name in ("petitioners", "parties"):
+            for row in getattr(aq_base(holder), name, None) or ():
+                address = row.get("address") if isinstance(row, dict) else None
+                if isinstance(address, str) and len(address.strip()) > 1:
+                    found.add(address.strip())
+    return sorted(found, key=len, reverse=True)
 
 
 def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
                    personal_allowed=(), stamp="", stored=None, keywords=None,
-                   year=0, date=None):
+                   year=0, date=None, addresses=()):
     """An ``IndexDocument`` from plain texts: folded, personal numbers moved
-    out (and masked in the stored text), segmented. Also used by the
-    benchmark, which indexes text without a site."""
+    out (and masked in the stored text), segmented; the known ``addresses``
+    masked in the stored text too (snippets are read by users who may not
+    see them). Also used by the benchmark, which indexes text without a site."""
     normalized = unicodedata.normalize("NFKC", FIELD_SEPARATOR.join(t for t in texts if t))
     clean, numbers, shown = split_personal(normalized)
+    for address in addresses:
+        address = unicodedata.normalize("NFKC", address)
+        shown = shown.replace(address, mask_address(address))
     clean = clean.lower()
     stored = dict(stored or {}, text=shown.replace(FIELD_SEPARATOR, "\n")[:STORED_TEXT])
     return IndexDocument(
