@@ -36,7 +36,9 @@ def _paths():
 
 
 @contextmanager
-def _allowing(obj, kind):
+def allowing(obj, kind):
+    """``kind`` of change is allowed to ``obj`` and what is inside it while
+    this lasts (in this thread); ``allowed_for`` asks."""
     key = obj.getPhysicalPath()
     paths = _paths()
     paths[key] = kind
@@ -48,12 +50,12 @@ def _allowing(obj, kind):
 
 def amending(obj):
     """Changes to ``obj`` (and inside it) are an amendment while this lasts."""
-    return _allowing(obj, "amend")
+    return allowing(obj, "amend")
 
 
 def disposing(obj):
     """``obj`` (and what is inside it) may be removed while this lasts."""
-    return _allowing(obj, "dispose")
+    return allowing(obj, "dispose")
 
 
 def allowed_for(obj, kinds):

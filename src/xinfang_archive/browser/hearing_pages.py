@@ -3,6 +3,7 @@ those without "View personal data" (as in REST): the parties' addresses and
 the numbers and addresses said in the turns.  The edit form and the mask
 preview keep the original for those who write and review it."""
 from plone import api
+from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from xinfang_archive.hearings.masks import mask_inputs
 from xinfang_archive.privacy.masking import can_view_personal_data
@@ -41,9 +42,13 @@ class TranscriptPage(BrowserView):
     def masked(self):
         return not can_view_personal_data(self.context)
 
+    @memoize
+    def addresses(self):
+        """The known addresses (of its hearing's cases and parties), once per page."""
+        return mask_inputs(self.context)["addresses"] if self.masked() else ()
+
     def turns(self):
-        addresses = mask_inputs(self.context)["addresses"] if self.masked() else ()
-        rows = rows_for_viewer(self.context, self.context.turns, texts=("text",), addresses=addresses)
+        rows = rows_for_viewer(self.context, self.context.turns, texts=("text",), addresses=self.addresses())
         roles = dict(HEARING_ROLES)
         for row in rows:
             role = roles.get(row.get("role"))
@@ -51,5 +56,4 @@ class TranscriptPage(BrowserView):
         return rows
 
     def free_text(self):
-        addresses = mask_inputs(self.context)["addresses"] if self.masked() else ()
-        return text_for_viewer(self.context, self.context.free_text, addresses)
+        return text_for_viewer(self.context, self.context.free_text, self.addresses())

@@ -4,8 +4,9 @@ The freeze (``archival.freeze``) refuses changes that arrive through events.
 The ZMI's property, security, ownership and WebDAV methods change an object
 without any event (a Manager could retitle a filed case with
 ``manage_changeProperties`` and nothing reached the audit trail).  The
-archive's record classes take this mixin: on a filed record each of these
-methods is refused, outside an amendment or an approved disposition.
+archive's record classes take the ``frozen_guard`` decorator: on a filed
+record each of these methods is refused, outside an amendment or an approved
+disposition.
 """
 from xinfang_archive import _
 from xinfang_archive.archival.freeze import allowed_for

@@ -19,12 +19,11 @@ from AccessControl.PermissionRole import rolesForPermissionOn
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
-from contextlib import contextmanager
 from plone import api
+from xinfang_archive.archival.freeze import allowed_for
+from xinfang_archive.archival.freeze import allowing
 from xinfang_archive.permissions import FlagAccusation
 from xinfang_archive.permissions import ViewAccusation
-
-import threading
 
 
 # Roles that code adopts for one call and no user holds: an amendment saves
@@ -35,8 +34,7 @@ ADOPTED_ROLES = frozenset({"ArchiveAmender"})
 EVERYONE = frozenset({"Anonymous", "Authenticated"})
 SEALED = "_xinfang_accusation_sealed"
 SAVE_VERSION = "CMFEditions: Save new version"
-
-_clearing = threading.local()
+CLEARING = "clear_accusation"  # the kind of change ``archival.freeze.allowing`` allows
 
 
 def is_accusation(obj):
@@ -125,18 +123,11 @@ def reseal_inside(container):
             child.reindexObjectSecurity()
 
 
-@contextmanager
 def clearing_approved(document):
     """While this lasts, the flag of ``document`` may be cleared (the second
     person approved it)."""
-    paths = _clearing.__dict__.setdefault("paths", set())
-    key = document.getPhysicalPath()
-    paths.add(key)
-    try:
-        yield
-    finally:
-        paths.discard(key)
+    return allowing(document, CLEARING)
 
 
 def clearing_is_approved(document):
-    return document.getPhysicalPath() in getattr(_clearing, "paths", set())
+    return allowed_for(document, (CLEARING,))

@@ -9,7 +9,7 @@ service such as ``@workflow`` without preflight.  So a REST write without an
 from the site's own origin; clients that send their credentials in the
 header (basic auth, a JWT bearer token) are not affected.
 """
-from AccessControl import getSecurityManager
+from plone import api
 from plone.rest.interfaces import IAPIRequest
 from urllib.parse import urlsplit
 from xinfang_archive import _
@@ -39,7 +39,7 @@ def refuse_foreign_cookie_writes(event):
     # Zope moves the Authorization header out of the environment into _auth.
     if getattr(request, "_auth", None) or request.getHeader("Authorization"):
         return
-    if getSecurityManager().getUser().getUserName() == "Anonymous User":
+    if api.user.is_anonymous():
         return  # no login rides along: nothing to forge
     content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
     if content_type in JSON_TYPES or content_type.endswith("+json"):
