@@ -4,8 +4,9 @@
 
 Loads cases into a real FileStorage (states, deadlines, units and grades
 spread like a working bureau: about a third open, some overdue), then renders
-the 信访工作台 (the case folder's default view, full page) as a registrar and
-prints the p50 / p95 render time over 20 renders at each size.  The load
+the 信访工作台 (the case folder's default view, full page) as a registrar, the
+inspector and a unit's handler (need-to-know by unit: its unit's cases only)
+and prints the p50 / p95 render time over 20 renders at each size and viewer.  The load
 switches automatic versioning off for speed: what is measured is the
 dashboard, and versions play no part in it.  With ``--var`` the loaded
 instance is kept and reused by the next run.
@@ -73,18 +74,37 @@ def load(site, target, rng, report_every=5000):
     transaction.commit()
 
 
-def render_times(app, site, runs=20):
+# Who renders the dashboard: the bureau's registrar and inspector see every
+# case; a unit's handler sees its unit's cases only (need-to-know by unit).
+VIEWERS = {
+    "registrar": ("registrars",),
+    "inspector": ("inspectors",),
+    "unit handler (JSJ)": ("case_handlers", "unit-JSJ"),
+}
+
+
+def bench_user(viewer):
+    from plone import api
+
+    import secrets
+
+    user_id = "bench-" + viewer.split()[0]
+    if api.user.get(username=user_id) is None:
+        api.user.create(email=f"{user_id}@example.org", username=user_id, password=secrets.token_urlsafe(12))
+        for group in VIEWERS[viewer]:
+            api.group.add_user(groupname=group, username=user_id)
+    return user_id
+
+
+def render_times(app, site, viewer="registrar", runs=20):
     from plone import api
     from xinfang_archive.cli.app import login
     from xinfang_archive.interfaces import IXinfangArchiveLayer
     from zope.interface import alsoProvides
 
-    if api.user.get(username="bench-registrar") is None:
-        api.user.create(email="r@example.org", username="bench-registrar", password="bench-" + "x" * 12)
-        api.group.add_user(groupname="registrars", username="bench-registrar")
     from AccessControl.SecurityManagement import newSecurityManager
 
-    user = site.acl_users.getUser("bench-registrar")
+    user = site.acl_users.getUser(bench_user(viewer))
     newSecurityManager(None, user.__of__(site.acl_users))
     from zope.globalrequest import setRequest
 
@@ -118,9 +138,11 @@ def main():
         repository.removePolicyFromContentType("PetitionCase", "at_edit_autoversion")
         for size in (int(s) for s in args.sizes.split(",")):
             load(site, size, rng)
-            p50, p95, counts, length = render_times(app, site)
-            print(f"dashboard with {size} cases ({counts['open']} open, {counts['overdue']} overdue): "
-                  f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({length // 1024} KiB page)", flush=True)
+            for viewer in VIEWERS:
+                p50, p95, counts, length = render_times(app, site, viewer)
+                print(f"dashboard with {size} cases as {viewer} ({counts['open']} open, "
+                      f"{counts['overdue']} overdue): p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+                      f"({length // 1024} KiB page)", flush=True)
         repository.addPolicyForContentType("PetitionCase", "at_edit_autoversion")
         import transaction
 

@@ -11,6 +11,12 @@ engines' analysis — folding, bigrams, jieba — included), size on disk,
 p50/p95 latency of a top-10-plus-total-count search over a fixed list of
 queries, and recall: each plain-text query's total against the exact
 substring count over the same texts.
+
+Each document carries the principals that may see it as a case of its unit
+would (``privacy.units``: the bureau's roles, the unit's handlers group, the
+heads of the unit and the units above it); the search engines are timed as
+the inspector (whole archive) and as a unit's handler (its unit only) too,
+which is the cost of need-to-know by unit.
 """
 from pathlib import Path
 
@@ -95,6 +101,24 @@ def make_documents(count, seed=7):
     return docs
 
 
+BUREAU_ROLES = ("Manager", "Site Administrator", "Registrar", "Inspector", "Archivist", "HearingOrganizer")
+# The principals a user's query carries (catalog._listAllowedRolesAndUsers).
+VIEWERS = {
+    "inspector": ["Inspector", "Authenticated", "Anonymous", "user:inspector", "user:inspectors"],
+    "unit handler (JSJ)": ["UnitStaff", "Authenticated", "Anonymous", "user:handler-jsj",
+                           "user:case_handlers", "user:unit-JSJ", "user:AuthenticatedUsers"],
+}
+
+
+def allowed_for(unit):
+    from xinfang_archive.controlpanel.settings import DEFAULT_UNITS
+    from xinfang_archive.privacy.units import unit_local_roles
+
+    parents = {line.split("|")[0]: line.split("|")[2] for line in DEFAULT_UNITS}
+    grants = unit_local_roles([unit], parents)
+    return BUREAU_ROLES + tuple(sorted(f"user:{principal}" for principal in grants))
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(int(round(p / 100 * (len(values) - 1))), len(values) - 1)]
@@ -115,6 +139,7 @@ def analyse(docs):
         build_document(
             d["uid"], [d["text"]], seg, stored={"title": d["title"]},
             keywords={"category": d["category"], "unit": d["unit"], "portal_type": "PetitionCase"},
+            allowed=allowed_for(d["unit"]),
             year=d["year"], date=date(d["date"] // 10000, d["date"] // 100 % 100, d["date"] % 100),
         )
         for d in docs
@@ -144,7 +169,20 @@ def bench_engine(name, documents, analysis_seconds, root, repeat):
             result = store.engine.search(request)
             timings.append(time.perf_counter() - t)
         totals[label] = result.total
+    by_viewer = {}
+    for viewer, principals in VIEWERS.items():
+        times, seen = [], 0
+        for label, text, _zc, _plain in QUERIES:
+            request = SearchRequest(query=ql.parse(text), limit=10, principals=principals)
+            store.engine.search(request)  # warm
+            for _ in range(repeat):
+                t = time.perf_counter()
+                result = store.engine.search(request)
+                times.append(time.perf_counter() - t)
+            seen += result.total
+        by_viewer[viewer] = (percentile(times, 50) * 1000, percentile(times, 95) * 1000, seen)
     return dict(
+        by_viewer=by_viewer,
         docs_per_s=len(documents) / (analysis_seconds + write_seconds),
         write_seconds=write_seconds,
         size=size_of(store.base / "index"),
@@ -285,6 +323,11 @@ def main():
         row = "  ".join(f"{s}={results[s]['totals'][label]}" for s in results)
         exp = f" [{expected[label]}]" if label in expected else ""
         print(f"  {label:28} {row}{exp}")
+    print()
+    print("as a viewer (the principals filter of need-to-know by unit):")
+    for system, r in results.items():
+        for viewer, (p50, p95, seen) in r.get("by_viewer", {}).items():
+            print(f"  {system:10} {viewer:20} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({seen} hits over all queries)")
     base = results.get("zcatalog")
     if base:
         print()

@@ -32,7 +32,12 @@ STAFF = {
     "organizer": "hearing_organizers",
     "archivist": "archivists",
     "inspector": "inspectors",
+    "head": "unit-CXX-heads",  # head of the county: reads the cases of every unit in it
 }
+
+# The unit groups the staff users belong to besides their role's group
+# (need-to-know by unit): the handler handles the cases of 住建局 (JSJ).
+STAFF_UNITS = {"handler": ("unit-JSJ",)}
 
 VALID_ID = "110101199003074514"  # a real-shaped ID with a correct check digit
 
@@ -96,7 +101,8 @@ def staff(portal):
             api.user.create(
                 email=f"{user_id}@example.org", username=user_id, password="x-" + user_id * 2
             )
-            api.group.add_user(groupname=group, username=user_id)
+            for group_id in (group, *STAFF_UNITS.get(user_id, ())):
+                api.group.add_user(groupname=group_id, username=user_id)
     return STAFF
 
 
@@ -111,7 +117,8 @@ def staff_users(functional_portal):
     for user_id, group in STAFF.items():
         if api.user.get(username=user_id) is None:
             api.user.create(email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD)
-            api.group.add_user(groupname=group, username=user_id)
+            for group_id in (group, *STAFF_UNITS.get(user_id, ())):
+                api.group.add_user(groupname=group_id, username=user_id)
     transaction.commit()
     return STAFF
 

@@ -43,6 +43,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
+def get_json(url, user, password):
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    request.add_header("Authorization", "Basic " + token)
+    with OPENER.open(request, timeout=10) as response:
+        return json.loads(response.read().decode())
+
+
 def status(url, user=None, password=None):
     """The HTTP status of ``url`` (redirects are not followed)."""
     request = urllib.request.Request(url)
@@ -81,7 +89,7 @@ def test_init_twice_then_serve(tmp_path):
     env = clean_env()
     port = free_port()
     var = tmp_path / "var"
-    first = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "3", env=env)
+    first = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "12", env=env)
     assert first.returncode == 0, first.stderr
     assert f"http://127.0.0.1:{port}/xinfang" in first.stdout
     password_file = var / "admin-password"
@@ -90,6 +98,13 @@ def test_init_twice_then_serve(tmp_path):
     assert len(password) >= 16
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     assert (var / "filestorage" / "Data.fs").exists() and (var / "blobstorage").is_dir()
+
+    logins_file = var / "demo-logins.tsv"
+    assert str(logins_file) in first.stdout
+    assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
+    logins = dict(line.split("\t")[:2] for line in logins_file.read_text().splitlines())
+    assert {"registrar", "archivist", "inspector", "organizer", "handler-jsj", "head-cxx"} <= set(logins)
+    assert not set(logins.values()) & set(first.stdout.split())  # never on the console
 
     second = run("init", "--var", str(var), "--port", str(port), env=env)
     assert second.returncode == 0, second.stderr
@@ -111,6 +126,17 @@ def test_init_twice_then_serve(tmp_path):
         assert status(site + "/cases", "admin", chosen) == 200
         assert status(site + "/cases", "admin", password) in (302, 401)
         assert status(site + "/++api++/cases/@search?portal_type=PetitionCase", "admin", chosen) == 200
+        # need-to-know by unit: a unit's handler lists its unit's cases only
+        search = site + "/++api++/cases/@search?portal_type=PetitionCase&metadata_fields=case_unit"
+        everything = get_json(search, "admin", chosen)["items"]
+        units = {item["case_unit"] for item in everything if item["case_unit"]}
+        assert units
+        unit = sorted(units)[0]
+        mine = get_json(search, f"handler-{unit.lower()}", logins[f"handler-{unit.lower()}"])["items"]
+        assert mine and {item["case_unit"] for item in mine} == {unit}
+        assert len(get_json(search, "head-cxx", logins["head-cxx"])["items"]) == len(
+            [item for item in everything if item["case_unit"]]
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -429,3 +429,24 @@ def test_demo_hearings_publish_masked_minutes(manager):
                 assert not row.get("phone") or row["phone"] not in text
             assert hearing.chair in text
     assert notices, "the demo publishes some minutes"
+
+
+def test_demo_staff_work_in_their_units(manager):
+    """The demo staff: bureau roles, a handler in every unit and the heads;
+    random passwords; each handler sees the routed cases of its unit only."""
+    from plone.app.testing import login
+    from xinfang_archive.demo.staff import add_demo_staff
+
+    staff = add_demo_staff(manager, seed=3)
+    users = {user_id: password for user_id, password, _role in staff}
+    assert {"registrar", "archivist", "inspector", "organizer", "handler-jsj", "handler-cgz-dc", "head-cgz"} <= set(users)
+    assert "head-cgz-dc" not in users  # a village has no units below it
+    assert len(set(users.values())) == len(users) and min(map(len, users.values())) >= 16
+    assert add_demo_staff(manager, seed=3) == []  # once
+    cases = generate_cases(manager, 30, seed=4)
+    routed = [c for c in cases if c.responsible_unit and c.assigned_on]
+    assert routed and all(c.case_handler == f"handler-{c.responsible_unit.lower()}" for c in routed)
+    unit = routed[0].responsible_unit
+    login(manager, f"handler-{unit.lower()}")
+    seen = {b.UID for b in api.content.find(portal_type="PetitionCase")}
+    assert seen == {c.UID() for c in cases if c.responsible_unit == unit}

@@ -13,6 +13,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 USER_FOR_ROLE = {
     "Registrar": "registrar",
     "CaseHandler": "handler",
+    "Reader": "head",
     "HearingOrganizer": "organizer",
     "Archivist": "archivist",
     "Inspector": "inspector",
@@ -26,8 +27,22 @@ PERMISSIONS = {
 }
 
 
-def read_matrix():
-    lines = [line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("| ")]
+def read_table(index=0):
+    """The rows of the ``index``-th table of the document."""
+    tables, current = [], None
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            if current is None:
+                current = []
+                tables.append(current)
+            current.append(line)
+        else:
+            current = None
+    return tables[index]
+
+
+def read_matrix(index=0):
+    lines = read_table(index)
     header = [h.strip() for h in lines[0].strip("|").split("|")]
     keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
     rows = []
@@ -54,7 +69,10 @@ def case_in_state(portal, staff):
     setRoles(portal, TEST_USER_ID, ["Manager"])
     from conftest import case_data
 
-    case = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    # the handler's unit (conftest.STAFF_UNITS); the head heads the county above it
+    case = api.content.create(
+        container=portal["cases"], type="PetitionCase", **case_data(responsible_unit="JSJ")
+    )
     wftool = api.portal.get_tool("portal_workflow")
     workflow = wftool["xf_case_workflow"]
 

@@ -26,7 +26,7 @@ def test_registrar_creates_case_with_number(functional_portal, session_for):
 
 
 def test_personal_data_masked_for_inspector_not_for_handler(functional_portal, session_for):
-    url = create(session_for("registrar")).json()["@id"]
+    url = create(session_for("registrar"), responsible_unit="JSJ").json()["@id"]  # the handler's unit
     inspector = session_for("inspector").get(url).json()
     (row,) = inspector["petitioners"]
     assert row["id_number"] == "110101********4514"

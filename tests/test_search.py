@@ -211,7 +211,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1005",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1006",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
@@ -230,6 +230,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     # 1005: the permissions to flag accusation material and to clear the flag
     clearers = {r["name"] for r in site.rolesOfPermission("xinfang_archive: Clear accusation flag") if r["selected"]}
     assert {"Registrar", "Archivist"} <= clearers and "CaseHandler" not in clearers
+    # 1006: need-to-know by unit
+    assert "CaseHandler" not in api.group.get_roles(groupname="case_handlers")
+    assert api.group.get(groupname="unit-JSJ-heads") is not None
     assert found(site, "摊位费") == [case.UID()]
 
 

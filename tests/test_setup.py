@@ -36,7 +36,7 @@ def test_case_workflow_bound(portal):
     "group,role",
     [
         ("registrars", "Registrar"),
-        ("case_handlers", "CaseHandler"),
+        ("case_handlers", "UnitStaff"),  # their cases come from their units (privacy.units)
         ("hearing_organizers", "HearingOrganizer"),
         ("archivists", "Archivist"),
         ("inspectors", "Inspector"),

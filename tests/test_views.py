@@ -141,11 +141,14 @@ def test_history_shows_changes_and_reverts(make_case, request_):
 def test_history_masks_personal_data(portal, make_case, staff, request_):
     case = make_case()
     case.petitioners = [dict(case.petitioners[0], phone="13900001111")]
+    case.summary = "信访人来电0571-8765-4321，身份证110101 1990 0307 4514，住浙江省杭州市西湖区文三路100号。"
     notify(ObjectModifiedEvent(case))
     setRoles(portal, TEST_USER_ID, ["Member"])
     login(portal, "inspector")
     html = render("record-history", case, request_)
     assert "139****1111" in html and "13900001111" not in html
+    for raw in ("8765-4321", "0307 4514", "文三路"):  # typed into the summary: masked in the changes
+        assert raw not in html
     assert "Revert" not in html and "还原" not in html
 
 

@@ -5,6 +5,7 @@ from Products.CMFCore.utils import getToolByName
 from xinfang_archive import _
 from xinfang_archive.i18n import record_text
 from xinfang_archive.privacy.keys import ensure_secret
+from xinfang_archive.privacy.units import ensure_unit_groups
 from zope.interface import implementer
 
 import logging
@@ -17,10 +18,12 @@ OFFICE_ID = "archive-office"
 HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
 
-# Group id, title (translated into the record language), role.
+# Group id, title (translated into the record language), role.  Case
+# handlers hold no case-wide role: their unit's cases give them CaseHandler
+# (need-to-know by unit, ``privacy.units``).
 GROUPS = (
     ("registrars", _("Registrars"), "Registrar"),
-    ("case_handlers", _("Case handlers"), "CaseHandler"),
+    ("case_handlers", _("Case handlers"), "UnitStaff"),
     ("hearing_organizers", _("Hearing organizers"), "HearingOrganizer"),
     ("archivists", _("Archivists"), "Archivist"),
     ("inspectors", _("Inspectors"), "Inspector"),
@@ -122,6 +125,7 @@ def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
     add_groups(portal)
+    ensure_unit_groups()
     ensure_secret(portal)
     add_case_folder(portal)
     add_archive_office(portal)

@@ -14,6 +14,8 @@ from plone import api
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
+from xinfang_archive.privacy.units import units_of
+from xinfang_archive.search.site import user_principals
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles
@@ -50,9 +52,13 @@ class DashboardView(BrowserView):
         return multiunion([_as_set(index._index.get(value)) for value in values])
 
     def _open_rids(self):
-        """Catalog ids of open cases (the open states belong to cases only)."""
+        """Catalog ids of the open cases the user may see (the open states
+        belong to cases only): a unit's handler counts the unit's cases."""
         if not hasattr(self, "_open"):
-            self._open = self._rids("review_state", OPEN_STATES)
+            visible, _info = self._index("allowedRolesAndUsers")._apply_index(
+                {"allowedRolesAndUsers": user_principals()}
+            )
+            self._open = intersection(self._rids("review_state", OPEN_STATES), visible)
         return self._open
 
     def _overdue_rids(self):
@@ -142,10 +148,14 @@ class DashboardView(BrowserView):
         return self._rows(self._cases(case_deadline={"query": (self.today, self.soon), "range": "min:max"}))
 
     def my_cases(self):
-        """Open cases the user registered or handles, by deadline."""
+        """Open cases the user registered or handles, or that the user's
+        units handle, by deadline."""
         user_id = api.user.get_current().getId()
         brains = {b.UID: b for b in self._cases(Creator=user_id)}
         brains.update({b.UID: b for b in self._cases(case_handler=user_id)})
+        handled, _headed = units_of(user_id)
+        if handled:
+            brains.update({b.UID: b for b in self._cases(case_unit=handled)})
         ordered = sorted(brains.values(), key=lambda b: (b.case_deadline is None, b.case_deadline or date.max))
         return self._rows(ordered[:LIST_LIMIT])
 

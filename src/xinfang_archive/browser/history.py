@@ -12,6 +12,7 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from xinfang_archive.permissions import RevertVersion
 from xinfang_archive.privacy.masking import petitioners_for_viewer
+from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 from zope.schema import getFieldsInOrder
@@ -80,12 +81,18 @@ class RecordHistoryView(BrowserView):
                 yield name, field
 
     def _values(self, obj):
+        """Each field as text; for readers without "View personal data" the
+        petitioners masked and every other value masked as free text (an
+        ID number or phone typed into the summary stays hidden in the
+        changes too)."""
         values = {}
+        addresses = [row.get("address") for row in getattr(obj, "petitioners", None) or () if isinstance(row, dict)]
         for name, _field in self._fields():
             value = getattr(obj, name, None)
             if name == "petitioners":
-                value = petitioners_for_viewer(self.context, value)
-            values[name] = _text(value)
+                values[name] = _text(petitioners_for_viewer(self.context, value))
+            else:
+                values[name] = text_for_viewer(self.context, _text(value), addresses)
         return values
 
     def versions(self):

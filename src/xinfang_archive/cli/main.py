@@ -4,11 +4,13 @@ from xinfang_archive.cli.instance import Instance
 
 import argparse
 import logging
+import os
 import sys
 import time
 
 
 # Benign set-up chatter of Plone's site creation, hidden from the console.
+DEMO_LOGINS_FILE = "demo-logins.tsv"
 QUIET_LOGGERS = ("GenericSetup.componentregistry", "Products.MimetypesRegistry.MimeTypesRegistry", "ZODB.FileStorage")
 
 
@@ -45,9 +47,13 @@ def _generate(site, count, seed):
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import generate_cases
     from xinfang_archive.demo.hearings import add_demo_hearings
+    from xinfang_archive.demo.staff import add_demo_staff
 
     import transaction
 
+    staff = add_demo_staff(site, seed=seed)
+    transaction.get().note(f"xinfang-archive: {len(staff)} demo staff")
+    transaction.commit()
     generate_cases(site, count, seed=seed, progress=_progress("演示数据 demo cases"))
     transaction.get().note(f"xinfang-archive: {count} demo cases")
     transaction.commit()
@@ -59,6 +65,20 @@ def _generate(site, count, seed):
     transaction.commit()
     if result.refused:
         print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)
+    return staff
+
+
+def _keep_demo_logins(instance, staff):
+    """The demo staff's logins, readable by the instance's owner only; new
+    users are added to the file, never printed on the console."""
+    if not staff:
+        return None
+    path = instance.var / DEMO_LOGINS_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        for user_id, password, role in staff:
+            handle.write(f"{user_id}\t{password}\t{role}\n")
+    return path
 
 
 def cmd_init(args):
@@ -77,6 +97,7 @@ def cmd_init(args):
     instance = Instance(args.var)
     instance.write_config(host=args.host, port=args.port)
     password, origin = instance.admin_password()
+    logins = None
     try:
         with zope_app(instance) as app:
             ensure_admin(app, password, reset=origin == "env")
@@ -85,7 +106,7 @@ def cmd_init(args):
             site, created = ensure_site(app, args.site_id)
             transaction.commit()
             if created and args.demo_cases:
-                _generate(site, args.demo_cases, args.seed)
+                logins = _keep_demo_logins(instance, _generate(site, args.demo_cases, args.seed))
     except InstanceLocked as error:
         fail(str(error))
     where = {
@@ -95,6 +116,8 @@ def cmd_init(args):
     }[origin]
     print(f"信访档案馆 {'已创建' if created else '已就绪'}: http://{args.host}:{args.port}/{args.site_id}")
     print(f"  login: {ADMIN} / {password}   (password {where})")
+    if created and args.demo_cases and logins:
+        print(f"  demo staff (registrar, handlers of each unit, unit heads…): logins in {logins} (mode 600)")
 
 
 def cmd_serve(args):
@@ -148,8 +171,10 @@ def _ini_address(instance):
 
 def cmd_demo(args):
     with _site(args) as site:
-        _generate(site, args.cases, args.seed)
+        logins = _keep_demo_logins(Instance(args.var), _generate(site, args.cases, args.seed))
     print(f"{args.cases} demo cases added to {args.site_id}")
+    if logins:
+        print(f"demo staff logins in {logins} (mode 600)")
 
 
 @contextmanager

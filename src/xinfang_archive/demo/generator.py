@@ -422,6 +422,16 @@ class CaseGenerator:
     def sentences_text(self, low, high):
         return self.rng.sample(self.sentences, min(len(self.sentences), self.rng.randint(low, high)))
 
+    def handler_of(self, unit):
+        """The demo staff's handler of ``unit`` (``demo.staff``), if created."""
+        if not hasattr(self, "_handlers"):
+            from plone import api
+
+            group = api.group.get(groupname="case_handlers")
+            self._handlers = set(group.getGroupMemberIds()) if group is not None else set()
+        user_id = f"handler-{(unit or '').lower()}"
+        return user_id if user_id in self._handlers else None
+
     def _unit_title(self, code):
         if not code:
             return self.bureau
@@ -605,6 +615,8 @@ class CaseGenerator:
             if transition == "assign" and not case.responsible_unit:
                 case.responsible_unit = self._unit_for(case.category, None)
                 unit_title = self._unit_title(case.responsible_unit)
+            if transition == "assign" and not case.case_handler:
+                case.case_handler = self.handler_of(case.responsible_unit)
             if kind:
                 outcome = None
                 if kind in ("handling_opinion", "review_opinion", "rereview_opinion"):

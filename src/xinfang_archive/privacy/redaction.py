@@ -206,14 +206,14 @@ _SEP = r"[ \-]?"
 
 ID_NUMBER_RE = re.compile(
     r"(?<![0-9])(?:"
-    rf"\d{{6}}{_SEP}(?:18|19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_SEP}\d{{3}}[\dXx]"
+    rf"\d{{6}}{_SEP}(?:18|19|20)\d{{2}}{_SEP}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_SEP}\d{{3}}[\dXx]"
     r"|\d{17}[\dXx]"
     rf"|\d{{6}}{_SEP}\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_SEP}\d{{3}}"
     r")(?![0-9A-Za-z])",
     re.ASCII,
 )
 """Resident ID numbers: 18 characters (the last may be X), written in one
-run or grouped 6-8-4; and the old 15-digit numbers (region, yymmdd, serial).
+run or grouped 6-8-4 or 6-4-4-4; and the old 15-digit numbers (region, yymmdd, serial).
 An 18-character run is masked whatever its content (a mistyped ID number is
 still personal data); grouped and 15-digit forms must carry a plausible birth
 date, as digit runs of those shapes are otherwise too common."""
@@ -224,13 +224,13 @@ PHONE_RE = re.compile(
     r"(?:(?:\+86|0086|86|\(\+?86\))[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}"
     r"|"
     # landline: area code (0 + 2-3 digits) and a 7-8 digit number
-    r"(?:\(0\d{2,3}\)[ ]?|0\d{2,3}[ \-–—]?)\d{7,8}(?:(?:-|转)\d{1,6})?"
+    r"(?:\(0\d{2,3}\)[ ]?|0\d{2,3}[ \-–—]?)(?:\d{7,8}|\d{3,4}[ \-]\d{4})(?:(?:-|转)\d{1,6})?"
     r")(?![0-9])",
     re.ASCII,
 )
 """Mobile numbers (1[3-9] + 9 digits, optional +86/0086/86, separators
 3-4-4) and landlines with their area code: 0571-87654321, (0571)87654321,
-010-12345678, with an optional extension. Local numbers without an area
+010-12345678, 0571-8765-4321, with an optional extension. Local numbers without an area
 code are not detected: eight digits alone are too often something else."""
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"

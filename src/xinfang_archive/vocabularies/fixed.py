@@ -81,15 +81,19 @@ def retention_periods_vocabulary(context=None):
 
 @provider(IVocabularyFactory)
 def case_handlers_vocabulary(context=None):
-    """Members of the 承办人 group (``case_handlers``), by full name."""
+    """Members of the 承办人 group (``case_handlers``), by full name; and the
+    handler a record already names (one who left, or of the archive a record
+    was imported from), under their id, so that old records never break."""
     from plone import api
 
     group = api.group.get(groupname="case_handlers")
-    if group is None:
-        return SimpleVocabulary([])
     terms = []
-    for member in sorted(group.getGroupMembers(), key=lambda m: m.getId()):
+    members = sorted(group.getGroupMembers(), key=lambda m: m.getId()) if group is not None else []
+    for member in members:
         user_id = member.getId()
         name = member.getProperty("fullname", "") or user_id
         terms.append(SimpleTerm(value=user_id, token=user_id, title=f"{name} ({user_id})" if name != user_id else user_id))
+    current = getattr(context, "case_handler", None)
+    if isinstance(current, str) and current and current not in {t.value for t in terms}:
+        terms.append(SimpleTerm(value=current, token=current, title=current))
     return SimpleVocabulary(terms)

@@ -8,6 +8,8 @@ the transition form, so a refused transition always says why.
 from datetime import date
 from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
+from xinfang_archive.privacy.units import is_unit_member
+from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.workflow.clocks import handling_deadline
 from xinfang_archive.workflow.replies import latest_reply
 from xinfang_archive.workflow.replies import replies
@@ -73,6 +75,16 @@ def _reject(case, settings, today):
 def _assign(case, settings, today):
     if not case.responsible_unit:
         return [_("Choose the responsible unit before routing the case.")]
+    handler = getattr(case, "case_handler", None)
+    if handler and not is_unit_member(handler, case.responsible_unit):
+        # need-to-know by unit: a handler outside the unit would not see the case
+        return [
+            _(
+                "The handler ${handler} is not a member of the responsible unit ${unit}: "
+                "add them to the unit's group or choose another handler.",
+                mapping={"handler": handler, "unit": title_of("units", case.responsible_unit)},
+            )
+        ]
     return []
 
 
