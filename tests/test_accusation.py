@@ -81,6 +81,21 @@ def test_the_seal_follows_the_case_through_its_workflow(handled):
     assert "CaseHandler" not in roles_holding("Modify portal content", secret)
 
 
+def test_the_seal_follows_a_changed_workflow(handled):
+    """A workflow whose permissions change reaches existing cases through
+    portal_workflow.updateRoleMappings(), which fires no event: the seal
+    follows all the same."""
+    case, _plain, secret = handled
+    assert "Inspector" in roles_holding("View", secret)
+    state = api.portal.get_tool("portal_workflow")["xf_case_workflow"].states["in_progress"]
+    roles = [r for r in state.getPermissionInfo("View")["roles"] if r != "Inspector"]
+    state.setPermission("View", False, roles)
+    api.portal.get_tool("portal_workflow").updateRoleMappings()
+    assert "Inspector" not in roles_holding("View", case)
+    assert "Inspector" not in roles_holding("View", secret)
+    assert "Registrar" in roles_holding("View", secret)
+
+
 def add_reply_and_reply(case):
     from archival_support import add_reply
 

@@ -235,3 +235,14 @@ class PetitionCase(Container):
         from xinfang_archive.workflow.rules import transition_problems
 
         return not transition_problems(self, transition_id)
+
+    def reindexObject(self, idxs=None, **kwargs):
+        """The workflow tool's ``updateRoleMappings`` (after a workflow's
+        permissions change) moves the case's permissions without an event and
+        asks for this security reindex: the seal of the accusation material
+        inside follows, as after a transition."""
+        super().reindexObject(idxs=idxs or [], **kwargs)
+        if idxs and "allowedRolesAndUsers" in idxs:
+            from xinfang_archive.privacy.accusation import reseal_inside
+
+            reseal_inside(self)

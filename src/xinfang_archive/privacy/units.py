@@ -22,6 +22,7 @@ from plone import api
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import unit_paths
+from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
 import logging
 
@@ -90,9 +91,11 @@ def _current_unit_grants(obj):
     }
 
 
-def apply_unit_roles(obj, codes, parents=None):
+def apply_unit_roles(obj, codes, parents=None, new=False):
     """Make ``obj``'s unit grants those of ``codes``; other local roles stay.
-    Returns whether anything changed (then its security is reindexed)."""
+    Returns whether anything changed (then its security is reindexed: the
+    object's and everything inside it, or, for a ``new`` object that holds
+    nothing yet, only its own queued index entry)."""
     wanted = unit_local_roles(codes, parents)
     current = _current_unit_grants(obj)
     if wanted == current:
@@ -111,7 +114,10 @@ def apply_unit_roles(obj, codes, parents=None):
     obj.__ac_local_roles__ = local
     obj._p_changed = True
     _forget_cached_local_roles(obj)
-    obj.reindexObjectSecurity()
+    if new:
+        obj.reindexObject(idxs=["allowedRolesAndUsers"])
+    else:
+        obj.reindexObjectSecurity()
     return True
 
 
@@ -145,20 +151,20 @@ def hearings_of(case):
     return found
 
 
-def sync_hearing(hearing, parents=None):
+def sync_hearing(hearing, parents=None, new=False):
     codes = []
     for relation in getattr(hearing, "cases", None) or ():
         case = getattr(relation, "to_object", None)
         code = getattr(case, "responsible_unit", None)
         if code and code not in codes:
             codes.append(code)
-    return apply_unit_roles(hearing, codes, parents)
+    return apply_unit_roles(hearing, codes, parents, new=new)
 
 
-def sync_case(case):
+def sync_case(case, new=False):
     """The case's grants follow its responsible unit, and its hearings' too."""
     parents = unit_parents()
-    changed = apply_unit_roles(case, [getattr(case, "responsible_unit", None)], parents)
+    changed = apply_unit_roles(case, [getattr(case, "responsible_unit", None)], parents, new=new)
     if changed:
         for hearing in hearings_of(case):
             sync_hearing(hearing, parents)
@@ -214,11 +220,11 @@ def units_of(user_id):
 
 
 def case_changed(case, event):
-    sync_case(case)
+    sync_case(case, new=IObjectAddedEvent.providedBy(event))
 
 
 def hearing_changed(hearing, event):
-    sync_hearing(hearing)
+    sync_hearing(hearing, new=IObjectAddedEvent.providedBy(event))
 
 
 def units_list_changed(event):
