@@ -169,3 +169,19 @@ def test_archival_block_hides_accusation_files_from_those_who_may_not_see_them(c
     html = render("case-view", case, request_)
     assert 'id="xf-archival-code"' in html and "report.pdf" in html
     assert "accusation.pdf" not in html
+
+
+def test_amend_form_offers_no_personal_data_to_an_archivist(closed, portal, request_):
+    """The archivist amends filed cases but may not see personal data: the
+    fields that hold it are not on the form (they would show unmasked)."""
+    from archival_support import do
+    from conftest import VALID_ID
+
+    case = closed()
+    case.summary = "信访人电话13812345678，要求补偿。"
+    as_archivist(portal)
+    do(case, "file")
+    html = render("amend", case, request_)
+    assert "form.widgets.title" in html and "amendment_reason" in html
+    for raw in (VALID_ID, "13812345678", "文三路", "form.widgets.summary", "form.widgets.petitioners"):
+        assert raw not in html, raw

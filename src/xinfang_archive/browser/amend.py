@@ -13,6 +13,7 @@ from xinfang_archive import _
 from xinfang_archive.archival.amend import amend
 from xinfang_archive.archival.amend import AmendmentRefused
 from xinfang_archive.archival.manifest import _plain
+from xinfang_archive.privacy.masking import can_view_personal_data
 from z3c.form import button
 from z3c.form import form
 from z3c.form.interfaces import NOT_CHANGED
@@ -22,6 +23,11 @@ from zope.component import getUtility
 from zope.i18n import translate
 
 import transaction
+
+
+# Fields that hold personal data (the petitioners, and free text that may
+# carry ID numbers, phones and addresses).
+PERSONAL_FIELDS = ("petitioners", "summary", "request")
 
 
 class IAmendment(model.Schema):
@@ -47,6 +53,9 @@ class AmendForm(AutoExtensibleForm, form.Form):
         for name in list(self.fields):
             if name.endswith("amendment_reason"):
                 self.fields[name].ignoreContext = True
+        if not can_view_personal_data(self.context):
+            # the form would show them unmasked: only who may read them amends them
+            self.fields = self.fields.omit(*PERSONAL_FIELDS)
 
     @button.buttonAndHandler(_("Save the amendment"), name="save")
     def handle_save(self, action):
