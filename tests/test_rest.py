@@ -339,3 +339,17 @@ def test_text_fields_have_maximum_lengths_with_clear_messages(functional_portal,
     transaction.begin()
     assert count_cases(functional_portal) == before
     assert registrar.post("/cases", json={**case_json(), "title": "事" * 200}).status_code == 201
+
+
+def test_the_raw_webdav_dump_needs_view_personal_data(functional_portal, session_for):
+    """plone.dexterity's ``manage_FTPget`` / ``manage_DAVget`` write every
+    field in clear: the inspector (View, no personal data) is refused them,
+    the unit's handler reads them."""
+    url = create(session_for("registrar"), responsible_unit="JSJ").json()["@id"]
+    for method in ("manage_FTPget", "manage_DAVget"):
+        refused = session_for("inspector").get(f"{url}/{method}", headers={"Accept": "text/plain"},
+                                               allow_redirects=False)
+        assert refused.status_code == 401 or "require_login" in refused.headers["Location"], method
+        assert VALID_ID not in refused.text
+        shown = session_for("handler").get(f"{url}/{method}", headers={"Accept": "text/plain"})
+        assert shown.status_code == 200 and "registration_number: XF-" in shown.text, method

@@ -9,6 +9,7 @@ from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.petitioner import IPetitioner
 from xinfang_archive.content.validators import at_most
@@ -224,6 +225,7 @@ class IPetitionCaseSchema(model.Schema):
 
 @implementer(IPetitionCase)
 @frozen_guard
+@personal_dump
 class PetitionCase(Container):
     """A petition case; its documents, replies and supervisions live inside."""
 

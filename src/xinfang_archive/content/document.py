@@ -5,6 +5,7 @@ from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import LINE_CHARS
@@ -53,5 +54,6 @@ class ICaseDocumentSchema(model.Schema):
 
 @implementer(ICaseDocument)
 @frozen_guard
+@personal_dump
 class CaseDocument(Item):
     """A document of a case."""

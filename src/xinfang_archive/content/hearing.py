@@ -15,6 +15,7 @@ from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingFolder
 from xinfang_archive.content.registration import next_sequence
@@ -116,6 +117,7 @@ class IHearingSchema(model.Schema):
 
 @implementer(IHearing)
 @frozen_guard
+@personal_dump
 class Hearing(Container):
     """A hearing; its transcripts live inside."""
 

@@ -5,6 +5,7 @@ from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.i18n import record_text
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -50,6 +51,7 @@ class IReplySchema(model.Schema):
 
 @implementer(IReply)
 @frozen_guard
+@personal_dump
 class Reply(Item):
     """A reply letter; its title is made of its kind and document number."""
 

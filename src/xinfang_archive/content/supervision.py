@@ -3,6 +3,7 @@ from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.vocabularies.registry import title_of
 from zope import schema
@@ -33,6 +34,7 @@ class ISupervisionSchema(model.Schema):
 
 @implementer(ISupervision)
 @frozen_guard
+@personal_dump
 class Supervision(Item):
     def Title(self):
         method = title_of("supervision_methods", getattr(self, "method", None))

@@ -16,6 +16,7 @@ from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.validators import at_most
@@ -89,6 +90,7 @@ class IHearingTranscriptSchema(model.Schema):
 
 @implementer(IHearingTranscript)
 @frozen_guard
+@personal_dump
 class HearingTranscript(Item):
     """The transcript of the hearing it is kept in."""
 
