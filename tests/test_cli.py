@@ -77,7 +77,8 @@ def wait_until_serving(url, seconds):
 
 @pytest.mark.parametrize(
     "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"], ["fixity"],
-                ["audit"], ["audit", "verify"], ["audit", "export"], ["file"], ["pack"], ["import"], ["export"], ["verify-package"]]
+                ["audit"], ["audit", "verify"], ["audit", "export"], ["file"], ["pack"], ["import"], ["export"], ["verify-package"],
+                ["backup"], ["restore"]]
 )
 def test_help_everywhere(command):
     result = run(*command, "--help")
@@ -86,6 +87,7 @@ def test_help_everywhere(command):
 
 
 def test_init_twice_then_serve(tmp_path):
+    """A new instance serves through ZEO; --storage file serves without it."""
     env = clean_env()
     port = free_port()
     var = tmp_path / "var"
@@ -141,10 +143,15 @@ def test_init_twice_then_serve(tmp_path):
         server.terminate()
         server.wait(timeout=30)
 
+    # Without ZEO (--storage file) the web server opens the database alone.
+    alone = run("init", "--var", str(var), "--port", str(port), "--storage", "file", env=env)
+    assert alone.returncode == 0, alone.stderr
+    assert not (var / "instance" / "etc" / "zeo.conf").exists()
     locked = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, env=env)
     try:
-        time.sleep(8)
+        assert wait_until_serving(site, seconds=60)
+        assert not (var / "zeo.sock").exists()
         busy = run("demo", "--var", str(var), "--cases", "1", env=env)
         assert busy.returncode != 0
         assert "in use" in busy.stderr

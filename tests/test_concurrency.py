@@ -55,6 +55,18 @@ class Client:
 
         return self.run(work)
 
+    def do(self, fn):
+        """``fn(site)`` in this client's own transaction, committed."""
+        def work():
+            transaction.begin()
+            site = self.conn.root()["Application"]["plone"]
+            setSite(site)
+            result = fn(site)
+            transaction.commit()
+            return result
+
+        return self.run(work)
+
     def commit(self):
         self.run(transaction.commit)
 
@@ -167,3 +179,63 @@ def test_two_archivists_filing_at_once_never_duplicate_or_skip(clients, closed_c
     catalog = functional_portal.portal_catalog
     filed = sorted(b.archival_code for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase", review_state="filed"))
     assert filed == sorted([code_1, retried, third])
+
+
+def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site):
+    """The command line's unit of work meets a registration committed by
+    another client between its work and its commit: the commit conflicts,
+    the work is done again on fresh state and gets the next number."""
+    from plone import api
+    from xinfang_archive.retry import commit_retrying
+
+    first, _second = clients
+    attempts, theirs = [], []
+
+    def work():
+        case = api.content.create(container=site["cases"], type="PetitionCase",
+                                  **case_data(title=f"命令行{len(attempts)}"))
+        if not attempts:  # another writer commits in between, once
+            theirs.append(first.create_case("网页"))
+            first.commit()
+        attempts.append(case.registration_number)
+        return case.registration_number
+
+    mine = commit_retrying(work, "test: registration from the command line")
+    assert len(attempts) == 2 and attempts[0] == theirs[0]  # the first attempt was refused
+    assert int(mine.rsplit("-", 1)[1]) == int(theirs[0].rsplit("-", 1)[1]) + 1
+    assert committed_numbers(site) == sorted([theirs[0], mine])
+
+
+def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(
+        clients, site, tmp_path, caplog):
+    """A batch of an import whose commit conflicts (another client took a
+    number of the same year meanwhile) is aborted and written again: every
+    case is in once, the other client's number is never given twice."""
+    from exchange_support import exchange_document
+    from exchange_support import legacy_case
+    from xinfang_archive.content.registration import next_sequence
+    from xinfang_archive.exchange.importer import IMPORTED
+    from xinfang_archive.exchange.importer import Importer
+
+    numbers = [f"XF-2021-{n:06d}" for n in (3, 7, 9, 12, 15)]
+    source = tmp_path / "legacy.xml"
+    source.write_bytes(exchange_document(*(legacy_case(number) for number in numbers)))
+    fired = []
+
+    def concurrent_registration():
+        fired.append(first.do(lambda site: next_sequence(2021, site=site)))
+
+    first, _second = clients
+    transaction.get().addBeforeCommitHook(concurrent_registration)
+    with caplog.at_level("INFO", logger="xinfang_archive.exchange"):
+        report = Importer(site, commit_every=3).run([source])
+    assert fired == [1]  # the other client took 2021's number 1, once
+    assert "written again" in caplog.text  # the first batch's commit conflicted
+    assert report.count(IMPORTED) == 5 and len(report.outcomes) == 5, report.outcomes
+    transaction.begin()
+    catalog = site.portal_catalog
+    imported = sorted(b.registration_number for b in catalog.unrestrictedSearchResults(
+        portal_type="PetitionCase", registration_number=numbers))
+    assert imported == numbers
+    assert next_sequence(2021, site=site) == 16  # above every number taken
+    transaction.abort()

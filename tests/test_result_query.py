@@ -459,7 +459,7 @@ def test_upgrade_through_1003_gives_existing_cases_codes(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1006",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1007",)
     assert "query_key" in catalog.indexes()
     assert codes.code_of(kept) == kept_code
     found = set()
@@ -511,3 +511,39 @@ def test_a_leaked_code_is_replaced(make_case, request_):
     assert new and new != old
     assert find_case(old) is None
     assert find_case(new).UID() == case.UID()
+
+
+HITS = """
+import sys
+from xinfang_archive.publicquery.sharedlimit import SharedRateLimiter
+
+limiter = SharedRateLimiter(sys.argv[1], global_limit=int(sys.argv[3]))
+print(sum(limiter.hit(f"{sys.argv[2]}.{n % 3}" if sys.argv[2] != "one" else "203.0.113.7") is None
+          for n in range(8)))
+"""
+
+
+def test_the_limits_hold_across_processes(tmp_path, monkeypatch):
+    """``serve --processes N``: every process counts in the instance's
+    ``var/ratelimit.sqlite``, so one client gets its 10 attempts once, not
+    once per process, and the global cap holds for all of them together."""
+    import subprocess
+    import sys
+
+    from xinfang_archive.publicquery.ratelimit import PER_CLIENT
+    from xinfang_archive.publicquery.sharedlimit import shared_limiter
+    from xinfang_archive.publicquery.sharedlimit import SharedRateLimiter
+
+    def together(path, client, global_limit):
+        processes = [subprocess.Popen([sys.executable, "-c", HITS, str(path), client, str(global_limit)],
+                                      stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        return sum(int(process.communicate(timeout=60)[0]) for process in processes)
+
+    assert together(tmp_path / "one.sqlite", "one", 300) == PER_CLIENT  # 16 attempts, 10 allowed
+    assert SharedRateLimiter(tmp_path / "one.sqlite").hit("203.0.113.7") > 0  # and refused after
+    assert together(tmp_path / "all.sqlite", "198.51.100", 5) == 5  # six addresses, one global cap
+
+    monkeypatch.setenv("XINFANG_ARCHIVE_VAR", str(tmp_path))
+    served = shared_limiter()
+    assert isinstance(served, SharedRateLimiter) and served.path == str(tmp_path / "ratelimit.sqlite")
+    assert shared_limiter() is served

@@ -77,3 +77,22 @@ def test_save_version_follows_modify_in_every_state(portal):
             assert save == modify | {"Owner"}, state.getId()
         else:
             assert modify == save, state.getId()
+
+
+def test_creations_take_random_ids_and_write_no_shared_counter(make_case, portal):
+    """CMFUid's ids (the version histories' among them) no longer come from
+    the one counter object every creation wrote (two creations at once
+    conflicted there); the old counter stays as it was."""
+    from Products.CMFUid.interfaces import IUniqueIdGenerator
+    from xinfang_archive.content.uids import FLOOR
+    from xinfang_archive.content.uids import RandomUidGenerator
+    from zope.component import getUtility
+
+    assert isinstance(getUtility(IUniqueIdGenerator), RandomUidGenerator)
+    counter = portal.portal_uidgenerator._uid_counter
+    first, second = make_case(title="甲"), make_case(title="乙")
+    ids = [portal.portal_historyidhandler.queryUid(case) for case in (first, second)]
+    assert all(uid >= FLOOR for uid in ids) and ids[0] != ids[1]
+    assert len(history(first)) == 1 and len(history(second)) == 1
+    assert portal.portal_uidgenerator._uid_counter == counter
+    assert not portal.portal_uidgenerator._p_changed

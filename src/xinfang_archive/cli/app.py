@@ -23,14 +23,15 @@ def zope_app(instance):
     from zope.globalrequest import clearRequest
     from zope.globalrequest import setRequest
 
-    configure_wsgi(str(instance.zope_conf))
+    configure_wsgi(str(instance.command_conf()))
     import Zope2
 
     try:
         Zope2.startup_wsgi()
     except LockError as error:
         raise InstanceLocked(
-            f"The database {instance.data_fs} is in use (is the server running?): {error}"
+            f"The database {instance.data_fs} is in use by another process (a server started "
+            f"without ZEO, or a command that opened it directly): {error}"
         ) from error
     import transaction
 

@@ -180,7 +180,7 @@ def add_commands(commands, common):
         "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
         "package. Hostile or broken files are refused; each case is imported whole or not "
         "at all; cases already in the archive (same UID or registration number) are skipped, "
-        "so a killed import can be run again. Exit 1 if any item failed. Stop the server first.",
+        "so a killed import can be run again. Exit 1 if any item failed. Works while the site serves (a client of its ZEO server).",
     )
     common(imports)
     imports.add_argument("sources", nargs="+", metavar="FILE|DIR", help="exchange XML file, directory or package")
@@ -196,7 +196,7 @@ def add_commands(commands, common):
         "or archival codes), listed in a file, or filed in a year: exchange XML, DA/T 46 "
         "metadata and a DA/T 48-style envelope per record, the files, PREMIS-style events, "
         "SHA-256 manifests and the package checksum (<out>.sha256). The package is "
-        "validated before it is kept. Stop the server first.",
+        "validated before it is kept. Works while the site serves (a client of its ZEO server).",
     )
     common(export)
     export.add_argument("--out", required=True, help="directory of the new package (must not exist)")

@@ -2,12 +2,23 @@
 
 Everything lives below one directory (``./var`` unless ``--var`` or
 ``XINFANG_ARCHIVE_VAR`` say otherwise): ``instance/etc`` (zope.conf,
-zope.ini, site.zcml), ``filestorage/Data.fs``, ``blobstorage/``, ``log/``.
+zope.ini, site.zcml, and with ZEO zeo.conf and zope-direct.conf),
+``filestorage/Data.fs``, ``blobstorage/``, ``log/``.
+
+Two storage set-ups: ``zeo`` (the default) serves the FileStorage from a ZEO
+server whose clients are the web server and every command; ``file`` has the
+web server open the FileStorage itself (one process, nothing else while it
+serves).  ``zope-direct.conf`` opens the FileStorage directly: commands use
+it when no ZEO server runs.
 """
 from pathlib import Path
+from xinfang_archive.cli.zeo import ZEO_CLIENT
+from xinfang_archive.cli.zeo import ZEO_CONF
 
+import hashlib
 import os
 import secrets
+import tempfile
 
 
 PASSWORD_ENV = "XINFANG_ADMIN_PASSWORD"
@@ -32,13 +43,16 @@ default-zpublisher-encoding utf-8
 </dos_protection>
 <zodb_db main>
   cache-size 100000
-  <filestorage>
-    path $VAR/filestorage/Data.fs
-    blob-dir $VAR/blobstorage
-  </filestorage>
+{storage}
   mount-point /
 </zodb_db>
 """
+
+FILE_STORAGE = """\
+  <filestorage>
+    path $VAR/filestorage/Data.fs
+    blob-dir $VAR/blobstorage
+  </filestorage>"""
 
 ZOPE_INI = """\
 [app:zope]
@@ -137,19 +151,58 @@ class Instance:
         self.home = self.var / "instance"
         self.etc = self.home / "etc"
         self.zope_conf = self.etc / "zope.conf"
+        self.direct_conf = self.etc / "zope-direct.conf"
+        self.zeo_conf = self.etc / "zeo.conf"
         self.zope_ini = self.etc / "zope.ini"
         self.data_fs = self.var / "filestorage" / "Data.fs"
 
-    def write_config(self, host="127.0.0.1", port=8080):
-        """Write the configuration files (always: host and port may change)."""
+    @property
+    def zeo_socket(self):
+        """``var/zeo.sock``; a path in the temporary directory named after
+        ``var`` when that one is longer than a Unix socket's name may be."""
+        socket = self.var / "zeo.sock"
+        if len(str(socket).encode()) < 100:
+            return socket
+        digest = hashlib.sha256(str(self.var).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"xinfang-zeo-{digest}.sock"
+
+    @property
+    def storage(self):
+        """``"zeo"`` or ``"file"``: the set-up the configuration was written for."""
+        return "zeo" if self.zeo_conf.exists() else "file"
+
+    def write_config(self, host="127.0.0.1", port=8080, storage=None):
+        """Write the configuration files (always: host and port may change).
+        ``storage`` None keeps the instance's set-up (ZEO for a new one)."""
+        if storage is None:
+            storage = self.storage if self.zope_conf.exists() else "zeo"
         for sub in ("filestorage", "blobstorage", "log", "cache"):
             (self.var / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(self.var / "blobstorage", 0o700)
         self.etc.mkdir(parents=True, exist_ok=True)
-        values = {"instance": self.home, "var": self.var, "host": host, "port": port}
-        self.zope_conf.write_text(ZOPE_CONF.format(**values), encoding="utf-8")
+        values = {"instance": self.home, "var": self.var, "host": host, "port": port,
+                  "socket": self.zeo_socket}
+        direct = ZOPE_CONF.format(storage=FILE_STORAGE, **values)
+        if storage == "zeo":
+            client = ZOPE_CONF.format(storage=ZEO_CLIENT.format(**values), **values)
+            self.zope_conf.write_text(client, encoding="utf-8")
+            self.direct_conf.write_text(direct, encoding="utf-8")
+            self.zeo_conf.write_text(ZEO_CONF.format(**values), encoding="utf-8")
+        else:
+            self.zope_conf.write_text(direct, encoding="utf-8")
+            for path in (self.direct_conf, self.zeo_conf):
+                path.unlink(missing_ok=True)
         self.zope_ini.write_text(ZOPE_INI.format(**values), encoding="utf-8")
         (self.etc / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")
+
+    def command_conf(self):
+        """The configuration a command opens the database with: a client of
+        the running ZEO server, or the FileStorage directly when none runs."""
+        from xinfang_archive.cli.zeo import ZeoServer
+
+        if self.storage == "zeo" and not ZeoServer(self).running():
+            return self.direct_conf
+        return self.zope_conf
 
     @property
     def password_file(self):

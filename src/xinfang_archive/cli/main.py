@@ -43,26 +43,31 @@ def _progress(label):
     return report
 
 
-def _generate(site, count, seed):
+def _serving(instance):
+    """Whether a ZEO server runs, i.e. the site may be serving while a
+    command writes."""
+    from xinfang_archive.cli.zeo import ZeoServer
+
+    return instance.storage == "zeo" and ZeoServer(instance).running()
+
+
+def _generate(site, count, seed, serving=False):
+    """Demo staff, cases, hearings and filings, each unit of work committed
+    (and done again after a conflict with the serving site).  While the site
+    serves a case is a unit of its own: a registration on the web takes the
+    year's number as well, and a long unit would lose to it again and again."""
     from xinfang_archive.demo.filing import file_earlier_years
-    from xinfang_archive.demo.generator import generate_cases
+    from xinfang_archive.demo.generator import case_batches
     from xinfang_archive.demo.hearings import add_demo_hearings
     from xinfang_archive.demo.staff import add_demo_staff
+    from xinfang_archive.retry import commit_retrying
 
-    import transaction
-
-    staff = add_demo_staff(site, seed=seed)
-    transaction.get().note(f"xinfang-archive: {len(staff)} demo staff")
-    transaction.commit()
-    generate_cases(site, count, seed=seed, progress=_progress("演示数据 demo cases"))
-    transaction.get().note(f"xinfang-archive: {count} demo cases")
-    transaction.commit()
-    hearings = add_demo_hearings(site, seed=seed)
-    transaction.get().note(f"xinfang-archive: {len(hearings)} demo hearings")
-    transaction.commit()
-    result = file_earlier_years(site)
-    transaction.get().note(f"xinfang-archive: {len(result.filed)} demo cases filed")
-    transaction.commit()
+    staff = commit_retrying(lambda: add_demo_staff(site, seed=seed), "xinfang-archive: demo staff")
+    size = 1 if serving else 100
+    for make in case_batches(site, count, seed=seed, progress=_progress("演示数据 demo cases"), size=size):
+        commit_retrying(make, "xinfang-archive: demo cases")
+    commit_retrying(lambda: add_demo_hearings(site, seed=seed), "xinfang-archive: demo hearings")
+    result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")
     if result.refused:
         print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)
     return staff
@@ -89,24 +94,24 @@ def cmd_init(args):
     from xinfang_archive.cli.site import ADMIN
     from xinfang_archive.cli.site import ensure_admin
     from xinfang_archive.cli.site import ensure_site
-
-    import transaction
+    from xinfang_archive.retry import commit_retrying
 
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
     instance = Instance(args.var)
-    instance.write_config(host=args.host, port=args.port)
+    instance.write_config(host=args.host, port=args.port, storage=args.storage)
     password, origin = instance.admin_password()
     logins = None
     try:
         with zope_app(instance) as app:
-            ensure_admin(app, password, reset=origin == "env")
-            transaction.commit()
+            commit_retrying(lambda: ensure_admin(app, password, reset=origin == "env"),
+                            "xinfang-archive init: admin")
             login(app, ADMIN)
-            site, created = ensure_site(app, args.site_id)
-            transaction.commit()
+            site, created = commit_retrying(lambda: ensure_site(app, args.site_id),
+                                            "xinfang-archive init: site")
             if created and args.demo_cases:
-                logins = _keep_demo_logins(instance, _generate(site, args.demo_cases, args.seed))
+                logins = _keep_demo_logins(instance, _generate(site, args.demo_cases, args.seed,
+                                                               serving=_serving(instance)))
     except InstanceLocked as error:
         fail(str(error))
     where = {
@@ -121,24 +126,52 @@ def cmd_init(args):
 
 
 def cmd_serve(args):
-    from Zope2.Startup import serve
+    from xinfang_archive.cli.app import fail
 
     instance = Instance(args.var)
     if not instance.zope_ini.exists():
-        from xinfang_archive.cli.app import fail
-
         fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    if instance.storage == "file":
+        if args.processes > 1:
+            fail("several processes need ZEO: run 'xinfang-archive init --storage zeo' first")
+        return _serve(args, instance)
+    from xinfang_archive.cli.zeo import serving
+    from xinfang_archive.cli.zeo import ZeoFailed
+    from xinfang_archive.cli.zeo import ZeoServer
+
+    already = ZeoServer(instance).running()
+    try:
+        with serving(instance) as server:
+            how = "running already" if already else "started"
+            print(f"ZEO server {how} on {server.socket} (Data.fs and blobs under {instance.var})", flush=True)
+            return _serve(args, instance)
+    except ZeoFailed as error:
+        fail(str(error))
+
+
+def _serve(args, instance):
+    from Zope2.Startup import serve
+
     if not args.no_index_check:
         _check_search_index(args, instance)
     host_port = _ini_address(instance)
-    print(f"Serving the archive on http://{host_port} (Ctrl+C stops)", flush=True)
-    return serve.main(["runwsgi", str(instance.zope_ini)]) or 0
+    processes = args.processes
+    how = f"{processes} processes" if processes > 1 else "one process"
+    print(f"Serving the archive on http://{host_port} with {how} (Ctrl+C stops)", flush=True)
+    try:
+        if processes > 1:
+            from xinfang_archive.cli.workers import serve_processes
+
+            return serve_processes(instance.zope_ini, processes)
+        return serve.main(["runwsgi", str(instance.zope_ini)]) or 0
+    except KeyboardInterrupt:
+        return 0
 
 
 def _check_search_index(args, instance):
     """Before serving: a deleted or unreadable index under var/search-index
-    is rebuilt from the database (in a child process: the server must open
-    the database itself afterwards)."""
+    is rebuilt from the database (in a child process: without ZEO, the
+    server must open the database itself afterwards)."""
     import subprocess
 
     from xinfang_archive.search.engines import ENGINES
@@ -171,7 +204,8 @@ def _ini_address(instance):
 
 def cmd_demo(args):
     with _site(args) as site:
-        logins = _keep_demo_logins(Instance(args.var), _generate(site, args.cases, args.seed))
+        instance = Instance(args.var)
+        logins = _keep_demo_logins(instance, _generate(site, args.cases, args.seed, serving=_serving(instance)))
     print(f"{args.cases} demo cases added to {args.site_id}")
     if logins:
         print(f"demo staff logins in {logins} (mode 600)")
@@ -207,10 +241,15 @@ def cmd_reindex(args):
     from xinfang_archive.search.site import current_segmenter
     from xinfang_archive.search.site import current_store
 
+    # While the site serves, every document is replaced one by one (the web
+    # writes to the index meanwhile, and searches go on); else it is emptied
+    # and written in bulk.
+    serving = _serving(Instance(args.var))
     with _site(args) as site:
         store = current_store(site)
         started = time.perf_counter()
-        count = rebuild(site, store, current_segmenter(), progress=_progress("全文索引 reindex"))
+        count = rebuild(site, store, current_segmenter(), progress=_progress("全文索引 reindex"),
+                        fresh=not serving)
         seconds = time.perf_counter() - started
         stats = store.engine.stats()
     print(
@@ -256,16 +295,13 @@ def cmd_fixity(args):
     from xinfang_archive.archival.fixity import MISSING
     from xinfang_archive.archival.fixity import record_run
     from xinfang_archive.archival.fixity import run_fixity
-
-    import transaction
+    from xinfang_archive.retry import commit_retrying
 
     with _site(args) as site:
         started = time.perf_counter()
         run = run_fixity(site)
         seconds = time.perf_counter() - started
-        record_run(site, run)
-        transaction.get().note("xinfang-archive fixity")
-        transaction.commit()
+        commit_retrying(lambda: record_run(site, run), "xinfang-archive fixity")
     rate = run.files_checked / max(seconds, 1e-6)
     print(
         f"fixity: {len(run.results)} entries, {run.files_checked} files "
@@ -290,8 +326,7 @@ def cmd_file(args):
     from xinfang_archive.archival.filing import file_cases
     from xinfang_archive.cli.app import fail
     from xinfang_archive.i18n import record_text
-
-    import transaction
+    from xinfang_archive.retry import commit_retrying
 
     with _site(args) as site:
         user = site.acl_users.getUserById(args.archivist)
@@ -303,13 +338,18 @@ def cmd_file(args):
             query["case_unit"] = args.unit
         if args.category:
             query["case_category"] = args.category
-        brains = site.portal_catalog.unrestrictedSearchResults(**query)
-        cases = [brain._unrestrictedGetObject() for brain in brains]
+        found = []
+
+        def work():
+            # again after a conflict: the cases still closed now
+            brains = site.portal_catalog.unrestrictedSearchResults(**query)
+            found[:] = [brain._unrestrictedGetObject() for brain in brains]
+            return file_cases(found)
+
         started = time.perf_counter()
         with api.env.adopt_user(user=user.__of__(site.acl_users)):
-            result = file_cases(cases)
-            transaction.get().note(f"xinfang-archive file: {len(result.filed)} cases by {args.archivist}")
-            transaction.commit()
+            result = commit_retrying(work, f"xinfang-archive file: closed cases of {args.year} by {args.archivist}")
+        cases = found
         seconds = time.perf_counter() - started
     print(f"filed {len(result.filed)} of {len(cases)} closed cases of {args.year} in {seconds:.1f} s")
     for case, code in result.filed:
@@ -341,6 +381,45 @@ def cmd_pack(args):
     after = instance.data_fs.stat().st_size
     print(f"packed {instance.data_fs}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "
           f"(history older than {args.days} days removed)")
+
+
+def cmd_backup(args):
+    from xinfang_archive.audit.recorder import AUDIT_ENV
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.backup import backup
+    from xinfang_archive.cli.backup import BackupError
+
+    instance = Instance(args.var)
+    target = args.to or instance.var / "backups"
+    try:
+        summary = backup(instance, target, full=args.full, audit_path=os.environ.get(AUDIT_ENV))
+    except BackupError as error:
+        fail(f"备份失败 backup failed: {error}")
+    kind = "完整 full" if summary["full"] else "增量 incremental"
+    print(f"备份完成 backup done ({kind}): {target} run {summary['run']}: "
+          f"{summary['blobs_copied']} blob files copied ({summary['blob_bytes_copied'] / 1e6:.1f} MB), "
+          f"{summary['files']} files ({summary['bytes'] / 1e6:.1f} MB) in the manifest, "
+          f"{summary['seconds']:.1f} s")
+
+
+def cmd_restore(args):
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.backup import BackupError
+    from xinfang_archive.cli.backup import restore
+    from xinfang_archive.cli.zeo import ZeoServer
+
+    instance = Instance(args.var)
+    if ZeoServer(instance).running():
+        fail(f"恢复失败 restore refused: {instance.var} is being served")
+    started = time.perf_counter()
+    try:
+        run = restore(args.source, instance, run=args.run)
+    except BackupError as error:
+        fail(f"恢复失败 restore failed: {error}")
+    instance.write_config(host=args.host, port=args.port, storage="zeo")
+    print(f"恢复完成 restored run {run} of {args.source} into {instance.var} in "
+          f"{time.perf_counter() - started:.1f} s; serve it with: xinfang-archive serve --var {instance.var} "
+          f"(the search index is rebuilt on the first start)")
 
 
 def _audit_store(args):
@@ -422,7 +501,8 @@ def build_parser():
     init = commands.add_parser(
         "init",
         help="create the instance, the admin user and the site (with demo data) when absent",
-        description="Create the Zope instance under var/ (FileStorage + blobs), the admin "
+        description="Create the Zope instance under var/ (FileStorage + blobs behind a ZEO "
+        "server), the admin "
         "user (password from $XINFANG_ADMIN_PASSWORD or generated) and the Plone site "
         "with this add-on and demo cases, when absent; print the URL and the login.",
     )
@@ -433,15 +513,30 @@ def build_parser():
         "--demo-cases", type=int, default=200, help="demo cases for a new site (default 200, 0 for none)"
     )
     init.add_argument("--seed", type=int, default=0, help="random seed of the demo data")
+    init.add_argument(
+        "--storage", choices=("zeo", "file"), default=None,
+        help="zeo (default for a new instance): serve the database from a ZEO server, so that "
+        "every command works while the site serves; file: the web server opens it alone "
+        "(nothing else while it serves). Default: keep the instance's set-up",
+    )
     init.set_defaults(func=cmd_init)
 
     serve = commands.add_parser(
-        "serve", help="serve the archive with waitress", description="Serve the instance (waitress)."
+        "serve", help="serve the archive (ZEO server and waitress)",
+        description="Serve the instance: start its ZEO server unless one runs, and the web "
+        "server (waitress) as its client. Ctrl+C stops both.",
     )
     _common(serve)
     serve.add_argument(
         "--no-index-check", action="store_true",
         help="do not check (and rebuild if lost or unreadable) the search index before serving",
+    )
+    serve.add_argument(
+        "--processes", type=int, default=1, metavar="N",
+        help="application processes serving the one address (default 1: waitress, 4 threads). "
+        "One process uses one core at most; choose N = the cores the archive may use "
+        "(each process needs about 500 MB of memory with its object cache). N > 1 runs "
+        "gunicorn's arbiter with N workers of 4 threads, each a client of the ZEO server",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -450,7 +545,7 @@ def build_parser():
         help="add realistic demo cases",
         description="Add realistic demo cases generated from the corpus of petition texts "
         "(several years, every channel, category, unit, grade and state). "
-        "Stop the server first: the database is opened directly.",
+        "Works while the site serves (a client of its ZEO server).",
     )
     _common(demo)
     demo.add_argument("--cases", type=int, required=True, help="number of cases to add")
@@ -462,7 +557,7 @@ def build_parser():
         help="rebuild the full-text index from the database",
         description="Empty the full-text search index and fill it again from every object "
         "in the database (after a change of engine or dictionary, or a lost index). "
-        "Stop the server first: the database is opened directly.",
+        "Works while the site serves (a client of its ZEO server).",
     )
     _common(reindex)
     reindex.set_defaults(func=cmd_reindex)
@@ -472,7 +567,7 @@ def build_parser():
         help="compare the full-text index with the catalog (and repair with --fix)",
         description="Report objects missing from, stale in, or extra in the full-text index "
         "compared with the catalog; exit 1 if any. With --fix, repair them. "
-        "Stop the server first: the database is opened directly.",
+        "Works while the site serves (a client of its ZEO server).",
     )
     _common(verify_index)
     verify_index.add_argument("--fix", action="store_true", help="repair what differs")
@@ -486,7 +581,7 @@ def build_parser():
         "record's metadata against its digest, from the register of item numbers. "
         "Reports missing, changed and intact apart, records the run in the site "
         "(shown on the fixity page) and in the audit trail; exit 1 if anything is "
-        "missing or changed. Stop the server first: the database is opened directly.",
+        "missing or changed. Works while the site serves (a client of its ZEO server).",
     )
     _common(fixity)
     fixity.set_defaults(func=cmd_fixity)
@@ -496,7 +591,7 @@ def build_parser():
         description="File (归档) the closed cases of one year, optionally of one unit or "
         "category, as the archivist named with --archivist (who must hold the Archivist "
         "role). Cases that fail the four-properties check are listed with their "
-        "problems and left unchanged; exit 1 if any. Stop the server first.",
+        "problems and left unchanged; exit 1 if any. Works while the site serves (a client of its ZEO server).",
     )
     _common(filing)
     filing.add_argument("--year", type=int, required=True, help="year the cases were closed")
@@ -508,11 +603,37 @@ def build_parser():
     pack = commands.add_parser(
         "pack", help="pack the database (destroyed records leave the disk)",
         description="Pack the FileStorage: old revisions and blob files referenced only "
-        "by them (e.g. of destroyed records) are removed. Stop the server first.",
+        "by them (e.g. of destroyed records) are removed. Works while the site serves (a client of its ZEO server).",
     )
     _common(pack)
     pack.add_argument("--days", type=int, default=0, help="keep this many days of history (default 0)")
     pack.set_defaults(func=cmd_pack)
+
+    backup = commands.add_parser(
+        "backup",
+        help="back up the database, the blobs, the audit trail and the settings (while serving)",
+        description="A consistent backup while the site serves: repozo's full or incremental "
+        "backup of Data.fs, the blob files not yet copied, the audit trail (SQLite's online "
+        "backup) and the configuration, with a SHA-256 manifest per run. Default target: "
+        "var/backups (better: another disk, --to).",
+    )
+    _common(backup)
+    backup.add_argument("--to", help="backup directory (default: var/backups)")
+    backup.add_argument("--full", action="store_true", help="a full backup of Data.fs (default: incremental)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="rebuild an instance from a backup, in a new directory",
+        description="Check a backup run against its manifest, then rebuild the instance in --var "
+        "(refused when it holds a database or is being served).",
+    )
+    restore.add_argument("--from", dest="source", required=True, help="the backup directory")
+    restore.add_argument("--run", help="the run to restore (default: the latest; see <backup>/runs)")
+    restore.add_argument("--var", required=True, help="the new instance directory")
+    restore.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    restore.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
+    restore.set_defaults(func=cmd_restore)
 
     audit = commands.add_parser(
         "audit", help="the audit trail: verify its hash chain, export it",

@@ -747,3 +747,26 @@ def generate_cases(portal, count, seed=0, corpus_dir=None, progress=None):
             processQueue()
             transaction.savepoint(optimistic=True)
     return created
+
+
+def case_batches(portal, count, seed=0, corpus_dir=None, progress=None, size=SAVEPOINT_EVERY):
+    """The cases of ``generate_cases`` as units of work of ``size`` cases: a
+    callable each, that makes them and returns them, for a caller that
+    commits each unit and does one again after a conflict (the command line
+    while the site serves)."""
+    generator = CaseGenerator(portal, seed=seed, corpus_dir=corpus_dir)
+    plans = list(generator.plan(count))
+
+    def unit(first, chunk):
+        def make():
+            made = []
+            for done, plan in enumerate(chunk, start=first + 1):
+                made.append(generator.make_case(*plan))
+                if progress is not None:
+                    progress(done, count)
+            return made
+
+        return make
+
+    for first in range(0, count, size):
+        yield unit(first, plans[first:first + size])

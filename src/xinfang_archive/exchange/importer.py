@@ -47,6 +47,7 @@ from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import XMLRefused
 from xinfang_archive.i18n import record_text
+from xinfang_archive.retry import ATTEMPTS
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.savepoints import forget_catalog_query_cache
 from z3c.relationfield import RelationValue
@@ -55,6 +56,7 @@ from zope.i18nmessageid import Message
 from zope.intid.interfaces import IIntIds
 from zope.schema import getFieldsInOrder
 from zope.schema import getValidationErrors
+from ZODB.POSException import ConflictError
 
 import logging
 import re
@@ -174,6 +176,9 @@ class Importer:
         self.uncommitted = 0
         self.waiting = []  # (path, element, schema errors) of cases referring to cases not yet in
         self.known = _Known(site, self.catalog)
+        self.batch = []  # the _one() calls since the last commit, to do again after a conflict
+        self.replaying = False
+        self._start_batch()
 
     # --- the run -------------------------------------------------------------
 
@@ -282,6 +287,8 @@ class Importer:
         return invalid
 
     def _one(self, path, base, element, invalid, may_wait=True):
+        if not self.replaying:
+            self.batch.append((path, base, element, invalid, may_wait))
         """Import one case or hearing.  A case that refers to cases not yet
         in the site waits (``self.waiting``) until the rest is in, so that
         its relations, in every version, point at them.  A dry run writes
@@ -324,7 +331,7 @@ class Importer:
         self.report.outcomes.append(outcome)
         if outcome.status in (IMPORTED, CHECKED):
             self.uncommitted += 1
-            if self.uncommitted >= self.commit_every:
+            if self.uncommitted >= self.commit_every and not self.replaying:
                 self._commit()
 
     def _refers_ahead(self, record):
@@ -353,20 +360,54 @@ class Importer:
                 self.waiting = []
 
     def _commit(self, final=False):
-        self._resolve_pending_relations(final)
-        if self.dry_run:
-            # never committed; a savepoint moves the changes out of memory
-            if final:
+        """Commit the batch.  After a conflict with another writer (the site
+        serving while the import runs) the batch is aborted and its items are
+        written again on fresh state, so a batch is in whole or not at all."""
+        for attempt in range(1, ATTEMPTS + 1):
+            self._resolve_pending_relations(final)
+            if self.dry_run:
+                # never committed; a savepoint moves the changes out of memory
+                if final:
+                    transaction.abort()
+                    forget_catalog_query_cache()
+                else:
+                    transaction.savepoint(optimistic=True)
+                break
+            if self.uncommitted:
+                transaction.get().note(f"{self.note}: {self.uncommitted} items")
+            try:
+                transaction.commit()
+                break
+            except ConflictError as error:
                 transaction.abort()
                 forget_catalog_query_cache()
-            else:
-                transaction.savepoint(optimistic=True)
-            self.uncommitted = 0
-            return
-        if self.uncommitted:
-            transaction.get().note(f"{self.note}: {self.uncommitted} items")
-        transaction.commit()
+                if attempt == ATTEMPTS:
+                    raise
+                logger.info("import batch met a concurrent writer (%s): written again", error)
+                self._replay()
         self.uncommitted = 0
+        self._start_batch()
+
+    def _start_batch(self):
+        self.batch = []
+        self.at_batch_start = (len(self.report.outcomes), len(self.report.warnings), self.report.versions,
+                               self.report.files, dict(self.pending_relations), list(self.waiting))
+
+    def _replay(self):
+        """The state at the start of the batch, then its items again (the
+        site as committed now: the UIDs and numbers are read again)."""
+        outcomes, warnings, self.report.versions, self.report.files, pending, waiting = self.at_batch_start
+        del self.report.outcomes[outcomes:]
+        del self.report.warnings[warnings:]
+        self.pending_relations, self.waiting = dict(pending), list(waiting)
+        self.known = _Known(self.site, self.catalog)
+        self.uncommitted = 0
+        self.replaying = True
+        try:
+            for call in self.batch:
+                self._one(*call)
+        finally:
+            self.replaying = False
 
     # --- checks --------------------------------------------------------------
 

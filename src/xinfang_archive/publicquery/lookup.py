@@ -18,6 +18,7 @@ from xinfang_archive.publicquery.codes import is_well_formed
 from xinfang_archive.publicquery.codes import normalise
 from xinfang_archive.publicquery.codes import query_key
 from xinfang_archive.publicquery.ratelimit import LIMITER
+from xinfang_archive.publicquery.sharedlimit import shared_limiter
 
 import hmac
 import math
@@ -66,7 +67,8 @@ def find_case(text):
 
 def attempt(request, text, limiter=None):
     """Count the attempt of the request's client; look up only if allowed."""
-    limiter = limiter if limiter is not None else LIMITER
+    if limiter is None:
+        limiter = shared_limiter() or LIMITER
     wait = limiter.hit(request.getClientAddr())
     if wait is not None:
         return Attempt(retry_after=wait)

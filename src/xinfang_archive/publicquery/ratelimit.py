@@ -20,10 +20,11 @@ The client is ``request.getClientAddr()``: the peer's address, or the
 limit). IPv6 clients are counted per /64 network, the block one subscriber
 usually gets, as addresses inside it cost an attacker nothing.
 
-The counters live in this process's memory (a lock makes them
-thread-safe): with several application processes each counts for itself,
-so the effective limits are multiplied by the number of processes; a
-restart forgets them. They stay small: only allowed attempts are kept, so
+A served instance counts in ``var/ratelimit.sqlite``, shared by all its
+application processes (``sharedlimit``): the limits hold once for
+``serve --processes N``, and across restarts.  ``RateLimiter`` below counts
+in one process's memory (a lock makes it thread-safe): the test layers,
+which serve no instance, use it.  Its counters stay small: only allowed attempts are kept, so
 the global cap bounds them (at most ``GLOBAL × CLIENT_WINDOW / GLOBAL_WINDOW``
 timestamps), and clients that stopped are swept out once a minute. The
 limits are constants; the clock is injectable (``LIMITER.clock``, then

@@ -116,10 +116,10 @@ def fix(site, store, report, segmenter):
 def rebuild(site, store, segmenter, progress=None, fresh=True):
     """Fill the index from the database; returns the count.
 
-    ``fresh`` (the command line, server stopped) empties it first and writes
-    in bulk; otherwise (an upgrade step on a running site) every document is
-    replaced one by one, so that what other threads write meanwhile is
-    neither lost nor doubled.
+    ``fresh`` (the command line with no server running) empties it first and
+    writes in bulk; otherwise (a running site: an upgrade step, the command
+    line while the site serves) every document is replaced one by one, so
+    that what others write meanwhile is neither lost nor doubled.
     """
     brains = _brains(site)
     if fresh:
