@@ -78,7 +78,7 @@ def wait_until_serving(url, seconds):
 @pytest.mark.parametrize(
     "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"], ["fixity"],
                 ["audit"], ["audit", "verify"], ["audit", "export"], ["file"], ["pack"], ["import"], ["export"], ["verify-package"],
-                ["backup"], ["restore"]]
+                ["backup"], ["restore"], ["schedule"]]
 )
 def test_help_everywhere(command):
     result = run(*command, "--help")

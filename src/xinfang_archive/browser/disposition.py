@@ -5,6 +5,9 @@
 @@appraisal-view   one appraisal: its records, its transitions with reasons
 @@fixity-report    the recorded fixity runs
 """
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.protect import CheckAuthenticator
@@ -40,11 +43,20 @@ class _Base(BrowserView):
         return local_text(value, seconds=False)
 
 
-def fixity_summary(site):
+# A nightly run older than this has been missed (scheduled job failed or stopped).
+OVERDUE_AFTER = timedelta(hours=36)
+
+
+def fixity_summary(site, now=None):
+    """The last fixity run; ``overdue`` when none completed for longer than a
+    night and a half (the scheduled job failed, or none is scheduled)."""
     run = last_run(site)
     if run is None:
         return None
+    now = now or datetime.now(timezone.utc)
+    started = run.started if run.started.tzinfo else run.started.replace(tzinfo=timezone.utc)
     return dict(started=local_text(run.started, seconds=False), counts=run.counts, ok=run.ok,
+                overdue=now - started > OVERDUE_AFTER,
                 problems=[dict(code=p[0], path=p[1], field=p[2], filename=p[3], status=p[4], detail=p[5])
                           for p in run.problems[:50]])
 

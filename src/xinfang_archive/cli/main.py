@@ -422,6 +422,27 @@ def cmd_restore(args):
           f"(the search index is rebuilt on the first start)")
 
 
+def cmd_schedule(args):
+    from pathlib import Path
+    from xinfang_archive.cli.schedule import crontab
+    from xinfang_archive.cli.schedule import systemd_units
+
+    instance = Instance(args.var)
+    if not args.systemd:
+        print(crontab(instance, backup_to=args.backup_to), end="")
+        return 0
+    target = Path(args.systemd)
+    target.mkdir(parents=True, exist_ok=True)
+    units = systemd_units(instance, processes=args.processes, backup_to=args.backup_to)
+    for name, text in units.items():
+        (target / name).write_text(text, encoding="utf-8")
+    timers = " ".join(name for name in units if name.endswith(".timer"))
+    print(f"{len(units)} systemd units written to {target}. Install them (as root):")
+    print(f"  cp {target}/xinfang-archive* /etc/systemd/system/ && systemctl daemon-reload")
+    print(f"  systemctl enable --now xinfang-archive.service {timers}")
+    return 0
+
+
 def _audit_store(args):
     import os
     import sqlite3
@@ -634,6 +655,19 @@ def build_parser():
     restore.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     restore.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
     restore.set_defaults(func=cmd_restore)
+
+    schedule = commands.add_parser(
+        "schedule",
+        help="the scheduled work (nightly fixity and backup, weekly full backup and pack) for systemd or cron",
+        description="Print a crontab of the scheduled work, or with --systemd write systemd units: the "
+        "server (restarted on failure) and a service and timer per job. Every job runs while the "
+        "site serves; a missed fixity run shows on the 档案管理 page.",
+    )
+    _common(schedule)
+    schedule.add_argument("--systemd", metavar="DIR", help="write systemd units into DIR instead")
+    schedule.add_argument("--processes", type=int, default=1, metavar="N", help="processes of the server unit")
+    schedule.add_argument("--backup-to", metavar="DIR", help="backup directory of the backup jobs")
+    schedule.set_defaults(func=cmd_schedule)
 
     audit = commands.add_parser(
         "audit", help="the audit trail: verify its hash chain, export it",

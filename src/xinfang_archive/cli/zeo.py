@@ -93,11 +93,19 @@ class ZeoServer:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self.running():
             if self.process.poll() is not None:
-                raise ZeoFailed(f"the ZEO server stopped at start (exit {self.process.returncode}); see {self.log}")
+                raise ZeoFailed(f"the ZEO server stopped at start (exit {self.process.returncode}): "
+                                f"{self.last_error()} (see {self.log})")
             if time.monotonic() > deadline:
                 self.stop()
                 raise ZeoFailed(f"the ZEO server did not answer within {STARTUP_SECONDS} s; see {self.log}")
             time.sleep(0.1)
+
+    def last_error(self):
+        """The last error line of the server's log (e.g. the database locked
+        by a command that opened it directly, or a server without ZEO)."""
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines() if self.log.exists() else []
+        errors = [line for line in lines if "Error" in line or "ERROR" in line or "CRITICAL" in line]
+        return errors[-1].strip() if errors else "no error logged"
 
     def stop(self):
         """Stop the server this object started (it closes Data.fs in order)."""

@@ -1,0 +1,93 @@
+"""The scheduled work of a serving archive, as systemd units or a crontab.
+
+Every job is a command of the command line, which runs while the site
+serves (a ZEO client): nightly fixity and incremental backup, a weekly full
+backup and pack.  ``xinfang-archive schedule`` writes systemd service and
+timer units (and the service that serves the archive, restarted on
+failure), or prints a crontab.  A fixity run that found problems, or none
+completed for longer than a night, shows on the 档案管理 page.
+"""
+from pathlib import Path
+
+import getpass
+import shlex
+import sys
+
+
+# (name, description, systemd OnCalendar, cron schedule, command arguments)
+JOBS = (
+    ("fixity", "nightly fixity check of every filed file and record", "*-*-* 02:00:00", "0 2 * * *",
+     ("fixity",)),
+    ("backup", "nightly incremental backup", "*-*-* 03:00:00", "0 3 * * *", ("backup",)),
+    ("backup-full", "weekly full backup", "Sun *-*-* 03:30:00", "30 3 * * 0", ("backup", "--full")),
+    ("pack", "weekly pack (history older than 30 days)", "Sat *-*-* 04:30:00", "30 4 * * 6",
+     ("pack", "--days", "30")),
+)
+
+SERVICE = """\
+[Unit]
+Description=信访档案 xinfang-archive {description}
+After=network.target{requires}
+
+[Service]
+Type={type}
+User={user}
+WorkingDirectory={workdir}
+ExecStart={command}
+{extra}
+[Install]
+WantedBy={wanted_by}
+"""
+
+TIMER = """\
+[Unit]
+Description=信访档案 xinfang-archive {description} (timer)
+
+[Timer]
+OnCalendar={calendar}
+Persistent=true
+RandomizedDelaySec=300
+
+[Install]
+WantedBy=timers.target
+"""
+
+
+def executable():
+    return str(Path(sys.executable).parent / "xinfang-archive")
+
+
+def command_line(instance, arguments, backup_to=None):
+    words = [executable(), *arguments, "--var", str(instance.var)]
+    if backup_to and arguments[0] == "backup":
+        words += ["--to", str(backup_to)]
+    return shlex.join(words)
+
+
+def systemd_units(instance, processes=1, backup_to=None, user=None):
+    """{file name: text} of the units: the server and each job's service and timer."""
+    user = user or getpass.getuser()
+    units = {
+        "xinfang-archive.service": SERVICE.format(
+            description=f"server ({processes} process{'es' if processes > 1 else ''})", requires="",
+            type="simple", user=user, workdir=instance.var.parent,
+            command=command_line(instance, ("serve", "--processes", str(processes))),
+            extra="Restart=on-failure\nRestartSec=5\nKillSignal=SIGINT\nTimeoutStopSec=120\n",
+            wanted_by="multi-user.target"),
+    }
+    for name, description, calendar, _cron, arguments in JOBS:
+        units[f"xinfang-archive-{name}.service"] = SERVICE.format(
+            description=description, requires="\nWants=xinfang-archive.service", type="oneshot", user=user,
+            workdir=instance.var.parent, command=command_line(instance, arguments, backup_to), extra="",
+            wanted_by="multi-user.target")
+        units[f"xinfang-archive-{name}.timer"] = TIMER.format(description=description, calendar=calendar)
+    return units
+
+
+def crontab(instance, backup_to=None):
+    log = instance.var / "log" / "scheduled.log"
+    lines = ["# 信访档案 xinfang-archive: scheduled work (install with: crontab -e, or crontab FILE)"]
+    for _name, description, _calendar, cron, arguments in JOBS:
+        lines.append(f"# {description}")
+        lines.append(f"{cron} {command_line(instance, arguments, backup_to)} >> {shlex.quote(str(log))} 2>&1")
+    return "\n".join(lines) + "\n"
