@@ -33,6 +33,10 @@ debug-mode off
 security-policy-implementation C
 verbose-security off
 default-zpublisher-encoding utf-8
+# A registration takes the year's number and conflicts by design with one
+# made at the same moment (never a number twice, never a gap): under load a
+# request may need more than Zope's default 3 retries.
+max-conflict-retries 10
 <environment>
   zope_i18n_compile_mo_files true
   CHAMELEON_CACHE $VAR/cache
