@@ -299,3 +299,22 @@ def test_audit_verify_gives_one_clear_line_for_bad_input(tmp_path):
         assert result.returncode == 2 and "Traceback" not in result.stderr, head
         assert "SEQ:HASH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert run("audit", "verify", env=env).returncode == 0
+
+
+def test_serve_says_why_the_zeo_server_cannot_start(tmp_path):
+    """A command that opened the database directly (no server was running)
+    holds its lock: serve says so instead of waiting for a server that
+    stopped."""
+    import ZODB.FileStorage
+
+    var = tmp_path / "var"
+    made = run("init", "--var", str(var), "--port", str(free_port()), "--demo-cases", "0")
+    assert made.returncode == 0, made.stderr
+    held = ZODB.FileStorage.FileStorage(str(var / "filestorage" / "Data.fs"), blob_dir=str(var / "blobstorage"))
+    try:
+        result = run("serve", "--var", str(var))
+    finally:
+        held.close()
+    assert result.returncode == 2
+    assert "the ZEO server stopped at start" in result.stderr and "LockError" in result.stderr
+    assert not (var / "zeo.sock").exists()

@@ -67,6 +67,7 @@ class ZeoServer:
         self.conf = instance.zeo_conf
         self.log = instance.var / "log" / "zeo.log"
         self.process = None
+        self.log_start = 0
 
     def running(self):
         """True when a server answers on the socket."""
@@ -86,6 +87,7 @@ class ZeoServer:
         if self.socket.exists() and not self.running():
             self.socket.unlink()  # left by a server that was killed
         command = [sys.executable, "-m", "ZEO.runzeo", "-C", str(self.conf)]
+        self.log_start = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as output:
             self.process = subprocess.Popen(
                 command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -101,9 +103,14 @@ class ZeoServer:
             time.sleep(0.1)
 
     def last_error(self):
-        """The last error line of the server's log (e.g. the database locked
-        by a command that opened it directly, or a server without ZEO)."""
-        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines() if self.log.exists() else []
+        """The last error line this start wrote to the server's log (e.g. the
+        database locked by a command that opened it directly, or a server
+        without ZEO)."""
+        if not self.log.exists():
+            return "no error logged"
+        with open(self.log, "rb") as stream:
+            stream.seek(self.log_start)
+            lines = stream.read().decode("utf-8", "replace").splitlines()
         errors = [line for line in lines if "Error" in line or "ERROR" in line or "CRITICAL" in line]
         return errors[-1].strip() if errors else "no error logged"
 
