@@ -70,6 +70,8 @@ def test_backup_under_load_and_restore(tmp_path):
     assert result.returncode == 0, result.stderr
     assert final_run in result.stdout
     assert sha256(restored / "filestorage" / "Data.fs") == sha256(var / "filestorage" / "Data.fs")
+    assert (restored / "admin-password").read_text() == (var / "admin-password").read_text()
+    assert oct((restored / "admin-password").stat().st_mode & 0o777) == "0o600"
     assert blobs(restored) == blobs(var)
     for command in (("fixity",), ("audit", "verify")):
         check = run(*command, "--var", str(restored), env=env)

@@ -12,6 +12,7 @@ another disk) holds:
     a new revision is a new file), under the layout of ``var/blobstorage``.
 ``runs/<UTC time>/``
     what is the run's own: ``audit.sqlite``, the configuration (``etc/``),
+    the admin's and the demo staff's logins,
     repozo's log (``.dat``) as it was, ``run.json``, and
     ``manifest-sha256.txt``: the SHA-256 of every file the run's restore
     needs (a damaged backup is refused before anything is restored).
@@ -42,6 +43,7 @@ import time
 
 
 MANIFEST = "manifest-sha256.txt"
+SECRETS = ("admin-password", "demo-logins.tsv")
 CHUNK = 1 << 20
 
 
@@ -131,6 +133,9 @@ def backup(instance, target, full=False, audit_path=None):
             shutil.copy2(path, etc / path.name)
     for path in sorted(repository.glob("*.dat")):
         shutil.copy2(path, run_dir / path.name)
+    for name in SECRETS:  # the logins the database's users have (the backup is the owner's only)
+        if (instance.var / name).exists():
+            shutil.copy2(instance.var / name, run_dir / name)
     shared = [path for path in sorted(repository.iterdir()) if path.is_file() and path.suffix != ".dat"]
     shared += [path for path in sorted((target / "blobs").rglob("*")) if path.is_file()]
     files = shared + [path for path in sorted(run_dir.rglob("*")) if path.is_file()]
@@ -190,4 +195,8 @@ def restore(target, instance, run=None):
     copy_blobs(target / "blobs", instance.var / "blobstorage")
     if (target / "runs" / run / "audit.sqlite").exists():
         shutil.copy2(target / "runs" / run / "audit.sqlite", instance.var / "audit" / "audit.sqlite")
+    for name in SECRETS:
+        if (target / "runs" / run / name).exists():
+            shutil.copy2(target / "runs" / run / name, instance.var / name)
+            os.chmod(instance.var / name, 0o600)
     return run

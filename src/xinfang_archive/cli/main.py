@@ -419,7 +419,8 @@ def cmd_restore(args):
     instance.write_config(host=args.host, port=args.port, storage="zeo")
     print(f"恢复完成 restored run {run} of {args.source} into {instance.var} in "
           f"{time.perf_counter() - started:.1f} s; serve it with: xinfang-archive serve --var {instance.var} "
-          f"(the search index is rebuilt on the first start)")
+          f"(the search index is rebuilt on the first start); the admin's login is the backed-up "
+          f"one, in {instance.password_file}")
 
 
 def cmd_schedule(args):
