@@ -68,10 +68,11 @@ def repozo(*args):
 
 
 def copy_blobs(source, target):
-    """Copy the blob files not yet in ``target``; returns (copied, bytes).
+    """Copy the blob files not yet in ``target``; returns the copied files
+    (paths relative to ``target``) and their bytes.
     The blob directory's ``tmp`` (uncommitted uploads) and lock files are not
     part of the database."""
-    copied = size = 0
+    copied, size = set(), 0
     for directory, dirs, files in os.walk(source):
         relative = Path(directory).relative_to(source)
         if relative == Path("."):
@@ -87,7 +88,7 @@ def copy_blobs(source, target):
             partial = destination.with_name(destination.name + ".partial")
             shutil.copy2(origin, partial)
             os.replace(partial, destination)
-            copied += 1
+            copied.add(str(relative / name))
             size += destination.stat().st_size
     return copied, size
 
@@ -139,10 +140,19 @@ def backup(instance, target, full=False, audit_path=None):
     shared = [path for path in sorted(repository.iterdir()) if path.is_file() and path.suffix != ".dat"]
     shared += [path for path in sorted((target / "blobs").rglob("*")) if path.is_file()]
     files = shared + [path for path in sorted(run_dir.rglob("*")) if path.is_file()]
-    lines = [f"{sha256_of(path)}  {path.relative_to(target)}" for path in files]
+    # repozo's files and blob files never change once written: their digests
+    # are taken from the previous run's manifest, not read again
+    known = manifest_digests(target, runs(target)[-2]) if len(runs(target)) > 1 else {}
+    fresh = {f"blobs/{name}" for name in blobs}
+    unchanging = set(shared)
+    lines = []
+    for path in files:
+        name = str(path.relative_to(target))
+        digest = known.get(name) if path in unchanging and name not in fresh else None
+        lines.append(f"{digest or sha256_of(path)}  {name}")
     (run_dir / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
     summary = {
-        "run": stamp, "full": full or not before, "repozo_files": written, "blobs_copied": blobs,
+        "run": stamp, "full": full or not before, "repozo_files": written, "blobs_copied": len(blobs),
         "blob_bytes_copied": blob_bytes, "files": len(files),
         "bytes": sum(path.stat().st_size for path in files),
         "seconds": round(time.perf_counter() - started, 1),
@@ -156,12 +166,17 @@ def runs(target):
     return sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
 
 
+def manifest_digests(target, run):
+    """{file name: SHA-256} of ``run``'s manifest."""
+    lines = (Path(target) / "runs" / run / MANIFEST).read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, _sep, name in (line.partition("  ") for line in lines)}
+
+
 def check_manifest(target, run):
     """The files of ``run`` that are missing or differ from its manifest."""
     target = Path(target)
     problems = []
-    for line in (target / "runs" / run / MANIFEST).read_text(encoding="utf-8").splitlines():
-        digest, _sep, name = line.partition("  ")
+    for name, digest in manifest_digests(target, run).items():
         path = target / name
         if not path.is_file():
             problems.append(f"missing: {name}")

@@ -173,6 +173,8 @@ def cmd_verify_package(args):
 
 
 def add_commands(commands, common):
+    from xinfang_archive.cli.main import WHILE_SERVING
+
     imports = commands.add_parser(
         "import", help="import cases and hearings from exchange XML, a directory or a package",
         description="Import cases (with petitioners, documents, replies, supervisions, versions, "
@@ -180,7 +182,7 @@ def add_commands(commands, common):
         "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
         "package. Hostile or broken files are refused; each case is imported whole or not "
         "at all; cases already in the archive (same UID or registration number) are skipped, "
-        "so a killed import can be run again. Exit 1 if any item failed. Works while the site serves (a client of its ZEO server).",
+        "so a killed import can be run again. Exit 1 if any item failed." + WHILE_SERVING,
     )
     common(imports)
     imports.add_argument("sources", nargs="+", metavar="FILE|DIR", help="exchange XML file, directory or package")
@@ -196,7 +198,7 @@ def add_commands(commands, common):
         "or archival codes), listed in a file, or filed in a year: exchange XML, DA/T 46 "
         "metadata and a DA/T 48-style envelope per record, the files, PREMIS-style events, "
         "SHA-256 manifests and the package checksum (<out>.sha256). The package is "
-        "validated before it is kept. Works while the site serves (a client of its ZEO server).",
+        "validated before it is kept." + WHILE_SERVING,
     )
     common(export)
     export.add_argument("--out", required=True, help="directory of the new package (must not exist)")

@@ -199,12 +199,17 @@ class Instance:
         self.zope_ini.write_text(ZOPE_INI.format(**values), encoding="utf-8")
         (self.etc / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")
 
+    def served(self):
+        """Whether its ZEO server runs, i.e. the site may be serving while a
+        command writes."""
+        from xinfang_archive.cli.zeo import ZeoServer
+
+        return self.storage == "zeo" and ZeoServer(self).running()
+
     def command_conf(self):
         """The configuration a command opens the database with: a client of
         the running ZEO server, or the FileStorage directly when none runs."""
-        from xinfang_archive.cli.zeo import ZeoServer
-
-        if self.storage == "zeo" and not ZeoServer(self).running():
+        if self.storage == "zeo" and not self.served():
             return self.direct_conf
         return self.zope_conf
 

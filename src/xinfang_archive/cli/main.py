@@ -11,6 +11,7 @@ import time
 
 # Benign set-up chatter of Plone's site creation, hidden from the console.
 DEMO_LOGINS_FILE = "demo-logins.tsv"
+WHILE_SERVING = " Works while the site serves (a client of its ZEO server)."
 QUIET_LOGGERS = ("GenericSetup.componentregistry", "Products.MimetypesRegistry.MimeTypesRegistry", "ZODB.FileStorage")
 
 
@@ -41,14 +42,6 @@ def _progress(label):
             sys.stderr.flush()
 
     return report
-
-
-def _serving(instance):
-    """Whether a ZEO server runs, i.e. the site may be serving while a
-    command writes."""
-    from xinfang_archive.cli.zeo import ZeoServer
-
-    return instance.storage == "zeo" and ZeoServer(instance).running()
 
 
 def _generate(site, count, seed, serving=False):
@@ -111,7 +104,7 @@ def cmd_init(args):
                                             "xinfang-archive init: site")
             if created and args.demo_cases:
                 logins = _keep_demo_logins(instance, _generate(site, args.demo_cases, args.seed,
-                                                               serving=_serving(instance)))
+                                                               serving=instance.served()))
     except InstanceLocked as error:
         fail(str(error))
     where = {
@@ -137,12 +130,10 @@ def cmd_serve(args):
         return _serve(args, instance)
     from xinfang_archive.cli.zeo import serving
     from xinfang_archive.cli.zeo import ZeoFailed
-    from xinfang_archive.cli.zeo import ZeoServer
 
-    already = ZeoServer(instance).running()
     try:
         with serving(instance) as server:
-            how = "running already" if already else "started"
+            how = "started" if server.process is not None else "running already"
             print(f"ZEO server {how} on {server.socket} (Data.fs and blobs under {instance.var})", flush=True)
             return _serve(args, instance)
     except ZeoFailed as error:
@@ -205,7 +196,7 @@ def _ini_address(instance):
 def cmd_demo(args):
     with _site(args) as site:
         instance = Instance(args.var)
-        logins = _keep_demo_logins(instance, _generate(site, args.cases, args.seed, serving=_serving(instance)))
+        logins = _keep_demo_logins(instance, _generate(site, args.cases, args.seed, serving=instance.served()))
     print(f"{args.cases} demo cases added to {args.site_id}")
     if logins:
         print(f"demo staff logins in {logins} (mode 600)")
@@ -244,7 +235,7 @@ def cmd_reindex(args):
     # While the site serves, every document is replaced one by one (the web
     # writes to the index meanwhile, and searches go on); else it is emptied
     # and written in bulk.
-    serving = _serving(Instance(args.var))
+    serving = Instance(args.var).served()
     with _site(args) as site:
         store = current_store(site)
         started = time.perf_counter()
@@ -566,8 +557,8 @@ def build_parser():
         "demo",
         help="add realistic demo cases",
         description="Add realistic demo cases generated from the corpus of petition texts "
-        "(several years, every channel, category, unit, grade and state). "
-        "Works while the site serves (a client of its ZEO server).",
+        "(several years, every channel, category, unit, grade and state)."
+        + WHILE_SERVING,
     )
     _common(demo)
     demo.add_argument("--cases", type=int, required=True, help="number of cases to add")
@@ -577,9 +568,10 @@ def build_parser():
     reindex = commands.add_parser(
         "reindex",
         help="rebuild the full-text index from the database",
-        description="Empty the full-text search index and fill it again from every object "
-        "in the database (after a change of engine or dictionary, or a lost index). "
-        "Works while the site serves (a client of its ZEO server).",
+        description="Fill the full-text search index again from every object in the database "
+        "(after a change of engine or dictionary, or a lost index): emptied first when no server "
+        "runs, else every document replaced one by one."
+        + WHILE_SERVING,
     )
     _common(reindex)
     reindex.set_defaults(func=cmd_reindex)
@@ -588,8 +580,8 @@ def build_parser():
         "verify-index",
         help="compare the full-text index with the catalog (and repair with --fix)",
         description="Report objects missing from, stale in, or extra in the full-text index "
-        "compared with the catalog; exit 1 if any. With --fix, repair them. "
-        "Works while the site serves (a client of its ZEO server).",
+        "compared with the catalog; exit 1 if any. With --fix, repair them."
+        + WHILE_SERVING,
     )
     _common(verify_index)
     verify_index.add_argument("--fix", action="store_true", help="repair what differs")
@@ -603,7 +595,7 @@ def build_parser():
         "record's metadata against its digest, from the register of item numbers. "
         "Reports missing, changed and intact apart, records the run in the site "
         "(shown on the fixity page) and in the audit trail; exit 1 if anything is "
-        "missing or changed. Works while the site serves (a client of its ZEO server).",
+        "missing or changed." + WHILE_SERVING,
     )
     _common(fixity)
     fixity.set_defaults(func=cmd_fixity)
@@ -613,7 +605,7 @@ def build_parser():
         description="File (归档) the closed cases of one year, optionally of one unit or "
         "category, as the archivist named with --archivist (who must hold the Archivist "
         "role). Cases that fail the four-properties check are listed with their "
-        "problems and left unchanged; exit 1 if any. Works while the site serves (a client of its ZEO server).",
+        "problems and left unchanged; exit 1 if any." + WHILE_SERVING,
     )
     _common(filing)
     filing.add_argument("--year", type=int, required=True, help="year the cases were closed")
@@ -625,7 +617,7 @@ def build_parser():
     pack = commands.add_parser(
         "pack", help="pack the database (destroyed records leave the disk)",
         description="Pack the FileStorage: old revisions and blob files referenced only "
-        "by them (e.g. of destroyed records) are removed. Works while the site serves (a client of its ZEO server).",
+        "by them (e.g. of destroyed records) are removed." + WHILE_SERVING,
     )
     _common(pack)
     pack.add_argument("--days", type=int, default=0, help="keep this many days of history (default 0)")
