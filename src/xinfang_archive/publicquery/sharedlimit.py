@@ -48,9 +48,26 @@ class SharedRateLimiter:
 
     def _connect(self):
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        self._write_ahead(db)
         db.execute("PRAGMA synchronous=NORMAL")
         return db
+
+    @staticmethod
+    def _write_ahead(db, patience=30):
+        """Switch the file to WAL once.  SQLite answers a journal-mode change
+        that meets another process's connection with "database is locked" at
+        once, without its busy handler (two processes creating the file
+        together), so wait here; a file already in WAL mode needs no change."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _db(self):
         db = getattr(self._local, "db", None)
