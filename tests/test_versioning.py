@@ -96,3 +96,62 @@ def test_creations_take_random_ids_and_write_no_shared_counter(make_case, portal
     assert len(history(first)) == 1 and len(history(second)) == 1
     assert portal.portal_uidgenerator._uid_counter == counter
     assert not portal.portal_uidgenerator._p_changed
+
+
+def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(make_case, monkeypatch):
+    """The TALES conditions of portal_modifier are evaluated for the first
+    save of a kind of object in a transaction; the next saves of the same kind
+    reuse the answer, and yet each kind (an empty folder is one, the same
+    folder with content another) gets its own answer."""
+    from Products.CMFEditions.Modifiers import ConditionalTalesModifier
+
+    asked = []
+    original = ConditionalTalesModifier.isApplicable
+
+    def counting(self, obj, portal=None):
+        asked.append((self.getId(), obj.portal_type))
+        return original(self, obj, portal)
+
+    monkeypatch.setattr(ConditionalTalesModifier, "isApplicable", counting)
+    first, second = make_case(), make_case()
+    assert asked  # the first case was asked about
+    for case in (first, second):
+        case.summary = "补充事由"
+        notify(ObjectModifiedEvent(case))
+    assert history(second).getLength(countPurged=False) == 2
+    asked_for_cases = [a for a in asked if a[1] == "PetitionCase"]
+    modifiers = {name for name, _type in asked_for_cases}
+    assert len(asked_for_cases) == len(modifiers)  # each condition once for all these saves
+
+    # another type, and the same type with another interface, are other kinds
+    from datetime import date
+    from plone.namedfile.file import NamedBlobFile
+    from plone.base.interfaces import INonStructuralFolder
+    from zope.interface import alsoProvides
+
+    for title in ("来信原件", "补充材料"):
+        api.content.create(container=first, type="CaseDocument", title=title,
+                           file=NamedBlobFile(b"letter", filename="letter.txt", contentType="text/plain"),
+                           responsible="张三", document_date=date.today(), classification="internal")
+    assert len([a for a in asked if a[1] == "CaseDocument"]) == len(modifiers)
+
+    alsoProvides(first, INonStructuralFolder)  # a condition asks for it
+    first.summary = "再补充"
+    notify(ObjectModifiedEvent(first))
+    assert len([a for a in asked if a[1] == "PetitionCase"]) == 2 * len(modifiers)
+    assert history(first).getLength(countPurged=False) == 3
+
+
+def test_modifier_answers_do_not_outlive_the_transaction(make_case, monkeypatch):
+    import transaction
+
+    from xinfang_archive.content.modifier_conditions import collect_modifiers
+
+    make_case()
+    assert transaction.get().data(collect_modifiers)
+    transaction.savepoint()
+    transaction.abort()
+    import pytest
+
+    with pytest.raises(KeyError):
+        transaction.get().data(collect_modifiers)
