@@ -8,6 +8,7 @@ from test_cli import CLI
 from test_cli import run
 
 import bagit
+import os
 import shutil
 import signal
 import subprocess
@@ -160,3 +161,58 @@ def test_an_import_killed_in_the_middle_finishes_when_run_again(demo_package, tm
     exported = tmp_path / "after"
     assert run("export", "--var", str(target), "--all", "--out", str(exported)).returncode == 0
     assert records(exported) == records(demo_package)
+
+
+def _workers_of(parent):
+    """The pids of ``import --workers``' worker processes."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, StopIteration):
+            continue
+        if int(ppid.split()[1]) == parent and b"--share" in command:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_a_parallel_import_with_a_worker_killed_finishes_when_run_again(demo_package, tmp_path):
+    """``import --workers 2`` on an archive that is not serving: it starts the
+    ZEO server for the import and stops it after.  A worker killed in the
+    middle makes the run fail and say so; the same command again imports the
+    rest, and the archive then holds exactly the package's records, once."""
+    from xinfang_archive.cli.instance import Instance
+
+    target = empty_archive(tmp_path / "target")
+    process = subprocess.Popen([CLI, "import", "--var", str(target), str(demo_package), "--workers", "2",
+                                "--commit-every", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env(), text=True)
+    data_fs = target / "filestorage" / "Data.fs"
+    size = data_fs.stat().st_size
+    deadline = time.monotonic() + 180
+    while data_fs.stat().st_size == size and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # into the next batches
+    workers = _workers_of(process.pid)
+    assert len(workers) == 2, "the import ended before a worker could be killed"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 1, out + err
+    assert "异常退出" in out and "再次运行" in out
+    assert not Instance(target).served()  # the server it started is stopped
+
+    result = run("import", "--var", str(target), str(demo_package), "--workers", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    skipped = int(result.stdout.split("skipped ")[1].split(";")[0])
+    assert skipped >= 2 and "失败 failed 0" in result.stdout
+    exported = tmp_path / "after"
+    assert run("export", "--var", str(target), "--all", "--out", str(exported)).returncode == 0
+    assert records(exported) == records(demo_package)
+
+
+def test_workers_need_a_zeo_instance(demo_package, tmp_path):
+    result = run("init", "--var", str(tmp_path / "file"), "--demo-cases", "0", "--storage", "file")
+    assert result.returncode == 0, result.stderr
+    result = run("import", "--var", str(tmp_path / "file"), str(demo_package), "--workers", "2")
+    assert result.returncode == 2 and "ZEO" in result.stderr

@@ -459,3 +459,65 @@ def test_a_package_names_each_case_once_and_a_failed_one_leaves_nothing(site, fi
     with pytest.raises(KeyError):  # not a ValueError (a record that cannot be described)
         build_package([filed_case, site["cases"]], target)  # a folder is not a case
     assert not target.exists() and not target.with_name("failed.partial").exists()
+
+
+def test_workers_share_the_cases_and_the_end_imports_what_they_left(site, tmp_path):
+    """``import --workers N`` in one process: each share imports its cases and
+    leaves those naming a case of another share to the end, which then imports
+    them with the hearings; merged, it is what one import gives."""
+    from xinfang_archive.exchange.importer import share_of
+    from xinfang_archive.exchange.parallel import merge_reports
+    from xinfang_archive.exchange.parallel import report_from_json
+    from xinfang_archive.exchange.parallel import report_to_json
+
+    numbers = [f"JX-2021-0003{n:02d}" for n in range(1, 9)]
+    data = exchange_document(*[legacy_case(n) for n in numbers[:6]],
+                             _related(numbers[6], numbers[7]), _related(numbers[7], numbers[6]),
+                             _hearing("TZ-2021-0301", cases=(numbers[0],)))
+    root = etree.fromstring(data)
+    elements = {e.findtext(f"{{{root.nsmap[None]}}}metadata/{{{root.nsmap[None]}}}registration_number"): e
+                for e in root if etree.QName(e).localname == "case"}
+    shares = {number: share_of(elements[number], 2) for number in numbers}
+    assert set(shares.values()) == {0, 1} and shares[numbers[6]] != shares[numbers[7]]
+    path = tmp_path / "import.xml"
+    path.write_bytes(data)
+    files = [(path, tmp_path)]
+
+    reports = []
+    for share in (0, 1):
+        report = Importer(site, commit_every=2, share=(share, 2)).run_files(files)
+        reports.append(report_from_json(report_to_json(report)))  # as it travels between processes
+        transaction.begin()
+    assert not any(o.kind == "hearing" for r in reports for o in r.outcomes)
+    deferred = [tuple(item) for r in reports for item in r.deferred]
+    assert len(deferred) == 2  # the two naming each other: each waits for the other's share
+    merged = merge_reports(reports)
+    last = Importer(site, only=set(deferred)).run_files(files)
+    merged = merge_reports([merged, last])
+    assert [(o.identifier, o.status) for o in merged.outcomes] == (
+        [(n, IMPORTED) for n in numbers] + [("TZ-2021-0301", IMPORTED)])
+    transaction.begin()
+    assert _targets(site, numbers[6]) == [numbers[7]] and _targets(site, numbers[7]) == [numbers[6]]
+    assert all(len(cases_numbered(site, n)) == 1 for n in numbers)
+
+    # a bad file is reported once, whichever share met it
+    bad = [(str(tmp_path / "x.xml"), "拒绝"), ]
+    one, two = report_from_json(report_to_json(reports[0])), report_from_json(report_to_json(reports[1]))
+    one.refused_files, two.refused_files = list(bad), list(bad)
+    assert merge_reports([one, two]).refused_files == bad
+
+
+def test_the_numbers_an_import_brings_are_reserved_before_the_workers_start(site, filed_case, tmp_path):
+    from xinfang_archive.archival.codes import parse
+    from xinfang_archive.archival.numbering import group_state
+    from xinfang_archive.content.registration import next_sequence
+    from xinfang_archive.exchange.parallel import reserve_ahead
+
+    path = tmp_path / "import.xml"
+    path.write_bytes(exchange_document(legacy_case("XF-2019-000480")))
+    renumbered = tmp_path / "filed.xml"
+    renumbered.write_bytes(_renumbered(exchange_bytes([filed_case]), filed_case))
+    reserve_ahead(site, [(path, tmp_path), (renumbered, tmp_path)], max_bytes=10 ** 7)
+    assert group_state(parse(filed_case.archival_code).group).last == 999
+    assert next_sequence(2019) == 481  # the web's next registration of 2019
+    transaction.abort()

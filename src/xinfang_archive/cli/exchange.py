@@ -1,6 +1,8 @@
 """``import``, ``export`` and ``verify-package``: the exchange commands."""
 from pathlib import Path
+from xinfang_archive.cli.instance import Instance
 
+import argparse
 import csv
 import logging
 import sys
@@ -25,12 +27,32 @@ def cmd_import(args):
     if missing:
         print(f"导入失败：找不到 {', '.join(missing)}", file=sys.stderr)
         return 2
-    with _site(args) as site:
-        importer = Importer(site, dry_run=args.dry_run, commit_every=args.commit_every,
-                            max_bytes=int(args.max_size * 1024 * 1024),
-                            progress=_progress("导入 import"),
-                            note=f"xinfang-archive import {' '.join(args.sources)}")
-        report = importer.run(sources)
+    if args.worker_plan:
+        from xinfang_archive.cli.import_workers import run_worker
+
+        return run_worker(args, sources)
+    failed_workers = []
+    if args.workers > 1 and not args.dry_run:
+        from xinfang_archive.cli.app import fail
+        from xinfang_archive.cli.import_workers import run_parallel
+
+        instance = Instance(args.var)
+        if not instance.zope_conf.exists():
+            fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+        if instance.storage != "zeo":
+            print("导入失败：--workers 需要以 ZEO 存储数据的实例 (init --storage zeo)；"
+                  "不带 --workers 可在一个进程中导入", file=sys.stderr)
+            return 2
+        report, failed_workers = run_parallel(args, sources)
+    else:
+        if args.workers > 1:
+            print("试运行 dry run 只用一个进程 (--workers ignored)", file=sys.stderr)
+        with _site(args) as site:
+            importer = Importer(site, dry_run=args.dry_run, commit_every=args.commit_every,
+                                max_bytes=int(args.max_size * 1024 * 1024),
+                                progress=_progress("导入 import"),
+                                note=f"xinfang-archive import {' '.join(args.sources)}")
+            report = importer.run(sources)
     done = report.count(CHECKED if args.dry_run else IMPORTED)
     rate = done / max(report.seconds, 1e-6)
     verb = "可导入 would import" if args.dry_run else "已导入 imported"
@@ -53,7 +75,10 @@ def cmd_import(args):
     if args.report:
         _write_report(args.report, report)
         print(f"逐项报告 per-item report: {args.report}")
-    return 0 if report.ok else 1
+    for message in failed_workers:
+        print(f"失败 FAILED {message}；再次运行同一命令即可继续：已导入的信访件会被跳过 "
+              "(run the same command again: what was imported is skipped)")
+    return 0 if report.ok and not failed_workers else 1
 
 
 STATUS_TITLES = {"imported": "已导入", "skipped": "已存在，跳过", "failed": "失败", "checked": "可导入（试运行）"}
@@ -190,6 +215,12 @@ def add_commands(commands, common):
     imports.add_argument("--commit-every", type=int, default=50, help="cases per transaction (default 50)")
     imports.add_argument("--max-size", type=float, default=512, help="largest XML file accepted, in MB (default 512)")
     imports.add_argument("--report", help="write the per-item report to this CSV file")
+    imports.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="import with N processes, clients of the ZEO server (started for the import "
+                         "if the site is not serving); one per core the import may use, about 500 MB each "
+                         "(default 1)")
+    imports.add_argument("--worker-plan", help=argparse.SUPPRESS)
+    imports.add_argument("--share", help=argparse.SUPPRESS)
     imports.set_defaults(func=cmd_import)
 
     export = commands.add_parser(

@@ -62,6 +62,7 @@ import logging
 import re
 import time
 import transaction
+import zlib
 
 
 logger = logging.getLogger("xinfang_archive.exchange")
@@ -97,6 +98,7 @@ class ImportReport:
     seconds: float = 0.0
     versions: int = 0
     files: int = 0
+    deferred: list = field(default_factory=list)  # [path, line] of cases a worker left to the end
 
     def count(self, status, kind=None):
         return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
@@ -158,10 +160,30 @@ def _linked(path, root):
     return False
 
 
+def share_of(element, workers):
+    """Which of ``workers`` parallel workers imports this case: by its
+    registration number, so that two cases giving the same number meet in
+    one worker, which skips or refuses the second as a single import does."""
+    return zlib.crc32(identifier_of(element).encode("utf-8")) % workers
+
+
+def where(path, element):
+    """How a case is named between the import processes: file and line."""
+    return [str(path), element.sourceline]
+
+
 class Importer:
+    """``share=(k, n)`` makes it the k-th of n parallel workers: it imports
+    the cases ``share_of`` gives it, no hearing, and leaves a case that refers
+    to a case not yet in the site to the end (``report.deferred``: another
+    worker may be writing it).  ``only`` (a set of ``where`` tuples) makes it
+    the end of a parallel import: those cases, then every hearing."""
+
     def __init__(self, site, dry_run=False, commit_every=50, max_bytes=DEFAULT_MAX_BYTES,
-                 progress=None, note="xinfang-archive import"):
+                 progress=None, note="xinfang-archive import", share=None, only=None):
         self.site = site
+        self.share = share
+        self.only = only
         self.dry_run = dry_run
         self.commit_every = commit_every
         self.max_bytes = max_bytes
@@ -188,13 +210,26 @@ class Importer:
         name cases (their elements are kept until then, and with them the
         document they are in: put hearings in files of their own when a
         migration file is very large)."""
-        started = time.perf_counter()
+        return self.run_files(self.plan(sources))
+
+    def plan(self, sources):
+        """``[(exchange file, directory its references may point into)]`` of
+        ``sources``; damaged packages are refused here."""
         sources = [Path(source) for source in sources]
         sources = [s for source in sources for s in (source, *packages_in(source)) if self._package_ok(s)]
         files = [(path, self._root(source)) for source in sources for path in exchange_files(source)]
         if not files and not self.report.refused_files:
             self.report.refused_files.extend(
                 (str(s), record_text(_("No exchange XML found here."))) for s in sources)
+        return files
+
+    def _mine(self, path, element):
+        if self.share is not None:
+            return share_of(element, self.share[1]) == self.share[0]
+        return self.only is None or tuple(where(path, element)) in self.only
+
+    def run_files(self, files):
+        started = time.perf_counter()
         hearings = []
         single = len(files) == 1
         with automatic_versioning_paused():
@@ -203,8 +238,9 @@ class Importer:
                 if root is None:
                     continue
                 invalid = self._schema_errors(root)
-                cases = [e for e in root if local(e) == "case"]
-                hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
+                cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
+                if self.share is None:
+                    hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
                 for done, element in enumerate(cases, start=1):
                     self._one(path, base, element, invalid)
                     if single:
@@ -296,7 +332,7 @@ class Importer:
         at the end): what it reports is what a real run would do."""
         kind = local(element)
         outcome = Outcome(source=f"{path}:{element.sourceline}", kind=kind,
-                          identifier=_identifier(element), status=FAILED)
+                          identifier=identifier_of(element), status=FAILED)
         problems = invalid.get(None, []) + invalid.get(element, [])
         if problems:
             outcome.messages = problems
@@ -310,7 +346,10 @@ class Importer:
             else:
                 self._check(record)
                 if may_wait and self._refers_ahead(record):
-                    self.waiting.append((path, base, element, invalid))
+                    if self.share is not None:
+                        self.report.deferred.append(where(path, element))
+                    else:
+                        self.waiting.append((path, base, element, invalid))
                     return
                 counts = self.report.versions, self.report.files
                 try:
@@ -391,14 +430,17 @@ class Importer:
     def _start_batch(self):
         self.batch = []
         self.at_batch_start = (len(self.report.outcomes), len(self.report.warnings), self.report.versions,
-                               self.report.files, dict(self.pending_relations), list(self.waiting))
+                               self.report.files, dict(self.pending_relations), list(self.waiting),
+                               len(self.report.deferred))
 
     def _replay(self):
         """The state at the start of the batch, then its items again (the
         site as committed now: the UIDs and numbers are read again)."""
-        outcomes, warnings, self.report.versions, self.report.files, pending, waiting = self.at_batch_start
+        (outcomes, warnings, self.report.versions, self.report.files, pending, waiting,
+         deferred) = self.at_batch_start
         del self.report.outcomes[outcomes:]
         del self.report.warnings[warnings:]
+        del self.report.deferred[deferred:]
         self.pending_relations, self.waiting = dict(pending), list(waiting)
         self.known = _Known(self.site, self.catalog)
         self.uncommitted = 0
@@ -707,7 +749,8 @@ class Importer:
         if state is None:
             state = groups[parsed.group.key] = ItemGroup()
         state.items[parsed.item] = IUUID(case)
-        state.last = max(state.last, parsed.item)
+        if state.last < parsed.item:  # unchanged, the group is not written (parallel workers)
+            state.last = parsed.item
         freeze(case)
 
     def _publish_notices(self, hearing, record):
@@ -938,7 +981,7 @@ def _error_text(error):
     return str(error.args[0]) if error.args else type(error).__name__
 
 
-def _identifier(element):
+def identifier_of(element):
     metadata = element.find(f"{{{NS}}}metadata")
     if metadata is not None:
         for name in ("registration_number", "hearing_number"):

@@ -1,0 +1,91 @@
+"""What the processes of a parallel import (``import --workers N``) share.
+
+The parent plans the files, raises the numbering counters to the numbers
+the import brings (``reserve_ahead``), then N workers (ZEO clients) each
+import their share of the cases (``importer.share_of``) and report back
+as JSON (``report_to_json``); the parent merges the reports
+(``merge_reports``) and imports what the workers left to the end: the
+cases referring to cases of another share, and the hearings.
+"""
+from xinfang_archive.archival.codes import parse as parse_code
+from xinfang_archive.archival.numbering import _groups
+from xinfang_archive.archival.numbering import ItemGroup
+from xinfang_archive.content.registration import reserve_number
+from xinfang_archive.exchange.fields import local
+from xinfang_archive.exchange.fields import NS
+from xinfang_archive.exchange.importer import identifier_of
+from xinfang_archive.exchange.importer import ImportReport
+from xinfang_archive.exchange.importer import Outcome
+from xinfang_archive.exchange.safexml import parse
+from xinfang_archive.exchange.safexml import XMLRefused
+
+
+def reserve_ahead(site, files, max_bytes):
+    """Raise the year's registration counter and each 档号 group to the
+    numbers the import brings, before the workers start.  A worker then finds
+    them raised and writes neither (two workers raising one counter would
+    conflict on every batch), and no registration or filing on the web takes
+    a number meanwhile that a worker is about to import.  Files the parser
+    refuses are left to the workers, which report them."""
+    groups = _groups(site, create=True)
+    for path, _base in files:
+        try:
+            root = parse(path, max_bytes=max_bytes).getroot()
+        except XMLRefused:
+            continue
+        for element in root:
+            if not isinstance(element.tag, str) or local(element) != "case":
+                continue
+            reserve_number(identifier_of(element), site=site)
+            code = element.findtext(f"{{{NS}}}archival/{{{NS}}}archival_code")
+            parsed = parse_code(code)
+            if parsed is None:
+                continue
+            state = groups.get(parsed.group.key)
+            if state is None:
+                state = groups[parsed.group.key] = ItemGroup()
+            if state.last < parsed.item:
+                state.last = parsed.item
+
+
+def report_to_json(report):
+    return dict(
+        outcomes=[dict(source=o.source, kind=o.kind, identifier=o.identifier, status=o.status,
+                       messages=o.texts()) for o in report.outcomes],
+        refused_files=[list(item) for item in report.refused_files],
+        warnings=list(report.warnings), versions=report.versions, files=report.files,
+        deferred=list(report.deferred), seconds=report.seconds,
+    )
+
+
+def report_from_json(data):
+    report = ImportReport()
+    report.outcomes = [Outcome(**outcome) for outcome in data["outcomes"]]
+    report.refused_files = [tuple(item) for item in data["refused_files"]]
+    report.warnings = list(data["warnings"])
+    report.versions, report.files = data["versions"], data["files"]
+    report.deferred = [list(item) for item in data["deferred"]]
+    report.seconds = data["seconds"]
+    return report
+
+
+def merge_reports(reports):
+    """One report of several: outcomes and counts added up; each worker
+    refuses a bad file and warns about it once, the merged report once."""
+    merged = ImportReport()
+    for report in reports:
+        merged.outcomes.extend(report.outcomes)
+        merged.versions += report.versions
+        merged.files += report.files
+        merged.deferred.extend(report.deferred)
+        for path, message in report.refused_files:
+            if path not in {refused for refused, _message in merged.refused_files}:
+                merged.refused_files.append((path, message))
+        merged.warnings.extend(w for w in report.warnings if w not in merged.warnings)
+    merged.outcomes.sort(key=lambda outcome: _source_order(outcome.source))
+    return merged
+
+
+def _source_order(source):
+    path, _sep, line = source.rpartition(":")
+    return (path, int(line) if line.isdigit() else 0)
