@@ -194,3 +194,24 @@ def test_no_version_view_shows_personal_data_unmasked(portal, make_case, staff, 
     for raw in ("110101199003074514", "13900001111", "13812345678", "文三路"):
         assert raw not in html, (name, raw)
     assert "139****1111" in html
+
+
+def test_icon_tags_are_made_once_per_process(portal, request_, monkeypatch):
+    """The icon resolver of the archive's layer reads and rewrites an SVG
+    file once; the next tags of that icon, class and title are the same
+    text without touching the file.  Other classes are other tags."""
+    from Products.CMFPlone.browser.icons import IconsView
+    from xinfang_archive.browser import icons
+
+    monkeypatch.setattr(icons, "_tags", {})
+    resolver = portal.restrictedTraverse("@@iconresolver")
+    assert isinstance(resolver, icons.CachedIconsView)
+    read = []
+    original = IconsView._iconfile
+    monkeypatch.setattr(IconsView, "_iconfile", lambda self, icon: read.append(icon) or original(self, icon))
+    first = resolver.tag("plone-edit", tag_class="icon-inline", tag_alt="编辑")
+    assert first.startswith("<svg") and "icon-inline" in first and "&#32534;&#36753;" in first  # 编辑
+    assert resolver.tag("plone-edit", tag_class="icon-inline", tag_alt="编辑") == first
+    assert len(read) == 1
+    other = resolver.tag("plone-edit", tag_class="icon-toolbar")
+    assert "icon-toolbar" in other and "icon-inline" not in other and len(read) == 2
