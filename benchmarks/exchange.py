@@ -144,6 +144,7 @@ def main():
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--per-file", type=int, default=500)
     parser.add_argument("--profile", type=int, default=0, help="cases imported again under cProfile")
+    parser.add_argument("--profile-out", help="also write the profile's stats to this file (pstats)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -197,6 +198,8 @@ def main():
                 profiler.enable()
                 Importer(site, commit_every=100).run([extra])
                 profiler.disable()
+                if args.profile_out:
+                    profiler.dump_stats(args.profile_out)
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
                 pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
