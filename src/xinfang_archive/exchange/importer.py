@@ -231,7 +231,10 @@ class Importer:
     def run_files(self, files):
         started = time.perf_counter()
         hearings = []
-        single = len(files) == 1
+        # progress by case for one file or a worker (cases seen so far of
+        # those planned so far), else by file
+        by_case = len(files) == 1 or self.share is not None
+        done = planned = 0
         with automatic_versioning_paused():
             for number, (path, base) in enumerate(files, start=1):
                 root = self._load(path)
@@ -239,13 +242,15 @@ class Importer:
                     continue
                 invalid = self._schema_errors(root)
                 cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
+                planned += len(cases)
                 if self.share is None:
                     hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
-                for done, element in enumerate(cases, start=1):
+                for element in cases:
                     self._one(path, base, element, invalid)
-                    if single:
-                        self._tick(done, len(cases))
-                if not single:
+                    done += 1
+                    if by_case:
+                        self._tick(done, planned)
+                if not by_case:
                     self._tick(number, len(files))
             self._import_waiting()
             for path, base, element, invalid in hearings:
