@@ -27,6 +27,8 @@ def cmd_import(args):
     if missing:
         print(f"导入失败：找不到 {', '.join(missing)}", file=sys.stderr)
         return 2
+    if args.commit_every is None:
+        args.commit_every = 10 if args.workers > 1 or args.worker_plan else 50
     if args.worker_plan:
         from xinfang_archive.cli.import_workers import run_worker
 
@@ -212,13 +214,16 @@ def add_commands(commands, common):
     common(imports)
     imports.add_argument("sources", nargs="+", metavar="FILE|DIR", help="exchange XML file, directory or package")
     imports.add_argument("--dry-run", action="store_true", help="check everything, write nothing, report")
-    imports.add_argument("--commit-every", type=int, default=50, help="cases per transaction (default 50)")
+    imports.add_argument("--commit-every", type=int, default=None,
+                         help="cases per transaction (default 50; 10 with --workers, where a batch that meets "
+                         "another worker's commit is written again)")
     imports.add_argument("--max-size", type=float, default=512, help="largest XML file accepted, in MB (default 512)")
     imports.add_argument("--report", help="write the per-item report to this CSV file")
     imports.add_argument("--workers", type=int, default=1, metavar="N",
                          help="import with N processes, clients of the ZEO server (started for the import "
-                         "if the site is not serving); one per core the import may use, about 500 MB each "
-                         "(default 1)")
+                         "if the site is not serving), about 500 MB each (default 1). Today one process is "
+                         "faster: every worker writes Plone's SearchableText lexicon, so their commits "
+                         "conflict and are written again (see docs/exchange.md)")
     imports.add_argument("--worker-plan", help=argparse.SUPPRESS)
     imports.add_argument("--share", help=argparse.SUPPRESS)
     imports.set_defaults(func=cmd_import)

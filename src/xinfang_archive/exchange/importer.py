@@ -59,6 +59,7 @@ from zope.schema import getValidationErrors
 from ZODB.POSException import ConflictError
 
 import logging
+import random
 import re
 import time
 import transaction
@@ -73,6 +74,8 @@ EXCHANGE_SCHEMA = "exchange.xsd"
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
 ROOT = f"{{{NS}}}exchange"
+WORKER_ATTEMPTS = 200
+RETRY_PAUSE = 0.05  # seconds, times the attempt (up to 10), times a random factor
 
 
 @dataclass
@@ -406,8 +409,13 @@ class Importer:
     def _commit(self, final=False):
         """Commit the batch.  After a conflict with another writer (the site
         serving while the import runs) the batch is aborted and its items are
-        written again on fresh state, so a batch is in whole or not at all."""
-        for attempt in range(1, ATTEMPTS + 1):
+        written again on fresh state, so a batch is in whole or not at all.
+        A parallel worker meets the other workers' commits all the time (Plone's
+        SearchableText lexicon takes every new word from all of them), so it
+        tries many more times; each try waits a growing, random while, so two
+        that met do not meet again at once."""
+        attempts = ATTEMPTS if self.share is None else WORKER_ATTEMPTS
+        for attempt in range(1, attempts + 1):
             self._resolve_pending_relations(final)
             if self.dry_run:
                 # never committed; a savepoint moves the changes out of memory
@@ -425,9 +433,10 @@ class Importer:
             except ConflictError as error:
                 transaction.abort()
                 forget_catalog_query_cache()
-                if attempt == ATTEMPTS:
+                if attempt == attempts:
                     raise
                 logger.info("import batch met a concurrent writer (%s): written again", error)
+                time.sleep(RETRY_PAUSE * min(attempt, 10) * random.random())  # noqa: S311 - jitter
                 self._replay()
         self.uncommitted = 0
         self._start_batch()
