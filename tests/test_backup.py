@@ -51,7 +51,12 @@ def test_backup_under_load_and_restore(tmp_path):
         time.sleep(3)
         during = run("backup", "--var", str(var), "--to", str(backups), env=env)
         assert during.returncode == 0, during.stderr
+        registered = len(load.registered)  # the archive moves on after that run
+        deadline = time.monotonic() + 60
+        while len(load.registered) == registered and time.monotonic() < deadline:
+            time.sleep(0.2)
         load.stop()
+        assert len(load.registered) > registered
         assert not load.errors, load.errors[:5]
         assert load.registered
         last = run("backup", "--var", str(var), "--to", str(backups), env=env)
