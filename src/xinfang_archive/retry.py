@@ -39,5 +39,6 @@ def commit_retrying(work, note, attempts=ATTEMPTS, pause=0.1):
                 raise
             logger.info("%s: conflict with another writer (%s), attempt %d of %d",
                         note, error, attempt + 1, attempts)
-            time.sleep(pause * attempt * (1 + random.random()))  # noqa: S311 - jitter, not a secret
+            # a growing pause (at most ten steps), random so that two that met do not meet again
+            time.sleep(pause * min(attempt, 10) * (1 + random.random()))  # noqa: S311 - jitter, not a secret
     raise AssertionError("unreachable")

@@ -57,12 +57,27 @@ def group_state(group, site=None):
     return groups.get(group.key) if groups is not None else None
 
 
-def take_number(group, uid, site=None):
+def _state(group, site=None):
+    """The ``ItemGroup`` of ``group``, made if it has none yet."""
     groups = _groups(site, create=True)
     state = groups.get(group.key)
     if state is None:
         state = groups[group.key] = ItemGroup()
-    return state.take(uid)
+    return state
+
+
+def take_number(group, uid, site=None):
+    return _state(group, site).take(uid)
+
+
+def reserve_item(group, item, site=None):
+    """Raise ``group`` to an item number made elsewhere (imported), so that
+    no filing takes it; the group is not written when it is already that
+    high (parallel import workers).  Returns the group's ``ItemGroup``."""
+    state = _state(group, site)
+    if state.last < item:
+        state.last = item
+    return state
 
 
 def next_number(group, site=None):

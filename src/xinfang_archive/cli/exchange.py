@@ -13,13 +13,20 @@ import time
 logging.getLogger("bagit").setLevel(logging.ERROR)
 
 
+def importer_for(site, args, **options):
+    """The ``Importer`` of an ``import`` command line (one process or a worker)."""
+    from xinfang_archive.exchange.importer import Importer
+
+    return Importer(site, commit_every=args.commit_every, max_bytes=int(args.max_size * 1024 * 1024),
+                    note=f"xinfang-archive import {' '.join(args.sources)}", **options)
+
+
 def cmd_import(args):
     from xinfang_archive.cli.main import _progress
     from xinfang_archive.cli.main import _site
     from xinfang_archive.exchange.importer import CHECKED
     from xinfang_archive.exchange.importer import FAILED
     from xinfang_archive.exchange.importer import IMPORTED
-    from xinfang_archive.exchange.importer import Importer
     from xinfang_archive.exchange.importer import SKIPPED
 
     sources = [Path(s) for s in args.sources]
@@ -50,11 +57,8 @@ def cmd_import(args):
         if args.workers > 1:
             print("试运行 dry run 只用一个进程 (--workers ignored)", file=sys.stderr)
         with _site(args) as site:
-            importer = Importer(site, dry_run=args.dry_run, commit_every=args.commit_every,
-                                max_bytes=int(args.max_size * 1024 * 1024),
-                                progress=_progress("导入 import"),
-                                note=f"xinfang-archive import {' '.join(args.sources)}")
-            report = importer.run(sources)
+            report = importer_for(site, args, dry_run=args.dry_run,
+                                  progress=_progress("导入 import")).run(sources)
     done = report.count(CHECKED if args.dry_run else IMPORTED)
     rate = done / max(report.seconds, 1e-6)
     verb = "可导入 would import" if args.dry_run else "已导入 imported"

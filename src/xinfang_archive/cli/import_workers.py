@@ -60,7 +60,7 @@ def run_parallel(args, sources):
     from xinfang_archive.cli.main import _progress
     from xinfang_archive.cli.main import _site
     from xinfang_archive.cli.zeo import serving
-    from xinfang_archive.exchange.importer import Importer
+    from xinfang_archive.cli.exchange import importer_for
     from xinfang_archive.exchange.parallel import merge_reports
     from xinfang_archive.exchange.parallel import report_from_json
     from xinfang_archive.exchange.parallel import reserve_ahead
@@ -69,13 +69,11 @@ def run_parallel(args, sources):
     import transaction
 
     instance = Instance(args.var)
-    note = f"xinfang-archive import {' '.join(args.sources)}"
-    max_bytes = int(args.max_size * 1024 * 1024)
     started = time.perf_counter()
     with serving(instance), _site(args) as site:
-        planner = Importer(site, max_bytes=max_bytes, note=note)
+        planner = importer_for(site, args)
         files = planner.plan(sources)
-        commit_retrying(lambda: reserve_ahead(site, files, max_bytes), f"{note}: numbers reserved")
+        commit_retrying(lambda: reserve_ahead(site, files, planner.max_bytes), f"{planner.note}: numbers reserved")
         with tempfile.NamedTemporaryFile("w", suffix=".json", dir=instance.var, delete=False,
                                          encoding="utf-8") as stream:
             json.dump([[str(path), str(base)] for path, base in files], stream)
@@ -105,8 +103,7 @@ def run_parallel(args, sources):
         merged = merge_reports([planner.report] + reports)
         if not failed:  # the rest: cases waiting for another share's, then the hearings
             transaction.begin()  # this connection sees what the workers committed
-            last = Importer(site, commit_every=args.commit_every, max_bytes=max_bytes, note=note,
-                            only={tuple(item) for item in merged.deferred})
+            last = importer_for(site, args, only={tuple(item) for item in merged.deferred})
             merged = merge_reports([merged, last.run_files(files)])
     merged.deferred = []
     merged.seconds = time.perf_counter() - started
@@ -115,8 +112,8 @@ def run_parallel(args, sources):
 
 def run_worker(args, sources):
     """One worker: its share of the plan's cases; prints JSON lines."""
+    from xinfang_archive.cli.exchange import importer_for
     from xinfang_archive.cli.main import _site
-    from xinfang_archive.exchange.importer import Importer
     from xinfang_archive.exchange.parallel import report_to_json
 
     share, workers = (int(n) for n in args.share.split("/"))
@@ -126,9 +123,6 @@ def run_worker(args, sources):
         print(json.dumps({"progress": [done, total]}), flush=True)
 
     with _site(args) as site:
-        importer = Importer(site, commit_every=args.commit_every, max_bytes=int(args.max_size * 1024 * 1024),
-                            progress=progress, note=f"xinfang-archive import {' '.join(args.sources)}",
-                            share=(share, workers))
-        report = importer.run_files(files)
+        report = importer_for(site, args, progress=progress, share=(share, workers)).run_files(files)
     print(json.dumps({"report": report_to_json(report)}, ensure_ascii=False), flush=True)
     return 0

@@ -48,6 +48,7 @@ from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import XMLRefused
 from xinfang_archive.i18n import record_text
 from xinfang_archive.retry import ATTEMPTS
+from xinfang_archive.retry import commit_retrying
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.savepoints import forget_catalog_query_cache
 from z3c.relationfield import RelationValue
@@ -56,10 +57,8 @@ from zope.i18nmessageid import Message
 from zope.intid.interfaces import IIntIds
 from zope.schema import getFieldsInOrder
 from zope.schema import getValidationErrors
-from ZODB.POSException import ConflictError
 
 import logging
-import random
 import re
 import time
 import transaction
@@ -75,7 +74,6 @@ EXCHANGE_SCHEMA = "exchange.xsd"
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
 ROOT = f"{{{NS}}}exchange"
 WORKER_ATTEMPTS = 200
-RETRY_PAUSE = 0.05  # seconds, times the attempt (up to 10), times a random factor
 
 
 @dataclass
@@ -412,32 +410,27 @@ class Importer:
         written again on fresh state, so a batch is in whole or not at all.
         A parallel worker meets the other workers' commits all the time (Plone's
         SearchableText lexicon takes every new word from all of them), so it
-        tries many more times; each try waits a growing, random while, so two
-        that met do not meet again at once."""
-        attempts = ATTEMPTS if self.share is None else WORKER_ATTEMPTS
-        for attempt in range(1, attempts + 1):
+        tries many more times."""
+        if self.dry_run:
             self._resolve_pending_relations(final)
-            if self.dry_run:
-                # never committed; a savepoint moves the changes out of memory
-                if final:
-                    transaction.abort()
-                    forget_catalog_query_cache()
-                else:
-                    transaction.savepoint(optimistic=True)
-                break
-            if self.uncommitted:
-                transaction.get().note(f"{self.note}: {self.uncommitted} items")
-            try:
-                transaction.commit()
-                break
-            except ConflictError as error:
+            # never committed; a savepoint moves the changes out of memory
+            if final:
                 transaction.abort()
                 forget_catalog_query_cache()
-                if attempt == attempts:
-                    raise
-                logger.info("import batch met a concurrent writer (%s): written again", error)
-                time.sleep(RETRY_PAUSE * min(attempt, 10) * random.random())  # noqa: S311 - jitter
-                self._replay()
+            else:
+                transaction.savepoint(optimistic=True)
+        else:
+            tries = []
+
+            def write():
+                if tries:
+                    logger.info("import batch met a concurrent writer: written again")
+                    self._replay()
+                tries.append(True)
+                self._resolve_pending_relations(final)
+
+            commit_retrying(write, f"{self.note}: {self.uncommitted} items",
+                            attempts=ATTEMPTS if self.share is None else WORKER_ATTEMPTS)
         self.uncommitted = 0
         self._start_batch()
 
@@ -743,8 +736,7 @@ class Importer:
     def _archival(self, case, record):
         from xinfang_archive.archival.codes import parse as parse_code
         from xinfang_archive.archival.freeze import freeze
-        from xinfang_archive.archival.numbering import _groups
-        from xinfang_archive.archival.numbering import ItemGroup
+        from xinfang_archive.archival.numbering import reserve_item
 
         data = dict(record.archival)
         for name in ("archival_code", "fonds_code", "filing_year", "retention_period",
@@ -758,13 +750,7 @@ class Importer:
         if data.get("transfers"):
             case.transfers = PersistentList(data["transfers"])
         parsed = parse_code(case.archival_code)
-        groups = _groups(self.site, create=True)
-        state = groups.get(parsed.group.key)
-        if state is None:
-            state = groups[parsed.group.key] = ItemGroup()
-        state.items[parsed.item] = IUUID(case)
-        if state.last < parsed.item:  # unchanged, the group is not written (parallel workers)
-            state.last = parsed.item
+        reserve_item(parsed.group, parsed.item, site=self.site).items[parsed.item] = IUUID(case)
         freeze(case)
 
     def _publish_notices(self, hearing, record):

@@ -8,8 +8,7 @@ as JSON (``report_to_json``); the parent merges the reports
 cases referring to cases of another share, and the hearings.
 """
 from xinfang_archive.archival.codes import parse as parse_code
-from xinfang_archive.archival.numbering import _groups
-from xinfang_archive.archival.numbering import ItemGroup
+from xinfang_archive.archival.numbering import reserve_item
 from xinfang_archive.content.registration import reserve_number
 from xinfang_archive.exchange.fields import local
 from xinfang_archive.exchange.fields import NS
@@ -27,7 +26,6 @@ def reserve_ahead(site, files, max_bytes):
     conflict on every batch), and no registration or filing on the web takes
     a number meanwhile that a worker is about to import.  Files the parser
     refuses are left to the workers, which report them."""
-    groups = _groups(site, create=True)
     for path, _base in files:
         try:
             root = parse(path, max_bytes=max_bytes).getroot()
@@ -39,13 +37,8 @@ def reserve_ahead(site, files, max_bytes):
             reserve_number(identifier_of(element), site=site)
             code = element.findtext(f"{{{NS}}}archival/{{{NS}}}archival_code")
             parsed = parse_code(code)
-            if parsed is None:
-                continue
-            state = groups.get(parsed.group.key)
-            if state is None:
-                state = groups[parsed.group.key] = ItemGroup()
-            if state.last < parsed.item:
-                state.last = parsed.item
+            if parsed is not None:
+                reserve_item(parsed.group, parsed.item, site=site)
 
 
 def report_to_json(report):
@@ -73,13 +66,15 @@ def merge_reports(reports):
     """One report of several: outcomes and counts added up; each worker
     refuses a bad file and warns about it once, the merged report once."""
     merged = ImportReport()
+    refused = set()
     for report in reports:
         merged.outcomes.extend(report.outcomes)
         merged.versions += report.versions
         merged.files += report.files
         merged.deferred.extend(report.deferred)
         for path, message in report.refused_files:
-            if path not in {refused for refused, _message in merged.refused_files}:
+            if path not in refused:
+                refused.add(path)
                 merged.refused_files.append((path, message))
         merged.warnings.extend(w for w in report.warnings if w not in merged.warnings)
     merged.outcomes.sort(key=lambda outcome: _source_order(outcome.source))
