@@ -203,6 +203,10 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     site.manage_delObjects(["archive-office", "hearings", "hearing-notices"])
     site.portal_actions.portal_tabs.manage_delObjects(["hearings", "hearing-notices"])
     site.portal_catalog.delIndex("archival_code")
+    from xinfang_archive.setuphandlers import restore_plone_text_index
+
+    restore_plone_text_index(site.portal_catalog)  # before 1008: Plone's ZCTextIndex
+    assert site.portal_catalog._catalog.getIndex("SearchableText").meta_type == "ZCTextIndex"
     setup = site.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1000")
     transaction.commit()
@@ -211,7 +215,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1007",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1008",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
@@ -234,6 +238,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert "CaseHandler" not in api.group.get_roles(groupname="case_handlers")
     assert api.group.get(groupname="unit-JSJ-heads") is not None
     assert found(site, "摊位费") == [case.UID()]
+    # 1008: SearchableText answered by the full-text index
+    assert site.portal_catalog._catalog.getIndex("SearchableText").meta_type == "XinfangFullTextIndex"
+    assert [b.UID for b in site.portal_catalog(SearchableText="摊位费")] == [case.UID()]
 
 
 def test_snippets_mask_the_known_addresses(site, staff_users):

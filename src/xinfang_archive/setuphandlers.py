@@ -144,3 +144,23 @@ def uninstall(context):
     for name in COLUMNS:
         if name in catalog.schema():
             catalog.delColumn(name)
+    restore_plone_text_index(catalog)
+
+
+class _TextIndexSettings:
+    """The ``extra`` of Plone's own SearchableText (CMFPlone's catalog.xml)."""
+
+    index_type = "Okapi BM25 Rank"
+    lexicon_id = "plone_lexicon"
+
+
+def restore_plone_text_index(catalog):
+    """Give SearchableText back to Plone's ZCTextIndex, filled."""
+    from xinfang_archive.search.catalog_index import META_TYPE
+
+    if "SearchableText" in catalog.indexes():
+        if catalog._catalog.getIndex("SearchableText").meta_type != META_TYPE:
+            return
+        catalog.delIndex("SearchableText")
+    catalog.addIndex("SearchableText", "ZCTextIndex", _TextIndexSettings())
+    catalog.manage_reindexIndex(ids=["SearchableText"])

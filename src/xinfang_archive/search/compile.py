@@ -35,9 +35,13 @@ def _year_of(value):
 
 
 class Compiler:
-    def __init__(self, builder, principals=None):
+    """``personal=False`` leaves the personal view out altogether: the
+    catalog's ``SearchableText`` never matches a personal number, for anyone."""
+
+    def __init__(self, builder, principals=None, personal=True):
         self.b = builder
         self.principals = None if principals is None else sorted(set(principals))
+        self.personal = personal
 
     def text(self, value):
         tokens, prefix = query_grams(value)
@@ -45,6 +49,8 @@ class Compiler:
             # punctuation only: nothing to look for, no constraint
             return self.b.all()
         grams = self.b.phrase("grams", tokens, prefix)
+        if not self.personal:
+            return grams
         personal_tokens, personal_prefix = query_grams(personal_form(value))
         personal = self.b.phrase("personal", personal_tokens or tokens, personal_prefix)
         if self.principals is not None:

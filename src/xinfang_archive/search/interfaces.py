@@ -26,6 +26,11 @@ class ISearchEngine(Interface):
     def search(request):
         """Run a ``SearchRequest``; return a ``SearchResult``."""
 
+    def matching(query):
+        """``{uid: score}`` of every document matching the ``querylang``
+        AST ``query`` in its text, personal view left out and no security
+        filter (the catalog's ``SearchableText`` index; the catalog filters)."""
+
     def facets(request):
         """Facet counts only: ``{name: [(value, count), …]}``."""
 

@@ -27,6 +27,10 @@ BULK_HEAP = 512_000_000
 def _schema():
     b = tantivy.SchemaBuilder()
     b.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
+    # the UID's two halves as columns: ``matching`` reads the UIDs of
+    # 100,000 hits in milliseconds, without loading a stored document
+    b.add_unsigned_field("uid_hi", fast=True)
+    b.add_unsigned_field("uid_lo", fast=True)
     for name in ("grams", "personal"):
         b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         b.add_text_field(name + "_heads", tokenizer_name="whitespace", index_option="position")
@@ -39,6 +43,17 @@ def _schema():
     b.add_integer_field("date", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
     return b.build()
+
+
+def _uid_halves(uid):
+    """A 32-hex-digit UID (Plone's) as two 64-bit integers; (0, 0) for any
+    other UID, whose hits are read from the stored document instead."""
+    if len(uid) == 32:
+        try:
+            return int(uid[:16], 16), int(uid[16:], 16)
+        except ValueError:
+            pass
+    return 0, 0
 
 
 class Builder:
@@ -101,6 +116,9 @@ class TantivyEngine(BaseEngine):
     def _document(self, doc):
         d = tantivy.Document()
         d.add_text("uid", doc.uid)
+        hi, lo = _uid_halves(doc.uid)
+        d.add_unsigned("uid_hi", hi)
+        d.add_unsigned("uid_lo", lo)
         grams, heads = gram_views(doc.grams)
         d.add_text("grams", grams)
         d.add_text("grams_heads", heads)
@@ -178,6 +196,24 @@ class TantivyEngine(BaseEngine):
         facets = self._facets(searcher, query, request) if request.facets else {}
         return SearchResult(total=result.count, hits=hits, facets=facets)
 
+    def matching(self, query):
+        searcher = self._searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        hits = searcher.search(self._text_query(query), limit=total, count=False).hits
+        addresses = [address for _score, address in hits]
+        highs = searcher.fast_field_values("uid_hi", addresses)
+        lows = searcher.fast_field_values("uid_lo", addresses)
+        out = {}
+        for (score, address), hi, lo in zip(hits, highs, lows):
+            if hi or lo:
+                uid = f"{hi:016x}{lo:016x}"
+            else:
+                uid = self._load(searcher, address)["uid"]
+            out[uid] = float(score)
+        return out
+
     def facets(self, request):
         return self._facets(self._searcher(), self._query(request), request)
 
@@ -213,3 +249,14 @@ class TantivyEngine(BaseEngine):
             data = self._load(searcher, address)
             out[data["uid"]] = data.get("stamp")
         return out
+
+
+class MemoryEngine(TantivyEngine):
+    """A Tantivy index in memory: the documents a transaction has built and
+    not yet committed (``catalog_index``)."""
+
+    def __init__(self):
+        self.path = None
+        self.schema = _schema()
+        self.tindex = tantivy.Index(self.schema)
+        self.builder = Builder(self.schema)

@@ -214,6 +214,10 @@ class WhooshEngine(BaseEngine):
         facets = self._facet_counts(results, groups, request) if groups else {}
         return SearchResult(total=len(results), hits=hits, facets=facets)
 
+    def matching(self, query):
+        results = self._searcher().search(self._text_query(query), limit=None)
+        return {hit["uid"]: float(hit.score or 0.0) for hit in results}
+
     def _groups(self, request):
         names = [n for n in request.facets if n in FACETS]
         return {n: sorting.FieldFacet(n, maptype=sorting.Count) for n in names}

@@ -1,0 +1,87 @@
+"""The catalog's SearchableText is answered by the full-text index
+(``search.catalog_index``): Plone's own searches find what the archive
+search finds, see their own transaction's writes, never match a personal
+number, and indexing writes nothing to the database."""
+from conftest import case_data
+from conftest import VALID_ID
+from plone import api
+from xinfang_archive.search.catalog_index import META_TYPE
+from xinfang_archive.search.searching import archive_search
+
+import transaction
+
+
+def uids(site, text, **query):
+    return {brain.UID for brain in site.portal_catalog(SearchableText=text, **query)}
+
+
+def new_case(site, **overrides):
+    return api.content.create(container=site["cases"], type="PetitionCase", **case_data(**overrides))
+
+
+def test_plone_searches_are_answered_by_the_full_text_index(site):
+    index = site.portal_catalog._catalog.getIndex("SearchableText")
+    assert index.meta_type == META_TYPE
+    assert "plone_lexicon" in site.portal_catalog.objectIds()  # Plone's, left in place
+    case = new_case(site, summary="村民反映宅基地确权迟迟未办理。")
+    other = new_case(site, title="林地承包合同纠纷", summary="反映林地承包合同被单方解除。")
+    transaction.commit()
+    assert uids(site, "宅基地确权") == {case.UID()}
+    # what Plone's search page, live search and folder contents send
+    assert uids(site, "宅基地确权*") == {case.UID()}
+    assert uids(site, '"宅基地" AND 确权*') == {case.UID()}
+    assert uids(site, "宅基地确权 OR 林地承包") == {case.UID(), other.UID()}
+    assert uids(site, "林地 NOT 解除") == set()
+    # Chinese analysis the ZCTextIndex lacked: a word inside a run of text
+    assert uids(site, "确权") == {case.UID()}
+    # with the catalog's other indexes, and scored for Plone's relevance order
+    assert uids(site, "林地承包", portal_type="PetitionCase", path="/".join(site["cases"].getPhysicalPath())) == {other.UID()}
+    (brain,) = site.portal_catalog(SearchableText="林地承包")
+    assert brain.data_record_score_ > 0
+    # the catalog keeps nothing of the text
+    assert site.portal_catalog.getIndexDataForRID(brain.getRID())["SearchableText"] == ""
+    # an unbalanced quote is searched as typed, not an error
+    assert uids(site, '"宅基地确权') == {case.UID()}
+
+
+def test_a_transaction_sees_its_own_writes(site):
+    case = new_case(site, summary="反映集贸市场摊位费过高。")
+    transaction.commit()
+    fresh = new_case(site, summary="反映小区电梯长期停运。")
+    assert uids(site, "电梯长期停运") == {fresh.UID()}  # not committed yet
+    case.summary = "反映菜市场噪音扰民。"
+    case.reindexObject()
+    assert uids(site, "摊位费") == set()  # the committed text it replaces
+    assert uids(site, "噪音扰民") == {case.UID()}
+    api.content.delete(obj=fresh)
+    assert uids(site, "电梯长期停运") == set()
+    transaction.abort()
+    assert uids(site, "摊位费") == {case.UID()}
+    assert uids(site, "噪音扰民") == set()
+
+
+def test_personal_numbers_never_match_not_even_for_a_manager(site):
+    case = new_case(site, summary="来电13912345678反映补偿问题，身份证" + VALID_ID + "。")
+    transaction.commit()
+    assert api.user.get_current().has_role("Manager")
+    for number in (VALID_ID, "13912345678", "13812345678"):
+        assert uids(site, number) == set(), number
+    # the archive search still finds them for those who may see them
+    found = archive_search(site.REQUEST, text="13912345678")["items"]
+    assert [item["uid"] for item in found] == [case.UID()]
+    assert uids(site, "张三") == {case.UID()}  # a name is text, as before
+
+
+def test_indexing_writes_nothing_to_the_database(site):
+    index = site.portal_catalog._catalog.getIndex("SearchableText")
+    transaction.commit()
+    index._p_activate()
+    serial = index._p_serial
+    assert serial != b"\0" * 8
+    for number in range(3):
+        new_case(site, summary=f"反映第{number}号楼漏水问题。")
+        transaction.commit()
+    index._p_activate()
+    assert index._p_serial == serial
+    assert set(vars(index)) == {"id", "indexed_attrs"}
+    assert len(uids(site, "漏水")) == 3
