@@ -1,4 +1,4 @@
-"""The catalog's SearchableText is answered by the full-text index
+"""The catalog's text indexes are answered by the full-text index
 (``search.catalog_index``): Plone's own searches find what the archive
 search finds, see their own transaction's writes, never match a personal
 number, and indexing writes nothing to the database."""
@@ -42,6 +42,24 @@ def test_plone_searches_are_answered_by_the_full_text_index(site):
     assert site.portal_catalog.getIndexDataForRID(brain.getRID())["SearchableText"] == ""
     # an unbalanced quote is searched as typed, not an error
     assert uids(site, '"宅基地确权') == {case.UID()}
+
+
+def test_title_and_description_search_their_field_alone(site):
+    for name in ("Title", "Description"):
+        assert site.portal_catalog._catalog.getIndex(name).meta_type == META_TYPE
+    case = new_case(site, title="河道采砂扰民", description="采砂船夜间作业",
+                    summary="反映河道采砂影响村民休息，联系电话13912345678。")
+    transaction.commit()
+    assert {b.UID for b in site.portal_catalog(Title="河道采砂")} == {case.UID()}
+    assert not site.portal_catalog(Title="村民休息")  # in the summary only
+    assert not site.portal_catalog(Title="夜间作业")  # in the description only
+    assert {b.UID for b in site.portal_catalog(Description="夜间作业")} == {case.UID()}
+    assert not site.portal_catalog(Description="河道采砂")
+    assert uids(site, "村民休息") == {case.UID()}
+    # a number typed into a title is not found by it either
+    numbered = new_case(site, title="来电13912345678反映噪音")
+    assert not site.portal_catalog(Title="13912345678")
+    assert {b.UID for b in site.portal_catalog(Title="反映噪音")} == {numbered.UID()}
 
 
 def test_a_transaction_sees_its_own_writes(site):

@@ -231,6 +231,7 @@ def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(
         report = Importer(site, commit_every=3).run([source])
     assert fired == [1]  # the other client took 2021's number 1, once
     assert "written again" in caplog.text  # the first batch's commit conflicted
+    assert report.rewritten == 1  # and the report counts it
     assert report.count(IMPORTED) == 5 and len(report.outcomes) == 5, report.outcomes
     transaction.begin()
     catalog = site.portal_catalog

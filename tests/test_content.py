@@ -168,7 +168,8 @@ def test_uninstall_removes_configuration_keeps_records(make_case, installer):
     catalog = api.portal.get_tool("portal_catalog")
     assert "case_deadline" not in catalog.indexes()
     # Plone's own SearchableText is back (the add-on's class may be gone)
-    assert catalog._catalog.getIndex("SearchableText").meta_type == "ZCTextIndex"
+    for name in ("SearchableText", "Title", "Description"):
+        assert catalog._catalog.getIndex(name).meta_type == "ZCTextIndex"
     assert api.portal.get_registry_record("xinfang_archive.accept_days", default=None) is None
     assert case.registration_number
 

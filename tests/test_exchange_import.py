@@ -505,6 +505,9 @@ def test_workers_share_the_cases_and_the_end_imports_what_they_left(site, tmp_pa
     one, two = report_from_json(report_to_json(reports[0])), report_from_json(report_to_json(reports[1]))
     one.refused_files, two.refused_files = list(bad), list(bad)
     assert merge_reports([one, two]).refused_files == bad
+    # batches written again after a conflict are counted across workers
+    one.rewritten, two.rewritten = 2, 3
+    assert merge_reports([report_from_json(report_to_json(one)), two]).rewritten == 5
 
 
 def test_the_numbers_an_import_brings_are_reserved_before_the_workers_start(site, filed_case, tmp_path):

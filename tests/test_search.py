@@ -203,9 +203,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     site.manage_delObjects(["archive-office", "hearings", "hearing-notices"])
     site.portal_actions.portal_tabs.manage_delObjects(["hearings", "hearing-notices"])
     site.portal_catalog.delIndex("archival_code")
-    from xinfang_archive.setuphandlers import restore_plone_text_index
+    from xinfang_archive.setuphandlers import restore_plone_text_indexes
 
-    restore_plone_text_index(site.portal_catalog)  # before 1008: Plone's ZCTextIndex
+    restore_plone_text_indexes(site.portal_catalog)  # before 1008: Plone's ZCTextIndexes
     assert site.portal_catalog._catalog.getIndex("SearchableText").meta_type == "ZCTextIndex"
     setup = site.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1000")
@@ -238,8 +238,9 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert "CaseHandler" not in api.group.get_roles(groupname="case_handlers")
     assert api.group.get(groupname="unit-JSJ-heads") is not None
     assert found(site, "摊位费") == [case.UID()]
-    # 1008: SearchableText answered by the full-text index
-    assert site.portal_catalog._catalog.getIndex("SearchableText").meta_type == "XinfangFullTextIndex"
+    # 1008: SearchableText, Title and Description answered by the full-text index
+    for name in ("SearchableText", "Title", "Description"):
+        assert site.portal_catalog._catalog.getIndex(name).meta_type == "XinfangFullTextIndex"
     assert [b.UID for b in site.portal_catalog(SearchableText="摊位费")] == [case.UID()]
 
 

@@ -144,23 +144,29 @@ def uninstall(context):
     for name in COLUMNS:
         if name in catalog.schema():
             catalog.delColumn(name)
-    restore_plone_text_index(catalog)
+    restore_plone_text_indexes(catalog)
 
 
 class _TextIndexSettings:
-    """The ``extra`` of Plone's own SearchableText (CMFPlone's catalog.xml)."""
+    """The ``extra`` of Plone's own text indexes (CMFPlone's catalog.xml)."""
 
     index_type = "Okapi BM25 Rank"
     lexicon_id = "plone_lexicon"
 
 
-def restore_plone_text_index(catalog):
-    """Give SearchableText back to Plone's ZCTextIndex, filled."""
+def restore_plone_text_indexes(catalog):
+    """Give SearchableText, Title and Description back to Plone's
+    ZCTextIndex, filled."""
     from xinfang_archive.search.catalog_index import META_TYPE
+    from xinfang_archive.search.catalog_index import VIEWS
 
-    if "SearchableText" in catalog.indexes():
-        if catalog._catalog.getIndex("SearchableText").meta_type != META_TYPE:
-            return
-        catalog.delIndex("SearchableText")
-    catalog.addIndex("SearchableText", "ZCTextIndex", _TextIndexSettings())
-    catalog.manage_reindexIndex(ids=["SearchableText"])
+    restored = []
+    for name in VIEWS:
+        if name in catalog.indexes():
+            if catalog._catalog.getIndex(name).meta_type != META_TYPE:
+                continue
+            catalog.delIndex(name)
+        catalog.addIndex(name, "ZCTextIndex", _TextIndexSettings())
+        restored.append(name)
+    if restored:
+        catalog.manage_reindexIndex(ids=restored)

@@ -67,6 +67,9 @@ def cmd_import(args):
           + ("" if args.dry_run else f", {report.versions} 个版本, {report.files} 个文件")
           + f"; 已存在跳过 skipped {report.count(SKIPPED)}; 失败 failed {report.count(FAILED)}"
           f" ({report.seconds:.1f} s, {rate:.1f}/s)")
+    if report.rewritten:
+        print(f"重写 written again: {report.rewritten} 批 batches met another writer's commit "
+              "(another worker or the site) and were written again")
     if args.dry_run:
         print("试运行 dry run：数据库未作任何改动 (nothing was written)")
     for path, message in report.refused_files:
@@ -225,9 +228,9 @@ def add_commands(commands, common):
     imports.add_argument("--report", help="write the per-item report to this CSV file")
     imports.add_argument("--workers", type=int, default=1, metavar="N",
                          help="import with N processes, clients of the ZEO server (started for the import "
-                         "if the site is not serving), about 500 MB each (default 1). Today one process is "
-                         "faster: every worker writes Plone's SearchableText lexicon, so their commits "
-                         "conflict and are written again (see docs/exchange.md)")
+                         "if the site is not serving), about 500 MB each (default 1). On a young archive one "
+                         "process is faster: the workers' commits meet on the catalog's tables and are "
+                         "written again (see docs/exchange.md); N above the number of cores never helps")
     imports.add_argument("--worker-plan", help=argparse.SUPPRESS)
     imports.add_argument("--share", help=argparse.SUPPRESS)
     imports.set_defaults(func=cmd_import)

@@ -100,6 +100,7 @@ class ImportReport:
     versions: int = 0
     files: int = 0
     deferred: list = field(default_factory=list)  # [path, line] of cases a worker left to the end
+    rewritten: int = 0  # batches written again after meeting another writer's commit
 
     def count(self, status, kind=None):
         return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
@@ -408,9 +409,9 @@ class Importer:
         """Commit the batch.  After a conflict with another writer (the site
         serving while the import runs) the batch is aborted and its items are
         written again on fresh state, so a batch is in whole or not at all.
-        A parallel worker meets the other workers' commits all the time (Plone's
-        SearchableText lexicon takes every new word from all of them), so it
-        tries many more times."""
+        A parallel worker meets the other workers' commits all the time (the
+        catalog's record table, whose young BTree has one root every bucket
+        split rewrites), so it tries many more times."""
         if self.dry_run:
             self._resolve_pending_relations(final)
             # never committed; a savepoint moves the changes out of memory
@@ -426,6 +427,7 @@ class Importer:
                 if tries:
                     logger.info("import batch met a concurrent writer: written again")
                     self._replay()
+                    self.report.rewritten += 1
                 tries.append(True)
                 self._resolve_pending_relations(final)
 

@@ -47,7 +47,7 @@ def report_to_json(report):
                        messages=o.texts()) for o in report.outcomes],
         refused_files=[list(item) for item in report.refused_files],
         warnings=list(report.warnings), versions=report.versions, files=report.files,
-        deferred=list(report.deferred), seconds=report.seconds,
+        deferred=list(report.deferred), seconds=report.seconds, rewritten=report.rewritten,
     )
 
 
@@ -59,6 +59,7 @@ def report_from_json(data):
     report.versions, report.files = data["versions"], data["files"]
     report.deferred = [list(item) for item in data["deferred"]]
     report.seconds = data["seconds"]
+    report.rewritten = data.get("rewritten", 0)
     return report
 
 
@@ -72,6 +73,7 @@ def merge_reports(reports):
         merged.versions += report.versions
         merged.files += report.files
         merged.deferred.extend(report.deferred)
+        merged.rewritten += report.rewritten
         for path, message in report.refused_files:
             if path not in refused:
                 refused.add(path)

@@ -1,4 +1,5 @@
-"""The catalog's ``SearchableText``, answered by the archive's full-text index.
+"""The catalog's text indexes (``SearchableText``, ``Title``,
+``Description``), answered by the archive's full-text index.
 
 Plone's ZCTextIndex keeps a lexicon in the ZODB that takes every new word,
 and every case brings new ones (its number, new bigrams): any two writers
@@ -10,9 +11,11 @@ UIDs found to the catalog's record ids through the ``UID`` index. Plone's
 own searches (``@search``, the search page, live search, folder contents)
 thereby get the archive's Chinese analysis too.
 
-* Only the masked text (the ``grams`` view) is searched: a personal number
-  never matches, for anyone, as it never did in the catalog; the catalog
-  applies its own security filter (``allowedRolesAndUsers``).
+* ``SearchableText`` searches all of an object's text, ``Title`` and
+  ``Description`` that field alone; only the masked text is searched: a
+  personal number never matches, for anyone, as it never did in the
+  catalog. The catalog applies its own security filter
+  (``allowedRolesAndUsers``).
 * The documents the transaction has built but not committed yet are
   searched in a small index in memory, and what they replace or remove is
   left out of the answer: a search sees the transaction's own writes, as it
@@ -42,6 +45,9 @@ from zope.interface import implementer
 
 
 META_TYPE = "XinfangFullTextIndex"
+# The text each catalog index asks of the full-text index; any other name
+# searches all of it.
+VIEWS = {"SearchableText": "grams", "Title": "title", "Description": "description"}
 SCORE_SCALE = 1000  # the catalog sorts by integer scores
 
 
@@ -56,7 +62,7 @@ def _text_query(text):
         return ql.Text(plain) if plain else ql.All()
 
 
-def _with_pending(found, query):
+def _with_pending(found, query, view):
     """``found`` (from the index on disk) corrected by the documents this
     transaction has built and not committed."""
     processor = queryUtility(IIndexQueueProcessor, name=SEARCH_PROCESSOR)
@@ -68,16 +74,16 @@ def _with_pending(found, query):
     if docs:
         memory = MemoryEngine()
         memory.apply(docs, bulk=True)
-        found.update(memory.matching(query))
+        found.update(memory.matching(query, view))
     return found
 
 
-def matching_uids(text):
-    """``{uid: score}`` of the objects whose text matches ``text``."""
+def matching_uids(text, view="grams"):
+    """``{uid: score}`` of the objects whose text ``view`` matches ``text``."""
     query = _text_query(text)
     if isinstance(query, ql.All):
         return {}
-    return _with_pending(current_store().engine.matching(query), query)
+    return _with_pending(current_store().engine.matching(query, view), query, view)
 
 
 @implementer(IQueryIndex, IPluggableIndex)
@@ -142,7 +148,7 @@ class FullTextIndex(SimpleItem):
         text = " ".join(k for k in record.keys if isinstance(k, str)).strip()
         if not text:
             return None
-        found = matching_uids(text)
+        found = matching_uids(text, VIEWS.get(self.id, "grams"))
         catalog = aq_parent(aq_inner(self))
         rids = catalog.indexes["UID"]._index
         result = IIBucket()

@@ -36,19 +36,21 @@ def _year_of(value):
 
 class Compiler:
     """``personal=False`` leaves the personal view out altogether: the
-    catalog's ``SearchableText`` never matches a personal number, for anyone."""
+    catalog's ``SearchableText`` never matches a personal number, for anyone.
+    ``view`` is the text searched (``model.TEXT_VIEWS``)."""
 
-    def __init__(self, builder, principals=None, personal=True):
+    def __init__(self, builder, principals=None, personal=True, view="grams"):
         self.b = builder
         self.principals = None if principals is None else sorted(set(principals))
         self.personal = personal
+        self.view = view
 
     def text(self, value):
         tokens, prefix = query_grams(value)
         if not tokens:
             # punctuation only: nothing to look for, no constraint
             return self.b.all()
-        grams = self.b.phrase("grams", tokens, prefix)
+        grams = self.b.phrase(self.view, tokens, prefix)
         if not self.personal:
             return grams
         personal_tokens, personal_prefix = query_grams(personal_form(value))

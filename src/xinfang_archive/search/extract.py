@@ -251,6 +251,8 @@ def document_for(obj, segmenter):
         year=year,
         date=date,
         addresses=_known_addresses(obj, case),
+        title=obj.Title(),
+        description=obj.Description() if hasattr(obj, "Description") else "",
     )
 
 
@@ -270,7 +272,7 @@ def _known_addresses(obj, case):
 
 def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
                    personal_allowed=(), stamp="", stored=None, keywords=None,
-                   year=0, date=None, addresses=()):
+                   year=0, date=None, addresses=(), title="", description=""):
     """An ``IndexDocument`` from plain texts: folded, personal numbers moved
     out (and masked in the stored text), segmented; the known ``addresses``
     masked in the stored text too (snippets are read by users who may not
@@ -294,4 +296,13 @@ def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
         keywords={k: str(v) for k, v in (keywords or {}).items() if v},
         year=int(year or 0),
         date=date.year * 10000 + date.month * 100 + date.day if date else 0,
+        title=_clean(title),
+        description=_clean(description),
     )
+
+
+def _clean(text):
+    """Folded text without its personal numbers (a title or description)."""
+    if not isinstance(text, str) or not text:
+        return ""
+    return split_personal(unicodedata.normalize("NFKC", text))[0].lower()

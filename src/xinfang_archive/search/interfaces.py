@@ -26,10 +26,11 @@ class ISearchEngine(Interface):
     def search(request):
         """Run a ``SearchRequest``; return a ``SearchResult``."""
 
-    def matching(query):
+    def matching(query, view="grams"):
         """``{uid: score}`` of every document matching the ``querylang``
-        AST ``query`` in its text, personal view left out and no security
-        filter (the catalog's ``SearchableText`` index; the catalog filters)."""
+        AST ``query`` in its text ``view`` (``model.TEXT_VIEWS``), personal
+        view left out and no security filter (the catalog's text indexes;
+        the catalog filters)."""
 
     def facets(request):
         """Facet counts only: ``{name: [(value, count), …]}``."""

@@ -6,6 +6,9 @@ from dataclasses import field
 FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention")
 KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention")
 SORTS = ("relevance", "date", "-date")
+# The text views a query can be asked of: all the text, the title alone,
+# the description alone (Plone's SearchableText, Title, Description).
+TEXT_VIEWS = ("grams", "title", "description")
 # How deep results can be paged: engines collect offset + limit hits up
 # front (Tantivy reserves memory for them), so the window is bounded.
 MAX_WINDOW = 10_000
@@ -15,7 +18,9 @@ MAX_WINDOW = 10_000
 class IndexDocument:
     """One object as the engines index it (built by ``extract.document_for``).
 
-    ``grams`` and ``personal`` are folded text (see ``analysis``); ``words``
+    ``grams`` and ``personal`` are folded text (see ``analysis``), as are
+    ``title`` and ``description`` (the catalog's Title and Description
+    indexes search them alone, personal numbers left out); ``words``
     the jieba words; ``allowed``/``personal_allowed`` the roles and
     ``user:…`` tokens that may see the object / its personal data;
     ``stored`` what a hit shows (title, masked text for snippets, path,
@@ -33,6 +38,8 @@ class IndexDocument:
     keywords: dict = field(default_factory=dict)
     year: int = 0
     date: int = 0  # YYYYMMDD
+    title: str = ""
+    description: str = ""
 
 
 @dataclass

@@ -23,8 +23,8 @@ class BaseEngine:
             raise ValueError(f"Results beyond the first {MAX_WINDOW} cannot be fetched")
         return Compiler(self.builder, request.principals).request(request, similar=similar)
 
-    def _text_query(self, query):
-        return Compiler(self.builder, None, personal=False).node(query)
+    def _text_query(self, query, view):
+        return Compiler(self.builder, None, personal=False, view=view).node(query)
 
     def index(self, docs):
         self.apply({doc.uid: doc for doc in docs})

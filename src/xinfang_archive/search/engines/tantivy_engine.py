@@ -12,6 +12,7 @@ from xinfang_archive.search.model import FACETS
 from xinfang_archive.search.model import Hit
 from xinfang_archive.search.model import KEYWORDS
 from xinfang_archive.search.model import SearchResult
+from xinfang_archive.search.model import TEXT_VIEWS
 
 import json
 import tantivy
@@ -31,7 +32,7 @@ def _schema():
     # 100,000 hits in milliseconds, without loading a stored document
     b.add_unsigned_field("uid_hi", fast=True)
     b.add_unsigned_field("uid_lo", fast=True)
-    for name in ("grams", "personal"):
+    for name in ("grams", "personal", "title", "description"):
         b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         b.add_text_field(name + "_heads", tokenizer_name="whitespace", index_option="position")
     b.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
@@ -119,9 +120,10 @@ class TantivyEngine(BaseEngine):
         hi, lo = _uid_halves(doc.uid)
         d.add_unsigned("uid_hi", hi)
         d.add_unsigned("uid_lo", lo)
-        grams, heads = gram_views(doc.grams)
-        d.add_text("grams", grams)
-        d.add_text("grams_heads", heads)
+        for name in TEXT_VIEWS:
+            grams, heads = gram_views(getattr(doc, name))
+            d.add_text(name, grams)
+            d.add_text(name + "_heads", heads)
         for value in doc.personal:
             grams, heads = gram_views(value)
             d.add_text("personal", grams)
@@ -196,12 +198,12 @@ class TantivyEngine(BaseEngine):
         facets = self._facets(searcher, query, request) if request.facets else {}
         return SearchResult(total=result.count, hits=hits, facets=facets)
 
-    def matching(self, query):
+    def matching(self, query, view="grams"):
         searcher = self._searcher()
         total = searcher.num_docs
         if not total:
             return {}
-        hits = searcher.search(self._text_query(query), limit=total, count=False).hits
+        hits = searcher.search(self._text_query(query, view), limit=total, count=False).hits
         addresses = [address for _score, address in hits]
         highs = searcher.fast_field_values("uid_hi", addresses)
         lows = searcher.fast_field_values("uid_lo", addresses)

@@ -71,6 +71,8 @@ def _schema():
     fields = dict(
         uid=ID(unique=True, stored=True),
         grams=_field(Positions(), GramAnalyzer(), scorable=True),
+        title=_field(Positions(), GramAnalyzer(), scorable=True),
+        description=_field(Positions(), GramAnalyzer(), scorable=True),
         personal=_field(Positions(), GramAnalyzer(), scorable=True),
         words=_field(Frequency(), ValuesAnalyzer(), scorable=True),
         allowed=_field(Existence(), ValuesAnalyzer()),
@@ -142,6 +144,10 @@ class WhooshEngine(BaseEngine):
         super().__init__(path)
         if whoosh_index.exists_in(str(self.path)):
             self.ix = whoosh_index.open_dir(str(self.path))
+            missing = set(_schema().names()) - set(self.ix.schema.names())
+            if missing:
+                # like Tantivy's schema check: the store moves it aside, reindex fills a new one
+                raise ValueError(f"The index was written without the fields {sorted(missing)}")
         else:
             self.ix = whoosh_index.create_in(str(self.path), _schema())
         self.builder = Builder()
@@ -162,6 +168,8 @@ class WhooshEngine(BaseEngine):
         fields = dict(
             uid=doc.uid,
             grams=doc.grams,
+            title=doc.title,
+            description=doc.description,
             # a string, so that the analyzer runs (lists are taken as terms)
             personal=FIELD_SEPARATOR.join(doc.personal),
             words=list(doc.words),
@@ -214,8 +222,8 @@ class WhooshEngine(BaseEngine):
         facets = self._facet_counts(results, groups, request) if groups else {}
         return SearchResult(total=len(results), hits=hits, facets=facets)
 
-    def matching(self, query):
-        results = self._searcher().search(self._text_query(query), limit=None)
+    def matching(self, query, view="grams"):
+        results = self._searcher().search(self._text_query(query, view), limit=None)
         return {hit["uid"]: float(hit.score or 0.0) for hit in results}
 
     def _groups(self, request):
