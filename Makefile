@@ -17,7 +17,7 @@ APT_INSTALL = f() { echo "Installing Debian packages: $$*"; \
     $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$$@"; } >"$$log" 2>&1 \
   || { cat "$$log"; rm -f "$$log"; exit 1; }; rm -f "$$log"; }; f
 
-.PHONY: start install install-test test browser-deps system-deps versions sdist-check clean
+.PHONY: start install install-test test browser-deps system-deps postgres-deps versions sdist-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -37,7 +37,7 @@ $(TEST_STAMP): $(STAMP)
 	$(PIP) install -q -c constraints.txt -e '.[test]' --report $(VENV)/install-test-report.json
 	touch $@
 
-install-test: $(TEST_STAMP) browser-deps system-deps
+install-test: $(TEST_STAMP) browser-deps system-deps postgres-deps
 
 # Debian's Chromium for the browser tests (no browser download works here),
 # and a CJK font so that pages and screenshots show Chinese.
@@ -49,6 +49,12 @@ browser-deps:
 WQY_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 system-deps:
 	@if [ ! -f $(WQY_FONT) ]; then $(APT_INSTALL) fonts-wqy-zenhei; fi
+
+# Debian's PostgreSQL server for the tests of an archive on RelStorage: the
+# tests start a cluster of their own (initdb, pg_ctl) and stop it; Debian's
+# own cluster is not used.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then $(APT_INSTALL) postgresql; fi
 
 start: install system-deps
 	$(BIN)/xinfang-archive init --demo-cases $(DEMO_CASES)

@@ -47,6 +47,10 @@ setup(
         "collective.z3cform.datagridfield",
         "waitress",
         "ZEO",
+        # several hosts on one archive: RelStorage on PostgreSQL (the
+        # binary driver needs no compiler or libpq-dev on a fresh machine)
+        "RelStorage",
+        "psycopg2-binary",
         "gunicorn",
         "WebOb",
         "lxml",

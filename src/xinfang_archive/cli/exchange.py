@@ -48,8 +48,8 @@ def cmd_import(args):
         instance = Instance(args.var)
         if not instance.zope_conf.exists():
             fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
-        if instance.storage != "zeo":
-            print("导入失败：--workers 需要以 ZEO 存储数据的实例 (init --storage zeo)；"
+        if instance.storage == "file":
+            print("导入失败：--workers 需要以 ZEO 或 PostgreSQL 存储数据的实例 (init --storage zeo)；"
                   "不带 --workers 可在一个进程中导入", file=sys.stderr)
             return 2
         report, failed_workers = run_parallel(args, sources)

@@ -5,11 +5,15 @@ Everything lives below one directory (``./var`` unless ``--var`` or
 zope.ini, site.zcml, and with ZEO zeo.conf and zope-direct.conf),
 ``filestorage/Data.fs``, ``blobstorage/``, ``log/``.
 
-Two storage set-ups: ``zeo`` (the default) serves the FileStorage from a ZEO
-server whose clients are the web server and every command; ``file`` has the
-web server open the FileStorage itself (one process, nothing else while it
-serves).  ``zope-direct.conf`` opens the FileStorage directly: commands use
-it when no ZEO server runs.
+Three storage set-ups: ``zeo`` (the default) serves the FileStorage from a
+ZEO server whose clients are the web server and every command; ``file`` has
+the web server open the FileStorage itself (one process, nothing else while
+it serves).  ``zope-direct.conf`` opens the FileStorage directly: commands
+use it when no ZEO server runs.  ``postgresql`` (``init --storage
+postgresql://…``) keeps the database in PostgreSQL through RelStorage
+(history-free, blobs in the database with a cache under ``var/blobcache``):
+several hosts, each with its own ``var/``, serve one archive; the address
+is kept in ``instance/etc/postgresql.dsn`` (mode 600, it may hold a password).
 """
 from pathlib import Path
 from xinfang_archive.cli.zeo import ZEO_CLIENT
@@ -51,6 +55,20 @@ max-conflict-retries 10
   mount-point /
 </zodb_db>
 """
+
+# RelStorage on PostgreSQL: history-free (pack needs no history; the
+# archive keeps its own versions), blobs stored in the database as large
+# objects, this host's copy of them a bounded cache.
+RELSTORAGE = """\
+  <relstorage>
+    keep-history false
+    shared-blob-dir false
+    blob-dir $VAR/blobcache
+    blob-cache-size 1gb
+    <postgresql>
+      dsn {dsn}
+    </postgresql>
+  </relstorage>"""
 
 FILE_STORAGE = """\
   <filestorage>
@@ -159,6 +177,7 @@ class Instance:
         self.zeo_conf = self.etc / "zeo.conf"
         self.zope_ini = self.etc / "zope.ini"
         self.data_fs = self.var / "filestorage" / "Data.fs"
+        self.dsn_file = self.etc / "postgresql.dsn"
 
     @property
     def zeo_socket(self):
@@ -172,14 +191,24 @@ class Instance:
 
     @property
     def storage(self):
-        """``"zeo"`` or ``"file"``: the set-up the configuration was written for."""
+        """``"zeo"``, ``"file"`` or ``"postgresql"``: the set-up the
+        configuration was written for."""
+        if self.dsn_file.exists():
+            return "postgresql"
         return "zeo" if self.zeo_conf.exists() else "file"
+
+    @property
+    def dsn(self):
+        return self.dsn_file.read_text(encoding="utf-8").strip() if self.dsn_file.exists() else None
 
     def write_config(self, host="127.0.0.1", port=8080, storage=None):
         """Write the configuration files (always: host and port may change).
-        ``storage`` None keeps the instance's set-up (ZEO for a new one)."""
+        ``storage`` None keeps the instance's set-up (ZEO for a new one);
+        ``zeo``, ``file`` or a ``postgresql://`` address."""
         if storage is None:
             storage = self.storage if self.zope_conf.exists() else "zeo"
+            if storage == "postgresql":
+                storage = self.dsn
         for sub in ("filestorage", "blobstorage", "log", "cache"):
             (self.var / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(self.var / "blobstorage", 0o700)
@@ -187,7 +216,15 @@ class Instance:
         values = {"instance": self.home, "var": self.var, "host": host, "port": port,
                   "socket": self.zeo_socket}
         direct = ZOPE_CONF.format(storage=FILE_STORAGE, **values)
-        if storage == "zeo":
+        if is_postgresql(storage):
+            (self.var / "blobcache").mkdir(exist_ok=True)
+            os.chmod(self.var / "blobcache", 0o700)
+            _write_private(self.dsn_file, storage + "\n")
+            relstorage = RELSTORAGE.format(dsn=storage.replace("$", "$$"))
+            _write_private(self.zope_conf, "%import relstorage\n" + ZOPE_CONF.format(storage=relstorage, **values))
+            for path in (self.direct_conf, self.zeo_conf):
+                path.unlink(missing_ok=True)
+        elif storage == "zeo":
             client = ZOPE_CONF.format(storage=ZEO_CLIENT.format(**values), **values)
             self.zope_conf.write_text(client, encoding="utf-8")
             self.direct_conf.write_text(direct, encoding="utf-8")
@@ -196,14 +233,19 @@ class Instance:
             self.zope_conf.write_text(direct, encoding="utf-8")
             for path in (self.direct_conf, self.zeo_conf):
                 path.unlink(missing_ok=True)
+        if not is_postgresql(storage):
+            self.dsn_file.unlink(missing_ok=True)
         self.zope_ini.write_text(ZOPE_INI.format(**values), encoding="utf-8")
         (self.etc / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")
 
     def served(self):
-        """Whether its ZEO server runs, i.e. the site may be serving while a
-        command writes."""
+        """Whether the site may be serving while a command writes: its ZEO
+        server runs, or the database is PostgreSQL (other hosts may serve it
+        at any time)."""
         from xinfang_archive.cli.zeo import ZeoServer
 
+        if self.storage == "postgresql":
+            return True
         return self.storage == "zeo" and ZeoServer(self).running()
 
     def command_conf(self):
@@ -230,3 +272,15 @@ class Instance:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(password + "\n")
         return password, "new"
+
+
+def is_postgresql(storage):
+    return isinstance(storage, str) and storage.startswith(("postgresql://", "postgres://"))
+
+
+def _write_private(path, text):
+    """Write ``text`` readable by the owner only (it may hold a password)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

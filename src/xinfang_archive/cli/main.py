@@ -79,6 +79,16 @@ def _keep_demo_logins(instance, staff):
     return path
 
 
+def _storage(value):
+    """``--storage``: zeo, file, or a PostgreSQL address."""
+    from xinfang_archive.cli.instance import is_postgresql
+
+    if value in ("zeo", "file") or is_postgresql(value):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"{value!r}: choose zeo, file or a PostgreSQL address (postgresql://user@host:5432/database)")
+
+
 def cmd_init(args):
     from xinfang_archive.cli.app import fail
     from xinfang_archive.cli.app import InstanceLocked
@@ -97,8 +107,8 @@ def cmd_init(args):
     logins = None
     try:
         with zope_app(instance) as app:
-            commit_retrying(lambda: ensure_admin(app, password, reset=origin == "env"),
-                            "xinfang-archive init: admin")
+            admin = commit_retrying(lambda: ensure_admin(app, password, reset=origin == "env"),
+                                    "xinfang-archive init: admin")
             login(app, ADMIN)
             site, created = commit_retrying(lambda: ensure_site(app, args.site_id),
                                             "xinfang-archive init: site")
@@ -107,13 +117,21 @@ def cmd_init(args):
                                                                serving=instance.served()))
     except InstanceLocked as error:
         fail(str(error))
-    where = {
-        "env": "from $XINFANG_ADMIN_PASSWORD",
-        "file": f"kept in {instance.password_file}",
-        "new": f"generated now, kept in {instance.password_file} (mode 600)",
-    }[origin]
     print(f"信访档案馆 {'已创建' if created else '已就绪'}: http://{args.host}:{args.port}/{args.site_id}")
-    print(f"  login: {ADMIN} / {password}   (password {where})")
+    if admin == "kept" and origin == "new":
+        # another host (or an earlier var/) made the admin: the password drawn
+        # here is not its password, so it is neither kept nor printed
+        instance.password_file.unlink()
+        print(f"  login: {ADMIN} (管理员已存在于数据库中 the admin exists in the database: its password is "
+              f"the one of the host that created it; copy that host's admin-password into {instance.var}, "
+              "or set XINFANG_ADMIN_PASSWORD to reset it)")
+    else:
+        where = {
+            "env": "from $XINFANG_ADMIN_PASSWORD",
+            "file": f"kept in {instance.password_file}",
+            "new": f"generated now, kept in {instance.password_file} (mode 600)",
+        }[origin]
+        print(f"  login: {ADMIN} / {password}   (password {where})")
     if created and args.demo_cases and logins:
         print(f"  demo staff (registrar, handlers of each unit, unit heads…): logins in {logins} (mode 600)")
 
@@ -127,6 +145,10 @@ def cmd_serve(args):
     if instance.storage == "file":
         if args.processes > 1:
             fail("several processes need ZEO: run 'xinfang-archive init --storage zeo' first")
+        return _serve(args, instance)
+    if instance.storage == "postgresql":
+        print("database: PostgreSQL (RelStorage); this host's blob cache and search index under "
+              f"{instance.var}", flush=True)
         return _serve(args, instance)
     from xinfang_archive.cli.zeo import serving
     from xinfang_archive.cli.zeo import ZeoFailed
@@ -169,7 +191,7 @@ def _check_search_index(args, instance):
     from xinfang_archive.search.store import IndexStore
 
     root = instance.var / "search-index"
-    if not instance.data_fs.exists():
+    if instance.storage != "postgresql" and not instance.data_fs.exists():
         return
     existing = [name for name in ENGINES if (root / name / "index").is_dir()]
     needs = not existing
@@ -361,6 +383,13 @@ def cmd_pack(args):
     from xinfang_archive.cli.app import zope_app
 
     instance = Instance(args.var)
+    if instance.storage == "postgresql":
+        # history-free RelStorage: packing collects what no object refers to
+        with zope_app(instance) as app:
+            app._p_jar.db().pack(days=args.days)
+        print("packed the PostgreSQL database (objects and blobs nothing refers to removed); "
+              "run PostgreSQL's vacuumlo and VACUUM as its documentation says")
+        return
     if not instance.data_fs.exists():
         fail(f"no database in {instance.var}")
     before = instance.data_fs.stat().st_size
@@ -381,6 +410,9 @@ def cmd_backup(args):
     from xinfang_archive.cli.backup import BackupError
 
     instance = Instance(args.var)
+    if instance.storage == "postgresql":
+        fail("备份失败 backup failed: this archive lives in PostgreSQL: back it up with PostgreSQL's "
+             "own tools (pg_dump, or base backups with WAL archiving) together with the audit trail")
     target = args.to or instance.var / "backups"
     try:
         summary = backup(instance, target, full=args.full, audit_path=os.environ.get(AUDIT_ENV))
@@ -527,10 +559,12 @@ def build_parser():
     )
     init.add_argument("--seed", type=int, default=0, help="random seed of the demo data")
     init.add_argument(
-        "--storage", choices=("zeo", "file"), default=None,
+        "--storage", type=_storage, default=None, metavar="zeo|file|postgresql://…",
         help="zeo (default for a new instance): serve the database from a ZEO server, so that "
         "every command works while the site serves; file: the web server opens it alone "
-        "(nothing else while it serves). Default: keep the instance's set-up",
+        "(nothing else while it serves); postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE: "
+        "RelStorage on that PostgreSQL database, which several hosts (each an instance with "
+        "its own --var) serve together. Default: keep the instance's set-up",
     )
     init.set_defaults(func=cmd_init)
 

@@ -129,7 +129,11 @@ class ZeoServer:
 @contextlib.contextmanager
 def serving(instance):
     """The instance's ZEO server for the duration of the block: the running
-    one, or one started here and stopped at the end (SIGTERM included)."""
+    one, or one started here and stopped at the end (SIGTERM included).
+    An archive on PostgreSQL has no ZEO server: None."""
+    if instance.storage == "postgresql":
+        yield None
+        return
     server = ZeoServer(instance)
     if server.running():
         yield server

@@ -1,0 +1,91 @@
+"""An archive on RelStorage and PostgreSQL, served by two hosts.
+
+The tests start a PostgreSQL cluster of their own (Debian's server, see
+``postgres_support``). Two instances with separate ``var/`` directories
+stand for two hosts of one archive: what one registers, the other serves.
+"""
+from conftest import case_json
+from postgres_support import Cluster
+from test_cli import clean_env
+from test_cli import CLI
+from test_cli import free_port
+from test_cli import run
+from test_cli import wait_until_serving
+
+import pytest
+import requests
+import stat
+import subprocess
+
+
+@pytest.fixture(scope="module")
+def postgresql():
+    cluster = Cluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def serve(var, env):
+    return subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def stop(server):
+    server.terminate()
+    return server.communicate(timeout=120)[0]
+
+
+def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
+    dsn = postgresql.create_database("archive")
+    env = clean_env()
+    host_a, host_b = tmp_path / "a", tmp_path / "b"
+    port_a, port_b = free_port(), free_port()
+
+    made = run("init", "--var", str(host_a), "--port", str(port_a), "--storage", dsn,
+               "--demo-cases", "3", env=env)
+    assert made.returncode == 0, made.stderr[-3000:]
+    assert "已创建" in made.stdout
+    etc = host_a / "instance" / "etc"
+    assert "<relstorage>" in (etc / "zope.conf").read_text() and not (etc / "zeo.conf").exists()
+    for private in (etc / "zope.conf", etc / "postgresql.dsn"):
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600, private  # the address may hold a password
+    assert not (host_a / "filestorage" / "Data.fs").exists()
+    assert int(postgresql.sql("archive", "SELECT count(*) FROM object_state")) > 1000
+    password = (host_a / "admin-password").read_text().strip()
+
+    # a second host joins: the site is there; the admin's password is host A's
+    joined = run("init", "--var", str(host_b), "--port", str(port_b), "--storage", dsn, env=env)
+    assert joined.returncode == 0, joined.stderr[-3000:]
+    assert "已就绪" in joined.stdout and "管理员已存在" in joined.stdout
+    assert not (host_b / "admin-password").exists()  # no password that is not the admin's
+
+    server_a, server_b = serve(host_a, env), serve(host_b, env)
+    try:
+        site_a, site_b = (f"http://127.0.0.1:{port}/xinfang" for port in (port_a, port_b))
+        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(site_b, seconds=120)
+        http = requests.Session()
+        http.auth = ("admin", password)
+        http.headers["Accept"] = "application/json"
+        created = http.post(f"{site_a}/++api++/cases", json=case_json(title="两台主机共用的案件"), timeout=60)
+        assert created.status_code == 201, created.text[:500]
+        number = created.json()["registration_number"]
+        # host B serves what host A committed: the record, its number, its catalog entry
+        found = http.get(f"{site_b}/++api++/cases/@search", params={
+            "portal_type": "PetitionCase", "registration_number": number,
+            "metadata_fields": "registration_number"}, timeout=60).json()
+        assert [item["registration_number"] for item in found["items"]] == [number]
+        case_b = http.get(found["items"][0]["@id"].replace(site_a, site_b), timeout=60).json()
+        assert case_b["title"] == "两台主机共用的案件"
+        # a registration on B takes the next number: one counter for both hosts
+        second = http.post(f"{site_b}/++api++/cases", json=case_json(title="另一台主机登记"), timeout=60)
+        assert second.status_code == 201, second.text[:500]
+        assert second.json()["registration_number"] > number
+        total = lambda site: http.get(f"{site}/++api++/cases/@search", params={  # noqa: E731
+            "portal_type": "PetitionCase"}, timeout=60).json()["items_total"]
+        assert total(site_a) == total(site_b) == 3 + 2
+    finally:
+        output_a, output_b = stop(server_a), stop(server_b)
+    assert "database: PostgreSQL" in output_a, output_a[-2000:]
+    assert "Traceback" not in output_a + output_b, (output_a + output_b)[-3000:]
