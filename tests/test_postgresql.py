@@ -89,3 +89,21 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
         output_a, output_b = stop(server_a), stop(server_b)
     assert "database: PostgreSQL" in output_a, output_a[-2000:]
     assert "Traceback" not in output_a + output_b, (output_a + output_b)[-3000:]
+
+
+def test_a_postgresql_address_becomes_libpq_options():
+    """RelStorage adds options of its own to the address, which only libpq's
+    key='value' form allows; user, password and options are unquoted."""
+    from xinfang_archive.cli.instance import libpq_dsn
+
+    assert libpq_dsn("postgresql://postgres@127.0.0.1:5432/archive") == (
+        "dbname='archive' user='postgres' host='127.0.0.1' port='5432'")
+    assert libpq_dsn("postgresql://ar%40chive:p'w\\@db.example/records?sslmode=require") == (
+        "dbname='records' user='ar@chive' password='p\\'w\\\\' host='db.example' sslmode='require'")
+
+
+def test_a_storage_that_is_neither_zeo_file_nor_postgresql_is_refused(tmp_path):
+    made = run("init", "--var", str(tmp_path / "var"), "--storage", "mysql://x/y", env=clean_env())
+    assert made.returncode == 2
+    assert "choose zeo, file or a PostgreSQL address" in made.stderr
+    assert not (tmp_path / "var").exists()

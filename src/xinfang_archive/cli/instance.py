@@ -220,7 +220,7 @@ class Instance:
             (self.var / "blobcache").mkdir(exist_ok=True)
             os.chmod(self.var / "blobcache", 0o700)
             _write_private(self.dsn_file, storage + "\n")
-            relstorage = RELSTORAGE.format(dsn=storage.replace("$", "$$"))
+            relstorage = RELSTORAGE.format(dsn=libpq_dsn(storage).replace("$", "$$"))
             _write_private(self.zope_conf, "%import relstorage\n" + ZOPE_CONF.format(storage=relstorage, **values))
             for path in (self.direct_conf, self.zeo_conf):
                 path.unlink(missing_ok=True)
@@ -276,6 +276,28 @@ class Instance:
 
 def is_postgresql(storage):
     return isinstance(storage, str) and storage.startswith(("postgresql://", "postgres://"))
+
+
+def libpq_dsn(address):
+    """``postgresql://user:password@host:port/database?option=value`` as
+    libpq's ``key='value'`` form, which RelStorage extends with options of
+    its own (it cannot extend a URI)."""
+    from urllib.parse import parse_qsl
+    from urllib.parse import unquote
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    fields = {
+        "dbname": unquote(parts.path.lstrip("/")) or None,
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "host": parts.hostname,
+        "port": str(parts.port) if parts.port else None,
+    }
+    fields.update(parse_qsl(parts.query))
+    quoted = (value.replace("\\", "\\\\").replace("'", "\\'") for value in fields.values() if value)
+    keys = [key for key, value in fields.items() if value]
+    return " ".join(f"{key}='{value}'" for key, value in zip(keys, quoted))
 
 
 def _write_private(path, text):
