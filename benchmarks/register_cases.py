@@ -2,11 +2,13 @@
 the path plone.restapi's POST takes: name chosen before adding) with versioning
 on, into a real FileStorage: cases per second.
 
-    .venv/bin/python benchmarks/register_cases.py [--cases 10000] [--batch 100]
+    .venv/bin/python benchmarks/register_cases.py [--cases 10000] [--batch 100] [--var DIR]
 
 Each case is a full registration: registration number, validation of the
 schema invariants, catalog indexing and the initial CMFEditions version;
-committed in batches of ``--batch``.
+committed in batches of ``--batch``.  ``--var DIR`` registers into that
+instance (made with ``init``, not serving) and keeps it, e.g. to grow a demo
+instance for ``benchmarks/backup.py --var DIR``.
 """
 from _site import bench_site
 from conftest import case_data
@@ -22,6 +24,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--var", help="register into this instance and keep it")
     args = parser.parse_args()
 
     import transaction
@@ -31,7 +34,7 @@ def main():
 
     rng = random.Random(1)
     categories = ["land", "labour", "enterprise", "welfare", "legal", "village", "urban"]
-    with bench_site() as (app, site):
+    with bench_site(var=args.var, keep=bool(args.var)) as (app, site):
         container = site["cases"]
         repository = api.portal.get_tool("portal_repository")
         assert "at_edit_autoversion" in repository.getPolicyMap()["PetitionCase"]

@@ -103,3 +103,15 @@ def test_indexing_writes_nothing_to_the_database(site):
     assert index._p_serial == serial
     assert set(vars(index)) == {"id", "indexed_attrs"}
     assert len(uids(site, "漏水")) == 3
+
+
+def test_a_huge_query_is_cut_to_the_search_limits():
+    """Plone's search is public: a 250 KB query costs what a 500-character
+    one costs, as in the archive search."""
+    from xinfang_archive.search import querylang as ql
+    from xinfang_archive.search.catalog_index import _text_query
+
+    node = _text_query("征地补偿 " * 50_000)
+    assert sum(len(term.value) for term in ql.text_terms(node)) <= ql.MAX_LENGTH
+    node = _text_query("(" * 100_000 + "补偿")  # unbalanced: searched as typed, cut all the same
+    assert sum(len(term.value) for term in ql.text_terms(node)) <= ql.MAX_LENGTH

@@ -53,8 +53,10 @@ SCORE_SCALE = 1000  # the catalog sorts by integer scores
 
 def _text_query(text):
     """The AST of what a search form sent; text it cannot parse is searched
-    as typed, its operators' characters dropped."""
-    text = text.replace("*", "")
+    as typed, its operators' characters dropped. Anyone may send it (Plone's
+    search is public): like the archive search, only its first
+    ``querylang.MAX_LENGTH`` characters count, so its cost is bounded."""
+    text = text.replace("*", "")[: ql.MAX_LENGTH]
     try:
         return ql.parse(text)
     except ql.QuerySyntaxError:
