@@ -107,3 +107,21 @@ def test_a_storage_that_is_neither_zeo_file_nor_postgresql_is_refused(tmp_path):
     assert made.returncode == 2
     assert "choose zeo, file or a PostgreSQL address" in made.stderr
     assert not (tmp_path / "var").exists()
+
+
+def test_an_archive_in_postgresql_schedules_no_backup_command(tmp_path):
+    """Its backups are PostgreSQL's (pg_dump, base backups): the generated
+    schedule keeps fixity and pack and leaves ``backup`` out."""
+    from xinfang_archive.cli.instance import Instance
+    from xinfang_archive.cli.schedule import crontab
+    from xinfang_archive.cli.schedule import systemd_units
+
+    instance = Instance(tmp_path / "var")
+    instance.write_config(storage="postgresql://postgres@127.0.0.1:5432/archive")
+    assert instance.storage == "postgresql"
+    table = crontab(instance)
+    assert " fixity " in table and " pack " in table and " backup " not in table
+    assert not [name for name in systemd_units(instance) if "backup" in name]
+    zeo = Instance(tmp_path / "zeo")
+    zeo.write_config()
+    assert " backup " in crontab(zeo)

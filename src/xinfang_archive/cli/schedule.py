@@ -53,6 +53,14 @@ WantedBy=timers.target
 """
 
 
+def jobs(instance):
+    """The jobs of ``instance``: an archive in PostgreSQL is backed up with
+    PostgreSQL's own tools, not ``backup``."""
+    if instance.storage == "postgresql":
+        return [job for job in JOBS if job[-1][0] != "backup"]
+    return list(JOBS)
+
+
 def executable():
     return str(Path(sys.executable).parent / "xinfang-archive")
 
@@ -75,7 +83,7 @@ def systemd_units(instance, processes=1, backup_to=None, user=None):
             extra="Restart=on-failure\nRestartSec=5\nKillSignal=SIGINT\nTimeoutStopSec=120\n",
             wanted_by="multi-user.target"),
     }
-    for name, description, calendar, _cron, arguments in JOBS:
+    for name, description, calendar, _cron, arguments in jobs(instance):
         units[f"xinfang-archive-{name}.service"] = SERVICE.format(
             description=description, requires="\nWants=xinfang-archive.service", type="oneshot", user=user,
             workdir=instance.var.parent, command=command_line(instance, arguments, backup_to), extra="",
@@ -87,7 +95,7 @@ def systemd_units(instance, processes=1, backup_to=None, user=None):
 def crontab(instance, backup_to=None):
     log = instance.var / "log" / "scheduled.log"
     lines = ["# 信访档案 xinfang-archive: scheduled work (install with: crontab -e, or crontab FILE)"]
-    for _name, description, _calendar, cron, arguments in JOBS:
+    for _name, description, _calendar, cron, arguments in jobs(instance):
         lines.append(f"# {description}")
         lines.append(f"{cron} {command_line(instance, arguments, backup_to)} >> {shlex.quote(str(log))} 2>&1")
     return "\n".join(lines) + "\n"
