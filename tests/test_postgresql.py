@@ -51,7 +51,8 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
     assert "<relstorage>" in (etc / "zope.conf").read_text() and not (etc / "zeo.conf").exists()
     for private in (etc / "zope.conf", etc / "postgresql.dsn"):
         assert stat.S_IMODE(private.stat().st_mode) == 0o600, private  # the address may hold a password
-    assert not (host_a / "filestorage" / "Data.fs").exists()
+    assert not (host_a / "filestorage").exists()  # no empty FileStorage beside it
+    assert stat.S_IMODE((host_a / "blobcache").stat().st_mode) == 0o700
     assert int(postgresql.sql("archive", "SELECT count(*) FROM object_state")) > 1000
     password = (host_a / "admin-password").read_text().strip()
 

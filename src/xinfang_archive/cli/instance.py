@@ -209,16 +209,19 @@ class Instance:
             storage = self.storage if self.zope_conf.exists() else "zeo"
             if storage == "postgresql":
                 storage = self.dsn
-        for sub in ("filestorage", "blobstorage", "log", "cache"):
+        # the blobs' directory last: owner only
+        if is_postgresql(storage):
+            subs = ("log", "cache", "blobcache")
+        else:
+            subs = ("log", "cache", "filestorage", "blobstorage")
+        for sub in subs:
             (self.var / sub).mkdir(parents=True, exist_ok=True)
-        os.chmod(self.var / "blobstorage", 0o700)
+        os.chmod(self.var / subs[-1], 0o700)
         self.etc.mkdir(parents=True, exist_ok=True)
         values = {"instance": self.home, "var": self.var, "host": host, "port": port,
                   "socket": self.zeo_socket}
         direct = ZOPE_CONF.format(storage=FILE_STORAGE, **values)
         if is_postgresql(storage):
-            (self.var / "blobcache").mkdir(exist_ok=True)
-            os.chmod(self.var / "blobcache", 0o700)
             _write_private(self.dsn_file, storage + "\n")
             relstorage = RELSTORAGE.format(dsn=libpq_dsn(storage).replace("$", "$$"))
             _write_private(self.zope_conf, "%import relstorage\n" + ZOPE_CONF.format(storage=relstorage, **values))
@@ -295,9 +298,11 @@ def libpq_dsn(address):
         "port": str(parts.port) if parts.port else None,
     }
     fields.update(parse_qsl(parts.query))
-    quoted = (value.replace("\\", "\\\\").replace("'", "\\'") for value in fields.values() if value)
-    keys = [key for key, value in fields.items() if value]
-    return " ".join(f"{key}='{value}'" for key, value in zip(keys, quoted))
+
+    def quoted(value):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+
+    return " ".join(f"{key}='{quoted(value)}'" for key, value in fields.items() if value)
 
 
 def _write_private(path, text):

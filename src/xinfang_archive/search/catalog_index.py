@@ -75,7 +75,7 @@ def _with_pending(found, query, view):
     docs = {uid: doc for uid, doc in pending.items() if doc is not None}
     if docs:
         memory = MemoryEngine()
-        memory.apply(docs, bulk=True)
+        memory.apply(docs)
         found.update(memory.matching(query, view))
     return found
 

@@ -251,7 +251,7 @@ def document_for(obj, segmenter):
         year=year,
         date=date,
         addresses=_known_addresses(obj, case),
-        title=obj.Title(),
+        title=stored["title"],
         description=obj.Description() if hasattr(obj, "Description") else "",
     )
 

@@ -12,14 +12,16 @@ import logging
 logger = logging.getLogger("xinfang_archive.upgrades")
 
 
-def build_search_index(context):
+def _fill(fresh):
     site = api.portal.get()
-    count = rebuild(site, current_store(site), current_segmenter(), fresh=False)
+    count = rebuild(site, current_store(site), current_segmenter(), fresh=fresh)
     logger.info("Full-text index built: %d objects", count)
+
+
+def build_search_index(context):
+    _fill(fresh=False)
 
 
 def rebuild_search_index(context):
     """An index of the old schema is moved aside when opened; fill the new one."""
-    site = api.portal.get()
-    count = rebuild(site, current_store(site), current_segmenter())
-    logger.info("Full-text index rebuilt: %d objects", count)
+    _fill(fresh=True)

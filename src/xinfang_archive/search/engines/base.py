@@ -23,7 +23,7 @@ class BaseEngine:
             raise ValueError(f"Results beyond the first {MAX_WINDOW} cannot be fetched")
         return Compiler(self.builder, request.principals).request(request, similar=similar)
 
-    def _text_query(self, query, view):
+    def _compile_text(self, query, view):
         return Compiler(self.builder, None, personal=False, view=view).node(query)
 
     def index(self, docs):

@@ -203,7 +203,7 @@ class TantivyEngine(BaseEngine):
         total = searcher.num_docs
         if not total:
             return {}
-        hits = searcher.search(self._text_query(query, view), limit=total, count=False).hits
+        hits = searcher.search(self._compile_text(query, view), limit=total, count=False).hits
         addresses = [address for _score, address in hits]
         highs = searcher.fast_field_values("uid_hi", addresses)
         lows = searcher.fast_field_values("uid_lo", addresses)

@@ -223,7 +223,7 @@ class WhooshEngine(BaseEngine):
         return SearchResult(total=len(results), hits=hits, facets=facets)
 
     def matching(self, query, view="grams"):
-        results = self._searcher().search(self._text_query(query, view), limit=None)
+        results = self._searcher().search(self._compile_text(query, view), limit=None)
         return {hit["uid"]: float(hit.score or 0.0) for hit in results}
 
     def _groups(self, request):
