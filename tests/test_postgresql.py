@@ -16,6 +16,7 @@ import pytest
 import requests
 import stat
 import subprocess
+import time
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,11 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
         created = http.post(f"{site_a}/++api++/cases", json=case_json(title="两台主机共用的案件"), timeout=60)
         assert created.status_code == 201, created.text[:500]
         number = created.json()["registration_number"]
+        # host B's full-text index follows the shared log: the archive search
+        # and Plone's SearchableText find the case registered on A
+        assert searchable(http, site_b, "两台主机共用"), "not found on B within the freshness bound"
+        texts = http.get(f"{site_b}/++api++/@search", params={"SearchableText": "两台主机共用"}, timeout=60).json()
+        assert [item["title"] for item in texts["items"]] == ["两台主机共用的案件"]
         # host B serves what host A committed: the record, its number, its catalog entry
         found = http.get(f"{site_b}/++api++/cases/@search", params={
             "portal_type": "PetitionCase", "registration_number": number,
@@ -86,10 +92,33 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
         total = lambda site: http.get(f"{site}/++api++/cases/@search", params={  # noqa: E731
             "portal_type": "PetitionCase"}, timeout=60).json()["items_total"]
         assert total(site_a) == total(site_b) == 3 + 2
+        assert searchable(http, site_a, "另一台主机登记")
+        # a change on B replaces the document on A
+        case_url = found["items"][0]["@id"].replace(site_a, site_b)
+        changed = http.patch(case_url, json={"title": "改过标题的案件"}, timeout=60)
+        assert changed.status_code == 204, changed.text[:500]
+        assert searchable(http, site_a, "改过标题") and not searchable(http, site_a, "两台主机共用", seconds=0)
     finally:
         output_a, output_b = stop(server_a), stop(server_b)
     assert "database: PostgreSQL" in output_a, output_a[-2000:]
     assert "Traceback" not in output_a + output_b, (output_a + output_b)[-3000:]
+    # every committed document is in the log, and both hosts hold exactly the log
+    for host in (host_a, host_b):
+        verified = run("verify-index", "--var", str(host), env=env)
+        assert verified.returncode == 0, verified.stdout[-3000:] + verified.stderr[-3000:]
+        assert "shared log and this host's index are up to date" in verified.stdout
+
+
+def searchable(http, site, words, seconds=10):
+    """Whether the archive search of ``site`` finds ``words`` within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = http.get(f"{site}/++api++/@archive-search", params={"q": words}, timeout=60).json()
+        if found["items_total"]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def test_a_postgresql_address_becomes_libpq_options():

@@ -115,6 +115,8 @@ def cmd_init(args):
             if created and args.demo_cases:
                 logins = _keep_demo_logins(instance, _generate(site, args.demo_cases, args.seed,
                                                                serving=instance.served()))
+            if not created and instance.storage == "postgresql":
+                _follow_shared_log(site)
     except InstanceLocked as error:
         fail(str(error))
     print(f"信访档案馆 {'已创建' if created else '已就绪'}: http://{args.host}:{args.port}/{args.site_id}")
@@ -134,6 +136,15 @@ def cmd_init(args):
         print(f"  login: {ADMIN} / {password}   (password {where})")
     if created and args.demo_cases and logins:
         print(f"  demo staff (registrar, handlers of each unit, unit heads…): logins in {logins} (mode 600)")
+
+
+def _follow_shared_log(site):
+    """A host joining an archive in PostgreSQL fills its index from the log."""
+    from xinfang_archive.search.following import Follower
+    from xinfang_archive.search.shared_maintenance import shared_dsn
+    from xinfang_archive.search.site import current_store
+
+    Follower(shared_dsn(site), current_store(site)).catch_up(progress=_progress("全文索引 本机 local index"))
 
 
 def cmd_serve(args):
@@ -191,7 +202,9 @@ def _check_search_index(args, instance):
     from xinfang_archive.search.store import IndexStore
 
     root = instance.var / "search-index"
-    if instance.storage != "postgresql" and not instance.data_fs.exists():
+    if instance.storage == "postgresql":
+        return _follow_before_serving(args, instance, root)
+    if not instance.data_fs.exists():
         return
     existing = [name for name in ENGINES if (root / name / "index").is_dir()]
     needs = not existing
@@ -205,6 +218,36 @@ def _check_search_index(args, instance):
         command = [sys.executable, "-m", "xinfang_archive.cli.main", "reindex",
                    "--var", str(instance.var), "--site-id", args.site_id]
         subprocess.run(command, check=True)
+
+
+def _follow_before_serving(args, instance, root):
+    """An archive in PostgreSQL: a host whose index is missing, half-filled
+    or from another database fills it from the shared log before it serves;
+    the serving processes follow the log from there."""
+    import json
+    import subprocess
+
+    from xinfang_archive.cluster.database import connect
+    from xinfang_archive.cluster.database import ensure_schema
+    from xinfang_archive.search import changelog
+    from xinfang_archive.search.following import STATE
+
+    ensure_schema(instance.dsn)
+    connection = connect(instance.dsn)
+    try:
+        with connection.cursor() as cursor:
+            epoch = changelog.epoch(cursor)
+    finally:
+        connection.close()
+    for path in root.glob(f"*/{STATE}"):
+        with open(path, encoding="utf-8") as handle:
+            state = json.load(handle)
+        if state.get("epoch") == epoch and not state.get("rebuilding"):
+            return
+    print("filling this host's search index from the shared log before serving …", flush=True)
+    command = [sys.executable, "-m", "xinfang_archive.cli.main", "reindex", "--local",
+               "--var", str(instance.var), "--site-id", args.site_id]
+    subprocess.run(command, check=True)
 
 
 def _ini_address(instance):
@@ -254,10 +297,17 @@ def cmd_reindex(args):
     from xinfang_archive.search.site import current_segmenter
     from xinfang_archive.search.site import current_store
 
+    instance = Instance(args.var)
+    if instance.storage == "postgresql":
+        return _reindex_shared(args)
+    if args.local:
+        from xinfang_archive.cli.app import fail
+
+        fail("--local is for an archive in PostgreSQL (this host's index, refilled from the shared log)")
     # While the site serves, every document is replaced one by one (the web
     # writes to the index meanwhile, and searches go on); else it is emptied
     # and written in bulk.
-    serving = Instance(args.var).served()
+    serving = instance.served()
     with _site(args) as site:
         store = current_store(site)
         started = time.perf_counter()
@@ -271,25 +321,57 @@ def cmd_reindex(args):
     )
 
 
+def _reindex_shared(args):
+    """An archive in PostgreSQL: ``--local`` refills this host's index from
+    the shared change log; otherwise every object's document is published
+    into the log again, and every host applies it."""
+    from xinfang_archive.search.following import Follower
+    from xinfang_archive.search.shared_maintenance import refill
+    from xinfang_archive.search.shared_maintenance import republish
+    from xinfang_archive.search.shared_maintenance import shared_dsn
+    from xinfang_archive.search.site import current_segmenter
+    from xinfang_archive.search.site import current_store
+
+    with _site(args) as site:
+        store = current_store(site)
+        started = time.perf_counter()
+        if args.local:
+            count = refill(Follower(shared_dsn(site), store), progress=_progress("全文索引 本机 local index"))
+            what = f"refilled this host's index from the shared log: {count} documents"
+        else:
+            count = republish(site, store, current_segmenter(), progress=_progress("全文索引 reindex"))
+            what = f"published {count} objects into the shared log (every host applies them)"
+        seconds = time.perf_counter() - started
+        stats = store.engine.stats()
+    print(f"{what}; {stats['engine']} at {stats['path']}: {stats['documents']} documents "
+          f"in {seconds:.1f} s ({stats['size_bytes'] / 1e6:.1f} MB)")
+
+
+def _print_report(report, args, what):
+    for label, items in (("missing from " + what, report.missing),
+                         ("stale in " + what, report.stale),
+                         ("extra in " + what, report.extra)):
+        print(f"  {label}: {len(items)}")
+        for item in items[: args.show]:
+            print(f"    {item}")
+        if len(items) > args.show:
+            print(f"    … {len(items) - args.show} more")
+
+
 def cmd_verify_index(args):
     from xinfang_archive.search.maintenance import fix
     from xinfang_archive.search.maintenance import verify
     from xinfang_archive.search.site import current_segmenter
     from xinfang_archive.search.site import current_store
 
+    if Instance(args.var).storage == "postgresql":
+        return _verify_shared_index(args)
     with _site(args) as site:
         store = current_store(site)
         store.drain()
         report = verify(site, store)
         print(f"catalog: {report.in_catalog} objects; index ({store.engine_name}): {report.indexed} documents")
-        for label, items in (("missing from the index", report.missing),
-                             ("stale in the index", report.stale),
-                             ("extra in the index", report.extra)):
-            print(f"  {label}: {len(items)}")
-            for item in items[: args.show]:
-                print(f"    {item}")
-            if len(items) > args.show:
-                print(f"    … {len(items) - args.show} more")
+        _print_report(report, args, "the index")
         if report.ok:
             print("index is up to date")
             return 0
@@ -299,6 +381,33 @@ def cmd_verify_index(args):
         again = verify(site, store)
         print(f"fixed: {fixed} documents written, {len(report.extra)} removed; "
               f"now {'up to date' if again.ok else 'still differing'}")
+        return 0 if again.ok else 1
+
+
+def _verify_shared_index(args):
+    from xinfang_archive.search.shared_maintenance import fix
+    from xinfang_archive.search.shared_maintenance import verify
+    from xinfang_archive.search.site import current_segmenter
+    from xinfang_archive.search.site import current_store
+
+    with _site(args) as site:
+        store = current_store(site)
+        report = verify(site, store)
+        print(f"catalog: {report.log.in_catalog} objects; shared log: {report.log.indexed} documents; "
+              f"this host's index ({store.engine_name}): {report.host.indexed} documents"
+              + (f", {report.behind} log rows not yet applied" if report.behind else ""))
+        _print_report(report.log, args, "the shared log")
+        _print_report(report.host, args, "this host's index")
+        if report.ok:
+            print("shared log and this host's index are up to date")
+            return 0
+        if not args.fix:
+            return 1
+        fixed = fix(site, store, report, current_segmenter())
+        again = verify(site, store)
+        print(f"fixed: {fixed} documents published, {len(report.log.extra)} removed from the log"
+              + ("; this host's index refilled from the log" if not report.host.ok else "")
+              + f"; now {'up to date' if again.ok else 'still differing'}")
         return 0 if again.ok else 1
 
 
@@ -604,10 +713,14 @@ def build_parser():
         help="rebuild the full-text index from the database",
         description="Fill the full-text search index again from every object in the database "
         "(after a change of engine or dictionary, or a lost index): emptied first when no server "
-        "runs, else every document replaced one by one."
+        "runs, else every document replaced one by one. On an archive in PostgreSQL the documents "
+        "go into the change log every host applies; --local refills only this host's index "
+        "from that log, without reading the objects."
         + WHILE_SERVING,
     )
     _common(reindex)
+    reindex.add_argument("--local", action="store_true",
+                         help="an archive in PostgreSQL: refill only this host's index from the shared log")
     reindex.set_defaults(func=cmd_reindex)
 
     verify_index = commands.add_parser(

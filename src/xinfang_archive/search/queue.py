@@ -4,6 +4,9 @@ hook, and ``commit``/``abort`` when the transaction is decided
 (Products/CMFCore/indexing.py). Documents are built at once, while the
 objects can be read; they reach the index only on ``commit``, so the index
 reflects committed transactions only.
+
+On an archive in PostgreSQL (RelStorage) the documents go instead into the
+change log all hosts follow, inside the commit (``publishing``).
 """
 from plone.base.interfaces import IPloneSiteRoot
 from plone.dexterity.interfaces import IDexterityContent
@@ -13,11 +16,16 @@ from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.search.extract import document_for
 from xinfang_archive.search.site import current_segmenter
 from xinfang_archive.search.site import current_store
+from xinfang_archive.cluster.database import dsn_of
+from xinfang_archive.cluster.database import relstorage_of
+from xinfang_archive.search import publishing
 from xinfang_archive.search.site import is_installed
+from zope.component.hooks import getSite
 from zope.interface import implementer
 
 import logging
 import threading
+import transaction
 
 
 logger = logging.getLogger("xinfang_archive.search")
@@ -60,6 +68,27 @@ class SearchIndexProcessor:
     def begin(self):
         self.built.clear()
 
+    def take_pending(self):
+        """The transaction's changes, handed over once (to the change log)."""
+        changes = dict(self.pending)
+        self.pending.clear()
+        return changes
+
+    def _shared(self, obj):
+        """On an archive in PostgreSQL: join the change log's participant to
+        the transaction (once) and return True."""
+        jar = getattr(obj, "_p_jar", None)
+        storage = relstorage_of(jar.db()) if jar is not None else None
+        if storage is None:
+            return False
+        txn = transaction.get()
+        try:
+            txn.data(self)
+        except KeyError:
+            txn.set_data(self, True)
+            publishing.join(txn, self.take_pending, jar, dsn_of(storage), current_store(getSite()))
+        return True
+
     def _add(self, obj):
         if not _indexable(obj):
             return
@@ -68,6 +97,7 @@ class SearchIndexProcessor:
         if IPetitionCase.providedBy(obj):
             # documents of a case carry its state and attributes
             objects.extend(child for child in obj.objectValues() if IDexterityContent.providedBy(child))
+        shared = self._shared(obj)
         built = self.built
         for item in objects:
             uid = IUUID(item, None)
@@ -83,6 +113,8 @@ class SearchIndexProcessor:
             if doc is not None:
                 self.pending[doc.uid] = doc
                 built.add(uid)
+                if shared:
+                    publishing.read_current(item)
 
     def index(self, obj, attributes=None):
         self._add(obj)
@@ -95,6 +127,7 @@ class SearchIndexProcessor:
             return
         uid = IUUID(obj, None)
         if uid:
+            self._shared(obj)
             self.pending[uid] = None
 
     def commit(self):

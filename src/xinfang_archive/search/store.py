@@ -68,16 +68,24 @@ class IndexStore:
 
     # -- writing ---------------------------------------------------------
 
+    class Busy(Exception):
+        """Another thread or process holds the lock (``locked(wait=False)``)."""
+
     class _Locked:
-        def __init__(self, store):
+        def __init__(self, store, wait=True):
             self.store = store
+            self.wait = wait
 
         def __enter__(self):
-            self.store.thread_lock.acquire()
+            if not self.store.thread_lock.acquire(blocking=self.wait):
+                raise IndexStore.Busy()
             try:
                 self.handle = open(self.store.lock_path, "a+")
                 try:
-                    fcntl.flock(self.handle, fcntl.LOCK_EX)
+                    fcntl.flock(self.handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    self.handle.close()
+                    raise IndexStore.Busy() from None
                 except BaseException:
                     self.handle.close()
                     raise
@@ -91,8 +99,11 @@ class IndexStore:
             self.handle.close()
             self.store.thread_lock.release()
 
-    def locked(self):
-        return self._Locked(self)
+    def locked(self, wait=True):
+        """The index's write lock: threads of this process and other
+        processes. Not reentrant across the file lock: code holding it calls
+        the engine, not ``write``/``clear``/``drain``."""
+        return self._Locked(self, wait)
 
     def commit(self, changes):
         """Record committed ``{uid: IndexDocument or None}`` and write them."""

@@ -3,6 +3,8 @@ and an index built from what the site already holds; 1007 → 1008: the same
 index rebuilt in its new schema."""
 from plone import api
 from xinfang_archive.search.maintenance import rebuild
+from xinfang_archive.search.shared_maintenance import republish_at_commit
+from xinfang_archive.search.shared_maintenance import shared_dsn
 from xinfang_archive.search.site import current_segmenter
 from xinfang_archive.search.site import current_store
 
@@ -14,7 +16,10 @@ logger = logging.getLogger("xinfang_archive.upgrades")
 
 def _fill(fresh):
     site = api.portal.get()
-    count = rebuild(site, current_store(site), current_segmenter(), fresh=fresh)
+    if shared_dsn(site):  # an archive in PostgreSQL: into the log every host follows
+        count = republish_at_commit(site, current_store(site), current_segmenter())
+    else:
+        count = rebuild(site, current_store(site), current_segmenter(), fresh=fresh)
     logger.info("Full-text index built: %d objects", count)
 
 

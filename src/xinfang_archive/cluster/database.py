@@ -1,0 +1,93 @@
+"""The PostgreSQL database under an archive on RelStorage.
+
+Each process keeps one connection of its own per database (autocommit,
+one per thread) for what it reads or writes outside a ZODB commit: the
+search follower, rate limits, job locks.  The tables are made the first
+time a process needs them (``ensure_schema``), under a lock, so hosts
+starting together do not race to create them.
+"""
+from relstorage.storage import RelStorage
+
+import psycopg2
+import threading
+
+
+# Advisory locks of the archive use PostgreSQL's two-integer key space,
+# which never meets RelStorage's one-integer locks (object ids, -1 commit,
+# -2 pack). 0x5846 is "XF".
+LOCK_SPACE = 0x5846
+SCHEMA_LOCK = 0
+COMMIT_LOCK = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS xinfang_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS xinfang_search_seq;
+CREATE TABLE IF NOT EXISTS xinfang_search_log (
+    uid text PRIMARY KEY,
+    seq bigint NOT NULL,
+    stamp text,
+    doc text
+);
+CREATE INDEX IF NOT EXISTS xinfang_search_log_seq ON xinfang_search_log (seq);
+INSERT INTO xinfang_meta (key, value) VALUES ('search_epoch', md5(random()::text || clock_timestamp()::text))
+    ON CONFLICT (key) DO NOTHING;
+"""
+
+_ready = set()
+_ready_lock = threading.Lock()
+_local = threading.local()
+
+
+def relstorage_of(db):
+    """The RelStorage under a ZODB ``DB`` (None for ZEO, FileStorage, DemoStorage)."""
+    storage = getattr(db, "storage", None)
+    return storage if isinstance(storage, RelStorage) else None
+
+
+def dsn_of(storage):
+    """The libpq address RelStorage connects with."""
+    return storage._adapter.connmanager._dsn
+
+
+def connect(dsn):
+    connection = psycopg2.connect(dsn, application_name="xinfang_archive")
+    connection.autocommit = True
+    return connection
+
+
+def connection_for(dsn):
+    """This thread's own connection to ``dsn`` (reopened when it broke)."""
+    connections = getattr(_local, "connections", None)
+    if connections is None:
+        connections = _local.connections = {}
+    connection = connections.get(dsn)
+    if connection is None or connection.closed:
+        ensure_schema(dsn)
+        connection = connections[dsn] = connect(dsn)
+    return connection
+
+
+def forget_connection(dsn):
+    """Close this thread's connection after an error; the next use reconnects."""
+    connection = getattr(_local, "connections", {}).pop(dsn, None)
+    if connection is not None:
+        connection.close()
+
+
+def ensure_schema(dsn):
+    with _ready_lock:
+        if dsn in _ready:
+            return
+        connection = connect(dsn)
+        try:
+            connection.autocommit = False
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, SCHEMA_LOCK))
+                cursor.execute(SCHEMA)
+            connection.commit()
+        finally:
+            connection.close()
+        _ready.add(dsn)
