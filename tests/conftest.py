@@ -182,3 +182,30 @@ def zh_cn():
     registry.registerUtility(domain, ITranslationDomain, "xinfang_archive")
     yield
     registry.unregisterUtility(domain, ITranslationDomain, "xinfang_archive")
+
+
+@pytest.fixture(scope="session")
+def postgresql():
+    """The tests' own PostgreSQL cluster (``postgres_support``), one per session."""
+    from postgres_support import Cluster
+
+    cluster = Cluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def relstorage_db(postgresql, tmp_path, request):
+    """``(dsn, DB)``: a ZODB on RelStorage in a new database of its own."""
+    from postgres_support import open_db
+    from xinfang_archive.cli.instance import libpq_dsn
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    dsn = libpq_dsn(postgresql.create_database(name))
+    db = open_db(dsn, tmp_path / "blobcache")
+    try:
+        yield dsn, db
+    finally:
+        db.close()

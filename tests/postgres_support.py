@@ -6,7 +6,11 @@ it), stopped when the session ends. initdb refuses to run as root, so as
 root (CI) the server runs as Debian's ``postgres`` user.
 """
 from pathlib import Path
+from relstorage.adapters.postgresql import PostgreSQLAdapter
+from relstorage.options import Options
+from relstorage.storage import RelStorage
 from test_cli import free_port
+from ZODB import DB
 
 import glob
 import os
@@ -74,3 +78,9 @@ class Cluster:
                             check=False)
             self.started = False
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def open_db(dsn, blob_dir):
+    """A ZODB on RelStorage in ``dsn`` (libpq form), as an instance opens it."""
+    options = Options(keep_history=False, shared_blob_dir=False, blob_dir=str(blob_dir))
+    return DB(RelStorage(PostgreSQLAdapter(dsn=dsn, options=options), options=options))

@@ -5,7 +5,6 @@ The tests start a PostgreSQL cluster of their own (Debian's server, see
 stand for two hosts of one archive: what one registers, the other serves.
 """
 from conftest import case_json
-from postgres_support import Cluster
 from test_cli import clean_env
 from test_cli import CLI
 from test_cli import free_port
@@ -17,15 +16,6 @@ import requests
 import stat
 import subprocess
 import time
-
-
-@pytest.fixture(scope="module")
-def postgresql():
-    cluster = Cluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 def serve(var, env):
@@ -107,6 +97,16 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
         verified = run("verify-index", "--var", str(host), env=env)
         assert verified.returncode == 0, verified.stdout[-3000:] + verified.stderr[-3000:]
         assert "shared log and this host's index are up to date" in verified.stdout
+    # one audit chain: both hosts' registrations in it, the same head seen from each
+    heads = []
+    for host in (host_a, host_b):
+        audited = run("audit", "verify", "--var", str(host), env=env)
+        assert audited.returncode == 0 and "the chain is intact" in audited.stdout, audited.stdout + audited.stderr
+        heads.append(audited.stdout.split(" head ")[1].split()[0])
+    assert heads[0] == heads[1]
+    assert not (host_a / "audit").exists() and not (host_b / "audit").exists()  # no trail of a host's own
+    titles = postgresql.sql("archive", "SELECT object_title FROM xinfang_audit WHERE action = 'create'")
+    assert "两台主机共用的案件" in titles and "另一台主机登记" in titles
 
 
 def searchable(http, site, words, seconds=10):

@@ -7,17 +7,12 @@ that order, a new index fills from the log, and a process killed in the
 middle of a commit leaves neither its objects nor its rows.
 """
 from persistent.mapping import PersistentMapping
-from postgres_support import Cluster
-from relstorage.adapters.postgresql import PostgreSQLAdapter
-from relstorage.options import Options
-from relstorage.storage import RelStorage
-from xinfang_archive.cli.instance import libpq_dsn
+from postgres_support import open_db
 from xinfang_archive.cluster.database import connect
 from xinfang_archive.search.following import Follower
 from xinfang_archive.search.model import IndexDocument
 from xinfang_archive.search.publishing import join
 from xinfang_archive.search.store import IndexStore
-from ZODB import DB
 
 import os
 import pytest
@@ -28,31 +23,6 @@ import textwrap
 import threading
 import time
 import transaction
-
-
-@pytest.fixture(scope="module")
-def postgresql():
-    cluster = Cluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def database(postgresql, tmp_path, request):
-    name = "log_" + request.node.name.replace("test_", "")[:40]
-    dsn = libpq_dsn(postgresql.create_database(name))
-    db = open_db(dsn, tmp_path / "blobcache")
-    try:
-        yield dsn, db
-    finally:
-        db.close()
-
-
-def open_db(dsn, blob_dir):
-    options = Options(keep_history=False, shared_blob_dir=False, blob_dir=str(blob_dir))
-    return DB(RelStorage(PostgreSQLAdapter(dsn=dsn, options=options), options=options))
 
 
 def document(uid, text):
@@ -111,8 +81,8 @@ class FailingVote:
     abort = tpc_abort
 
 
-def test_rows_are_written_with_the_commit_and_only_then(database, tmp_path):
-    dsn, db = database
+def test_rows_are_written_with_the_commit_and_only_then(relstorage_db, tmp_path):
+    dsn, db = relstorage_db
     store = IndexStore(tmp_path / "index", "tantivy")
     connection = db.open()
     try:
@@ -151,11 +121,11 @@ def test_rows_are_written_with_the_commit_and_only_then(database, tmp_path):
         connection.close()
 
 
-def test_numbers_follow_commit_order_and_every_index_ends_equal(database, tmp_path):
+def test_numbers_follow_commit_order_and_every_index_ends_equal(relstorage_db, tmp_path):
     """Two writers commit at once; the log's numbers sort as the storage's
     transaction ids do, and an index following all along equals one filled
     from the log at the end."""
-    dsn, db = database
+    dsn, db = relstorage_db
     store = IndexStore(tmp_path / "followed", "tantivy")
     setup = db.open()
     setup.root()["w0"], setup.root()["w1"] = PersistentMapping(), PersistentMapping()
@@ -197,8 +167,8 @@ def test_numbers_follow_commit_order_and_every_index_ends_equal(database, tmp_pa
     assert len(store.engine.stamps()) == 81
 
 
-def test_an_index_of_another_log_or_half_filled_starts_over(database, tmp_path):
-    dsn, db = database
+def test_an_index_of_another_log_or_half_filled_starts_over(relstorage_db, tmp_path):
+    dsn, db = relstorage_db
     store = IndexStore(tmp_path / "index", "tantivy")
     store.write({"stray": document("stray", "不在日志中")})  # an index made before the log
     connection = db.open()
@@ -217,7 +187,8 @@ def test_an_index_of_another_log_or_half_filled_starts_over(database, tmp_path):
 KILLED = textwrap.dedent("""
     import sys, time, transaction
     sys.path.insert(0, {tests!r})
-    from test_search_changelog import document, open_db, publish_at_commit
+    from postgres_support import open_db
+    from test_search_changelog import document, publish_at_commit
     from xinfang_archive.search.store import IndexStore
 
     class Stall:
@@ -241,8 +212,8 @@ KILLED = textwrap.dedent("""
 """)
 
 
-def test_a_process_killed_during_its_commit_leaves_nothing_half_written(database, tmp_path):
-    dsn, db = database
+def test_a_process_killed_during_its_commit_leaves_nothing_half_written(relstorage_db, tmp_path):
+    dsn, db = relstorage_db
     flag = tmp_path / "voted"
     script = KILLED.format(tests=os.path.dirname(__file__), flag=str(flag), dsn=dsn,
                            blobs=str(tmp_path / "blobs-killed"), index=str(tmp_path / "index-killed"))

@@ -11,16 +11,23 @@ A savepoint rolled back drops the entries recorded since.  A few facts are
 true whatever the transaction does (a failed login) and are written at once
 (``immediate=True``).
 
-The trail lives outside the ZODB, in SQLite (see ``store``): appending to
-one hash chain from every request would make every request conflict, and
-reads that log (views of filed records) would have to write to the ZODB.
+On an archive in PostgreSQL the trail is a table of that database, one
+chain for every host, written inside the storage's own commit
+(``pgstore``).  Otherwise it lives outside the ZODB, in SQLite (see
+``store``).  Never in the ZODB: appending to one hash chain from every
+request would make every request conflict, and reads that log (views of
+filed records) would have to write to the ZODB.
 Its file is ``$XINFANG_AUDIT_LOG``, else ``$XINFANG_ARCHIVE_VAR/audit/audit.sqlite``,
 else ``audit/audit.sqlite`` beside the FileStorage's directory.
 """
 from pathlib import Path
 from plone.uuid.interfaces import IUUID
 from transaction.interfaces import ISavepointDataManager
+from xinfang_archive.audit.pgstore import PostgresAuditStore
 from xinfang_archive.audit.store import AuditStore
+from xinfang_archive.cluster.commit import join_storage
+from xinfang_archive.cluster.database import dsn_of
+from xinfang_archive.cluster.database import relstorage_of
 from zope.component.hooks import getSite
 from zope.interface import implementer
 
@@ -55,7 +62,22 @@ def audit_path(site=None):
     raise AuditNotConfigured(f"No file for the audit trail: set {AUDIT_ENV}.")
 
 
+def _shared_dsn(site):
+    """The address of the archive's PostgreSQL database (None: ZEO, file)."""
+    jar = getattr(site, "_p_jar", None)
+    storage = relstorage_of(jar.db()) if jar is not None else None
+    return dsn_of(storage) if storage is not None else None
+
+
 def audit_store(site=None):
+    site = site if site is not None else getSite()
+    dsn = _shared_dsn(site)
+    if dsn is not None:  # one chain for every host, in the database
+        with _lock:
+            store = _stores.get(dsn)
+            if store is None:
+                store = _stores[dsn] = PostgresAuditStore(dsn)
+            return store
     path = audit_path(site)
     with _lock:
         store = _stores.get(path)
@@ -161,7 +183,7 @@ class AuditParticipant:
 
     def tpc_vote(self, txn):
         if self.entries:
-            self.store.prepare_append(self.entries)
+            self.store.prepare_append(self.entries, self.site._p_jar)
             self.voted = True
 
     def tpc_finish(self, txn):
@@ -207,6 +229,10 @@ def _participant(site):
         participant = AuditParticipant(site, transaction.manager)
         txn.join(participant)
         txn.set_data(_PENDING, participant)
+        if _shared_dsn(site) is not None:
+            # the entries are written in the storage's commit: it must take
+            # part even when the transaction changed no object (a view)
+            join_storage(site._p_jar)
     return participant
 
 

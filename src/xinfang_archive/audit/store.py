@@ -284,7 +284,7 @@ class AuditStore:
 
     # -- writing in two phases (the recorder's transaction participant)
 
-    def prepare_append(self, entries):
+    def prepare_append(self, entries, jar=None):
         """First phase of an append that follows another commit: the entries
         are written under the write lock but not committed (the lock is held
         until ``finish_append`` or ``abort_append``).  Fails, and leaves
@@ -380,8 +380,7 @@ class AuditStore:
         """
         con = self._connection()
         scan = _Scan(con)
-        cursor = con.execute(_SCAN)
-        while rows := cursor.fetchmany(_Scan.CHUNK):
+        for rows in self._scan_rows(con):
             scan.feed(rows)
             if progress is not None:
                 progress(scan.count)
@@ -390,6 +389,13 @@ class AuditStore:
             problems += _anchor_problems(scan, *expected_head, problems)
         problems.sort(key=lambda problem: (problem.seq, KINDS.index(problem.kind)))
         return VerifyResult(not problems, scan.count, scan.last_seq, scan.last_hash, problems)
+
+
+    def _scan_rows(self, con):
+        """The entries in seq order, in chunks of ``(seq, hashed text, prev_hash, hash)``."""
+        cursor = con.execute(_SCAN)
+        while rows := cursor.fetchmany(_Scan.CHUNK):
+            yield rows
 
 
 def _filters(actor, action, since, until, obj, text):

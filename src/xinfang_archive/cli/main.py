@@ -585,7 +585,18 @@ def _audit_store(args):
 
     from xinfang_archive.cli.app import fail
 
-    path = os.environ.get(AUDIT_ENV) or Instance(args.var).var / "audit" / "audit.sqlite"
+    instance = Instance(args.var)
+    if instance.storage == "postgresql" and not os.environ.get(AUDIT_ENV):
+        import psycopg2
+
+        from xinfang_archive.audit.pgstore import PostgresAuditStore
+
+        try:
+            store = PostgresAuditStore(instance.dsn)
+        except psycopg2.Error as error:
+            fail(f"审计日志无法打开 the audit trail in PostgreSQL cannot be opened: {error}".strip())
+        return store, store.path
+    path = os.environ.get(AUDIT_ENV) or instance.var / "audit" / "audit.sqlite"
     if not os.path.exists(path):
         fail(f"no audit trail at {path}")
     with open(path, "rb") as handle:

@@ -34,6 +34,31 @@ CREATE TABLE IF NOT EXISTS xinfang_search_log (
 CREATE INDEX IF NOT EXISTS xinfang_search_log_seq ON xinfang_search_log (seq);
 INSERT INTO xinfang_meta (key, value) VALUES ('search_epoch', md5(random()::text || clock_timestamp()::text))
     ON CONFLICT (key) DO NOTHING;
+CREATE TABLE IF NOT EXISTS xinfang_audit (
+    seq bigint PRIMARY KEY,
+    time text COLLATE "C" NOT NULL,
+    actor text COLLATE "C" NOT NULL,
+    action text COLLATE "C" NOT NULL,
+    object_uid text COLLATE "C" NOT NULL,
+    object_path text COLLATE "C" NOT NULL,
+    object_title text NOT NULL,
+    details text NOT NULL,
+    prev_hash text NOT NULL,
+    hash text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS xinfang_audit_actor_time ON xinfang_audit (actor, time);
+CREATE INDEX IF NOT EXISTS xinfang_audit_action_time ON xinfang_audit (action, time);
+CREATE INDEX IF NOT EXISTS xinfang_audit_time ON xinfang_audit (time);
+CREATE INDEX IF NOT EXISTS xinfang_audit_object_uid ON xinfang_audit (object_uid);
+CREATE INDEX IF NOT EXISTS xinfang_audit_object_path ON xinfang_audit (object_path);
+CREATE OR REPLACE FUNCTION xinfang_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only: entries cannot be changed or deleted (%)', TG_OP;
+END $$;
+CREATE OR REPLACE TRIGGER xinfang_audit_no_change BEFORE UPDATE OR DELETE ON xinfang_audit
+    FOR EACH ROW EXECUTE FUNCTION xinfang_audit_append_only();
+CREATE OR REPLACE TRIGGER xinfang_audit_no_truncate BEFORE TRUNCATE ON xinfang_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION xinfang_audit_append_only();
 """
 
 _ready = set()
