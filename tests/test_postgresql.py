@@ -12,6 +12,7 @@ from test_cli import run
 from test_cli import wait_until_serving
 
 import pytest
+import os
 import requests
 import stat
 import subprocess
@@ -152,6 +153,103 @@ def test_an_archive_in_postgresql_schedules_no_backup_command(tmp_path):
     table = crontab(instance)
     assert " fixity " in table and " pack " in table and " backup " not in table
     assert not [name for name in systemd_units(instance) if "backup" in name]
+    # every host may schedule fixity: a run finding another under way ends with 75, not a failure
+    assert "SuccessExitStatus=75" in systemd_units(instance)["xinfang-archive-fixity.service"]
     zeo = Instance(tmp_path / "zeo")
     zeo.write_config()
     assert " backup " in crontab(zeo)
+
+
+HITS = """
+import sys
+from xinfang_archive.publicquery.pglimit import PostgresRateLimiter
+
+limiter = PostgresRateLimiter(sys.argv[1], global_limit=int(sys.argv[3]))
+print(sum(limiter.hit(f"{sys.argv[2]}.{n % 3}" if sys.argv[2] != "one" else "203.0.113.7") is None
+          for n in range(8)))
+"""
+
+
+def test_the_result_querys_limits_hold_across_hosts(postgresql):
+    """Two hosts count in the archive's database: one client gets its 10
+    attempts once, not once per host, and the global cap holds for both."""
+    from xinfang_archive.cli.instance import libpq_dsn
+    from xinfang_archive.cluster.database import ensure_schema
+    from xinfang_archive.publicquery.pglimit import PostgresRateLimiter
+    from xinfang_archive.publicquery.ratelimit import PER_CLIENT
+
+    import sys
+
+    dsn = libpq_dsn(postgresql.create_database("limits"))
+    ensure_schema(dsn)
+
+    def together(client, global_limit):
+        processes = [subprocess.Popen([sys.executable, "-c", HITS, dsn, client, str(global_limit)],
+                                      stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        return sum(int(process.communicate(timeout=60)[0]) for process in processes)
+
+    assert together("one", 300) == PER_CLIENT  # 16 attempts, 10 allowed
+    limiter = PostgresRateLimiter(dsn)
+    wait = limiter.hit("203.0.113.7")
+    assert wait is not None and 0 < wait <= 3600  # and refused after, told how long to wait
+    limiter.reset()
+    assert together("198.51.100", 5) == 5  # six addresses, one global cap
+    # expired attempts are deleted on the way; refused ones are not counted
+    clock = [1_000_000.0]
+    timed = PostgresRateLimiter(dsn, per_client=2, client_window=60, global_window=60, clock=lambda: clock[0])
+    timed.reset()
+    assert [timed.hit("192.0.2.1") for _ in range(3)] == [None, None, 60]
+    clock[0] += 61
+    assert timed.hit("192.0.2.1") is None
+    assert int(postgresql.sql("limits", "SELECT count(*) FROM xinfang_ratelimit")) == 1
+
+
+HOLD = """
+import sys, time
+from xinfang_archive.cluster.jobs import job_lock
+
+with job_lock(sys.argv[1], "fixity"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_fixity_runs_once_at_a_time_on_every_host(postgresql, tmp_path):
+    """A fixity run holds a lock in the archive's database while it runs: a
+    second run on any host says who holds it and does not run; a holder
+    killed frees it. On one machine (ZEO) the lock is a file lock."""
+    from xinfang_archive.cli.instance import Instance
+    from xinfang_archive.cli.instance import libpq_dsn
+    from xinfang_archive.cli.jobs import exclusive
+    from xinfang_archive.cluster.jobs import job_lock
+
+    import socket
+    import sys
+
+    address = postgresql.create_database("jobs")
+    instance = Instance(tmp_path / "pg")
+    instance.write_config(storage=address)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, libpq_dsn(address)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        second = run("fixity", "--var", str(instance.var), env=clean_env())
+        assert second.returncode == 75, second.stdout + second.stderr
+        assert "固定性检查正在别处运行" in second.stderr
+        assert f"fixity {socket.gethostname()} pid {holder.pid}" in second.stderr
+    finally:
+        holder.kill()  # as by kill -9: PostgreSQL ends its session and frees the lock
+        holder.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with job_lock(libpq_dsn(address), "fixity"):
+                break
+        except Exception:
+            assert time.monotonic() < deadline, "the killed holder's lock was not freed"
+            time.sleep(0.2)
+
+    zeo = Instance(tmp_path / "zeo")
+    zeo.write_config()
+    with exclusive(zeo, "fixity"):
+        second = run("fixity", "--var", str(zeo.var), env=clean_env())
+    assert second.returncode == 75 and f"pid {os.getpid()}" in second.stderr, second.stderr

@@ -411,19 +411,29 @@ def _verify_shared_index(args):
         return 0 if again.ok else 1
 
 
+EX_TEMPFAIL = 75  # sysexits.h: try again later (a job running elsewhere)
+
+
 def cmd_fixity(args):
     from xinfang_archive.archival.fixity import CHANGED
     from xinfang_archive.archival.fixity import INTACT
     from xinfang_archive.archival.fixity import MISSING
     from xinfang_archive.archival.fixity import record_run
     from xinfang_archive.archival.fixity import run_fixity
+    from xinfang_archive.cli.jobs import exclusive
+    from xinfang_archive.cli.jobs import JobRunning
     from xinfang_archive.retry import commit_retrying
 
-    with _site(args) as site:
-        started = time.perf_counter()
-        run = run_fixity(site)
-        seconds = time.perf_counter() - started
-        commit_retrying(lambda: record_run(site, run), "xinfang-archive fixity")
+    try:
+        with exclusive(Instance(args.var), "fixity"), _site(args) as site:
+            started = time.perf_counter()
+            run = run_fixity(site)
+            seconds = time.perf_counter() - started
+            commit_retrying(lambda: record_run(site, run), "xinfang-archive fixity")
+    except JobRunning as running:
+        print(f"固定性检查正在别处运行，本次不运行 a fixity run is in progress already ({running.holder}); "
+              "this one does not run", file=sys.stderr)
+        return EX_TEMPFAIL
     rate = run.files_checked / max(seconds, 1e-6)
     print(
         f"fixity: {len(run.results)} entries, {run.files_checked} files "

@@ -5,7 +5,9 @@ serves (a ZEO client): nightly fixity and incremental backup, a weekly full
 backup and pack.  ``xinfang-archive schedule`` writes systemd service and
 timer units (and the service that serves the archive, restarted on
 failure), or prints a crontab.  A fixity run that found problems, or none
-completed for longer than a night, shows on the 档案管理 page.
+completed for longer than a night, shows on the 档案管理 page.  Fixity runs
+once at a time (``cli.jobs``): on an archive in PostgreSQL every host may
+schedule it, and a run that finds another under way exits with 75.
 """
 from pathlib import Path
 
@@ -86,7 +88,9 @@ def systemd_units(instance, processes=1, backup_to=None, user=None):
     for name, description, calendar, _cron, arguments in jobs(instance):
         units[f"xinfang-archive-{name}.service"] = SERVICE.format(
             description=description, requires="\nWants=xinfang-archive.service", type="oneshot", user=user,
-            workdir=instance.var.parent, command=command_line(instance, arguments, backup_to), extra="",
+            workdir=instance.var.parent, command=command_line(instance, arguments, backup_to),
+            # 75: the job runs already (on this or, in PostgreSQL, another host): not a failure
+            extra="SuccessExitStatus=75\n" if name == "fixity" else "",
             wanted_by="multi-user.target")
         units[f"xinfang-archive-{name}.timer"] = TIMER.format(description=description, calendar=calendar)
     return units

@@ -18,6 +18,8 @@ import threading
 LOCK_SPACE = 0x5846
 SCHEMA_LOCK = 0
 COMMIT_LOCK = 1
+RATE_LOCK = 2
+JOB_LOCKS = 100  # + a job's number (``jobs``)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS xinfang_meta (
@@ -34,6 +36,12 @@ CREATE TABLE IF NOT EXISTS xinfang_search_log (
 CREATE INDEX IF NOT EXISTS xinfang_search_log_seq ON xinfang_search_log (seq);
 INSERT INTO xinfang_meta (key, value) VALUES ('search_epoch', md5(random()::text || clock_timestamp()::text))
     ON CONFLICT (key) DO NOTHING;
+CREATE TABLE IF NOT EXISTS xinfang_ratelimit (
+    client text NOT NULL,
+    at double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS xinfang_ratelimit_client ON xinfang_ratelimit (client, at);
+CREATE INDEX IF NOT EXISTS xinfang_ratelimit_at ON xinfang_ratelimit (at);
 CREATE TABLE IF NOT EXISTS xinfang_audit (
     seq bigint PRIMARY KEY,
     time text COLLATE "C" NOT NULL,
@@ -77,8 +85,8 @@ def dsn_of(storage):
     return storage._adapter.connmanager._dsn
 
 
-def connect(dsn):
-    connection = psycopg2.connect(dsn, application_name="xinfang_archive")
+def connect(dsn, application_name="xinfang_archive"):
+    connection = psycopg2.connect(dsn, application_name=application_name[:63])
     connection.autocommit = True
     return connection
 

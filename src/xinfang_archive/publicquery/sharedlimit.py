@@ -9,11 +9,16 @@ the count are one step for all processes).  Only allowed attempts are
 stored and rows older than the longest window are deleted on the way, so
 the table holds at most ``GLOBAL × CLIENT_WINDOW / GLOBAL_WINDOW`` rows.
 """
+from xinfang_archive.cluster.database import dsn_of
+from xinfang_archive.cluster.database import relstorage_of
+from xinfang_archive.publicquery.pglimit import PostgresRateLimiter
 from xinfang_archive.publicquery.ratelimit import CLIENT_WINDOW
 from xinfang_archive.publicquery.ratelimit import client_key
 from xinfang_archive.publicquery.ratelimit import GLOBAL
 from xinfang_archive.publicquery.ratelimit import GLOBAL_WINDOW
 from xinfang_archive.publicquery.ratelimit import PER_CLIENT
+
+from zope.component.hooks import getSite
 
 import contextlib
 import os
@@ -112,10 +117,21 @@ _shared = {}
 _lock = threading.Lock()
 
 
-def shared_limiter():
-    """The limiter of the instance this process serves (``var/ratelimit.sqlite``,
-    shared by its processes), or None outside an instance (the test layers:
-    ``ratelimit.LIMITER`` then counts in memory)."""
+def shared_limiter(site=None):
+    """The limiter of the instance this process serves: on an archive in
+    PostgreSQL the database's, shared by every host (``pglimit``); else
+    ``var/ratelimit.sqlite``, shared by the machine's processes; None outside
+    an instance (the test layers: ``ratelimit.LIMITER`` then counts in memory)."""
+    site = site if site is not None else getSite()
+    jar = getattr(site, "_p_jar", None)
+    storage = relstorage_of(jar.db()) if jar is not None else None
+    if storage is not None:
+        dsn = dsn_of(storage)
+        with _lock:
+            limiter = _shared.get(dsn)
+            if limiter is None:
+                limiter = _shared[dsn] = PostgresRateLimiter(dsn)
+        return limiter
     var = os.environ.get(VAR_ENV)
     if not var:
         return None
