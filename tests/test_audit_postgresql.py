@@ -148,3 +148,42 @@ def test_the_table_refuses_changes_and_tampering_shows(relstorage_db):
                ("time", "actor", "action", "object_uid", "object_path", "object_title", "details")}
     assert entry_hash(first.prev_hash, content) == first.hash
     assert first.object_path == f"{CASE}/doc-1"
+
+
+def test_failed_logins_are_throttled_once_for_every_host(relstorage_db):
+    """The throttle of the SQLite trail's test, kept in the database: two
+    hosts' throttles are one."""
+    from test_audit_bounds import Clock
+    from xinfang_archive.audit.pgthrottle import PostgresThrottle
+
+    dsn, _db = relstorage_db
+    clock = Clock()
+    host_a, host_b = (PostgresThrottle(dsn, per_source=3, overall=5, window=60, clock=clock) for _ in "ab")
+    host_a.reset()
+    decisions = [(host_a, host_b)[i % 2].admit("10.0.0.1") for i in range(10)]
+    assert decisions[:3] == [(True, 0)] * 3
+    assert decisions[3:] == [(False, 0)] * 7
+    assert host_b.admit("10.0.0.2") == (True, 0)
+    assert host_a.admit("10.0.0.3") == (True, 0)
+    assert host_b.admit("10.0.0.4") == (False, 0)  # overall limit reached
+    clock.now += 61
+    # the next written entry of a source says how many were left out
+    assert host_b.admit("10.0.0.1") == (True, 7)
+    assert host_a.admit("10.0.0.1") == (True, 0)
+    assert host_a.admit("10.0.0.4") == (True, 1)
+
+
+def test_the_shared_throttle_forgets_the_oldest_sources(relstorage_db, monkeypatch):
+    from xinfang_archive.audit import pgthrottle
+
+    dsn, _db = relstorage_db
+    monkeypatch.setattr(pgthrottle, "MAX_SOURCES", 3)
+    shared = pgthrottle.PostgresThrottle(dsn)
+    for n in range(6):
+        shared.admit(f"10.0.1.{n}")
+    connection = connect(dsn)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT source FROM xinfang_login_throttle ORDER BY source")
+        sources = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    assert sources == ["*", "10.0.1.3", "10.0.1.4", "10.0.1.5"]

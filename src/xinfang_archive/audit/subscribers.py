@@ -8,7 +8,10 @@ their own, more detailed, entries where they happen.
 from AccessControl import getSecurityManager
 from xinfang_archive.archival.interfaces import IFiledRecord
 from xinfang_archive.audit import throttle
+from xinfang_archive.audit.pgthrottle import PostgresThrottle
 from xinfang_archive.audit.recorder import record
+from xinfang_archive.cluster.database import dsn_of
+from xinfang_archive.cluster.database import relstorage_of
 from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
 
@@ -128,12 +131,30 @@ def _valid(request, login, password):
     return False
 
 
+_shared_throttles = {}
+
+
+def _throttle():
+    """The process's throttle, or on an archive in PostgreSQL the one every
+    host shares (``pgthrottle``)."""
+    site = getSite()
+    jar = getattr(site, "_p_jar", None)
+    storage = relstorage_of(jar.db()) if jar is not None else None
+    if storage is None:
+        return throttle.failed_logins
+    dsn = dsn_of(storage)
+    shared = _shared_throttles.get(dsn)
+    if shared is None:
+        shared = _shared_throttles[dsn] = PostgresThrottle(dsn)
+    return shared
+
+
 def _failed(request, login, how):
     if request.get(_DONE):
         return
     request.set(_DONE, True)
     ip = request.getClientAddr() or ""
-    write, left_out = throttle.failed_logins.admit(ip)
+    write, left_out = _throttle().admit(ip)
     if not write:
         return
     login = login if isinstance(login, str) else str(login)

@@ -5,7 +5,8 @@ let anybody fill the trail.  Per source address, at most ``PER_SOURCE``
 entries a minute are written (and at most ``OVERALL`` from all sources);
 the failures past that are counted, and the source's next written entry
 says how many were left out, so nothing is hidden, only aggregated.
-The counts are per process.
+The counts are per process; on an archive in PostgreSQL every host shares
+them (``pgthrottle``).
 """
 import threading
 import time

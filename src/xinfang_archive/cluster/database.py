@@ -19,6 +19,7 @@ LOCK_SPACE = 0x5846
 SCHEMA_LOCK = 0
 COMMIT_LOCK = 1
 RATE_LOCK = 2
+THROTTLE_LOCK = 3
 JOB_LOCKS = 100  # + a job's number (``jobs``)
 
 SCHEMA = """
@@ -42,6 +43,13 @@ CREATE TABLE IF NOT EXISTS xinfang_ratelimit (
 );
 CREATE INDEX IF NOT EXISTS xinfang_ratelimit_client ON xinfang_ratelimit (client, at);
 CREATE INDEX IF NOT EXISTS xinfang_ratelimit_at ON xinfang_ratelimit (at);
+CREATE TABLE IF NOT EXISTS xinfang_login_throttle (
+    source text PRIMARY KEY,
+    started double precision NOT NULL,
+    written integer NOT NULL,
+    left_out integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS xinfang_login_throttle_started ON xinfang_login_throttle (started);
 CREATE TABLE IF NOT EXISTS xinfang_audit (
     seq bigint PRIMARY KEY,
     time text COLLATE "C" NOT NULL,
