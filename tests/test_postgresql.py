@@ -253,3 +253,77 @@ def test_fixity_runs_once_at_a_time_on_every_host(postgresql, tmp_path):
     with exclusive(zeo, "fixity"):
         second = run("fixity", "--var", str(zeo.var), env=clean_env())
     assert second.returncode == 75 and f"pid {os.getpid()}" in second.stderr, second.stderr
+
+
+FACTS = """
+import hashlib, json, sys
+from plone.namedfile.interfaces import INamedBlobFile
+from xinfang_archive.cli.app import zope_app
+from xinfang_archive.cli.instance import Instance
+
+with zope_app(Instance(sys.argv[1])) as app:
+    site = app["xinfang"]
+    facts = {"types": {}, "codes": {}, "blobs": {}}
+    for brain in site.portal_catalog.unrestrictedSearchResults(path="/".join(site.getPhysicalPath())):
+        obj = brain._unrestrictedGetObject()
+        path = brain.getPath()
+        facts["types"][brain.portal_type] = facts["types"].get(brain.portal_type, 0) + 1
+        if getattr(obj, "archival_code", None):
+            facts["codes"][path] = obj.archival_code
+        for name, value in sorted(vars(obj).items()):
+            if INamedBlobFile.providedBy(value):
+                facts["blobs"][f"{path}/{name}"] = hashlib.sha256(value.data).hexdigest()
+    print(json.dumps(facts))
+"""
+
+
+def facts(var):
+    import json
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", FACTS, str(var)], capture_output=True, text=True, env=clean_env())
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_an_archive_migrates_from_its_filestorage_into_postgresql(postgresql, tmp_path):
+    """Records, blobs (SHA-256), archival codes, fixity and the audit chain
+    are the same after; the search follows the shared log; the old files
+    are kept; nothing is migrated twice or into a database that holds data."""
+    env = clean_env()
+    var = tmp_path / "var"
+    made = run("init", "--var", str(var), "--demo-cases", "15", env=env)
+    assert made.returncode == 0, made.stderr[-3000:]
+    assert run("fixity", "--var", str(var), env=env).returncode == 0
+    before = facts(var)
+    assert before["codes"] and before["blobs"] and before["types"]["PetitionCase"] >= 15, before["types"]
+    audit_before = run("audit", "verify", "--var", str(var), env=env)
+    head = audit_before.stdout.split(" head ")[1].split()[0]
+
+    address = postgresql.create_database("migrated")
+    migrated = run("migrate", "--var", str(var), "--to", address, env=env)
+    assert migrated.returncode == 0, migrated.stdout[-3000:] + migrated.stderr[-3000:]
+    assert "迁移完成" in migrated.stdout
+    assert {p.name.split(".migrated-")[0] for p in var.glob("*.migrated-*")} == {"filestorage", "blobstorage", "audit"}
+    assert not (var / "filestorage").exists() and (var / "instance" / "etc" / "postgresql.dsn").exists()
+
+    for cached in (var / "blobcache").rglob("*.blob"):  # every blob is read from the database below
+        cached.unlink()
+    assert facts(var) == before
+    fixity = run("fixity", "--var", str(var), env=env)
+    assert fixity.returncode == 0 and " 0 changed, 0 missing" in fixity.stdout, fixity.stdout + fixity.stderr
+    audit_after = run("audit", "verify", "--var", str(var), env=env)
+    assert audit_after.returncode == 0 and "the chain is intact" in audit_after.stdout
+    # the copied entries are the original ones (the chain goes on from the old head)
+    seq, digest = head.split(":")
+    assert postgresql.sql("migrated", f"SELECT hash FROM xinfang_audit WHERE seq = {seq}") == digest
+    index = run("verify-index", "--var", str(var), env=env)
+    assert index.returncode == 0 and "up to date" in index.stdout, index.stdout + index.stderr
+
+    again = run("migrate", "--var", str(var), "--to", address, env=env)
+    assert again.returncode == 2 and "already" in again.stderr
+    other = tmp_path / "other"
+    assert run("init", "--var", str(other), env=env).returncode == 0
+    into_full = run("migrate", "--var", str(other), "--to", address, env=env)
+    assert into_full.returncode == 2 and "目标数据库已有数据" in into_full.stderr
+    assert (other / "filestorage" / "Data.fs").exists()  # untouched

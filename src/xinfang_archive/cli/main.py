@@ -565,6 +565,45 @@ def cmd_restore(args):
           f"one, in {instance.password_file}")
 
 
+def cmd_migrate(args):
+    import psycopg2
+
+    from xinfang_archive.cli.app import fail
+    from xinfang_archive.cli.instance import is_postgresql
+    from xinfang_archive.cli.migrate import check
+    from xinfang_archive.cli.migrate import convert
+    from xinfang_archive.cli.migrate import copy_audit
+    from xinfang_archive.cli.migrate import MigrationError
+    from xinfang_archive.cli.migrate import publish_search
+    from xinfang_archive.cli.migrate import switch
+
+    instance = Instance(args.var)
+    if not is_postgresql(args.to):
+        fail(f"--to 须为 PostgreSQL 地址 must be a PostgreSQL address (postgresql://user@host:5432/database): "
+             f"{args.to!r}")
+    started = time.perf_counter()
+    size = instance.data_fs.stat().st_size if instance.data_fs.exists() else 0
+    try:
+        dsn = check(instance, args.to)
+        print(f"复制数据库 copying {instance.data_fs} ({size / 1e6:.1f} MB) and its blobs into PostgreSQL …",
+              flush=True)
+        convert(instance, dsn, out=lambda text: None)
+        copied = time.perf_counter()
+        entries, head = copy_audit(instance, dsn)
+        print(f"  database copied in {copied - started:.1f} s; audit trail: {entries} entries, "
+              f"head {head[0]}:{head[1]}", flush=True)
+        kept = switch(instance, args.to)
+        print("  the instance now opens the database in PostgreSQL; kept: "
+              + ", ".join(path.name for path in kept), flush=True)
+        publish_search(instance, args.site_id)
+    except MigrationError as error:
+        fail(f"迁移失败 migration failed: {error}")
+    except psycopg2.Error as error:
+        fail(f"迁移失败 migration failed: PostgreSQL: {str(error).strip()}")
+    print(f"迁移完成 migrated {instance.var} into PostgreSQL in {time.perf_counter() - started:.1f} s; "
+          f"serve it with: xinfang-archive serve --var {instance.var}")
+
+
 def cmd_schedule(args):
     from pathlib import Path
     from xinfang_archive.cli.schedule import crontab
@@ -816,6 +855,17 @@ def build_parser():
     restore.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     restore.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
     restore.set_defaults(func=cmd_restore)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="move a stopped archive into PostgreSQL (RelStorage)",
+        description="Copy the archive's database and blobs (zodbconvert) and its audit trail into an "
+        "empty PostgreSQL database, switch the instance to it (its FileStorage, blobs and audit "
+        "file are kept under new names), then publish the search documents. Stop the archive first.",
+    )
+    _common(migrate)
+    migrate.add_argument("--to", required=True, help="postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (empty)")
+    migrate.set_defaults(func=cmd_migrate)
 
     schedule = commands.add_parser(
         "schedule",
