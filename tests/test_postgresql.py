@@ -11,11 +11,12 @@ from test_cli import free_port
 from test_cli import run
 from test_cli import wait_until_serving
 
-import pytest
 import os
+import pytest
 import requests
 import stat
 import subprocess
+import threading
 import time
 
 
@@ -29,14 +30,35 @@ def stop(server):
     return server.communicate(timeout=120)[0]
 
 
-def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
-    dsn = postgresql.create_database("archive")
-    env = clean_env()
-    host_a, host_b = tmp_path / "a", tmp_path / "b"
-    port_a, port_b = free_port(), free_port()
+class Hosts:
+    """Two instances with separate ``var/`` on one database: two hosts."""
 
-    made = run("init", "--var", str(host_a), "--port", str(port_a), "--storage", dsn,
-               "--demo-cases", "3", env=env)
+    def __init__(self, postgresql, root):
+        self.database = "archive"
+        self.address = postgresql.create_database(self.database)
+        self.env = clean_env()
+        self.a, self.b = root / "a", root / "b"
+        self.port_a, self.port_b = free_port(), free_port()
+        self.made = run("init", "--var", str(self.a), "--port", str(self.port_a), "--storage", self.address,
+                        "--demo-cases", "3", env=self.env)
+        self.joined = run("init", "--var", str(self.b), "--port", str(self.port_b), "--storage", self.address,
+                          env=self.env)
+        self.site_a, self.site_b = (f"http://127.0.0.1:{port}/xinfang" for port in (self.port_a, self.port_b))
+
+    @property
+    def auth(self):
+        return ("admin", (self.a / "admin-password").read_text().strip())
+
+
+@pytest.fixture(scope="module")
+def hosts(postgresql, tmp_path_factory):
+    return Hosts(postgresql, tmp_path_factory.mktemp("hosts"))
+
+
+def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
+    env, dsn = hosts.env, hosts.address
+    host_a, host_b = hosts.a, hosts.b
+    made, joined = hosts.made, hosts.joined
     assert made.returncode == 0, made.stderr[-3000:]
     assert "已创建" in made.stdout
     etc = host_a / "instance" / "etc"
@@ -46,17 +68,16 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
     assert not (host_a / "filestorage").exists()  # no empty FileStorage beside it
     assert stat.S_IMODE((host_a / "blobcache").stat().st_mode) == 0o700
     assert int(postgresql.sql("archive", "SELECT count(*) FROM object_state")) > 1000
-    password = (host_a / "admin-password").read_text().strip()
+    password = hosts.auth[1]
 
     # a second host joins: the site is there; the admin's password is host A's
-    joined = run("init", "--var", str(host_b), "--port", str(port_b), "--storage", dsn, env=env)
     assert joined.returncode == 0, joined.stderr[-3000:]
     assert "已就绪" in joined.stdout and "管理员已存在" in joined.stdout
     assert not (host_b / "admin-password").exists()  # no password that is not the admin's
 
     server_a, server_b = serve(host_a, env), serve(host_b, env)
     try:
-        site_a, site_b = (f"http://127.0.0.1:{port}/xinfang" for port in (port_a, port_b))
+        site_a, site_b = hosts.site_a, hosts.site_b
         assert wait_until_serving(site_a, seconds=120) and wait_until_serving(site_b, seconds=120)
         http = requests.Session()
         http.auth = ("admin", password)
@@ -110,12 +131,14 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, tmp_path):
     assert "两台主机共用的案件" in titles and "另一台主机登记" in titles
 
 
-def searchable(http, site, words, seconds=10):
-    """Whether the archive search of ``site`` finds ``words`` within ``seconds``."""
+def searchable(http, site, words, seconds=10, title=None):
+    """Whether the archive search of ``site`` finds ``words`` (an item
+    titled ``title``, if given) within ``seconds``."""
     deadline = time.monotonic() + seconds
     while True:
-        found = http.get(f"{site}/++api++/@archive-search", params={"q": words}, timeout=60).json()
-        if found["items_total"]:
+        found = http.get(f"{site}/++api++/@archive-search", params={"q": words, "page_size": 100},
+                         timeout=60).json()
+        if found["items_total"] and (title is None or title in [item["title"] for item in found["items"]]):
             return True
         if time.monotonic() >= deadline:
             return False
@@ -327,3 +350,116 @@ def test_an_archive_migrates_from_its_filestorage_into_postgresql(postgresql, tm
     into_full = run("migrate", "--var", str(other), "--to", address, env=env)
     assert into_full.returncode == 2 and "目标数据库已有数据" in into_full.stderr
     assert (other / "filestorage" / "Data.fs").exists()  # untouched
+
+
+class Reader(threading.Thread):
+    """A user reading one host: the search page, the archive search, REST."""
+
+    def __init__(self, site, auth):
+        super().__init__(daemon=True)
+        self.site, self.auth = site, auth
+        self.stopped = threading.Event()
+        self.requests, self.errors = 0, []
+
+    def run(self):
+        http = requests.Session()
+        http.auth = self.auth
+        urls = (f"{self.site}/@@archive-search?SearchableText=%E7%99%BB%E8%AE%B0",
+                f"{self.site}/++api++/@archive-search?q=%E7%99%BB%E8%AE%B0",
+                f"{self.site}/++api++/cases/@search?portal_type=PetitionCase")
+        while not self.stopped.is_set():
+            url = urls[self.requests % len(urls)]
+            self.requests += 1
+            try:
+                response = http.get(url, headers={"Accept": "application/json"} if "++api++" in url else {},
+                                    timeout=60)
+            except requests.RequestException as error:
+                self.errors.append((url, repr(error)))
+                continue
+            if response.status_code != 200:
+                self.errors.append((url, response.status_code, response.text[:300]))
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=120)
+
+
+class Writer(threading.Thread):
+    """Registrations on one host, one after the other, until stopped."""
+
+    def __init__(self, site, auth):
+        super().__init__(daemon=True)
+        self.site, self.auth = site, auth
+        self.stopped = threading.Event()
+        self.acknowledged, self.failed = [], 0
+
+    def run(self):
+        http = requests.Session()
+        http.auth = self.auth
+        n = 0
+        while not self.stopped.is_set():
+            n += 1
+            title = f"断电前登记{n:04d}"
+            try:
+                response = http.post(f"{self.site}/++api++/cases", json=case_json(title=title),
+                                     headers={"Accept": "application/json"}, timeout=60)
+            except requests.RequestException:
+                self.failed += 1  # the host died under it: not acknowledged
+                time.sleep(0.05)
+                continue
+            if response.status_code == 201:
+                self.acknowledged.append(title)
+
+
+def test_a_host_killed_while_writing_loses_nothing_and_catches_up(postgresql, hosts):
+    """Host A takes registrations and is killed with -9; host B serves
+    throughout. Every registration A acknowledged is on B and found by its
+    search; nothing is half-written (the search log equals the catalog, one
+    audit entry per case, the chain intact); A restarts and finds what B
+    registered meanwhile."""
+    env, host_a, host_b, auth = hosts.env, hosts.a, hosts.b, hosts.auth
+    site_a, site_b = hosts.site_a, hosts.site_b
+    server_a, server_b = serve(host_a, env), serve(host_b, env)
+    try:
+        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(site_b, seconds=120)
+        reader = Reader(site_b, auth)
+        writer = Writer(site_a, auth)
+        reader.start()
+        writer.start()
+        deadline = time.monotonic() + 120
+        while len(writer.acknowledged) < 12 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server_a.kill()  # -9, in the middle of whatever it was doing
+        server_a.communicate(timeout=60)
+        time.sleep(3)  # B goes on serving
+        writer.stopped.set()
+        writer.join(timeout=120)
+        acknowledged = list(writer.acknowledged)
+        assert len(acknowledged) >= 12
+        http = requests.Session()
+        http.auth = auth
+        meanwhile = http.post(f"{site_b}/++api++/cases", json=case_json(title="主机A停机期间登记"),
+                              headers={"Accept": "application/json"}, timeout=60)
+        assert meanwhile.status_code == 201
+        time.sleep(1)
+        reader.stop()
+        assert reader.requests > 20 and not reader.errors, reader.errors[:5]
+        for title in acknowledged:
+            assert searchable(http, site_b, title, seconds=5, title=title), title
+        server_a = serve(host_a, env)  # A restarts and catches up with what B wrote
+        assert wait_until_serving(site_a, seconds=120)
+        assert searchable(http, site_a, "主机A停机期间登记")
+    finally:
+        for server in (server_a, server_b):
+            if server.poll() is None:
+                stop(server)
+    # nothing half-written: the log holds exactly the catalog, each case one audit entry
+    verified = run("verify-index", "--var", str(host_b), "--show", "5", env=env)
+    assert verified.returncode == 0, verified.stdout[-3000:]
+    audited = run("audit", "verify", "--var", str(host_b), env=env)
+    assert audited.returncode == 0 and "the chain is intact" in audited.stdout
+    cases = int(postgresql.sql(hosts.database, "SELECT count(*) FROM xinfang_search_log "
+                                         "WHERE doc LIKE '%\"portal_type\": \"PetitionCase\"%'"))
+    created = int(postgresql.sql(hosts.database, "SELECT count(*) FROM xinfang_audit WHERE action = 'create' "
+                                           "AND details LIKE '%PetitionCase%'"))
+    assert cases == created >= len(acknowledged) + 1
