@@ -33,7 +33,9 @@ def server_binary(name):
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, fsync=False):
+        """``fsync=False`` for tests (nothing to keep); benchmarks keep it on."""
+        self.fsync = fsync
         self.root = Path(tempfile.mkdtemp(prefix="xinfang-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -52,8 +54,9 @@ class Cluster:
         if os.geteuid() == 0:
             shutil.chown(self.root, SERVER_USER, SERVER_USER)
         self._as_server(server_binary("initdb"), "-D", self.data, "-U", SERVER_USER, "--auth=trust",
-                        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+                        "-E", "UTF8", "--locale=C.UTF-8", *([] if self.fsync else ["--no-sync"]))
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                   f"-c fsync={'on' if self.fsync else 'off'}")
         self._as_server(server_binary("pg_ctl"), "-D", self.data, "-l", self.root / "server.log",
                         "-w", "-t", "60", "-o", options, "start")
         self.started = True

@@ -110,6 +110,10 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
         changed = http.patch(case_url, json={"title": "改过标题的案件"}, timeout=60)
         assert changed.status_code == 204, changed.text[:500]
         assert searchable(http, site_a, "改过标题") and not searchable(http, site_a, "两台主机共用", seconds=0)
+        # the search settings say how far this host's index is from the shared log
+        panel = http.get(f"{site_b}/@@xinfang-search-settings", headers={"Accept-Language": "zh-CN",
+                                                                        "Accept": "text/html"}, timeout=60)
+        assert "各主机共用的检索日志" in panel.text and "本机尚有 0 项变更未应用" in panel.text, panel.text[:3000]
     finally:
         output_a, output_b = stop(server_a), stop(server_b)
     assert "database: PostgreSQL" in output_a, output_a[-2000:]

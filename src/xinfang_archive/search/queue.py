@@ -12,13 +12,13 @@ from plone.base.interfaces import IPloneSiteRoot
 from plone.dexterity.interfaces import IDexterityContent
 from plone.uuid.interfaces import IUUID
 from Products.CMFCore.interfaces import IIndexQueueProcessor
+from xinfang_archive.cluster.database import dsn_of
+from xinfang_archive.cluster.database import relstorage_of
 from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.search import publishing
 from xinfang_archive.search.extract import document_for
 from xinfang_archive.search.site import current_segmenter
 from xinfang_archive.search.site import current_store
-from xinfang_archive.cluster.database import dsn_of
-from xinfang_archive.cluster.database import relstorage_of
-from xinfang_archive.search import publishing
 from xinfang_archive.search.site import is_installed
 from zope.component.hooks import getSite
 from zope.interface import implementer
