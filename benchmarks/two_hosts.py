@@ -48,7 +48,6 @@ def mb(n):
 
 
 def bench_log(cluster, docs_count, root):
-    from psycopg2.extras import execute_values  # noqa: F401 - the publisher's driver
     from search import analyse
     from search import make_documents
     from search import QUERIES
@@ -57,7 +56,7 @@ def bench_log(cluster, docs_count, root):
     from xinfang_archive.cluster.database import COMMIT_LOCK
     from xinfang_archive.cluster.database import connect
     from xinfang_archive.cluster.database import ensure_schema
-    from xinfang_archive.cluster.database import LOCK_SPACE
+    from xinfang_archive.cluster.database import locked_transaction
     from xinfang_archive.search import changelog
     from xinfang_archive.search import querylang as ql
     from xinfang_archive.search.following import Follower
@@ -72,12 +71,9 @@ def bench_log(cluster, docs_count, root):
     connection = connect(dsn)
 
     def commit(batch):
-        connection.autocommit = False
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, COMMIT_LOCK))
+        # as a commit does, under the archive's commit lock (outside a ZODB commit: no objects here)
+        with locked_transaction(dsn, COMMIT_LOCK) as cursor:
             changelog.publish(cursor, batch)
-        connection.commit()
-        connection.autocommit = True
 
     started = time.perf_counter()
     for i in range(0, len(documents), 1000):

@@ -25,7 +25,7 @@ from xinfang_archive.cluster.database import COMMIT_LOCK
 from xinfang_archive.cluster.database import connection_for
 from xinfang_archive.cluster.database import ensure_schema
 from xinfang_archive.cluster.database import forget_connection
-from xinfang_archive.cluster.database import LOCK_SPACE
+from xinfang_archive.cluster.database import locked_transaction
 
 import json
 import re
@@ -72,18 +72,8 @@ class PostgresAuditStore(AuditStore):
         contents = [_prepare(entry) for entry in entries]
         if not contents:
             return []
-        connection = connection_for(self.dsn)
-        connection.autocommit = False
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, COMMIT_LOCK))
-            rows = self._insert(_Connection(connection), contents)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-        finally:
-            connection.autocommit = True
+        with locked_transaction(self.dsn, COMMIT_LOCK) as cursor:
+            rows = self._insert(_Connection(cursor.connection), contents)
         return [row[0] for row in rows]
 
     def prepare_append(self, entries, jar=None):

@@ -12,8 +12,8 @@ from xinfang_archive.audit.throttle import OVERALL
 from xinfang_archive.audit.throttle import PER_SOURCE
 from xinfang_archive.audit.throttle import WINDOW
 from xinfang_archive.cluster.database import connection_for
-from xinfang_archive.cluster.database import forget_connection
-from xinfang_archive.cluster.database import LOCK_SPACE
+from xinfang_archive.cluster.database import database_time
+from xinfang_archive.cluster.database import locked_transaction
 from xinfang_archive.cluster.database import THROTTLE_LOCK
 
 
@@ -34,37 +34,16 @@ class PostgresThrottle:
 
     def admit(self, source):
         """``(write, left_out)`` as ``Throttle.admit``."""
-        connection = connection_for(self.dsn)
-        connection.autocommit = False
-        try:
-            with connection.cursor() as cursor:
-                decision = self._admit(cursor, source)
-            connection.commit()
-            return decision
-        except BaseException:
-            if not connection.closed:
-                connection.rollback()
-            forget_connection(self.dsn)
-            raise
-        finally:
-            if not connection.closed:
-                connection.autocommit = True
-
-    def _admit(self, cursor, source):
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, THROTTLE_LOCK))
-        if self.clock is None:
-            cursor.execute("SELECT extract(epoch FROM clock_timestamp())::double precision")
-            now = cursor.fetchone()[0]
-        else:
-            now = self.clock()
-        total = self._window(cursor, EVERYONE, now)
-        state = self._window(cursor, source, now)
-        if state[1] >= self.per_source or total[1] >= self.overall:
-            self._save(cursor, source, state[0], state[1], state[2] + 1)
-            return False, 0
-        self._save(cursor, EVERYONE, total[0], total[1] + 1, 0)
-        self._save(cursor, source, state[0], state[1] + 1, 0)
-        return True, state[2]
+        with locked_transaction(self.dsn, THROTTLE_LOCK) as cursor:
+            now = database_time(cursor) if self.clock is None else self.clock()
+            total = self._window(cursor, EVERYONE, now)
+            state = self._window(cursor, source, now)
+            if state[1] >= self.per_source or total[1] >= self.overall:
+                self._save(cursor, source, state[0], state[1], state[2] + 1)
+                return False, 0
+            self._save(cursor, EVERYONE, total[0], total[1] + 1, 0)
+            self._save(cursor, source, state[0], state[1] + 1, 0)
+            return True, state[2]
 
     def _window(self, cursor, source, now):
         """``(started, written, left_out)`` of ``source``'s current window."""

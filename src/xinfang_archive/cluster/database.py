@@ -6,6 +6,7 @@ search follower, rate limits, job locks.  The tables are made the first
 time a process needs them (``ensure_schema``), under a lock, so hosts
 starting together do not race to create them.
 """
+from contextlib import contextmanager
 from relstorage.storage import RelStorage
 
 import psycopg2
@@ -132,3 +133,32 @@ def ensure_schema(dsn):
         finally:
             connection.close()
         _ready.add(dsn)
+
+
+@contextmanager
+def locked_transaction(dsn, lock):
+    """A short transaction on this thread's connection, under the archive's
+    advisory lock ``lock`` (writers of the same table wait for each other):
+    committed at the end, rolled back (and the connection dropped) on error."""
+    connection = connection_for(dsn)
+    connection.autocommit = False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, lock))
+            yield cursor
+        connection.commit()
+    except BaseException:
+        if not connection.closed:
+            connection.rollback()
+        forget_connection(dsn)
+        raise
+    finally:
+        if not connection.closed:
+            connection.autocommit = True
+
+
+def database_time(cursor):
+    """The database's clock in seconds since the epoch: one clock for every
+    host (theirs may differ)."""
+    cursor.execute("SELECT extract(epoch FROM clock_timestamp())::double precision")
+    return cursor.fetchone()[0]

@@ -8,8 +8,8 @@ check-and-count one short transaction under an advisory lock, timed by
 the database's clock (the hosts' clocks may differ).
 """
 from xinfang_archive.cluster.database import connection_for
-from xinfang_archive.cluster.database import forget_connection
-from xinfang_archive.cluster.database import LOCK_SPACE
+from xinfang_archive.cluster.database import database_time
+from xinfang_archive.cluster.database import locked_transaction
 from xinfang_archive.cluster.database import RATE_LOCK
 from xinfang_archive.publicquery.ratelimit import CLIENT_WINDOW
 from xinfang_archive.publicquery.ratelimit import client_key
@@ -38,38 +38,22 @@ class PostgresRateLimiter:
 
     def hit(self, address):
         key = client_key(address)
-        connection = connection_for(self.dsn)
-        connection.autocommit = False
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, RATE_LOCK))
-                if self.clock is None:
-                    cursor.execute("SELECT extract(epoch FROM clock_timestamp())::double precision")
-                    now = cursor.fetchone()[0]
-                else:
-                    now = self.clock()
-                cursor.execute("DELETE FROM xinfang_ratelimit WHERE at <= %s",
-                               (now - max(self.client_window, self.global_window),))
-                cursor.execute("SELECT count(*), min(at) FROM xinfang_ratelimit WHERE at > %s",
-                               (now - self.global_window,))
-                everyone, first_of_all = cursor.fetchone()
-                cursor.execute("SELECT count(*), min(at) FROM xinfang_ratelimit WHERE client = %s AND at > %s",
-                               (key, now - self.client_window))
-                mine, first_of_mine = cursor.fetchone()
-                waits = []
-                if mine >= self.per_client:
-                    waits.append(first_of_mine + self.client_window - now)
-                if everyone >= self.global_limit:
-                    waits.append(first_of_all + self.global_window - now)
-                if not waits:
-                    cursor.execute("INSERT INTO xinfang_ratelimit (client, at) VALUES (%s, %s)", (key, now))
-            connection.commit()  # the expired rows go; a refused attempt is not counted
-        except BaseException:
-            if not connection.closed:
-                connection.rollback()
-            forget_connection(self.dsn)
-            raise
-        finally:
-            if not connection.closed:
-                connection.autocommit = True
+        with locked_transaction(self.dsn, RATE_LOCK) as cursor:
+            now = database_time(cursor) if self.clock is None else self.clock()
+            cursor.execute("DELETE FROM xinfang_ratelimit WHERE at <= %s",
+                           (now - max(self.client_window, self.global_window),))
+            cursor.execute("SELECT count(*), min(at) FROM xinfang_ratelimit WHERE at > %s",
+                           (now - self.global_window,))
+            everyone, first_of_all = cursor.fetchone()
+            cursor.execute("SELECT count(*), min(at) FROM xinfang_ratelimit WHERE client = %s AND at > %s",
+                           (key, now - self.client_window))
+            mine, first_of_mine = cursor.fetchone()
+            waits = []
+            if mine >= self.per_client:
+                waits.append(first_of_mine + self.client_window - now)
+            if everyone >= self.global_limit:
+                waits.append(first_of_all + self.global_window - now)
+            if not waits:
+                cursor.execute("INSERT INTO xinfang_ratelimit (client, at) VALUES (%s, %s)", (key, now))
+        # committed either way: the expired rows go; a refused attempt is not counted
         return max(1, math.ceil(max(waits))) if waits else None
