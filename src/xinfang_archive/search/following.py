@@ -120,9 +120,14 @@ class Follower:
                     if progress:
                         progress(applied, total)
             connection.commit()
+        except BaseException:
+            if not connection.closed:
+                connection.rollback()  # set_session below needs the transaction ended
+            raise
         finally:
-            connection.set_session(isolation_level="DEFAULT", readonly=False)
-            connection.autocommit = True
+            if not connection.closed:
+                connection.set_session(isolation_level="DEFAULT", readonly=False)
+                connection.autocommit = True
         # what was committed after the snapshot is applied as usual next
         self._save({"epoch": log_epoch, "seq": seq, "rebuilding": False})
         return applied
