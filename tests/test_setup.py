@@ -4,7 +4,7 @@ from plone import api
 import pytest
 
 
-TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision")
+TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport")
 
 
 def test_installed(installer):

@@ -17,6 +17,7 @@ CASES_ID = "cases"
 OFFICE_ID = "archive-office"
 HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
+SCREENING_ID = "screening"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -121,6 +122,23 @@ def add_hearing_folders(portal):
             )
 
 
+def add_screening_folder(portal):
+    """矛盾纠纷排查 at /screening, where every unit's staff add their reports
+    (which their unit then gives them, ``privacy.units``)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if SCREENING_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "ScreeningFolder", checkConstraints=False, id=SCREENING_ID,
+            title="矛盾纠纷排查", exclude_from_nav=True,
+        )
+    folder = portal[SCREENING_ID]
+    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
+    if "UnitStaff" not in roles:
+        folder.manage_permission("Add portal content", roles=sorted(roles | {"UnitStaff"}), acquire=1)
+    return folder
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -130,6 +148,7 @@ def post_install(context):
     add_case_folder(portal)
     add_archive_office(portal)
     add_hearing_folders(portal)
+    add_screening_folder(portal)
 
 
 def uninstall(context):

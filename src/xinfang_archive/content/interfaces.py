@@ -52,3 +52,11 @@ class INoticeBoard(Interface):
 
 class IHearingNotice(Interface):
     """A published (masked) minutes notice: the only public form of a transcript."""
+
+
+class IScreeningFolder(Interface):
+    """矛盾纠纷排查: the container of the units' screening reports."""
+
+
+class IScreeningReport(Interface):
+    """排查报告: a unit's dispute screening report (or zero report) for a period."""

@@ -224,6 +224,26 @@ class IArchiveSettings(Interface):
         DEFAULT_DOCUMENT_KINDS,
     )
 
+    # 矛盾纠纷排查 (reports/screening.py): each unit reports per period.
+    screening_period = schema.Choice(
+        title=_("Screening period"),
+        description=_("How often each unit files its dispute screening report."),
+        vocabulary="xinfang_archive.screening_periods",
+        default="month",
+        required=True,
+    )
+    screening_deadline_day = schema.Int(
+        title=_("Screening report deadline (day of the month)"),
+        description=_(
+            "A period's reports are due by this day of the month that follows it "
+            "(for quarters: of the next quarter's first month)."
+        ),
+        default=5,
+        min=1,
+        max=28,
+        required=True,
+    )
+
 
 def get_settings():
     """The archive's settings proxy (registry records under ``xinfang_archive``)."""

@@ -13,10 +13,14 @@ from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import IReply
+from xinfang_archive.content.interfaces import IScreeningReport
 from xinfang_archive.content.interfaces import ISupervision
 
 
-RECORDS = (IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript)
+RECORDS = (
+    IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
+    IScreeningReport,
+)
 
 
 def _is_record(obj):

@@ -227,6 +227,11 @@ def hearing_changed(hearing, event):
     sync_hearing(hearing, new=IObjectAddedEvent.providedBy(event))
 
 
+def screening_report_changed(report, event):
+    """A screening report is its unit's: handled by its staff, read by the heads above."""
+    apply_unit_roles(report, [getattr(report, "unit", None)], new=IObjectAddedEvent.providedBy(event))
+
+
 def units_list_changed(event):
     record = getattr(event, "record", None)
     if getattr(record, "__name__", None) == "xinfang_archive.units":

@@ -46,6 +46,25 @@ APPRAISAL_DECISIONS = (
 )
 
 
+# 矛盾纠纷排查: how often units report, and the risk grade of a dispute
+# (lowest first: the status view shows a report's highest grade).
+SCREENING_PERIODS = (
+    ("month", _("Monthly")),  # 按月
+    ("quarter", _("Quarterly")),  # 按季度
+)
+
+RISK_GRADES = (
+    ("early", _("Early sign")),  # 苗头
+    ("ordinary", _("Ordinary risk")),  # 一般
+    ("key", _("Key risk")),  # 重点
+)
+
+DISPUTE_STATES = (
+    ("open", _("Being resolved")),  # 化解中
+    ("resolved", _("Resolved")),  # 已化解
+)
+
+
 def _vocabulary(pairs):
     return SimpleVocabulary(
         [SimpleTerm(value=value, token=value, title=title) for value, title in pairs]
@@ -97,3 +116,18 @@ def case_handlers_vocabulary(context=None):
     if isinstance(current, str) and current and current not in {t.value for t in terms}:
         terms.append(SimpleTerm(value=current, token=current, title=current))
     return SimpleVocabulary(terms)
+
+
+@provider(IVocabularyFactory)
+def screening_periods_vocabulary(context=None):
+    return _vocabulary(SCREENING_PERIODS)
+
+
+@provider(IVocabularyFactory)
+def risk_grades_vocabulary(context=None):
+    return _vocabulary(RISK_GRADES)
+
+
+@provider(IVocabularyFactory)
+def dispute_states_vocabulary(context=None):
+    return _vocabulary(DISPUTE_STATES)
