@@ -20,6 +20,7 @@ from zope.i18n import translate
 from zope.interface import Invalid
 
 import pytest
+import re
 import transaction
 
 
@@ -206,6 +207,23 @@ def test_another_units_handler_cannot_open_the_report_over_http(site, staff_user
     assert session_for("handler").get(report.absolute_url()).status_code == 200
 
 
+def test_add_form_and_folder_listing(portal, staff, request_):
+    login(portal, "handler")
+    report = file_report()
+    edit_html = report.restrictedTraverse("@@edit")()
+    assert not re.search(r'<input[^>]* name="form.widgets.period"', edit_html)  # shown, not editable
+    assert "2026-11" in edit_html and re.search(r'<textarea[^>]* name="form.widgets.notes"', edit_html)
+    form_html = portal["screening"].restrictedTraverse("++add++ScreeningReport")()
+    for field in ("unit", "period", "zero_report", "disputes", "notes"):
+        assert f"form.widgets.{field}" in form_html, field
+    assert "风险等级" in form_html and "化解状态" in form_html
+    as_manager(portal)
+    file_report("CGZ", zero=True)
+    login(portal, "handler")
+    listing = render("listing_view", portal["screening"], request_)
+    assert "住房和城乡建设局 2026-11 排查报告" in listing and "城关镇" not in listing
+
+
 # --- period arithmetic and the status ----------------------------------------------------
 
 
@@ -283,6 +301,12 @@ def test_status_view_as_the_registrar(portal, staff, request_):
     assert reported.absolute_url() in html and "重点" in html
     assert html.count("xf-late table-danger") == 2  # 民政局 late, 城西县 missing
     assert "已报送" in html and late.isoformat() in html
+    request_.form["period"] = screening.previous_period(period)  # another period, chosen
+    html = render("screening-status", portal["screening"], request_)
+    assert "未报告：<strong>4</strong>" in html and reported.absolute_url() not in html
+    request_.form["period"] = "2026-Q1"  # not a month: the default period
+    assert "已报告：<strong>2</strong>" in render("screening-status", portal["screening"], request_)
+    del request_.form["period"]
 
     # Unit heads see their units; a unit's handler does not open the page.
     login(portal, member_of("unit-CGZ-heads", "cgz-head"))
