@@ -327,6 +327,9 @@ def test_upgrade_1009_adds_screening(manager):
     portal = manager
     portal.manage_delObjects(["screening"])
     portal.portal_workflow.manage_delObjects(["xf_screening_workflow"])
+    for name in ("screening_period", "screening_deadline_day"):
+        del portal.portal_registry.records[f"xinfang_archive.{name}"]
+    api.portal.set_registry_record("xinfang_archive.units", UNITS)  # a bureau's own list stays
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1008")
     setup.upgradeProfile("xinfang_archive:default")
@@ -334,5 +337,7 @@ def test_upgrade_1009_adds_screening(manager):
     assert portal["screening"].portal_type == "ScreeningFolder"
     assert portal.portal_workflow.getChainForPortalType("ScreeningReport") == ("xf_screening_workflow",)
     assert api.portal.get_registry_record("xinfang_archive.screening_deadline_day") == 5
+    assert api.portal.get_registry_record("xinfang_archive.screening_period") == "month"
+    assert api.portal.get_registry_record("xinfang_archive.units") == UNITS
     login(portal, member_of("unit-JSJ", "jsj-upgrade"))
     assert api.user.has_permission("Add portal content", obj=portal["screening"])
