@@ -341,3 +341,25 @@ def test_upgrade_1009_adds_screening(manager):
     assert api.portal.get_registry_record("xinfang_archive.units") == UNITS
     login(portal, member_of("unit-JSJ", "jsj-upgrade"))
     assert api.user.has_permission("Add portal content", obj=portal["screening"])
+
+
+# --- versions -----------------------------------------------------------------------------
+
+
+def test_versions_are_saved_exactly_where_the_report_may_be_modified(portal, staff):
+    """And by the Owner of a draft: the first version is saved on creation,
+    before the unit's grants are given (as for documents of a case)."""
+    from zope.lifecycleevent import modified
+
+    workflow = api.portal.get_tool("portal_workflow")["xf_screening_workflow"]
+    for state in workflow.states.objectValues():
+        modify = set(state.getPermissionInfo("Modify portal content")["roles"])
+        save = set(state.getPermissionInfo("CMFEditions: Save new version")["roles"])
+        assert save == modify | ({"Owner"} if state.getId() == "draft" else set()), state.getId()
+    login(portal, "handler")
+    report = file_report()
+    report.notes = "补充：已召开协调会。"
+    modified(report)
+    repository = api.portal.get_tool("portal_repository")
+    assert repository.getHistoryMetadata(report).getLength(countPurged=False) == 2
+    assert repository.retrieve(report, 1).object.notes == "补充：已召开协调会。"

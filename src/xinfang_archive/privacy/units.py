@@ -10,7 +10,8 @@ A case gives these groups their roles as local roles, derived from its
 responsible unit whenever it changes (routing 交办, an edit, a transfer to
 another unit): ``CaseHandler`` to the unit's group, ``Reader`` to the heads
 of the unit and of its parents.  The documents inside follow by acquisition,
-and a hearing takes the roles of the cases it hears.  The catalog and the
+a hearing takes the roles of the cases it hears, and a screening report
+(矛盾纠纷排查) those of the unit that files it.  The catalog and the
 full-text index are reindexed for security at once; a change of a user's
 groups needs no reindex, because both filter by the user's groups at query
 time.  Bureau roles (registrar, archivist, inspector) are global and see the
