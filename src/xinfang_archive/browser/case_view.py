@@ -231,6 +231,14 @@ class CaseView(BrowserView):
             if api.user.has_permission("View", obj=hearing)
         ]
 
+    def screening_source(self):
+        """The screening report whose dispute became this case, if the user may see it."""
+        from xinfang_archive.content.dispute_link import source_of
+
+        source = source_of(self.context)
+        found = api.content.find(UID=source[0]) if source else ()
+        return {"url": found[0].getURL(), "title": found[0].Title} if found else None
+
 
 class LinkEarlierCases(BrowserView):
     """POST: link the chosen earlier cases; the case becomes a repeat petition."""
