@@ -255,6 +255,17 @@ def seeded(site, staff_users):
     private = make_hearing(site, [case], public=False, title="关于补偿标准的不公开听证",
                            parties=PARTIES, agenda="听取信访人关于补偿标准的陈述。")
     draft = add_transcript(private, turns=TURNS)
+
+    # 住建局's screening report: a dispute whose parties and notes carry the
+    # petitioner's data, submitted (readable by inspectors and archivists).
+    report = api.content.create(
+        container=site["screening"], type="ScreeningReport", title="", unit="JSJ", period="2026-11",
+        zero_report=False, notes=f"联系人{NAME}，电话{PHONE}，住{ADDRESS}。",
+        disputes=[{"matter": "征地补偿纠纷", "parties": f"{NAME}（身份证{VALID_ID}，电话{PHONE_GROUPED}）等12户",
+                   "people_count": 12, "category": "land", "risk_grade": "key", "measures": f"约谈{NAME}",
+                   "responsible": "王五", "deadline": None, "state": "open"}],
+    )
+    do(report, "submit")
     transaction.commit()
 
     # The first of a type holding a seeded value represents it for Plone's
@@ -263,6 +274,7 @@ def seeded(site, staff_users):
         site, site["cases"], case, accusation, letter, reply, filed, *filed.objectValues(),
         site["hearings"], hearing, draft, private, transcript,
         site["hearing-notices"], notice, site["archive-office"],
+        site["screening"], report,
     ]
     return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
 

@@ -116,3 +116,91 @@ def test_anonymous_sees_no_case(portal, case_in_state, state):
     logout()
     assert not api.user.has_permission("View", obj=case)
     assert not api.user.has_permission("Access contents information", obj=case)
+
+
+# --- the other records' matrices -------------------------------------------------------
+#
+# Each further table of docs/permissions.md is headed by a comment
+# ``<!-- matrix: PortalType workflow_id -->`` and has the columns state,
+# role, view, edit, personal data and transitions; RECORD_FACTORIES makes
+# one object of the type (of 住建局, the handler's unit, where it has a unit).
+
+RECORD_COLUMNS = {"view": "View", "edit": "Modify portal content"}
+MARKER = "<!-- matrix: "
+
+
+def record_matrices():
+    """{(portal_type, workflow): rows} of the record tables of the document."""
+    matrices, current, lines = {}, None, []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith(MARKER):
+            portal_type, workflow = line[len(MARKER):].rstrip(" ->").split()
+            current = matrices.setdefault((portal_type, workflow), [])
+        elif current is not None and line.startswith("|"):
+            lines.append(line)
+        elif current is not None and lines:
+            current.extend(_rows(lines))
+            current, lines = None, []
+    if current is not None and lines:
+        current.extend(_rows(lines))
+    return matrices
+
+
+def _rows(lines):
+    header = [h.strip() for h in lines[0].strip("|").split("|")]
+    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
+    rows = []
+    for line in lines[1:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if not set(cells[0]) <= set("-"):
+            rows.append(dict(zip(keys, cells)))
+    return rows
+
+
+def _screening_report(portal):
+    return api.content.create(container=portal["screening"], type="ScreeningReport", title="",
+                              unit="JSJ", period="2026-11", zero_report=True, disputes=[])
+
+
+RECORD_FACTORIES = {
+    "ScreeningReport": _screening_report,
+}
+RECORD_MATRICES = record_matrices()
+RECORD_CELLS = [(portal_type, workflow, row) for (portal_type, workflow), rows in RECORD_MATRICES.items()
+                for row in rows]
+
+
+def test_every_record_type_with_a_workflow_has_its_matrix():
+    assert set(RECORD_FACTORIES) == {portal_type for portal_type, _workflow in RECORD_MATRICES}
+
+
+@pytest.mark.parametrize("portal_type,workflow_id", sorted(RECORD_MATRICES))
+def test_record_matrix_covers_every_state_and_role(portal, portal_type, workflow_id):
+    workflow = api.portal.get_tool("portal_workflow")[workflow_id]
+    rows = RECORD_MATRICES[(portal_type, workflow_id)]
+    cells = {(row["state"].split()[0], row["role"].split()[0]) for row in rows}
+    assert cells == {(s, r) for s in workflow.states.objectIds() for r in USER_FOR_ROLE}
+
+
+@pytest.mark.parametrize("portal_type,workflow_id,row", RECORD_CELLS,
+                         ids=lambda value: value["state"].split()[0] + "-" + value["role"].split()[0]
+                         if isinstance(value, dict) else str(value))
+def test_record_cell(portal, staff, portal_type, workflow_id, row):
+    state, role = row["state"].split()[0], row["role"].split()[0]
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    obj = RECORD_FACTORIES[portal_type](portal)
+    wftool = api.portal.get_tool("portal_workflow")
+    workflow = wftool[workflow_id]
+    status = dict(wftool.getStatusOf(workflow_id, obj))
+    status["review_state"] = state
+    wftool.setStatusOf(workflow_id, obj, status)
+    workflow.updateRoleMappingsFor(obj)
+    login(portal, USER_FOR_ROLE[role])
+    for column, permission in RECORD_COLUMNS.items():
+        assert bool(api.user.has_permission(permission, obj=obj)) is (row[column] == "✓"), column
+    assert bool(api.user.has_permission(ViewPersonalData, obj=obj)) is (row["personal data"] == "✓")
+    roles = set(api.user.get_current().getRolesInContext(obj))
+    allowed = {tid for tid in workflow.states[state].transitions
+               if set(workflow.transitions[tid].guard.roles) & roles}
+    expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
+    assert allowed == expected

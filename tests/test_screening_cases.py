@@ -132,3 +132,29 @@ def test_converting_twice_or_from_a_draft_is_refused_and_saves_nothing(portal, s
         link(draft, dispute_key(draft.disputes[0]), case)
     with pytest.raises(Invalid):
         link(report, "not-a-key", case)
+
+
+def test_reports_are_found_with_their_unit_and_risk_grade_and_masked_for_readers(site, staff_users):
+    from plone.app.testing import TEST_USER_ID
+    from plone.app.testing import setRoles
+    from xinfang_archive.search.searching import archive_search
+
+    setRoles(site, TEST_USER_ID, ["Manager"])
+    report = file_report(disputes=[dispute(parties=PARTIES, risk_grade="key"), dispute(matter="工资拖欠")])
+    other = file_report(unit="CGZ", disputes=[dispute(matter="宅基地边界纠纷", risk_grade="early")])
+    transaction.commit()
+
+    def found(text, **filters):
+        return [item["uid"] for item in archive_search(site.REQUEST, text=text, filters=filters)["items"]]
+
+    assert found("工资拖欠") == [report.UID()]
+    assert found("纠纷", portal_type="ScreeningReport", grade="key") == [report.UID()]
+    assert found("纠纷", portal_type="ScreeningReport", unit="CGZ") == [other.UID()]
+    assert found(PHONE) == [report.UID()]  # the manager may see personal data
+    with api.env.adopt_user(username="inspector"):
+        assert found("工资拖欠") == [report.UID()]
+        assert found(PHONE) == []
+        (item,) = archive_search(site.REQUEST, text="业主代表")["items"]
+        assert PHONE not in item["snippet"] and VALID_ID not in item["snippet"]
+    with api.env.adopt_user(username="handler"):  # 住建局: its own report only
+        assert found("纠纷", portal_type="ScreeningReport") == [report.UID()]

@@ -30,6 +30,7 @@ from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import split_personal
 from xinfang_archive.search.attachments import extract_text
 from xinfang_archive.search.model import IndexDocument
+from xinfang_archive.vocabularies.fixed import RISK_GRADES
 from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import IChoice
 from zope.schema.interfaces import ICollection
@@ -155,6 +156,12 @@ def _field_texts(obj):
     return [t for t in texts if t], personal
 
 
+def _highest_risk(obj):
+    """The highest risk grade of the disputes a record lists (a screening report), or None."""
+    grades = {row.get("risk_grade") for row in getattr(aq_base(obj), "disputes", None) or () if isinstance(row, dict)}
+    return next((code for code, _title in reversed(RISK_GRADES) if code in grades), None)
+
+
 def _case_of(obj):
     current = aq_inner(obj)
     while current is not None:
@@ -216,9 +223,10 @@ def document_for(obj, segmenter):
     keywords = dict(
         portal_type=obj.portal_type,
         category=getattr(aq_base(source), "category", None),
-        unit=getattr(aq_base(source), "responsible_unit", None),
+        # a record of a unit outside any case (a screening report…) has a ``unit``
+        unit=getattr(aq_base(source), "responsible_unit", None) or getattr(aq_base(source), "unit", None),
         channel=getattr(aq_base(source), "channel", None),
-        grade=getattr(aq_base(source), "grade", None),
+        grade=getattr(aq_base(source), "grade", None) or _highest_risk(source),
         state=case_state or state if case is not None else state,
         retention=getattr(aq_base(obj), "retention_period", None)
         or getattr(aq_base(source), "retention_period", None),
