@@ -450,3 +450,31 @@ def test_demo_staff_work_in_their_units(manager):
     login(manager, f"handler-{unit.lower()}")
     seen = {b.UID for b in api.content.find(portal_type="PetitionCase")}
     assert seen == {c.UID() for c in cases if c.responsible_unit == unit}
+
+
+def test_demo_screening_reports_cover_every_unit_with_zero_late_and_missing(manager):
+    from datetime import date
+    from xinfang_archive.demo.screening import add_demo_screening
+    from xinfang_archive.reports import screening
+
+    today = date(2026, 11, 20)
+    reports = add_demo_screening(manager, seed=2, today=today, periods=12)
+    kind, day = screening.screening_settings()
+    last = screening.last_due_period(today, kind, day)
+    assert last == "2026-10"
+    units = screening.report_units()
+    periods = {report.period for report in reports}
+    assert len(periods) == 12 and max(periods) == last and min(periods) == "2025-11"
+    assert {report.unit for report in reports} == {code for code, _title in units}
+    totals = {"reported": 0, "zero": 0, "missing": 0, "late": 0}
+    for period in sorted(periods):
+        _rows, counts = screening.period_status(units, screening.collect(manager["screening"], period),
+                                                period, day, today)
+        for key in totals:
+            totals[key] += counts[key]
+    assert all(totals.values()), totals  # some zero, some with disputes, some late, some missing
+    states = {api.content.get_state(report) for report in reports if report.period == last}
+    assert states == {"submitted"}
+    assert {api.content.get_state(report) for report in reports if report.period != last} == {"accepted"}
+    assert all(report.disputes for report in reports if not report.zero_report)
+    assert add_demo_screening(manager, seed=2, today=today, periods=12) == []  # run again: nothing new
