@@ -330,6 +330,8 @@ def test_upgrade_1009_adds_screening(manager):
     for name in ("screening_period", "screening_deadline_day"):
         del portal.portal_registry.records[f"xinfang_archive.{name}"]
     api.portal.set_registry_record("xinfang_archive.units", UNITS)  # a bureau's own list stays
+    own_rules = ["grade=key|Y|重点", "*|D30|其他"]
+    api.portal.set_registry_record("xinfang_archive.filing.retention_rules", own_rules)
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1008")
     setup.upgradeProfile("xinfang_archive:default")
@@ -339,6 +341,8 @@ def test_upgrade_1009_adds_screening(manager):
     assert api.portal.get_registry_record("xinfang_archive.screening_deadline_day") == 5
     assert api.portal.get_registry_record("xinfang_archive.screening_period") == "month"
     assert api.portal.get_registry_record("xinfang_archive.units") == UNITS
+    assert api.portal.get_registry_record("xinfang_archive.filing.retention_rules") == [
+        *own_rules, "record=screening|D10|矛盾纠纷排查报告（含零报告）"]
     login(portal, member_of("unit-JSJ", "jsj-upgrade"))
     assert api.user.has_permission("Add portal content", obj=portal["screening"])
 

@@ -32,6 +32,9 @@ from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.archival.numbering import group_state
 from xinfang_archive.archival.numbering import next_number
 from xinfang_archive.archival.numbering import take_number
+from xinfang_archive.archival.records import record_facts
+from xinfang_archive.archival.records import record_problems
+from xinfang_archive.archival.records import record_type
 from xinfang_archive.archival.retention import case_facts
 from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import period_for
@@ -81,10 +84,15 @@ class FilingPlan:
 
 
 def organisation_for(case, settings):
-    """``(code, title)`` of the 机构(问题) the case is filed under, or ``(None, None)``."""
-    basis = "responsible_unit" if settings.organisation_basis == "unit" else "category"
+    """``(code, title)`` of the 机构(问题) the case (or record) is filed under, or ``(None, None)``."""
+    kind = record_type(case)
+    if kind is not None:  # a record has a unit, and no category
+        basis_value = kind.unit_of(case) if settings.organisation_basis == "unit" else None
+    else:
+        basis = "responsible_unit" if settings.organisation_basis == "unit" else "category"
+        basis_value = getattr(case, basis, None)
     rows = {row[0]: row for row in parse_lines(settings.organisation_codes or [])}
-    row = rows.get(getattr(case, basis, None) or "") or rows.get("*")
+    row = rows.get(basis_value or "") or rows.get("*")
     if row is None or len(row) < 2:
         return None, None
     return row[1], (row[2] if len(row) > 2 and row[2] else row[1])
@@ -108,14 +116,19 @@ def _group(case, plan):
         problems.append(Problem(checks.AUTHENTICITY, _(
             "The organisation code ${code} is not capital letters and digits.",
             mapping={"code": organisation})))
-    closed = getattr(case, "closed_on", None)
+    kind = record_type(case)
+    if kind is not None:
+        year, facts = kind.year_of(case), record_facts(case)
+    else:
+        closed = getattr(case, "closed_on", None)
+        year, facts = (closed.year if closed else None), case_facts(case)
     rules = schedule_rules()
-    plan.period, decided = period_for(case_facts(case), rules)
+    plan.period, decided = period_for(facts, rules)
     plan.rules = tuple(rule.line for rule in decided)
     plan.organisation_title = title or ""
-    if closed is None or problems:
+    if year is None or problems:
         return None
-    group = Group(fonds, category, closed.year, plan.period, organisation)
+    group = Group(fonds, category, year, plan.period, organisation)
     if not well_formed(group.code(1)):
         problems.append(Problem(checks.AUTHENTICITY, _(
             "The archival code ${code} is not well-formed.", mapping={"code": group.code(1)})))
@@ -162,8 +175,15 @@ def _manifest(case, plan):
 
 
 def make_plan(case):
-    """The ``FilingPlan`` of ``case`` with every problem the check finds."""
+    """The ``FilingPlan`` of ``case`` (or of a record filed on its own,
+    ``archival.records``) with every problem the check finds."""
     plan = FilingPlan()
+    if record_type(case) is not None:
+        plan.problems.extend(record_problems(case))
+        if api.content.get_state(case, default=None) != FILED:
+            plan.group = _group(case, plan)
+            _manifest(case, plan)
+        return plan
     state = api.content.get_state(case, default=None)
     if state == FILED:
         plan.problems.append(Problem(checks.AUTHENTICITY, _(
@@ -217,7 +237,8 @@ def apply_plan(case, plan):
     case.amendments = PersistentList()
     case.retention_history = PersistentList()
     freeze(case)
-    file_transcripts(case)
+    if record_type(case) is None:
+        file_transcripts(case)
     record("file", case, details=dict(
         archival_code=case.archival_code,
         retention_period=plan.period,

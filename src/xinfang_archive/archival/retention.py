@@ -15,6 +15,7 @@ records are never due.
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
+from xinfang_archive.archival.records import RECORD_KEYS
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
@@ -32,7 +33,7 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind")
+KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "record")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -42,6 +43,7 @@ KEY_TITLES = {
     "outcome": _("Outcome"),
     "stage": _("Stage reached"),
     "kind": _("Document kind"),
+    "record": _("Record type"),  # the records filed on their own (archival/records.py)
 }
 DEFAULT = "*"
 
@@ -86,6 +88,7 @@ def known_values():
         "outcome": titles("outcomes"),
         "stage": dict(STAGES),
         "kind": {**dict(REPLY_KINDS), **titles("document_kinds")},
+        "record": dict(RECORD_KEYS),
     }
 
 

@@ -16,6 +16,7 @@ from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.archival.interfaces import IFileableRecord
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IScreeningFolder
 from xinfang_archive.content.interfaces import IScreeningReport
@@ -148,6 +149,8 @@ class IScreeningReportSchema(model.Schema):
 
     @invariant
     def own_unit(data):
+        if IScreeningReport.providedBy(data):
+            return  # the report itself (the filing check reads it): its unit was checked when it was made
         unit = getattr(data, "unit", None)
         if unit and not may_report_for(unit):
             raise Invalid(_("You can file screening reports only for your own unit."))
@@ -171,7 +174,7 @@ def may_report_for(unit):
     return unit in handled
 
 
-@implementer(IScreeningReport)
+@implementer(IScreeningReport, IFileableRecord)
 @frozen_guard
 @personal_dump
 class ScreeningReport(Item):

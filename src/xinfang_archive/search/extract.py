@@ -25,6 +25,7 @@ from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.masking import mask_address
+from xinfang_archive.privacy.redaction import redact
 from xinfang_archive.search.analysis import FIELD_SEPARATOR
 from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import split_personal
@@ -291,6 +292,8 @@ def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
         address = unicodedata.normalize("NFKC", address)
         shown = shown.replace(address, mask_address(address))
     clean = clean.lower()
+    # addresses typed into free text (a screening report's notes) by their shape
+    shown = redact(shown[:STORED_TEXT])
     stored = dict(stored or {}, text=shown.replace(FIELD_SEPARATOR, "\n")[:STORED_TEXT])
     return IndexDocument(
         uid=uid,
