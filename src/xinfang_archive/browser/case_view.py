@@ -231,6 +231,13 @@ class CaseView(BrowserView):
             if api.user.has_permission("View", obj=hearing)
         ]
 
+    def meeting_decisions(self):
+        """The finalized meeting decisions on this case (meetings/decisions.py
+        says who may read them: not the accused unit of an accusation)."""
+        from xinfang_archive.browser.meeting import decision_rows_of_case
+
+        return decision_rows_of_case(self.context, self.request)
+
 
 class LinkEarlierCases(BrowserView):
     """POST: link the chosen earlier cases; the case becomes a repeat petition."""
