@@ -339,3 +339,40 @@ def test_upgrade_1010_adds_meetings(manager):
     login(portal, TEST_USER_NAME)
     setRoles(portal, TEST_USER_ID, ["Registrar"])
     assert api.user.has_permission("xinfang_archive: Add CoordinationMeeting", obj=portal["meetings"])
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def test_meetings_are_found_by_their_text_and_date_by_those_who_read_every_decision(site, staff_users):
+    import transaction
+    from plone.app.textfield.value import RichTextValue
+    from xinfang_archive.search.searching import archive_search
+
+    def found(text, **kwargs):
+        return [item["uid"] for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]]
+
+    case = new_case(site)
+    day = date(2025, 3, 14)
+    meeting = add_meeting(site, [decision(case, due_date=None, instructions="请住建局牵头研究拆迁安置方案。")],
+                          day=day, kind="coordination",
+                          minutes=RichTextValue("<p>会议研究了城东片区拆迁安置问题。</p>", "text/html",
+                                                "text/x-html-safe"))
+    transaction.commit()
+    with api.env.adopt_user(username="inspector"):
+        assert found("城东片区拆迁安置") == [meeting.UID()]
+        assert found("拆迁安置方案") == [meeting.UID()]
+        assert found("城东片区", date_from="2025-03-01", date_to="2025-03-31") == [meeting.UID()]
+        assert found("城东片区", date_from="2025-04-01") == []
+        result = archive_search(site.REQUEST, text="城东片区")
+        assert result["items"][0]["date"] == "2025-03-14"
+        years = {o["value"]: o["count"] for o in result["facets"]["year"]["options"]}
+        assert years == {"2025": 1}
+        types = {o["value"] for o in result["facets"]["portal_type"]["options"]}
+        assert types == {"CoordinationMeeting"}
+    meeting.manage_setLocalRoles("handler", ["Reader"])
+    meeting.reindexObjectSecurity()
+    transaction.commit()
+    with api.env.adopt_user(username="handler"):
+        assert api.user.has_permission("View", obj=meeting)
+        assert found("拆迁安置方案") == []  # a reader of the meeting, not of every decision
