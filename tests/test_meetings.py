@@ -376,3 +376,29 @@ def test_meetings_are_found_by_their_text_and_date_by_those_who_read_every_decis
     with api.env.adopt_user(username="handler"):
         assert api.user.has_permission("View", obj=meeting)
         assert found("拆迁安置方案") == []  # a reader of the meeting, not of every decision
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+
+def test_filing_waits_for_final_minutes_and_the_schedule_reads_the_meeting(meeting_site):
+    from archival_support import close_case
+    from xinfang_archive.archival.filing import make_plan
+    from xinfang_archive.archival.retention import case_facts
+
+    portal = meeting_site
+    case = new_case(portal)
+    add_document(case, title="来信")
+    close_case(case)
+    meeting = add_meeting(portal, [decision(case, due_date=None, settled=True)], kind="leading_group")
+    do(meeting, "submit")
+    problems = [zh(p.message) for p in make_plan(case).problems]
+    assert f"{meeting.Title()}的会议纪要尚未定稿，该会议对本件作出了决定。" in problems
+    do(meeting, "finalize")
+    assert case_facts(case)["meeting"] == frozenset({"leading_group"})
+    plan = make_plan(case)
+    assert not plan.problems
+    assert plan.period == "Y"  # 经领导小组会议研究的信访事项
+    setRoles(portal, TEST_USER_ID, ["Archivist"])
+    do(case, "file")
+    assert api.content.get_state(case) == "filed"
