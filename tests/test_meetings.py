@@ -402,3 +402,43 @@ def test_filing_waits_for_final_minutes_and_the_schedule_reads_the_meeting(meeti
     setRoles(portal, TEST_USER_ID, ["Archivist"])
     do(case, "file")
     assert api.content.get_state(case) == "filed"
+
+
+# --- REST ---------------------------------------------------------------------------------------
+
+
+def test_rest_refuses_bad_decisions_in_chinese_and_serves_each_reader_their_rows(
+        functional_portal, session_for):
+    import transaction
+    from conftest import case_json
+
+    registrar = session_for("registrar")
+    case_url = registrar.post("/cases", json=case_json()).json()["@id"]
+    number = registrar.get(case_url).json()["registration_number"]
+    meetings = lambda: len(functional_portal["meetings"].objectIds())  # noqa: E731
+    body = {"@type": "CoordinationMeeting", "kind": "coordination", "meeting_date": TODAY.isoformat(),
+            "chair": "李建国", "decisions": [{"case_number": number, "unit": "JSJ", "settled": False,
+                                                "due_date": (TODAY + timedelta(days=10)).isoformat(),
+                                                "instructions": "一周内答复。"}]}
+    for bad_row, words in (
+        ({"case_number": "XF-1999-999999"}, "没有编号为 XF-1999-999999 的信访件"),
+        ({"due_date": (TODAY - timedelta(days=1)).isoformat()}, "早于会议日期"),
+        ({"unit": None}, "缺少必需的输入"),  # the row's required unit, before the invariant
+    ):
+        row = {**body["decisions"][0], **bad_row}
+        response = registrar.post("/meetings", json={**body, "decisions": [row]})
+        assert response.status_code == 400, response.text
+        # plone.restapi gives an invariant's message \u-escaped inside its own text
+        message = response.json()["message"].encode("ascii", "backslashreplace").decode("unicode_escape")
+        assert words in message
+        transaction.begin()
+        assert meetings() == 0
+    created = registrar.post("/meetings", json=body)
+    assert created.status_code == 201, created.text
+    url = created.json()["@id"]
+    bad_edit = registrar.patch(url, json={"decisions": [{**body["decisions"][0], "case_number": "XF-1999-1"}]})
+    assert bad_edit.status_code == 400
+    answer = session_for("inspector").get(url).json()
+    assert [row["case_number"] for row in answer["decisions"]] == [number]
+    assert answer["decisions"][0]["instructions"] == "一周内答复。"
+    assert session_for("handler").get(url).status_code in (401, 403)
