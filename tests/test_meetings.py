@@ -423,7 +423,7 @@ def test_rest_refuses_bad_decisions_in_chinese_and_serves_each_reader_their_rows
     for bad_row, words in (
         ({"case_number": "XF-1999-999999"}, "没有编号为 XF-1999-999999 的信访件"),
         ({"due_date": (TODAY - timedelta(days=1)).isoformat()}, "早于会议日期"),
-        ({"unit": None}, "缺少必需的输入"),  # the row's required unit, before the invariant
+        ({"unit": None}, "第 1 项决定未指定承办单位"),
     ):
         row = {**body["decisions"][0], **bad_row}
         response = registrar.post("/meetings", json={**body, "decisions": [row]})

@@ -53,7 +53,15 @@ class IMeetingDecision(model.Schema):
         required=True,
         constraint=at_most(NAME_CHARS),
     )
-    unit = schema.Choice(title=_("Assigned unit"), vocabulary="xinfang_archive.units", required=True)
+    # Required, but checked by the meeting's invariant (decision_problems), so
+    # that a missing unit is named with its decision in every channel rather
+    # than as the datagrid's anonymous "required input is missing".
+    unit = schema.Choice(
+        title=_("Assigned unit"),
+        description=_("Required: the unit the case is assigned to."),
+        vocabulary="xinfang_archive.units",
+        required=False,
+    )
     due_date = schema.Date(title=_("Due date"), required=False)
     instructions = schema.TextLine(title=_("Instructions"), required=False, constraint=at_most(LINE_CHARS))
     settled = schema.Bool(title=_("Settled at the meeting"), required=False, default=False)
