@@ -478,3 +478,37 @@ def test_demo_screening_reports_cover_every_unit_with_zero_late_and_missing(mana
     assert {api.content.get_state(report) for report in reports if report.period != last} == {"accepted"}
     assert all(report.disputes for report in reports if not report.zero_report)
     assert add_demo_screening(manager, seed=2, today=today, periods=12) == []  # run again: nothing new
+def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_file(manager):
+    """Meetings of every kind in every year of the demo cases, finalized
+    (the latest perhaps under review), their decisions on the case pages
+    and, for open cases, in the supervision list; the closed cases of
+    earlier years still pass the filing check."""
+    from xinfang_archive.demo.filing import file_earlier_years
+    from xinfang_archive.demo.generator import generate_cases
+    from xinfang_archive.demo.meetings import add_demo_meetings
+    from xinfang_archive.meetings.decisions import decisions_on_case
+    from xinfang_archive.meetings.decisions import find_case
+
+    generate_cases(manager, 60, seed=5)
+    meetings = add_demo_meetings(manager, seed=5)
+    years = {m.meeting_date.year for m in meetings}
+    assert len(years) >= 2
+    assert {m.kind for m in meetings} == {"joint", "coordination", "leading_group"}
+    states = [api.content.get_state(m) for m in meetings]
+    assert set(states) <= {"finalized", "review"} and states.count("review") <= 1
+    supervised = settled = 0
+    for meeting in meetings:
+        for row in meeting.decisions:
+            case = find_case(row["case_number"])
+            assert case.received_date <= meeting.meeting_date <= date.today()
+            assert row["unit"] and (row["due_date"] is None or row["due_date"] >= meeting.meeting_date)
+            if api.content.get_state(meeting) != "finalized":
+                continue
+            assert (meeting, row) in [(m, r) for m, r in decisions_on_case(case)]
+            ours = [s for s in case.objectValues() if getattr(s, "meeting_uid", None) == meeting.UID()]
+            supervised += len(ours)
+            settled += bool(row["settled"])
+            assert len(ours) == (0 if row["settled"] else 1)
+    assert supervised and settled
+    result = file_earlier_years(manager)
+    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]

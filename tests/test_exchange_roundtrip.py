@@ -8,10 +8,12 @@ from archival_support import close_case
 from archival_support import do
 from archival_support import make_pdf
 from conftest import case_data
+from datetime import timedelta
 from hearing_support import published_minutes
 from hearing_support import relation
 from lxml import etree
 from plone import api
+from plone.app.textfield.value import RichTextValue
 from plone.namedfile.file import NamedBlobFile
 from xinfang_archive.exchange.importer import IMPORTED
 from xinfang_archive.exchange.importer import Importer
@@ -29,7 +31,8 @@ def rich_records(portal):
     """A filed case (related to an earlier case that is not exported) with
     an edited (two-version) document, a reply, a supervision and an
     amendment; a second case in progress that refers to
-    it; a held hearing on the second case with published minutes."""
+    it; a held hearing on the second case with published minutes; a
+    finalized coordination meeting that decided on both cases."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
@@ -55,8 +58,23 @@ def rich_records(portal):
                                 **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)]))
     do(second, "accept")
     hearing, _transcript, _notice = published_minutes(portal, second)
+    meeting = api.content.create(
+        container=portal["meetings"], type="CoordinationMeeting", title="", kind="leading_group",
+        meeting_date=second.received_date, chair="李建国（副县长）", attendee_units=["JSJ", "ZRZY"],
+        attendees=["王强（住建局局长）", "陈明（自然资源局副局长）"],
+        decisions=[
+            {"case_number": first.registration_number, "unit": "JSJ", "due_date": None,
+             "instructions": "维持原处理意见。", "settled": True},
+            {"case_number": second.registration_number, "unit": "ZRZY",
+             "due_date": second.received_date + timedelta(days=30),
+             "instructions": "自然资源局牵头复核安置房质量。", "settled": False},
+        ],
+        minutes=RichTextValue("<p>会议研究了两件信访事项。</p>", "text/html", "text/x-html-safe"),
+    )
+    do(meeting, "submit")
+    do(meeting, "finalize")
     transaction.commit()
-    return first, second, hearing
+    return first, second, hearing, meeting
 
 
 def comparable(data):
@@ -80,17 +98,17 @@ def empty_site(app):
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
-    first, second, hearing = rich_records(site)
-    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing)}
+    first, second, hearing, meeting = rich_records(site)
+    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing, meeting)}
     outside_uid = first.related_cases[0].to_object.UID()
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
-    assert result.cases == 2 and result.hearings == 1
+    assert result.cases == 2 and result.hearings == 1 and result.meetings == 1
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 3, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 4, [o.texts() for o in report.outcomes]
     transaction.begin()
 
     def get(uid):
@@ -124,6 +142,11 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     second_copy = get(second.UID())
     assert second_copy.related_cases[0].to_object.UID() == first.UID()
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
+    # the meeting is final again, its decisions on the imported cases
+    meeting_copy = get(meeting.UID())
+    assert api.content.get_state(meeting_copy) == "finalized"
+    assert meeting_copy.case_numbers() == [first.registration_number, second.registration_number]
+    assert meeting_copy.decisions[1]["due_date"] == second.received_date + timedelta(days=30)
     # the published minutes are public again
     from xinfang_archive.hearings.publication import notice_of
 

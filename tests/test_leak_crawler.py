@@ -66,6 +66,8 @@ from collections import defaultdict
 from collections import namedtuple
 from conftest import case_data
 from conftest import STAFF_PASSWORD
+from datetime import date
+from datetime import timedelta
 from conftest import VALID_ID
 from hearing_support import add_transcript
 from hearing_support import approve
@@ -266,6 +268,23 @@ def seeded(site, staff_users):
                    "responsible": "王五", "deadline": None, "state": "open"}],
     )
     do(report, "submit")
+    # A finalized coordination meeting deciding on both cases (each holds an
+    # accusation): its instructions carry the marker, which the accused
+    # unit's handler must not read on the cases, in their supervision or anywhere.
+    meeting = api.content.create(
+        container=site["meetings"], type="CoordinationMeeting", title="", kind="joint",
+        meeting_date=date.today(), chair="李建国（副县长）", attendee_units=["JSJ", "JW"],
+        attendees=["王强（住建局局长）"],
+        decisions=[
+            {"case_number": case.registration_number, "unit": "JW", "due_date": date.today() + timedelta(days=30),
+             "instructions": f"纪委监委核查举报事项（{MARKER}）。", "settled": False},
+            {"case_number": filed.registration_number, "unit": "JSJ", "due_date": None,
+             "instructions": f"已办结，维持原处理意见（{MARKER}）。", "settled": True},
+        ],
+    )
+    do(meeting, "submit")
+    do(meeting, "finalize")
+    (decided,) = [o for o in case.objectValues() if getattr(o, "meeting_uid", None) == meeting.UID()]
     transaction.commit()
 
     # The first of a type holding a seeded value represents it for Plone's
@@ -275,6 +294,7 @@ def seeded(site, staff_users):
         site["hearings"], hearing, draft, private, transcript,
         site["hearing-notices"], notice, site["archive-office"],
         site["screening"], report,
+        site["meetings"], meeting, decided,
     ]
     return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
 

@@ -151,6 +151,19 @@ def _rows(lines):
     keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
     rows = []
     for line in lines[1:]:
+# --- coordination meetings (会议): the table of docs/permissions.md ---------------------------
+
+
+def read_matrix_titled(first_header):
+    """The table whose first column is ``first_header`` (other record types
+    append their own tables to the document)."""
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} "))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    header = [h.strip() for h in lines[start].strip("|").split("|")]
+    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
+    rows = []
+    for line in lines[start + 1:end]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         if not set(cells[0]) <= set("-"):
             rows.append(dict(zip(keys, cells)))
@@ -202,5 +215,63 @@ def test_record_cell(portal, staff, portal_type, workflow_id, row):
     roles = set(api.user.get_current().getRolesInContext(obj))
     allowed = {tid for tid in workflow.states[state].transitions
                if set(workflow.transitions[tid].guard.roles) & roles}
+MEETING_MATRIX = read_matrix_titled("meeting state 会议状态")
+MEETING_PERMISSIONS = {"view": "View", "edit": "Modify portal content"}
+
+
+def test_meeting_matrix_covers_every_state_and_role(portal):
+    workflow = api.portal.get_tool("portal_workflow")["xf_meeting_workflow"]
+    cells = {(row["meeting state"].split()[0], row["role"].split()[0]) for row in MEETING_MATRIX}
+    assert cells == {(s, r) for s in workflow.states.objectIds() for r in USER_FOR_ROLE}
+
+
+@pytest.fixture()
+def meeting_in_state(portal, staff):
+    """A meeting (with a decision on a case of the handler's unit) put into a state directly."""
+    from conftest import case_data
+    from datetime import date
+
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    case = api.content.create(
+        container=portal["cases"], type="PetitionCase", **case_data(responsible_unit="JSJ")
+    )
+    meeting = api.content.create(
+        container=portal["meetings"], type="CoordinationMeeting", title="", kind="joint",
+        meeting_date=date.today(), chair="李建国",
+        decisions=[dict(case_number=case.registration_number, unit="JSJ", due_date=None,
+                        instructions="", settled=False)],
+    )
+    wftool = api.portal.get_tool("portal_workflow")
+    workflow = wftool["xf_meeting_workflow"]
+
+    def put(state):
+        status = dict(wftool.getStatusOf("xf_meeting_workflow", meeting))
+        status["review_state"] = state
+        wftool.setStatusOf("xf_meeting_workflow", meeting, status)
+        workflow.updateRoleMappingsFor(meeting)
+        return meeting
+
+    return put
+
+
+@pytest.mark.parametrize(
+    "row", MEETING_MATRIX, ids=lambda r: f"{r['meeting state'].split()[0]}-{r['role'].split()[0]}"
+)
+def test_meeting_cell(portal, meeting_in_state, row):
+    state, role = row["meeting state"].split()[0], row["role"].split()[0]
+    meeting = meeting_in_state(state)
+    workflow = api.portal.get_tool("portal_workflow")["xf_meeting_workflow"]
+    login(portal, USER_FOR_ROLE[role])
+    user = api.user.get_current()
+    for column, permission in MEETING_PERMISSIONS.items():
+        assert bool(api.user.has_permission(permission, obj=meeting)) is (row[column] == "✓"), column
+    may_add = api.user.has_permission("xinfang_archive: Add CoordinationMeeting", obj=portal["meetings"])
+    assert bool(may_add) is (row["add meeting"] == "✓")
+    roles = set(user.getRolesInContext(meeting))
+    allowed = {
+        tid
+        for tid in workflow.states[state].transitions
+        if set(workflow.transitions[tid].guard.roles) & roles
+    }
     expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
     assert allowed == expected

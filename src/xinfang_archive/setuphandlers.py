@@ -18,6 +18,7 @@ OFFICE_ID = "archive-office"
 HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
 SCREENING_ID = "screening"
+MEETINGS_ID = "meetings"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -51,6 +52,9 @@ INDEXES = (
     ("organisation_code", "FieldIndex", True),
     ("held_codes", "KeywordIndex", False),
     ("query_key", "FieldIndex", False),
+    ("meeting_cases", "KeywordIndex", False),
+    ("meeting_kind", "FieldIndex", True),
+    ("meeting_date", "DateIndex", True),
 )
 
 # Metadata columns without an index of their own.
@@ -139,6 +143,18 @@ def add_screening_folder(portal):
     return folder
 
 
+def add_meeting_folder(portal):
+    """会议 at /meetings, where the registrar records coordination meetings."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if MEETINGS_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "MeetingFolder", checkConstraints=False, id=MEETINGS_ID,
+            title="会议", exclude_from_nav=True,
+        )
+    return portal[MEETINGS_ID]
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -149,6 +165,7 @@ def post_install(context):
     add_archive_office(portal)
     add_hearing_folders(portal)
     add_screening_folder(portal)
+    add_meeting_folder(portal)
 
 
 def uninstall(context):

@@ -43,6 +43,7 @@ from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
+from xinfang_archive.meetings.filing import meeting_problems
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -194,6 +195,7 @@ def make_plan(case):
         plan.problems.append(Problem(checks.AUTHENTICITY, _("Only closed cases can be filed.")))
     plan.problems.extend(checks.case_metadata_problems(case))
     plan.problems.extend(hearing_problems(case))
+    plan.problems.extend(meeting_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan

@@ -17,6 +17,7 @@ from datetime import date
 from xinfang_archive import _
 from xinfang_archive.archival.records import RECORD_KEYS
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
+from xinfang_archive.vocabularies.fixed import MEETING_KINDS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
 
@@ -33,7 +34,7 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "record")
+KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "meeting", "record")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -44,6 +45,7 @@ KEY_TITLES = {
     "stage": _("Stage reached"),
     "kind": _("Document kind"),
     "record": _("Record type"),  # the records filed on their own (archival/records.py)
+    "meeting": _("Decided at a meeting"),
 }
 DEFAULT = "*"
 
@@ -89,6 +91,7 @@ def known_values():
         "stage": dict(STAGES),
         "kind": {**dict(REPLY_KINDS), **titles("document_kinds")},
         "record": dict(RECORD_KEYS),
+        "meeting": dict(MEETING_KINDS),
     }
 
 
@@ -164,6 +167,8 @@ def expiry(year, period):
 
 def case_facts(case):
     """``{key: frozenset(values)}`` of a case, as the rules read it."""
+    from xinfang_archive.meetings.filing import meeting_kinds  # meetings read the archival checks
+
     kinds = set()
     for child in case.objectValues():
         for name in ("kind", "document_kind"):
@@ -191,6 +196,7 @@ def case_facts(case):
         "outcome": one("outcome"),
         "stage": frozenset(stages),
         "kind": frozenset(kinds),
+        "meeting": meeting_kinds(case),
     }
 
 

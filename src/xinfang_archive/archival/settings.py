@@ -49,6 +49,8 @@ DEFAULT_RETENTION_RULES = [
     "stage=rereview|Y|经复核的信访事项",
     "stage=review|D30|经复查的信访事项",
     "kind=hearing_transcript|D30|经听证的信访事项",
+    "meeting=leading_group|Y|经领导小组会议研究的信访事项",
+    "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
     "stage=rejected|D10|不予受理的信访事项",
     "record=screening|D10|矛盾纠纷排查报告（含零报告）",
     "*|D30|其他信访事项",

@@ -44,6 +44,7 @@ ACTION_TITLES = {
     "accusation.clear": _("Accusation flag cleared (second person)"),
     "accusation.reject": _("Clearing of the accusation flag rejected"),
     "accusation.withdraw": _("Clearing of the accusation flag withdrawn"),
+    "meeting_decision": _("Decided at a coordination meeting"),
 }
 
 

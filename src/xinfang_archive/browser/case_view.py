@@ -239,6 +239,13 @@ class CaseView(BrowserView):
         found = api.content.find(UID=source[0]) if source else ()
         return {"url": found[0].getURL(), "title": found[0].Title} if found else None
 
+    def meeting_decisions(self):
+        """The finalized meeting decisions on this case (meetings/decisions.py
+        says who may read them: not the accused unit of an accusation)."""
+        from xinfang_archive.browser.meeting import decision_rows_of_case
+
+        return decision_rows_of_case(self.context, self.request)
+
 
 class LinkEarlierCases(BrowserView):
     """POST: link the chosen earlier cases; the case becomes a repeat petition."""

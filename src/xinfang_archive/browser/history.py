@@ -7,14 +7,18 @@ is itself recorded as a new version.
 """
 from datetime import datetime
 from plone import api
+from plone.autoform.interfaces import READ_PERMISSIONS_KEY
 from plone.dexterity.utils import iterSchemata
+from plone.supermodel.utils import mergedTaggedValueDict
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from xinfang_archive.permissions import RevertVersion
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
+from zope.component import queryUtility
 from zope.i18nmessageid import Message
+from zope.security.interfaces import IPermission
 from zope.schema import getFieldsInOrder
 
 
@@ -76,8 +80,17 @@ class RecordHistoryView(BrowserView):
         api.portal.show_message(self._t("Reverted to version ${v}", {"v": version_id}), request=self.request)
 
     def _fields(self):
+        """The fields, without those whose read permission the reader lacks
+        (a meeting's decisions: its page shows each reader their own rows);
+        the petitioners are shown masked instead."""
         for schema in iterSchemata(self.context):
+            guarded = mergedTaggedValueDict(schema, READ_PERMISSIONS_KEY)
             for name, field in getFieldsInOrder(schema):
+                permission = queryUtility(IPermission, name=guarded.get(name) or "")
+                if name != "petitioners" and permission is not None and not api.user.has_permission(
+                    permission.title, obj=self.context
+                ):
+                    continue
                 yield name, field
 
     def _values(self, obj):

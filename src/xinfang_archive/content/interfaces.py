@@ -60,3 +60,11 @@ class IScreeningFolder(Interface):
 
 class IScreeningReport(Interface):
     """排查报告: a unit's dispute screening report (or zero report) for a period."""
+
+
+class IMeetingFolder(Interface):
+    """会议: the container of the coordination meetings."""
+
+
+class ICoordinationMeeting(Interface):
+    """信访联席会议 / 信访协调会 / 领导小组会议: a meeting and its decisions on cases."""

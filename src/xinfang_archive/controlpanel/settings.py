@@ -75,6 +75,7 @@ DEFAULT_SUPERVISION_METHODS = [
     "phone|电话督办",
     "letter|发函督办",
     "on_site|现场督办",
+    "meeting|会议交办",
 ]
 
 DEFAULT_CLASSIFICATIONS = [

@@ -22,7 +22,8 @@ from zope.i18nmessageid import Message
 AGENT = "xinfang-archive"
 FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
 KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
-                "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript"}
+                "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript",
+                "CoordinationMeeting": "meeting"}
 
 
 def _aware(value):
@@ -90,6 +91,11 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = obj.chair or ""
         info.date = obj.hearing_date
         info.document_kind = "听证会"
+    elif kind == "meeting":
+        info.identifier = obj.getId()
+        info.responsible = obj.chair or ""
+        info.date = obj.meeting_date
+        info.document_kind = "会议纪要"
     elif kind == "transcript":
         hearing = obj.__parent__
         info.identifier = f"{hearing.hearing_number}/{obj.getId()}"

@@ -20,7 +20,7 @@ import base64
 
 NS = "urn:xinfang-archive:exchange:1"
 NSMAP = {None: NS}
-ROW_ELEMENTS = {"petitioners": "petitioner", "parties": "party", "turns": "turn"}
+ROW_ELEMENTS = {"petitioners": "petitioner", "parties": "party", "turns": "turn", "decisions": "decision"}
 
 TEXT, DATE, DATETIME, INT, BOOL, ITEMS, ROWS, REFS, RICHTEXT, FILE = (
     "text", "date", "datetime", "int", "bool", "items", "rows", "refs", "richtext", "file")

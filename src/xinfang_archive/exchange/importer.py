@@ -69,6 +69,8 @@ logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 FILED_STATES = ("filed", "transferred")
 EXCHANGE_SCHEMA = "exchange.xsd"
+# Where each kind of top-level record is imported to.
+CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings"}
 # libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
@@ -81,7 +83,7 @@ class Outcome:
     """What became of one case or hearing of the import."""
 
     source: str  # file:line
-    kind: str  # case, hearing
+    kind: str  # case, hearing, meeting
     identifier: str
     status: str
     messages: list = field(default_factory=list)  # translatable, or plain text
@@ -123,7 +125,8 @@ def exchange_files(source):
         return []
     if is_package(source):
         data = source / "data"
-        found = sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+        found = (sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+                 + sorted(data.glob("meetings/*/exchange.xml")))
     else:  # the packages in it are sources of their own (see packages_in)
         found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
     return [path for path in found if not _linked(path, source)]
@@ -246,7 +249,7 @@ class Importer:
                 cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
                 planned += len(cases)
                 if self.share is None:
-                    hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
+                    hearings.extend((path, base, e, invalid) for e in root if local(e) in ("hearing", "meeting"))
                 for element in cases:
                     self._one(path, base, element, invalid)
                     done += 1
@@ -324,7 +327,7 @@ class Importer:
                 step = match.group("step")
                 siblings = children if step == "*" else [e for e in children if local(e) == step.split(":")[-1]]
                 index = int(match.group("index") or 1) - 1
-                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing"):
+                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing", "meeting"):
                     owner = siblings[index]
             invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
         return invalid
@@ -514,6 +517,12 @@ class Importer:
                 problems.append(_("The UID ${uid} already belongs to another record.",
                                   mapping={"uid": item.uid}))
             problems.extend(self._workflow_problems(item))
+        if record.kind.element == "meeting":
+            for row in record.values.get("decisions") or ():
+                number = (row or {}).get("case_number")
+                if number and self._case_for(None, number) is None:
+                    problems.append(_("The meeting decides on a case that is not in the archive: ${case}.",
+                                      mapping={"case": number}))
         if record.kind.element == "hearing":
             for uid, identifier in record.values.get("cases") or ():
                 if self._case_for(uid, identifier) is None:
@@ -591,14 +600,11 @@ class Importer:
     # --- writing -------------------------------------------------------------
 
     def _write(self, record, origin=None):
-        if record.kind.element == "case":
-            container = self.site["cases"]
-        else:
-            container = self.site["hearings"]
+        container = self.site[CONTAINERS[record.kind.element]]
         obj = self._create(container, record)
         if record.kind.element == "case":
             reserve_number(record.identifier)
-        else:
+        elif record.kind.element == "hearing":
             reserve_number(record.identifier, HEARING_NUMBER_FORMAT, HEARING_COUNTERS_KEY)
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj

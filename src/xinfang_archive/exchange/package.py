@@ -8,6 +8,7 @@ Layout of a package ``<name>/``::
     data/cases/<case>/metadata/<n>.xml     DA/T 46 metadata, one per record
     data/cases/<case>/envelopes/<n>.xml    DA/T 48-style envelope, one per record
     data/hearings/<hearing>/…              hearings of those cases and their transcripts
+    data/meetings/<meeting>/…              coordination meetings that decided on those cases
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
@@ -39,6 +40,8 @@ from xinfang_archive.exchange.verify import write_package_digest
 from xinfang_archive.exchange.writer import exchange_bytes
 from xinfang_archive.exchange.writer import PRODUCER
 from xinfang_archive.hearings.clock import linked_hearings
+from xinfang_archive.meetings.decisions import find_case
+from xinfang_archive.meetings.decisions import meetings_of_case
 from xinfang_archive.i18n import record_text
 
 import bagit
@@ -73,6 +76,8 @@ class PackageResult:
     seconds: float = 0.0
     codes: list = field(default_factory=list)
     hearings_left_out: list = field(default_factory=list)  # heard cases outside the package too
+    meetings: int = 0
+    meetings_left_out: list = field(default_factory=list)  # decided on cases outside the package too
 
 
 class _PayloadFiles(FileWriter):
@@ -195,7 +200,7 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
         "Organization-Address": "",
         "External-Identifier": package_id,
         "External-Description": f"{'移交' if purpose == 'transfer' else '导出'}：{result.cases} 件信访件，"
-                                f"{result.hearings} 次听证",
+                                f"{result.hearings} 次听证，{result.meetings} 次会议",
         "Bag-Group-Identifier": settings.fonds_code or "",
         "Bag-Software-Agent": f"{PRODUCER} (bagit {bagit.VERSION})",
         "XF-Package-Purpose": purpose,
@@ -243,10 +248,16 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
             result.codes.append(case.archival_code)
         for hearing in linked_hearings(case):
             hearings.setdefault(IUUID(hearing), (hearing, case))
+        for meeting in meetings_of_case(case, states=()):
+            hearings.setdefault(IUUID(meeting), (meeting, case))
         if progress:
             progress(done, len(cases))
     packed = {IUUID(case) for case in cases}
+    meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
+    _write_meetings(meetings, packed, partial, result, generated, fonds_name)
     for hearing, _case in hearings.values():
+        if hearing.portal_type == "CoordinationMeeting":
+            continue
         named = {getattr(r, "to_object", None) for r in hearing.cases or ()}
         if None in named or {IUUID(c) for c in named} - packed:
             # a hearing that also heard cases outside the package stays out:
@@ -261,6 +272,26 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
         infos = describe_hearing(hearing, by_uid, fonds_name)
         _write_records(folder, infos, generated, fonds_name or PRODUCER)
         result.hearings += 1
+        result.records += len(infos)
+        result.files += len(files.written)
+        result.bytes += files.bytes
+
+
+def _write_meetings(meetings, packed, partial, result, generated, fonds_name):
+    """The meetings that decided on the packed cases, each whole: one that
+    also decided on cases outside the package stays out, as a hearing does."""
+    for meeting in meetings:
+        cases = [find_case(number) for number in meeting.case_numbers()]
+        if None in cases or {IUUID(c) for c in cases} - packed:
+            result.meetings_left_out.append(meeting.getId())
+            continue
+        folder = partial / "meetings" / meeting.getId()
+        folder.mkdir(parents=True)
+        files = _PayloadFiles(folder, partial)
+        (folder / "exchange.xml").write_bytes(exchange_bytes([meeting], files=files))
+        infos = describe_hearing(meeting, {IUUID(meeting): files.describe(meeting, {})}, fonds_name)
+        _write_records(folder, infos, generated, fonds_name or PRODUCER)
+        result.meetings += 1
         result.records += len(infos)
         result.files += len(files.written)
         result.bytes += files.bytes

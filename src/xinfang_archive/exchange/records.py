@@ -18,7 +18,8 @@ REPLY = Kind("reply", "Reply", None)
 SUPERVISION = Kind("supervision", "Supervision", None)
 HEARING = Kind("hearing", "Hearing", "xf_hearing_workflow", (("transcripts", "transcript"),))
 TRANSCRIPT = Kind("transcript", "HearingTranscript", "xf_minutes_workflow")
+MEETING = Kind("meeting", "CoordinationMeeting", "xf_meeting_workflow")
 
-KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT)}
+KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT, MEETING)}
 BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
 GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}

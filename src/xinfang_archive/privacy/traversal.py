@@ -9,6 +9,7 @@ archive record on the path must be viewable by the user, whatever the view.
 from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
 from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.interfaces import IPetitionCase
@@ -19,7 +20,7 @@ from xinfang_archive.content.interfaces import ISupervision
 
 RECORDS = (
     IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport,
+    IScreeningReport, ICoordinationMeeting,
 )
 
 

@@ -22,7 +22,9 @@ from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IUUID
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
+from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.permissions import ViewAccusation
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.masking import mask_address
 from xinfang_archive.privacy.redaction import redact
@@ -49,7 +51,7 @@ PERSONAL_KEYS = ("id_number", "phone", "address")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
-DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date")
+DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "meeting_date")
 CODE_FIELDS = ("registration_number", "archival_code", "document_number")
 
 
@@ -199,6 +201,17 @@ def stamp(path, modified, review_state, allowed, case_state=""):
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
+def readers(obj):
+    """Who finds ``obj``: those who may View it; for a meeting, whose text
+    holds its decisions on every case, only those who also read every
+    decision (the read permission of its ``decisions`` field), so a reader
+    given Reader on one meeting cannot search the decisions hidden from them."""
+    allowed = allowed_tokens(obj, "View")
+    if ICoordinationMeeting.providedBy(obj):
+        allowed = sorted(set(allowed) & set(allowed_tokens(obj, ViewAccusation)))
+    return allowed
+
+
 def catalog_allowed(obj):
     from Products.CMFPlone.CatalogTool import allowedRolesAndUsers
 
@@ -252,7 +265,7 @@ def document_for(obj, segmenter):
         texts=list(codes.values()) + texts,
         personal=personal,
         segmenter=segmenter,
-        allowed=allowed_tokens(obj, "View"),
+        allowed=readers(obj),
         personal_allowed=allowed_tokens(obj, ViewPersonalData),
         stamp=stamp(path, obj.modified(), state, catalog_allowed(obj), case_state),
         stored=stored,

@@ -64,6 +64,13 @@ DISPUTE_STATES = (
     ("resolved", _("Resolved")),  # 已化解
 )
 
+# 信访联席会议, 信访协调会, 领导小组会议: the meetings that settle hard cases.
+MEETING_KINDS = (
+    ("joint", _("Joint petition meeting")),  # 信访联席会议
+    ("coordination", _("Petition coordination meeting")),  # 信访协调会
+    ("leading_group", _("Leading group meeting")),  # 领导小组会议
+)
+
 
 def _vocabulary(pairs):
     return SimpleVocabulary(
@@ -131,3 +138,8 @@ def risk_grades_vocabulary(context=None):
 @provider(IVocabularyFactory)
 def dispute_states_vocabulary(context=None):
     return _vocabulary(DISPUTE_STATES)
+
+
+@provider(IVocabularyFactory)
+def meeting_kinds_vocabulary(context=None):
+    return _vocabulary(MEETING_KINDS)
