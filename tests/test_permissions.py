@@ -151,19 +151,6 @@ def _rows(lines):
     keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
     rows = []
     for line in lines[1:]:
-# --- coordination meetings (会议): the table of docs/permissions.md ---------------------------
-
-
-def read_matrix_titled(first_header):
-    """The table whose first column is ``first_header`` (other record types
-    append their own tables to the document)."""
-    lines = DOC.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} "))
-    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
-    header = [h.strip() for h in lines[start].strip("|").split("|")]
-    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
-    rows = []
-    for line in lines[start + 1:end]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         if not set(cells[0]) <= set("-"):
             rows.append(dict(zip(keys, cells)))
@@ -215,6 +202,29 @@ def test_record_cell(portal, staff, portal_type, workflow_id, row):
     roles = set(api.user.get_current().getRolesInContext(obj))
     allowed = {tid for tid in workflow.states[state].transitions
                if set(workflow.transitions[tid].guard.roles) & roles}
+    expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
+    assert allowed == expected
+
+
+# --- coordination meetings (会议): the table of docs/permissions.md ---------------------------
+
+
+def read_matrix_titled(first_header):
+    """The table whose first column is ``first_header`` (other record types
+    append their own tables to the document)."""
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} "))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    header = [h.strip() for h in lines[start].strip("|").split("|")]
+    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
+    rows = []
+    for line in lines[start + 1:end]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if not set(cells[0]) <= set("-"):
+            rows.append(dict(zip(keys, cells)))
+    return rows
+
+
 MEETING_MATRIX = read_matrix_titled("meeting state 会议状态")
 MEETING_PERMISSIONS = {"view": "View", "edit": "Modify portal content"}
 
