@@ -18,6 +18,7 @@ OFFICE_ID = "archive-office"
 HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
 SCREENING_ID = "screening"
+RECEPTIONS_ID = "receptions"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -139,6 +140,19 @@ def add_screening_folder(portal):
     return folder
 
 
+def add_reception_folder(portal):
+    """领导信访接待日 at /receptions: its default view is the public schedule
+    (the folder is public; each reception day follows its own workflow)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if RECEPTIONS_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "ReceptionFolder", checkConstraints=False, id=RECEPTIONS_ID,
+            title="领导信访接待日", exclude_from_nav=True,
+        )
+    return portal[RECEPTIONS_ID]
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -149,6 +163,7 @@ def post_install(context):
     add_archive_office(portal)
     add_hearing_folders(portal)
     add_screening_folder(portal)
+    add_reception_folder(portal)
 
 
 def uninstall(context):

@@ -60,3 +60,11 @@ class IScreeningFolder(Interface):
 
 class IScreeningReport(Interface):
     """排查报告: a unit's dispute screening report (or zero report) for a period."""
+
+
+class IReceptionFolder(Interface):
+    """领导信访接待日: the container of the leaders' reception days (public listing)."""
+
+
+class ILeaderReception(Interface):
+    """领导信访接待日: one leader's reception day, published in advance."""
