@@ -151,3 +151,198 @@ def test_the_record_of_the_day_is_written_once_held_and_read_by_the_bureau(porta
     assert not api.user.has_permission("xinfang_archive: View reception minutes", obj=reception)
     login(portal, "handler")
     assert not api.user.has_permission("xinfang_archive: View reception minutes", obj=reception)
+
+
+# --- the public schedule and its feed ----------------------------------------------------
+
+
+def test_the_public_page_lists_coming_published_receptions_only(portal, staff, request_):
+    login(portal, "registrar")
+    coming = add_reception(portal, leader="李明", day=date.today() + timedelta(days=5))
+    do(coming, "publish")
+    add_reception(portal, leader="王强", day=date.today() + timedelta(days=6))  # planned only
+    past = add_reception(portal, leader="赵刚", day=date.today() - timedelta(days=30))
+    do(past, "hold")
+    logout()
+    html = render("receptions", portal["receptions"], request_)
+    assert "李明" in html and "副县长" in html and "分管住房城乡建设" in html
+    assert "县信访局一楼接待大厅" in html and "09:00–11:30" in html
+    assert "王强" not in html and "赵刚" not in html
+    assert "++add++LeaderReception" not in html
+
+
+def test_the_schedule_is_bounded_in_size(portal, staff):
+    from xinfang_archive.receptions import schedule
+
+    login(portal, "registrar")
+    for offset in range(1, 5):
+        do(add_reception(portal, day=date.today() + timedelta(days=offset)), "publish")
+    logout()
+    total, page = schedule.upcoming(portal["receptions"], limit=10**9, start=0)
+    assert total == 4 and len(page) == 4
+    total, page = schedule.upcoming(portal["receptions"], limit=2, start=10**12)
+    assert page == []
+    assert [r.reception_date for r in schedule.upcoming(portal["receptions"], limit=2)[1]] == [
+        date.today() + timedelta(days=1), date.today() + timedelta(days=2)]
+
+
+@pytest.fixture()
+def site_request(site):
+    from xinfang_archive.interfaces import IXinfangArchiveLayer
+    from zope.interface import alsoProvides
+
+    alsoProvides(site.REQUEST, IXinfangArchiveLayer)
+    return site.REQUEST
+
+
+@pytest.fixture()
+def held_reception(site, staff_users):
+    """A reception held today with a case received (of 住建局, JSJ) and the
+    leader's instruction and follow-up on it; another published for next week."""
+    from plone.app.textfield.value import RichTextValue
+
+    reception = add_reception(site, day=date.today())
+    case = received_case(site, reception, responsible_unit="JSJ")
+    do(reception, "hold")
+    number = case.registration_number
+    reception.minutes = RichTextValue(f"<p>{PETITIONER}反映征地补偿问题，电话{PHONE}。</p>", "text/html", "text/html")
+    reception.instructions = [{"case_number": number, "instructed_on": date.today(), "instruction": INSTRUCTION}]
+    reception.follow_ups = [{"case_number": number, "day": date.today(), "note": "电话过问办理进度。"}]
+    coming = add_reception(site, leader="李明", day=date.today() + timedelta(days=7))
+    do(coming, "publish")
+    transaction.commit()
+    return dict(reception=reception, case=case, coming=coming)
+
+
+def assert_no_petitioner_data(text):
+    for secret in (PETITIONER, PHONE, "110101199003074514", "文三路", INSTRUCTION[:6], "电话过问"):
+        assert secret not in text, secret
+
+
+def test_page_feed_and_rest_as_an_anonymous_visitor(site, held_reception, request_factory):
+    anonymous = request_factory()
+    anonymous.headers.update({"Accept-Language": "zh-CN"})
+    folder_url = site["receptions"].absolute_url()
+    page = anonymous.get(folder_url, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "李明" in page.text
+    assert_no_petitioner_data(page.text)
+    feed = anonymous.get(folder_url + "/@@receptions-feed")
+    assert feed.status_code == 200
+    assert feed.headers["Content-Type"].startswith("application/rss+xml")
+    root = lxml.etree.fromstring(feed.content)
+    (item,) = root.findall("channel/item")
+    assert "李明" in item.findtext("title")
+    assert "县信访局一楼接待大厅" in item.findtext("description")
+    assert_no_petitioner_data(feed.text)
+    coming = held_reception["coming"]
+    rest = anonymous.get(coming.absolute_url(), headers={"Accept": "application/json"})
+    assert rest.status_code == 200
+    data = rest.json()
+    assert data["leader"] == "李明"
+    assert not {"minutes", "instructions", "follow_ups"} & set(data)
+    held = anonymous.get(held_reception["reception"].absolute_url(), headers={"Accept": "application/json"})
+    assert held.status_code in (401, 403, 404)
+
+
+# --- the cases received ---------------------------------------------------------------------
+
+
+def test_a_case_on_that_channel_names_its_reception_and_only_then(portal, staff):
+    from xinfang_archive.content.case import IPetitionCaseSchema
+
+    as_manager(portal)
+    reception = add_reception(portal, day=date.today())
+    problems = schema_problems(IPetitionCaseSchema, **case_data(channel="reception_day"))
+    assert "领导接待日接谈的信访件必须选择其所属的接待日。" in problems
+    problems = schema_problems(IPetitionCaseSchema, **case_data(channel="letter", reception=reception))
+    assert any("只有渠道为“领导接待日”的信访件才能关联接待日" in p for p in problems)
+    assert not any("接待日" in p for p in schema_problems(
+        IPetitionCaseSchema, **case_data(channel="reception_day", reception=reception)))
+    case = received_case(portal, reception)
+    from xinfang_archive.content.reception_links import received_cases
+    from xinfang_archive.content.reception_links import reception_of
+
+    assert reception_of(case) == reception
+    assert received_cases(reception) == [case]
+    # However a case is added (REST, code, import): refused.
+    with pytest.raises(Invalid):
+        api.content.create(container=portal["cases"], type="PetitionCase", **case_data(channel="reception_day"))
+    with pytest.raises(Invalid):
+        api.content.create(container=portal["cases"], type="PetitionCase",
+                           reception=relation(reception), **case_data(channel="visit"))
+
+
+def test_instructions_name_cases_received_at_the_reception(portal, staff):
+    from xinfang_archive.content.reception import ILeaderReceptionSchema
+
+    as_manager(portal)
+    reception = add_reception(portal, day=date.today())
+    case = received_case(portal, reception)
+    other = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    row = {"case_number": other.registration_number, "instruction": "阅。"}
+    (problem,) = schema_problems(ILeaderReceptionSchema, __context__=reception, instructions=[row])
+    assert other.registration_number in problem and "不是在本次接待日受理的" in problem
+    row = {"case_number": case.registration_number, "instruction": "阅。"}
+    assert schema_problems(ILeaderReceptionSchema, __context__=reception, instructions=[row]) == []
+
+
+def test_the_reception_page_lists_its_cases_with_instructions_and_follow_ups(site, held_reception, site_request):
+    reception, case = held_reception["reception"], held_reception["case"]
+    login(site, "registrar")
+    html = render("view", reception, site_request)
+    assert case.registration_number in html
+    assert INSTRUCTION in html and "电话过问办理进度。" in html
+    assert PHONE in html  # the registrar may see personal data
+    case_html = render("view", case, site_request)
+    assert reception.Title() in case_html and INSTRUCTION in case_html
+
+
+def test_instructions_are_masked_without_view_personal_data(site, held_reception, site_request):
+    reception, case = held_reception["reception"], held_reception["case"]
+    login(site, "inspector")
+    assert not api.user.has_permission("xinfang_archive: View personal data", obj=case)
+    html = render("view", reception, site_request)
+    assert case.registration_number in html and "请住建局一周内答复" in html
+    import re
+    assert PHONE not in html, re.findall(".{200}" + PHONE + ".{50}", html, re.S)
+    assert "***********" in html
+    assert "征地补偿问题" in html  # the minutes, their numbers masked
+
+
+def test_cases_are_listed_only_to_those_who_may_view_them(site, held_reception, site_request):
+    from test_units import member_of
+
+    reception, case = held_reception["reception"], held_reception["case"]
+    other_unit = member_of("unit-MZJ", "mzj-staff")
+    login(site, other_unit)
+    assert not api.user.has_permission("View", obj=case)
+    from xinfang_archive.receptions.schedule import received
+
+    assert received(reception) == []
+    login(site, "handler")  # 住建局: the case's unit
+    (entry,) = received(reception)
+    assert entry["number"] == case.registration_number
+    case_html = render("view", case, site_request)
+    assert INSTRUCTION in case_html
+
+
+# --- upgrade --------------------------------------------------------------------------------
+
+
+def test_upgrade_1010_adds_receptions_and_keeps_the_bureaus_channels(manager):
+    portal = manager
+    portal.manage_delObjects(["receptions"])
+    portal.portal_workflow.manage_delObjects(["xf_reception_workflow"])
+    own = ["letter|来信", "visit|来访", "wechat|微信公众号"]
+    api.portal.set_registry_record("xinfang_archive.channels", own)
+    setup = portal.portal_setup
+    setup.setLastVersionForProfile("xinfang_archive:default", "1009")
+    setup.upgradeProfile("xinfang_archive:default")
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1010",)
+    assert portal["receptions"].portal_type == "ReceptionFolder"
+    assert portal.portal_workflow.getChainForPortalType("LeaderReception") == ("xf_reception_workflow",)
+    assert api.portal.get_registry_record("xinfang_archive.channels") == own + ["reception_day|领导接待日"]
+    from xinfang_archive.upgrades.receptions import ensure_reception_channel
+
+    assert ensure_reception_channel() is False  # once only
