@@ -346,3 +346,33 @@ def test_upgrade_1010_adds_receptions_and_keeps_the_bureaus_channels(manager):
     from xinfang_archive.upgrades.receptions import ensure_reception_channel
 
     assert ensure_reception_channel() is False  # once only
+
+
+# --- versions, audit ------------------------------------------------------------------------
+
+
+def test_versions_are_saved_exactly_where_the_reception_may_be_modified(portal, staff):
+    from zope.lifecycleevent import modified
+
+    workflow = api.portal.get_tool("portal_workflow")["xf_reception_workflow"]
+    for state in workflow.states.objectValues():
+        modify = set(state.getPermissionInfo("Modify portal content")["roles"])
+        save = set(state.getPermissionInfo("CMFEditions: Save new version")["roles"])
+        assert save == modify | ({"Owner"} if state.getId() == "planned" else set()), state.getId()
+    login(portal, "registrar")
+    reception = add_reception(portal)
+    reception.place = "县行政服务中心三楼"
+    modified(reception)
+    repository = api.portal.get_tool("portal_repository")
+    assert repository.getHistoryMetadata(reception).getLength(countPurged=False) == 2
+    assert repository.retrieve(reception, 1).object.place == "县行政服务中心三楼"
+
+
+def test_reception_changes_are_audited(site):
+    from tests.test_audit import actions_of
+
+    reception = add_reception(site)
+    transaction.commit()
+    do(reception, "publish")
+    transaction.commit()
+    assert actions_of(reception) == ["create", "transition"]

@@ -11,6 +11,7 @@ from AccessControl import Unauthorized
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
+from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import IScreeningReport
@@ -19,7 +20,7 @@ from xinfang_archive.content.interfaces import ISupervision
 
 RECORDS = (
     IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport,
+    IScreeningReport, ILeaderReception,
 )
 
 
