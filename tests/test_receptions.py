@@ -376,3 +376,26 @@ def test_reception_changes_are_audited(site):
     do(reception, "publish")
     transaction.commit()
     assert actions_of(reception) == ["create", "transition"]
+
+
+# --- REST ------------------------------------------------------------------------------------
+
+
+def test_rest_masks_the_record_and_says_why_publishing_is_refused(site, held_reception, session_for):
+    url = held_reception["reception"].absolute_url()
+    number = held_reception["case"].registration_number
+    inspector = session_for("inspector").get(url).json()
+    (row,) = inspector["instructions"]
+    assert row["case_number"] == number and PHONE not in row["instruction"]
+    assert PHONE not in inspector["minutes"]["data"]
+    registrar = session_for("registrar").get(url).json()
+    assert registrar["instructions"][0]["instruction"] == INSTRUCTION
+    assert PHONE in registrar["minutes"]["data"]
+    assert session_for("organizer").get(url).status_code in (401, 403, 404)  # staff of the bureau only
+    past = add_reception(site, day=date.today() - timedelta(days=3))
+    transaction.commit()
+    answer = session_for("registrar").post(past.absolute_url() + "/@workflow/publish")
+    assert answer.status_code == 400
+    assert "不能作为预告公布" in answer.json()["error"]["message"]
+    transaction.begin()
+    assert api.content.get_state(past) == "planned"
