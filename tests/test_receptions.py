@@ -399,3 +399,36 @@ def test_rest_masks_the_record_and_says_why_publishing_is_refused(site, held_rec
     assert "不能作为预告公布" in answer.json()["error"]["message"]
     transaction.begin()
     assert api.content.get_state(past) == "planned"
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_reception):
+    from xinfang_archive.search.searching import archive_search
+
+    def found(text, **kwargs):
+        return {item["uid"] for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]}
+
+    held, coming = held_reception["reception"], held_reception["coming"]
+    held.reindexObject()
+    transaction.commit()
+    with api.env.adopt_user(username="registrar"):
+        assert held.UID() in found("征地补偿问题")  # the minutes
+        assert held.UID() in found("一周内答复")  # an instruction
+        answer = archive_search(site.REQUEST, text=LEADER, filters={"portal_type": "LeaderReception"})
+        assert {i["uid"] for i in answer["items"]} == {held.UID()}
+        channels = {o["value"] for o in answer["facets"]["channel"]["options"]}
+        assert channels == {"reception_day"}
+        assert {o["value"] for o in answer["facets"]["portal_type"]["options"]} == {"LeaderReception"}
+    with api.env.adopt_user(username="inspector"):
+        assert held.UID() in found("一周内答复")
+        assert held.UID() not in found(PHONE)  # a number in the record is personal data
+    # A record written on a public day (by code) is not indexed while it is public.
+    coming.follow_ups = [{"case_number": "XF-0", "day": date.today(), "note": "专项过问拆迁安置进度"}]
+    coming.reindexObject()
+    transaction.commit()
+    logout()
+    assert found("李明") == {coming.UID()}  # the public schedule is public
+    assert found("征地补偿问题") == set() and found("一周内答复") == set()
+    assert found("拆迁安置进度") == set()

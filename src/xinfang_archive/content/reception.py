@@ -160,6 +160,8 @@ def unknown_case_problem(reception, data):
 @personal_dump
 class LeaderReception(Item):
     security = ClassSecurityInfo()
+    # Facets and retention rules take a reception day as of its channel.
+    channel = "reception_day"
 
     @security.public
     def transition_allowed(self, transition_id):

@@ -47,7 +47,11 @@ PERSONAL_KEYS = ("id_number", "phone", "address")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
-DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date")
+DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "reception_date")
+# Fields read with a permission of their own (a reception day's record of the
+# day): never indexed while the object itself is public.
+RESTRICTED_FIELDS = frozenset({"minutes", "instructions", "follow_ups"})
+PUBLIC = ("Anonymous", "Authenticated")
 CODE_FIELDS = ("registration_number", "archival_code", "document_number")
 
 
@@ -119,12 +123,13 @@ def _term_title(field, obj, value):
         return None
 
 
-def _field_texts(obj):
-    """(texts, personal values) of every schema field of ``obj``."""
+def _field_texts(obj, public=False):
+    """(texts, personal values) of every schema field of ``obj`` (of a
+    ``public`` one, not its ``RESTRICTED_FIELDS``)."""
     texts, personal = [], []
     for schema in iterSchemata(obj):
         for name, field in getFieldsInOrder(schema):
-            if name in SKIP_FIELDS:
+            if name in SKIP_FIELDS or (public and name in RESTRICTED_FIELDS):
                 continue
             value = getattr(aq_base(obj), name, None)
             if value is None or value == "":
@@ -209,7 +214,8 @@ def document_for(obj, segmenter):
     state = _review_state(obj)
     case_state = _review_state(case) if case is not None and case is not obj else ""
 
-    texts, personal = _field_texts(obj)
+    allowed = allowed_tokens(obj, "View")
+    texts, personal = _field_texts(obj, public=bool(set(PUBLIC) & set(allowed)))
     codes = {name: getattr(aq_base(obj), name, None) for name in CODE_FIELDS}
     codes = {k: v for k, v in codes.items() if isinstance(v, str) and v}
     source = case if case is not None else obj
@@ -243,7 +249,7 @@ def document_for(obj, segmenter):
         texts=list(codes.values()) + texts,
         personal=personal,
         segmenter=segmenter,
-        allowed=allowed_tokens(obj, "View"),
+        allowed=allowed,
         personal_allowed=allowed_tokens(obj, ViewPersonalData),
         stamp=stamp(path, obj.modified(), state, catalog_allowed(obj), case_state),
         stored=stored,
