@@ -432,3 +432,33 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
     assert found("李明") == {coming.UID()}  # the public schedule is public
     assert found("征地补偿问题") == set() and found("一周内答复") == set()
     assert found("拆迁安置进度") == set()
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff):
+    from tests.archival_support import add_document
+    from tests.archival_support import as_archivist
+    from tests.archival_support import close_case
+    from xinfang_archive.archival.filing import make_plan
+    from xinfang_archive.archival.retention import case_facts
+
+    as_manager(portal)
+    reception = add_reception(portal, day=date.today())
+    case = received_case(portal, reception)
+    add_document(case)
+    close_case(case)
+    problems = [zh(p.message) for p in make_plan(case).problems]
+    assert any("尚未记录为已接待" in p for p in problems), problems
+    do(reception, "hold")
+    assert case_facts(case)["reception"] == {"received"}
+    reception.instructions = [{"case_number": case.registration_number, "instructed_on": date.today(),
+                               "instruction": INSTRUCTION}]
+    assert case_facts(case)["reception"] == {"received", "instructed"}
+    assert make_plan(case).problems == []
+    as_archivist(portal)
+    do(case, "file")
+    assert case.reception_record["instructions"][0]["instruction"] == INSTRUCTION
+    assert case.reception_record["reception"] == reception.Title()
+    assert "reception=instructed|D30|领导接待日批示的信访事项" in case.retention_rules

@@ -40,6 +40,8 @@ from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
+from xinfang_archive.receptions.filing import reception_problems
+from xinfang_archive.receptions.filing import record_reception
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -174,6 +176,7 @@ def make_plan(case):
         plan.problems.append(Problem(checks.AUTHENTICITY, _("Only closed cases can be filed.")))
     plan.problems.extend(checks.case_metadata_problems(case))
     plan.problems.extend(hearing_problems(case))
+    plan.problems.extend(reception_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan
@@ -216,6 +219,7 @@ def apply_plan(case, plan):
     case.archival_manifest = tuple(plan.manifest)
     case.amendments = PersistentList()
     case.retention_history = PersistentList()
+    record_reception(case)
     freeze(case)
     file_transcripts(case)
     record("file", case, details=dict(

@@ -20,6 +20,12 @@ from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
 
 
+def reception_facts(case):
+    from xinfang_archive.receptions.filing import reception_facts as facts
+
+    return facts(case)
+
+
 # Period code → years (None: permanent), longest first.
 PERIODS = {"Y": None, "D30": 30, "D10": 10}
 PERIOD_TITLES = {
@@ -32,7 +38,7 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind")
+KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "reception")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -42,6 +48,11 @@ KEY_TITLES = {
     "outcome": _("Outcome"),
     "stage": _("Stage reached"),
     "kind": _("Document kind"),
+    "reception": _("Leader's reception day"),
+}
+RECEPTION_FACTS = {
+    "received": _("Received at a leader's reception day"),
+    "instructed": _("With the leader's instructions"),
 }
 DEFAULT = "*"
 
@@ -86,6 +97,7 @@ def known_values():
         "outcome": titles("outcomes"),
         "stage": dict(STAGES),
         "kind": {**dict(REPLY_KINDS), **titles("document_kinds")},
+        "reception": dict(RECEPTION_FACTS),
     }
 
 
@@ -188,6 +200,7 @@ def case_facts(case):
         "outcome": one("outcome"),
         "stage": frozenset(stages),
         "kind": frozenset(kinds),
+        "reception": reception_facts(case),
     }
 
 

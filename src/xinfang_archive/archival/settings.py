@@ -49,6 +49,7 @@ DEFAULT_RETENTION_RULES = [
     "stage=rereview|Y|经复核的信访事项",
     "stage=review|D30|经复查的信访事项",
     "kind=hearing_transcript|D30|经听证的信访事项",
+    "reception=instructed|D30|领导接待日批示的信访事项",
     "stage=rejected|D10|不予受理的信访事项",
     "*|D30|其他信访事项",
 ]
@@ -98,7 +99,8 @@ class IFilingSettings(Interface):
             "help_retention_rules",
             default="conditions|period|note per line. Conditions: * or key=value[,value] terms "
             "joined by &; keys category, grade, flag, channel, unit, outcome, stage "
-            "(rejected, review, rereview) and kind (a reply or document kind in the case). "
+            "(rejected, review, rereview), kind (a reply or document kind in the case) and "
+            "reception (received, instructed: at a leader's reception day). "
             "Period Y, D30 or D10. The longest period of the matching rules applies; "
             "the * rule when none matches.",
         ),
