@@ -450,3 +450,30 @@ def test_demo_staff_work_in_their_units(manager):
     login(manager, f"handler-{unit.lower()}")
     seen = {b.UID for b in api.content.find(portal_type="PetitionCase")}
     assert seen == {c.UID() for c in cases if c.responsible_unit == unit}
+
+
+def test_demo_reception_days(manager):
+    """Cases on channel 领导接待日 are received at the reception day of their
+    date, held, often with the leader's instruction; the coming days are
+    published in advance; the days span several years."""
+    from xinfang_archive.content.reception_links import reception_of
+    from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
+    from xinfang_archive.demo.receptions import add_demo_receptions
+
+    cases = generate_cases(manager, 150, seed=4)
+    received = [case for case in cases if case.channel == RECEPTION_CHANNEL]
+    assert len(received) >= 3
+    for case in received:
+        reception = reception_of(case)
+        assert reception.reception_date == case.received_date
+        assert api.content.get_state(reception) == "held"
+        for row in reception.instructions:
+            assert row["case_number"] in {c.registration_number for c in received}
+    assert any(reception_of(case).instructions for case in received)
+    assert len({case.received_date.year for case in received}) >= 2
+    coming = add_demo_receptions(manager, seed=4)
+    states = Counter(api.content.get_state(r) for r in coming)
+    assert states == {"published": 3, "planned": 1}
+    assert all(r.reception_date > date.today() for r in coming)
+    held = [b.getObject() for b in api.content.find(portal_type="LeaderReception", review_state="held")]
+    assert held and all(r.minutes is not None for r in held)
