@@ -462,3 +462,21 @@ def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff
     assert case.reception_record["instructions"][0]["instruction"] == INSTRUCTION
     assert case.reception_record["reception"] == reception.Title()
     assert "reception=instructed|D30|领导接待日批示的信访事项" in case.retention_rules
+
+
+# --- exchange -------------------------------------------------------------------------------
+
+
+def test_a_received_case_is_exchanged_with_its_reception(portal, staff):
+    from xinfang_archive.exchange.writer import exchange_bytes
+
+    as_manager(portal)
+    reception = add_reception(portal, day=date.today())
+    case = received_case(portal, reception)
+    root = lxml.etree.fromstring(exchange_bytes([case]))
+    ns = {"x": "urn:xinfang-archive:exchange:1"}
+    (ref,) = root.findall("x:case/x:metadata/x:reception/x:ref", ns)
+    assert ref.get("uid") == reception.UID() and ref.get("identifier") == reception.getId()
+    from xinfang_archive.exchange.safexml import load_schema
+
+    assert load_schema("exchange.xsd").validate(root), load_schema("exchange.xsd").error_log

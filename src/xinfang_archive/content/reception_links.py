@@ -75,7 +75,20 @@ def form_problem(data):
     return channel_problem(channel, reception)
 
 
+def _names_a_reception(case):
+    """A reception (or, on an imported record, one not in this archive: a
+    broken relation that remembers it)."""
+    value = getattr(aq_base(case), "reception", None)
+    return reception_of(case) is not None or getattr(value, "target_uid", None) is not None
+
+
 def case_added(case, event):
-    problem = channel_problem(getattr(case, "channel", None), reception_of(case))
+    """However a case is added (REST, code): the channel and the reception go
+    together.  An imported record (``_v_imported``) was registered elsewhere,
+    perhaps before reception days were recorded: it keeps what it says."""
+    if getattr(case, "_v_imported", False):
+        return
+    named = case if _names_a_reception(case) else None  # channel_problem asks only whether one is named
+    problem = channel_problem(getattr(case, "channel", None), named)
     if problem:
         raise Invalid(problem)
