@@ -480,3 +480,17 @@ def test_a_received_case_is_exchanged_with_its_reception(portal, staff):
     from xinfang_archive.exchange.safexml import load_schema
 
     assert load_schema("exchange.xsd").validate(root), load_schema("exchange.xsd").error_log
+
+
+def test_a_published_day_is_not_moved_into_the_past(portal, staff):
+    from xinfang_archive.content.reception import ILeaderReceptionSchema
+
+    login(portal, "registrar")
+    reception = add_reception(portal)
+    do(reception, "publish")
+    past = dict(__context__=reception, reception_date=date.today() - timedelta(days=1),
+                start_time=time(9), end_time=time(10))
+    (problem,) = schema_problems(ILeaderReceptionSchema, **past)
+    assert "已公布的接待日不能改到已过的时间" in problem
+    later = dict(past, reception_date=date.today() + timedelta(days=9))
+    assert schema_problems(ILeaderReceptionSchema, **later) == []

@@ -123,6 +123,21 @@ class ILeaderReceptionSchema(model.Schema):
             raise Invalid(problem)
 
     @invariant
+    def published_stays_ahead(data):
+        """A published day is moved, never into the past (公之于众 in advance)."""
+        from plone import api
+        from xinfang_archive.receptions.rules import now
+
+        context = getattr(data, "__context__", None)
+        day, start = getattr(data, "reception_date", None), getattr(data, "start_time", None)
+        if (not ILeaderReception.providedBy(context) or day is None or start is None
+                or api.content.get_state(context, default=None) != "published"):
+            return
+        if datetime.combine(day, start, LOCAL_TIME) <= now():
+            raise Invalid(_("A published reception day cannot be moved to a time that has passed: "
+                            "withdraw the publication first."))
+
+    @invariant
     def rows_name_linked_cases(data):
         context = getattr(data, "__context__", None)
         if not ILeaderReception.providedBy(context):
