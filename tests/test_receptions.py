@@ -494,3 +494,21 @@ def test_a_published_day_is_not_moved_into_the_past(portal, staff):
     assert "已公布的接待日不能改到已过的时间" in problem
     later = dict(past, reception_date=date.today() + timedelta(days=9))
     assert schema_problems(ILeaderReceptionSchema, **later) == []
+
+
+def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(site, held_reception, site_request):
+    from zope.lifecycleevent import modified
+
+    reception = held_reception["reception"]
+    reception.follow_ups = list(reception.follow_ups) + [
+        {"case_number": held_reception["case"].registration_number, "day": date.today(), "note": f"再次过问，电话{PHONE}"}]
+    modified(reception)
+    transaction.commit()
+    login(site, "inspector")
+    html = render("record-history", reception, site_request)
+    assert "再次过问" in html and PHONE not in html
+    from xinfang_archive.browser.history import RecordHistoryView
+
+    login(site, "organizer")
+    view = RecordHistoryView(reception, site_request)
+    assert "follow_ups" not in dict(view._fields()) and "leader" in dict(view._fields())

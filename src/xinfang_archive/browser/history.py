@@ -76,8 +76,18 @@ class RecordHistoryView(BrowserView):
         api.portal.show_message(self._t("Reverted to version ${v}", {"v": version_id}), request=self.request)
 
     def _fields(self):
+        """The fields, without those read with a permission the reader lacks
+        (a reception day's record of the day)."""
+        from plone.autoform.interfaces import READ_PERMISSIONS_KEY
+        from zope.component import queryUtility
+        from zope.security.interfaces import IPermission
+
         for schema in iterSchemata(self.context):
+            read = schema.queryTaggedValue(READ_PERMISSIONS_KEY) or {}
             for name, field in getFieldsInOrder(schema):
+                permission = queryUtility(IPermission, name=read[name]) if name in read else None
+                if permission is not None and not api.user.has_permission(permission.title, obj=self.context):
+                    continue
                 yield name, field
 
     def _values(self, obj):
