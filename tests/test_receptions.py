@@ -205,7 +205,8 @@ def held_reception(site, staff_users):
     case = received_case(site, reception, responsible_unit="JSJ")
     do(reception, "hold")
     number = case.registration_number
-    reception.minutes = RichTextValue(f"<p>{PETITIONER}反映征地补偿问题，电话{PHONE}。</p>", "text/html", "text/html")
+    reception.minutes = RichTextValue(
+        f"<p>{PETITIONER}反映征地补偿问题，住浙江省杭州市西湖区文三路100号，电话{PHONE}。</p>", "text/html", "text/html")
     reception.instructions = [{"case_number": number, "instructed_on": date.today(), "instruction": INSTRUCTION}]
     reception.follow_ups = [{"case_number": number, "day": date.today(), "note": "电话过问办理进度。"}]
     coming = add_reception(site, leader="李明", day=date.today() + timedelta(days=7))
@@ -308,6 +309,7 @@ def test_instructions_are_masked_without_view_personal_data(site, held_reception
     assert PHONE not in html, re.findall(".{200}" + PHONE + ".{50}", html, re.S)
     assert "***********" in html
     assert "征地补偿问题" in html  # the minutes, their numbers masked
+    assert "文三路100号" not in html  # nor the petitioner's address they name
 
 
 def test_cases_are_listed_only_to_those_who_may_view_them(site, held_reception, site_request):
@@ -424,6 +426,8 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
     with api.env.adopt_user(username="inspector"):
         assert held.UID() in found("一周内答复")
         assert held.UID() not in found(PHONE)  # a number in the record is personal data
+        snippets = " ".join(i["snippet"] for i in archive_search(site.REQUEST, text="征地补偿问题")["items"])
+        assert "征地补偿问题" in snippets and "文三路100号" not in snippets and PHONE not in snippets
     # A record written on a public day (by code) is not indexed while it is public.
     coming.follow_ups = [{"case_number": "XF-0", "day": date.today(), "note": "专项过问拆迁安置进度"}]
     coming.reindexObject()

@@ -21,6 +21,7 @@ from xinfang_archive.permissions import ViewReceptionMinutes
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.receptions.rules import transition_problems
+from xinfang_archive.receptions.schedule import known_addresses
 from xinfang_archive.receptions.schedule import public_entry
 from xinfang_archive.receptions.schedule import received
 from xinfang_archive.receptions.schedule import upcoming
@@ -128,7 +129,8 @@ class ReceptionPage(BrowserView):
         """The minutes as plain text with personal numbers masked, for the others."""
         if not self.may_read_record() or self.minutes_html() is not None:
             return None
-        return text_for_viewer(self.context, html_text(getattr(self.context, "minutes", None))) or None
+        return text_for_viewer(self.context, html_text(getattr(self.context, "minutes", None)),
+                               known_addresses(self.context)) or None
 
     def cases(self):
         """The cases received the user may View (their unit's, or all for the bureau)."""

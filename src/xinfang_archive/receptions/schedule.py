@@ -53,6 +53,12 @@ def _addresses(case):
     return [row.get("address") for row in (case.petitioners or ()) if row and row.get("address")]
 
 
+def known_addresses(reception):
+    """The petitioners' addresses of every case received (masked wherever
+    the record of the day names them)."""
+    return [address for case in received_cases(reception) for address in _addresses(case)]
+
+
 def received(reception):
     """The cases received that the user may View, each with its instructions
     and follow-ups (masked as the case's own free text is)."""

@@ -22,6 +22,7 @@ from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IUUID
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
+from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.masking import mask_address
@@ -266,6 +267,10 @@ def _known_addresses(obj, case):
     """The addresses of the petitioners and parties of ``obj``, its case and
     its container (a transcript's hearing), longest first."""
     holders = {id(h): h for h in (obj, case, aq_parent(aq_inner(obj))) if h is not None}
+    if ILeaderReception.providedBy(obj):  # its record of the day speaks of the cases received
+        from xinfang_archive.content.reception_links import received_cases
+
+        holders.update((id(c), c) for c in received_cases(obj))
     found = set()
     for holder in holders.values():
         for name in ("petitioners", "parties"):
