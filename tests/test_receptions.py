@@ -516,3 +516,18 @@ def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(site, h
     login(site, "organizer")
     view = RecordHistoryView(reception, site_request)
     assert "follow_ups" not in dict(view._fields()) and "leader" in dict(view._fields())
+
+
+def test_the_forms(portal, staff, request_):
+    login(portal, "registrar")
+    request_["AUTHENTICATED_USER"] = api.user.get_current()  # as published: field permissions checked
+    reception = add_reception(portal)
+    edit_html = reception.restrictedTraverse("@@edit")()
+    assert "form.widgets.place" in edit_html
+    assert "form.widgets.instructions" not in edit_html  # recorded once the day is held
+    form_html = portal["receptions"].restrictedTraverse("++add++LeaderReception")()
+    for field in ("leader", "post", "responsibilities", "reception_date", "start_time", "end_time", "place"):
+        assert f"form.widgets.{field}" in form_html, field
+    assert "接待领导" in form_html and "分管工作" in form_html
+    case_form = portal["cases"].restrictedTraverse("++add++PetitionCase")()
+    assert "form.widgets.reception" in case_form and "领导接待日" in case_form
