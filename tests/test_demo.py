@@ -512,3 +512,30 @@ def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_fil
     assert supervised and settled
     result = file_earlier_years(manager)
     assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+
+
+def test_demo_reception_days(manager):
+    """Cases on channel 领导接待日 are received at the reception day of their
+    date, held, often with the leader's instruction; the coming days are
+    published in advance; the days span several years."""
+    from xinfang_archive.content.reception_links import reception_of
+    from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
+    from xinfang_archive.demo.receptions import add_demo_receptions
+
+    cases = generate_cases(manager, 150, seed=4)
+    received = [case for case in cases if case.channel == RECEPTION_CHANNEL]
+    assert len(received) >= 3
+    for case in received:
+        reception = reception_of(case)
+        assert reception.reception_date == case.received_date
+        assert api.content.get_state(reception) == "held"
+        for row in reception.instructions:
+            assert row["case_number"] in {c.registration_number for c in received}
+    assert any(reception_of(case).instructions for case in received)
+    assert len({case.received_date.year for case in received}) >= 2
+    coming = add_demo_receptions(manager, seed=4)
+    states = Counter(api.content.get_state(r) for r in coming)
+    assert states == {"published": 3, "planned": 1}
+    assert all(r.reception_date > date.today() for r in coming)
+    held = [b.getObject() for b in api.content.find(portal_type="LeaderReception", review_state="held")]
+    assert held and all(r.minutes is not None for r in held)

@@ -54,8 +54,14 @@ def rich_records(portal):
     do(first, "file")
     amend(document, {"responsible": "住房和城乡建设局办公室"}, reason="责任者名称有误")
     as_manager(portal)
+    from datetime import time
+
+    reception = createContentInContainer(  # 领导接待日: the second case was received there
+        portal["receptions"], "LeaderReception", leader="周建国", post="副县长",
+        reception_date=first.received_date, start_time=time(9), end_time=time(11), place="接待大厅")
     second = api.content.create(container=portal["cases"], type="PetitionCase",
-                                **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)]))
+                                **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)],
+                                            channel="reception_day", reception=relation(reception)))
     do(second, "accept")
     hearing, _transcript, _notice = published_minutes(portal, second)
     meeting = api.content.create(
@@ -101,6 +107,8 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     first, second, hearing, meeting = rich_records(site)
     before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing, meeting)}
     outside_uid = first.related_cases[0].to_object.UID()
+    reception = second.reception.to_object
+    reception_ref = (reception.UID(), reception.getId())
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
@@ -141,6 +149,9 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     # the relation and the hearing point at the imported cases
     second_copy = get(second.UID())
     assert second_copy.related_cases[0].to_object.UID() == first.UID()
+    # the reception day is not in the second archive: the relation remembers it
+    assert second_copy.reception.to_object is None
+    assert (second_copy.reception.target_uid, second_copy.reception.target_identifier) == reception_ref
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
     # the meeting is final again, its decisions on the imported cases
     meeting_copy = get(meeting.UID())

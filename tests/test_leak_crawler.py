@@ -86,6 +86,7 @@ from zope.interface import Interface
 from zope.interface import providedBy
 from zope.lifecycleevent import ObjectModifiedEvent
 from zope.publisher.interfaces.browser import IBrowserView
+from xinfang_archive.content.reception_links import received_cases
 
 import contextlib
 import html
@@ -285,6 +286,7 @@ def seeded(site, staff_users):
     do(meeting, "submit")
     do(meeting, "finalize")
     (decided,) = [o for o in case.objectValues() if getattr(o, "meeting_uid", None) == meeting.UID()]
+    held, coming = seeded_receptions(site)
     transaction.commit()
 
     # The first of a type holding a seeded value represents it for Plone's
@@ -295,8 +297,43 @@ def seeded(site, staff_users):
         site["hearing-notices"], notice, site["archive-office"],
         site["screening"], report,
         site["meetings"], meeting, decided,
+        site["receptions"], held, coming, *[c for c in received_cases(held) + received_cases(coming)],
     ]
     return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
+
+
+def seeded_receptions(site):
+    """A reception day held today with a case received (住建局), its minutes,
+    the leader's instruction and follow-up naming the petitioner, her phone
+    and address; and one published for next week with a case linked and a
+    record written by code (the public must see its schedule, nothing else)."""
+    from datetime import date
+    from datetime import time
+    from datetime import timedelta
+    from plone.app.textfield.value import RichTextValue
+    from plone.dexterity.utils import createContentInContainer
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    said = f"{NAME}反映征地补偿，住{ADDRESS}，电话{PHONE}"
+    receptions = []
+    for day, state in ((date.today(), "hold"), (date.today() + timedelta(days=7), "publish")):
+        reception = createContentInContainer(
+            site["receptions"], "LeaderReception", leader="周建国", post="副县长",
+            responsibilities="分管住房城乡建设", reception_date=day, start_time=time(9),
+            end_time=time(11, 30), place="县信访局接待大厅")
+        case = seeded_case(site, title="领导接待日反映征地补偿", channel="reception_day",
+                           responsible_unit="JSJ",
+                           reception=RelationValue(getUtility(IIntIds).getId(reception)))
+        do(reception, state)
+        number = case.registration_number
+        reception.minutes = RichTextValue(f"<p>{said}。</p>", "text/html", "text/html")
+        reception.instructions = [{"case_number": number, "instructed_on": day, "instruction": f"{said}，请住建局核实。"}]
+        reception.follow_ups = [{"case_number": number, "day": day, "note": f"过问：{said}。"}]
+        notify(ObjectModifiedEvent(reception))  # a second version in its history
+        receptions.append(reception)
+    return receptions
 
 
 # -- enumeration ------------------------------------------------------------

@@ -285,3 +285,72 @@ def test_meeting_cell(portal, meeting_in_state, row):
     }
     expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
     assert allowed == expected
+
+
+# --- 领导信访接待日: the reception days' matrix (docs/permissions.md) -----------------------
+
+RECEPTION_HEADING = "## Leader reception days (领导信访接待日)"
+RECEPTION_USERS = dict(USER_FOR_ROLE, Anonymous=None)
+RECEPTION_PERMISSIONS = {
+    "view": "View",
+    "edit": "Modify portal content",
+    "record": "xinfang_archive: View reception minutes",
+    "write record": "xinfang_archive: Record reception minutes",
+}
+
+
+def read_section_matrix(heading):
+    """The first table after ``heading`` (sections appended later keep their tables)."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index(heading):]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    first = section.splitlines().index(lines[0])
+    block = []
+    for line in section.splitlines()[first:]:
+        if not line.startswith("|"):
+            break
+        block.append(line)
+    header = [h.strip() for h in block[0].strip("|").split("|")]
+    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
+    return [dict(zip(keys, [c.strip() for c in line.strip("|").split("|")]))
+            for line in block[2:]]
+
+
+RECEPTION_MATRIX = read_section_matrix(RECEPTION_HEADING)
+
+
+def test_reception_matrix_covers_every_state_and_role(portal):
+    workflow = api.portal.get_tool("portal_workflow")["xf_reception_workflow"]
+    cells = {(row["state"].split()[0], row["role"].split()[0]) for row in RECEPTION_MATRIX}
+    assert cells == {(s, r) for s in workflow.states.objectIds() for r in RECEPTION_USERS}
+
+
+@pytest.mark.parametrize("row", RECEPTION_MATRIX, ids=lambda r: f"{r['state'].split()[0]}-{r['role'].split()[0]}")
+def test_reception_cell(portal, staff, row):
+    from datetime import date
+    from datetime import time
+    from plone.app.testing import logout
+    from plone.dexterity.utils import createContentInContainer
+
+    state, role = row["state"].split()[0], row["role"].split()[0]
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    reception = createContentInContainer(
+        portal["receptions"], "LeaderReception", leader="周建国", post="副县长",
+        reception_date=date.today(), start_time=time(9), end_time=time(11), place="接待大厅")
+    wftool = api.portal.get_tool("portal_workflow")
+    workflow = wftool["xf_reception_workflow"]
+    status = dict(wftool.getStatusOf("xf_reception_workflow", reception))
+    status["review_state"] = state
+    wftool.setStatusOf("xf_reception_workflow", reception, status)
+    workflow.updateRoleMappingsFor(reception)
+    if RECEPTION_USERS[role] is None:
+        logout()
+    else:
+        login(portal, RECEPTION_USERS[role])
+    for column, permission in RECEPTION_PERMISSIONS.items():
+        assert bool(api.user.has_permission(permission, obj=reception)) is (row[column] == "✓"), column
+    roles = set(api.user.get_current().getRolesInContext(reception))
+    allowed = {tid for tid in workflow.states[state].transitions
+               if set(workflow.transitions[tid].guard.roles) & roles}
+    expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
+    assert allowed == expected

@@ -5,7 +5,7 @@ import pytest
 
 
 TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-         "CoordinationMeeting")
+         "CoordinationMeeting", "LeaderReception")
 
 
 def test_installed(installer):

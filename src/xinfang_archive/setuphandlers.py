@@ -19,6 +19,7 @@ HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
 SCREENING_ID = "screening"
 MEETINGS_ID = "meetings"
+RECEPTIONS_ID = "receptions"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -153,6 +154,17 @@ def add_meeting_folder(portal):
             title="会议", exclude_from_nav=True,
         )
     return portal[MEETINGS_ID]
+def add_reception_folder(portal):
+    """领导信访接待日 at /receptions: its default view is the public schedule
+    (the folder is public; each reception day follows its own workflow)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if RECEPTIONS_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "ReceptionFolder", checkConstraints=False, id=RECEPTIONS_ID,
+            title="领导信访接待日", exclude_from_nav=True,
+        )
+    return portal[RECEPTIONS_ID]
 
 
 def post_install(context):
@@ -166,6 +178,7 @@ def post_install(context):
     add_hearing_folders(portal)
     add_screening_folder(portal)
     add_meeting_folder(portal)
+    add_reception_folder(portal)
 
 
 def uninstall(context):

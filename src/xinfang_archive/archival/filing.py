@@ -44,6 +44,8 @@ from xinfang_archive.audit.recorder import record
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
 from xinfang_archive.meetings.filing import meeting_problems
+from xinfang_archive.receptions.filing import reception_problems
+from xinfang_archive.receptions.filing import record_reception
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.vocabularies.registry import parse_lines
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -196,6 +198,7 @@ def make_plan(case):
     plan.problems.extend(checks.case_metadata_problems(case))
     plan.problems.extend(hearing_problems(case))
     plan.problems.extend(meeting_problems(case))
+    plan.problems.extend(reception_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan
@@ -238,6 +241,7 @@ def apply_plan(case, plan):
     case.archival_manifest = tuple(plan.manifest)
     case.amendments = PersistentList()
     case.retention_history = PersistentList()
+    record_reception(case)
     freeze(case)
     if record_type(case) is None:
         file_transcripts(case)

@@ -22,6 +22,12 @@ from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
 
 
+def reception_facts(case):
+    from xinfang_archive.receptions.filing import reception_facts as facts
+
+    return facts(case)
+
+
 # Period code → years (None: permanent), longest first.
 PERIODS = {"Y": None, "D30": 30, "D10": 10}
 PERIOD_TITLES = {
@@ -34,7 +40,8 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "meeting", "record")
+KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "meeting", "reception",
+        "record")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -46,6 +53,11 @@ KEY_TITLES = {
     "kind": _("Document kind"),
     "record": _("Record type"),  # the records filed on their own (archival/records.py)
     "meeting": _("Decided at a meeting"),
+    "reception": _("Leader's reception day"),
+}
+RECEPTION_FACTS = {
+    "received": _("Received at a leader's reception day"),
+    "instructed": _("With the leader's instructions"),
 }
 DEFAULT = "*"
 
@@ -92,6 +104,7 @@ def known_values():
         "kind": {**dict(REPLY_KINDS), **titles("document_kinds")},
         "record": dict(RECORD_KEYS),
         "meeting": dict(MEETING_KINDS),
+        "reception": dict(RECEPTION_FACTS),
     }
 
 
@@ -197,6 +210,7 @@ def case_facts(case):
         "stage": frozenset(stages),
         "kind": frozenset(kinds),
         "meeting": meeting_kinds(case),
+        "reception": reception_facts(case),
     }
 
 

@@ -51,6 +51,7 @@ DEFAULT_RETENTION_RULES = [
     "kind=hearing_transcript|D30|经听证的信访事项",
     "meeting=leading_group|Y|经领导小组会议研究的信访事项",
     "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
+    "reception=instructed|D30|领导接待日批示的信访事项",
     "stage=rejected|D10|不予受理的信访事项",
     "record=screening|D10|矛盾纠纷排查报告（含零报告）",
     "*|D30|其他信访事项",
@@ -101,8 +102,9 @@ class IFilingSettings(Interface):
             "help_retention_rules",
             default="conditions|period|note per line. Conditions: * or key=value[,value] terms "
             "joined by &; keys category, grade, flag, channel, unit, outcome, stage "
-            "(rejected, review, rereview), kind (a reply or document kind in the case) and record "
-            "(the type of a record filed on its own: screening). "
+            "(rejected, review, rereview), kind (a reply or document kind in the case), meeting "
+            "(the kind of a meeting that decided on the case), reception (received, instructed: at "
+            "a leader's reception day) and record (the type of a record filed on its own: screening). "
             "Period Y, D30 or D10. The longest period of the matching rules applies; "
             "the * rule when none matches.",
         ),

@@ -247,6 +247,25 @@ class CaseView(BrowserView):
         return decision_rows_of_case(self.context, self.request)
 
 
+    def reception(self):
+        """The reception day the case was received at, with the leader's
+        instructions and follow-ups on it (the schedule is public; the
+        record is shown with the case, to those who may View the case)."""
+        from xinfang_archive.content.reception_links import reception_of
+        from xinfang_archive.receptions.schedule import for_case
+
+        reception = reception_of(self.context)
+        if reception is None:
+            return None
+        entry = for_case(self.context, reception) or {"instructions": [], "follow_ups": []}
+        return {
+            "title": reception.Title(),
+            "url": reception.absolute_url() if api.user.has_permission("View", obj=reception) else None,
+            "instructions": entry["instructions"],
+            "follow_ups": entry["follow_ups"],
+        }
+
+
 class LinkEarlierCases(BrowserView):
     """POST: link the chosen earlier cases; the case becomes a repeat petition."""
 

@@ -80,16 +80,18 @@ class RecordHistoryView(BrowserView):
         api.portal.show_message(self._t("Reverted to version ${v}", {"v": version_id}), request=self.request)
 
     def _fields(self):
-        """The fields, without those whose read permission the reader lacks
-        (a meeting's decisions: its page shows each reader their own rows);
-        the petitioners are shown masked instead."""
+        """The fields, without those read with a permission the reader lacks
+        (a meeting's decisions, a reception day's record of the day: their
+        pages show each reader what is theirs); personal data is not left out
+        but masked (``_values``)."""
         for schema in iterSchemata(self.context):
-            guarded = mergedTaggedValueDict(schema, READ_PERMISSIONS_KEY)
+            read = mergedTaggedValueDict(schema, READ_PERMISSIONS_KEY)
             for name, field in getFieldsInOrder(schema):
-                permission = queryUtility(IPermission, name=guarded.get(name) or "")
-                if name != "petitioners" and permission is not None and not api.user.has_permission(
-                    permission.title, obj=self.context
-                ):
+                if read.get(name) == "xinfang_archive.ViewPersonalData":
+                    yield name, field  # masked instead
+                    continue
+                permission = queryUtility(IPermission, name=read.get(name) or "")
+                if permission is not None and not api.user.has_permission(permission.title, obj=self.context):
                     continue
                 yield name, field
 

@@ -45,7 +45,8 @@ def _progress(label):
 
 
 def _generate(site, count, seed, serving=False):
-    """Demo staff, cases, hearings, meetings and filings, each unit of work committed
+    """Demo staff, cases, hearings, screening reports, meetings, reception days and
+    filings, each unit of work committed
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again."""
@@ -54,6 +55,7 @@ def _generate(site, count, seed, serving=False):
     from xinfang_archive.demo.hearings import add_demo_hearings
     from xinfang_archive.demo.screening import add_demo_screening
     from xinfang_archive.demo.meetings import add_demo_meetings
+    from xinfang_archive.demo.receptions import add_demo_receptions
     from xinfang_archive.demo.staff import add_demo_staff
     from xinfang_archive.retry import commit_retrying
 
@@ -64,6 +66,7 @@ def _generate(site, count, seed, serving=False):
     commit_retrying(lambda: add_demo_hearings(site, seed=seed), "xinfang-archive: demo hearings")
     commit_retrying(lambda: add_demo_screening(site, seed=seed), "xinfang-archive: demo screening reports")
     commit_retrying(lambda: add_demo_meetings(site, seed=seed), "xinfang-archive: demo meetings")
+    commit_retrying(lambda: add_demo_receptions(site, seed=seed), "xinfang-archive: demo reception days")
     result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")
     if result.refused:
         print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)

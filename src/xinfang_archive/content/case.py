@@ -122,6 +122,19 @@ class IPetitionCaseSchema(model.Schema):
         pattern_options={"selectableTypes": ["PetitionCase"], "basePath": "/"},
     )
 
+    reception = RelationChoice(
+        title=_("Leader's reception day"),
+        description=_("For a case received at a leader's reception day (channel 领导接待日): the reception."),
+        vocabulary="plone.app.vocabularies.Catalog",
+        required=False,
+    )
+    directives.widget(
+        "reception",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["LeaderReception"], "basePath": "/receptions"},
+    )
+
     model.fieldset(
         "handling",
         label=_("Handling"),
@@ -208,6 +221,14 @@ class IPetitionCaseSchema(model.Schema):
                     mapping={"people": people, "rows": len(rows)},
                 )
             )
+
+    @invariant
+    def reception_goes_with_its_channel(data):
+        from xinfang_archive.content.reception_links import form_problem
+
+        problem = form_problem(data)
+        if problem:
+            raise Invalid(problem)
 
     @invariant
     def collective_needs_five(data):

@@ -68,3 +68,9 @@ class IMeetingFolder(Interface):
 
 class ICoordinationMeeting(Interface):
     """信访联席会议 / 信访协调会 / 领导小组会议: a meeting and its decisions on cases."""
+class IReceptionFolder(Interface):
+    """领导信访接待日: the container of the leaders' reception days (public listing)."""
+
+
+class ILeaderReception(Interface):
+    """领导信访接待日: one leader's reception day, published in advance."""

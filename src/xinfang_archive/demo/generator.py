@@ -28,6 +28,7 @@ from plone.namedfile.file import NamedBlobFile
 from Products.CMFCore.indexing import processQueue
 from xinfang_archive.content.case import COLLECTIVE_MIN_PEOPLE
 from xinfang_archive.content.case import MAX_REPRESENTATIVES
+from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
 from xinfang_archive.content.registration import format_number
 from xinfang_archive.content.registration import next_sequence
 from xinfang_archive.controlpanel.settings import get_settings
@@ -390,6 +391,7 @@ class CaseGenerator:
         self.portal = portal
         self.folder = portal[CASES_ID]
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = date.today()
         self.sentences = load_sentences(corpus_dir)
         self.settings = get_settings()
@@ -411,6 +413,7 @@ class CaseGenerator:
         ] or self.units
         self.bureau = self.unit_titles.get("XF", "信访局")
         self.numbers = _Numbers(start=len(self.folder))
+        self.receptions = None  # the reception days (demo.receptions), made on first use
         self.receivers = [random_name(self.rng) for _i in range(6)]
         self.approvers = [random_name(self.rng) for _i in range(4)]
         for name in ("channels", "categories", "grades", "units"):
@@ -681,6 +684,12 @@ class CaseGenerator:
         # The number the case would get on adding, taken here so that the
         # case is created under its final id (no rename, no second indexing).
         number = format_number(received.year, next_sequence(received.year, self.portal))
+        if fields["channel"] == RECEPTION_CHANNEL:
+            if self.receptions is None:
+                from xinfang_archive.demo.receptions import DemoReceptions
+
+                self.receptions = DemoReceptions(self.portal, seed=self.seed)
+            fields["reception"] = self.receptions.relation(received)
         case = api.content.create(
             container=self.folder,
             type="PetitionCase",
@@ -698,6 +707,8 @@ class CaseGenerator:
             numbered=not from_petitioner,
             accusation=case.category == "discipline" and from_petitioner,
         )
+        if self.receptions is not None and case.channel == RECEPTION_CHANNEL:
+            self.receptions.instruct(case, self.unit_titles.get(case.responsible_unit), self.today)
         self.drive(case, events, extension)
         if api.content.get_state(case) == "closed" and case.outcome:
             self.follow_up(case, case.closed_on)

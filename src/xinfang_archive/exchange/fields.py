@@ -11,6 +11,7 @@ from datetime import datetime
 from plone.app.textfield import RichText
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.interfaces import INamedFileField
+from z3c.relationfield.interfaces import IRelationChoice
 from z3c.relationfield.interfaces import IRelationList
 from zope import schema
 from zope.schema import getFieldsInOrder
@@ -39,8 +40,8 @@ def kind_of(field):
         return FILE
     if isinstance(field, RichText):
         return RICHTEXT
-    if IRelationList.providedBy(field):
-        return REFS
+    if IRelationList.providedBy(field) or IRelationChoice.providedBy(field):
+        return REFS  # a single relation (a case's reception day) is a list of one
     if isinstance(field, (schema.List, schema.Set, schema.Tuple, schema.FrozenSet)):
         return ROWS if isinstance(field.value_type, DictRow) else ITEMS
     if isinstance(field, schema.Datetime):
@@ -110,7 +111,7 @@ def write_field(parent, name, field, value, files, ref_identifier=None):
                 else:
                     write_field(row_element, sub_name, sub_field, row[sub_name], files)
     elif kind == REFS:
-        for relation in value:
+        for relation in value if IRelationList.providedBy(field) else [value]:
             uid, identifier = ref_identifier(relation) if ref_identifier else (None, None)
             attrs = {k: v for k, v in (("uid", uid), ("identifier", identifier)) if v}
             etree.SubElement(element, q("ref"), attrs)

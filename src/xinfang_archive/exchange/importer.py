@@ -52,6 +52,7 @@ from xinfang_archive.retry import commit_retrying
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.savepoints import forget_catalog_query_cache
 from z3c.relationfield import RelationValue
+from z3c.relationfield.interfaces import IRelationChoice
 from zope.component import getUtility
 from zope.i18nmessageid import Message
 from zope.intid.interfaces import IIntIds
@@ -590,9 +591,11 @@ class Importer:
         return _archival_consistency(record.archival, parsed)
 
     def _case_for(self, uid, identifier):
-        brains = self._brains(UID=uid, portal_type="PetitionCase") if uid else []
+        brains = self._brains(UID=uid, portal_type=("PetitionCase", "LeaderReception")) if uid else []
         if not brains and identifier:
             brains = self._brains(portal_type="PetitionCase", registration_number=identifier)
+        if not brains and identifier:
+            brains = self._brains(portal_type="LeaderReception", getId=identifier)
         if brains:
             return brains[0]._unrestrictedGetObject()
         return None
@@ -638,7 +641,11 @@ class Importer:
         fields = schema_fields(item.kind.portal_type)
         ready = {}
         for name, value in values.items():
-            if kind_of(fields[name]) == REFS:
+            if kind_of(fields[name]) == REFS and IRelationChoice.providedBy(fields[name]):
+                # one relation (a case's reception day): kept broken if not in the archive
+                relations, _missing = self._relations(value or [])
+                value = relations[0] if relations else None
+            elif kind_of(fields[name]) == REFS:
                 relations, missing = self._relations(value)
                 if missing and values is item.values:  # resolved at the end, if they come in
                     self.pending_relations[(id(item), name)] = (item, name, list(value))
@@ -679,6 +686,7 @@ class Importer:
         # (numbering, query code, access of accusation material) sees them;
         # the versions are replayed after.
         self._set(obj, item, item.values)
+        obj._v_imported = True  # a record registered elsewhere (content.reception_links)
         new_id = self._id_for(container, item, obj)
         obj.id = new_id
         container._setObject(new_id, obj)

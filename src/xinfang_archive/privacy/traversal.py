@@ -12,6 +12,7 @@ from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
+from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import IScreeningReport
@@ -20,7 +21,7 @@ from xinfang_archive.content.interfaces import ISupervision
 
 RECORDS = (
     IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport, ICoordinationMeeting,
+    IScreeningReport, ICoordinationMeeting, ILeaderReception,
 )
 
 

@@ -23,6 +23,7 @@ from plone.uuid.interfaces import IUUID
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import ICoordinationMeeting
+from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import ViewAccusation
 from xinfang_archive.permissions import ViewPersonalData
@@ -51,7 +52,12 @@ PERSONAL_KEYS = ("id_number", "phone", "address")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
-DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "meeting_date")
+DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "meeting_date",
+               "reception_date")
+# Fields read with a permission of their own (a reception day's record of the
+# day): never indexed while the object itself is public.
+RESTRICTED_FIELDS = frozenset({"minutes", "instructions", "follow_ups"})
+PUBLIC = ("Anonymous", "Authenticated")
 CODE_FIELDS = ("registration_number", "archival_code", "document_number")
 
 
@@ -123,12 +129,13 @@ def _term_title(field, obj, value):
         return None
 
 
-def _field_texts(obj):
-    """(texts, personal values) of every schema field of ``obj``."""
+def _field_texts(obj, public=False):
+    """(texts, personal values) of every schema field of ``obj`` (of a
+    ``public`` one, not its ``RESTRICTED_FIELDS``)."""
     texts, personal = [], []
     for schema in iterSchemata(obj):
         for name, field in getFieldsInOrder(schema):
-            if name in SKIP_FIELDS:
+            if name in SKIP_FIELDS or (public and name in RESTRICTED_FIELDS):
                 continue
             value = getattr(aq_base(obj), name, None)
             if value is None or value == "":
@@ -230,7 +237,8 @@ def document_for(obj, segmenter):
     state = _review_state(obj)
     case_state = _review_state(case) if case is not None and case is not obj else ""
 
-    texts, personal = _field_texts(obj)
+    allowed = readers(obj)
+    texts, personal = _field_texts(obj, public=bool(set(PUBLIC) & set(allowed)))
     codes = {name: getattr(aq_base(obj), name, None) for name in CODE_FIELDS}
     codes = {k: v for k, v in codes.items() if isinstance(v, str) and v}
     source = case if case is not None else obj
@@ -265,7 +273,7 @@ def document_for(obj, segmenter):
         texts=list(codes.values()) + texts,
         personal=personal,
         segmenter=segmenter,
-        allowed=readers(obj),
+        allowed=allowed,
         personal_allowed=allowed_tokens(obj, ViewPersonalData),
         stamp=stamp(path, obj.modified(), state, catalog_allowed(obj), case_state),
         stored=stored,
@@ -282,6 +290,10 @@ def _known_addresses(obj, case):
     """The addresses of the petitioners and parties of ``obj``, its case and
     its container (a transcript's hearing), longest first."""
     holders = {id(h): h for h in (obj, case, aq_parent(aq_inner(obj))) if h is not None}
+    if ILeaderReception.providedBy(obj):  # its record of the day speaks of the cases received
+        from xinfang_archive.content.reception_links import received_cases
+
+        holders.update((id(c), c) for c in received_cases(obj))
     found = set()
     for holder in holders.values():
         for name in ("petitioners", "parties"):

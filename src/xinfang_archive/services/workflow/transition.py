@@ -129,3 +129,12 @@ class MinutesWorkflowTransition(_RuledTransition):
         from xinfang_archive.hearings.rules import transition_problems as minutes_problems
 
         return minutes_problems(self.context, self.transition)
+
+
+class ReceptionWorkflowTransition(_RuledTransition):
+    """On a reception day: published in advance only, held on or after the day."""
+
+    def problems(self):
+        from xinfang_archive.receptions.rules import transition_problems as reception_problems
+
+        return reception_problems(self.context, self.transition)

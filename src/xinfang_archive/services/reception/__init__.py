@@ -1,0 +1,1 @@
+"""@id JSON of reception days."""
