@@ -4,7 +4,8 @@ from plone import api
 import pytest
 
 
-TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport")
+TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
+         "AccountabilityRecord")
 
 
 def test_installed(installer):

@@ -18,6 +18,7 @@ OFFICE_ID = "archive-office"
 HEARINGS_ID = "hearings"
 NOTICES_ID = "hearing-notices"
 SCREENING_ID = "screening"
+ACCOUNTABILITY_ID = "accountability"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -139,6 +140,22 @@ def add_screening_folder(portal):
     return folder
 
 
+def add_accountability_folder(portal):
+    """责任追究 at /accountability: registrars and inspectors add records there."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if ACCOUNTABILITY_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "AccountabilityFolder", checkConstraints=False, id=ACCOUNTABILITY_ID,
+            title="责任追究", exclude_from_nav=True,
+        )
+    folder = portal[ACCOUNTABILITY_ID]
+    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
+    if "Inspector" not in roles:
+        folder.manage_permission("Add portal content", roles=sorted(roles | {"Inspector"}), acquire=1)
+    return folder
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -149,6 +166,7 @@ def post_install(context):
     add_archive_office(portal)
     add_hearing_folders(portal)
     add_screening_folder(portal)
+    add_accountability_folder(portal)
 
 
 def uninstall(context):

@@ -26,7 +26,8 @@ logger = logging.getLogger("xinfang_archive.audit")
 MAX_LOGIN = 100
 
 # The archive's own records; Plone's pages and folders are not audited.
-AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport"}
+AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
+                 "AccountabilityRecord"}
 DOWNLOAD_VIEWS = {"download", "@@download", "display-file", "@@display-file", "images", "@@images"}
 # Views that record their own, more precise, entry (browser/outputs.py).
 SELF_RECORDING_VIEWS = {"archival-rendition", "record-note", "archival-outputs", "filing-catalogue"}

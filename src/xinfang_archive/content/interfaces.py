@@ -60,3 +60,11 @@ class IScreeningFolder(Interface):
 
 class IScreeningReport(Interface):
     """排查报告: a unit's dispute screening report (or zero report) for a period."""
+
+
+class IAccountabilityFolder(Interface):
+    """责任追究: the container of the accountability records."""
+
+
+class IAccountabilityRecord(Interface):
+    """责任追究记录: a measure decided against a unit (and a person in it)."""

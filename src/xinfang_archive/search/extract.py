@@ -43,11 +43,12 @@ import unicodedata
 
 logger = logging.getLogger("xinfang_archive.search")
 
-PERSONAL_KEYS = ("id_number", "phone", "address")
+PERSONAL_KEYS = ("id_number", "phone", "address", "person_name", "person_post")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
-DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date")
+DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date",
+               "decision_date")
 CODE_FIELDS = ("registration_number", "archival_code", "document_number")
 
 
@@ -216,7 +217,7 @@ def document_for(obj, segmenter):
     keywords = dict(
         portal_type=obj.portal_type,
         category=getattr(aq_base(source), "category", None),
-        unit=getattr(aq_base(source), "responsible_unit", None),
+        unit=getattr(aq_base(source), "responsible_unit", None) or getattr(aq_base(obj), "unit", None),
         channel=getattr(aq_base(source), "channel", None),
         grade=getattr(aq_base(source), "grade", None),
         state=case_state or state if case is not None else state,
