@@ -257,3 +257,58 @@ def test_upgrade_1010_adds_accountability(manager):
     assert "AccountabilityRecord" in portal.portal_repository.getVersionableContentTypes()
     roles = {r["name"] for r in portal["accountability"].rolesOfPermission("Add portal content") if r["selected"]}
     assert "Inspector" in roles
+
+
+# --- one step from the screening status page ------------------------------------------------
+
+
+def test_the_screening_status_page_starts_accountability_for_late_units(portal, staff, request_):
+    from conftest import render
+    from html import unescape
+    from test_screening import file_report
+    from test_screening import submitted_on
+    from urllib.parse import parse_qsl
+    from urllib.parse import urlsplit
+    from xinfang_archive.reports import screening
+
+    import re
+
+    api.portal.set_registry_record("xinfang_archive.units", UNITS)
+    today = screening.local_today()
+    period = screening.last_due_period(today, "month", 5)
+    deadline = screening.deadline_of(period, 5)
+    as_manager(portal)
+    on_time = file_report("JSJ", period)
+    do(on_time, "submit")
+    tardy = file_report("MZJ", period)
+    do(tardy, "submit")
+    submitted_on(on_time, deadline.replace(day=1))
+    submitted_on(tardy, deadline + timedelta(days=1))
+
+    login(portal, "registrar")
+    html = render("screening-status", portal["screening"], request_)
+    links = [unescape(href) for href in re.findall(r'class="xf-start-accountability"\s+href="([^"]+)"', html)]
+    assert len(links) == 3  # 城西县 and 城关镇 missing, 民政局 late; 住建局 on time has none
+    assert "追究责任" in html
+    queries = [dict(parse_qsl(urlsplit(link).query)) for link in links]
+    assert {q["form.widgets.unit:list"] for q in queries} == {"CXX", "CGZ", "MZJ"}
+    assert all(q["form.widgets.cause:list"] == "missing_report" for q in queries)
+    by_unit = {q["form.widgets.unit:list"]: q for q in queries}
+    assert by_unit["CXX"]["form.widgets.screening_periods"] == period
+    assert by_unit["MZJ"]["form.widgets.screening_reports"] == tardy.UID()
+    assert urlsplit(links[0]).path.endswith("/accountability/++add++AccountabilityRecord")
+
+    # The add form opens pre-filled with the cause, the unit and the period.
+    for key, value in by_unit["CXX"].items():
+        request_.form[key.replace(":list", "")] = [value] if key.endswith(":list") else value
+    form = portal["accountability"].restrictedTraverse("++add++AccountabilityRecord")
+    page = form()
+    assert 'selected="selected" value="missing_report"' in page
+    assert 'selected="selected" value="CXX"' in page
+    assert period in page
+
+    # Who may not add a record gets no link: a unit head.
+    for key in list(request_.form):
+        del request_.form[key]
+    login(portal, member_of("unit-CXX-heads", "cxx-head"))
+    assert "xf-start-accountability" not in render("screening-status", portal["screening"], request_)
