@@ -312,3 +312,42 @@ def test_the_screening_status_page_starts_accountability_for_late_units(portal, 
         del request_.form[key]
     login(portal, member_of("unit-CXX-heads", "cxx-head"))
     assert "xf-start-accountability" not in render("screening-status", portal["screening"], request_)
+
+
+# --- the bulletin's unit ranking ----------------------------------------------------------
+
+
+def test_the_bulletin_reads_screening_punctuality_and_decided_records(portal, staff):
+    from test_screening import file_report
+    from test_screening import submitted_on
+    from xinfang_archive.reports import screening
+    from xinfang_archive.reports.assessment import periods_due
+    from xinfang_archive.reports.issue import make_bulletin
+    from xinfang_archive.reports.issue import Period
+
+    api.portal.set_registry_record("xinfang_archive.units", UNITS)
+    today = screening.local_today()
+    period = screening.last_due_period(today, "month", 5)
+    deadline = screening.deadline_of(period, 5)
+    assert periods_due(deadline.year, deadline.month, "month", 5) == [period]
+    assert periods_due(2026, 2, "quarter", 5) == [] and periods_due(2026, 1, "quarter", 5) == ["2025-Q4"]
+    as_manager(portal)
+    for unit, day in (("JSJ", deadline.replace(day=1)), ("MZJ", deadline + timedelta(days=1))):
+        report = file_report(unit, period)
+        do(report, "submit")
+        submitted_on(report, day)
+    draft = add_record(unit="CGZ", decision_date=deadline)  # not decided: not counted
+    decided = add_record(unit="CGZ", decision_date=deadline)
+    do(decided, "decide")
+    assert api.content.get_state(draft) == "draft"
+
+    bulletin = make_bulletin(Period(deadline.year, deadline.month), today=today, rows=[])
+    units = {unit.code: unit for unit in bulletin.units}
+    assert set(units) == {"CXX", "JSJ", "CGZ", "MZJ"}
+    assert units["JSJ"].screening_on_time.percent == 100 and units["JSJ"].score == 100.0
+    # No cases: only 不超期 (15, 100 for all) and 排查报送及时率 (20) count, of 35.
+    assert units["MZJ"].screening_on_time.percent == 50 and units["MZJ"].score == round(2500 / 35, 2)
+    assert units["CGZ"].accountability == 1 and units["CGZ"].score == round(1500 / 35 - 5, 2)
+    assert [(c.period, c.reported, c.zero, c.missing, c.late) for c in bulletin.screening] == [
+        (period, 2, 0, 2, 3)]
+    assert bulletin.accountability == 1
