@@ -36,7 +36,7 @@ def as_manager(portal):
 
 
 def relation(obj):
-    from plone.app.relationfield.behavior import RelationValue
+    from z3c.relationfield import RelationValue
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
@@ -112,7 +112,7 @@ def test_an_inspector_drafts_and_the_registrar_decides(portal, staff):
 
 def test_bad_input_gets_a_chinese_message(portal):
     assert invariant_problems(**GOOD) == []
-    (problem,) = invariant_problems(**dict(GOOD, cause="overdue", cases=[]))
+    (problem,) = invariant_problems(**dict(GOOD, cause="overdue", linked_cases=[]))
     assert problem == "逾期办理：请关联逾期的信访件。"
     (problem,) = invariant_problems(**dict(GOOD, cause="missing_report", screening_reports=[]))
     assert "漏报零报告" in problem
@@ -351,3 +351,34 @@ def test_the_bulletin_reads_screening_punctuality_and_decided_records(portal, st
     assert [(c.period, c.reported, c.zero, c.missing, c.late) for c in bulletin.screening] == [
         (period, 2, 0, 2, 3)]
     assert bulletin.accountability == 1
+
+
+# --- archival: retention key and filing with the case ----------------------------------------
+
+
+def test_a_case_files_with_its_decided_records_and_waits_for_a_draft(manager, staff):
+    from conftest import case_data
+    from tests.archival_support import close_case
+    from xinfang_archive.archival.filing import make_plan
+    from xinfang_archive.archival.freeze import is_frozen
+    from xinfang_archive.archival.retention import case_facts
+    from xinfang_archive.archival.retention import known_values
+    from xinfang_archive.archival.retention import parse_rule
+    from xinfang_archive.archival.retention import period_for
+
+    portal = manager
+    case = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    close_case(case, unit="JSJ")
+    record = add_record(cause="overdue", linked_cases=[relation(case)], measure="discipline")
+    problems = [zh(p.message) for p in make_plan(case).problems]
+    assert any("尚未作出决定" in p for p in problems), problems
+    do(record, "decide")
+    assert make_plan(case).problems == []
+    assert case_facts(case)["accountability"] == frozenset({"discipline"})
+    rule = parse_rule("accountability=discipline,organisational|Y|追究党纪政务责任的信访事项", known_values())
+    assert period_for(case_facts(case), [rule, parse_rule("*|D30|其他")])[0] == "Y"
+
+    setRoles(portal, TEST_USER_ID, ["Archivist"])
+    do(case, "file")
+    assert api.content.get_state(case) == "filed"
+    assert is_frozen(record)

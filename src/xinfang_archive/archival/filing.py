@@ -38,6 +38,8 @@ from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.audit.recorder import record
+from xinfang_archive.accountability.filing import accountability_problems
+from xinfang_archive.accountability.filing import file_accountability
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
 from xinfang_archive.savepoints import all_or_nothing
@@ -174,6 +176,7 @@ def make_plan(case):
         plan.problems.append(Problem(checks.AUTHENTICITY, _("Only closed cases can be filed.")))
     plan.problems.extend(checks.case_metadata_problems(case))
     plan.problems.extend(hearing_problems(case))
+    plan.problems.extend(accountability_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan
@@ -218,6 +221,7 @@ def apply_plan(case, plan):
     case.retention_history = PersistentList()
     freeze(case)
     file_transcripts(case)
+    file_accountability(case)
     record("file", case, details=dict(
         archival_code=case.archival_code,
         retention_period=plan.period,

@@ -15,6 +15,7 @@ records are never due.
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
+from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
@@ -32,7 +33,7 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind")
+KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "accountability")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -42,6 +43,7 @@ KEY_TITLES = {
     "outcome": _("Outcome"),
     "stage": _("Stage reached"),
     "kind": _("Document kind"),
+    "accountability": _("Accountability measure"),
 }
 DEFAULT = "*"
 
@@ -86,6 +88,7 @@ def known_values():
         "outcome": titles("outcomes"),
         "stage": dict(STAGES),
         "kind": {**dict(REPLY_KINDS), **titles("document_kinds")},
+        "accountability": dict(ACCOUNTABILITY_MEASURES),
     }
 
 
@@ -161,6 +164,8 @@ def expiry(year, period):
 
 def case_facts(case):
     """``{key: frozenset(values)}`` of a case, as the rules read it."""
+    from xinfang_archive.accountability.filing import decided_measures
+
     kinds = set()
     for child in case.objectValues():
         for name in ("kind", "document_kind"):
@@ -188,6 +193,7 @@ def case_facts(case):
         "outcome": one("outcome"),
         "stage": frozenset(stages),
         "kind": frozenset(kinds),
+        "accountability": decided_measures(case),
     }
 
 

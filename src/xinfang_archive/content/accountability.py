@@ -97,14 +97,14 @@ class IAccountabilityRecordSchema(model.Schema):
     cause = schema.Choice(
         title=_("Cause"), vocabulary="xinfang_archive.accountability_causes", required=True
     )
-    cases = RelationList(
+    linked_cases = RelationList(
         title=_("Cases concerned"),
         value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
         required=False,
         default=[],
     )
     directives.widget(
-        "cases",
+        "linked_cases",
         RelatedItemsFieldWidget,
         vocabulary="plone.app.vocabularies.Catalog",
         pattern_options={"selectableTypes": ["PetitionCase"], "basePath": "/"},
@@ -163,7 +163,7 @@ def record_problems(data):
     if get("person_post") and not get("person_name"):
         problems.append(_("Name the person whose post is given."))
     cause = get("cause")
-    if cause in NEEDS_CASES and not _linked(get("cases")):
+    if cause in NEEDS_CASES and not _linked(get("linked_cases")):
         problems.append(_("Overdue handling: link the overdue cases."))
     if cause in NEEDS_SCREENING and not (_linked(get("screening_reports")) or get("screening_periods")):
         problems.append(_(
@@ -212,7 +212,7 @@ class AccountabilityRecord(Item):
         """The title is derived; values written to it are ignored."""
 
     def related_cases(self):
-        return [obj for obj in (getattr(r, "to_object", None) for r in self.cases or ()) if obj is not None]
+        return [obj for obj in (getattr(r, "to_object", None) for r in self.linked_cases or ()) if obj is not None]
 
     def related_reports(self):
         return [obj for obj in (getattr(r, "to_object", None) for r in self.screening_reports or ())
