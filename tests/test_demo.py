@@ -450,3 +450,34 @@ def test_demo_staff_work_in_their_units(manager):
     login(manager, f"handler-{unit.lower()}")
     seen = {b.UID for b in api.content.find(portal_type="PetitionCase")}
     assert seen == {c.UID() for c in cases if c.responsible_unit == unit}
+
+
+def test_demo_accountability_records_over_the_years(demo_cases):
+    """Decided accountability records over several years (overdue cases
+    linked, supervisions ignored, missed screening reports), a few drafts;
+    the earlier years' cases still file, and take their decided records."""
+    from collections import Counter
+    from xinfang_archive.archival.freeze import is_frozen
+    from xinfang_archive.content.accountability import record_problems
+    from xinfang_archive.demo.accountability import add_demo_accountability
+    from xinfang_archive.demo.filing import file_earlier_years
+
+    portal, _cases, _progress = demo_cases
+    records = add_demo_accountability(portal, seed=3)
+    states = Counter(api.content.get_state(record) for record in records)
+    assert states["draft"] == 2 and states["decided"] == len(records) - 2
+    assert len({record.decision_date.year for record in records}) >= 3
+    causes = Counter(record.cause for record in records)
+    assert causes["overdue"] and causes["supervision_ignored"] and causes["missing_report"]
+    assert any(record.person_name for record in records)
+    assert all(record_problems(record) == [] for record in records)
+    for record in records:
+        if record.cause == "overdue":
+            (case,) = record.related_cases()
+            assert case.responsible_unit == record.unit
+    result = file_earlier_years(portal)
+    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+    for record in records:  # a decided record files with the last of its cases
+        cases = record.related_cases()
+        if cases and all(api.content.get_state(case) == "filed" for case in cases):
+            assert is_frozen(record), record.getId()
