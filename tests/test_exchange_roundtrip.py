@@ -133,3 +133,40 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     [outside] = copy.related_cases
     assert outside.to_object is None and outside.target_uid == outside_uid
     assert any("不在档案馆中" in warning for warning in report.warnings)
+
+
+def test_accountability_records_round_trip(site, functional_app, tmp_path):
+    """An accountability record naming a person and a case, decided, with a
+    second version: exported after its case, imported into an empty site, it
+    exports the very same (the relation points at the imported case)."""
+    from xinfang_archive.content.accountability import local_today
+
+    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    record = api.content.create(
+        container=site["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+        cause="overdue", linked_cases=[relation(case)], measure="admonition",
+        facts="逾期办理。", authority="县信访工作联席会议", decision_date=local_today(),
+        person_name="东方志明", person_post="副局长", screening_periods=["2026-10"],
+    )
+    record.facts = "逾期办理，经督查属实。"
+    modified(record)
+    do(record, "decide")
+    transaction.commit()
+    before = comparable(exchange_bytes([record]))
+    assert "东方志明" in before and "accountability" in before
+    path = tmp_path / "exchange.xml"
+    path.write_bytes(exchange_bytes([case, record]))
+
+    other = empty_site(functional_app)
+    report = Importer(other).run([path])
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 2, [o.texts() for o in report.outcomes]
+    transaction.begin()
+    [brain] = other.portal_catalog.unrestrictedSearchResults(UID=record.UID())
+    copy = brain._unrestrictedGetObject()
+    assert copy.getPhysicalPath()[1:3] == ("second", "accountability")
+    assert copy.getId() == record.getId() and api.content.get_state(copy) == "decided"
+    again = comparable(exchange_bytes([copy]))
+    assert again == before, "\n".join(difflib.unified_diff(
+        before.splitlines(), again.splitlines(), lineterm="", n=1))
+    assert copy.linked_cases[0].to_object.UID() == case.UID()
+    assert copy.linked_cases[0].to_object.getPhysicalPath()[1] == "second"

@@ -30,6 +30,8 @@ from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IMutableUUID
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
+from xinfang_archive.content.accountability import COUNTERS_KEY as ACCOUNTABILITY_COUNTERS_KEY
+from xinfang_archive.content.accountability import NUMBER_FORMAT as ACCOUNTABILITY_NUMBER_FORMAT
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
 from xinfang_archive.content.hearing import HEARING_NUMBER_FORMAT
 from xinfang_archive.content.registration import reserve_number
@@ -74,6 +76,10 @@ EXCHANGE_SCHEMA = "exchange.xsd"
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
 ROOT = f"{{{NS}}}exchange"
 WORKER_ATTEMPTS = 200
+
+
+# Where each top-level kind is written.
+CONTAINERS = {"case": "cases", "hearing": "hearings", "accountability": "accountability"}
 
 
 @dataclass
@@ -246,7 +252,9 @@ class Importer:
                 cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
                 planned += len(cases)
                 if self.share is None:
-                    hearings.extend((path, base, e, invalid) for e in root if local(e) == "hearing")
+                    # hearings, then accountability records: after the cases they name
+                    hearings.extend((path, base, e, invalid) for e in root
+                                    if local(e) in ("hearing", "accountability"))
                 for element in cases:
                     self._one(path, base, element, invalid)
                     done += 1
@@ -591,15 +599,15 @@ class Importer:
     # --- writing -------------------------------------------------------------
 
     def _write(self, record, origin=None):
-        if record.kind.element == "case":
-            container = self.site["cases"]
-        else:
-            container = self.site["hearings"]
+        container = self.site[CONTAINERS[record.kind.element]]
         obj = self._create(container, record)
         if record.kind.element == "case":
             reserve_number(record.identifier)
-        else:
+        elif record.kind.element == "hearing":
             reserve_number(record.identifier, HEARING_NUMBER_FORMAT, HEARING_COUNTERS_KEY)
+        elif record.values.get("record_number"):
+            reserve_number(record.values["record_number"], ACCOUNTABILITY_NUMBER_FORMAT,
+                           ACCOUNTABILITY_COUNTERS_KEY)
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj
             self._lifecycle(target, item)
@@ -647,6 +655,9 @@ class Importer:
         relations, missing = [], []
         for uid, identifier in refs:
             target = self._case_for(uid, identifier)
+            if target is None and uid:  # a screening report an accountability record names
+                brains = self._brains(UID=uid)
+                target = brains[0]._unrestrictedGetObject() if brains else None
             if target is None:
                 relation = RelationValue(None)
                 relation.broken(identifier or uid or "")
@@ -712,6 +723,8 @@ class Importer:
         wanted = item.id
         if item.kind.element == "hearing" and item.values.get("hearing_number"):
             wanted = item.values["hearing_number"].lower()
+        if item.kind.element == "accountability" and item.values.get("record_number"):
+            wanted = item.values["record_number"].lower()
         if wanted and wanted not in container and chooser.checkName(wanted, obj):
             return wanted
         return chooser.chooseName(item.identifier or item.kind.element, obj)
@@ -866,13 +879,15 @@ class _Known:
             return True
         if record.kind.element == "case":
             return record.values.get("registration_number") in self.numbers
-        return record.values.get("hearing_number") in self.hearing_numbers
+        if record.kind.element == "hearing":
+            return record.values.get("hearing_number") in self.hearing_numbers
+        return False  # an accountability record: known by its UID
 
     def add(self, record):
         self.uids.update(item.uid for _path, item in record.walk() if item.uid)
         if record.kind.element == "case":
             self.numbers.add(record.values.get("registration_number"))
-        else:
+        elif record.kind.element == "hearing":
             self.hearing_numbers[record.values.get("hearing_number")] = record.uid
 
 
@@ -986,7 +1001,7 @@ def _error_text(error):
 def identifier_of(element):
     metadata = element.find(f"{{{NS}}}metadata")
     if metadata is not None:
-        for name in ("registration_number", "hearing_number"):
+        for name in ("registration_number", "hearing_number", "record_number"):
             found = metadata.find(f"{{{NS}}}{name}")
             if found is not None and found.text:
                 return found.text

@@ -18,7 +18,9 @@ REPLY = Kind("reply", "Reply", None)
 SUPERVISION = Kind("supervision", "Supervision", None)
 HEARING = Kind("hearing", "Hearing", "xf_hearing_workflow", (("transcripts", "transcript"),))
 TRANSCRIPT = Kind("transcript", "HearingTranscript", "xf_minutes_workflow")
+ACCOUNTABILITY = Kind("accountability", "AccountabilityRecord", "xf_accountability_workflow")
 
-KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT)}
+KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT,
+                                         ACCOUNTABILITY)}
 BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
 GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}
