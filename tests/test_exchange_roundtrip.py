@@ -29,7 +29,8 @@ def rich_records(portal):
     """A filed case (related to an earlier case that is not exported) with
     an edited (two-version) document, a reply, a supervision and an
     amendment; a second case in progress that refers to
-    it; a held hearing on the second case with published minutes."""
+    it; a held hearing on the second case with published minutes; a decided
+    accountability record on the second case naming a person."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
@@ -55,8 +56,16 @@ def rich_records(portal):
                                 **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)]))
     do(second, "accept")
     hearing, _transcript, _notice = published_minutes(portal, second)
+    from xinfang_archive.content.accountability import local_today
+
+    accountability = api.content.create(
+        container=portal["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+        cause="overdue", linked_cases=[relation(second)], measure="talk", facts="逾期办理。",
+        authority="县信访局", decision_date=local_today(), person_name="东方志明", person_post="副局长",
+    )
+    do(accountability, "decide")
     transaction.commit()
-    return first, second, hearing
+    return first, second, hearing, accountability
 
 
 def comparable(data):
@@ -80,17 +89,17 @@ def empty_site(app):
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
-    first, second, hearing = rich_records(site)
-    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing)}
+    first, second, hearing, accountability = rich_records(site)
+    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing, accountability)}
     outside_uid = first.related_cases[0].to_object.UID()
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
-    assert result.cases == 2 and result.hearings == 1
+    assert result.cases == 2 and result.hearings == 1 and result.accountability == 1
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 3, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 4, [o.texts() for o in report.outcomes]
     transaction.begin()
 
     def get(uid):
@@ -124,6 +133,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     second_copy = get(second.UID())
     assert second_copy.related_cases[0].to_object.UID() == first.UID()
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
+    assert get(accountability.UID()).linked_cases[0].to_object.UID() == second.UID()
     # the published minutes are public again
     from xinfang_archive.hearings.publication import notice_of
 

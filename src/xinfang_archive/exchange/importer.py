@@ -129,7 +129,8 @@ def exchange_files(source):
         return []
     if is_package(source):
         data = source / "data"
-        found = sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+        found = (sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+                 + sorted(data.glob("accountability/*/exchange.xml")))
     else:  # the packages in it are sources of their own (see packages_in)
         found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
     return [path for path in found if not _linked(path, source)]
