@@ -382,3 +382,39 @@ def test_a_case_files_with_its_decided_records_and_waits_for_a_draft(manager, st
     do(case, "file")
     assert api.content.get_state(case) == "filed"
     assert is_frozen(record)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_full_text_search_with_facets_and_the_person_as_personal_data(site, staff_users):
+    from xinfang_archive.search.searching import archive_search
+
+    api.portal.set_registry_record("xinfang_archive.units", UNITS)
+    record = add_record(facts="住建局对督办件长期拖延不办，群众反映强烈。", person_name="东方志明")
+    do(record, "decide")
+    transaction_commit()
+
+    def search(user_id, text, **filters):
+        with api.env.adopt_user(username=user_id):
+            return archive_search(site.REQUEST, text=text, filters=filters or None)
+
+    found = search("inspector", "拖延不办")
+    assert [item["uid"] for item in found["items"]] == [record.UID()]
+    facets = {name: {o["value"]: o["count"] for o in facet["options"]} for name, facet in found["facets"].items()}
+    assert facets["cause"] == {"supervision_ignored": 1} and facets["measure"] == {"talk": 1}
+    assert found["facets"]["cause"]["title"] == "追责事由"
+    assert [o["title"] for o in found["facets"]["measure"]["options"]] == ["约谈"]
+    assert facets["unit"] == {"JSJ": 1}
+    assert [i["uid"] for i in search("inspector", "拖延不办", cause=["督办不力"])["items"]] == [record.UID()]
+    assert search("inspector", "拖延不办", measure=["criticism"])["items"] == []
+    # The person is personal data: found by who may see it, not by the inspector.
+    assert [i["uid"] for i in search("registrar", "东方志明")["items"]] == [record.UID()]
+    assert search("inspector", "东方志明")["items"] == []
+    assert search("handler", "拖延不办")["items"] == []  # the unit's staff do not see the record
+
+
+def transaction_commit():
+    import transaction
+
+    transaction.commit()

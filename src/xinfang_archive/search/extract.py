@@ -223,6 +223,9 @@ def document_for(obj, segmenter):
         state=case_state or state if case is not None else state,
         retention=getattr(aq_base(obj), "retention_period", None)
         or getattr(aq_base(source), "retention_period", None),
+        # an accountability record's cause and measure (责任追究)
+        cause=getattr(aq_base(obj), "cause", None),
+        measure=getattr(aq_base(obj), "measure", None),
     )
     keywords = {k: str(v) for k, v in keywords.items() if v}
     date = _date_of(obj)
