@@ -382,6 +382,10 @@ def test_a_case_files_with_its_decided_records_and_waits_for_a_draft(manager, st
     do(case, "file")
     assert api.content.get_state(case) == "filed"
     assert is_frozen(record)
+    from xinfang_archive.archival.freeze import FrozenRecord
+
+    with pytest.raises(FrozenRecord):  # filed, even the ZMI's methods refuse it
+        record.manage_changeProperties(title="x")
 
 
 # --- search -----------------------------------------------------------------------------------
