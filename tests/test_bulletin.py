@@ -348,22 +348,23 @@ def test_overdue_list_is_capped():
 def test_unit_ranking_scores_and_order():
     due, handled = date(2024, 5, 20), date(2024, 5, 18)
     rows = [
-        # B: on time 1/2, satisfied 2/2, nothing open: 50×50 + 30×100 + 20×100 = 75.
+        # No screening period is due: its weight is left out, the rest count alone (of 80).
+        # B: on time 1/2, satisfied 2/2, nothing open: (40×50 + 25×100 + 15×100) / 80 = 75.
         case(1, unit="B", handle_due=due, replied_on=handled, satisfaction="satisfied"),
         case(2, unit="B", handle_due=due, replied_on=date(2024, 5, 22), satisfaction="basically",
              received=date(2024, 3, 1)),
-        # A: on time 2/2, satisfied 1/2, open 2 of which 1 overdue: 50 + 15 + 10 = 75.
+        # A: on time 2/2, satisfied 1/2, open 2 of which 1 overdue: (4000 + 1250 + 750) / 80 = 75.
         case(3, unit="A", handle_due=due, replied_on=handled, satisfaction="satisfied"),
         case(4, unit="A", handle_due=due, replied_on=due, satisfaction="unsatisfied"),
         case(5, unit="A", state="in_progress", deadline=date(2024, 6, 1)),
         case(6, unit="A", state="in_progress", deadline=date(2024, 6, 30)),
-        # C: nothing due, no answer: the bureau's 3/4 and 3/4 stand in: 37.5 + 22.5 + 20 = 80.
+        # C: nothing due, no answer: the bureau's 3/4 and 3/4 stand in: (3000 + 1875 + 1500) / 80.
         case(7, unit="C", state="registered", deadline=date(2024, 6, 9)),
         case(8, unit=None, state="in_progress", deadline=date(2024, 5, 1)),  # not ranked
     ]
     figures = may(rows)
     assert [(u.rank, u.code, u.score) for u in figures.units] == [
-        (1, "C", 80.0), (2, "A", 75.0), (3, "B", 75.0)]
+        (1, "C", 79.69), (2, "A", 75.0), (3, "B", 75.0)]
     a = figures.units[1]
     assert (a.received, a.open, a.overdue) == (4, 2, 1)
     assert fraction(a.handling_on_time) == (2, 2) and fraction(a.satisfaction) == (1, 2)
@@ -374,7 +375,60 @@ def test_unit_ranking_scores_and_order():
 def test_unit_score_without_bureau_rates_uses_the_overdue_share_alone():
     none = may([]).rates
     assert unit_score(Rate(), Rate(), Rate(1, 4), none) == 75.0
-    assert unit_score(Rate(1, 2), Rate(), Rate(), none) == round((50 * 50 + 20 * 100) / 70, 2)
+    assert unit_score(Rate(1, 2), Rate(), Rate(), none) == round((40 * 50 + 15 * 100) / 55, 2)
+
+
+def test_screening_punctuality_and_accountability_count_in_the_score():
+    """Screening periods due in May (deadline passed by 3 June): A reported
+    both on time, B one late and one zero report on time, C missed both; C
+    also has two accountability records decided in May (one in April does not
+    count)."""
+    from xinfang_archive.reports.figures import Accountability
+    from xinfang_archive.reports.figures import ScreeningPeriod
+
+    due, handled = date(2024, 5, 20), date(2024, 5, 18)
+    rows = [case(n, unit=unit, handle_due=due, replied_on=handled, satisfaction="satisfied")
+            for n, unit in enumerate("ABC", start=1)]
+    periods = [
+        ScreeningPeriod("2024-04", date(2024, 5, 5),
+                        (("A", "reported", False), ("B", "reported", True), ("C", "missing", True))),
+        ScreeningPeriod("2024-Q1", date(2024, 5, 10),
+                        (("A", "zero", False), ("B", "zero", False), ("C", "missing", True))),
+        ScreeningPeriod("2024-05", date(2024, 6, 5), (("A", "missing", False),)),  # not due yet
+        ScreeningPeriod("2024-03", date(2024, 4, 5), (("A", "missing", True),)),  # due in April
+    ]
+    records = [Accountability("C", date(2024, 5, 6)), Accountability("C", date(2024, 5, 31)),
+               Accountability("C", date(2024, 4, 30))]
+    figures = may(rows, screening=periods, accountability=records)
+    units = {unit.code: unit for unit in figures.units}
+    # Handling, satisfaction and not-overdue are 100 for all: 80 points of 100.
+    assert units["A"].score == 100.0  # (8000 + 20×100) / 100
+    assert fraction(units["B"].screening_on_time) == (3, 4)  # in half periods: late counts half
+    assert units["B"].score == 95.0  # (8000 + 20×75) / 100
+    assert units["C"].screening_on_time.percent == 0 and units["C"].accountability == 2
+    assert units["C"].score == 80.0 - 2 * 5  # (8000 + 0) / 100 − 5 × 2
+    assert [unit.code for unit in figures.units] == ["A", "B", "C"]
+    assert [(c.period, c.units, c.reported, c.zero, c.missing, c.late) for c in figures.screening] == [
+        ("2024-04", 3, 2, 0, 1, 2), ("2024-Q1", 3, 0, 2, 1, 1)]
+    assert figures.accountability == 2
+    # Without the new terms the ranking would differ: they count.
+    plain = may(rows)
+    assert {unit.score for unit in plain.units} == {100.0}
+
+
+def test_unit_score_terms():
+    none = may([]).rates
+    assert unit_score(Rate(1, 1), Rate(1, 1), Rate(), none, Rate(1, 2)) == 90.0
+    assert unit_score(Rate(1, 1), Rate(1, 1), Rate(), none, Rate(), accountability=1) == 95.0
+    assert unit_score(Rate(), Rate(), Rate(1, 1), none, Rate(0, 2), accountability=3) == 0  # not below 0
+
+
+def test_the_score_note_writes_the_formula():
+    from xinfang_archive.documents.bulletin import score_note_text
+
+    note = score_note_text()
+    assert "综合得分＝（40×按期办结率＋25×满意率＋15×（100－超期占比）＋20×排查报送及时率）÷100－5×责任追究件数" in note
+    assert "逾期报送的按半期计" in note and "未报送的不计" in note
 
 
 # -- the PDF and the dashboard data -----------------------------------------
@@ -516,3 +570,23 @@ def test_dashboard_data_of_an_empty_month():
         "label": "回复率", "numerator": 0, "denominator": 0, "percent": None, "text": "—"}
     assert data["changes"]["year_over_year"]["percent"] is None
     assert data["units"] == [] and data["overdue"]["cases"] == []
+
+
+def test_bulletin_pdf_counts_the_screening_periods_and_accountability():
+    from xinfang_archive.reports.figures import Accountability
+    from xinfang_archive.reports.figures import ScreeningPeriod
+
+    periods = [ScreeningPeriod("2024-04", date(2024, 5, 5), (
+        ("U01", "reported", False), ("U02", "zero", False), ("U17", "missing", True)))]
+    figures = may(small_set(), screening=periods, accountability=[Accountability("U17", date(2024, 5, 9))])
+    text = pdf_text(render_bulletin(figures, TITLES))
+    for value in ("十、矛盾纠纷排查报送与责任追究", "报告期", "2024-04", "2024-05-05", "零报告",
+                  "逾期（含未报）", "本月作出责任追究决定1件", "排查报送及时率", "20×排查报送及时率",
+                  "5×责任追究件数"):
+        assert squeeze(value) in text, value
+    data = dashboard_data(figures, TITLES)
+    assert data["screening"] == [{"period": "2024-04", "deadline": "2024-05-05", "units": 3,
+                                  "reported": 1, "zero": 1, "missing": 1, "late": 1}]
+    assert data["accountability"] == 1
+    u17 = next(unit for unit in data["units"] if unit["code"] == "U17")
+    assert u17["accountability"] == 1 and u17["screening_on_time"]["percent"] == 0.0

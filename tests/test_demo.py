@@ -478,6 +478,8 @@ def test_demo_screening_reports_cover_every_unit_with_zero_late_and_missing(mana
     assert {api.content.get_state(report) for report in reports if report.period != last} == {"accepted"}
     assert all(report.disputes for report in reports if not report.zero_report)
     assert add_demo_screening(manager, seed=2, today=today, periods=12) == []  # run again: nothing new
+
+
 def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_file(manager):
     """Meetings of every kind in every year of the demo cases, finalized
     (the latest perhaps under review), their decisions on the case pages
@@ -539,3 +541,34 @@ def test_demo_reception_days(manager):
     assert all(r.reception_date > date.today() for r in coming)
     held = [b.getObject() for b in api.content.find(portal_type="LeaderReception", review_state="held")]
     assert held and all(r.minutes is not None for r in held)
+
+
+def test_demo_accountability_records_over_the_years(demo_cases):
+    """Decided accountability records over several years (overdue cases
+    linked, supervisions ignored, missed screening reports), a few drafts;
+    the earlier years' cases still file, and take their decided records."""
+    from collections import Counter
+    from xinfang_archive.archival.freeze import is_frozen
+    from xinfang_archive.content.accountability import record_problems
+    from xinfang_archive.demo.accountability import add_demo_accountability
+    from xinfang_archive.demo.filing import file_earlier_years
+
+    portal, _cases, _progress = demo_cases
+    records = add_demo_accountability(portal, seed=3)
+    states = Counter(api.content.get_state(record) for record in records)
+    assert states["draft"] == 2 and states["decided"] == len(records) - 2
+    assert len({record.decision_date.year for record in records}) >= 3
+    causes = Counter(record.cause for record in records)
+    assert causes["overdue"] and causes["supervision_ignored"] and causes["missing_report"]
+    assert any(record.person_name for record in records)
+    assert all(record_problems(record) == [] for record in records)
+    for record in records:
+        if record.cause == "overdue":
+            (case,) = record.related_cases()
+            assert case.responsible_unit == record.unit
+    result = file_earlier_years(portal)
+    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+    for record in records:  # a decided record files with the last of its cases
+        cases = record.related_cases()
+        if cases and all(api.content.get_state(case) == "filed" for case in cases):
+            assert is_frozen(record), record.getId()

@@ -32,7 +32,8 @@ def rich_records(portal):
     an edited (two-version) document, a reply, a supervision and an
     amendment; a second case in progress that refers to
     it; a held hearing on the second case with published minutes; a
-    finalized coordination meeting that decided on both cases."""
+    finalized coordination meeting that decided on both cases; a decided
+    accountability record on the second case naming a person."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
@@ -79,8 +80,16 @@ def rich_records(portal):
     )
     do(meeting, "submit")
     do(meeting, "finalize")
+    from xinfang_archive.content.accountability import local_today
+
+    accountability = api.content.create(
+        container=portal["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+        cause="overdue", linked_cases=[relation(second)], measure="talk", facts="逾期办理。",
+        authority="县信访局", decision_date=local_today(), person_name="东方志明", person_post="副局长",
+    )
+    do(accountability, "decide")
     transaction.commit()
-    return first, second, hearing, meeting
+    return first, second, hearing, meeting, accountability
 
 
 def comparable(data):
@@ -104,19 +113,20 @@ def empty_site(app):
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
-    first, second, hearing, meeting = rich_records(site)
-    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (first, second, hearing, meeting)}
+    first, second, hearing, meeting, accountability = rich_records(site)
+    before = {obj.UID(): comparable(exchange_bytes([obj]))
+              for obj in (first, second, hearing, meeting, accountability)}
     outside_uid = first.related_cases[0].to_object.UID()
     reception = second.reception.to_object
     reception_ref = (reception.UID(), reception.getId())
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
-    assert result.cases == 2 and result.hearings == 1 and result.meetings == 1
+    assert result.cases == 2 and result.hearings == 1 and result.meetings == 1 and result.accountability == 1
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 4, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 5, [o.texts() for o in report.outcomes]
     transaction.begin()
 
     def get(uid):
@@ -153,6 +163,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     assert second_copy.reception.to_object is None
     assert (second_copy.reception.target_uid, second_copy.reception.target_identifier) == reception_ref
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
+    assert get(accountability.UID()).linked_cases[0].to_object.UID() == second.UID()
     # the meeting is final again, its decisions on the imported cases
     meeting_copy = get(meeting.UID())
     assert api.content.get_state(meeting_copy) == "finalized"
@@ -167,3 +178,40 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     [outside] = copy.related_cases
     assert outside.to_object is None and outside.target_uid == outside_uid
     assert any("不在档案馆中" in warning for warning in report.warnings)
+
+
+def test_accountability_records_round_trip(site, functional_app, tmp_path):
+    """An accountability record naming a person and a case, decided, with a
+    second version: exported after its case, imported into an empty site, it
+    exports the very same (the relation points at the imported case)."""
+    from xinfang_archive.content.accountability import local_today
+
+    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    record = api.content.create(
+        container=site["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+        cause="overdue", linked_cases=[relation(case)], measure="admonition",
+        facts="逾期办理。", authority="县信访工作联席会议", decision_date=local_today(),
+        person_name="东方志明", person_post="副局长", screening_periods=["2026-10"],
+    )
+    record.facts = "逾期办理，经督查属实。"
+    modified(record)
+    do(record, "decide")
+    transaction.commit()
+    before = comparable(exchange_bytes([record]))
+    assert "东方志明" in before and "accountability" in before
+    path = tmp_path / "exchange.xml"
+    path.write_bytes(exchange_bytes([case, record]))
+
+    other = empty_site(functional_app)
+    report = Importer(other).run([path])
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 2, [o.texts() for o in report.outcomes]
+    transaction.begin()
+    [brain] = other.portal_catalog.unrestrictedSearchResults(UID=record.UID())
+    copy = brain._unrestrictedGetObject()
+    assert copy.getPhysicalPath()[1:3] == ("second", "accountability")
+    assert copy.getId() == record.getId() and api.content.get_state(copy) == "decided"
+    again = comparable(exchange_bytes([copy]))
+    assert again == before, "\n".join(difflib.unified_diff(
+        before.splitlines(), again.splitlines(), lineterm="", n=1))
+    assert copy.linked_cases[0].to_object.UID() == case.UID()
+    assert copy.linked_cases[0].to_object.getPhysicalPath()[1] == "second"

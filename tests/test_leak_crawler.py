@@ -111,6 +111,7 @@ PHONE_GROUPED = "138 1234 5678"
 ID_GROUPED = "110101 19900307 4514"
 ADDRESS = "浙江省杭州市西湖区文三路100号"
 MARKER = "举报标记QX7"  # only in the accusation documents (title and file)
+ACCUSED = "东方志明"  # the person held to account in an accountability record (责任追究)
 
 PERSONAL = {
     "ID number": VALID_ID,
@@ -121,17 +122,21 @@ PERSONAL = {
 }
 NAMES = {"petitioner's name": NAME, "private party's name": THIRD_PARTY}
 ACCUSATION = {"accusation marker": MARKER}
+# The person held to account is personal data, and the record is the bureau's
+# and the unit heads': every principal crawled here must not read the name.
+ACCOUNTABILITY = {"person held to account": ACCUSED}
 
 # Staff without "View personal data" (names are not personal data for staff);
 # ``head`` is the county's head, a Reader of every unit's cases.
 STAFF_WITHOUT_PERSONAL_DATA = ("organizer", "archivist", "inspector", "head")
 FORBIDDEN = {
-    "anonymous": {**PERSONAL, **NAMES, **ACCUSATION},
-    **{user_id: dict(PERSONAL) for user_id in STAFF_WITHOUT_PERSONAL_DATA},
-    # A case handler of the accused unit (住建局): personal data yes, accusations no.
-    "handler": dict(ACCUSATION),
+    "anonymous": {**PERSONAL, **NAMES, **ACCUSATION, **ACCOUNTABILITY},
+    **{user_id: {**PERSONAL, **ACCOUNTABILITY} for user_id in STAFF_WITHOUT_PERSONAL_DATA},
+    # A case handler of the accused unit (住建局): personal data yes, accusations
+    # no, nor the unit's accountability records.
+    "handler": {**ACCUSATION, **ACCOUNTABILITY},
 }
-SEEDED = {**PERSONAL, **NAMES, **ACCUSATION}
+SEEDED = {**PERSONAL, **NAMES, **ACCUSATION, **ACCOUNTABILITY}
 # The control: values some principal may see, that the crawl must find.
 CONTROLS = {
     "handler": set(PERSONAL) | set(NAMES),  # the case page, unmasked
@@ -188,6 +193,14 @@ Endpoint = namedtuple("Endpoint", "kind name url accept skip portal_type", defau
 def petitioner():
     return {"name": NAME, "id_number": VALID_ID, "phone": PHONE, "address": ADDRESS,
             "representative": False}
+
+
+def relation_to(obj):
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    return RelationValue(getUtility(IIntIds).getId(obj))
 
 
 def seeded_case(site, **overrides):
@@ -287,6 +300,23 @@ def seeded(site, staff_users):
     do(meeting, "finalize")
     (decided,) = [o for o in case.objectValues() if getattr(o, "meeting_uid", None) == meeting.UID()]
     held, coming = seeded_receptions(site)
+    # An accountability record against 住建局 naming a person, decided (the
+    # county's head reads it, masked) and a draft (the bureau's only).
+    from xinfang_archive.content.accountability import local_today
+
+    records = []
+    for decide in (True, False):
+        record = api.content.create(
+            container=site["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+            cause="overdue", linked_cases=[relation_to(case)], measure="talk",
+            facts="督办件逾期未反馈。", authority="县信访工作联席会议", decision_date=local_today(),
+            person_name=ACCUSED, person_post="住建局副局长",
+        )
+        record.facts += "（补充）"
+        notify(ObjectModifiedEvent(record))  # a second version in its history
+        if decide:
+            do(record, "decide")
+        records.append(record)
     transaction.commit()
 
     # The first of a type holding a seeded value represents it for Plone's
@@ -298,6 +328,7 @@ def seeded(site, staff_users):
         site["screening"], report,
         site["meetings"], meeting, decided,
         site["receptions"], held, coming, *[c for c in received_cases(held) + received_cases(coming)],
+        site["accountability"], *records,
     ]
     return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
 

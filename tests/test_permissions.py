@@ -354,3 +354,49 @@ def test_reception_cell(portal, staff, row):
                if set(workflow.transitions[tid].guard.roles) & roles}
     expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
     assert allowed == expected
+
+
+# -- accountability records (责任追究) ----------------------------------------------------
+
+ACCOUNTABILITY_PERMISSIONS = {"view": "View", "edit": "Modify portal content", "delete": "Delete objects"}
+
+
+ACCOUNTABILITY_MATRIX = read_section_matrix("## Accountability (责任追究)")
+
+
+def test_accountability_matrix_covers_every_state(portal):
+    workflow = api.portal.get_tool("portal_workflow")["xf_accountability_workflow"]
+    assert {row["state"].split()[0] for row in ACCOUNTABILITY_MATRIX} == set(workflow.states.objectIds())
+
+
+@pytest.mark.parametrize("row", ACCOUNTABILITY_MATRIX,
+                         ids=lambda r: f"{r['state'].split()[0]}-{r['principal']}")
+def test_accountability_cell(portal, staff, row):
+    from test_units import member_of
+    from xinfang_archive.content.accountability import local_today
+
+    api.portal.set_registry_record("xinfang_archive.units", [
+        "CXX|城西县||county", "JSJ|住房和城乡建设局|CXX|department", "CGZ|城关镇|CXX|township"])
+    member_of("unit-JSJ-heads", "jsj-head")
+    member_of("unit-CGZ-heads", "cgz-head")
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    record = api.content.create(
+        container=portal["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
+        cause="other", measure="talk", facts="事实", authority="县信访局", decision_date=local_today(),
+        person_name="李四", person_post="副局长",
+    )
+    state = row["state"].split()[0]
+    if state != "draft":
+        api.portal.get_tool("portal_workflow").doActionFor(record, "decide")
+    login(portal, row["principal"])
+    for column, permission in ACCOUNTABILITY_PERMISSIONS.items():
+        assert bool(api.user.has_permission(permission, obj=record)) is (row[column] == "✓"), column
+    sees = bool(api.user.has_permission("View", obj=record))
+    personal = bool(api.user.has_permission(ViewPersonalData, obj=record)) and sees
+    assert {"✓": True, "masked": False, "–": False}[row["personal data"]] is personal
+    if row["personal data"] == "masked":
+        assert sees
+    workflow = api.portal.get_tool("portal_workflow")
+    allowed = {t["id"] for t in workflow.getTransitionsFor(record)} if sees else set()
+    expected = set() if row["transitions"] == "–" else {t.strip() for t in row["transitions"].split(",")}
+    assert allowed == expected

@@ -5,7 +5,7 @@ import pytest
 
 
 TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-         "CoordinationMeeting", "LeaderReception")
+         "CoordinationMeeting", "LeaderReception", "AccountabilityRecord")
 
 
 def test_installed(installer):

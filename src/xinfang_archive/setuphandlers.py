@@ -20,6 +20,7 @@ NOTICES_ID = "hearing-notices"
 SCREENING_ID = "screening"
 MEETINGS_ID = "meetings"
 RECEPTIONS_ID = "receptions"
+ACCOUNTABILITY_ID = "accountability"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -154,6 +155,8 @@ def add_meeting_folder(portal):
             title="会议", exclude_from_nav=True,
         )
     return portal[MEETINGS_ID]
+
+
 def add_reception_folder(portal):
     """领导信访接待日 at /receptions: its default view is the public schedule
     (the folder is public; each reception day follows its own workflow)."""
@@ -165,6 +168,22 @@ def add_reception_folder(portal):
             title="领导信访接待日", exclude_from_nav=True,
         )
     return portal[RECEPTIONS_ID]
+
+
+def add_accountability_folder(portal):
+    """责任追究 at /accountability: registrars and inspectors add records there."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if ACCOUNTABILITY_ID not in portal.objectIds():
+        createContentInContainer(
+            portal, "AccountabilityFolder", checkConstraints=False, id=ACCOUNTABILITY_ID,
+            title="责任追究", exclude_from_nav=True,
+        )
+    folder = portal[ACCOUNTABILITY_ID]
+    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
+    if "Inspector" not in roles:
+        folder.manage_permission("Add portal content", roles=sorted(roles | {"Inspector"}), acquire=1)
+    return folder
 
 
 def post_install(context):
@@ -179,6 +198,7 @@ def post_install(context):
     add_screening_folder(portal)
     add_meeting_folder(portal)
     add_reception_folder(portal)
+    add_accountability_folder(portal)
 
 
 def uninstall(context):

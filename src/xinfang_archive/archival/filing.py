@@ -41,6 +41,8 @@ from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.audit.recorder import record
+from xinfang_archive.accountability.filing import accountability_problems
+from xinfang_archive.accountability.filing import file_accountability
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
 from xinfang_archive.meetings.filing import meeting_problems
@@ -199,6 +201,7 @@ def make_plan(case):
     plan.problems.extend(hearing_problems(case))
     plan.problems.extend(meeting_problems(case))
     plan.problems.extend(reception_problems(case))
+    plan.problems.extend(accountability_problems(case))
     plan.group = _group(case, plan)
     _manifest(case, plan)
     return plan
@@ -241,10 +244,12 @@ def apply_plan(case, plan):
     case.archival_manifest = tuple(plan.manifest)
     case.amendments = PersistentList()
     case.retention_history = PersistentList()
-    record_reception(case)
+    if record_type(case) is None:
+        record_reception(case)
     freeze(case)
     if record_type(case) is None:
         file_transcripts(case)
+        file_accountability(case)
     record("file", case, details=dict(
         archival_code=case.archival_code,
         retention_period=plan.period,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
 from xinfang_archive.archival.records import RECORD_KEYS
+from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import MEETING_KINDS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -41,7 +42,7 @@ STAGES = {
     "rereview": _("Re-reviewed (复核)"),
 }
 KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "meeting", "reception",
-        "record")
+        "accountability", "record")
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -58,6 +59,7 @@ KEY_TITLES = {
 RECEPTION_FACTS = {
     "received": _("Received at a leader's reception day"),
     "instructed": _("With the leader's instructions"),
+    "accountability": _("Accountability measure"),
 }
 DEFAULT = "*"
 
@@ -105,6 +107,7 @@ def known_values():
         "record": dict(RECORD_KEYS),
         "meeting": dict(MEETING_KINDS),
         "reception": dict(RECEPTION_FACTS),
+        "accountability": dict(ACCOUNTABILITY_MEASURES),
     }
 
 
@@ -181,6 +184,7 @@ def expiry(year, period):
 def case_facts(case):
     """``{key: frozenset(values)}`` of a case, as the rules read it."""
     from xinfang_archive.meetings.filing import meeting_kinds  # meetings read the archival checks
+    from xinfang_archive.accountability.filing import decided_measures
 
     kinds = set()
     for child in case.objectValues():
@@ -211,6 +215,7 @@ def case_facts(case):
         "kind": frozenset(kinds),
         "meeting": meeting_kinds(case),
         "reception": reception_facts(case),
+        "accountability": decided_measures(case),
     }
 
 

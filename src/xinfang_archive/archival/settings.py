@@ -104,7 +104,8 @@ class IFilingSettings(Interface):
             "joined by &; keys category, grade, flag, channel, unit, outcome, stage "
             "(rejected, review, rereview), kind (a reply or document kind in the case), meeting "
             "(the kind of a meeting that decided on the case), reception (received, instructed: at "
-            "a leader's reception day) and record (the type of a record filed on its own: screening). "
+            "a leader's reception day), accountability (the measure of a decided accountability record "
+            "naming the case) and record (the type of a record filed on its own: screening). "
             "Period Y, D30 or D10. The longest period of the matching rules applies; "
             "the * rule when none matches.",
         ),

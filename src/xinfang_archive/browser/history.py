@@ -13,6 +13,8 @@ from plone.supermodel.utils import mergedTaggedValueDict
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from xinfang_archive.permissions import RevertVersion
+from xinfang_archive.privacy.masking import personal_fields
+from xinfang_archive.privacy.masking import personal_value_for_viewer
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
@@ -102,9 +104,12 @@ class RecordHistoryView(BrowserView):
         changes too)."""
         values = {}
         addresses = [row.get("address") for row in getattr(obj, "petitioners", None) or () if isinstance(row, dict)]
+        personal = personal_fields(self.context)
         for name, _field in self._fields():
             value = getattr(obj, name, None)
-            if name == "petitioners":
+            if name in personal:
+                values[name] = _text(personal_value_for_viewer(self.context, value))
+            elif name == "petitioners":
                 values[name] = _text(petitioners_for_viewer(self.context, value))
             else:
                 values[name] = text_for_viewer(self.context, _text(value), addresses)

@@ -10,12 +10,16 @@ from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
+from xinfang_archive.permissions import AddAccountabilityRecord
 from xinfang_archive.permissions import ViewScreeningStatus
 from xinfang_archive.privacy.units import units_of
 from xinfang_archive.reports import screening
+from xinfang_archive.setuphandlers import ACCOUNTABILITY_ID
 from xinfang_archive.vocabularies.fixed import RISK_GRADES
 from zope.i18n import translate
 from zope.i18nmessageid import Message
+
+import urllib.parse
 
 
 STATUS_TITLES = {
@@ -76,8 +80,26 @@ class ScreeningStatusView(BrowserView):
                 submitted=report.submitted.isoformat() if report is not None and report.submitted else "",
                 url=report.url if can_view else None,
                 title=report.title if report is not None else "",
+                accountability_url=self.accountability_url(row) if row.late else None,
             ))
         return rows
+
+    def accountability_url(self, row):
+        """The add form of an accountability record (漏报零报告) for a unit late
+        with this period's report, pre-filled; None for who may not add one."""
+        folder = api.portal.get().get(ACCOUNTABILITY_ID)
+        if folder is None or not api.user.has_permission(AddAccountabilityRecord, obj=folder) \
+                or not api.user.has_permission("Add portal content", obj=folder):
+            return None
+        query = [("form.widgets.cause:list", "missing_report"), ("form.widgets.unit:list", row.unit)]
+        report = row.report
+        if report is not None:
+            obj = self.context.get(report.name)
+            if obj is not None:
+                query.append(("form.widgets.screening_reports", obj.UID()))
+        else:
+            query.append(("form.widgets.screening_periods", self.period))
+        return f"{folder.absolute_url()}/++add++AccountabilityRecord?{urllib.parse.urlencode(query)}"
 
     def _state(self, report):
         if report is None or report.state is None:

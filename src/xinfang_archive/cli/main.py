@@ -45,11 +45,12 @@ def _progress(label):
 
 
 def _generate(site, count, seed, serving=False):
-    """Demo staff, cases, hearings, screening reports, meetings, reception days and
-    filings, each unit of work committed
+    """Demo staff, cases, hearings, screening reports, meetings, reception days,
+    accountability records and filings, each unit of work committed
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again."""
+    from xinfang_archive.demo.accountability import add_demo_accountability
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import case_batches
     from xinfang_archive.demo.hearings import add_demo_hearings
@@ -67,6 +68,7 @@ def _generate(site, count, seed, serving=False):
     commit_retrying(lambda: add_demo_screening(site, seed=seed), "xinfang-archive: demo screening reports")
     commit_retrying(lambda: add_demo_meetings(site, seed=seed), "xinfang-archive: demo meetings")
     commit_retrying(lambda: add_demo_receptions(site, seed=seed), "xinfang-archive: demo reception days")
+    commit_retrying(lambda: add_demo_accountability(site, seed=seed), "xinfang-archive: demo accountability")
     result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")
     if result.refused:
         print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)

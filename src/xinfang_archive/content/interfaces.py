@@ -68,9 +68,19 @@ class IMeetingFolder(Interface):
 
 class ICoordinationMeeting(Interface):
     """信访联席会议 / 信访协调会 / 领导小组会议: a meeting and its decisions on cases."""
+
+
 class IReceptionFolder(Interface):
     """领导信访接待日: the container of the leaders' reception days (public listing)."""
 
 
 class ILeaderReception(Interface):
     """领导信访接待日: one leader's reception day, published in advance."""
+
+
+class IAccountabilityFolder(Interface):
+    """责任追究: the container of the accountability records."""
+
+
+class IAccountabilityRecord(Interface):
+    """责任追究记录: a measure decided against a unit (and a person in it)."""

@@ -12,7 +12,9 @@ the last twelve months as a line chart; 三 categories (table, bar chart);
 petitions; 六 units; 七 the rates and their definitions; 八 the unit ranking
 (horizontal bars, table, how the score is made); 九 the overdue cases, at most
 ``bulletin.overdue_limit`` (300 by default) with the rest counted, in a table
-whose header repeats on every page.
+whose header repeats on every page; 十 the screening periods due in the month
+(who reported, reported zero, did not report, missed the deadline) and the
+accountability records decided.
 """
 from functools import cache
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -44,6 +46,7 @@ from xinfang_archive.documents.layout import paragraph
 from xinfang_archive.documents.layout import spacer
 from xinfang_archive.reports.figures import DIMENSIONS
 from xinfang_archive.reports.figures import RATE_NAMES
+from xinfang_archive.reports.figures import ACCOUNTABILITY_PENALTY
 from xinfang_archive.reports.figures import SCORE_WEIGHTS
 from xinfang_archive.reports.figures import UNASSIGNED
 from xinfang_archive.reports.figures import percent_text
@@ -365,15 +368,16 @@ def rate_notes():
 
 def ranking_table(bulletin, titles):
     rows = [_header(("名次", "责任单位", "本月登记", "按期办结率", "满意率", "在办", "超期",
-                     "综合得分"), small=True)]
+                     "排查报送及时率", "责任追究", "综合得分"), small=True)]
     rows += [
         [str(unit.rank), _text(titles("unit", unit.code), "small"), str(unit.received),
          rate_cell(unit.handling_on_time), rate_cell(unit.satisfaction), str(unit.open),
-         str(unit.overdue), NO_DATA if unit.score is None else f"{unit.score:.2f}"]
+         str(unit.overdue), unit.screening_on_time.text(), str(unit.accountability),
+         NO_DATA if unit.score is None else f"{unit.score:.2f}"]
         for unit in bulletin.units
     ]
     commands = NUMBERS_RIGHT + (("ALIGN", (0, 1), (0, -1), "CENTER"),)
-    return _table(rows, (11, None, 16, 32, 32, 13, 13, 17), commands=commands, compact=True)
+    return _table(rows, (9, None, 12, 27, 27, 10, 10, 15, 11, 14), commands=commands, compact=True)
 
 
 def score_note_text():
@@ -381,10 +385,38 @@ def score_note_text():
     weights = SCORE_WEIGHTS
     return (
         f"综合得分＝（{weights['handling_on_time']}×按期办结率＋{weights['satisfaction']}×满意率"
-        f"＋{weights['not_overdue']}×（100－超期占比））÷100，比率按百分数计；超期占比为超期件数占"
-        "在办件数的比例（无在办件为0）。单位本月无可计算的按期办结率或满意率的，以当月总体比率代替；"
+        f"＋{weights['not_overdue']}×（100－超期占比）＋{weights['screening_on_time']}×排查报送及时率）"
+        f"÷100－{ACCOUNTABILITY_PENALTY}×责任追究件数，最低为0，比率按百分数计；超期占比为超期件数占"
+        "在办件数的比例（无在办件为0）；排查报送及时率为本月到期的矛盾纠纷排查报告期中按期报送的比例，"
+        "逾期报送的按半期计，未报送的不计；责任追究件数为本月作出决定的责任追究件数。"
+        "单位本月无可计算的按期办结率或满意率的，以当月总体比率代替；本月无到期排查报告期的，"
+        "排查报送及时率一项不计，其余各项按权重折算；"
         "得分相同的按单位代码排序。在办、超期为截至制表日的件数。"
     )
+
+
+def screening_table(bulletin):
+    rows = [_header(("报告期", "报送截止日", "应报单位", "已报告", "零报告", "未报告", "逾期（含未报）"))]
+    rows += [
+        [count.period, count.deadline.isoformat(), str(count.units), str(count.reported),
+         str(count.zero), str(count.missing), str(count.late)]
+        for count in bulletin.screening
+    ]
+    return _table(rows, (None, 26, 20, 20, 20, 20, 28),
+                  commands=(("ALIGN", (0, 1), (-1, -1), "CENTER"),))
+
+
+def screening_block(bulletin):
+    """十: the screening periods due in the month and the accountability records decided."""
+    story = []
+    if bulletin.screening:
+        story += [screening_table(bulletin), spacer(2), _text(
+            "逾期（含未报）为截止日后报送或截至制表日仍未报送的单位数；零报告为报告本期未排查出矛盾纠纷的单位数。",
+            "note")]
+    else:
+        story.append(_text("本月无到期的矛盾纠纷排查报告期。", "caption"))
+    story.append(_text(f"本月作出责任追究决定{bulletin.accountability}件。", "note"))
+    return story
 
 
 def score_note():
@@ -677,6 +709,8 @@ def render_bulletin(bulletin, titles, *, bureau="某市信访局", issue_label=N
                 f"（本表列超期天数最多的{bulletin.overdue_limit}件）。", "caption"))
     else:
         story.append(_text("无超期未办结信访事项。", "caption"))
+    story.append(_section("十、矛盾纠纷排查报送与责任追究"))
+    story += screening_block(bulletin)
     return build_pdf(story, pagesize=PORTRAIT, title=f"{TITLE} {period}")
 
 
@@ -767,9 +801,21 @@ def _dashboard_data(bulletin, names):
                 "handling_on_time": _rate_data(unit.handling_on_time, "handling_on_time"),
                 "satisfaction": _rate_data(unit.satisfaction, "satisfaction"),
                 "open": unit.open, "overdue": unit.overdue, "score": unit.score,
+                "screening_on_time": {
+                    "percent": _tenths(unit.screening_on_time.tenths),
+                    "text": unit.screening_on_time.text(),
+                },
+                "accountability": unit.accountability,
             }
             for unit in bulletin.units
         ],
+        "screening": [
+            {"period": count.period, "deadline": count.deadline.isoformat(), "units": count.units,
+             "reported": count.reported, "zero": count.zero, "missing": count.missing,
+             "late": count.late}
+            for count in bulletin.screening
+        ],
+        "accountability": bulletin.accountability,
         "overdue": {
             "total": bulletin.overdue_total,
             "limit": bulletin.overdue_limit,

@@ -23,7 +23,7 @@ AGENT = "xinfang-archive"
 FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
 KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
                 "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript",
-                "CoordinationMeeting": "meeting"}
+                "CoordinationMeeting": "meeting", "AccountabilityRecord": "accountability"}
 
 
 def _aware(value):
@@ -96,6 +96,11 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = obj.chair or ""
         info.date = obj.meeting_date
         info.document_kind = "会议纪要"
+    elif kind == "accountability":
+        info.identifier = obj.record_number or obj.getId()
+        info.responsible = obj.authority or ""
+        info.date = obj.decision_date
+        info.document_kind = "责任追究决定"
     elif kind == "transcript":
         hearing = obj.__parent__
         info.identifier = f"{hearing.hearing_number}/{obj.getId()}"
@@ -150,6 +155,12 @@ def describe_case(case, files_by_uid, fonds_name):
         info.parent_uid = "" if obj is case else IUUID(case)
         infos.append(info)
     return infos
+
+
+def describe_accountability(record, files_by_uid, fonds_name):
+    info = _describe(record, None, "", files_by_uid.get(IUUID(record), ()), fonds_name)
+    info.parent_uid = ""
+    return [info]
 
 
 def describe_hearing(hearing, files_by_uid, fonds_name, case=None):

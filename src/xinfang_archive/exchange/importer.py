@@ -30,6 +30,8 @@ from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IMutableUUID
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
+from xinfang_archive.content.accountability import COUNTERS_KEY as ACCOUNTABILITY_COUNTERS_KEY
+from xinfang_archive.content.accountability import NUMBER_FORMAT as ACCOUNTABILITY_NUMBER_FORMAT
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
 from xinfang_archive.content.hearing import HEARING_NUMBER_FORMAT
 from xinfang_archive.content.registration import reserve_number
@@ -71,7 +73,7 @@ IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 FILED_STATES = ("filed", "transferred")
 EXCHANGE_SCHEMA = "exchange.xsd"
 # Where each kind of top-level record is imported to.
-CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings"}
+CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability"}
 # libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
@@ -127,7 +129,8 @@ def exchange_files(source):
     if is_package(source):
         data = source / "data"
         found = (sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
-                 + sorted(data.glob("meetings/*/exchange.xml")))
+                 + sorted(data.glob("meetings/*/exchange.xml"))
+                 + sorted(data.glob("accountability/*/exchange.xml")))
     else:  # the packages in it are sources of their own (see packages_in)
         found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
     return [path for path in found if not _linked(path, source)]
@@ -250,7 +253,9 @@ class Importer:
                 cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
                 planned += len(cases)
                 if self.share is None:
-                    hearings.extend((path, base, e, invalid) for e in root if local(e) in ("hearing", "meeting"))
+                    # hearings, meetings and accountability records: after the cases they name
+                    hearings.extend((path, base, e, invalid) for e in root
+                                    if local(e) in ("hearing", "meeting", "accountability"))
                 for element in cases:
                     self._one(path, base, element, invalid)
                     done += 1
@@ -328,7 +333,7 @@ class Importer:
                 step = match.group("step")
                 siblings = children if step == "*" else [e for e in children if local(e) == step.split(":")[-1]]
                 index = int(match.group("index") or 1) - 1
-                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing", "meeting"):
+                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing", "meeting", "accountability"):
                     owner = siblings[index]
             invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
         return invalid
@@ -609,6 +614,9 @@ class Importer:
             reserve_number(record.identifier)
         elif record.kind.element == "hearing":
             reserve_number(record.identifier, HEARING_NUMBER_FORMAT, HEARING_COUNTERS_KEY)
+        elif record.values.get("record_number"):
+            reserve_number(record.values["record_number"], ACCOUNTABILITY_NUMBER_FORMAT,
+                           ACCOUNTABILITY_COUNTERS_KEY)
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj
             self._lifecycle(target, item)
@@ -660,6 +668,9 @@ class Importer:
         relations, missing = [], []
         for uid, identifier in refs:
             target = self._case_for(uid, identifier)
+            if target is None and uid:  # a screening report an accountability record names
+                brains = self._brains(UID=uid)
+                target = brains[0]._unrestrictedGetObject() if brains else None
             if target is None:
                 relation = RelationValue(None)
                 relation.broken(identifier or uid or "")
@@ -726,6 +737,8 @@ class Importer:
         wanted = item.id
         if item.kind.element == "hearing" and item.values.get("hearing_number"):
             wanted = item.values["hearing_number"].lower()
+        if item.kind.element == "accountability" and item.values.get("record_number"):
+            wanted = item.values["record_number"].lower()
         if wanted and wanted not in container and chooser.checkName(wanted, obj):
             return wanted
         return chooser.chooseName(item.identifier or item.kind.element, obj)
@@ -880,13 +893,15 @@ class _Known:
             return True
         if record.kind.element == "case":
             return record.values.get("registration_number") in self.numbers
-        return record.values.get("hearing_number") in self.hearing_numbers
+        if record.kind.element == "hearing":
+            return record.values.get("hearing_number") in self.hearing_numbers
+        return False  # an accountability record: known by its UID
 
     def add(self, record):
         self.uids.update(item.uid for _path, item in record.walk() if item.uid)
         if record.kind.element == "case":
             self.numbers.add(record.values.get("registration_number"))
-        else:
+        elif record.kind.element == "hearing":
             self.hearing_numbers[record.values.get("hearing_number")] = record.uid
 
 
@@ -1000,7 +1015,7 @@ def _error_text(error):
 def identifier_of(element):
     metadata = element.find(f"{{{NS}}}metadata")
     if metadata is not None:
-        for name in ("registration_number", "hearing_number"):
+        for name in ("registration_number", "hearing_number", "record_number"):
             found = metadata.find(f"{{{NS}}}{name}")
             if found is not None and found.text:
                 return found.text

@@ -9,6 +9,7 @@ Layout of a package ``<name>/``::
     data/cases/<case>/envelopes/<n>.xml    DA/T 48-style envelope, one per record
     data/hearings/<hearing>/…              hearings of those cases and their transcripts
     data/meetings/<meeting>/…              coordination meetings that decided on those cases
+    data/accountability/<record>/…         decided accountability records naming only those cases
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
@@ -31,6 +32,7 @@ from xinfang_archive.exchange import envelope as envelopes
 from xinfang_archive.exchange import events as premis
 from xinfang_archive.exchange.describe import case_events
 from xinfang_archive.exchange.describe import describe_case
+from xinfang_archive.exchange.describe import describe_accountability
 from xinfang_archive.exchange.describe import describe_hearing
 from xinfang_archive.exchange.describe import file_info
 from xinfang_archive.exchange.fields import FileWriter
@@ -70,6 +72,7 @@ class PackageResult:
     digest: str
     cases: int = 0
     hearings: int = 0
+    accountability: int = 0
     records: int = 0
     files: int = 0
     bytes: int = 0
@@ -250,6 +253,8 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
             hearings.setdefault(IUUID(hearing), (hearing, case))
         for meeting in meetings_of_case(case, states=()):
             hearings.setdefault(IUUID(meeting), (meeting, case))
+        for record in accountability_of(case):
+            hearings.setdefault(IUUID(record), (record, case))
         if progress:
             progress(done, len(cases))
     packed = {IUUID(case) for case in cases}
@@ -257,6 +262,9 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
     _write_meetings(meetings, packed, partial, result, generated, fonds_name)
     for hearing, _case in hearings.values():
         if hearing.portal_type == "CoordinationMeeting":
+            continue
+        if hearing.portal_type == "AccountabilityRecord":
+            _write_accountability(hearing, partial, result, packed, fonds_name, generated)
             continue
         named = {getattr(r, "to_object", None) for r in hearing.cases or ()}
         if None in named or {IUUID(c) for c in named} - packed:
@@ -295,6 +303,30 @@ def _write_meetings(meetings, packed, partial, result, generated, fonds_name):
         result.records += len(infos)
         result.files += len(files.written)
         result.bytes += files.bytes
+
+
+def _write_accountability(record, partial, result, packed, fonds_name, generated):
+    """A decided accountability record goes with the cases it names, when
+    all of them are in the package (otherwise it stays out, as a hearing)."""
+    if api.content.get_state(record, default=None) != "decided":
+        return
+    named = {getattr(r, "to_object", None) for r in record.linked_cases or ()}
+    if None in named or {IUUID(c) for c in named} - packed:
+        return
+    folder = partial / "accountability" / record.getId()
+    folder.mkdir(parents=True)
+    files = _PayloadFiles(folder, partial)
+    (folder / "exchange.xml").write_bytes(exchange_bytes([record], files=files))
+    infos = describe_accountability(record, {IUUID(record): files.describe(record, {})}, fonds_name)
+    _write_records(folder, infos, generated, fonds_name or PRODUCER)
+    result.accountability += 1
+    result.records += len(infos)
+
+
+def accountability_of(case):
+    from xinfang_archive.accountability.filing import records_of
+
+    return records_of(case)
 
 
 def _restrict(root):

@@ -64,7 +64,7 @@ class RecordData:
     @property
     def identifier(self):
         return (self.values.get("registration_number") or self.values.get("hearing_number")
-                or self.id or self.uid or "")
+                or self.values.get("record_number") or self.id or self.uid or "")
 
     def walk(self, path=""):
         """``(path inside the top record, record)`` of this record and its children."""

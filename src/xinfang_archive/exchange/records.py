@@ -20,6 +20,9 @@ HEARING = Kind("hearing", "Hearing", "xf_hearing_workflow", (("transcripts", "tr
 TRANSCRIPT = Kind("transcript", "HearingTranscript", "xf_minutes_workflow")
 MEETING = Kind("meeting", "CoordinationMeeting", "xf_meeting_workflow")
 
-KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT, MEETING)}
+ACCOUNTABILITY = Kind("accountability", "AccountabilityRecord", "xf_accountability_workflow")
+
+KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT,
+                                         MEETING, ACCOUNTABILITY)}
 BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
 GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}

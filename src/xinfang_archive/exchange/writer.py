@@ -35,7 +35,8 @@ def _zope_datetime(value):
 def identifier_of(obj):
     """The identifier other systems know a record by."""
     return (getattr(aq_base(obj), "registration_number", None)
-            or getattr(aq_base(obj), "hearing_number", None) or obj.getId())
+            or getattr(aq_base(obj), "hearing_number", None)
+            or getattr(aq_base(obj), "record_number", None) or obj.getId())
 
 
 def _relation_target(relation):

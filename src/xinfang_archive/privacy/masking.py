@@ -49,6 +49,35 @@ MASKERS = {
 }
 
 
+def mask_name(value):
+    """A person's name as ``李**``: its first character kept."""
+    if not value:
+        return value
+    value = str(value)
+    return value[0] + MASK * max(len(value) - 1, 2)
+
+
+def personal_fields(obj):
+    """Names of ``obj``'s schema fields that are read under "View personal
+    data" (the person held to account of an accountability record…)."""
+    from plone.autoform.interfaces import READ_PERMISSIONS_KEY
+    from plone.dexterity.utils import iterSchemata
+
+    names = set()
+    for schema in iterSchemata(obj):
+        for name, permission in (schema.queryTaggedValue(READ_PERMISSIONS_KEY) or {}).items():
+            if permission == "xinfang_archive.ViewPersonalData" and name != "petitioners":
+                names.add(name)
+    return names
+
+
+def personal_value_for_viewer(context, value):
+    """A personal field (``personal_fields``) as the current user may see it."""
+    if not value or can_view_personal_data(context):
+        return value
+    return mask_name(value) if isinstance(value, str) else MASK * 4
+
+
 def mask_petitioner(row):
     """A copy of one petitioner row with its personal fields masked."""
     masked = dict(row)

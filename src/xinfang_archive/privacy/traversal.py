@@ -8,6 +8,7 @@ archive record on the path must be viewable by the user, whatever the view.
 """
 from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
+from xinfang_archive.content.interfaces import IAccountabilityRecord
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IHearing
@@ -21,7 +22,7 @@ from xinfang_archive.content.interfaces import ISupervision
 
 RECORDS = (
     IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport, ICoordinationMeeting, ILeaderReception,
+    IScreeningReport, ICoordinationMeeting, ILeaderReception, IAccountabilityRecord,
 )
 
 

@@ -233,6 +233,12 @@ def screening_report_changed(report, event):
     apply_unit_roles(report, [getattr(report, "unit", None)], new=IObjectAddedEvent.providedBy(event))
 
 
+def accountability_record_changed(record, event):
+    """An accountability record is read by the heads of the unit held to
+    account (and those above); its workflow gives the unit's staff nothing."""
+    apply_unit_roles(record, [getattr(record, "unit", None)], new=IObjectAddedEvent.providedBy(event))
+
+
 def units_list_changed(event):
     record = getattr(event, "record", None)
     if getattr(record, "__name__", None) == "xinfang_archive.units":

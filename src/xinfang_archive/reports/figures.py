@@ -68,21 +68,38 @@ Every rate is a numerator and a denominator; its percentage is none (printed
     kept to the first ``overdue_limit`` (:data:`OVERDUE_LIMIT`) cases; the
     count of all of them is ``overdue_total``.
 
+矛盾纠纷排查 screening reports
+    The screening periods whose deadline (``reports/screening.py``) falls in
+    the month and has passed by ``today``: per period, the units that
+    reported (with disputes), that filed a zero report, that have not
+    reported, and that missed the deadline (reported after it, or not at
+    all).
+
+责任追究 accountability
+    Accountability records decided (the decision date) in the month.
+
 责任单位排名 unit ranking
     Every unit with a case received in the month, a case in the month's
     按期办结率 or 满意率, or an open case with a deadline (cases without a
-    unit are not ranked).
+    unit are not ranked), with a report due in one of the month's screening
+    periods, or with an accountability record decided in the month.
     Per unit: cases received in the month, its 按期办结率 and 满意率 of the
-    month, its open cases and overdue cases (as of ``today``), and the score
+    month, its open cases and overdue cases (as of ``today``), its 排查报送及时率
+    and accountability records of the month, and the score
 
-        score = (50 × 按期办结率 + 30 × 满意率 + 20 × (100 − 超期占比)) / 100
+        score = (40 × 按期办结率 + 25 × 满意率 + 15 × (100 − 超期占比)
+                 + 20 × 排查报送及时率) / 100 − 5 × 责任追究件数
 
     with rates in percent, 超期占比 the overdue share of the unit's open cases
-    (0 when it has none).  A rate a unit has no cases for is replaced by the
-    bureau-wide rate of the month (neither rewarding nor punishing it); when
-    the bureau has none either, the component is left out and the weights of
-    the rest count alone.  Units are ranked by score (rounded to 0.01), high
-    first, ties by unit code.
+    (0 when it has none), 排查报送及时率 the share of the month's screening
+    periods the unit reported by the deadline, a report after the deadline
+    counting half and a missing one nothing, and 责任追究件数 the unit's
+    accountability records decided in the month; the score is not below 0.
+    A rate a unit has no cases for is replaced by the bureau-wide rate of the
+    month (neither rewarding nor punishing it); when the bureau has none
+    either, the component is left out and the weights of the rest count
+    alone (so is 排查报送及时率 for a unit with no screening period due).
+    Units are ranked by score (rounded to 0.01), high first, ties by unit code.
 """
 from __future__ import annotations
 
@@ -112,7 +129,10 @@ STAGES = {
 }
 OPEN_STATES = frozenset(STAGES)
 
-SCORE_WEIGHTS = {"handling_on_time": 50, "satisfaction": 30, "not_overdue": 20}
+SCORE_WEIGHTS = {"handling_on_time": 40, "satisfaction": 25, "not_overdue": 15,
+                 "screening_on_time": 20}
+ACCOUNTABILITY_PENALTY = 5
+"""Points taken off a unit's score per accountability record decided in the month."""
 
 DIMENSIONS = ("category", "channel", "unit", "grade")
 RATE_NAMES = ("acceptance_on_time", "handling_on_time", "reply", "handling", "satisfaction")
@@ -234,10 +254,44 @@ class UnitFigures:
     open: int
     overdue: int
     score: float | None
+    screening_on_time: Rate = Rate()  # in half periods: a late report counts 1 of 2
+    accountability: int = 0
 
     @property
     def overdue_share(self):
         return Rate(self.overdue, self.open)
+
+
+@dataclass(frozen=True)
+class ScreeningPeriod:
+    """One screening period as ``reports/screening.py`` sees it as of the
+    bulletin's day: ``rows`` are ``(unit, status, late)`` with status
+    ``reported``, ``zero`` or ``missing``."""
+
+    period: str
+    deadline: date
+    rows: tuple[tuple[str, str, bool], ...]
+
+
+@dataclass(frozen=True)
+class ScreeningCount:
+    """The units of one screening period due in the month, counted."""
+
+    period: str
+    deadline: date
+    units: int
+    reported: int
+    zero: int
+    missing: int
+    late: int
+
+
+@dataclass(frozen=True)
+class Accountability:
+    """An accountability record decided (``decided_on``) against ``unit``."""
+
+    unit: str
+    decided_on: date
 
 
 @dataclass(frozen=True)
@@ -276,6 +330,8 @@ class Bulletin:
     overdue: tuple[OverdueCase, ...]  # the first overdue_limit, most overdue first
     overdue_total: int
     overdue_limit: int
+    screening: tuple[ScreeningCount, ...] = ()  # the periods due in the month
+    accountability: int = 0  # records decided in the month
 
     @property
     def received(self):
@@ -360,7 +416,8 @@ class _RateCounter:
 
 
 class _UnitCounter:
-    __slots__ = ("received", "h_num", "h_den", "s_num", "s_den", "open", "overdue")
+    __slots__ = ("received", "h_num", "h_den", "s_num", "s_den", "open", "overdue",
+                 "q_num", "q_den", "accountability")
 
     def __init__(self):
         for name in self.__slots__:
@@ -368,12 +425,16 @@ class _UnitCounter:
 
 
 def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
-                    *, overdue_limit: int = OVERDUE_LIMIT) -> Bulletin:
+                    *, overdue_limit: int = OVERDUE_LIMIT,
+                    screening: Iterable[ScreeningPeriod] = (),
+                    accountability: Iterable[Accountability] = ()) -> Bulletin:
     """The figures of the bulletin of ``year``/``month`` as of ``today``.
 
     One pass over ``rows``; only the overdue cases are kept, and only the
-    first ``overdue_limit`` of them are ordered.  The definitions are in the
-    module's docstring.
+    first ``overdue_limit`` of them are ordered.  ``screening``: the screening
+    periods (those whose deadline is not in the month, or not passed, are
+    left out); ``accountability``: the decided records (those of other months
+    are left out).  The definitions are in the module's docstring.
     """
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1 to 12, not {month}")
@@ -471,6 +532,24 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
                     counter.open += 1
                     counter.overdue += late
 
+    counts = []
+    for period in sorted(screening, key=lambda p: (p.deadline, p.period)):
+        if not (start <= period.deadline <= end and period.deadline < today):
+            continue
+        tally = dict(reported=0, zero=0, missing=0, late=0)
+        for unit, status, late in period.rows:
+            tally[status] += 1
+            tally["late"] += bool(late)
+            counter = unit_counter(unit)
+            counter.q_den += 2
+            counter.q_num += 0 if status == "missing" else 1 if late else 2
+        counts.append(ScreeningCount(period.period, period.deadline, len(period.rows), **tally))
+    decided = 0
+    for record in accountability:
+        if record.unit and start <= record.decided_on <= end:
+            decided += 1
+            unit_counter(record.unit).accountability += 1
+
     month_rates = rates.freeze()
     listed = nsmallest(
         overdue_limit, overdue, key=lambda row: (row.deadline, row.registration_number, row.uid)
@@ -490,26 +569,33 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
         overdue=tuple(_overdue_case(row, today) for row in listed),
         overdue_total=len(overdue),
         overdue_limit=overdue_limit,
+        screening=tuple(counts),
+        accountability=decided,
     )
 
 
-def unit_score(handling_on_time, satisfaction, overdue_share, bureau):
+def unit_score(handling_on_time, satisfaction, overdue_share, bureau,
+               screening_on_time=Rate(), accountability=0):
     """The ranking score (see the module's docstring); None with no component.
 
-    Each argument is a :class:`Rate`; ``bureau`` is the month's
-    :class:`Rates`, whose rates stand in for a unit's missing ones.
+    Each rate is a :class:`Rate`; ``bureau`` is the month's :class:`Rates`,
+    whose rates stand in for a unit's missing ones; ``screening_on_time``
+    has no stand-in (a unit without a period due leaves it out);
+    ``accountability`` is the number of records decided in the month.
     """
     components = (
         (SCORE_WEIGHTS["handling_on_time"],
          _percent_or(handling_on_time, bureau.handling_on_time)),
         (SCORE_WEIGHTS["satisfaction"], _percent_or(satisfaction, bureau.satisfaction)),
         (SCORE_WEIGHTS["not_overdue"], 100 - (overdue_share.percent or 0)),
+        (SCORE_WEIGHTS["screening_on_time"], screening_on_time.percent),
     )
     present = [(weight, value) for weight, value in components if value is not None]
     weights = sum(weight for weight, _value in present)
     if not weights:
         return None
-    return round(sum(weight * value for weight, value in present) / weights, 2)
+    score = sum(weight * value for weight, value in present) / weights
+    return round(max(score - ACCOUNTABILITY_PENALTY * accountability, 0), 2)
 
 
 def _percent_or(rate, fallback):
@@ -522,13 +608,17 @@ def _ranking(units, bureau):
     for code, counter in units.items():
         handling = Rate(counter.h_num, counter.h_den)
         satisfaction = Rate(counter.s_num, counter.s_den)
-        score = unit_score(handling, satisfaction, Rate(counter.overdue, counter.open), bureau)
+        punctuality = Rate(counter.q_num, counter.q_den)
+        score = unit_score(handling, satisfaction, Rate(counter.overdue, counter.open), bureau,
+                           punctuality, counter.accountability)
         lines.append((code, counter, handling, satisfaction, score))
     lines.sort(key=lambda line: (-(line[4] if line[4] is not None else -1), line[0]))
     return tuple(
         UnitFigures(
             rank=rank, code=code, received=counter.received, handling_on_time=handling,
             satisfaction=satisfaction, open=counter.open, overdue=counter.overdue, score=score,
+            screening_on_time=Rate(counter.q_num, counter.q_den),
+            accountability=counter.accountability,
         )
         for rank, (code, counter, handling, satisfaction, score) in enumerate(lines, start=1)
     )

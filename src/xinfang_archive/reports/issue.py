@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.documents.bulletin import period_text
+from xinfang_archive.reports.assessment import decided_accountability
+from xinfang_archive.reports.assessment import screening_periods
 from xinfang_archive.reports.figures import monthly_figures
 from xinfang_archive.reports.rows import case_rows
 from xinfang_archive.vocabularies.registry import parse_lines
@@ -90,7 +92,12 @@ def bulletin_titles():
 
 
 def make_bulletin(period, today=None, rows=None):
-    """The figures of ``period`` as of ``today``, from the catalog's rows."""
+    """The figures of ``period`` as of ``today``, from the catalog's rows, the
+    screening reports due in the month and the accountability records."""
     today = today or date.today()
     rows = case_rows() if rows is None else rows
-    return monthly_figures(rows, period.year, period.month, today)
+    return monthly_figures(
+        rows, period.year, period.month, today,
+        screening=screening_periods(period.year, period.month, today),
+        accountability=decided_accountability(),
+    )

@@ -48,12 +48,12 @@ import unicodedata
 
 logger = logging.getLogger("xinfang_archive.search")
 
-PERSONAL_KEYS = ("id_number", "phone", "address")
+PERSONAL_KEYS = ("id_number", "phone", "address", "person_name", "person_post")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
 DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "meeting_date",
-               "reception_date")
+               "reception_date", "decision_date")
 # Fields read with a permission of their own (a reception day's record of the
 # day): never indexed while the object itself is public.
 RESTRICTED_FIELDS = frozenset({"minutes", "instructions", "follow_ups"})
@@ -246,12 +246,15 @@ def document_for(obj, segmenter):
         portal_type=obj.portal_type,
         category=getattr(aq_base(source), "category", None),
         # a record of a unit outside any case (a screening report…) has a ``unit``
-        unit=getattr(aq_base(source), "responsible_unit", None) or getattr(aq_base(source), "unit", None),
+        unit=getattr(aq_base(source), "responsible_unit", None) or getattr(aq_base(obj), "unit", None),
         channel=getattr(aq_base(source), "channel", None),
         grade=getattr(aq_base(source), "grade", None) or _highest_risk(source),
         state=case_state or state if case is not None else state,
         retention=getattr(aq_base(obj), "retention_period", None)
         or getattr(aq_base(source), "retention_period", None),
+        # an accountability record's cause and measure (责任追究)
+        cause=getattr(aq_base(obj), "cause", None),
+        measure=getattr(aq_base(obj), "measure", None),
     )
     keywords = {k: str(v) for k, v in keywords.items() if v}
     date = _date_of(obj)

@@ -3,8 +3,10 @@ from dataclasses import dataclass
 from dataclasses import field
 
 # Keyword fields with exact filters and facet counts.
-FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention")
-KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention")
+FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention",
+          "cause", "measure")
+KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention",
+            "cause", "measure")
 SORTS = ("relevance", "date", "-date")
 # The text views a query can be asked of: all the text, the title alone,
 # the description alone (Plone's SearchableText, Title, Description).

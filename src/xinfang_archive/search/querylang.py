@@ -153,6 +153,8 @@ FIELD_LABELS = {
     "retention": "保管期限",
     "grade": "等级",
     "date": "日期",
+    "cause": "事由",
+    "measure": "措施",
 }
 
 #: Chinese aliases (exact) and English aliases (lower case).
@@ -167,6 +169,8 @@ FIELD_ALIASES = {
     "retention": "retention",
     "grade": "grade",
     "date": "date",
+    "cause": "cause",
+    "measure": "measure",
 }
 
 #: Fields that give a :class:`Field`; ``date`` always gives a :class:`Range`,

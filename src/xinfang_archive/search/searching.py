@@ -34,6 +34,8 @@ FACET_TITLES = {
     "grade": _("Grade"),
     "state": _("State"),
     "retention": _("Retention period"),
+    "cause": _("Cause"),
+    "measure": _("Measure"),
 }
 RETENTION_TITLES = {"Y": _("Permanent"), "D30": _("30 years"), "D10": _("10 years")}
 
@@ -139,6 +141,12 @@ class Labels:
                                 "grade": "grades"}[name])
             elif name == "retention":
                 table = {k: self.t(v) for k, v in RETENTION_TITLES.items()}
+            elif name in ("cause", "measure"):
+                from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_CAUSES
+                from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
+
+                pairs = ACCOUNTABILITY_CAUSES if name == "cause" else ACCOUNTABILITY_MEASURES
+                table = {k: self.t(v) for k, v in pairs}
             else:
                 table = {}
             self.cache[name] = table

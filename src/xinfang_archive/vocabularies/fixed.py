@@ -72,6 +72,26 @@ MEETING_KINDS = (
 )
 
 
+# 责任追究: why a unit or person is held to account, and the measure taken
+# (mildest first).  Overdue handling and a missing zero report must name the
+# records that show it (content/accountability.py).
+ACCOUNTABILITY_CAUSES = (
+    ("overdue", _("Overdue handling")),  # 逾期办理
+    ("supervision_ignored", _("Supervision ignored")),  # 督办不力
+    ("missing_report", _("Missing zero report")),  # 漏报零报告
+    ("other", _("Other cause")),  # 其他
+)
+
+ACCOUNTABILITY_MEASURES = (
+    ("criticism", _("Circulated criticism")),  # 通报批评
+    ("talk", _("Admonitory talk")),  # 约谈
+    ("admonition", _("Admonishment")),  # 诫勉谈话
+    ("self_examination", _("Ordered self-examination")),  # 责令检查
+    ("organisational", _("Organisational measure")),  # 组织处理
+    ("discipline", _("Proposed disciplinary sanction")),  # 党纪政务处分建议
+)
+
+
 def _vocabulary(pairs):
     return SimpleVocabulary(
         [SimpleTerm(value=value, token=value, title=title) for value, title in pairs]
@@ -143,3 +163,13 @@ def dispute_states_vocabulary(context=None):
 @provider(IVocabularyFactory)
 def meeting_kinds_vocabulary(context=None):
     return _vocabulary(MEETING_KINDS)
+
+
+@provider(IVocabularyFactory)
+def accountability_causes_vocabulary(context=None):
+    return _vocabulary(ACCOUNTABILITY_CAUSES)
+
+
+@provider(IVocabularyFactory)
+def accountability_measures_vocabulary(context=None):
+    return _vocabulary(ACCOUNTABILITY_MEASURES)

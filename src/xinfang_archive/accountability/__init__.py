@@ -1,0 +1,1 @@
+"""责任追究: what accountability records mean for the cases they name."""
