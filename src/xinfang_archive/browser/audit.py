@@ -45,6 +45,7 @@ ACTION_TITLES = {
     "accusation.reject": _("Clearing of the accusation flag rejected"),
     "accusation.withdraw": _("Clearing of the accusation flag withdrawn"),
     "meeting_decision": _("Decided at a coordination meeting"),
+    "dispute_to_case": _("Screened dispute registered as a case"),
 }
 
 

@@ -246,7 +246,6 @@ class CaseView(BrowserView):
 
         return decision_rows_of_case(self.context, self.request)
 
-
     def reception(self):
         """The reception day the case was received at, with the leader's
         instructions and follow-ups on it (the schedule is public; the

@@ -10,6 +10,7 @@ yet submitted, is refused with the reason and nothing is saved.
 """
 from plone import api
 from plone.autoform.form import AutoExtensibleForm
+from plone.protect import CheckAuthenticator
 from plone.supermodel import model
 from plone.z3cform.layout import wrap_form
 from xinfang_archive import _
@@ -110,6 +111,7 @@ class DisputeCaseForm(AutoExtensibleForm, form.Form):
 
     @button.buttonAndHandler(_("Register the case"), name="register")
     def handle_register(self, action):
+        CheckAuthenticator(self.request)
         data, errors = self.extractData()
         if errors:
             self.status = self.formErrorsMessage

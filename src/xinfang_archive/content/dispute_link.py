@@ -64,7 +64,8 @@ def link(report, key, case):
         setattr(report, LINKS_ATTRIBUTE, links)
     links[key] = case.UID()
     setattr(case, SOURCE_ATTRIBUTE, (report.UID(), key))
+    # the dispute by its key: its matter is free text, masked for most readers of the trail
     record("dispute_to_case", report, details={
-        "dispute": dispute_of(report, key).get("matter"),
+        "dispute": key,
         "case": getattr(case, "registration_number", None) or case.getId(),
     })

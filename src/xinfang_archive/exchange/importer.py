@@ -595,11 +595,14 @@ class Importer:
                       mapping={"state": record.state or "-"})]
         return _archival_consistency(record.archival, parsed)
 
-    def _case_for(self, uid, identifier):
-        brains = self._brains(UID=uid, portal_type=("PetitionCase", "LeaderReception")) if uid else []
+    def _case_for(self, uid, identifier, receptions=False):
+        """The case ``uid`` or ``identifier`` names (or, for a relation that
+        may name one, the reception day), or None."""
+        types = ("PetitionCase", "LeaderReception") if receptions else ("PetitionCase",)
+        brains = self._brains(UID=uid, portal_type=types) if uid else []
         if not brains and identifier:
             brains = self._brains(portal_type="PetitionCase", registration_number=identifier)
-        if not brains and identifier:
+        if not brains and identifier and receptions:
             brains = self._brains(portal_type="LeaderReception", getId=identifier)
         if brains:
             return brains[0]._unrestrictedGetObject()
@@ -667,7 +670,7 @@ class Importer:
         the record says what it said and its digest still holds."""
         relations, missing = [], []
         for uid, identifier in refs:
-            target = self._case_for(uid, identifier)
+            target = self._case_for(uid, identifier, receptions=True)
             if target is None and uid:  # a screening report an accountability record names
                 brains = self._brains(UID=uid)
                 target = brains[0]._unrestrictedGetObject() if brains else None

@@ -321,6 +321,8 @@ def _write_accountability(record, partial, result, packed, fonds_name, generated
     _write_records(folder, infos, generated, fonds_name or PRODUCER)
     result.accountability += 1
     result.records += len(infos)
+    result.files += len(files.written)
+    result.bytes += files.bytes
 
 
 def accountability_of(case):

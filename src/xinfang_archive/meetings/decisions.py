@@ -10,11 +10,10 @@ A decision is about its case: whoever reads it must be allowed to view the
 case, and a decision on a case holding accusation material (举报) is read
 only by those who may see that material (never by the accused unit).
 """
-from Acquisition import aq_base
 from plone import api
 from xinfang_archive import _
-from xinfang_archive.permissions import ViewAccusation
-from xinfang_archive.privacy.accusation import is_accusation
+from xinfang_archive.privacy.accusation import is_accusation_case
+from xinfang_archive.privacy.accusation import may_read_about
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.registry import unit_paths
 
@@ -67,15 +66,13 @@ def decision_problems(meeting_date, rows):
 
 
 def holds_accusation(case):
-    """Whether the case holds accusation material (a document flagged 举报)."""
-    return any(is_accusation(child) for child in aq_base(case).objectValues())
+    """Whether the case is about an accusation (举报; ``privacy.accusation``)."""
+    return is_accusation_case(case)
 
 
 def may_read_decision(case):
     """Whether the current user may read a decision on ``case``."""
-    if case is None or not api.user.has_permission("View", obj=case):
-        return False
-    return not holds_accusation(case) or bool(api.user.has_permission(ViewAccusation, obj=case))
+    return may_read_about(case)
 
 
 def readable_decisions(meeting):

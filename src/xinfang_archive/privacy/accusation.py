@@ -41,6 +41,30 @@ def is_accusation(obj):
     return bool(getattr(aq_base(obj), "accusation", False))
 
 
+# The categories of 举报 cases: the case itself accuses (纪检举报).
+ACCUSATION_CATEGORIES = ("discipline",)
+
+
+def is_accusation_case(case):
+    """Whether ``case`` is about an accusation (举报): its category, its flag
+    ``accusation``, or accusation material among its documents.  What is
+    shown of it to a unit (a meeting's decision, a warning, the reception's
+    instructions) needs "View accusation material", which no unit holds."""
+    if getattr(case, "category", None) in ACCUSATION_CATEGORIES:
+        return True
+    if "accusation" in (getattr(case, "flags", None) or ()):
+        return True
+    return any(is_accusation(child) for child in aq_base(case).objectValues())
+
+
+def may_read_about(case):
+    """Whether the current user may read what a record says about ``case``
+    (it may View the case, and an accusation case's material too)."""
+    if case is None or not api.user.has_permission("View", obj=case):
+        return False
+    return not is_accusation_case(case) or bool(api.user.has_permission(ViewAccusation, obj=case))
+
+
 def is_sealed(obj):
     return bool(getattr(aq_base(obj), SEALED, False))
 

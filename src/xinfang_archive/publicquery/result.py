@@ -24,6 +24,7 @@ from datetime import date
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.privacy.accusation import is_accusation_case
 from xinfang_archive.privacy.redaction import redact
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
@@ -36,7 +37,6 @@ import lxml.etree
 import lxml.html
 
 
-ACCUSATION_CATEGORIES = ("discipline",)
 
 # The labels of the case page's clock (the same messages).
 DEADLINE_TITLES = {
@@ -55,14 +55,7 @@ _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 
 
 def is_accusation(case):
-    if getattr(case, "category", None) in ACCUSATION_CATEGORIES:
-        return True
-    if "accusation" in (getattr(case, "flags", None) or ()):
-        return True
-    return any(
-        ICaseDocument.providedBy(obj) and getattr(obj, "accusation", False)
-        for obj in case.objectValues()
-    )
+    return is_accusation_case(case)
 
 
 def paragraphs(value):

@@ -12,6 +12,7 @@ personal data".
 from DateTime import DateTime
 from plone import api
 from xinfang_archive.content.reception_links import received_cases
+from xinfang_archive.privacy.accusation import may_read_about
 from xinfang_archive.privacy.masking import rows_for_viewer
 
 MAX_PAGE = 50
@@ -61,12 +62,13 @@ def known_addresses(reception):
 
 def received(reception):
     """The cases received that the user may View, each with its instructions
-    and follow-ups (masked as the case's own free text is)."""
+    and follow-ups (masked as the case's own free text is); an accusation
+    case only for those who may see accusation material."""
     instructions = [row for row in getattr(reception, "instructions", None) or () if row]
     follow_ups = [row for row in getattr(reception, "follow_ups", None) or () if row]
     result = []
     for case in received_cases(reception):
-        if not api.user.has_permission("View", obj=case):
+        if not may_read_about(case):
             continue
         number = case.registration_number
         addresses = _addresses(case)

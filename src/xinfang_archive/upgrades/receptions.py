@@ -1,4 +1,4 @@
-"""Upgrade to 1010: leader reception days (领导信访接待日)."""
+"""Upgrade to 1011: leader reception days (领导信访接待日)."""
 from plone import api
 from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
 from xinfang_archive.setuphandlers import add_reception_folder

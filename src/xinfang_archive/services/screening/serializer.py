@@ -23,7 +23,8 @@ MASKED_COLUMNS = ("matter", "parties", "measures", "responsible")
 class SerializeScreeningReportToJson(SerializeToJson):
     def __call__(self, version=None, include_items=True):
         result = super().__call__(version=version, include_items=include_items)
-        rows = [row for row in (self.context.disputes or ()) if row]
+        obj = self.getVersion(version)  # the rows of the version asked for
+        rows = [row for row in (getattr(obj, "disputes", None) or ()) if row]
         links = case_links(self.context)
         visible = {brain.UID: brain.getURL() for brain in api.content.find(UID=list(links.values()))} if links else {}
         disputes = rows_for_viewer(self.context, [row for row in result.get("disputes") or [] if row],
