@@ -5,6 +5,7 @@ from conftest import render
 from conftest import VALID_ID
 from plone import api
 from plone.app.testing import login
+from plone.protect import createToken
 from test_screening import as_manager
 from test_screening import dispute
 from test_screening import file_report
@@ -37,6 +38,7 @@ def form_submit(portal, report, request, **values):
     request.form.clear()
     request.form.update({f"form.widgets.{name}": value for name, value in values.items()})
     request.form["form.buttons.register"] = "登记"
+    request.form["_authenticator"] = createToken()
     request["REQUEST_METHOD"] = "POST"
     try:
         view = api.content.get_view("dispute-to-case", report, request)

@@ -23,7 +23,7 @@ MASKED_COLUMNS = ("matter", "parties", "measures", "responsible")
 class SerializeScreeningReportToJson(SerializeToJson):
     def __call__(self, version=None, include_items=True):
         result = super().__call__(version=version, include_items=include_items)
-        obj = self.getVersion(version)  # the rows of the version asked for
+        obj = self.getVersion("current" if version is None else version)  # the rows of the version asked for
         rows = [row for row in (getattr(obj, "disputes", None) or ()) if row]
         links = case_links(self.context)
         visible = {brain.UID: brain.getURL() for brain in api.content.find(UID=list(links.values()))} if links else {}
