@@ -107,3 +107,16 @@ def test_the_file_record_page_shows_the_check_and_files(portal, staff, request_)
     login(portal, "archivist")
     page = render("file-record", report, request_)
     assert "X001-XF·2025-D10-JSJ-0001" in page
+
+
+def test_every_schedule_key_has_its_title_and_values(portal):
+    """The keys' titles and known values stay apart (a key is never a value of another)."""
+    from xinfang_archive.archival.retention import KEY_TITLES
+    from xinfang_archive.archival.retention import KEYS
+    from xinfang_archive.archival.retention import RECEPTION_FACTS
+    from xinfang_archive.archival.retention import RuleError
+
+    assert set(KEY_TITLES) == set(KEYS) == set(known_values())
+    assert set(RECEPTION_FACTS) == {"received", "instructed"}
+    with pytest.raises(RuleError):
+        parse_rules(["reception=accountability|Y|不是接待日的值", "*|D30|其他"], known=known_values())

@@ -55,11 +55,11 @@ KEY_TITLES = {
     "record": _("Record type"),  # the records filed on their own (archival/records.py)
     "meeting": _("Decided at a meeting"),
     "reception": _("Leader's reception day"),
+    "accountability": _("Accountability measure"),
 }
 RECEPTION_FACTS = {
     "received": _("Received at a leader's reception day"),
     "instructed": _("With the leader's instructions"),
-    "accountability": _("Accountability measure"),
 }
 DEFAULT = "*"
 
