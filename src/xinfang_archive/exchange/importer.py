@@ -815,9 +815,10 @@ class Importer:
                 still[key] = (item, name, refs)
                 continue
             obj = brains[0]._unrestrictedGetObject()
-            current = getattr(aq_base(obj), name, None) or ()
+            single = not isinstance(getattr(aq_base(obj), name, None), (list, tuple))  # a RelationChoice
+            current = _as_list(getattr(aq_base(obj), name, None))
             if [r.to_id for r in relations] != [getattr(r, "to_id", None) for r in current]:
-                setattr(aq_base(obj), name, relations)
+                setattr(aq_base(obj), name, (relations[0] if relations else None) if single else relations)
                 updateRelations(obj, None)
             if missing:
                 self.report.warnings.append(record_text(_(
@@ -845,7 +846,7 @@ class Importer:
                 continue
             item.uid = IUUID(obj)
             for name, refs in related.items():
-                current = getattr(aq_base(obj), name, None) or ()
+                current = _as_list(getattr(aq_base(obj), name, None))
                 if any(getattr(relation, "to_id", None) is None for relation in current):
                     self.pending_relations[(id(item), name)] = (item, name, list(refs))
 
@@ -1013,6 +1014,13 @@ def _error_text(error):
     if isinstance(error, Invalid) and error.args and not isinstance(error.args[0], str):
         return record_text(error.args[0])
     return str(error.args[0]) if error.args else type(error).__name__
+
+
+def _as_list(value):
+    """The relations of a field, whether a list (RelationList) or one (RelationChoice)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def identifier_of(element):
