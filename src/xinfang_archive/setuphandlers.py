@@ -128,62 +128,43 @@ def add_hearing_folders(portal):
             )
 
 
+def _top_folder(portal, folder_id, portal_type, title, adders=()):
+    """The folder ``folder_id`` at the site's top, made once; ``adders``
+    also hold "Add portal content" there (the type's own add permission
+    decides what they may add)."""
+    from plone.dexterity.utils import createContentInContainer
+
+    if folder_id not in portal.objectIds():
+        createContentInContainer(
+            portal, portal_type, checkConstraints=False, id=folder_id, title=title, exclude_from_nav=True,
+        )
+    folder = portal[folder_id]
+    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
+    if set(adders) - roles:
+        folder.manage_permission("Add portal content", roles=sorted(roles | set(adders)), acquire=1)
+    return folder
+
+
 def add_screening_folder(portal):
     """矛盾纠纷排查 at /screening, where every unit's staff add their reports
     (which their unit then gives them, ``privacy.units``)."""
-    from plone.dexterity.utils import createContentInContainer
-
-    if SCREENING_ID not in portal.objectIds():
-        createContentInContainer(
-            portal, "ScreeningFolder", checkConstraints=False, id=SCREENING_ID,
-            title="矛盾纠纷排查", exclude_from_nav=True,
-        )
-    folder = portal[SCREENING_ID]
-    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
-    if "UnitStaff" not in roles:
-        folder.manage_permission("Add portal content", roles=sorted(roles | {"UnitStaff"}), acquire=1)
-    return folder
+    return _top_folder(portal, SCREENING_ID, "ScreeningFolder", "矛盾纠纷排查", adders=("UnitStaff",))
 
 
 def add_meeting_folder(portal):
     """会议 at /meetings, where the registrar records coordination meetings."""
-    from plone.dexterity.utils import createContentInContainer
-
-    if MEETINGS_ID not in portal.objectIds():
-        createContentInContainer(
-            portal, "MeetingFolder", checkConstraints=False, id=MEETINGS_ID,
-            title="会议", exclude_from_nav=True,
-        )
-    return portal[MEETINGS_ID]
+    return _top_folder(portal, MEETINGS_ID, "MeetingFolder", "会议")
 
 
 def add_reception_folder(portal):
     """领导信访接待日 at /receptions: its default view is the public schedule
     (the folder is public; each reception day follows its own workflow)."""
-    from plone.dexterity.utils import createContentInContainer
-
-    if RECEPTIONS_ID not in portal.objectIds():
-        createContentInContainer(
-            portal, "ReceptionFolder", checkConstraints=False, id=RECEPTIONS_ID,
-            title="领导信访接待日", exclude_from_nav=True,
-        )
-    return portal[RECEPTIONS_ID]
+    return _top_folder(portal, RECEPTIONS_ID, "ReceptionFolder", "领导信访接待日")
 
 
 def add_accountability_folder(portal):
     """责任追究 at /accountability: registrars and inspectors add records there."""
-    from plone.dexterity.utils import createContentInContainer
-
-    if ACCOUNTABILITY_ID not in portal.objectIds():
-        createContentInContainer(
-            portal, "AccountabilityFolder", checkConstraints=False, id=ACCOUNTABILITY_ID,
-            title="责任追究", exclude_from_nav=True,
-        )
-    folder = portal[ACCOUNTABILITY_ID]
-    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
-    if "Inspector" not in roles:
-        folder.manage_permission("Add portal content", roles=sorted(roles | {"Inspector"}), acquire=1)
-    return folder
+    return _top_folder(portal, ACCOUNTABILITY_ID, "AccountabilityFolder", "责任追究", adders=("Inspector",))
 
 
 def post_install(context):
