@@ -49,13 +49,15 @@ def _generate(site, count, seed, serving=False):
     accountability records and filings, each unit of work committed
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
-    year's number as well, and a long unit would lose to it again and again."""
+    year's number as well, and a long unit would lose to it again and again.
+    For the same reason screening reports are committed a period at a time
+    and meetings one by one."""
     from xinfang_archive.demo.accountability import add_demo_accountability
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import case_batches
     from xinfang_archive.demo.hearings import add_demo_hearings
-    from xinfang_archive.demo.screening import add_demo_screening
-    from xinfang_archive.demo.meetings import add_demo_meetings
+    from xinfang_archive.demo.meetings import meeting_units
+    from xinfang_archive.demo.screening import screening_units
     from xinfang_archive.demo.receptions import add_demo_receptions
     from xinfang_archive.demo.staff import add_demo_staff
     from xinfang_archive.retry import commit_retrying
@@ -65,8 +67,10 @@ def _generate(site, count, seed, serving=False):
     for make in case_batches(site, count, seed=seed, progress=_progress("演示数据 demo cases"), size=size):
         commit_retrying(make, "xinfang-archive: demo cases")
     commit_retrying(lambda: add_demo_hearings(site, seed=seed), "xinfang-archive: demo hearings")
-    commit_retrying(lambda: add_demo_screening(site, seed=seed), "xinfang-archive: demo screening reports")
-    commit_retrying(lambda: add_demo_meetings(site, seed=seed), "xinfang-archive: demo meetings")
+    for make in screening_units(site, seed=seed):  # a period each
+        commit_retrying(make, "xinfang-archive: demo screening reports")
+    for make in meeting_units(site, seed=seed):  # a meeting each: its decisions change cases the site changes too
+        commit_retrying(make, "xinfang-archive: demo meetings")
     commit_retrying(lambda: add_demo_receptions(site, seed=seed), "xinfang-archive: demo reception days")
     commit_retrying(lambda: add_demo_accountability(site, seed=seed), "xinfang-archive: demo accountability")
     result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")

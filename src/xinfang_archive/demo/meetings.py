@@ -62,8 +62,12 @@ def _decision(rng, case, day, units):
     }
 
 
-def add_demo_meetings(portal, seed=0, today=None):
-    """Meetings in every year of the demo cases; returns the meetings made."""
+def meeting_units(portal, seed=0, today=None):
+    """The demo meetings as units of work, a callable each that makes one
+    meeting and returns it, for a caller that commits each unit and does one
+    again after a conflict (the command line while the site serves).  A unit
+    done again draws the same random numbers: it starts from the generator's
+    state at the moment it was handed out."""
     today = today or date.today()
     rng = random.Random(seed + 29)
     sentences = load_sentences()
@@ -75,34 +79,47 @@ def add_demo_meetings(portal, seed=0, today=None):
         if api.content.get_state(case) not in ("registered", "transferred", "filed"):
             by_year.setdefault(case.received_date.year, []).append(case)
     secretary = SimpleUser(DEMO_SECRETARY, "", ["Registrar", "Inspector"], []).__of__(portal.acl_users)
-    made = []
-    with api.env.adopt_user(user=secretary):
-        for year in sorted(by_year):
-            pool = list(by_year[year])
-            rng.shuffle(pool)
-            for number in range(MEETINGS_PER_YEAR):
-                cases = [pool.pop() for _i in range(min(len(pool), rng.randint(*CASES_PER_MEETING)))]
-                if not cases:
-                    break
-                latest = max(case.received_date for case in cases)
-                day = min(latest + timedelta(days=rng.randint(10, 40)), today)
-                if day.year != year:
-                    day = max(latest, min(date(year, 12, 28), today))
-                kind, kind_title = MEETING_KINDS[number % len(MEETING_KINDS)]
-                kind_title = record_text(kind_title)
-                meeting = createContentInContainer(
-                    portal["meetings"], "CoordinationMeeting",
-                    kind=kind, meeting_date=day, chair=f"{random_name(rng)}（{rng.choice(POSTS)}）",
-                    attendee_units=sorted({case.responsible_unit for case in cases if case.responsible_unit}
-                                          | {"XF"}),
-                    attendees=[f"{random_name(rng)}（{post}）" for post in ("信访局副局长", "承办单位负责人")],
-                    decisions=[_decision(rng, case, day, units) for case in cases],
-                    minutes=_minutes(rng, sentences, kind_title, cases),
-                )
-                made.append(meeting)
-                api.content.transition(obj=meeting, transition="submit")
-                # this year's last meeting may still wait for its review
-                if year == today.year and number == MEETINGS_PER_YEAR - 1 and rng.random() < 0.5:
-                    continue
-                api.content.transition(obj=meeting, transition="finalize")
-    return made
+
+    def unit(state, year, number, cases):
+        def make():
+            rng.setstate(state)
+            with api.env.adopt_user(user=secretary):
+                return _make_meeting(portal, rng, sentences, units, today, year, number, cases)
+
+        return make
+
+    for year in sorted(by_year):
+        pool = list(by_year[year])
+        rng.shuffle(pool)
+        for number in range(MEETINGS_PER_YEAR):
+            cases = [pool.pop() for _i in range(min(len(pool), rng.randint(*CASES_PER_MEETING)))]
+            if not cases:
+                break
+            yield unit(rng.getstate(), year, number, cases)
+
+
+def _make_meeting(portal, rng, sentences, units, today, year, number, cases):
+    latest = max(case.received_date for case in cases)
+    day = min(latest + timedelta(days=rng.randint(10, 40)), today)
+    if day.year != year:
+        day = max(latest, min(date(year, 12, 28), today))
+    kind, kind_title = MEETING_KINDS[number % len(MEETING_KINDS)]
+    kind_title = record_text(kind_title)
+    meeting = createContentInContainer(
+        portal["meetings"], "CoordinationMeeting",
+        kind=kind, meeting_date=day, chair=f"{random_name(rng)}（{rng.choice(POSTS)}）",
+        attendee_units=sorted({case.responsible_unit for case in cases if case.responsible_unit} | {"XF"}),
+        attendees=[f"{random_name(rng)}（{post}）" for post in ("信访局副局长", "承办单位负责人")],
+        decisions=[_decision(rng, case, day, units) for case in cases],
+        minutes=_minutes(rng, sentences, kind_title, cases),
+    )
+    api.content.transition(obj=meeting, transition="submit")
+    # this year's last meeting may still wait for its review
+    if not (year == today.year and number == MEETINGS_PER_YEAR - 1 and rng.random() < 0.5):
+        api.content.transition(obj=meeting, transition="finalize")
+    return meeting
+
+
+def add_demo_meetings(portal, seed=0, today=None):
+    """Meetings in every year of the demo cases; returns the meetings made."""
+    return [make() for make in meeting_units(portal, seed=seed, today=today)]

@@ -87,8 +87,12 @@ def _dated(report, dates):
     )
 
 
-def add_demo_screening(portal, seed=0, today=None, periods=PERIODS):
-    """Reports of every unit for the last ``periods`` due periods; returns them."""
+def screening_units(portal, seed=0, today=None, periods=PERIODS):
+    """The reports of the last ``periods`` due periods as units of work, a
+    callable per period that makes every unit's report of it and returns
+    them, for a caller that commits each and does one again after a conflict
+    (the command line while the site serves).  A period done again draws the
+    same random numbers; a period reported before is left out."""
     today = today or screening.local_today()
     rng = random.Random(seed + 29)
     kind, deadline_day = screening.screening_settings()
@@ -99,31 +103,49 @@ def add_demo_screening(portal, seed=0, today=None, periods=PERIODS):
         period = screening.previous_period(period)
     folder = portal["screening"]
     user = SimpleUser(DEMO_USER, "", ["Registrar", "CaseHandler"], []).__of__(portal.acl_users)
+
+    def unit(state, age, period):
+        def make():
+            rng.setstate(state)
+            with api.env.adopt_user(user=user):
+                return _period_reports(folder, rng, today, deadline_day, periods, age, period)
+
+        return make
+
+    for age, period in enumerate(reversed(chosen)):
+        if screening.reports_of_period(folder, period):
+            continue  # made before (a unit may have been left missing on purpose)
+        yield unit(rng.getstate(), age, period)
+
+
+def _period_reports(folder, rng, today, deadline_day, periods, age, period):
+    recent = periods - age <= RECENT
+    deadline = screening.deadline_of(period, deadline_day)
+    _start, end = screening.period_bounds(period)
     made = []
-    with api.env.adopt_user(user=user):
-        for age, period in enumerate(reversed(chosen)):
-            recent = periods - age <= RECENT
-            deadline = screening.deadline_of(period, deadline_day)
-            _start, end = screening.period_bounds(period)
-            if screening.reports_of_period(folder, period):
-                continue  # made before (a unit may have been left missing on purpose)
-            for unit, _title in screening.report_units():
-                if recent and rng.random() < MISSING_SHARE:
-                    continue
-                zero = rng.random() < ZERO_SHARE
-                report = createContentInContainer(
-                    folder, "ScreeningReport", unit=unit, period=period, zero_report=zero,
-                    disputes=[] if zero else _disputes(rng, end, settled=not recent),
-                )
-                api.content.transition(obj=report, transition="submit")
-                late = rng.random() < LATE_SHARE
-                submitted = min(today, deadline + timedelta(days=rng.randint(1, 12)) if late
-                                else deadline - timedelta(days=rng.randint(0, 4)))
-                dates = {"submit": submitted}
-                if age < periods - 1:  # the latest period's reports wait for the bureau
-                    api.content.transition(obj=report, transition="accept")
-                    dates["accept"] = min(today, submitted + timedelta(days=rng.randint(1, 5)))
-                _dated(report, dates)
-                report.reindexObject()
-                made.append(report)
+    for unit, _title in screening.report_units():
+        if recent and rng.random() < MISSING_SHARE:
+            continue
+        zero = rng.random() < ZERO_SHARE
+        report = createContentInContainer(
+            folder, "ScreeningReport", unit=unit, period=period, zero_report=zero,
+            disputes=[] if zero else _disputes(rng, end, settled=not recent),
+        )
+        api.content.transition(obj=report, transition="submit")
+        late = rng.random() < LATE_SHARE
+        submitted = min(today, deadline + timedelta(days=rng.randint(1, 12)) if late
+                        else deadline - timedelta(days=rng.randint(0, 4)))
+        dates = {"submit": submitted}
+        if age < periods - 1:  # the latest period's reports wait for the bureau
+            api.content.transition(obj=report, transition="accept")
+            dates["accept"] = min(today, submitted + timedelta(days=rng.randint(1, 5)))
+        _dated(report, dates)
+        report.reindexObject()
+        made.append(report)
     return made
+
+
+def add_demo_screening(portal, seed=0, today=None, periods=PERIODS):
+    """Reports of every unit for the last ``periods`` due periods; returns them."""
+    return [report for make in screening_units(portal, seed=seed, today=today, periods=periods)
+            for report in make()]
