@@ -97,7 +97,7 @@ def test_four_eyes_then_destroy_leaves_a_tombstone_and_a_destruction_list(filed,
     assert tombstone.archival_code == code and tombstone.approved_by == "archivist2"
     assert tombstone.proposed_by == "archivist" and tombstone.reason.startswith("保管期限已满")
     assert any("sha256:" in line for line in tombstone.destroyed_files)
-    assert disposition.filed_case(code) is None
+    assert disposition.filed_record(code) is None
     parsed = parse(code)
     assert group_state(parsed.group).items[parsed.item] == tombstone.UID()
     assert not group_state(parsed.group).gaps()
@@ -191,7 +191,7 @@ def test_transfer_writes_a_verified_package_and_marks_the_cases(filed, portal, t
     assert case.transfers[-1]["receiver"] == "城西县档案馆"
     assert not api.user.has_permission("xinfang_archive: Amend filed record", obj=case)
     assert not api.user.has_permission("Modify portal content", obj=case)
-    assert disposition.filed_case(code) is None
+    assert disposition.filed_record(code) is None
     history = case.workflow_history["xf_case_workflow"]
     assert history[-1]["action"] == "transfer" and appraisal.transfer_sha256 in history[-1]["comments"]
     page = render("appraisal-view", appraisal, portal.REQUEST)

@@ -21,6 +21,7 @@ from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
 from xinfang_archive.archival import formats
 from xinfang_archive.archival.freeze import amending
+from xinfang_archive.archival.interfaces import IFileableRecord
 from xinfang_archive.archival.freeze import is_frozen
 from xinfang_archive.archival.manifest import files_of
 from xinfang_archive.archival.manifest import main_schema
@@ -34,7 +35,10 @@ from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import AmendFiledRecord
 from xinfang_archive.privacy.accusation import clearing_is_approved
 from xinfang_archive.privacy.accusation import is_accusation
+from xinfang_archive.privacy.masking import DISPUTE_TEXT_COLUMNS
 from xinfang_archive.privacy.masking import mask_petitioner
+from xinfang_archive.privacy.masking import redact
+from xinfang_archive.privacy.masking import redact_rows
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 from zope.globalrequest import getRequest
@@ -47,7 +51,11 @@ import json
 
 
 # Fields whose values are personal data, recorded masked.
-PERSONAL_FIELDS = {"petitioners": lambda rows: [mask_petitioner(dict(r)) for r in rows or []]}
+PERSONAL_FIELDS = {
+    "petitioners": lambda rows: [mask_petitioner(dict(r)) for r in rows or []],
+    "disputes": lambda rows: redact_rows(rows, DISPUTE_TEXT_COLUMNS),
+    "notes": lambda text: redact(text or ""),
+}
 
 
 class AmendmentRefused(Exception):
@@ -59,7 +67,9 @@ class AmendmentRefused(Exception):
 
 
 def case_of(obj):
-    while obj is not None and not IPetitionCase.providedBy(obj):
+    """The filed unit ``obj`` belongs to: its case, or the record itself when
+    it is filed on its own (a screening report)."""
+    while obj is not None and not (IPetitionCase.providedBy(obj) or IFileableRecord.providedBy(obj)):
         obj = aq_parent(obj)
     return obj
 

@@ -2,7 +2,8 @@
 
 Rules:
 
-* a record is *due for appraisal* once its retention has run out
+* a record (a filed case, or a record filed on its own such as a
+  screening report, ``archival/records.py``) is *due for appraisal* once its retention has run out
   (``retention_expires`` ≤ today; permanent records never are);
 * an appraisal names filed records by archival code; destroying needs every
   record due; extending needs a period longer than each record's;
@@ -13,7 +14,9 @@ Rules:
   a destruction list 销毁清册 left), extends (new period and expiry, the
   archival code unchanged, the change recorded in the record's retention
   history), or transfers (移交: an archival package written and verified,
-  the cases marked transferred; ``archival/transfer.py``).
+  the cases marked transferred; ``archival/transfer.py``).  Records filed
+  on their own are destroyed and extended like cases; they are not yet
+  transferred on their own (the package is built of cases).
 """
 from Acquisition import aq_parent
 from datetime import date
@@ -30,6 +33,7 @@ from xinfang_archive.archival.freeze import disposing
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.archival.numbering import group_state
+from xinfang_archive.archival.records import RECORD_TYPES
 from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import rank
@@ -61,16 +65,24 @@ def _catalog():
     return api.portal.get_tool("portal_catalog")
 
 
-def filed_case(code):
-    """The filed case with archival code ``code``, or None."""
+CASE_TYPE = "PetitionCase"
+
+
+def filed_types():
+    """The types a 档号 is given to: cases and the records filed on their own."""
+    return [CASE_TYPE, *RECORD_TYPES]
+
+
+def filed_record(code):
+    """The filed case or record with archival code ``code``, or None."""
     for brain in _catalog().unrestrictedSearchResults(
-            portal_type="PetitionCase", review_state="filed", archival_code=code):
+            portal_type=filed_types(), review_state="filed", archival_code=code):
         return brain._unrestrictedGetObject()
     return None
 
 
 def unknown_codes(codes):
-    return [code for code in clean_codes(codes) if filed_case(code) is None]
+    return [code for code in clean_codes(codes) if filed_record(code) is None]
 
 
 def active_holds(codes):
@@ -110,9 +122,9 @@ def is_due(case, today=None):
 
 
 def due_brains(today=None):
-    """Catalog brains of the filed cases due for appraisal, oldest expiry first."""
+    """Catalog brains of the filed cases and records due for appraisal, oldest expiry first."""
     return _catalog()(
-        portal_type="PetitionCase", review_state="filed",
+        portal_type=filed_types(), review_state="filed",
         retention_expires=dict(query=today or date.today(), range="max"),
         sort_on="retention_expires",
     )
@@ -141,7 +153,12 @@ def proposal_problems(decision, codes, new_period=None, appraisal=None, today=No
     if elsewhere:
         problems.append(_("Already in another open appraisal: ${codes}.",
                           mapping={"codes": ", ".join(sorted(elsewhere))}))
-    cases = [case for case in map(filed_case, codes) if case is not None]
+    cases = [case for case in map(filed_record, codes) if case is not None]
+    if decision == TRANSFER:
+        alone = [case.archival_code for case in cases if case.portal_type != CASE_TYPE]
+        if alone:
+            problems.append(_("Only case files are transferred; a record filed on its own is not yet: ${codes}.",
+                              mapping={"codes": ", ".join(alone)}))
     if decision == DESTROY:
         not_due = [case.archival_code for case in cases if not is_due(case, today)]
         if not_due:
@@ -231,7 +248,7 @@ def appraisal_added(appraisal, event):
 
 
 def execute(appraisal):
-    cases = [filed_case(code) for code in clean_codes(appraisal.archival_codes)]
+    cases = [filed_record(code) for code in clean_codes(appraisal.archival_codes)]
     if appraisal.decision == EXTEND:
         for case in cases:
             extend(case, appraisal)
@@ -277,17 +294,19 @@ def purge_versions(obj):
 
 
 def destroy(case, appraisal):
-    """Destroy one filed case; returns its row for the destruction list."""
+    """Destroy one filed case (or record filed on its own); returns its row
+    for the destruction list."""
     folder = aq_parent(case)
     case_id, code = case.getId(), case.archival_code
     pages = sum(e.get("pages") or 0 for e in case.archival_manifest if e["field"] != METADATA)
     files = [f"{e['path']}/{e['filename']} sha256:{e['sha256']}"
              for e in case.archival_manifest if e["field"] != METADATA]
-    row = dict(archival_code=code, title=case.title, year=case.filing_year,
+    row = dict(archival_code=code, title=case.Title(), year=case.filing_year,
                retention=case.retention_period, pages=pages or None, reason=appraisal.reason)
     fields = dict(
-        title=case.title, archival_code=code, registration_number=case.registration_number,
-        received_date=case.received_date, closed_on=case.closed_on, filing_year=case.filing_year,
+        title=case.Title(), archival_code=code, registration_number=getattr(case, "registration_number", None),
+        received_date=getattr(case, "received_date", None), closed_on=getattr(case, "closed_on", None),
+        filing_year=case.filing_year,
         retention_period=case.retention_period, filed_on=case.filed_on,
         destroyed_on=datetime.now(timezone.utc), reason=appraisal.reason,
         appraisal=appraisal.absolute_url_path(), proposed_by=proposer(appraisal),

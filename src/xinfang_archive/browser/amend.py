@@ -25,9 +25,9 @@ from zope.i18n import translate
 import transaction
 
 
-# Fields that hold personal data (the petitioners, and free text that may
-# carry ID numbers, phones and addresses).
-PERSONAL_FIELDS = ("petitioners", "summary", "request")
+# Fields that hold personal data (the petitioners, a report's disputes, and
+# free text that may carry ID numbers, phones and addresses).
+PERSONAL_FIELDS = ("petitioners", "summary", "request", "disputes", "notes")
 
 
 class IAmendment(model.Schema):

@@ -207,7 +207,7 @@ class AppraisalView(_Base):
         on_hold = disposition.held(codes)
         rows = []
         for code in codes:
-            case = disposition.filed_case(code)
+            case = disposition.filed_record(code)
             rows.append(dict(
                 code=code, url=case.absolute_url() if case is not None else "",
                 title=case.Title() if case is not None else self._t(_("(no longer a filed record)")),

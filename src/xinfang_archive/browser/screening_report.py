@@ -14,6 +14,7 @@ from xinfang_archive.content.dispute_link import case_links
 from xinfang_archive.content.dispute_link import CONVERTIBLE_STATES
 from xinfang_archive.content.dispute_link import dispute_key
 from xinfang_archive.permissions import AddPetitionCase
+from xinfang_archive.privacy.masking import DISPUTE_TEXT_COLUMNS
 from xinfang_archive.privacy.masking import rows_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import DISPUTE_STATES
@@ -21,8 +22,6 @@ from xinfang_archive.vocabularies.fixed import RISK_GRADES
 from xinfang_archive.vocabularies.registry import title_of
 from zope.i18n import translate
 
-
-MASKED_COLUMNS = ("matter", "parties", "measures", "responsible")
 
 
 class ScreeningReportPage(BrowserView):
@@ -58,7 +57,7 @@ class ScreeningReportPage(BrowserView):
         convert = self.may_convert()
         self._wf = api.portal.get_tool("portal_workflow")
         shown = []
-        for row, masked in zip(rows, rows_for_viewer(self.context, rows, texts=MASKED_COLUMNS)):
+        for row, masked in zip(rows, rows_for_viewer(self.context, rows, texts=DISPUTE_TEXT_COLUMNS)):
             key = dispute_key(row)
             brain = cases.get(links.get(key))
             shown.append({

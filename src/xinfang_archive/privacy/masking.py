@@ -109,6 +109,21 @@ def text_for_viewer(context, text, addresses=()):
     return redact(text, addresses=[a for a in addresses if a])
 
 
+# The free-text columns of a screened dispute (矛盾纠纷) that may name people.
+DISPUTE_TEXT_COLUMNS = ("matter", "parties", "measures", "responsible")
+
+
+def redact_rows(rows, texts):
+    """``rows`` with the ``texts`` columns masked as free text, for everyone
+    (records kept for readers who may not see personal data)."""
+    rows = [dict(row or {}) for row in rows or ()]
+    for row in rows:
+        for key in texts:
+            if row.get(key):
+                row[key] = redact(row[key])
+    return rows
+
+
 def rows_for_viewer(context, rows, texts=(), addresses_in=(), addresses=()):
     """Table rows (hearing parties, speaker turns) as the current user may
     see them: the ``texts`` columns masked as free text, the ``addresses_in``

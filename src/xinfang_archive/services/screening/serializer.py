@@ -8,14 +8,13 @@ from plone.restapi.serializer.dxcontent import SerializeToJson
 from xinfang_archive.content.dispute_link import case_links
 from xinfang_archive.content.dispute_link import dispute_key
 from xinfang_archive.content.interfaces import IScreeningReport
+from xinfang_archive.privacy.masking import DISPUTE_TEXT_COLUMNS
 from xinfang_archive.privacy.masking import rows_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
 
-
-MASKED_COLUMNS = ("matter", "parties", "measures", "responsible")
 
 
 @implementer(ISerializeToJson)
@@ -28,7 +27,7 @@ class SerializeScreeningReportToJson(SerializeToJson):
         links = case_links(self.context)
         visible = {brain.UID: brain.getURL() for brain in api.content.find(UID=list(links.values()))} if links else {}
         disputes = rows_for_viewer(self.context, [row for row in result.get("disputes") or [] if row],
-                                   texts=MASKED_COLUMNS)
+                                   texts=DISPUTE_TEXT_COLUMNS)
         if len(disputes) == len(rows):
             for row, shown in zip(rows, disputes):
                 uid = links.get(dispute_key(row))
