@@ -19,6 +19,7 @@ from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IAccountabilityFolder
 from xinfang_archive.content.interfaces import IAccountabilityRecord
@@ -192,6 +193,7 @@ def ensure_record_number(record):
 @implementer(IAccountabilityRecord)
 @frozen_guard
 @personal_dump
+@derived_title
 class AccountabilityRecord(Item):
     """An accountability record; its title names the unit and the measure,
     never the person."""
@@ -202,14 +204,6 @@ class AccountabilityRecord(Item):
         cause = dict(ACCOUNTABILITY_CAUSES).get(getattr(self, "cause", None))
         text = " ".join(part for part in (unit, record_text(measure)) if part)
         return f"{text}（{record_text(cause)}）" if cause else text
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
 
     def related_cases(self):
         return [obj for obj in (getattr(r, "to_object", None) for r in self.linked_cases or ()) if obj is not None]

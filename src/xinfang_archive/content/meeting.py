@@ -17,6 +17,7 @@ from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IMeetingFolder
@@ -106,6 +107,7 @@ class ICoordinationMeetingSchema(model.Schema):
 @implementer(ICoordinationMeeting)
 @frozen_guard
 @personal_dump
+@derived_title
 class CoordinationMeeting(Item):
     def kind_title(self):
         return record_text(dict(MEETING_KINDS).get(getattr(self, "kind", None), ""))
@@ -114,14 +116,6 @@ class CoordinationMeeting(Item):
         day = getattr(self, "meeting_date", None)
         parts = (day.isoformat() if day else "", self.kind_title())
         return " ".join(part for part in parts if part) or self.getId()
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
 
     def case_numbers(self):
         """The registration numbers of the cases discussed."""

@@ -21,6 +21,7 @@ from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IReceptionFolder
@@ -173,6 +174,7 @@ def unknown_case_problem(reception, data):
 @implementer(ILeaderReception)
 @frozen_guard
 @personal_dump
+@derived_title
 class LeaderReception(Item):
     security = ClassSecurityInfo()
     # Facets and retention rules take a reception day as of its channel.
@@ -190,14 +192,6 @@ class LeaderReception(Item):
         parts = (day.isoformat() if day else "", getattr(self, "leader", None) or "",
                  getattr(self, "post", None) or "", "信访接待日")
         return " ".join(part for part in parts if part)
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
 
     def starts(self):
         """The start as an aware datetime in the bureau's time (None if unset)."""

@@ -4,6 +4,7 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IReply
@@ -52,6 +53,7 @@ class IReplySchema(model.Schema):
 @implementer(IReply)
 @frozen_guard
 @personal_dump
+@derived_title
 class Reply(Item):
     """A reply letter; its title is made of its kind and document number."""
 
@@ -61,11 +63,3 @@ class Reply(Item):
         label = record_text(kind) if kind else ""
         number = getattr(self, "document_number", None) or ""
         return " ".join(part for part in (label, number) if part) or self.getId()
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""

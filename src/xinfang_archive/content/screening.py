@@ -17,6 +17,7 @@ from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.archival.interfaces import IFileableRecord
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IScreeningFolder
 from xinfang_archive.content.interfaces import IScreeningReport
@@ -177,20 +178,13 @@ def may_report_for(unit):
 @implementer(IScreeningReport, IFileableRecord)
 @frozen_guard
 @personal_dump
+@derived_title
 class ScreeningReport(Item):
     def Title(self):
         unit = title_of("units", getattr(self, "unit", None))
         kind = _("Zero report") if getattr(self, "zero_report", False) else _("Screening report")
         parts = (unit, getattr(self, "period", None) or "", record_text(kind))
         return " ".join(part for part in parts if part)
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
 
 
 class INameFromScreening(INameFromTitle):

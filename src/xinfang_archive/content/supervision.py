@@ -2,6 +2,7 @@
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import ISupervision
@@ -35,16 +36,9 @@ class ISupervisionSchema(model.Schema):
 @implementer(ISupervision)
 @frozen_guard
 @personal_dump
+@derived_title
 class Supervision(Item):
     def Title(self):
         method = title_of("supervision_methods", getattr(self, "method", None))
         due = getattr(self, "due_date", None)
         return f"{method} {due.isoformat() if due else ''}".strip() or self.getId()
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
