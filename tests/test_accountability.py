@@ -11,7 +11,7 @@ from plone.app.testing import TEST_USER_NAME
 from test_units import member_of
 from tests.archival_support import do
 from types import SimpleNamespace
-from xinfang_archive.content.accountability import local_today
+from xinfang_archive.localtime import local_today
 from zope.i18n import translate
 from zope.interface import Invalid
 
@@ -274,7 +274,7 @@ def test_the_screening_status_page_starts_accountability_for_late_units(portal, 
     import re
 
     api.portal.set_registry_record("xinfang_archive.units", UNITS)
-    today = screening.local_today()
+    today = local_today()
     period = screening.last_due_period(today, "month", 5)
     deadline = screening.deadline_of(period, 5)
     as_manager(portal)
@@ -326,7 +326,7 @@ def test_the_bulletin_reads_screening_punctuality_and_decided_records(portal, st
     from xinfang_archive.reports.issue import Period
 
     api.portal.set_registry_record("xinfang_archive.units", UNITS)
-    today = screening.local_today()
+    today = local_today()
     period = screening.last_due_period(today, "month", 5)
     deadline = screening.deadline_of(period, 5)
     assert periods_due(deadline.year, deadline.month, "month", 5) == [period]

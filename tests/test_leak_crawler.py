@@ -302,7 +302,7 @@ def seeded(site, staff_users):
     held, coming = seeded_receptions(site)
     # An accountability record against 住建局 naming a person, decided (the
     # county's head reads it, masked) and a draft (the bureau's only).
-    from xinfang_archive.content.accountability import local_today
+    from xinfang_archive.localtime import local_today
 
     records = []
     for decide in (True, False):

@@ -14,6 +14,7 @@ from plone.app.testing import TEST_USER_NAME
 from test_units import member_of
 from tests.archival_support import do
 from types import SimpleNamespace
+from xinfang_archive.localtime import local_today
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.reports import screening
 from zope.i18n import translate
@@ -104,7 +105,7 @@ def test_a_unit_handler_files_and_submits_a_report(portal, staff):
     assert api.content.get_state(report) == "submitted"
     assert not api.user.has_permission("Modify portal content", obj=report)
     assert "accept" not in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)]
-    assert screening.first_submission(report) == screening.local_today()
+    assert screening.first_submission(report) == local_today()
 
     zero = file_report(unit="JSJ", period="2026-10", zero=True)
     assert zero.Title() == "住房和城乡建设局 2026-10 零报告"
@@ -276,7 +277,7 @@ def test_status_of_a_period():
 
 def test_status_view_as_the_registrar(portal, staff, request_):
     api.portal.set_registry_record("xinfang_archive.units", UNITS)
-    today = screening.local_today()
+    today = local_today()
     period = screening.last_due_period(today, "month", 5)
     deadline = screening.deadline_of(period, 5)
     on_time, late = deadline.replace(day=1), deadline.replace(day=deadline.day + 1)

@@ -6,6 +6,11 @@ from zoneinfo import ZoneInfo
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
+def local_today():
+    """Today in the bureau's time (a UTC server's date lags eight hours behind)."""
+    return datetime.now(LOCAL_TIME).date()
+
+
 def local_text(value, seconds=True):
     """``YYYY-MM-DD HH:MM[:SS]`` of an aware datetime or ISO string ("" for None)."""
     if value is None or value == "":

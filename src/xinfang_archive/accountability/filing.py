@@ -13,11 +13,11 @@ from xinfang_archive.archival.checks import INTEGRITY
 from xinfang_archive.archival.checks import Problem
 from xinfang_archive.archival.freeze import freeze
 from xinfang_archive.archival.freeze import is_frozen
+from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.content.interfaces import IAccountabilityRecord
 
 
 DECIDED = "decided"
-FILED_STATES = ("filed", "transferred")
 
 
 def records_of(case):

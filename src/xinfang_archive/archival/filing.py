@@ -40,6 +40,7 @@ from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.archival.states import FILED
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.accountability.filing import accountability_problems
 from xinfang_archive.accountability.filing import file_accountability
@@ -56,7 +57,6 @@ from ZODB.POSException import POSKeyError
 import hashlib
 
 
-FILED = "filed"
 CLOSED = "closed"
 TRANSITION = "file"
 

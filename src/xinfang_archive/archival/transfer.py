@@ -15,13 +15,13 @@ from persistent.list import PersistentList
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.archival.states import TRANSFERRED
 from xinfang_archive.audit.recorder import record
 
 import os
 
 
 TRANSFER_ENV = "XINFANG_TRANSFER_DIR"
-TRANSFERRED = "transferred"
 CASE_WORKFLOW = "xf_case_workflow"
 
 

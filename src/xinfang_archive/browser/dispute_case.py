@@ -25,7 +25,7 @@ from xinfang_archive.content.validators import TITLE_CHARS
 from xinfang_archive.content.validators import valid_phone
 from xinfang_archive.i18n import record_text
 from xinfang_archive.permissions import AddPetitionCase
-from xinfang_archive.reports.screening import local_today
+from xinfang_archive.localtime import local_today
 from z3c.form import button
 from z3c.form import form
 from zExceptions import Unauthorized

@@ -43,6 +43,8 @@ from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import rank
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.archival.states import FILED
+from xinfang_archive.archival.states import FILED_STATES  # a transferred case is still a filed record here
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICaseFolder
@@ -80,8 +82,6 @@ import re
 PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"pdf": (PDF_TYPE, catalogue_pdf), "xlsx": (XLSX_TYPE, catalogue_xlsx)}
-FILED = "filed"
-FILED_STATES = (FILED, "transferred")  # a transferred case is still a filed record here
 YEAR = re.compile(r"^\d{4}$")
 # The file fields of each kind of document, preferred first: a reply is its
 # signed scan once there is one, else the letter the archive generated.

@@ -10,6 +10,7 @@ from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
+from xinfang_archive.localtime import local_today
 from xinfang_archive.permissions import AddAccountabilityRecord
 from xinfang_archive.permissions import ViewScreeningStatus
 from xinfang_archive.privacy.units import units_of
@@ -37,7 +38,7 @@ class ScreeningStatusView(BrowserView):
         if not self.units:
             raise Unauthorized("screening-status")
         self.kind, self.deadline_day = screening.screening_settings()
-        self.today = screening.local_today()
+        self.today = local_today()
         self.periods = screening.recent_periods(self.today, self.kind)
         default = screening.last_due_period(self.today, self.kind, self.deadline_day)
         asked = self.request.form.get("period")

@@ -1,5 +1,6 @@
 """``import``, ``export`` and ``verify-package``: the exchange commands."""
 from pathlib import Path
+from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.cli.instance import Instance
 
 import argparse
@@ -124,7 +125,7 @@ def _select_cases(site, args):
             cases.append(brains[0]._unrestrictedGetObject())
     if args.year:
         brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase",
-                                                   review_state=("filed", "transferred"),
+                                                   review_state=FILED_STATES,
                                                    filing_year=args.year, sort_on="archival_code")
         cases += [brain._unrestrictedGetObject() for brain in brains]
     if args.all:

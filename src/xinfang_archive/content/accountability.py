@@ -30,7 +30,7 @@ from xinfang_archive.content.validators import LINE_CHARS
 from xinfang_archive.content.validators import NAME_CHARS
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.i18n import record_text
-from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.screening import is_period
 from xinfang_archive.reports.screening import kind_of
 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_CAUSES
@@ -144,10 +144,6 @@ class IAccountabilityRecordSchema(model.Schema):
         problems = record_problems(data)
         if problems:
             raise Invalid(problems[0])
-
-
-def local_today():
-    return datetime.datetime.now(LOCAL_TIME).date()
 
 
 def _linked(values):

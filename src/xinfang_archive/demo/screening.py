@@ -17,6 +17,7 @@ from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports import screening
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
@@ -93,7 +94,7 @@ def screening_units(portal, seed=0, today=None, periods=PERIODS):
     them, for a caller that commits each and does one again after a conflict
     (the command line while the site serves).  A period done again draws the
     same random numbers; a period reported before is left out."""
-    today = today or screening.local_today()
+    today = today or local_today()
     rng = random.Random(seed + 29)
     kind, deadline_day = screening.screening_settings()
     period = screening.last_due_period(today, kind, deadline_day)

@@ -30,6 +30,7 @@ from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IMutableUUID
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
+from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.content.accountability import COUNTERS_KEY as ACCOUNTABILITY_COUNTERS_KEY
 from xinfang_archive.content.accountability import NUMBER_FORMAT as ACCOUNTABILITY_NUMBER_FORMAT
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
@@ -70,7 +71,6 @@ import zlib
 
 logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
-FILED_STATES = ("filed", "transferred")
 EXCHANGE_SCHEMA = "exchange.xsd"
 # Where each kind of top-level record is imported to.
 CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability"}

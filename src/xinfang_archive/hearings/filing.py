@@ -11,6 +11,7 @@ from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.checks import INTEGRITY
 from xinfang_archive.archival.checks import Problem
+from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.hearings.clock import linked_hearings
 
@@ -50,7 +51,7 @@ def hearing_problems(case):
 def cases_all_filed(hearing):
     cases = [getattr(r, "to_object", None) for r in getattr(hearing, "cases", None) or ()]
     return bool(cases) and all(
-        case is not None and api.content.get_state(case, default=None) in ("filed", "transferred")
+        case is not None and api.content.get_state(case, default=None) in FILED_STATES
         for case in cases
     )
 

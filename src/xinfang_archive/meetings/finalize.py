@@ -11,6 +11,7 @@ meeting and the decision; the transition itself is audited as usual.
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive import _
+from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.i18n import record_text
 from xinfang_archive.meetings.decisions import decision_problems
@@ -22,7 +23,6 @@ from zope.interface import Invalid
 
 
 SUPERVISION_METHOD = "meeting"  # 会议交办, in the supervision methods list
-FROZEN_STATES = ("filed", "transferred")
 
 
 def supervision_instructions(meeting, row, case):
@@ -64,7 +64,7 @@ def put_decisions_on_cases(meeting):
         number = row["case_number"].strip()
         case = find_case(number)
         supervision = None
-        frozen = api.content.get_state(case, default=None) in FROZEN_STATES
+        frozen = api.content.get_state(case, default=None) in FILED_STATES
         if row.get("due_date") and not row.get("settled") and not frozen:
             supervision = add_supervision(meeting, row, case)
         numbers.append(number)

@@ -19,7 +19,6 @@ reports of a screening folder.
 from calendar import monthrange
 from collections import namedtuple
 from datetime import date
-from datetime import datetime
 from plone import api
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.privacy.units import lineage
@@ -117,10 +116,6 @@ def last_due_period(today, kind, deadline_day):
     while deadline_of(period, deadline_day) >= today:
         period = previous_period(period)
     return period
-
-
-def local_today():
-    return datetime.now(LOCAL_TIME).date()
 
 
 def recent_periods(today, kind, count=12):

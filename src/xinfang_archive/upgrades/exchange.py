@@ -4,6 +4,7 @@ from plone import api
 from xinfang_archive.archival.manifest import legacy_relation_id
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import metadata_digest
+from xinfang_archive.archival.states import FILED_STATES
 
 import logging
 
@@ -20,7 +21,7 @@ def rebase_relation_digests(portal):
     catalog = api.portal.get_tool("portal_catalog")
     rebased = 0
     for brain in catalog.unrestrictedSearchResults(portal_type="PetitionCase",
-                                                   review_state=("filed", "transferred")):
+                                                   review_state=FILED_STATES):
         case = brain._unrestrictedGetObject()
         entries = list(case.archival_manifest)
         changed = False
