@@ -16,9 +16,9 @@ from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival import checks
 from xinfang_archive.archival.checks import Problem
+from xinfang_archive.archival.states import FILED
 
 
-FILED = "filed"
 TRANSITION = "file"
 
 
