@@ -370,6 +370,14 @@ def test_meetings_are_found_by_their_text_and_date_by_those_who_read_every_decis
         assert years == {"2025": 1}
         types = {o["value"] for o in result["facets"]["portal_type"]["options"]}
         assert types == {"CoordinationMeeting"}
+        # the kind of meeting is a facet and a filter (by its code or its Chinese title)
+        kinds = result["facets"]["kind"]
+        assert kinds["title"] == "种类"
+        assert [(o["value"], o["title"], o["count"]) for o in kinds["options"]] == [
+            ("coordination", "信访协调会", 1)]
+        filtered = archive_search(site.REQUEST, text="城东片区", filters={"kind": ["信访协调会"]})
+        assert [item["uid"] for item in filtered["items"]] == [meeting.UID()]
+        assert archive_search(site.REQUEST, text="城东片区", filters={"kind": ["joint"]})["items"] == []
     meeting.manage_setLocalRoles("handler", ["Reader"])
     meeting.reindexObjectSecurity()
     transaction.commit()

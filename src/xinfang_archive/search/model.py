@@ -4,9 +4,9 @@ from dataclasses import field
 
 # Keyword fields with exact filters and facet counts.
 FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention",
-          "cause", "measure")
+          "cause", "measure", "kind")
 KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention",
-            "cause", "measure")
+            "cause", "measure", "kind")
 SORTS = ("relevance", "date", "-date")
 # The text views a query can be asked of: all the text, the title alone,
 # the description alone (Plone's SearchableText, Title, Description).

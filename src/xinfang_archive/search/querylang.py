@@ -155,6 +155,7 @@ FIELD_LABELS = {
     "date": "日期",
     "cause": "事由",
     "measure": "措施",
+    "kind": "种类",
 }
 
 #: Chinese aliases (exact) and English aliases (lower case).
@@ -171,6 +172,7 @@ FIELD_ALIASES = {
     "date": "date",
     "cause": "cause",
     "measure": "measure",
+    "kind": "kind",
 }
 
 #: Fields that give a :class:`Field`; ``date`` always gives a :class:`Range`,

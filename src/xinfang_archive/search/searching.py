@@ -18,6 +18,7 @@ from xinfang_archive.search.site import current_segmenter
 from xinfang_archive.search.site import current_store
 from xinfang_archive.search.site import user_principals
 from xinfang_archive.search.snippets import snippet
+from xinfang_archive.vocabularies.fixed import record_kinds
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate
@@ -36,6 +37,7 @@ FACET_TITLES = {
     "retention": _("Retention period"),
     "cause": _("Cause"),
     "measure": _("Measure"),
+    "kind": _("Kind of record"),
 }
 RETENTION_TITLES = {"Y": _("Permanent"), "D30": _("30 years"), "D10": _("10 years")}
 
@@ -147,6 +149,9 @@ class Labels:
 
                 pairs = ACCOUNTABILITY_CAUSES if name == "cause" else ACCOUNTABILITY_MEASURES
                 table = {k: self.t(v) for k, v in pairs}
+            elif name == "kind":
+                table = {k: self.t(v) for k, v in record_kinds()}
+                table.update(titles("document_kinds"))
             else:
                 table = {}
             self.cache[name] = table

@@ -173,3 +173,9 @@ def accountability_causes_vocabulary(context=None):
 @provider(IVocabularyFactory)
 def accountability_measures_vocabulary(context=None):
     return _vocabulary(ACCOUNTABILITY_MEASURES)
+
+
+def record_kinds():
+    """``(code, title)`` of the kinds a record has besides a document's
+    (the ``kind`` facet of the search): reply letters and meetings."""
+    return REPLY_KINDS + MEETING_KINDS
