@@ -36,7 +36,8 @@ def rich_records(portal):
     accountability record on the second case naming a person; the leader's
     reception day the second case was received at, held, with its minutes,
     an instruction and a follow-up on it, edited once; a filed screening
-    report of two disputes, one of which became the second case."""
+    report of two disputes, one of which became the second case; another
+    unit's zero report that the accountability record names."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
@@ -109,14 +110,19 @@ def rich_records(portal):
     do(meeting, "finalize")
     from xinfang_archive.content.accountability import local_today
 
+    late = api.content.create(  # a zero report the accountability record also names
+        container=portal["screening"], type="ScreeningReport", title="", unit="ZRZY",
+        period=f"{day.year}-{day.month:02d}", zero_report=True, disputes=[])
+    do(late, "submit")
     accountability = api.content.create(
         container=portal["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
-        cause="overdue", linked_cases=[relation(second)], measure="talk", facts="逾期办理。",
+        cause="other", linked_cases=[relation(second)], screening_reports=[relation(late)], measure="talk",
+        facts="逾期办理，其排查报告亦迟报。",
         authority="县信访局", decision_date=local_today(), person_name="东方志明", person_post="副局长",
     )
     do(accountability, "decide")
     transaction.commit()
-    return first, second, hearing, meeting, accountability, reception, report
+    return first, second, hearing, meeting, accountability, reception, report, late
 
 
 def comparable(data):
@@ -140,15 +146,15 @@ def empty_site(app):
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
-    first, second, hearing, meeting, accountability, reception, screening = rich_records(site)
+    first, second, hearing, meeting, accountability, reception, screening, late = rich_records(site)
     before = {obj.UID(): comparable(exchange_bytes([obj]))
-              for obj in (first, second, hearing, meeting, accountability, reception, screening)}
+              for obj in (first, second, hearing, meeting, accountability, reception, screening, late)}
     outside_uid = first.related_cases[0].to_object.UID()
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
     assert result.cases == 2 and result.hearings == 1 and result.meetings == 1 and result.accountability == 1
-    assert result.receptions == 1 and result.screening == 1 and result.shared == []
+    assert result.receptions == 1 and result.screening == 2 and result.shared == []
     # what a reception day and a report are in the package's DA/T 46 metadata
     dat46 = (package / "data" / "screening" / screening.getId() / "metadata" / "_screening.xml").read_text("utf-8")
     assert "矛盾纠纷排查报告" in dat46 and screening.archival_code in dat46 and "住房和城乡建设局" in dat46
@@ -157,9 +163,9 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 7, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 8, [o.texts() for o in report.outcomes]
     # reception days and screening reports first: the cases name them
-    assert [o.kind for o in report.outcomes[:3]] == ["reception", "screening", "case"]
+    assert [o.kind for o in report.outcomes[:4]] == ["reception", "screening", "screening", "case"]
     transaction.begin()
 
     def get(uid):
@@ -215,6 +221,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     assert source_of(second_copy) == (screening.UID(), key)
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
     assert get(accountability.UID()).linked_cases[0].to_object.UID() == second.UID()
+    assert get(accountability.UID()).screening_reports[0].to_object.UID() == late.UID()
     # the meeting is final again, its decisions on the imported cases
     meeting_copy = get(meeting.UID())
     assert api.content.get_state(meeting_copy) == "finalized"

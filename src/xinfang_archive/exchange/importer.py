@@ -18,10 +18,11 @@ written all or nothing, committed in batches.
 * Order: reception days and screening reports first (cases name them: a
   case's ``reception``, the ``screening_source`` of a case made from a
   screened dispute), then the cases, then the records that name cases
-  (hearings, meetings, accountability records).  A reception day that
-  comes after a case naming it (another file of a directory, a parallel
-  worker) is found at the end of the run: the case's relation, kept broken
-  until then, is mended.  A screening report for a unit and period that the
+  (hearings, meetings, accountability records); a parallel import takes
+  the reception days and reports in before its workers start.  A reception
+  day that comes after a case naming it (a later file of a directory) is
+  found at the end of the run: the case's relation, kept broken until
+  then, is mended.  A screening report for a unit and period that the
   archive already has a report of is refused (one report per unit and
   period), and nothing of it is written.
 """
@@ -234,8 +235,9 @@ class Importer:
     # --- the run -------------------------------------------------------------
 
     def run(self, sources):
-        """Import ``sources`` (files, directories, packages).  Cases come
-        first, file by file; the hearings of all files follow, since they
+        """Import ``sources`` (files, directories, packages).  Reception days
+        and screening reports, then cases come first, file by file; the
+        hearings (meetings, accountability records) of all files follow, since they
         name cases (their elements are kept until then, and with them the
         document they are in: put hearings in files of their own when a
         migration file is very large)."""

@@ -11,7 +11,8 @@ Layout of a package ``<name>/``::
     data/meetings/<meeting>/…              coordination meetings that decided on those cases
     data/accountability/<record>/…         decided accountability records naming only those cases
     data/receptions/<reception>/…          leaders' reception days at which those cases were received
-    data/screening/<report>/…              screening reports whose disputes became those cases
+    data/screening/<report>/…              screening reports whose disputes became those cases, or
+                                           that the accountability records in the package name
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
@@ -284,6 +285,13 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
         if progress:
             progress(done, len(cases))
     packed = {IUUID(case) for case in cases}
+    for record, _case in list(hearings.values()):
+        if record.portal_type == "AccountabilityRecord" and _accountability_packed(record, packed):
+            # the screening reports it names (a report missed, 漏报), which it is about as much
+            for relation in getattr(record, "screening_reports", None) or ():
+                target = getattr(relation, "to_object", None)
+                if target is not None:
+                    named.setdefault(IUUID(target), target)
     for record in named.values():
         _write_named(record, partial, result, packed, fonds_name, generated)
     meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
@@ -336,10 +344,7 @@ def _write_meetings(meetings, packed, partial, result, generated, fonds_name):
 def _write_accountability(record, partial, result, packed, fonds_name, generated):
     """A decided accountability record goes with the cases it names, when
     all of them are in the package (otherwise it stays out, as a hearing)."""
-    if api.content.get_state(record, default=None) != "decided":
-        return
-    named = {getattr(r, "to_object", None) for r in record.linked_cases or ()}
-    if None in named or {IUUID(c) for c in named} - packed:
+    if not _accountability_packed(record, packed):
         return
     folder = partial / "accountability" / record.getId()
     folder.mkdir(parents=True)
@@ -398,6 +403,13 @@ def _write_named(record, partial, result, packed, fonds_name, generated):
     result.records += len(infos)
     result.files += len(files.written)
     result.bytes += files.bytes
+
+
+def _accountability_packed(record, packed):
+    if api.content.get_state(record, default=None) != "decided":
+        return False
+    named = {getattr(r, "to_object", None) for r in record.linked_cases or ()}
+    return None not in named and not {IUUID(c) for c in named} - packed
 
 
 def accountability_of(case):
