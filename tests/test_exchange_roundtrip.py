@@ -160,6 +160,10 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     assert "矛盾纠纷排查报告" in dat46 and screening.archival_code in dat46 and "住房和城乡建设局" in dat46
     dat46 = (package / "data" / "receptions" / reception.getId() / "metadata" / "_reception.xml").read_text("utf-8")
     assert "领导信访接待日记录" in dat46 and "周建国（副县长）" in dat46
+    # the filed report's own filing is among the package's events
+    events = etree.parse(str(package / "data" / "events.xml")).getroot()
+    filings = [e for e in events.iter() if (e.text or "").startswith(f"归档立案，档号 {screening.archival_code}")]
+    assert len(filings) == 1
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])

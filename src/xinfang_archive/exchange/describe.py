@@ -202,11 +202,12 @@ def _iso_time(value):
 
 
 def case_events(case, fixity_runs=()):
-    """The preservation events of a case: creation, its ingestion by
-    import, filing, fixity runs (after its filing), amendments, retention
-    changes and transfers."""
+    """The preservation events of a case (or of a record filed on its own,
+    a screening report): creation, its ingestion by import, filing, fixity
+    runs (after its filing), amendments, retention changes and transfers."""
     uid, code = IUUID(case), getattr(aq_base(case), "archival_code", "") or ""
-    identifier = code or case.registration_number
+    number = getattr(aq_base(case), "registration_number", None)
+    identifier = code or number or case.getId()
     events = []
 
     def add(kind, when, agent, detail, outcome="success", outcome_detail=""):
@@ -216,7 +217,7 @@ def case_events(case, fixity_runs=()):
 
     creators = case.listCreators()
     add("creation", case.created(), creators[0] if creators else AGENT,
-        f"登记信访件 {case.registration_number}")
+        f"登记信访件 {number}" if number else f"形成 {case.Title()}")
     for ingestion in getattr(aq_base(case), "ingestions", None) or ():
         producer = ingestion.get("producer")
         add("ingestion", ingestion["time"], ingestion.get("actor"),

@@ -293,7 +293,7 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
                 if target is not None:
                     named.setdefault(IUUID(target), target)
     for record in named.values():
-        _write_named(record, partial, result, packed, fonds_name, generated)
+        _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events)
     meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
     _write_meetings(meetings, packed, partial, result, generated, fonds_name)
     for hearing, _case in hearings.values():
@@ -384,8 +384,9 @@ def _cases_of(record):
     return set(case_links(record).values())
 
 
-def _write_named(record, partial, result, packed, fonds_name, generated):
-    """A reception day or a screening report, whole (see the module's docstring)."""
+def _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events):
+    """A reception day or a screening report, whole (see the module's
+    docstring); a filed report with its own events (filing, fixity …)."""
     kind = "receptions" if record.portal_type == "LeaderReception" else "screening"
     folder = partial / kind / record.getId()
     folder.mkdir(parents=True)
@@ -394,6 +395,8 @@ def _write_named(record, partial, result, packed, fonds_name, generated):
     infos = describe_record(record, {IUUID(record): files.describe(record, _manifest_index(record))},
                             fonds_name)
     _write_records(folder, infos, generated, fonds_name or PRODUCER)
+    if getattr(record, "archival_code", None):
+        all_events.extend(case_events(record, runs))
     if _cases_of(record) - packed:
         result.shared.append(record.getId())
     if kind == "receptions":
