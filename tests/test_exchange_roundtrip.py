@@ -33,7 +33,11 @@ def rich_records(portal):
     amendment; a second case in progress that refers to
     it; a held hearing on the second case with published minutes; a
     finalized coordination meeting that decided on both cases; a decided
-    accountability record on the second case naming a person."""
+    accountability record on the second case naming a person; the leader's
+    reception day the second case was received at, held, with its minutes,
+    an instruction and a follow-up on it, edited once; a filed screening
+    report of two disputes, one of which became the second case; another
+    unit's zero report that the accountability record names."""
     from xinfang_archive.archival.amend import amend
     from plone.dexterity.utils import createContentInContainer
 
@@ -63,6 +67,30 @@ def rich_records(portal):
     second = api.content.create(container=portal["cases"], type="PetitionCase",
                                 **case_data(title="拆迁安置房质量问题", related_cases=[relation(first)],
                                             channel="reception_day", reception=relation(reception)))
+    do(reception, "hold")
+    reception.minutes = RichTextValue("<p>周建国副县长接待了拆迁安置房质量问题的信访人。</p>", "text/html",
+                                      "text/x-html-safe")
+    reception.instructions = [{"case_number": second.registration_number, "instructed_on": first.received_date,
+                               "instruction": "请自然资源局会同住建局一周内复核。"}]
+    reception.follow_ups = [{"case_number": second.registration_number,
+                             "day": first.received_date + timedelta(days=1), "note": "已询问复核进度。"}]
+    modified(reception)  # its second version
+    from xinfang_archive.content.dispute_link import dispute_key
+    from xinfang_archive.content.dispute_link import link
+    from test_screening import dispute
+
+    day = first.received_date
+    report = api.content.create(
+        container=portal["screening"], type="ScreeningReport", title="", unit="JSJ",
+        period=f"{day.year}-{day.month:02d}", zero_report=False, notes="两起纠纷，一起已转信访件。",
+        disputes=[dispute(matter="拆迁安置房质量问题", parties="安置小区业主约30户", category="urban"),
+                  dispute(matter="物业费纠纷", deadline=None)])
+    do(report, "submit")
+    link(report, dispute_key(report.disputes[0]), second)
+    do(report, "accept")
+    as_archivist(portal)
+    do(report, "file")
+    as_manager(portal)
     do(second, "accept")
     hearing, _transcript, _notice = published_minutes(portal, second)
     meeting = api.content.create(
@@ -82,14 +110,19 @@ def rich_records(portal):
     do(meeting, "finalize")
     from xinfang_archive.content.accountability import local_today
 
+    late = api.content.create(  # a zero report the accountability record also names
+        container=portal["screening"], type="ScreeningReport", title="", unit="ZRZY",
+        period=f"{day.year}-{day.month:02d}", zero_report=True, disputes=[])
+    do(late, "submit")
     accountability = api.content.create(
         container=portal["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
-        cause="overdue", linked_cases=[relation(second)], measure="talk", facts="逾期办理。",
+        cause="other", linked_cases=[relation(second)], screening_reports=[relation(late)], measure="talk",
+        facts="逾期办理，其排查报告亦迟报。",
         authority="县信访局", decision_date=local_today(), person_name="东方志明", person_post="副局长",
     )
     do(accountability, "decide")
     transaction.commit()
-    return first, second, hearing, meeting, accountability
+    return first, second, hearing, meeting, accountability, reception, report, late
 
 
 def comparable(data):
@@ -113,20 +146,30 @@ def empty_site(app):
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_records(site, functional_app, tmp_path):
-    first, second, hearing, meeting, accountability = rich_records(site)
+    first, second, hearing, meeting, accountability, reception, screening, late = rich_records(site)
     before = {obj.UID(): comparable(exchange_bytes([obj]))
-              for obj in (first, second, hearing, meeting, accountability)}
+              for obj in (first, second, hearing, meeting, accountability, reception, screening, late)}
     outside_uid = first.related_cases[0].to_object.UID()
-    reception = second.reception.to_object
-    reception_ref = (reception.UID(), reception.getId())
     package = tmp_path / "package"
     result = build_package([first, second], package)
     assert verify_package(package).ok
     assert result.cases == 2 and result.hearings == 1 and result.meetings == 1 and result.accountability == 1
+    assert result.receptions == 1 and result.screening == 2 and result.shared == []
+    # what a reception day and a report are in the package's DA/T 46 metadata
+    dat46 = (package / "data" / "screening" / screening.getId() / "metadata" / "_screening.xml").read_text("utf-8")
+    assert "矛盾纠纷排查报告" in dat46 and screening.archival_code in dat46 and "住房和城乡建设局" in dat46
+    dat46 = (package / "data" / "receptions" / reception.getId() / "metadata" / "_reception.xml").read_text("utf-8")
+    assert "领导信访接待日记录" in dat46 and "周建国（副县长）" in dat46
+    # the filed report's own filing is among the package's events
+    events = etree.parse(str(package / "data" / "events.xml")).getroot()
+    filings = [e for e in events.iter() if (e.text or "").startswith(f"归档立案，档号 {screening.archival_code}")]
+    assert len(filings) == 1
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 5, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * 8, [o.texts() for o in report.outcomes]
+    # reception days and screening reports first: the cases name them
+    assert [o.kind for o in report.outcomes[:4]] == ["reception", "screening", "screening", "case"]
     transaction.begin()
 
     def get(uid):
@@ -159,11 +202,30 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     # the relation and the hearing point at the imported cases
     second_copy = get(second.UID())
     assert second_copy.related_cases[0].to_object.UID() == first.UID()
-    # the reception day is not in the second archive: the relation remembers it
-    assert second_copy.reception.to_object is None
-    assert (second_copy.reception.target_uid, second_copy.reception.target_identifier) == reception_ref
+    # the reception day came with the package: held again, its record of the day
+    # on the imported case, which it receives again
+    from xinfang_archive.content.dispute_link import case_links
+    from xinfang_archive.content.dispute_link import dispute_key
+    from xinfang_archive.content.dispute_link import source_of
+    from xinfang_archive.content.reception_links import received_cases
+
+    reception_copy = get(reception.UID())
+    assert second_copy.reception.to_object.UID() == reception.UID()
+    assert received_cases(reception_copy) == [second_copy]
+    assert api.content.get_state(reception_copy) == "held"
+    assert reception_copy.instructions[0]["instruction"] == "请自然资源局会同住建局一周内复核。"
+    assert other.portal_repository.getHistoryMetadata(reception_copy).getLength(countPurged=False) == 2
+    # the screening report is filed under its own 档号; its dispute and the case are linked both ways
+    screening_copy = get(screening.UID())
+    assert screening_copy.getPhysicalPath()[1:] == ("second", "screening", screening.getId())
+    assert api.content.get_state(screening_copy) == "filed"
+    assert screening_copy.archival_code == screening.archival_code
+    key = dispute_key(screening.disputes[0])
+    assert case_links(screening_copy) == {key: second.UID()}
+    assert source_of(second_copy) == (screening.UID(), key)
     assert get(hearing.UID()).cases[0].to_object.UID() == second.UID()
     assert get(accountability.UID()).linked_cases[0].to_object.UID() == second.UID()
+    assert get(accountability.UID()).screening_reports[0].to_object.UID() == late.UID()
     # the meeting is final again, its decisions on the imported cases
     meeting_copy = get(meeting.UID())
     assert api.content.get_state(meeting_copy) == "finalized"
@@ -215,3 +277,92 @@ def test_accountability_records_round_trip(site, functional_app, tmp_path):
         before.splitlines(), again.splitlines(), lineterm="", n=1))
     assert copy.linked_cases[0].to_object.UID() == case.UID()
     assert copy.linked_cases[0].to_object.getPhysicalPath()[1] == "second"
+
+
+def test_a_reception_day_or_report_coming_after_its_case_is_linked_at_the_end(site, functional_app, tmp_path):
+    """A directory whose first file holds a case received at a reception day
+    and made from a screened dispute, and whose second file holds the day and
+    the report: the case comes in first, its reception relation kept broken,
+    and is linked to both once they are in."""
+    from datetime import time
+    from plone.dexterity.utils import createContentInContainer
+    from test_screening import dispute
+    from xinfang_archive.content.dispute_link import case_links
+    from xinfang_archive.content.dispute_link import dispute_key
+    from xinfang_archive.content.dispute_link import link
+    from xinfang_archive.content.dispute_link import source_of
+
+    day = case_data()["received_date"]
+    reception = createContentInContainer(
+        site["receptions"], "LeaderReception", leader="周建国", post="副县长", reception_date=day,
+        start_time=time(14, 30), end_time=time(17), place="县信访局接待大厅")
+    case = api.content.create(container=site["cases"], type="PetitionCase",
+                              **case_data(channel="reception_day", reception=relation(reception)))
+    report = api.content.create(container=site["screening"], type="ScreeningReport", title="", unit="JSJ",
+                                period=f"{day.year}-{day.month:02d}", disputes=[dispute()])
+    do(report, "submit")
+    link(report, dispute_key(report.disputes[0]), case)
+    transaction.commit()
+    before = {obj.UID(): comparable(exchange_bytes([obj])) for obj in (case, reception, report)}
+    folder = tmp_path / "migration"
+    folder.mkdir()
+    (folder / "1-cases.xml").write_bytes(exchange_bytes([case]))
+    (folder / "2-records.xml").write_bytes(exchange_bytes([report, reception]))
+
+    other = empty_site(functional_app)
+    result = Importer(other).run([folder])
+    assert [(o.kind, o.status) for o in result.outcomes] == [
+        ("case", IMPORTED), ("reception", IMPORTED), ("screening", IMPORTED)], [o.texts() for o in result.outcomes]
+    transaction.begin()
+
+    def get(uid):
+        [brain] = other.portal_catalog.unrestrictedSearchResults(UID=uid)
+        return brain._unrestrictedGetObject()
+
+    copy = get(case.UID())
+    assert copy.reception.to_object.UID() == reception.UID()
+    assert copy.reception.to_object.getPhysicalPath()[1] == "second"
+    assert source_of(copy) == (report.UID(), dispute_key(report.disputes[0]))
+    assert case_links(get(report.UID())) == {dispute_key(report.disputes[0]): case.UID()}
+    assert get(reception.UID()).start_time == time(14, 30)
+    for uid, expected in before.items():
+        again = comparable(exchange_bytes([get(uid)]))
+        assert again == expected, "\n".join(difflib.unified_diff(
+            expected.splitlines(), again.splitlines(), lineterm="", n=1))
+
+
+def test_a_second_report_for_a_unit_and_period_is_refused_and_nothing_saved(site, tmp_path):
+    """The archive keeps one screening report per unit and period: a report
+    from elsewhere (another UID) for a unit and period already reported is
+    refused with a Chinese message, and nothing of it is written; the other
+    records of the file come in."""
+    from datetime import time
+    from plone.dexterity.utils import createContentInContainer
+    from test_screening import dispute
+    from uuid import uuid4
+    from xinfang_archive.exchange.importer import FAILED
+
+    report = api.content.create(container=site["screening"], type="ScreeningReport", title="", unit="JSJ",
+                                period="2026-10", disputes=[dispute()])
+    reception = createContentInContainer(
+        site["receptions"], "LeaderReception", leader="周建国", post="副县长",
+        reception_date=case_data()["received_date"], start_time=time(9), end_time=time(11), place="接待大厅")
+    transaction.commit()
+    root = etree.fromstring(exchange_bytes([report, reception]))
+    reception_element, foreign = root  # the writer puts reception days first, as the schema asks
+    assert foreign.tag.endswith("screening")
+    foreign.set("uid", uuid4().hex)  # the same unit and period from another system
+    foreign.set("id", "jsj-2026-10-copy")
+    reception_element.set("uid", uuid4().hex)
+    path = tmp_path / "exchange.xml"
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    reports_before = len(site["screening"].objectIds())
+
+    result = Importer(site).run([path])
+    assert [(o.kind, o.status) for o in result.outcomes] == [("reception", IMPORTED), ("screening", FAILED)]
+    [refused] = result.outcomes[1].texts()
+    assert refused == "住房和城乡建设局已有 2026-10 的矛盾纠纷排查报告，每个单位每期只报一份。"
+    transaction.begin()
+    assert len(site["screening"].objectIds()) == reports_before
+    assert not site.portal_catalog.unrestrictedSearchResults(UID=foreign.get("uid"))
+    assert site.portal_catalog.unrestrictedSearchResults(UID=reception_element.get("uid"))

@@ -173,12 +173,16 @@ def cmd_export(args):
         transaction.get().note(f"xinfang-archive export {result.path.name}")
         transaction.commit()
     print(f"档案信息包 package {result.path}: {result.cases} 件信访件, {result.hearings} 次听证, "
+          f"{result.meetings} 次会议, {result.receptions} 个领导接待日, {result.screening} 份排查报告, "
           f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
           f"{result.seconds:.1f} s")
     print(f"包校验值 package SHA-256: {result.digest}  ({result.path}.sha256)")
     if result.hearings_left_out:
         print(f"未收入的听证 hearings left out (they also heard cases outside the package): "
               f"{', '.join(result.hearings_left_out)}")
+    if result.shared:
+        print(f"整件收入的接待日、排查报告 reception days and screening reports packed whole "
+              f"(they also name cases outside the package): {', '.join(result.shared)}")
     return 0
 
 

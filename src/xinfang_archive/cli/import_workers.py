@@ -6,7 +6,8 @@ share of the cases; it writes each case all or nothing in batches as a
 single import does, retries a batch that conflicts with another writer, and
 reports as JSON lines on its standard output (progress, then its report).
 The parent plans the files, raises the numbering counters first
-(``exchange.parallel.reserve_ahead``), shows the progress of all, and ends
+(``exchange.parallel.reserve_ahead``), imports the reception days and
+screening reports (the workers' cases name them), shows the progress of all, and ends
 with what the workers left: cases referring to another share's cases, and
 the hearings.  Killed, it is run again: what was committed is skipped.
 """
@@ -74,6 +75,8 @@ def run_parallel(args, sources):
         planner = importer_for(site, args)
         files = planner.plan(sources)
         commit_retrying(lambda: reserve_ahead(site, files, planner.max_bytes), f"{planner.note}: numbers reserved")
+        # the reception days and screening reports first: the workers' cases name them
+        early = importer_for(site, args, early_only=True).run_files(files)
         with tempfile.NamedTemporaryFile("w", suffix=".json", dir=instance.var, delete=False,
                                          encoding="utf-8") as stream:
             json.dump([[str(path), str(base)] for path, base in files], stream)
@@ -100,7 +103,7 @@ def run_parallel(args, sources):
         reports = [report_from_json(worker.report) for worker in workers if worker.report is not None]
         failed = [f"导入进程 {k + 1}/{args.workers} 异常退出 (exit code {code})"
                   for k, (worker, code) in enumerate(zip(workers, codes)) if worker.report is None]
-        merged = merge_reports([planner.report] + reports)
+        merged = merge_reports([planner.report, early] + reports)
         if not failed:  # the rest: cases waiting for another share's, then the hearings
             transaction.begin()  # this connection sees what the workers committed
             last = importer_for(site, args, only={tuple(item) for item in merged.deferred})

@@ -23,7 +23,8 @@ AGENT = "xinfang-archive"
 FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
 KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
                 "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript",
-                "CoordinationMeeting": "meeting", "AccountabilityRecord": "accountability"}
+                "CoordinationMeeting": "meeting", "AccountabilityRecord": "accountability",
+                "LeaderReception": "reception", "ScreeningReport": "screening"}
 
 
 def _aware(value):
@@ -101,6 +102,19 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = obj.authority or ""
         info.date = obj.decision_date
         info.document_kind = "责任追究决定"
+    elif kind == "reception":
+        info.identifier = obj.getId()
+        info.responsible = f"{obj.leader}（{obj.post}）" if obj.post else (obj.leader or "")
+        info.date = obj.reception_date
+        info.document_kind = "领导信访接待日记录"
+    elif kind == "screening":
+        from xinfang_archive.reports.screening import first_submission
+
+        info.identifier = obj.getId()
+        info.responsible = title_of("units", obj.unit) or ""
+        # the day the unit reported (its first submission), else the day it was written
+        info.date = first_submission(obj) or obj.created().asdatetime().date()
+        info.document_kind = "矛盾纠纷排查零报告" if obj.zero_report else "矛盾纠纷排查报告"
     elif kind == "transcript":
         hearing = obj.__parent__
         info.identifier = f"{hearing.hearing_number}/{obj.getId()}"
@@ -157,10 +171,16 @@ def describe_case(case, files_by_uid, fonds_name):
     return infos
 
 
-def describe_accountability(record, files_by_uid, fonds_name):
-    info = _describe(record, None, "", files_by_uid.get(IUUID(record), ()), fonds_name)
+def describe_record(record, files_by_uid, fonds_name):
+    """A record on its own (no records inside): an accountability record, a
+    reception day, or a screening report, which carries its own 档号 once filed."""
+    filed = record if getattr(aq_base(record), "archival_code", None) else None
+    info = _describe(record, filed, "", files_by_uid.get(IUUID(record), ()), fonds_name)
     info.parent_uid = ""
     return [info]
+
+
+describe_accountability = describe_record
 
 
 def describe_hearing(hearing, files_by_uid, fonds_name, case=None):
@@ -182,11 +202,12 @@ def _iso_time(value):
 
 
 def case_events(case, fixity_runs=()):
-    """The preservation events of a case: creation, its ingestion by
-    import, filing, fixity runs (after its filing), amendments, retention
-    changes and transfers."""
+    """The preservation events of a case (or of a record filed on its own,
+    a screening report): creation, its ingestion by import, filing, fixity
+    runs (after its filing), amendments, retention changes and transfers."""
     uid, code = IUUID(case), getattr(aq_base(case), "archival_code", "") or ""
-    identifier = code or case.registration_number
+    number = getattr(aq_base(case), "registration_number", None)
+    identifier = code or number or case.getId()
     events = []
 
     def add(kind, when, agent, detail, outcome="success", outcome_detail=""):
@@ -196,7 +217,7 @@ def case_events(case, fixity_runs=()):
 
     creators = case.listCreators()
     add("creation", case.created(), creators[0] if creators else AGENT,
-        f"登记信访件 {case.registration_number}")
+        f"登记信访件 {number}" if number else f"形成 {case.Title()}")
     for ingestion in getattr(aq_base(case), "ingestions", None) or ():
         producer = ingestion.get("producer")
         add("ingestion", ingestion["time"], ingestion.get("actor"),

@@ -8,6 +8,7 @@ their sub-fields, relations are ``<ref uid=… identifier=…/>`` and files are
 from collective.z3cform.datagridfield.row import DictRow
 from datetime import date
 from datetime import datetime
+from datetime import time
 from plone.app.textfield import RichText
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.interfaces import INamedFileField
@@ -21,10 +22,11 @@ import base64
 
 NS = "urn:xinfang-archive:exchange:1"
 NSMAP = {None: NS}
-ROW_ELEMENTS = {"petitioners": "petitioner", "parties": "party", "turns": "turn", "decisions": "decision"}
+ROW_ELEMENTS = {"petitioners": "petitioner", "parties": "party", "turns": "turn", "decisions": "decision",
+                "disputes": "dispute", "instructions": "instruction", "follow_ups": "follow_up"}
 
-TEXT, DATE, DATETIME, INT, BOOL, ITEMS, ROWS, REFS, RICHTEXT, FILE = (
-    "text", "date", "datetime", "int", "bool", "items", "rows", "refs", "richtext", "file")
+TEXT, DATE, DATETIME, TIME, INT, BOOL, ITEMS, ROWS, REFS, RICHTEXT, FILE = (
+    "text", "date", "datetime", "time", "int", "bool", "items", "rows", "refs", "richtext", "file")
 
 
 def q(name):
@@ -48,6 +50,8 @@ def kind_of(field):
         return DATETIME
     if isinstance(field, schema.Date):
         return DATE
+    if isinstance(field, schema.Time):  # a reception day's start and end (xs:time)
+        return TIME
     if isinstance(field, schema.Bool):
         return BOOL
     if isinstance(field, schema.Int):
@@ -71,7 +75,7 @@ def _scalar_text(value):
         return "true" if value else "false"
     if isinstance(value, datetime):
         return iso_datetime(value)
-    if isinstance(value, date):
+    if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value)
 
@@ -180,6 +184,8 @@ def read_field(element, field, files):
         return date.fromisoformat(text.strip())
     if kind == DATETIME:
         return parse_datetime(text)
+    if kind == TIME:
+        return time.fromisoformat(text.strip())
     if kind == BOOL:
         return text.strip() in ("true", "1")
     if kind == INT:

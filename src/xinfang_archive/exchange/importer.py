@@ -15,6 +15,16 @@ written all or nothing, committed in batches.
   workflow state and history, creation dates and the archival data (档号,
   manifest, amendments) are restored as they were, and filed cases are
   frozen again.
+* Order: reception days and screening reports first (cases name them: a
+  case's ``reception``, the ``screening_source`` of a case made from a
+  screened dispute), then the cases, then the records that name cases
+  (hearings, meetings, accountability records); a parallel import takes
+  the reception days and reports in before its workers start.  A reception
+  day that comes after a case naming it (a later file of a directory) is
+  found at the end of the run: the case's relation, kept broken until
+  then, is mended.  A screening report for a unit and period that the
+  archive already has a report of is refused (one report per unit and
+  period), and nothing of it is written.
 """
 from Acquisition import aq_base
 from dataclasses import dataclass
@@ -45,6 +55,9 @@ from xinfang_archive.exchange.reader import FileSource
 from xinfang_archive.exchange.reader import read_record
 from xinfang_archive.exchange.reader import RecordProblem
 from xinfang_archive.exchange.reader import schema_fields
+from xinfang_archive.exchange.records import EARLY
+from xinfang_archive.exchange.records import LATE
+from xinfang_archive.exchange.records import ORDER
 from xinfang_archive.exchange.safexml import DEFAULT_MAX_BYTES
 from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
@@ -73,7 +86,8 @@ logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 EXCHANGE_SCHEMA = "exchange.xsd"
 # Where each kind of top-level record is imported to.
-CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability"}
+CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability",
+              "reception": "receptions", "screening": "screening"}
 # libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
@@ -83,10 +97,10 @@ WORKER_ATTEMPTS = 200
 
 @dataclass
 class Outcome:
-    """What became of one case or hearing of the import."""
+    """What became of one top-level record (case, hearing …) of the import."""
 
     source: str  # file:line
-    kind: str  # case, hearing, meeting
+    kind: str  # case, hearing, meeting, accountability, reception, screening
     identifier: str
     status: str
     messages: list = field(default_factory=list)  # translatable, or plain text
@@ -117,7 +131,9 @@ class ImportReport:
 
 def exchange_files(source):
     """The exchange files of ``source``: a file, a directory of XML files, or
-    a BagIt package (its ``data/cases/*/exchange.xml``, then its hearings).
+    a BagIt package (its reception days and screening reports, then its
+    ``data/cases/*/exchange.xml``, then its hearings, meetings and
+    accountability records).
     Symbolic links are not followed: they could lead out of the import."""
     source = Path(source)
     if source.is_symlink():
@@ -128,7 +144,8 @@ def exchange_files(source):
         return []
     if is_package(source):
         data = source / "data"
-        found = (sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
+        found = (sorted(data.glob("receptions/*/exchange.xml")) + sorted(data.glob("screening/*/exchange.xml"))
+                 + sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
                  + sorted(data.glob("meetings/*/exchange.xml"))
                  + sorted(data.glob("accountability/*/exchange.xml")))
     else:  # the packages in it are sources of their own (see packages_in)
@@ -186,13 +203,17 @@ class Importer:
     the cases ``share_of`` gives it, no hearing, and leaves a case that refers
     to a case not yet in the site to the end (``report.deferred``: another
     worker may be writing it).  ``only`` (a set of ``where`` tuples) makes it
-    the end of a parallel import: those cases, then every hearing."""
+    the end of a parallel import: those cases, then every hearing.
+    ``early_only`` imports the reception days and screening reports alone
+    (what a parallel import does before its workers start, so that their
+    cases find them); a worker and the end of a parallel import leave them."""
 
     def __init__(self, site, dry_run=False, commit_every=50, max_bytes=DEFAULT_MAX_BYTES,
-                 progress=None, note="xinfang-archive import", share=None, only=None):
+                 progress=None, note="xinfang-archive import", share=None, only=None, early_only=False):
         self.site = site
         self.share = share
         self.only = only
+        self.early_only = early_only
         self.dry_run = dry_run
         self.commit_every = commit_every
         self.max_bytes = max_bytes
@@ -214,8 +235,9 @@ class Importer:
     # --- the run -------------------------------------------------------------
 
     def run(self, sources):
-        """Import ``sources`` (files, directories, packages).  Cases come
-        first, file by file; the hearings of all files follow, since they
+        """Import ``sources`` (files, directories, packages).  Reception days
+        and screening reports, then cases come first, file by file; the
+        hearings (meetings, accountability records) of all files follow, since they
         name cases (their elements are kept until then, and with them the
         document they are in: put hearings in files of their own when a
         migration file is very large)."""
@@ -250,12 +272,18 @@ class Importer:
                 if root is None:
                     continue
                 invalid = self._schema_errors(root)
+                if self.share is None and self.only is None:
+                    # reception days and screening reports: before the cases that name them
+                    for element in [e for e in root if isinstance(e.tag, str) and local(e) in EARLY]:
+                        self._one(path, base, element, invalid, may_wait=False)
+                if self.early_only:
+                    continue
                 cases = [e for e in root if local(e) == "case" and self._mine(path, e)]
                 planned += len(cases)
                 if self.share is None:
                     # hearings, meetings and accountability records: after the cases they name
                     hearings.extend((path, base, e, invalid) for e in root
-                                    if local(e) in ("hearing", "meeting", "accountability"))
+                                    if isinstance(e.tag, str) and local(e) in LATE)
                 for element in cases:
                     self._one(path, base, element, invalid)
                     done += 1
@@ -333,7 +361,7 @@ class Importer:
                 step = match.group("step")
                 siblings = children if step == "*" else [e for e in children if local(e) == step.split(":")[-1]]
                 index = int(match.group("index") or 1) - 1
-                if 0 <= index < len(siblings) and local(siblings[index]) in ("case", "hearing", "meeting", "accountability"):
+                if 0 <= index < len(siblings) and local(siblings[index]) in ORDER:
                     owner = siblings[index]
             invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
         return invalid
@@ -394,8 +422,8 @@ class Importer:
             fields = schema_fields(item.kind.portal_type)
             values = [item.values] + [v.values for v in item.versions]
             for name, field_ in fields.items():
-                if kind_of(field_) != REFS:
-                    continue
+                if kind_of(field_) != REFS or IRelationChoice.providedBy(field_):
+                    continue  # one relation (a case's reception day) never waits: it is mended at the end
                 for version in values:
                     for uid, identifier in version.get(name) or ():
                         if self._case_for(uid, identifier) is None:
@@ -529,6 +557,8 @@ class Importer:
                 if number and self._case_for(None, number) is None:
                     problems.append(_("The meeting decides on a case that is not in the archive: ${case}.",
                                       mapping={"case": number}))
+        if record.kind.element == "screening":
+            problems.extend(self._screening_problems(record))
         if record.kind.element == "hearing":
             for uid, identifier in record.values.get("cases") or ():
                 if self._case_for(uid, identifier) is None:
@@ -540,6 +570,20 @@ class Importer:
             problems.append(_("A filed case comes with its archival data (档号, manifest)."))
         if problems:
             raise RecordProblem(problems)
+
+    def _screening_problems(self, record):
+        """One report per unit and period: another one already here is refused."""
+        from xinfang_archive.content.screening import duplicate_message
+        from xinfang_archive.reports.screening import find_report
+
+        unit, period = record.values.get("unit"), record.values.get("period")
+        folder = self.site.get(CONTAINERS["screening"])
+        if not unit or not period or folder is None:
+            return []
+        other = find_report(folder, unit, period)
+        if other is not None and IUUID(other, None) != record.uid:
+            return [duplicate_message(unit, period)]
+        return []
 
     def _workflow_problems(self, item):
         """The state is the last history entry's, and every state is one of
@@ -613,6 +657,7 @@ class Importer:
     def _write(self, record, origin=None):
         container = self.site[CONTAINERS[record.kind.element]]
         obj = self._create(container, record)
+        _screening_links(obj, record)
         if record.kind.element == "case":
             reserve_number(record.identifier)
         elif record.kind.element == "hearing":
@@ -653,8 +698,11 @@ class Importer:
         ready = {}
         for name, value in values.items():
             if kind_of(fields[name]) == REFS and IRelationChoice.providedBy(fields[name]):
-                # one relation (a case's reception day): kept broken if not in the archive
-                relations, _missing = self._relations(value or [])
+                # one relation (a case's reception day): kept broken if not in the
+                # archive, and mended at the end if it comes in later in the run
+                relations, missing = self._relations(value or [])
+                if missing and values is item.values:
+                    self.pending_relations[(id(item), name)] = (item, name, list(value))
                 value = relations[0] if relations else None
             elif kind_of(fields[name]) == REFS:
                 relations, missing = self._relations(value)
@@ -849,6 +897,20 @@ class Importer:
                 current = _as_list(getattr(aq_base(obj), name, None))
                 if any(getattr(relation, "to_id", None) is None for relation in current):
                     self.pending_relations[(id(item), name)] = (item, name, list(refs))
+
+
+def _screening_links(obj, record):
+    """A screened dispute made a case, as the record says: the case's
+    source (report UID, key) or the report's {dispute key: case UID}.
+    Both sides name the other by UID, so either may come in first."""
+    from persistent.mapping import PersistentMapping
+    from xinfang_archive.content.dispute_link import LINKS_ATTRIBUTE
+    from xinfang_archive.content.dispute_link import SOURCE_ATTRIBUTE
+
+    if record.screening_source:
+        setattr(obj, SOURCE_ATTRIBUTE, tuple(record.screening_source))
+    if record.dispute_cases:
+        setattr(obj, LINKS_ATTRIBUTE, PersistentMapping(record.dispute_cases))
 
 
 def _archival_consistency(archival, parsed):

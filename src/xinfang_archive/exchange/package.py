@@ -10,12 +10,30 @@ Layout of a package ``<name>/``::
     data/hearings/<hearing>/…              hearings of those cases and their transcripts
     data/meetings/<meeting>/…              coordination meetings that decided on those cases
     data/accountability/<record>/…         decided accountability records naming only those cases
+    data/receptions/<reception>/…          leaders' reception days at which those cases were received
+    data/screening/<report>/…              screening reports whose disputes became those cases, or
+                                           that the accountability records in the package name
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
 SHA-256 of the tag manifest, which covers the payload manifest, which
 covers every file).  The package is written under ``<name>.partial`` and
 renamed only once it validated, so a package that exists is complete.
+
+Each record goes whole.  A hearing, a meeting or an accountability record
+that is also about cases outside the package stays out: its substance is
+those cases.  A reception day and a screening report go with the package
+whenever one of its cases is in it, even if others are not: each is one
+record of its own (the day a leader received petitioners; a unit's report
+for a period), the cases name it, and an archivist receiving the cases
+expects to find what they name, not a reference to nothing.  A day
+receives many cases and a report lists many disputes, which are filed and
+transferred in different years: leaving such a record out whenever one of
+them is elsewhere would leave it out of nearly every package.  So the
+whole day (its minutes, every instruction and follow-up) and the whole
+report (every dispute, its links to cases by UID) travel; a later package
+carries them again, and the receiving archive skips them as already held.
+They carry personal data, as the cases do: the package is for archives.
 """
 from dataclasses import dataclass
 from dataclasses import field
@@ -33,6 +51,7 @@ from xinfang_archive.exchange import events as premis
 from xinfang_archive.exchange.describe import case_events
 from xinfang_archive.exchange.describe import describe_case
 from xinfang_archive.exchange.describe import describe_accountability
+from xinfang_archive.exchange.describe import describe_record
 from xinfang_archive.exchange.describe import describe_hearing
 from xinfang_archive.exchange.describe import file_info
 from xinfang_archive.exchange.fields import FileWriter
@@ -81,6 +100,10 @@ class PackageResult:
     hearings_left_out: list = field(default_factory=list)  # heard cases outside the package too
     meetings: int = 0
     meetings_left_out: list = field(default_factory=list)  # decided on cases outside the package too
+    receptions: int = 0
+    screening: int = 0
+    # ids of reception days and screening reports in the package that also name cases outside it
+    shared: list = field(default_factory=list)
 
 
 class _PayloadFiles(FileWriter):
@@ -203,7 +226,8 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
         "Organization-Address": "",
         "External-Identifier": package_id,
         "External-Description": f"{'移交' if purpose == 'transfer' else '导出'}：{result.cases} 件信访件，"
-                                f"{result.hearings} 次听证，{result.meetings} 次会议",
+                                f"{result.hearings} 次听证，{result.meetings} 次会议，"
+                                f"{result.receptions} 个领导接待日，{result.screening} 份排查报告",
         "Bag-Group-Identifier": settings.fonds_code or "",
         "Bag-Software-Agent": f"{PRODUCER} (bagit {bagit.VERSION})",
         "XF-Package-Purpose": purpose,
@@ -227,6 +251,7 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
 
 def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
                    actor, purpose, receiver, progress):
+    named = {}  # the reception days and screening reports the cases name
     for done, case in enumerate(cases, start=1):
         folder = partial / "cases" / case.getId()
         folder.mkdir(parents=True)
@@ -255,9 +280,20 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
             hearings.setdefault(IUUID(meeting), (meeting, case))
         for record in accountability_of(case):
             hearings.setdefault(IUUID(record), (record, case))
+        for record in _named_by(case):
+            named.setdefault(IUUID(record), record)
         if progress:
             progress(done, len(cases))
     packed = {IUUID(case) for case in cases}
+    for record, _case in list(hearings.values()):
+        if record.portal_type == "AccountabilityRecord" and _accountability_packed(record, packed):
+            # the screening reports it names (a report missed, 漏报), which it is about as much
+            for relation in getattr(record, "screening_reports", None) or ():
+                target = getattr(relation, "to_object", None)
+                if target is not None:
+                    named.setdefault(IUUID(target), target)
+    for record in named.values():
+        _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events)
     meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
     _write_meetings(meetings, packed, partial, result, generated, fonds_name)
     for hearing, _case in hearings.values():
@@ -308,10 +344,7 @@ def _write_meetings(meetings, packed, partial, result, generated, fonds_name):
 def _write_accountability(record, partial, result, packed, fonds_name, generated):
     """A decided accountability record goes with the cases it names, when
     all of them are in the package (otherwise it stays out, as a hearing)."""
-    if api.content.get_state(record, default=None) != "decided":
-        return
-    named = {getattr(r, "to_object", None) for r in record.linked_cases or ()}
-    if None in named or {IUUID(c) for c in named} - packed:
+    if not _accountability_packed(record, packed):
         return
     folder = partial / "accountability" / record.getId()
     folder.mkdir(parents=True)
@@ -323,6 +356,63 @@ def _write_accountability(record, partial, result, packed, fonds_name, generated
     result.records += len(infos)
     result.files += len(files.written)
     result.bytes += files.bytes
+
+
+def _named_by(case):
+    """The reception day ``case`` was received at and the screening report
+    it was screened in (as a dispute), those that are in this archive."""
+    from xinfang_archive.content.dispute_link import source_of
+    from xinfang_archive.content.reception_links import reception_of
+
+    reception = reception_of(case)
+    if reception is not None:
+        yield reception
+    source = source_of(case)
+    if source:
+        catalog = api.portal.get_tool("portal_catalog")
+        for brain in catalog.unrestrictedSearchResults(UID=source[0], portal_type="ScreeningReport"):
+            yield brain._unrestrictedGetObject()
+
+
+def _cases_of(record):
+    """The UIDs of the cases a reception day received or a screening report's disputes became."""
+    from xinfang_archive.content.dispute_link import case_links
+    from xinfang_archive.content.reception_links import received_cases
+
+    if record.portal_type == "LeaderReception":
+        return {IUUID(case) for case in received_cases(record)}
+    return set(case_links(record).values())
+
+
+def _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events):
+    """A reception day or a screening report, whole (see the module's
+    docstring); a filed report with its own events (filing, fixity …)."""
+    kind = "receptions" if record.portal_type == "LeaderReception" else "screening"
+    folder = partial / kind / record.getId()
+    folder.mkdir(parents=True)
+    files = _PayloadFiles(folder, partial)
+    (folder / "exchange.xml").write_bytes(exchange_bytes([record], files=files))
+    infos = describe_record(record, {IUUID(record): files.describe(record, _manifest_index(record))},
+                            fonds_name)
+    _write_records(folder, infos, generated, fonds_name or PRODUCER)
+    if getattr(record, "archival_code", None):
+        all_events.extend(case_events(record, runs))
+    if _cases_of(record) - packed:
+        result.shared.append(record.getId())
+    if kind == "receptions":
+        result.receptions += 1
+    else:
+        result.screening += 1
+    result.records += len(infos)
+    result.files += len(files.written)
+    result.bytes += files.bytes
+
+
+def _accountability_packed(record, packed):
+    if api.content.get_state(record, default=None) != "decided":
+        return False
+    named = {getattr(r, "to_object", None) for r in record.linked_cases or ()}
+    return None not in named and not {IUUID(c) for c in named} - packed
 
 
 def accountability_of(case):

@@ -60,6 +60,9 @@ class RecordData:
     versions: list = field(default_factory=list)
     children: list = field(default_factory=list)
     archival: dict | None = None
+    # a screened dispute made a case: the case's (report UID, key), the report's {key: case UID}
+    screening_source: tuple | None = None
+    dispute_cases: dict | None = None
 
     @property
     def identifier(self):
@@ -144,7 +147,7 @@ def _child(element, name):
 
 
 def read_record(element, files):
-    """The ``RecordData`` of a ``<case>`` or ``<hearing>`` element and its children."""
+    """The ``RecordData`` of a top-level element (``<case>``, ``<hearing>`` …) and its children."""
     kind = KINDS[local(element)]
     record = RecordData(kind=kind, uid=element.get("uid"), id=element.get("id"),
                         values=read_metadata(_child(element, "metadata"), kind.portal_type, files),
@@ -172,6 +175,12 @@ def read_record(element, files):
     archival = _child(element, "archival")
     if archival is not None:
         record.archival = read_archival(archival)
+    source = _child(element, "screening_source")
+    if source is not None:
+        record.screening_source = (source.get("report"), source.get("key"))
+    links = _child(element, "dispute_cases")
+    if links is not None:
+        record.dispute_cases = {link.get("key"): link.get("uid") for link in links}
     for group in element:
         child_kind = GROUPS.get(local(group))
         if child_kind is None:

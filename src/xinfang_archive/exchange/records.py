@@ -21,8 +21,19 @@ TRANSCRIPT = Kind("transcript", "HearingTranscript", "xf_minutes_workflow")
 MEETING = Kind("meeting", "CoordinationMeeting", "xf_meeting_workflow")
 
 ACCOUNTABILITY = Kind("accountability", "AccountabilityRecord", "xf_accountability_workflow")
+RECEPTION = Kind("reception", "LeaderReception", "xf_reception_workflow")
+SCREENING = Kind("screening", "ScreeningReport", "xf_screening_workflow")
 
 KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT,
-                                         MEETING, ACCOUNTABILITY)}
+                                         MEETING, ACCOUNTABILITY, RECEPTION, SCREENING)}
 BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
 GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}
+
+# The top-level records in the order of an exchange document (exchange.xsd):
+# first what cases name (their reception day, the report a dispute of theirs
+# was screened in), then the cases, then what names cases.
+EARLY = ("reception", "screening")
+LATE = ("hearing", "meeting", "accountability")
+ORDER = EARLY + ("case",) + LATE
+# Top-level records filed on their own (archival.records): their archival data travel with them.
+FILED_ON_THEIR_OWN = ("screening",)

@@ -1,9 +1,12 @@
-"""Cases and hearings as exchange XML (``exchange.xsd``).
+"""Cases and the records around them as exchange XML (``exchange.xsd``).
 
 Every record is written with its current metadata, its life cycle (dates,
 creators, workflow history), every stored version (CMFEditions) with its
-own metadata and files, and, for a filed case, its archival data.  The
-query code of a case is never written: it is the petitioner's secret.
+own metadata and files, and, for a filed case (or a record filed on its
+own, a screening report), its archival data.  The query code of a case is
+never written: it is the petitioner's secret.  A dispute screened and made
+a case is written on both sides, as the archive keeps it: the report's
+``dispute_cases`` (dispute key → case UID) and the case's ``screening_source``.
 """
 from Acquisition import aq_base
 from datetime import datetime
@@ -18,7 +21,9 @@ from xinfang_archive.exchange.fields import NSMAP
 from xinfang_archive.exchange.fields import q
 from xinfang_archive.exchange.fields import write_field
 from xinfang_archive.exchange.records import BY_TYPE
+from xinfang_archive.exchange.records import FILED_ON_THEIR_OWN
 from xinfang_archive.exchange.records import KINDS
+from xinfang_archive.exchange.records import ORDER
 
 import xinfang_archive
 
@@ -172,6 +177,40 @@ def write_archival(parent, case):
     return archival
 
 
+def write_screening_source(parent, case):
+    """The screening report (UID) and dispute (key) the case was made from."""
+    from xinfang_archive.content.dispute_link import source_of
+
+    source = source_of(case)
+    if not source:
+        return None
+    report, key = source
+    return etree.SubElement(parent, q("screening_source"), {"report": report, "key": key})
+
+
+def write_dispute_cases(parent, report):
+    """The disputes of the report that became cases: key, case UID and number."""
+    from xinfang_archive.content.dispute_link import case_links
+
+    links = case_links(report)
+    if not links:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    element = etree.SubElement(parent, q("dispute_cases"))
+    for key, uid in sorted(links.items()):
+        attrs = {"key": key, "uid": uid}
+        for brain in catalog.unrestrictedSearchResults(UID=uid):
+            if getattr(brain, "registration_number", None):
+                attrs["identifier"] = brain.registration_number
+        etree.SubElement(element, q("dispute_case"), attrs)
+    return element
+
+
+def in_document_order(records):
+    """``records`` in the order exchange.xsd asks (stable within a kind)."""
+    return sorted(records, key=lambda obj: ORDER.index(BY_TYPE[obj.portal_type].element))
+
+
 def record_element(obj, files, versions=True):
     """The element of ``obj`` (a case or a hearing) and everything in it."""
     kind = BY_TYPE[obj.portal_type]
@@ -186,7 +225,11 @@ def _fill(element, obj, kind, files, versions):
     if versions:
         write_versions(element, obj, files)
     if kind.element == "case":
+        write_screening_source(element, obj)
+    if kind.element == "case" or kind.element in FILED_ON_THEIR_OWN:
         write_archival(element, obj)
+    if kind.element == "screening":
+        write_dispute_cases(element, obj)
     for group, child_element in kind.children:
         child_kind = KINDS[child_element]
         children = [child for child in obj.objectValues() if child.portal_type == child_kind.portal_type]
@@ -217,10 +260,12 @@ def _version():
 
 
 def write_exchange(path, records, files=None, versions=True, source="", progress=None):
-    """Write ``records`` (cases first, then hearings) to ``path`` as one
-    exchange document, streaming: one record in memory at a time."""
+    """Write ``records`` to ``path`` as one exchange document (in the order
+    the schema asks: reception days and screening reports, cases, then
+    hearings, meetings and accountability records), streaming: one record
+    in memory at a time."""
     files = files or FileWriter()
-    records = list(records)
+    records = in_document_order(records)
     with etree.xmlfile(str(path), encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(q("exchange"), exchange_attributes(source), nsmap=NSMAP):
@@ -234,6 +279,6 @@ def exchange_bytes(records, files=None, versions=True, source=""):
     """One exchange document in memory (for one case and its hearings)."""
     files = files or FileWriter()
     root = etree.Element(q("exchange"), exchange_attributes(source), nsmap=NSMAP)
-    for obj in records:
+    for obj in in_document_order(records):
         root.append(record_element(obj, files, versions))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
