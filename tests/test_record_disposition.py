@@ -124,3 +124,27 @@ def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(p
         *own_rules,  # the bureau's own meeting=leading_group rule stays, the others are added
         "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
         "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）"]
+
+
+def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(portal, staff, tmp_path):
+    """An export moves records between archives in every state; the archives
+    receive only final minutes."""
+    from archival_support import add_document
+    from archival_support import close_case
+    from test_meetings import add_meeting
+    from test_meetings import decision
+    from test_meetings import new_case
+    from xinfang_archive.exchange.package import build_package
+
+    login(portal, TEST_USER_NAME)
+    as_manager(portal)
+    case = new_case(portal)
+    add_document(case)
+    close_case(case)
+    as_archivist(portal)
+    do(case, "file")
+    as_manager(portal)
+    add_meeting(portal, [decision(case, due_date=None, settled=True)])  # a draft, after the filing
+    assert build_package([case], tmp_path / "export").meetings == 1
+    assert build_package([case], tmp_path / "transfer", purpose="transfer").meetings == 0
+    assert not (tmp_path / "transfer" / "data" / "meetings").exists()

@@ -62,6 +62,7 @@ from xinfang_archive.exchange.writer import exchange_bytes
 from xinfang_archive.exchange.writer import PRODUCER
 from xinfang_archive.hearings.clock import linked_hearings
 from xinfang_archive.meetings.decisions import find_case
+from xinfang_archive.meetings.decisions import FINALIZED
 from xinfang_archive.meetings.decisions import meetings_of_case
 from xinfang_archive.i18n import record_text
 
@@ -276,7 +277,9 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
             result.codes.append(case.archival_code)
         for hearing in linked_hearings(case):
             hearings.setdefault(IUUID(hearing), (hearing, case))
-        for meeting in meetings_of_case(case, states=()):
+        # an export (moving records between archives) carries meetings in every
+        # state; a transfer (移交) only those whose minutes are final
+        for meeting in meetings_of_case(case, states=() if purpose != "transfer" else (FINALIZED,)):
             hearings.setdefault(IUUID(meeting), (meeting, case))
         for record in accountability_of(case):
             hearings.setdefault(IUUID(record), (record, case))
