@@ -85,7 +85,9 @@ def test_a_due_report_is_listed_and_destroyed_with_four_eyes(portal, staff, file
     assert code in extract_text(BytesIO(appraisal.destruction_list.data))
 
 
-def test_a_report_is_kept_longer_and_not_transferred_alone(portal, staff, filed_report, tmp_path, monkeypatch):
+def test_a_report_is_kept_longer_then_transferred_on_its_own(portal, staff, filed_report, tmp_path, monkeypatch):
+    from xinfang_archive.exchange.verify import verify_package
+
     report = filed_report(due=False)
     code = report.archival_code
     appraisal = propose(portal, [code], decision="extend", new_period="D30")
@@ -96,10 +98,27 @@ def test_a_report_is_kept_longer_and_not_transferred_alone(portal, staff, filed_
     assert report.retention_history[-1]["before"] == "D10" and report.archival_code == code
 
     monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "transfers"))
-    with pytest.raises(disposition.DispositionRefused) as refused:
-        propose(portal, [code], decision="transfer")
-    assert code in zh(refused.value.problems)[0] and "移交" in zh(refused.value.problems)[0]
-    assert api.content.get_state(report) == "filed"
+    appraisal = propose(portal, [code], decision="transfer")
+    login(portal, "archivist2")
+    do(appraisal, "approve")
+    do(appraisal, "execute")
+    package = tmp_path / "transfers" / appraisal.transfer_package.rpartition("/")[2]
+    assert verify_package(package).ok
+    assert (package / "data" / "screening" / report.getId() / "exchange.xml").exists()
+    assert not (package / "data" / "cases").exists()
+    events = (package / "data" / "events.xml").read_text(encoding="utf-8")
+    assert code in events and "transfer" in events and "filing" in events
+    assert code in (package / "bag-info.txt").read_text(encoding="utf-8")
+    # the copy kept here: transferred, frozen, no longer amended nor appraised
+    assert api.content.get_state(report) == "transferred"
+    assert report.transfers[-1]["package_sha256"] == appraisal.transfer_sha256
+    login(portal, "archivist")
+    assert not api.user.has_permission("xinfang_archive: Amend filed record", obj=report)
+    assert not api.user.has_permission("Modify portal content", obj=report)
+    assert api.user.has_permission("View", obj=report)
+    assert disposition.filed_record(code) is None
+    history = report.workflow_history["xf_screening_workflow"]
+    assert history[-1]["action"] == "transfer" and history[-1]["review_state"] == "transferred"
 
 
 def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(portal, staff, filed_report):

@@ -15,8 +15,7 @@ Rules:
   archival code unchanged, the change recorded in the record's retention
   history), or transfers (移交: an archival package written and verified,
   the cases marked transferred; ``archival/transfer.py``).  Records filed
-  on their own are destroyed and extended like cases; they are not yet
-  transferred on their own (the package is built of cases).
+  on their own (screening reports) go the same ways as cases.
 """
 from Acquisition import aq_parent
 from datetime import date
@@ -154,11 +153,6 @@ def proposal_problems(decision, codes, new_period=None, appraisal=None, today=No
         problems.append(_("Already in another open appraisal: ${codes}.",
                           mapping={"codes": ", ".join(sorted(elsewhere))}))
     cases = [case for case in map(filed_record, codes) if case is not None]
-    if decision == TRANSFER:
-        alone = [case.archival_code for case in cases if case.portal_type != CASE_TYPE]
-        if alone:
-            problems.append(_("Only case files are transferred; a record filed on its own is not yet: ${codes}.",
-                              mapping={"codes": ", ".join(alone)}))
     if decision == DESTROY:
         not_due = [case.archival_code for case in cases if not is_due(case, today)]
         if not_due:

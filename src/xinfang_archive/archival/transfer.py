@@ -22,7 +22,6 @@ import os
 
 
 TRANSFER_ENV = "XINFANG_TRANSFER_DIR"
-CASE_WORKFLOW = "xf_case_workflow"
 
 
 def transfer_directory(site=None):
@@ -88,14 +87,14 @@ def transfer(appraisal, cases):
         raise DispositionRefused([error.message])
     kept_only_if_committed(result)
     wftool = api.portal.get_tool("portal_workflow")
-    workflow = wftool.getWorkflowById(CASE_WORKFLOW)
     for case in cases:
+        workflow = wftool.getWorkflowsFor(case)[0]
         entry = dict(time=now.isoformat(), actor=actor, receiver=receiver, package=result.path.name,
                      package_sha256=result.digest, appraisal=appraisal.absolute_url_path())
         if getattr(case, "transfers", None) is None:
             case.transfers = PersistentList()
         case.transfers.append(entry)
-        wftool.setStatusOf(CASE_WORKFLOW, case, {
+        wftool.setStatusOf(workflow.getId(), case, {
             "action": "transfer", "review_state": TRANSFERRED, "actor": actor,
             "comments": f"移交{receiver}：{result.path.name}（SHA-256 {result.digest}）",
             "time": datetime_now(),

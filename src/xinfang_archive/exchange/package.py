@@ -11,8 +11,9 @@ Layout of a package ``<name>/``::
     data/meetings/<meeting>/…              coordination meetings that decided on those cases
     data/accountability/<record>/…         decided accountability records naming only those cases
     data/receptions/<reception>/…          leaders' reception days at which those cases were received
-    data/screening/<report>/…              screening reports whose disputes became those cases, or
-                                           that the accountability records in the package name
+    data/screening/<report>/…              screening reports whose disputes became those cases,
+                                           that the accountability records in the package name,
+                                           or packed on their own (filed reports transferred)
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
@@ -44,6 +45,7 @@ from plone import api
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
 from xinfang_archive.archival.fixity import recorded_runs
+from xinfang_archive.archival.records import RECORD_TYPES
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.exchange import dat46
 from xinfang_archive.exchange import envelope as envelopes
@@ -72,6 +74,8 @@ import shutil
 import time
 
 
+# Records filed on their own (archival/records.py), packed beside the cases.
+ALONE_TYPES = tuple(RECORD_TYPES)
 EXTENSIONS = {"application/pdf": ".pdf", "text/plain": ".txt", "image/png": ".png",
               "image/jpeg": ".jpg", "image/tiff": ".tif",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
@@ -172,8 +176,9 @@ def _manifest_index(case):
 
 def build_package(cases, target, *, purpose="export", receiver="", actor=None, progress=None,
                   processes=1):
-    """Write the package of ``cases`` (filed or not) to ``target``; returns a
-    ``PackageResult``.  ``purpose`` is "export" or "transfer"."""
+    """Write the package of ``cases`` (filed or not; records filed on their
+    own may be among them) to ``target``; returns a ``PackageResult``.
+    ``purpose`` is "export" or "transfer"."""
     started = time.perf_counter()
     target = Path(target)
     if target.exists():
@@ -250,9 +255,25 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
     return result
 
 
-def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
+def _purpose_event(obj, purpose, receiver, generated, actor):
+    return Event(
+        identifier=f"evt-{IUUID(obj)}-{purpose}", type=purpose, time=generated, agent=actor,
+        outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
+        else "导出为档案信息包", object_uid=IUUID(obj),
+        object_identifier=getattr(obj, "archival_code", "") or getattr(obj, "registration_number", "")
+        or obj.getId())
+
+
+def _write_payload(records, partial, result, hearings, runs, all_events, fonds_name, generated,
                    actor, purpose, receiver, progress):
-    named = {}  # the reception days and screening reports the cases name
+    # a record filed on its own (a screening report) goes as those the cases name do
+    alone = [r for r in records if r.portal_type in ALONE_TYPES]
+    cases = [r for r in records if r.portal_type not in ALONE_TYPES]
+    named = {IUUID(record): record for record in alone}  # with the reception days and reports the cases name
+    for record in alone:
+        all_events.append(_purpose_event(record, purpose, receiver, generated, actor))
+        if getattr(record, "archival_code", None):
+            result.codes.append(record.archival_code)
     for done, case in enumerate(cases, start=1):
         folder = partial / "cases" / case.getId()
         folder.mkdir(parents=True)
@@ -264,11 +285,7 @@ def _write_payload(cases, partial, result, hearings, runs, all_events, fonds_nam
         infos = describe_case(case, by_uid, fonds_name)
         _write_records(folder, infos, generated, fonds_name or PRODUCER)
         all_events.extend(case_events(case, runs))
-        all_events.append(Event(
-            identifier=f"evt-{IUUID(case)}-{purpose}", type=purpose, time=generated, agent=actor,
-            outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
-            else "导出为档案信息包", object_uid=IUUID(case),
-            object_identifier=getattr(case, "archival_code", "") or case.registration_number))
+        all_events.append(_purpose_event(case, purpose, receiver, generated, actor))
         result.cases += 1
         result.records += len(infos)
         result.files += len(files.written)
