@@ -366,3 +366,44 @@ def test_a_second_report_for_a_unit_and_period_is_refused_and_nothing_saved(site
     assert len(site["screening"].objectIds()) == reports_before
     assert not site.portal_catalog.unrestrictedSearchResults(UID=foreign.get("uid"))
     assert site.portal_catalog.unrestrictedSearchResults(UID=reception_element.get("uid"))
+
+
+def test_a_filed_case_keeps_the_leaders_instructions_copied_at_its_filing(site, functional_app, tmp_path):
+    """The instructions and follow-ups a reception day gave on a case are
+    copied into the case when it is filed: they travel in its archival data."""
+    from datetime import time
+    from plone.dexterity.utils import createContentInContainer
+
+    as_manager(site)
+    day = case_data()["received_date"]
+    reception = createContentInContainer(
+        site["receptions"], "LeaderReception", leader="周建国", post="副县长", reception_date=day,
+        start_time=time(9), end_time=time(11), place="县信访局接待大厅")
+    case = api.content.create(container=site["cases"], type="PetitionCase",
+                              **case_data(channel="reception_day", reception=relation(reception)))
+    do(reception, "hold")
+    reception.instructions = [{"case_number": case.registration_number, "instructed_on": day,
+                               "instruction": "请住建局十五日内答复信访人。"}]
+    reception.follow_ups = [{"case_number": case.registration_number, "day": day + timedelta(days=10),
+                             "note": "电话过问，已完成调查核实。"}]
+    add_document(case)
+    close_case(case)
+    as_archivist(site)
+    do(case, "file")
+    as_manager(site)
+    record = dict(case.reception_record)
+    assert record["instructions"][0]["instruction"] == "请住建局十五日内答复信访人。"
+    transaction.commit()
+    data = exchange_bytes([reception, case])
+    assert "请住建局十五日内答复信访人。".encode() in data
+    expected = comparable(exchange_bytes([case]))
+    (tmp_path / "records.xml").write_bytes(data)
+
+    other = empty_site(functional_app)
+    result = Importer(other).run([tmp_path / "records.xml"])
+    assert [o.status for o in result.outcomes] == [IMPORTED, IMPORTED], [o.texts() for o in result.outcomes]
+    transaction.begin()
+    [brain] = other.portal_catalog.unrestrictedSearchResults(UID=case.UID())
+    copy = brain._unrestrictedGetObject()
+    assert copy.reception_record == record
+    assert comparable(exchange_bytes([copy])) == expected

@@ -829,6 +829,8 @@ class Importer:
         case.retention_history = PersistentList(data.get("retention_history") or [])
         if data.get("transfers"):
             case.transfers = PersistentList(data["transfers"])
+        if data.get("reception_record"):
+            case.reception_record = data["reception_record"]
         parsed = parse_code(case.archival_code)
         reserve_item(parsed.group, parsed.item, site=self.site).items[parsed.item] = IUUID(case)
         freeze(case)

@@ -212,9 +212,28 @@ def read_archival(element):
             values[name] = [_retention_change(c) for c in child]
         elif name == "transfers":
             values[name] = [dict(t.attrib) for t in child]
+        elif name == "reception_record":
+            values[name] = _reception_record(child)
         else:
             values[name] = child.text or ""
     return values
+
+
+def _reception_record(element):
+    from datetime import date
+
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    record = {k: element.get(k) for k in ("reception", "reception_uid") if element.get(k)}
+    record["instructions"] = tuple(
+        dict(case_number=row.get("case_number"), instructed_on=day(row.get("instructed_on")),
+             instruction=row.text or "")
+        for row in element if local(row) == "instruction")
+    record["follow_ups"] = tuple(
+        dict(case_number=row.get("case_number"), day=day(row.get("day")), note=row.text or "")
+        for row in element if local(row) == "follow_up")
+    return record
 
 
 def _manifest_entry(element):

@@ -174,7 +174,25 @@ def write_archival(parent, case):
                 k: _text(transfer[k]) for k in ("time", "actor", "package", "package_sha256",
                                                 "receiver", "appraisal")
                 if transfer.get(k) not in (None, "")})
+    _write_reception_record(archival, getattr(aq_base(case), "reception_record", None))
     return archival
+
+
+def _write_reception_record(archival, record):
+    """The leader's instructions and follow-ups on a case received at a
+    reception day, copied into the case at its filing (receptions/filing.py)."""
+    if not record:
+        return
+    element = etree.SubElement(archival, q("reception_record"), {
+        k: str(record[k]) for k in ("reception", "reception_uid") if record.get(k)})
+    for row in record.get("instructions") or ():
+        etree.SubElement(element, q("instruction"), {
+            k: _text(row[k]) for k in ("case_number", "instructed_on") if row.get(k)
+        }).text = row.get("instruction") or ""
+    for row in record.get("follow_ups") or ():
+        etree.SubElement(element, q("follow_up"), {
+            k: _text(row[k]) for k in ("case_number", "day") if row.get(k)
+        }).text = row.get("note") or ""
 
 
 def write_screening_source(parent, case):
