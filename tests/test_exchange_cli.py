@@ -119,6 +119,8 @@ def test_an_empty_archive_imports_the_package_and_exports_the_same_records(demo_
     result = run("import", "--var", str(target), str(demo_package), "--report", str(tmp_path / "report.csv"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "失败 failed 0" in result.stdout
+    # the summary counts every kind of record the package brought
+    assert "次会议" in result.stdout and "个领导接待日" in result.stdout, result.stdout
     again = tmp_path / "again"
     result = run("export", "--var", str(target), "--all", "--out", str(again))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -63,8 +63,10 @@ def cmd_import(args):
     done = report.count(CHECKED if args.dry_run else IMPORTED)
     rate = done / max(report.seconds, 1e-6)
     verb = "可导入 would import" if args.dry_run else "已导入 imported"
-    print(f"{verb}: {report.count(CHECKED if args.dry_run else IMPORTED, 'case')} 件信访件, "
-          f"{report.count(CHECKED if args.dry_run else IMPORTED, 'hearing')} 次听证"
+    status = CHECKED if args.dry_run else IMPORTED
+    counts = ", ".join(f"{report.count(status, kind)} {unit}" for kind, unit in IMPORT_COUNTS
+                       if kind in ("case", "hearing") or report.count(status, kind))
+    print(f"{verb}: {counts}"
           + ("" if args.dry_run else f", {report.versions} 个版本, {report.files} 个文件")
           + f"; 已存在跳过 skipped {report.count(SKIPPED)}; 失败 failed {report.count(FAILED)}"
           f" ({report.seconds:.1f} s, {rate:.1f}/s)")
@@ -211,13 +213,19 @@ def cmd_verify_package(args):
     return 0 if report.ok else 1
 
 
+# What the import summary counts (the first two always, the others when there are any).
+IMPORT_COUNTS = (("case", "件信访件"), ("hearing", "次听证"), ("meeting", "次会议"),
+                 ("accountability", "条责任追究"), ("reception", "个领导接待日"), ("screening", "份排查报告"))
+
+
 def add_commands(commands, common):
     from xinfang_archive.cli.main import WHILE_SERVING
 
     imports = commands.add_parser(
-        "import", help="import cases and hearings from exchange XML, a directory or a package",
+        "import", help="import cases and the records about them from exchange XML, a directory or a package",
         description="Import cases (with petitioners, documents, replies, supervisions, versions, "
-        "workflow history and archival data) and hearings from exchange XML files "
+        "workflow history and archival data), hearings, meetings, accountability records, "
+        "reception days and screening reports from exchange XML files "
         "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
         "package. Hostile or broken files are refused; each case is imported whole or not "
         "at all; cases already in the archive (same UID or registration number) are skipped, "
