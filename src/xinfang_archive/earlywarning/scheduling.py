@@ -18,8 +18,10 @@ from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from Products.CMFCore.indexing import processQueue
-from xinfang_archive.earlywarning.raising import evaluate_case
-from xinfang_archive.earlywarning.raising import evaluate_report
+from plone import api
+from xinfang_archive.earlywarning.evaluate import candidates_for_case
+from xinfang_archive.earlywarning.evaluate import candidates_for_report
+from xinfang_archive.earlywarning.raising import raise_candidates
 from xinfang_archive.earlywarning.raising import warning_folder
 from xinfang_archive.earlywarning.rules import current_rules
 from xinfang_archive.reports.screening import first_submission
@@ -69,22 +71,23 @@ def evaluate_pending(pending):
         return made
     folder = warning_folder()
     rules, periods = current_rules() if folder is not None else ([], [])
+    catalog = api.portal.get_tool("portal_catalog") if rules else None
     while pending:
         _key, (kind, obj) = pending.popitem()
         if not rules or not _still_there(obj):
             continue
-        savepoint = transaction.savepoint()
         try:
             if kind == CASE:
-                made.extend(evaluate_case(obj, rules, periods, folder))
+                candidates = candidates_for_case(obj, rules, periods, catalog, existing=folder.__contains__)
             else:
-                made.extend(evaluate_report(obj, first_submission(obj) or local_today(), rules, periods, folder))
+                candidates = candidates_for_report(obj, rules, periods, first_submission(obj) or local_today())
         except ConflictError:
             raise
         except Exception:
-            # a rule never refuses a registration: the record is saved without its warnings
-            savepoint.rollback()
+            # evaluation only reads: a rule that fails never refuses a registration
             logger.exception("Early warning evaluation failed for %s", "/".join(obj.getPhysicalPath()))
+            continue
+        made.extend(raise_candidates(candidates, folder))
     return made
 
 
