@@ -162,8 +162,18 @@ def _screening_report(portal):
                               unit="JSJ", period="2026-11", zero_report=True, disputes=[])
 
 
+def _early_warning(portal):
+    from datetime import date
+
+    return api.content.create(container=portal["warnings"], type="EarlyWarning", id="yj-test", rule_id="big",
+                              rule_kind="collective", rule_title="较大规模集体访", warning_key="big|x",
+                              records=[], summary="信访件 XF-2026-000001（征地拆迁）涉及 60 人。", unit="JSJ",
+                              occurred_on=date.today())
+
+
 RECORD_FACTORIES = {
     "ScreeningReport": _screening_report,
+    "EarlyWarning": _early_warning,
 }
 RECORD_MATRICES = record_matrices()
 RECORD_CELLS = [(portal_type, workflow, row) for (portal_type, workflow), rows in RECORD_MATRICES.items()

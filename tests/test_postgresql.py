@@ -110,6 +110,10 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
         changed = http.patch(case_url, json={"title": "改过标题的案件"}, timeout=60)
         assert changed.status_code == 204, changed.text[:500]
         assert searchable(http, site_a, "改过标题") and not searchable(http, site_a, "两台主机共用", seconds=0)
+        # the two registrations share a petitioner: the early-warning rules raised a
+        # warning in the commit of the second (its documents in the log like the cases')
+        warnings = http.get(f"{site_b}/++api++/@warnings", params={"rule": "repeat-petitioner-30"}, timeout=60).json()
+        assert warnings["items_total"] >= 1, warnings
         # the search settings say how far this host's index is from the shared log
         panel = http.get(f"{site_b}/@@xinfang-search-settings", headers={"Accept-Language": "zh-CN",
                                                                         "Accept": "text/html"}, timeout=60)

@@ -5,7 +5,7 @@ import pytest
 
 
 TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-         "CoordinationMeeting", "LeaderReception", "AccountabilityRecord")
+         "CoordinationMeeting", "LeaderReception", "AccountabilityRecord", "EarlyWarning")
 
 
 def test_installed(installer):

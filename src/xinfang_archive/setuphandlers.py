@@ -21,6 +21,7 @@ SCREENING_ID = "screening"
 MEETINGS_ID = "meetings"
 RECEPTIONS_ID = "receptions"
 ACCOUNTABILITY_ID = "accountability"
+WARNINGS_ID = "warnings"
 
 # Group id, title (translated into the record language), role.  Case
 # handlers hold no case-wide role: their unit's cases give them CaseHandler
@@ -57,6 +58,8 @@ INDEXES = (
     ("meeting_cases", "KeywordIndex", False),
     ("meeting_kind", "FieldIndex", True),
     ("meeting_date", "DateIndex", True),
+    ("warning_rule", "FieldIndex", True),
+    ("warning_unit", "FieldIndex", True),
 )
 
 # Metadata columns without an index of their own.
@@ -167,6 +170,11 @@ def add_accountability_folder(portal):
     return _top_folder(portal, ACCOUNTABILITY_ID, "AccountabilityFolder", "责任追究", adders=("Inspector",))
 
 
+def add_warning_folder(portal):
+    """预警 at /warnings: the rules raise the warnings there (earlywarning/)."""
+    return _top_folder(portal, WARNINGS_ID, "WarningFolder", "预警")
+
+
 def post_install(context):
     portal = api.portal.get()
     add_catalog_indexes(portal)
@@ -180,6 +188,7 @@ def post_install(context):
     add_meeting_folder(portal)
     add_reception_folder(portal)
     add_accountability_folder(portal)
+    add_warning_folder(portal)
 
 
 def uninstall(context):

@@ -27,7 +27,7 @@ MAX_LOGIN = 100
 
 # The archive's own records; Plone's pages and folders are not audited.
 AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-                 "CoordinationMeeting", "LeaderReception", "AccountabilityRecord"}
+                 "CoordinationMeeting", "LeaderReception", "AccountabilityRecord", "EarlyWarning"}
 DOWNLOAD_VIEWS = {"download", "@@download", "display-file", "@@display-file", "images", "@@images"}
 # Views that record their own, more precise, entry (browser/outputs.py).
 SELF_RECORDING_VIEWS = {"archival-rendition", "record-note", "archival-outputs", "filing-catalogue"}

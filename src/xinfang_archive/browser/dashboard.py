@@ -13,9 +13,11 @@ from datetime import timedelta
 from plone import api
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
+from xinfang_archive.browser.warnings import warning_rows
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.privacy.units import units_of
 from xinfang_archive.search.site import user_principals
+from xinfang_archive.setuphandlers import WARNINGS_ID
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles
@@ -26,6 +28,7 @@ from zope.i18nmessageid import Message
 
 OPEN_STATES = ("registered", "accepted", "in_progress", "in_review", "in_rereview")
 LIST_LIMIT = 50
+WARNINGS_SHOWN = 5
 
 
 def _as_set(value):
@@ -189,6 +192,20 @@ class DashboardView(BrowserView):
                 }
             )
         return rows
+
+    def warnings(self):
+        """The warnings box: how many warnings the user may see are not yet
+        acknowledged, and the latest of them (one catalog query)."""
+        folder = api.portal.get().get(WARNINGS_ID)
+        if folder is None:
+            return None
+        brains = self.catalog(portal_type="EarlyWarning", review_state="raised", sort_on="created",
+                              sort_order="descending", sort_limit=WARNINGS_SHOWN)
+        return {
+            "open": brains.actual_result_count,
+            "rows": warning_rows(brains[:WARNINGS_SHOWN], self.request),
+            "url": folder.absolute_url(),
+        }
 
     def supervisions(self):
         brains = self.catalog(

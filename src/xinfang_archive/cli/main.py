@@ -60,6 +60,7 @@ def _generate(site, count, seed, serving=False):
     from xinfang_archive.demo.screening import screening_units
     from xinfang_archive.demo.receptions import add_demo_receptions
     from xinfang_archive.demo.staff import add_demo_staff
+    from xinfang_archive.demo.warnings import warning_units
     from xinfang_archive.retry import commit_retrying
 
     staff = commit_retrying(lambda: add_demo_staff(site, seed=seed), "xinfang-archive: demo staff")
@@ -73,6 +74,8 @@ def _generate(site, count, seed, serving=False):
         commit_retrying(make, "xinfang-archive: demo meetings")
     commit_retrying(lambda: add_demo_receptions(site, seed=seed), "xinfang-archive: demo reception days")
     commit_retrying(lambda: add_demo_accountability(site, seed=seed), "xinfang-archive: demo accountability")
+    for make in warning_units(site, seed=seed):  # the rules over every case, a few hundred at a time
+        commit_retrying(make, "xinfang-archive: demo warnings")
     result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")
     if result.refused:
         print(f"{len(result.refused)} closed demo cases could not be filed", file=sys.stderr)

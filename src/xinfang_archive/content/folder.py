@@ -20,9 +20,9 @@ class ICaseFolderSchema(model.Schema):
     """No fields of its own: title and description come from plone.dublincore."""
 
 
-@implementer(ICaseFolder)
-class CaseFolder(Container):
-    """Holds the petition cases of the bureau."""
+class LargeFolder(Container):
+    """A folder of many records added by many people at once: unordered,
+    and an addition does not modify (nor reindex) the folder."""
 
     _ordering = "unordered"
 
@@ -33,3 +33,8 @@ class CaseFolder(Container):
         id = super()._setObject(id, object, roles, user, set_owner, suppress_events=True)
         notify(ObjectAddedEvent(self._getOb(id), self, id))
         return id
+
+
+@implementer(ICaseFolder)
+class CaseFolder(LargeFolder):
+    """Holds the petition cases of the bureau."""

@@ -84,3 +84,11 @@ class IAccountabilityFolder(Interface):
 
 class IAccountabilityRecord(Interface):
     """责任追究记录: a measure decided against a unit (and a person in it)."""
+
+
+class IWarningFolder(Interface):
+    """预警: the container of the early warnings."""
+
+
+class IEarlyWarning(Interface):
+    """预警: an early warning a rule raised on the records that triggered it."""

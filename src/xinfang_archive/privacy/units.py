@@ -239,6 +239,14 @@ def accountability_record_changed(record, event):
     apply_unit_roles(record, [getattr(record, "unit", None)], new=IObjectAddedEvent.providedBy(event))
 
 
+def warning_changed(warning, event):
+    """An early warning is read by its unit's staff and the heads above; one
+    about accusation material (``restricted``) by the bureau alone, never by
+    a unit (it may be the accused one)."""
+    codes = [] if getattr(warning, "restricted", False) else [getattr(warning, "unit", None)]
+    apply_unit_roles(warning, codes, new=IObjectAddedEvent.providedBy(event))
+
+
 def units_list_changed(event):
     record = getattr(event, "record", None)
     if getattr(record, "__name__", None) == "xinfang_archive.units":

@@ -255,8 +255,9 @@ def document_for(obj, segmenter):
         # an accountability record's cause and measure (责任追究)
         cause=getattr(aq_base(obj), "cause", None),
         measure=getattr(aq_base(obj), "measure", None),
-        # the kind of a document, reply letter or meeting (会议类型)
-        kind=getattr(aq_base(obj), "kind", None) or getattr(aq_base(obj), "document_kind", None),
+        # the kind of a document, reply letter or meeting (会议类型), the rule of a warning
+        kind=getattr(aq_base(obj), "kind", None) or getattr(aq_base(obj), "document_kind", None)
+        or getattr(aq_base(obj), "rule_kind", None),
     )
     keywords = {k: str(v) for k, v in keywords.items() if v}
     date = _date_of(obj)

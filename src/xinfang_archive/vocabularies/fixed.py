@@ -91,6 +91,14 @@ ACCOUNTABILITY_MEASURES = (
     ("discipline", _("Proposed disciplinary sanction")),  # 党纪政务处分建议
 )
 
+# 社会稳定预警: the kinds of early-warning rule (earlywarning/rules.py).
+WARNING_KINDS = (
+    ("collective", _("Collective petition or large dispute")),  # 集体访、较大规模矛盾纠纷
+    ("repeat", _("Repeat petition")),  # 重复信访
+    ("surge", _("Surge of intake")),  # 来件激增
+    ("sensitive", _("Key matter in a sensitive period")),  # 敏感时期重点事项
+)
+
 
 def _vocabulary(pairs):
     return SimpleVocabulary(
@@ -175,7 +183,12 @@ def accountability_measures_vocabulary(context=None):
     return _vocabulary(ACCOUNTABILITY_MEASURES)
 
 
+@provider(IVocabularyFactory)
+def warning_kinds_vocabulary(context=None):
+    return _vocabulary(WARNING_KINDS)
+
+
 def record_kinds():
     """``(code, title)`` of the kinds a record has besides a document's
-    (the ``kind`` facet of the search): reply letters and meetings."""
-    return REPLY_KINDS + MEETING_KINDS
+    (the ``kind`` facet of the search): reply letters, meetings, warnings."""
+    return REPLY_KINDS + MEETING_KINDS + WARNING_KINDS
