@@ -108,7 +108,7 @@ def rich_records(portal):
     )
     do(meeting, "submit")
     do(meeting, "finalize")
-    from xinfang_archive.content.accountability import local_today
+    from xinfang_archive.localtime import local_today
 
     late = api.content.create(  # a zero report the accountability record also names
         container=portal["screening"], type="ScreeningReport", title="", unit="ZRZY",
@@ -246,7 +246,7 @@ def test_accountability_records_round_trip(site, functional_app, tmp_path):
     """An accountability record naming a person and a case, decided, with a
     second version: exported after its case, imported into an empty site, it
     exports the very same (the relation points at the imported case)."""
-    from xinfang_archive.content.accountability import local_today
+    from xinfang_archive.localtime import local_today
 
     case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
     record = api.content.create(

@@ -383,7 +383,7 @@ def test_accountability_matrix_covers_every_state(portal):
                          ids=lambda r: f"{r['state'].split()[0]}-{r['principal']}")
 def test_accountability_cell(portal, staff, row):
     from test_units import member_of
-    from xinfang_archive.content.accountability import local_today
+    from xinfang_archive.localtime import local_today
 
     api.portal.set_registry_record("xinfang_archive.units", [
         "CXX|城西县||county", "JSJ|住房和城乡建设局|CXX|department", "CGZ|城关镇|CXX|township"])

@@ -46,7 +46,7 @@ def _progress(label):
 
 def _generate(site, count, seed, serving=False):
     """Demo staff, cases, hearings, screening reports, meetings, reception days,
-    accountability records and filings, each unit of work committed
+    accountability records, early warnings and filings, each unit of work committed
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again.

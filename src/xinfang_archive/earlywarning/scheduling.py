@@ -24,8 +24,8 @@ from xinfang_archive.earlywarning.evaluate import candidates_for_report
 from xinfang_archive.earlywarning.raising import raise_candidates
 from xinfang_archive.earlywarning.raising import warning_folder
 from xinfang_archive.earlywarning.rules import current_rules
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.screening import first_submission
-from xinfang_archive.reports.screening import local_today
 from ZODB.POSException import ConflictError
 from zope.container.interfaces import IContainerModifiedEvent
 
