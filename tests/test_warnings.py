@@ -5,13 +5,13 @@ bureau), the control panel refusing bad rules, pages, REST, the upgrade
 step and the demo."""
 from conftest import case_data
 from conftest import VALID_ID
-from datetime import date
 from datetime import timedelta
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.earlywarning import rules as R
 from xinfang_archive.earlywarning.scheduling import flush
 from xinfang_archive.earlywarning.settings import PREFIX
@@ -126,7 +126,7 @@ def test_collective_petition_raises_once(portal, new_case):
 
 def test_repeat_by_petitioner_within_the_days(portal, new_case):
     set_rules(repeat_rules=["rp|同一信访人30日内再次信访|petitioner|30"])
-    today = date.today()
+    today = local_today()
     first = new_case(petitioners=petitioner(id_number=VALID_ID), received_date=today - timedelta(days=20))
     flush()
     assert warnings_of(portal) == []
@@ -142,7 +142,7 @@ def test_repeat_by_petitioner_within_the_days(portal, new_case):
 
 def test_repeat_outside_the_days_raises_nothing(portal, new_case):
     set_rules(repeat_rules=["rp|同一信访人30日内再次信访|petitioner|30"])
-    new_case(petitioners=petitioner(), received_date=date.today() - timedelta(days=90))
+    new_case(petitioners=petitioner(), received_date=local_today() - timedelta(days=90))
     new_case(petitioners=petitioner())
     assert flush() == []
 
@@ -151,7 +151,7 @@ def test_repeat_of_the_same_matter(portal, new_case):
     from test_accountability import relation
 
     set_rules(repeat_rules=["rm|同一事项90日内再次信访|matter|90"])
-    earlier = new_case(received_date=date.today() - timedelta(days=60))
+    earlier = new_case(received_date=local_today() - timedelta(days=60))
     flush()
     later = new_case(petitioners=petitioner(name="赵六"), related_cases=[relation(earlier)])
     (warning,) = flush()
@@ -162,8 +162,8 @@ def test_surge_of_a_category_in_a_window(portal, new_case):
     from xinfang_archive.earlywarning.evaluate import window_of
 
     set_rules(surge_rules=["sl|征地拆迁激增|category|land|3|7"])
-    first_day, _last = window_of(date.today(), 7)
-    day = max(first_day, date.today() - timedelta(days=1))
+    first_day, _last = window_of(local_today(), 7)
+    day = max(first_day, local_today() - timedelta(days=1))
     cases = [new_case(category="land", received_date=day) for _i in range(2)]
     new_case(category="labour", received_date=day)
     assert flush() == []
@@ -186,7 +186,7 @@ def test_surge_of_a_unit(portal, new_case):
 
 
 def test_key_matters_in_a_sensitive_period(portal, new_case):
-    today = date.today()
+    today = local_today()
     set_rules(sensitive_rules=["sk|敏感时期重点信访事项"],
               sensitive_periods=[f"重要会议|{(today - timedelta(days=5)).isoformat()}|{today.isoformat()}"])
     key = new_case(grade="key")
@@ -201,7 +201,7 @@ def test_key_matters_in_a_sensitive_period(portal, new_case):
 def test_a_submitted_screening_report_raises_its_warnings(portal, manager):
     from tests.archival_support import do
 
-    today = date.today()
+    today = local_today()
     set_rules(collective_rules=["big|较大规模矛盾纠纷|50"], sensitive_rules=["sk|敏感时期重点事项"],
               sensitive_periods=[f"重大活动|{today.isoformat()}|{today.isoformat()}"])
     report = api.content.create(

@@ -11,7 +11,6 @@ warnings older than a month, each with a note.
 commits (and does again after a conflict with the serving site).
 """
 from AccessControl.users import SimpleUser
-from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -25,6 +24,7 @@ from xinfang_archive.earlywarning.raising import warning_folder
 from xinfang_archive.earlywarning.rules import current_rules
 from xinfang_archive.earlywarning.settings import PREFIX
 from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.screening import first_submission
 
 import random
@@ -58,7 +58,7 @@ def _stamp(day, hour, minute=0):
 
 
 def warning_units(portal, seed=0, today=None, size=CASES_PER_UNIT):
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(seed + 41)
     folder = warning_folder(portal)
     if folder is None:
@@ -106,7 +106,7 @@ def _reports_unit(catalog, folder):
         made = []
         for report in _objects(catalog, portal_type="ScreeningReport",
                                review_state=("submitted", "accepted", "filed")):
-            made.extend(evaluate_report(report, first_submission(report) or date.today(), rules, periods, folder))
+            made.extend(evaluate_report(report, first_submission(report) or local_today(), rules, periods, folder))
         return made
 
     return make
