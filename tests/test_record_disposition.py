@@ -142,7 +142,8 @@ def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(p
     assert api.portal.get_registry_record("xinfang_archive.filing.retention_rules") == [
         *own_rules,  # the bureau's own meeting=leading_group rule stays, the others are added
         "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
-        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）"]
+        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+        "record=warning|D10|社会稳定预警记录"]
 
 
 def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(portal, staff, tmp_path):

@@ -345,7 +345,8 @@ def test_upgrade_1009_adds_screening(manager):
     assert api.portal.get_registry_record("xinfang_archive.filing.retention_rules") == [
         *own_rules, "meeting=leading_group|Y|经领导小组会议研究的信访事项",
         "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
-        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）"]
+        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+        "record=warning|D10|社会稳定预警记录"]
     login(portal, member_of("unit-JSJ", "jsj-upgrade"))
     assert api.user.has_permission("Add portal content", obj=portal["screening"])
 

@@ -262,6 +262,32 @@ def test_acknowledge_needs_a_note(portal, warning):
         acknowledge(warning, "再次签收")
 
 
+def test_an_acknowledged_warning_is_filed_on_its_own(portal, warning):
+    from tests.archival_support import do
+    from xinfang_archive.archival.amend import amend
+    from xinfang_archive.archival.filing import make_plan
+    from xinfang_archive.archival.freeze import FrozenRecord
+    from xinfang_archive.earlywarning.acknowledge import acknowledge
+
+    login(portal, "archivist")
+    assert [str(p.message) for p in make_plan(warning).problems] == ["This record cannot be filed in its present state."]
+    login(portal, "registrar")
+    acknowledge(warning, "已联系属地乡镇落实稳控，联系电话13812345678。")
+    login(portal, "archivist")
+    do(warning, "file")
+    year = warning.occurred_on.year
+    assert api.content.get_state(warning) == "filed"
+    assert warning.archival_code == f"X001-XF·{year}-D10-JSJ-0001"
+    assert warning.retention_rules == ("record=warning|D10|社会稳定预警记录",)
+    with pytest.raises(FrozenRecord):
+        portal["warnings"]._delObject(warning.getId())
+    amendment = amend(warning, {"acknowledgement": "已联系属地乡镇落实稳控。"}, "删去电话")
+    assert warning.amendments[-1]["reason"] == "删去电话"
+    assert "13812345678" not in amendment["changes"][0]["before"]
+    (brain,) = api.content.find(archival_code=warning.archival_code)
+    assert brain.UID == warning.UID()
+
+
 def test_who_may_acknowledge(portal, warning):
     from xinfang_archive.earlywarning.acknowledge import may_acknowledge
 

@@ -55,6 +55,7 @@ PERSONAL_FIELDS = {
     "petitioners": lambda rows: [mask_petitioner(dict(r)) for r in rows or []],
     "disputes": lambda rows: redact_rows(rows, DISPUTE_TEXT_COLUMNS),
     "notes": lambda text: redact(text or ""),
+    "acknowledgement": lambda text: redact(text or ""),  # a warning's note
 }
 
 

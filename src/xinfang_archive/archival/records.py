@@ -1,5 +1,6 @@
 """Filing (归档立案) the records that are not cases: a unit's screening
-report, and the other petition-work records that name them here.
+report, an acknowledged early warning, and the other petition-work records
+that name them here.
 
 Such a record is filed on its own, like a case: by the ``file`` transition
 of its own workflow (archivists only), after the same four-properties check
@@ -45,6 +46,7 @@ class RecordType:
 RECORD_TYPES = {
     record.portal_type: record for record in (
         RecordType("ScreeningReport", "screening", _("Dispute screening report"), ("accepted",), "period"),
+        RecordType("EarlyWarning", "warning", _("Early warning"), ("acknowledged",), "occurred_on"),
     )
 }
 RECORD_KEYS = {record.key: record.title for record in RECORD_TYPES.values()}

@@ -54,6 +54,7 @@ DEFAULT_RETENTION_RULES = [
     "reception=instructed|D30|领导接待日批示的信访事项",
     "stage=rejected|D10|不予受理的信访事项",
     "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+    "record=warning|D10|社会稳定预警记录",
     "*|D30|其他信访事项",
 ]
 

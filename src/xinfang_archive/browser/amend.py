@@ -27,7 +27,7 @@ import transaction
 
 # Fields that hold personal data (the petitioners, a report's disputes, and
 # free text that may carry ID numbers, phones and addresses).
-PERSONAL_FIELDS = ("petitioners", "summary", "request", "disputes", "notes")
+PERSONAL_FIELDS = ("petitioners", "summary", "request", "disputes", "notes", "acknowledgement")
 
 
 class IAmendment(model.Schema):

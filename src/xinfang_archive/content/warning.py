@@ -8,11 +8,14 @@ codes and counts (never a petitioner's name or number), the unit it concerns
 and the day the matter arose.  Its id is made from its key (the rule and what
 triggered it), so the same warning is never raised twice.  A person
 acknowledges it with a note (``xf_warning_workflow``); who and when are kept.
+An acknowledged warning is filed on its own (``archival/records.py``).
 """
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.archival.interfaces import IFileableRecord
+from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.folder import LargeFolder
 from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IEarlyWarning
@@ -58,22 +61,15 @@ class IEarlyWarningSchema(model.Schema):
                        "occurred_on", "restricted", "acknowledged_by", "acknowledged_on", "acknowledgement")
 
 
-@implementer(IEarlyWarning)
+@implementer(IEarlyWarning, IFileableRecord)
 @frozen_guard
 @personal_dump
+@derived_title
 class EarlyWarning(Item):
     def Title(self):
         day = getattr(self, "occurred_on", None)
         title = getattr(self, "rule_title", None) or getattr(self, "rule_id", None) or ""
         return f"{title}（{day.isoformat()}）" if day else title
-
-    @property
-    def title(self):
-        return self.Title()
-
-    @title.setter
-    def title(self, value):
-        """The title is derived; values written to it are ignored."""
 
     def Description(self):
         return getattr(self, "summary", None) or ""

@@ -5,6 +5,9 @@ from xinfang_archive.setuphandlers import add_warning_folder
 
 
 def add_warnings(context):
+    from xinfang_archive.upgrades.records import add_schedule_rules
+
     portal = api.portal.get()
     add_catalog_indexes(portal)
     add_warning_folder(portal)
+    add_schedule_rules()  # record=warning: acknowledged warnings are filed on their own
