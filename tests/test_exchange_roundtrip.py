@@ -155,6 +155,12 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
     assert verify_package(package).ok
     assert result.cases == 2 and result.hearings == 1 and result.meetings == 1 and result.accountability == 1
     assert result.receptions == 1 and result.screening == 2 and result.shared == []
+    # the default rules' warnings about these records only come along (whole, like a hearing)
+    inside = {obj.UID() for obj in (first, second, reception, screening, late)}
+    warnings = [w for w in site["warnings"].objectValues() if set(w.records) <= inside]
+    assert result.warnings == len(warnings)
+    assert {p.name for p in (package / "data").glob("warnings/*")} == {w.getId() for w in warnings}
+    before.update({w.UID(): comparable(exchange_bytes([w])) for w in warnings})
     # what a reception day and a report are in the package's DA/T 46 metadata
     dat46 = (package / "data" / "screening" / screening.getId() / "metadata" / "_screening.xml").read_text("utf-8")
     assert "矛盾纠纷排查报告" in dat46 and screening.archival_code in dat46 and "住房和城乡建设局" in dat46
@@ -167,7 +173,8 @@ def test_export_then_import_into_an_empty_site_gives_the_same_records(site, func
 
     other = empty_site(functional_app)
     report = Importer(other).run([package])
-    assert [o.status for o in report.outcomes] == [IMPORTED] * 8, [o.texts() for o in report.outcomes]
+    assert [o.status for o in report.outcomes] == [IMPORTED] * (8 + len(warnings)), [
+        o.texts() for o in report.outcomes]
     # reception days and screening reports first: the cases name them
     assert [o.kind for o in report.outcomes[:4]] == ["reception", "screening", "screening", "case"]
     transaction.begin()
@@ -406,4 +413,45 @@ def test_a_filed_case_keeps_the_leaders_instructions_copied_at_its_filing(site, 
     [brain] = other.portal_catalog.unrestrictedSearchResults(UID=case.UID())
     copy = brain._unrestrictedGetObject()
     assert copy.reception_record == record
+    assert comparable(exchange_bytes([copy])) == expected
+
+
+def test_a_filed_warning_travels_with_its_case_and_comes_back_the_same(site, staff_users, functional_app, tmp_path):
+    """A warning about the packed case only goes in the package (data/warnings/),
+    filed with its 档号; the second site holds the very same warning, and the
+    import does not run the rules again on the case it brings."""
+    from plone.app.testing import login
+    from test_warnings import set_rules
+    from xinfang_archive.earlywarning.acknowledge import acknowledge
+    from xinfang_archive.earlywarning.scheduling import flush
+
+    as_manager(site)
+    set_rules(collective_rules=["big|较大规模集体访|50"])
+    case = api.content.create(container=site["cases"], type="PetitionCase",
+                              **case_data(people_count=60, flags={"collective"}, responsible_unit="JSJ"))
+    (warning,) = flush()
+    login(site, "registrar")
+    acknowledge(warning, "已联系属地乡镇落实稳控。")
+    login(site, "archivist")
+    do(warning, "file")
+    as_manager(site)
+    transaction.commit()
+    expected = comparable(exchange_bytes([warning]))
+    assert warning.archival_code.encode() in exchange_bytes([warning])  # its archival data travel with it
+
+    result = build_package([case], tmp_path / "package")
+    assert result.warnings == 1 and verify_package(tmp_path / "package").ok
+    assert (tmp_path / "package" / "data" / "warnings" / warning.getId() / "exchange.xml").exists()
+    dat46 = (tmp_path / "package" / "data" / "warnings" / warning.getId() / "metadata" / "_warning.xml")
+    assert "社会稳定预警记录" in dat46.read_text("utf-8")
+
+    other = empty_site(functional_app)
+    report = Importer(other).run([tmp_path / "package"])
+    assert [(o.kind, o.status) for o in report.outcomes] == [("case", IMPORTED), ("warning", IMPORTED)], [
+        o.texts() for o in report.outcomes]
+    transaction.begin()
+    assert list(other["warnings"].objectIds()) == [warning.getId()]  # the rules did not run on the imported case
+    copy = other["warnings"][warning.getId()]
+    assert api.content.get_state(copy) == "filed" and copy.archival_code == warning.archival_code
+    assert copy.records == [case.UID()]
     assert comparable(exchange_bytes([copy])) == expected

@@ -60,6 +60,7 @@ INDEXES = (
     ("meeting_date", "DateIndex", True),
     ("warning_rule", "FieldIndex", True),
     ("warning_unit", "FieldIndex", True),
+    ("warning_records", "KeywordIndex", False),
 )
 
 # Metadata columns without an index of their own.

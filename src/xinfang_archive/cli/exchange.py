@@ -176,6 +176,7 @@ def cmd_export(args):
         transaction.commit()
     print(f"档案信息包 package {result.path}: {result.cases} 件信访件, {result.hearings} 次听证, "
           f"{result.meetings} 次会议, {result.receptions} 个领导接待日, {result.screening} 份排查报告, "
+          f"{result.warnings} 条预警, "
           f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
           f"{result.seconds:.1f} s")
     print(f"包校验值 package SHA-256: {result.digest}  ({result.path}.sha256)")
@@ -215,7 +216,8 @@ def cmd_verify_package(args):
 
 # What the import summary counts (the first two always, the others when there are any).
 IMPORT_COUNTS = (("case", "件信访件"), ("hearing", "次听证"), ("meeting", "次会议"),
-                 ("accountability", "条责任追究"), ("reception", "个领导接待日"), ("screening", "份排查报告"))
+                 ("accountability", "条责任追究"), ("reception", "个领导接待日"), ("screening", "份排查报告"),
+                 ("warning", "条预警"))
 
 
 def add_commands(commands, common):
@@ -225,7 +227,7 @@ def add_commands(commands, common):
         "import", help="import cases and the records about them from exchange XML, a directory or a package",
         description="Import cases (with petitioners, documents, replies, supervisions, versions, "
         "workflow history and archival data), hearings, meetings, accountability records, "
-        "reception days and screening reports from exchange XML files "
+        "reception days, screening reports and early warnings from exchange XML files "
         "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
         "package. Hostile or broken files are refused; each case is imported whole or not "
         "at all; cases already in the archive (same UID or registration number) are skipped, "

@@ -1,4 +1,5 @@
-"""Catalog indexers of warnings: the list filters by rule and by unit."""
+"""Catalog indexers of warnings: the list filters by rule and by unit; a
+package of cases finds the warnings about them by their records."""
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IEarlyWarning
 
@@ -11,3 +12,8 @@ def warning_rule(obj):
 @indexer(IEarlyWarning)
 def warning_unit(obj):
     return getattr(obj, "unit", None)
+
+
+@indexer(IEarlyWarning)
+def warning_records(obj):
+    return list(getattr(obj, "records", None) or ())

@@ -17,6 +17,7 @@ the demo, which evaluates before its own commit).
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
+from contextlib import contextmanager
 from Products.CMFCore.indexing import processQueue
 from plone import api
 from xinfang_archive.earlywarning.evaluate import candidates_for_case
@@ -30,6 +31,7 @@ from ZODB.POSException import ConflictError
 from zope.container.interfaces import IContainerModifiedEvent
 
 import logging
+import threading
 import transaction
 
 
@@ -50,7 +52,25 @@ def _pending(txn=None):
         return pending
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """No record is scheduled in this block: an import brings records with
+    the warnings their own archive raised (and acknowledged) on them; the
+    rules run again on them would raise what it already holds."""
+    depth = getattr(_paused, "depth", 0)
+    _paused.depth = depth + 1
+    try:
+        yield
+    finally:
+        _paused.depth = depth
+
+
 def schedule(obj, kind):
+    if getattr(_paused, "depth", 0):
+        return
     _pending()[id(aq_base(obj))] = (kind, obj)
 
 

@@ -19,7 +19,7 @@ ROOT = "电子文件元数据"
 FORMAT_VERSION = "1"
 AGGREGATIONS = ("件", "文件")
 KINDS = ("case", "document", "reply", "supervision", "hearing", "transcript", "meeting", "accountability",
-         "reception", "screening")
+         "reception", "screening", "warning")
 DIGEST_ALGORITHM = "SHA-256"
 PART_OF = ("组成", "属于", "本文件是所属信访件（或听证）的组成部分")
 

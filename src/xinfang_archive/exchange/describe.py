@@ -24,7 +24,7 @@ FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "J
 KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
                 "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript",
                 "CoordinationMeeting": "meeting", "AccountabilityRecord": "accountability",
-                "LeaderReception": "reception", "ScreeningReport": "screening"}
+                "LeaderReception": "reception", "ScreeningReport": "screening", "EarlyWarning": "warning"}
 
 
 def _aware(value):
@@ -115,6 +115,11 @@ def _describe(obj, case, path, files, fonds_name):
         # the day the unit reported (its first submission), else the day it was written
         info.date = first_submission(obj) or obj.created().asdatetime().date()
         info.document_kind = "矛盾纠纷排查零报告" if obj.zero_report else "矛盾纠纷排查报告"
+    elif kind == "warning":
+        info.identifier = obj.getId()
+        info.responsible = title_of("units", obj.unit) or fonds_name  # a county-wide warning: the bureau's
+        info.date = obj.occurred_on or obj.created().asdatetime().date()
+        info.document_kind = "社会稳定预警记录"
     elif kind == "transcript":
         hearing = obj.__parent__
         info.identifier = f"{hearing.hearing_number}/{obj.getId()}"

@@ -87,7 +87,7 @@ IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 EXCHANGE_SCHEMA = "exchange.xsd"
 # Where each kind of top-level record is imported to.
 CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability",
-              "reception": "receptions", "screening": "screening"}
+              "reception": "receptions", "screening": "screening", "warning": "warnings"}
 # libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
@@ -147,7 +147,8 @@ def exchange_files(source):
         found = (sorted(data.glob("receptions/*/exchange.xml")) + sorted(data.glob("screening/*/exchange.xml"))
                  + sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
                  + sorted(data.glob("meetings/*/exchange.xml"))
-                 + sorted(data.glob("accountability/*/exchange.xml")))
+                 + sorted(data.glob("accountability/*/exchange.xml"))
+                 + sorted(data.glob("warnings/*/exchange.xml")))
     else:  # the packages in it are sources of their own (see packages_in)
         found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
     return [path for path in found if not _linked(path, source)]
@@ -260,6 +261,12 @@ class Importer:
         return self.only is None or tuple(where(path, element)) in self.only
 
     def run_files(self, files):
+        from xinfang_archive.earlywarning.scheduling import paused
+
+        with paused():  # the records bring their own archive's warnings
+            return self._run_files(files)
+
+    def _run_files(self, files):
         started = time.perf_counter()
         hearings = []
         # progress by case for one file or a worker (cases seen so far of

@@ -14,6 +14,8 @@ Layout of a package ``<name>/``::
     data/screening/<report>/…              screening reports whose disputes became those cases,
                                            that the accountability records in the package name,
                                            or packed on their own (filed reports transferred)
+    data/warnings/<warning>/…              early warnings about those records only, or packed
+                                           on their own (filed warnings transferred)
     data/events.xml                        PREMIS-style events (filing, fixity, amendments, transfers …)
 
 and beside it ``<name>.sha256``: the checksum of the whole package (the
@@ -107,6 +109,7 @@ class PackageResult:
     meetings_left_out: list = field(default_factory=list)  # decided on cases outside the package too
     receptions: int = 0
     screening: int = 0
+    warnings: int = 0
     # ids of reception days and screening reports in the package that also name cases outside it
     shared: list = field(default_factory=list)
 
@@ -233,7 +236,7 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
         "External-Identifier": package_id,
         "External-Description": f"{'移交' if purpose == 'transfer' else '导出'}：{result.cases} 件信访件，"
                                 f"{result.hearings} 次听证，{result.meetings} 次会议，"
-                                f"{result.receptions} 个领导接待日，{result.screening} 份排查报告",
+                                f"{result.receptions} 个领导接待日，{result.screening} 份排查报告，{result.warnings} 条预警",
         "Bag-Group-Identifier": settings.fonds_code or "",
         "Bag-Software-Agent": f"{PRODUCER} (bagit {bagit.VERSION})",
         "XF-Package-Purpose": purpose,
@@ -312,6 +315,8 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
                 target = getattr(relation, "to_object", None)
                 if target is not None:
                     named.setdefault(IUUID(target), target)
+    for warning in _warnings_about(set(packed) | set(named), purpose):
+        named.setdefault(IUUID(warning), warning)
     for record in named.values():
         _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events)
     meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
@@ -404,10 +409,29 @@ def _cases_of(record):
     return set(case_links(record).values())
 
 
+# The folder of each kind of record written whole beside the cases, and its count.
+NAMED_FOLDERS = {"LeaderReception": "receptions", "ScreeningReport": "screening", "EarlyWarning": "warnings"}
+# A transfer carries the warnings a person has acknowledged (and filed), an export every one.
+SETTLED_WARNINGS = ("acknowledged", "filed", "transferred")
+
+
+def _warnings_about(uids, purpose):
+    """The warnings every one of whose records is in the package (``uids``):
+    like a hearing, a warning also about records elsewhere stays out."""
+    if not uids:
+        return []
+    query = dict(portal_type="EarlyWarning", warning_records=list(uids))
+    if purpose == "transfer":
+        query["review_state"] = list(SETTLED_WARNINGS)
+    catalog = api.portal.get_tool("portal_catalog")
+    found = [brain._unrestrictedGetObject() for brain in catalog.unrestrictedSearchResults(**query)]
+    return [warning for warning in found if set(warning.records or ()) <= uids]
+
+
 def _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events):
-    """A reception day or a screening report, whole (see the module's
-    docstring); a filed report with its own events (filing, fixity …)."""
-    kind = "receptions" if record.portal_type == "LeaderReception" else "screening"
+    """A reception day, a screening report or a warning, whole (see the
+    module's docstring); a filed one with its own events (filing, fixity …)."""
+    kind = NAMED_FOLDERS[record.portal_type]
     folder = partial / kind / record.getId()
     folder.mkdir(parents=True)
     files = _PayloadFiles(folder, partial)
@@ -417,12 +441,9 @@ def _write_named(record, partial, result, packed, fonds_name, generated, runs, a
     _write_records(folder, infos, generated, fonds_name or PRODUCER)
     if getattr(record, "archival_code", None):
         all_events.extend(case_events(record, runs))
-    if _cases_of(record) - packed:
+    if kind != "warnings" and _cases_of(record) - packed:
         result.shared.append(record.getId())
-    if kind == "receptions":
-        result.receptions += 1
-    else:
-        result.screening += 1
+    setattr(result, kind, getattr(result, kind) + 1)
     result.records += len(infos)
     result.files += len(files.written)
     result.bytes += files.bytes

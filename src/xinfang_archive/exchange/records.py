@@ -23,9 +23,10 @@ MEETING = Kind("meeting", "CoordinationMeeting", "xf_meeting_workflow")
 ACCOUNTABILITY = Kind("accountability", "AccountabilityRecord", "xf_accountability_workflow")
 RECEPTION = Kind("reception", "LeaderReception", "xf_reception_workflow")
 SCREENING = Kind("screening", "ScreeningReport", "xf_screening_workflow")
+WARNING = Kind("warning", "EarlyWarning", "xf_warning_workflow")
 
 KINDS = {kind.element: kind for kind in (CASE, DOCUMENT, REPLY, SUPERVISION, HEARING, TRANSCRIPT,
-                                         MEETING, ACCOUNTABILITY, RECEPTION, SCREENING)}
+                                         MEETING, ACCOUNTABILITY, RECEPTION, SCREENING, WARNING)}
 BY_TYPE = {kind.portal_type: kind for kind in KINDS.values()}
 GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in kind.children}
 
@@ -33,7 +34,7 @@ GROUPS = {group: KINDS[element] for kind in KINDS.values() for group, element in
 # first what cases name (their reception day, the report a dispute of theirs
 # was screened in), then the cases, then what names cases.
 EARLY = ("reception", "screening")
-LATE = ("hearing", "meeting", "accountability")
+LATE = ("hearing", "meeting", "accountability", "warning")
 ORDER = EARLY + ("case",) + LATE
 # Top-level records filed on their own (archival.records): their archival data travel with them.
-FILED_ON_THEIR_OWN = ("screening",)
+FILED_ON_THEIR_OWN = ("screening", "warning")
