@@ -318,6 +318,15 @@ def seeded(site, staff_users):
             do(record, "decide")
         records.append(record)
     transaction.commit()
+    # 社会稳定预警: the default rules raised the repeat of the same petitioner
+    # on the two cases (both hold accusation material: the bureau's only);
+    # its acknowledgement note carries the petitioner's data.
+    from xinfang_archive.earlywarning.acknowledge import acknowledge
+
+    warnings = list(site["warnings"].objectValues())
+    assert warnings, "the default rules raised no warning on the seeded cases"
+    acknowledge(warnings[0], f"已约谈{NAME}，电话{PHONE}，住{ADDRESS}。")
+    transaction.commit()
 
     # The first of a type holding a seeded value represents it for Plone's
     # generic views: the most exposed first (the draft minutes are editable).
@@ -329,6 +338,7 @@ def seeded(site, staff_users):
         site["meetings"], meeting, decided,
         site["receptions"], held, coming, *[c for c in received_cases(held) + received_cases(coming)],
         site["accountability"], *records,
+        site["warnings"], *warnings,
     ]
     return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
 
