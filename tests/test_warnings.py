@@ -519,3 +519,89 @@ def test_demo_raises_and_acknowledges_warnings(manager):
     assert states["acknowledged"] and states["raised"], states
     assert len({w.occurred_on.year for w in warnings if w.occurred_on}) >= 2
     assert all(w.acknowledgement for w in warnings if api.content.get_state(w) == "acknowledged")
+
+
+# --- every path, and warnings that follow their case --------------------------------------------
+
+
+def test_rest_acknowledges_only_with_a_note_and_pages_the_list(functional_portal, staff_users, session_for):
+    import transaction
+
+    portal = functional_portal
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    set_rules(collective_rules=["big|较大规模集体访|50"])
+    for _i in range(2):
+        api.content.create(container=portal["cases"], type="PetitionCase",
+                           **case_data(people_count=60, flags={"collective"}, responsible_unit="JSJ",
+                                       petitioners=petitioner(name=f"信访人{_i}", phone=f"1390000111{_i}")))
+    transaction.commit()
+    first, second = sorted(portal["warnings"].objectValues(), key=lambda w: w.created())
+    registrar = session_for("registrar")
+    refused = registrar.post(f"{first.absolute_url()}/@workflow/acknowledge", json={"comment": "  "})
+    assert refused.status_code == 400 and "请填写签收意见" in refused.json()["error"]["message"]
+    transaction.begin()
+    assert api.content.get_state(first) == "raised" and not first.acknowledged_by
+    done = registrar.post(f"{first.absolute_url()}/@workflow/acknowledge", json={"comment": "已联系属地落实稳控。"})
+    assert done.status_code == 200, done.text
+    transaction.begin()
+    assert api.content.get_state(first) == "acknowledged"
+    assert first.acknowledged_by == "registrar" and first.acknowledgement == "已联系属地落实稳控。"
+    # the list is paged by the catalog once, not twice
+    page = registrar.get(f"{portal.absolute_url()}/@warnings", params={"b_start": 1, "b_size": 1}).json()
+    assert page["items_total"] == 2 and len(page["items"]) == 1
+    # no other path acknowledges without a note
+    from Products.CMFCore.WorkflowCore import WorkflowException
+
+    with pytest.raises(WorkflowException):
+        api.portal.get_tool("portal_workflow").doActionFor(second, "acknowledge")
+
+
+def test_a_warning_follows_its_case_to_its_unit_and_is_sealed_by_accusation_material(portal, new_case, staff):
+    from tests.archival_support import add_document
+    from tests.archival_support import do
+
+    set_rules(collective_rules=["big|较大规模集体访|50"])
+    case = new_case(people_count=60, flags={"collective"})  # registered, not routed yet
+    (warning,) = flush()
+    assert warning.unit is None
+    do(case, "accept")
+    case.responsible_unit = "JSJ"
+    do(case, "assign")
+    flush()
+    assert warning.unit == "JSJ"
+    login(portal, "handler")  # JSJ's staff
+    assert api.user.has_permission("View", obj=warning)
+    as_manager(portal)
+    add_document(case, title="实名举报信", accusation=True)
+    flush()
+    assert warning.restricted
+    login(portal, "handler")
+    assert not api.user.has_permission("View", obj=warning)  # the unit may be the accused one
+
+
+def test_a_repeat_on_a_case_sealed_only_by_its_document_is_the_bureaus_alone(portal, new_case, staff):
+    from tests.archival_support import add_document
+
+    set_rules(repeat_rules=["rp|同一信访人30日内再次信访|petitioner|30"])
+    earlier = new_case(petitioners=petitioner(id_number=VALID_ID), received_date=local_today() - timedelta(days=5),
+                       responsible_unit="JSJ")
+    add_document(earlier, title="实名举报信", accusation=True)  # its category is not 纪检举报
+    flush()
+    new_case(petitioners=petitioner(id_number=VALID_ID), responsible_unit="JSJ")
+    (warning,) = flush()
+    assert warning.restricted
+    login(portal, "handler")
+    assert not api.user.has_permission("View", obj=warning)
+
+
+def test_a_second_acknowledgement_on_the_page_says_so(portal, warning, request_):
+    from xinfang_archive.earlywarning.acknowledge import acknowledge
+    from xinfang_archive.interfaces import IXinfangArchiveLayer
+    from zope.interface import alsoProvides
+
+    login(portal, "registrar")
+    acknowledge(warning, "已联系属地乡镇落实稳控。")
+    alsoProvides(request_, IXinfangArchiveLayer)
+    api.content.get_view("acknowledge", warning, request_)()
+    assert request_.response.getStatus() == 302
+    assert request_.response.getHeader("location") == warning.absolute_url()

@@ -10,6 +10,7 @@ are listed only where the user may read them (``earlywarning.records``).
 from plone import api
 from plone.autoform.form import AutoExtensibleForm
 from plone.batching import Batch
+from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator
 from plone.supermodel import model
 from plone.z3cform.layout import wrap_form
@@ -20,6 +21,7 @@ from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.earlywarning.acknowledge import acknowledge
 from xinfang_archive.earlywarning.acknowledge import may_acknowledge
+from xinfang_archive.earlywarning.acknowledge import RAISED
 from xinfang_archive.earlywarning.records import records_for_viewer
 from xinfang_archive.earlywarning.rules import rule_titles
 from xinfang_archive.privacy.masking import text_for_viewer
@@ -143,6 +145,7 @@ class WarningPage(BrowserView):
     def summary(self):
         return text_for_viewer(self.context, self.context.summary)
 
+    @memoize
     def records(self):
         return records_for_viewer(self.context)
 
@@ -178,9 +181,20 @@ class AcknowledgeForm(AutoExtensibleForm, form.Form):
     label = _("Acknowledge the warning")
 
     def update(self):
+        if api.content.get_state(self.context, default=None) != RAISED:
+            # a second head, a double submit, the back button: say so, do nothing
+            api.portal.show_message(translate(_("This warning has already been acknowledged."),
+                                              context=self.request), self.request, type="warning")
+            self.request.response.redirect(self.context.absolute_url())
+            return
         if not may_acknowledge(self.context):
             raise Unauthorized("acknowledge")
         super().update()
+
+    def render(self):
+        if self.request.response.getStatus() in (301, 302):
+            return ""
+        return super().render()
 
     @button.buttonAndHandler(_("Acknowledge"), name="acknowledge")
     def handle_acknowledge(self, action):

@@ -6,7 +6,9 @@ from datetime import datetime
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.content.validators import TEXT_CHARS
+from xinfang_archive.i18n import record_text
 from xinfang_archive.localtime import LOCAL_TIME
+from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.interface import Invalid
 
 
@@ -21,26 +23,54 @@ def may_acknowledge(warning):
     return any(t["id"] == TRANSITION for t in workflow.getTransitionsFor(warning))
 
 
-def acknowledge(warning, note):
-    """Acknowledge ``warning`` as the current user; Invalid (nothing changed)
-    without a note, once acknowledged, or for someone who may not."""
+class AcknowledgementMissing(WorkflowException):
+    """The ``acknowledge`` transition taken without a note (another path
+    than ``acknowledge``: a generic workflow call)."""
+
+
+def acknowledgement_problems(warning, note):
+    """Why ``warning`` cannot be acknowledged with ``note`` now (empty: it can)."""
     note = (note or "").strip()
     if not note:
-        raise Invalid(_("Write a note: what is known or done about the warning."))
+        return [_("Write a note: what is known or done about the warning.")]
     if len(note) > TEXT_CHARS:
-        raise Invalid(_("The note is too long."))
+        return [_("The note is too long.")]
     if api.content.get_state(warning, default=None) != RAISED:
-        raise Invalid(_("This warning has already been acknowledged."))
+        return [_("This warning has already been acknowledged.")]
     if not may_acknowledge(warning):
-        raise Invalid(_("You may not acknowledge this warning."))
+        return [_("You may not acknowledge this warning.")]
+    return []
+
+
+def prepare(warning, note):
+    """Write who, when and the note on ``warning`` and keep it as a version,
+    before the transition (which ``before_transition`` lets through then)."""
     user = api.user.get_current()
     warning.acknowledged_by = user.getId()
     warning.acknowledged_on = datetime.now(LOCAL_TIME).replace(tzinfo=None)  # local time (versions are pickled)
-    warning.acknowledgement = note
+    warning.acknowledgement = note.strip()
     _save_version(warning, user.getId())  # while raised: the acknowledged warning is read-only
-    api.content.transition(obj=warning, transition=TRANSITION, comment=note)
+
+
+def acknowledge(warning, note):
+    """Acknowledge ``warning`` as the current user; Invalid (nothing changed)
+    without a note, once acknowledged, or for someone who may not."""
+    problems = acknowledgement_problems(warning, note)
+    if problems:
+        raise Invalid(problems[0])
+    prepare(warning, note)
+    api.content.transition(obj=warning, transition=TRANSITION, comment=note.strip())
     warning.reindexObject()
     return warning
+
+
+def before_transition(warning, event):
+    """Whatever path takes ``acknowledge`` (a page, REST, a script), the
+    warning holds its note and who wrote it first (``prepare``)."""
+    if event.transition is None or event.transition.getId() != TRANSITION:
+        return
+    if not ((getattr(warning, "acknowledgement", None) or "").strip() and getattr(warning, "acknowledged_by", None)):
+        raise AcknowledgementMissing(record_text(_("Write a note: what is known or done about the warning.")))
 
 
 def _save_version(warning, user_id):

@@ -174,11 +174,13 @@ class _Brain:
 
 
 def _brain_accuses(brain):
+    """Whether the case of ``brain`` is about an accusation: asked of the case
+    itself (its category, flag or sealed documents; the catalog knows only the
+    category), at most ``MAX_RECORDS`` of them for one warning."""
     case = getattr(brain, "_case", None)
-    if case is not None:
-        return is_accusation_case(case)
-    return (getattr(brain, "case_category", None) in ACCUSATION_CATEGORIES
-            or "accusation" in (getattr(brain, "case_flags", None) or ()))
+    if case is None:
+        case = brain._unrestrictedGetObject()
+    return is_accusation_case(case)
 
 
 SURGE_INDEXES = {"category": "case_category", "unit": "case_unit"}

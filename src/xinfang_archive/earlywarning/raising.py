@@ -9,6 +9,7 @@ the warning.  The unit grants follow (``privacy.units.warning_changed``).
 from AccessControl.users import SimpleUser
 from plone import api
 from plone.dexterity.utils import createContentInContainer
+from plone.uuid.interfaces import IUUID
 from xinfang_archive.earlywarning.evaluate import candidates_for_case
 from xinfang_archive.earlywarning.evaluate import candidates_for_report
 from xinfang_archive.earlywarning.rules import current_rules
@@ -50,6 +51,40 @@ def raise_candidates(candidates, folder):
     if made:
         logger.info("Raised %d early warnings", len(made))
     return made
+
+
+def follow_case(case):
+    """The warnings that name ``case`` follow it: sealed from every unit for
+    good once it is about accusation material (the unit may be the accused
+    one), and given the case's unit when they had none (raised before the
+    case was routed) or concern that case alone (it was routed elsewhere).
+    A surge of a unit stays that unit's."""
+    from xinfang_archive.privacy.accusation import is_accusation_case
+    from xinfang_archive.privacy.units import warning_changed
+
+    uid = IUUID(case, None)
+    if not uid:
+        return []
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type=PORTAL_TYPE, warning_records=uid)
+    if not brains:
+        return []
+    accusation = is_accusation_case(case)
+    unit = getattr(case, "responsible_unit", None)
+    changed = []
+    for brain in brains:
+        warning = brain._unrestrictedGetObject()
+        restricted = bool(getattr(warning, "restricted", False)) or accusation
+        new_unit = warning.unit
+        if unit and warning.rule_kind != "surge" and (not warning.unit or list(warning.records) == [uid]):
+            new_unit = unit
+        if restricted == bool(getattr(warning, "restricted", False)) and new_unit == warning.unit:
+            continue
+        warning.restricted, warning.unit = restricted, new_unit
+        warning_changed(warning, None)  # the unit grants again (none when restricted)
+        warning.reindexObject(idxs=["warning_unit"])
+        changed.append(warning)
+    return changed
 
 
 def evaluate_case(case, rules=None, periods=None, folder=None):

@@ -20,8 +20,10 @@ from Acquisition import aq_parent
 from contextlib import contextmanager
 from Products.CMFCore.indexing import processQueue
 from plone import api
+from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.earlywarning.evaluate import candidates_for_case
 from xinfang_archive.earlywarning.evaluate import candidates_for_report
+from xinfang_archive.earlywarning.raising import follow_case
 from xinfang_archive.earlywarning.raising import raise_candidates
 from xinfang_archive.earlywarning.raising import warning_folder
 from xinfang_archive.earlywarning.rules import current_rules
@@ -94,7 +96,11 @@ def evaluate_pending(pending):
     catalog = api.portal.get_tool("portal_catalog") if rules else None
     while pending:
         _key, (kind, obj) = pending.popitem()
-        if not rules or not _still_there(obj):
+        if folder is None or not _still_there(obj):
+            continue
+        if kind == CASE:
+            follow_case(obj)  # its warnings follow its unit and its accusation material
+        if not rules:
             continue
         try:
             if kind == CASE:
@@ -131,6 +137,15 @@ def case_changed(case, event):
     if IContainerModifiedEvent.providedBy(event):
         return  # something inside the case changed, not the case
     schedule(case, CASE)
+
+
+def document_changed(document, event):
+    """Accusation material in a case: its case's warnings follow at the commit."""
+    from xinfang_archive.privacy.accusation import is_accusation
+
+    case = aq_parent(aq_inner(document))
+    if is_accusation(document) and IPetitionCase.providedBy(case):
+        schedule(case, CASE)
 
 
 def report_transitioned(report, event):

@@ -12,6 +12,7 @@ from xinfang_archive.content.interfaces import IAccountabilityRecord
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import IHearing
+from xinfang_archive.content.interfaces import IEarlyWarning
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
@@ -22,7 +23,7 @@ from xinfang_archive.content.interfaces import ISupervision
 
 RECORDS = (
     IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport, ICoordinationMeeting, ILeaderReception, IAccountabilityRecord,
+    IScreeningReport, ICoordinationMeeting, ILeaderReception, IAccountabilityRecord, IEarlyWarning,
 )
 
 

@@ -37,6 +37,6 @@ class WarningsGet(Service):
             "unit": brain.warning_unit,
             "review_state": brain.review_state,
             "created": brain.created.ISO8601() if brain.created else None,
-        } for brain in brains[start:start + size]]
+        } for brain in brains[:size]]  # the catalog has cut the batch (b_start, b_size)
         return {"@id": f"{self.context.absolute_url()}/@warnings", "items": items,
                 "items_total": brains.actual_result_count}

@@ -138,3 +138,32 @@ class ReceptionWorkflowTransition(_RuledTransition):
         from xinfang_archive.receptions.rules import transition_problems as reception_problems
 
         return reception_problems(self.context, self.transition)
+
+
+class WarningWorkflowTransition(_RuledTransition):
+    """On a warning: ``acknowledge`` takes the request's ``comment`` as its
+    note (required), written with who and when before the transition, as
+    the acknowledge form does."""
+
+    def _note(self):
+        return json_body(self.request).get("comment", "") or ""
+
+    def problems(self):
+        from xinfang_archive.earlywarning.acknowledge import acknowledgement_problems
+        from xinfang_archive.earlywarning.acknowledge import TRANSITION
+
+        if self.transition != TRANSITION:
+            return []
+        return acknowledgement_problems(self.context, self._note())
+
+    def reply(self):
+        from xinfang_archive.earlywarning.acknowledge import prepare
+        from xinfang_archive.earlywarning.acknowledge import TRANSITION
+
+        acknowledging = self.transition == TRANSITION and not self.problems()
+        if acknowledging:
+            prepare(self.context, self._note())
+        result = super().reply()
+        if acknowledging:
+            self.context.reindexObject()  # its note is searchable
+        return result
