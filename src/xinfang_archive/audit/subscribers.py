@@ -12,6 +12,7 @@ from xinfang_archive.audit.pgthrottle import PostgresThrottle
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.cluster.database import dsn_of
 from xinfang_archive.cluster.database import relstorage_of
+from xinfang_archive.privacy.redaction import redact
 from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
 
@@ -61,7 +62,9 @@ def transitioned(obj, event):
         transition=event.transition.getId(),
         from_state=event.old_state.getId(),
         to_state=event.new_state.getId(),
-        comment=(event.status or {}).get("comments", "") or "",
+        # recorded masked: the trail is read by people who may not see personal
+        # data (a warning's acknowledgement note is its transition's comment)
+        comment=redact((event.status or {}).get("comments", "") or ""),
     ))
 
 

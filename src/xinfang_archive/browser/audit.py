@@ -10,6 +10,7 @@ from xinfang_archive.audit.recorder import audit_store
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.audit.store import canonical_json
 from xinfang_archive.localtime import local_text
+from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
 
 from urllib.parse import urlencode
@@ -96,7 +97,8 @@ class AuditLogView(BrowserView):
         return [dict(
             seq=e.seq, time=local_text(e.time), actor=e.actor, action=e.action,
             action_title=self._t(ACTION_TITLES[e.action]) if e.action in ACTION_TITLES else e.action,
-            path=e.object_path, title=e.object_title, details=canonical_json(e.details),
+            # masked for who may not see personal data (entries written before comments were masked)
+            path=e.object_path, title=e.object_title, details=text_for_viewer(self.context, canonical_json(e.details)),
             url=self._url(e.object_path),
         ) for e in entries]
 

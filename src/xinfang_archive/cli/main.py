@@ -50,8 +50,8 @@ def _generate(site, count, seed, serving=False):
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again.
-    For the same reason screening reports are committed a period at a time
-    and meetings one by one."""
+    For the same reason screening reports are committed a period at a time,
+    meetings and warnings one by one."""
     from xinfang_archive.demo.accountability import add_demo_accountability
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import case_batches
@@ -74,7 +74,9 @@ def _generate(site, count, seed, serving=False):
         commit_retrying(make, "xinfang-archive: demo meetings")
     commit_retrying(lambda: add_demo_receptions(site, seed=seed), "xinfang-archive: demo reception days")
     commit_retrying(lambda: add_demo_accountability(site, seed=seed), "xinfang-archive: demo accountability")
-    for make in warning_units(site, seed=seed):  # the rules over every case, a few hundred at a time
+    # the rules over every case, a few hundred at a time (one by one while the site serves:
+    # its registrations raise warnings in the same folder and windows)
+    for make in warning_units(site, seed=seed, **({"size": 1} if serving else {})):
         commit_retrying(make, "xinfang-archive: demo warnings")
     result = commit_retrying(lambda: file_earlier_years(site), "xinfang-archive: demo cases filed")
     if result.refused:

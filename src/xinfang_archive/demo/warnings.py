@@ -76,13 +76,18 @@ def warning_units(portal, seed=0, today=None, size=CASES_PER_UNIT):
     for first in range(0, len(uids), size):
         yield _cases_unit(catalog, folder, uids[first:first + size])
     yield _reports_unit(catalog, folder)
-    state = rng.getstate()
 
-    def acknowledge_unit():
-        rng.setstate(state)
-        return _date_and_acknowledge(portal, folder, rng, today)
+    def acknowledge_unit(state, ids):
+        def make():
+            rng.setstate(state)  # done again after a conflict: the same draws
+            return _date_and_acknowledge(portal, folder, rng, today, ids)
 
-    yield acknowledge_unit
+        return make
+
+    warnings = sorted(folder.objectValues(), key=lambda w: (w.occurred_on or today, w.getId()))
+    ids = [warning.getId() for warning in warnings]
+    for first in range(0, len(ids), size):
+        yield acknowledge_unit(rng.getstate(), ids[first:first + size])
 
 
 def _objects(catalog, **query):
@@ -112,12 +117,12 @@ def _reports_unit(catalog, folder):
     return make
 
 
-def _date_and_acknowledge(portal, folder, rng, today):
-    """Each warning dated on the day of its matter; most of those older than
-    a month acknowledged a few days later, with a note."""
+def _date_and_acknowledge(portal, folder, rng, today, ids):
+    """Each warning of ``ids`` dated on the day of its matter; most of those
+    older than a month acknowledged a few days later, with a note."""
     registrar = SimpleUser(DEMO_REGISTRAR, "", ["Registrar"], []).__of__(portal.acl_users)
     done = []
-    for warning in sorted(folder.objectValues(), key=lambda w: (w.occurred_on or today, w.getId())):
+    for warning in [folder[i] for i in ids if i in folder]:
         day = min(warning.occurred_on or today, today)
         warning.creation_date = _stamp(day, rng.randint(8, 17), rng.randint(0, 59))
         old = (today - day).days > ACKNOWLEDGE_AFTER
