@@ -59,6 +59,7 @@ def follow_case(case):
     one), and given the case's unit when they had none (raised before the
     case was routed) or concern that case alone (it was routed elsewhere).
     A surge of a unit stays that unit's."""
+    from xinfang_archive.archival.freeze import is_frozen
     from xinfang_archive.privacy.accusation import is_accusation_case
     from xinfang_archive.privacy.units import warning_changed
 
@@ -74,6 +75,8 @@ def follow_case(case):
     changed = []
     for brain in brains:
         warning = brain._unrestrictedGetObject()
+        if is_frozen(warning):
+            continue  # filed: its metadata are proven by its manifest (its case is filed too)
         restricted = bool(getattr(warning, "restricted", False)) or accusation
         new_unit = warning.unit
         if unit and warning.rule_kind != "surge" and (not warning.unit or list(warning.records) == [uid]):
