@@ -50,12 +50,20 @@ import hashlib
 import json
 
 
-# Fields whose values are personal data, recorded masked.
+def _free_text(text):
+    return redact(text or "")
+
+
+# Fields whose values are personal data (the petitioners, a report's
+# disputes, free text that may carry ID numbers, phones and addresses),
+# recorded masked; the amendment form leaves them to who may see them.
 PERSONAL_FIELDS = {
     "petitioners": lambda rows: [mask_petitioner(dict(r)) for r in rows or []],
     "disputes": lambda rows: redact_rows(rows, DISPUTE_TEXT_COLUMNS),
-    "notes": lambda text: redact(text or ""),
-    "acknowledgement": lambda text: redact(text or ""),  # a warning's note
+    "summary": _free_text,
+    "request": _free_text,
+    "notes": _free_text,
+    "acknowledgement": _free_text,  # a warning's note
 }
 
 

@@ -12,6 +12,7 @@ from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.archival.amend import amend
 from xinfang_archive.archival.amend import AmendmentRefused
+from xinfang_archive.archival.amend import PERSONAL_FIELDS
 from xinfang_archive.archival.manifest import _plain
 from xinfang_archive.privacy.masking import can_view_personal_data
 from z3c.form import button
@@ -25,9 +26,6 @@ from zope.i18n import translate
 import transaction
 
 
-# Fields that hold personal data (the petitioners, a report's disputes, and
-# free text that may carry ID numbers, phones and addresses).
-PERSONAL_FIELDS = ("petitioners", "summary", "request", "disputes", "notes", "acknowledgement")
 
 
 class IAmendment(model.Schema):

@@ -90,14 +90,19 @@ def follow_case(case):
     return changed
 
 
+def _ready(folder, rules, periods):
+    """``(folder, rules, periods)`` to evaluate with, the current ones where
+    not given; no folder or no rule: nothing to do (``folder`` None)."""
+    folder = folder if folder is not None else warning_folder()
+    if folder is not None and rules is None:
+        rules, periods = current_rules()
+    return (folder if rules else None), rules, periods
+
+
 def evaluate_case(case, rules=None, periods=None, folder=None):
     """Raise the warnings ``case`` calls for; returns the new ones."""
-    folder = folder if folder is not None else warning_folder()
+    folder, rules, periods = _ready(folder, rules, periods)
     if folder is None:
-        return []
-    if rules is None:
-        rules, periods = current_rules()
-    if not rules:
         return []
     catalog = api.portal.get_tool("portal_catalog")
     candidates = candidates_for_case(case, rules, periods, catalog, existing=folder.__contains__)
@@ -106,11 +111,7 @@ def evaluate_case(case, rules=None, periods=None, folder=None):
 
 def evaluate_report(report, day, rules=None, periods=None, folder=None):
     """Raise the warnings the disputes of a submitted screening report call for."""
-    folder = folder if folder is not None else warning_folder()
+    folder, rules, periods = _ready(folder, rules, periods)
     if folder is None:
-        return []
-    if rules is None:
-        rules, periods = current_rules()
-    if not rules:
         return []
     return raise_candidates(candidates_for_report(report, rules, periods, day), folder)
