@@ -5,6 +5,8 @@ project's declarative source of truth); ``src/xinfang_archive/profiles`` is a
 symbolic link to it so that ZCML finds them in an editable install and the
 wheel carries a real copy of them.
 """
+
+from pathlib import Path
 from setuptools import find_packages
 from setuptools import setup
 
@@ -13,7 +15,7 @@ setup(
     name="xinfang_archive",
     version="0.1.0",
     description="信访档案: the records archive of a petition bureau, as a Plone 6 add-on and site",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="GPL-2.0-only",
     python_requires=">=3.11,<3.12",
@@ -72,6 +74,10 @@ setup(
             "plone.app.testing",
             "playwright",
             "build",
+            "ruff",
+            "import-linter",
+            "i18ndude",
+            "polib",
         ],
     },
     entry_points={

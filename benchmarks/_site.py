@@ -1,4 +1,5 @@
 """A throw-away archive instance (FileStorage + blobs in a temp dir) for benchmarks."""
+
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,10 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 @contextmanager
 def bench_site(var=None, keep=False):
     """Yield ``(app, site)`` of a fresh instance; the instance is removed after."""
-    import logging
-    import shutil
-    import transaction
-
     from xinfang_archive.cli.app import login
     from xinfang_archive.cli.app import zope_app
     from xinfang_archive.cli.instance import Instance
@@ -25,7 +22,15 @@ def bench_site(var=None, keep=False):
     from xinfang_archive.cli.site import ensure_admin
     from xinfang_archive.cli.site import ensure_site
 
-    for name in QUIET_LOGGERS + ("plone.app.versioningbehavior", "Products.CMFEditions"):
+    import logging
+    import shutil
+    import transaction
+
+    for name in (
+        *QUIET_LOGGERS,
+        "plone.app.versioningbehavior",
+        "Products.CMFEditions",
+    ):
         logging.getLogger(name).setLevel(logging.ERROR)
     var = var or tempfile.mkdtemp(prefix="xinfang-bench-")
     os.environ.pop("XINFANG_ADMIN_PASSWORD", None)

@@ -8,6 +8,7 @@ meanwhile times a full backup, then an incremental one; then stops the
 server and times a restore into a new directory.  Prints the seconds, the
 backup's size and what each run copied.
 """
+
 from load import free_port
 from load import prepare
 from load import run_load
@@ -16,14 +17,13 @@ from pathlib import Path
 
 import argparse
 import json
+import requests
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-
-import requests
 
 
 CLI = str(Path(sys.executable).parent / "xinfang-archive")
@@ -43,7 +43,10 @@ def timed(*args, env):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--var", help="instance directory (kept and reused; default: a new temporary one)")
+    parser.add_argument(
+        "--var",
+        help="instance directory (kept and reused; default: a new temporary one)",
+    )
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--users", type=int, default=4)
     args = parser.parse_args()
@@ -54,34 +57,60 @@ def main():
     site = f"http://127.0.0.1:{port}/xinfang"
     target = Path(tempfile.mkdtemp(prefix="xf-backups-"))
     data_fs = var / "filestorage" / "Data.fs"
-    print(f"archive: Data.fs {data_fs.stat().st_size / 1e6:.1f} MB, blobs {size_of(var / 'blobstorage') / 1e6:.1f} MB")
+    print(
+        f"archive: Data.fs {data_fs.stat().st_size / 1e6:.1f} MB, blobs {size_of(var / 'blobstorage') / 1e6:.1f} MB"
+    )
     server = serve(var, env, 1, site)
     try:
-        listing = requests.get(f"{site}/++api++/cases/@search", auth=auth, timeout=120,
-                               params={"portal_type": "PetitionCase", "b_size": 200},
-                               headers={"Accept": "application/json"}).json()
+        listing = requests.get(
+            f"{site}/++api++/cases/@search",
+            auth=auth,
+            timeout=120,
+            params={"portal_type": "PetitionCase", "b_size": 200},
+            headers={"Accept": "application/json"},
+        ).json()
         case_urls = [item["@id"].replace("/++api++", "") for item in listing["items"]]
         outcome = {}
-        load = threading.Thread(target=lambda: outcome.update(
-            result=run_load(site, auth, case_urls, args.users, 60, seed=1)), daemon=True)
+        load = threading.Thread(
+            target=lambda: outcome.update(
+                result=run_load(site, auth, case_urls, args.users, 60, seed=1)
+            ),
+            daemon=True,
+        )
         load.start()
-        full, out = timed("backup", "--var", str(var), "--to", str(target), "--full", env=env)
-        print(f"full backup while serving ({args.users} users busy): {full:.1f} s, "
-              f"backup now {size_of(target) / 1e6:.1f} MB\n  {out}")
+        full, out = timed(
+            "backup", "--var", str(var), "--to", str(target), "--full", env=env
+        )
+        print(
+            f"full backup while serving ({args.users} users busy): {full:.1f} s, "
+            f"backup now {size_of(target) / 1e6:.1f} MB\n  {out}"
+        )
         time.sleep(10)
-        incremental, out = timed("backup", "--var", str(var), "--to", str(target), env=env)
+        incremental, out = timed(
+            "backup", "--var", str(var), "--to", str(target), env=env
+        )
         print(f"incremental backup while serving: {incremental:.1f} s\n  {out}")
         load.join()
         rate, _times, errors = outcome["result"]
-        print(f"meanwhile the users were served {rate:.1f} requests/s with {len(errors)} errors")
+        print(
+            f"meanwhile the users were served {rate:.1f} requests/s with {len(errors)} errors"
+        )
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=120)
     restored = Path(tempfile.mkdtemp(prefix="xf-restored-")) / "var"
-    seconds, out = timed("restore", "--from", str(target), "--var", str(restored), env=env)
-    print(f"restore: {seconds:.1f} s (Data.fs {(restored / 'filestorage' / 'Data.fs').stat().st_size / 1e6:.1f} MB)")
+    seconds, out = timed(
+        "restore", "--from", str(target), "--var", str(restored), env=env
+    )
+    print(
+        f"restore: {seconds:.1f} s (Data.fs {(restored / 'filestorage' / 'Data.fs').stat().st_size / 1e6:.1f} MB)"
+    )
     runs = sorted((target / "runs").iterdir())
-    print(json.dumps([json.loads((run / "run.json").read_text()) for run in runs], indent=1))
+    print(
+        json.dumps(
+            [json.loads((run / "run.json").read_text()) for run in runs], indent=1
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ separate batch of ``--profile-cases`` closed cases (so that the figure above
 is measured without the profiler's overhead), top 15 by cumulative time,
 and a check that every numbering group holds 1..n without gaps.
 """
+
 from _site import bench_site
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def closed_cases(site):
 
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
-        portal_type="PetitionCase", review_state="closed", sort_on="closed_on",
+        portal_type="PetitionCase",
+        review_state="closed",
+        sort_on="closed_on",
         path="/".join(site["cases"].getPhysicalPath()),
     )
     return brains
@@ -46,8 +49,9 @@ def closed_cases(site):
 
 def prepare(site, wanted, batch, seed):
     """Generate demo cases in committed batches until ``wanted`` are closed."""
-    import transaction
     from xinfang_archive.demo.generator import generate_cases
+
+    import transaction
 
     generated = 0
     round_ = 0
@@ -65,7 +69,10 @@ def prepare(site, wanted, batch, seed):
         generated += count
         round_ += 1
         rate = generated / (time.perf_counter() - started)
-        print(f"  generated {generated} cases ({rate:.1f}/s), {len(closed_cases(site))} closed", flush=True)
+        print(
+            f"  generated {generated} cases ({rate:.1f}/s), {len(closed_cases(site))} closed",
+            flush=True,
+        )
 
 
 def archivist_of(site):
@@ -103,7 +110,9 @@ def print_refused(result, limit=5):
         for problem in problems[:5]:
             message = getattr(problem, "message", problem)
             where = getattr(problem, "path", "") or ""
-            print(f"    [{getattr(problem, 'property', '')}] {where} {translate(message)}")
+            print(
+                f"    [{getattr(problem, 'property', '')}] {where} {translate(message)}"
+            )
 
 
 def numbering_check(site):
@@ -118,7 +127,9 @@ def numbering_check(site):
         if numbers != list(range(1, group.last + 1)):
             bad.append((key, group.gaps()[:20], len(numbers), group.last))
     if bad:
-        print(f"numbering: {len(groups)} groups, {len(bad)} with gaps or extra numbers:")
+        print(
+            f"numbering: {len(groups)} groups, {len(bad)} with gaps or extra numbers:"
+        )
         for key, gaps, held, last in bad[:10]:
             print(f"  {key}: {held} numbers held, last {last}, gaps {gaps}")
     else:
@@ -130,35 +141,59 @@ def print_stats(profiler, order, limit):
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats(order).print_stats(limit)
     lines = stream.getvalue().splitlines()
-    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    print("\n".join(line.replace(SITE_PACKAGES, "") for line in lines[start:] if line.strip()))
+    start = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0
+    )
+    print(
+        "\n".join(
+            line.replace(SITE_PACKAGES, "") for line in lines[start:] if line.strip()
+        )
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1000, help="closed cases filed in the timed batch")
-    parser.add_argument("--profile-cases", type=int, default=200,
-                        help="closed cases filed in a second, profiled batch (0: no profile)")
-    parser.add_argument("--batch", type=int, default=200, help="demo cases generated per commit")
+    parser.add_argument(
+        "--cases", type=int, default=1000, help="closed cases filed in the timed batch"
+    )
+    parser.add_argument(
+        "--profile-cases",
+        type=int,
+        default=200,
+        help="closed cases filed in a second, profiled batch (0: no profile)",
+    )
+    parser.add_argument(
+        "--batch", type=int, default=200, help="demo cases generated per commit"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--var", default=None, help="instance directory (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep the instance after the run")
+    parser.add_argument(
+        "--var", default=None, help="instance directory (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the instance after the run"
+    )
     args = parser.parse_args()
 
-    import transaction
     from plone import api
     from xinfang_archive.archival.filing import file_cases
 
-    with bench_site(var=args.var, keep=args.keep) as (app, site):
+    import transaction
+
+    with bench_site(var=args.var, keep=args.keep) as (_app, site):
         started = time.perf_counter()
-        generated, closed = prepare(site, args.cases + args.profile_cases, args.batch, args.seed)
+        generated, closed = prepare(
+            site, args.cases + args.profile_cases, args.batch, args.seed
+        )
         prepared = time.perf_counter() - started
-        print(f"preparation: {generated} demo cases generated ({closed} closed) in {prepared:.1f} s "
-              f"({generated / max(prepared, 1e-6):.1f} cases/s)", flush=True)
+        print(
+            f"preparation: {generated} demo cases generated ({closed} closed) in {prepared:.1f} s "
+            f"({generated / max(prepared, 1e-6):.1f} cases/s)",
+            flush=True,
+        )
 
         brains = list(closed_cases(site))
         timed_brains = brains[: args.cases]
-        profiled_brains = brains[args.cases: args.cases + args.profile_cases]
+        profiled_brains = brains[args.cases : args.cases + args.profile_cases]
 
         cases = fetch(site, timed_brains)
         with api.env.adopt_user(user=archivist_of(site)):
@@ -170,9 +205,12 @@ def main():
         files, records = counts(result)
         n = len(result.filed)
         verdict = "met" if seconds <= GOAL_SECONDS * len(cases) / 1000 else "NOT met"
-        print(f"batch filing: {n:,} cases ({files:,} files, {records:,} records) in {seconds:.1f} s "
-              f"({n / max(seconds, 1e-6):.1f} cases/s); goal ≤ {GOAL_SECONDS * len(cases) / 1000:.0f} s: "
-              f"{verdict}", flush=True)
+        print(
+            f"batch filing: {n:,} cases ({files:,} files, {records:,} records) in {seconds:.1f} s "
+            f"({n / max(seconds, 1e-6):.1f} cases/s); goal ≤ {GOAL_SECONDS * len(cases) / 1000:.0f} s: "
+            f"{verdict}",
+            flush=True,
+        )
         print_refused(result)
 
         if profiled_brains:
@@ -185,9 +223,11 @@ def main():
                 transaction.commit()
                 profiler.disable()
                 pseconds = time.perf_counter() - started
-            print(f"profile: a second batch of {len(presult.filed)} cases "
-                  f"({len(presult.refused)} refused) in {pseconds:.1f} s under cProfile; "
-                  "top 15 by cumulative time:")
+            print(
+                f"profile: a second batch of {len(presult.filed)} cases "
+                f"({len(presult.refused)} refused) in {pseconds:.1f} s under cProfile; "
+                "top 15 by cumulative time:"
+            )
             print_stats(profiler, "cumulative", 15)
             print("top 10 by own time:")
             print_stats(profiler, "tottime", 10)

@@ -16,6 +16,7 @@ then times, for the previous month's bulletin:
 and prints the median and best seconds of ``--reps`` runs of each, the pages
 of the PDF and bulletins per second.
 """
+
 from _site import bench_site
 from dashboard import load
 from datetime import date
@@ -39,15 +40,19 @@ def timed(function, reps):
 
 def line(label, times, extra=""):
     median, best = statistics.median(times), min(times)
-    print(f"  {label:<28} median {median:7.3f} s   best {best:7.3f} s   "
-          f"{1 / median:8.2f}/s{extra}", flush=True)
+    print(
+        f"  {label:<28} median {median:7.3f} s   best {best:7.3f} s   "
+        f"{1 / median:8.2f}/s{extra}",
+        flush=True,
+    )
 
 
 def ensure_facts_column(site):
     """A kept instance loaded before the bulletin existed lacks the column."""
-    import transaction
     from plone import api
     from xinfang_archive.reports.facts import add_case_facts
+
+    import transaction
 
     if "case_facts" not in api.portal.get_tool("portal_catalog").schema():
         print("  adding the case_facts column to the loaded cases …", flush=True)
@@ -62,8 +67,11 @@ def inspector(site):
     from plone import api
 
     if api.user.get(username="bench-inspector") is None:
-        api.user.create(email="i@example.org", username="bench-inspector",
-                        password="bench-" + "x" * 12)
+        api.user.create(
+            email="i@example.org",
+            username="bench-inspector",
+            password="bench-" + "x" * 12,
+        )
         api.group.add_user(groupname="inspectors", username="bench-inspector")
         import transaction
 
@@ -84,14 +92,15 @@ def view_call(app, site):
         alsoProvides(request, IXinfangArchiveLayer)
         setRequest(request)
         body = api.content.get_view("monthly-bulletin", site, request)()
-        assert request.response.getHeader("Content-Type") == "application/pdf", body[:200]
+        assert request.response.getHeader("Content-Type") == "application/pdf", body[
+            :200
+        ]
         return body
 
     return call
 
 
 def bench(app, site, reps):
-    import transaction
     from plone import api
     from pypdf import PdfReader
     from xinfang_archive.cli.app import login
@@ -101,6 +110,8 @@ def bench(app, site, reps):
     from xinfang_archive.reports.issue import bureau_name
     from xinfang_archive.reports.issue import previous_month
     from xinfang_archive.reports.rows import case_rows
+
+    import transaction
 
     catalog = api.portal.get_tool("portal_catalog")
     today = date.today()
@@ -113,12 +124,25 @@ def bench(app, site, reps):
     print(f"  {len(rows)} cases; the {period.label} bulletin as of {today}", flush=True)
     line("(a) rows, cold cache", cold)
     line("(a) rows, warm", warm)
-    figures, times = timed(lambda: monthly_figures(rows, period.year, period.month, today), reps)
-    line("(b) monthly_figures", times,
-         f"   ({figures.received} received, {figures.overdue_total} overdue, "
-         f"{len(figures.units)} units)")
-    pdf, times = timed(lambda: render_bulletin(
-        figures, titles, bureau=bureau_name(), issue_label=period.issue, case_titles=False), reps)
+    figures, times = timed(
+        lambda: monthly_figures(rows, period.year, period.month, today), reps
+    )
+    line(
+        "(b) monthly_figures",
+        times,
+        f"   ({figures.received} received, {figures.overdue_total} overdue, "
+        f"{len(figures.units)} units)",
+    )
+    pdf, times = timed(
+        lambda: render_bulletin(
+            figures,
+            titles,
+            bureau=bureau_name(),
+            issue_label=period.issue,
+            case_titles=False,
+        ),
+        reps,
+    )
     pages = len(PdfReader(BytesIO(pdf)).pages)
     line("(c) render_bulletin", times, f"   ({pages} pages, {len(pdf) // 1024} KiB)")
     inspector(site)
@@ -135,7 +159,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--var", default=None, help="keep (and reuse) the instance here")
+    parser.add_argument(
+        "--var", default=None, help="keep (and reuse) the instance here"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     from plone import api
@@ -147,8 +173,10 @@ def main():
         for size in (int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
             load(site, size, rng)
-            print(f"bulletin with {size} cases (loaded in {time.perf_counter() - started:.0f} s):",
-                  flush=True)
+            print(
+                f"bulletin with {size} cases (loaded in {time.perf_counter() - started:.0f} s):",
+                flush=True,
+            )
             bench(app, site, args.reps)
         repository.addPolicyForContentType("PetitionCase", "at_edit_autoversion")
         import transaction

@@ -14,6 +14,7 @@ so the warnings box shows what such an intake raises (surges of categories
 and units, mostly).  With ``--var`` the loaded instance is kept and reused
 by the next run.
 """
+
 from _site import bench_site
 from conftest import case_data
 from datetime import date
@@ -26,17 +27,24 @@ import time
 
 
 STATES = (
-    ["closed"] * 55 + ["rejected"] * 5 + ["registered"] * 8 + ["accepted"] * 4
-    + ["in_progress"] * 18 + ["replied"] * 5 + ["in_review"] * 3 + ["in_rereview"] * 2
+    ["closed"] * 55
+    + ["rejected"] * 5
+    + ["registered"] * 8
+    + ["accepted"] * 4
+    + ["in_progress"] * 18
+    + ["replied"] * 5
+    + ["in_review"] * 3
+    + ["in_rereview"] * 2
 )
 
 
 def load(site, target, rng, report_every=5000):
-    import transaction
     from plone import api
     from plone.dexterity.utils import createContentInContainer
     from xinfang_archive.vocabularies.registry import parse_lines
     from xinfang_archive.vocabularies.registry import registry_lines
+
+    import transaction
 
     container = site["cases"]
     wftool = api.portal.get_tool("portal_workflow")
@@ -50,13 +58,20 @@ def load(site, target, rng, report_every=5000):
     for i in range(have, target):
         state = rng.choice(STATES)
         open_case = state not in ("closed", "rejected", "replied")
-        received = today - timedelta(days=rng.randrange(0, 80) if open_case else rng.randrange(60, 1500))
+        received = today - timedelta(
+            days=rng.randrange(0, 80) if open_case else rng.randrange(60, 1500)
+        )
         case = createContentInContainer(
-            container, "PetitionCase", **case_data(
-                title=f"信访事项 {i}", received_date=received, grade=rng.choice(grades),
-                category=rng.choice(categories), responsible_unit=rng.choice(units),
+            container,
+            "PetitionCase",
+            **case_data(
+                title=f"信访事项 {i}",
+                received_date=received,
+                grade=rng.choice(grades),
+                category=rng.choice(categories),
+                responsible_unit=rng.choice(units),
                 petitioners=[petitioner(i)],
-            )
+            ),
         )
         if state != "registered":
             case.accepted_on = received + timedelta(days=rng.randrange(1, 15))
@@ -67,7 +82,9 @@ def load(site, target, rng, report_every=5000):
             if state == "in_review":
                 case.review_requested_on = today - timedelta(days=rng.randrange(0, 40))
             if state == "in_rereview":
-                case.rereview_requested_on = today - timedelta(days=rng.randrange(0, 40))
+                case.rereview_requested_on = today - timedelta(
+                    days=rng.randrange(0, 40)
+                )
             case.reindexObject()
         if (i + 1) % 500 == 0:
             transaction.commit()
@@ -80,8 +97,13 @@ def load(site, target, rng, report_every=5000):
 
 def petitioner(i):
     """A petitioner of case ``i`` of its own (no ID number: name and phone)."""
-    return {"name": f"信访人{i}", "id_number": None, "phone": f"139{i:08d}",
-            "address": "城关镇东村", "representative": False}
+    return {
+        "name": f"信访人{i}",
+        "id_number": None,
+        "phone": f"139{i:08d}",
+        "address": "城关镇东村",
+        "representative": False,
+    }
 
 
 # Who renders the dashboard: the bureau's registrar and inspector see every
@@ -100,19 +122,22 @@ def bench_user(viewer):
 
     user_id = "bench-" + viewer.split()[0]
     if api.user.get(username=user_id) is None:
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=secrets.token_urlsafe(12))
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=secrets.token_urlsafe(12),
+        )
         for group in VIEWERS[viewer]:
             api.group.add_user(groupname=group, username=user_id)
     return user_id
 
 
 def render_times(app, site, viewer="registrar", runs=20):
+    from AccessControl.SecurityManagement import newSecurityManager
     from plone import api
     from xinfang_archive.cli.app import login
     from xinfang_archive.interfaces import IXinfangArchiveLayer
     from zope.interface import alsoProvides
-
-    from AccessControl.SecurityManagement import newSecurityManager
 
     user = site.acl_users.getUser(bench_user(viewer))
     newSecurityManager(None, user.__of__(site.acl_users))
@@ -134,13 +159,20 @@ def render_times(app, site, viewer="registrar", runs=20):
     counts = view.counts()
     box = view.warnings() or {"open": 0}
     counts["warnings"] = box["open"]
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], counts, len(html)
+    return (
+        statistics.median(times),
+        times[int(len(times) * 0.95) - 1],
+        counts,
+        len(html),
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--var", default=None, help="keep (and reuse) the instance here")
+    parser.add_argument(
+        "--var", default=None, help="keep (and reuse) the instance here"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     from plone import api
@@ -152,10 +184,13 @@ def main():
             load(site, size, rng)
             for viewer in VIEWERS:
                 p50, p95, counts, length = render_times(app, site, viewer)
-                print(f"dashboard with {size} cases as {viewer} ({counts['open']} open, "
-                      f"{counts['overdue']} overdue, {counts['warnings']} warnings not acknowledged): "
-                      f"p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-                      f"({length // 1024} KiB page)", flush=True)
+                print(
+                    f"dashboard with {size} cases as {viewer} ({counts['open']} open, "
+                    f"{counts['overdue']} overdue, {counts['warnings']} warnings not acknowledged): "
+                    f"p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+                    f"({length // 1024} KiB page)",
+                    flush=True,
+                )
         repository.addPolicyForContentType("PetitionCase", "at_edit_autoversion")
         import transaction
 

@@ -21,6 +21,7 @@ into a temporary directory first (not timed).  Then, into a fresh instance
 ``--profile N`` imports N more cases under cProfile afterwards and prints
 the top functions (the figures above are measured without it).
 """
+
 from _site import bench_site
 from _site import du
 from archival_support import make_pdf
@@ -49,8 +50,10 @@ def esc(text):
 def file_xml(folder, data, name):
     sha = hashlib.sha256(data).hexdigest()
     (folder / "files" / f"{sha}.pdf").write_bytes(data)
-    return (f'<file name="{name}" content-type="application/pdf" size="{len(data)}" '
-            f'sha256="{sha}" href="files/{sha}.pdf"/>')
+    return (
+        f'<file name="{name}" content-type="application/pdf" size="{len(data)}" '
+        f'sha256="{sha}" href="files/{sha}.pdf"/>'
+    )
 
 
 def case_xml(number, rng, sentences, folder, year):
@@ -76,7 +79,9 @@ def case_xml(number, rng, sentences, folder, year):
     documents = ""
     for n in range(2):
         pages = rng.randint(1, 3)
-        content = file_xml(folder, make_pdf(pages, f"{number} document {n + 1}"), f"doc{n + 1}.pdf")
+        content = file_xml(
+            folder, make_pdf(pages, f"{number} document {n + 1}"), f"doc{n + 1}.pdf"
+        )
         documents += f"""
       <document>
         <metadata>
@@ -133,63 +138,84 @@ def write_source(directory, count, per_file, prefix="QY", seed=1):
         for _i in range(min(per_file, count - start)):
             number += 1
             year = 2018 + number % 6
-            body.append(case_xml(f"{prefix}-{year}-{number:06d}", rng, sentences, directory, year))
+            body.append(
+                case_xml(
+                    f"{prefix}-{year}-{number:06d}", rng, sentences, directory, year
+                )
+            )
         (directory / f"cases-{start // per_file + 1:03d}.xml").write_text(
             f'<?xml version="1.0" encoding="UTF-8"?>\n<exchange xmlns="{NS}" version="1.0" '
-            f'producer="旧信访系统">{"".join(body)}\n</exchange>\n', encoding="utf-8")
+            f'producer="旧信访系统">{"".join(body)}\n</exchange>\n',
+            encoding="utf-8",
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--per-file", type=int, default=500)
-    parser.add_argument("--profile", type=int, default=0, help="cases imported again under cProfile")
-    parser.add_argument("--profile-out", help="also write the profile's stats to this file (pstats)")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="cases imported again under cProfile"
+    )
+    parser.add_argument(
+        "--profile-out", help="also write the profile's stats to this file (pstats)"
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
-    import transaction
     from xinfang_archive.exchange.importer import IMPORTED
     from xinfang_archive.exchange.importer import Importer
     from xinfang_archive.exchange.package import build_package
     from xinfang_archive.exchange.verify import verify_package
 
+    import transaction
+
     work = Path(tempfile.mkdtemp(prefix="xf-exchange-bench-"))
     source = work / "source"
     started = time.perf_counter()
     write_source(source, args.cases, args.per_file)
-    print(f"source: {args.cases} cases in {len(list(source.glob('*.xml')))} files, "
-          f"{du(source) / 1e6:.1f} MB, written in {time.perf_counter() - started:.0f} s (not timed)")
+    print(
+        f"source: {args.cases} cases in {len(list(source.glob('*.xml')))} files, "
+        f"{du(source) / 1e6:.1f} MB, written in {time.perf_counter() - started:.0f} s (not timed)"
+    )
     try:
-        with bench_site(keep=args.keep) as (app, site):
+        with bench_site(keep=args.keep) as (_app, site):
             started = time.perf_counter()
             report = Importer(site, commit_every=100).run([source])
             seconds = time.perf_counter() - started
             imported = report.count(IMPORTED)
             failed = [o for o in report.outcomes if o.status != IMPORTED]
             rate = imported / seconds
-            print(f"import: {imported} cases ({imported * 3} documents and replies, {report.versions} versions, "
-                  f"{report.files} files) in {seconds:.1f} s: {rate:.1f} cases/s "
-                  f"(goal >= {GOAL_CASES_PER_SECOND}: {'met' if rate >= GOAL_CASES_PER_SECOND else 'NOT met'}); "
-                  f"{len(failed)} not imported")
+            print(
+                f"import: {imported} cases ({imported * 3} documents and replies, {report.versions} versions, "
+                f"{report.files} files) in {seconds:.1f} s: {rate:.1f} cases/s "
+                f"(goal >= {GOAL_CASES_PER_SECOND}: {'met' if rate >= GOAL_CASES_PER_SECOND else 'NOT met'}); "
+                f"{len(failed)} not imported"
+            )
             for outcome in failed[:5]:
                 print("   ", outcome.status, outcome.identifier, outcome.texts()[:2])
             site._p_jar.cacheMinimize()
-            brains = site.portal_catalog.unrestrictedSearchResults(portal_type="PetitionCase")
+            brains = site.portal_catalog.unrestrictedSearchResults(
+                portal_type="PetitionCase"
+            )
             cases = [brain._unrestrictedGetObject() for brain in brains]
             package = work / "package"
             started = time.perf_counter()
             result = build_package(cases, package)
             export_seconds = time.perf_counter() - started
-            print(f"export: {result.cases} cases, {result.records} records, {result.files} files in "
-                  f"{export_seconds:.1f} s ({result.cases / export_seconds:.0f} cases/s); package "
-                  f"{result.bytes / 1e6:.1f} MB")
+            print(
+                f"export: {result.cases} cases, {result.records} records, {result.files} files in "
+                f"{export_seconds:.1f} s ({result.cases / export_seconds:.0f} cases/s); package "
+                f"{result.bytes / 1e6:.1f} MB"
+            )
             for processes in (1, 2):
                 started = time.perf_counter()
                 verified = verify_package(package, processes=processes)
-                print(f"verify-package --processes {processes}: {verified.files_checked} files, "
-                      f"{verified.bytes_checked / 1e6:.1f} MB and every XML file in "
-                      f"{time.perf_counter() - started:.1f} s: {'intact' if verified.ok else 'PROBLEMS'}")
+                print(
+                    f"verify-package --processes {processes}: {verified.files_checked} files, "
+                    f"{verified.bytes_checked / 1e6:.1f} MB and every XML file in "
+                    f"{time.perf_counter() - started:.1f} s: {'intact' if verified.ok else 'PROBLEMS'}"
+                )
             transaction.abort()
             if args.profile:
                 extra = work / "profile-source"
@@ -201,9 +227,15 @@ def main():
                 if args.profile_out:
                     profiler.dump_stats(args.profile_out)
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+                    25
+                )
                 pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-                print(out.getvalue().replace(f"{Path(sys.prefix)}/lib/python3.11/site-packages/", ""))
+                print(
+                    out.getvalue().replace(
+                        f"{Path(sys.prefix)}/lib/python3.11/site-packages/", ""
+                    )
+                )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

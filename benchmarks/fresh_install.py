@@ -13,6 +13,7 @@ times, as a new user would live them:
    add-on and demo cases;
 3. ``xinfang-archive serve`` until the site answers HTTP 200.
 """
+
 from pathlib import Path
 
 import argparse
@@ -31,7 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def timed(label, cmd, cwd, env, show=False):
     """Run ``cmd``; with ``show``, print what it printed (less progress bars)."""
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    done = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode:
         sys.exit(f"{label} failed:\n{done.stdout}")
@@ -58,13 +66,19 @@ def main():
     parser.add_argument("--demo-cases", type=int, default=200)
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--warm-cache", action="store_true", help="use this machine's pip cache")
+    parser.add_argument(
+        "--warm-cache", action="store_true", help="use this machine's pip cache"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="xinfang-fresh-"))
     clone = workdir / "xinfang_archive"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "XINFANG_ARCHIVE_VAR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "XINFANG_ARCHIVE_VAR")
+    }
     cache = workdir / "pip-cache"
     if not args.warm_cache:
         env.pop("PIP_NO_CACHE_DIR", None)
@@ -74,18 +88,35 @@ def main():
         received = received_bytes()
         install = timed("make install", ["make", "install"], clone, env)
         received = received_bytes() - received
-        installed = sum(f.stat().st_size for f in (clone / ".venv").rglob("*") if f.is_file())
-        print(f"  received over the network meanwhile: {received / 2**20:.0f} MiB; "
-              f".venv: {installed / 2**20:.0f} MiB", flush=True)
+        installed = sum(
+            f.stat().st_size for f in (clone / ".venv").rglob("*") if f.is_file()
+        )
+        print(
+            f"  received over the network meanwhile: {received / 2**20:.0f} MiB; "
+            f".venv: {installed / 2**20:.0f} MiB",
+            flush=True,
+        )
         init = timed(
             f"xinfang-archive init (site + {args.demo_cases} demo cases)",
-            [".venv/bin/xinfang-archive", "init", "--port", str(args.port), "--demo-cases", str(args.demo_cases)],
-            clone, env, show=True,
+            [
+                ".venv/bin/xinfang-archive",
+                "init",
+                "--port",
+                str(args.port),
+                "--demo-cases",
+                str(args.demo_cases),
+            ],
+            clone,
+            env,
+            show=True,
         )
         started = time.perf_counter()
         server = subprocess.Popen(
-            [".venv/bin/xinfang-archive", "serve"], cwd=clone, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [".venv/bin/xinfang-archive", "serve"],
+            cwd=clone,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{args.port}/xinfang"
         while True:
@@ -99,9 +130,11 @@ def main():
                 time.sleep(0.2)
         serve = time.perf_counter() - started
         print(f"serve until {url} answers 200: {serve:.1f} s")
-        print(f"fresh clone to serving site: {install + init + serve:.1f} s "
-              f"(install {install:.0f} s{' with a warm pip cache' if args.warm_cache else ' with an empty pip cache'}, "
-              f"first start {init + serve:.0f} s)")
+        print(
+            f"fresh clone to serving site: {install + init + serve:.1f} s "
+            f"(install {install:.0f} s{' with a warm pip cache' if args.warm_cache else ' with an empty pip cache'}, "
+            f"first start {init + serve:.0f} s)"
+        )
     finally:
         if server is not None:
             server.terminate()

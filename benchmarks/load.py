@@ -14,6 +14,7 @@ of P processes against one.  The users run in this process (threads), on
 the same cores as the server: the figures are what the machine serves with
 its own clients included.
 """
+
 from pathlib import Path
 
 import argparse
@@ -21,6 +22,7 @@ import csv
 import itertools
 import os
 import random
+import requests
 import signal
 import socket
 import subprocess
@@ -28,8 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-
-import requests
 
 
 CLI = str(Path(sys.executable).parent / "xinfang-archive")
@@ -47,11 +47,25 @@ def prepare(var, cases, port):
     env = {**os.environ}
     for name in ("XINFANG_ADMIN_PASSWORD", "XINFANG_SEARCH_INDEX", "XINFANG_AUDIT_LOG"):
         env.pop(name, None)
-    command = [CLI, "init", "--var", str(var), "--port", str(port), "--demo-cases", str(cases)]
+    command = [
+        CLI,
+        "init",
+        "--var",
+        str(var),
+        "--port",
+        str(port),
+        "--demo-cases",
+        str(cases),
+    ]
     started = time.perf_counter()
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-    print(f"instance ready in {time.perf_counter() - started:.0f} s ({var})", flush=True)
-    logins = dict(line.split("\t")[:2] for line in (var / "demo-logins.tsv").read_text().splitlines())
+    print(
+        f"instance ready in {time.perf_counter() - started:.0f} s ({var})", flush=True
+    )
+    logins = dict(
+        line.split("\t")[:2]
+        for line in (var / "demo-logins.tsv").read_text().splitlines()
+    )
     return env, ("registrar", logins["registrar"])
 
 
@@ -69,18 +83,37 @@ def wait_serving(url, seconds=180):
 
 def case_json(n):
     return {
-        "@type": "PetitionCase", "title": f"负载测试登记 {n}", "channel": "letter",
+        "@type": "PetitionCase",
+        "title": f"负载测试登记 {n}",
+        "channel": "letter",
         "received_date": time.strftime("%Y-%m-%d"),
-        "petitioners": [{"name": "王小明", "id_number": "", "phone": "", "address": "", "representative": False}],
-        "people_count": 1, "category": "land", "grade": "ordinary",
-        "summary": "负载测试：反映征地补偿款未发放。", "request": "要求发放补偿款。",
+        "petitioners": [
+            {
+                "name": "王小明",
+                "id_number": "",
+                "phone": "",
+                "address": "",
+                "representative": False,
+            }
+        ],
+        "people_count": 1,
+        "category": "land",
+        "grade": "ordinary",
+        "summary": "负载测试：反映征地补偿款未发放。",
+        "request": "要求发放补偿款。",
     }
 
 
 class User(threading.Thread):
     def __init__(self, site, auth, case_urls, until, rng, counter, sequence):
         super().__init__(daemon=True)
-        self.site, self.case_urls, self.until, self.rng, self.counter = site, case_urls, until, rng, counter
+        self.site, self.case_urls, self.until, self.rng, self.counter = (
+            site,
+            case_urls,
+            until,
+            rng,
+            counter,
+        )
         self.sequence = sequence  # shared by all users: a registration every 20 requests of all of them
         self.http = requests.Session()
         self.http.auth = auth
@@ -90,20 +123,34 @@ class User(threading.Thread):
     def request(self, kind):
         api = f"{self.site}/++api++"
         if kind == "registration":
-            return self.http.post(f"{api}/cases", json=case_json(next(self.counter)),
-                                  headers={"Accept": "application/json"}, timeout=300), 201
+            return self.http.post(
+                f"{api}/cases",
+                json=case_json(next(self.counter)),
+                headers={"Accept": "application/json"},
+                timeout=300,
+            ), 201
         if kind == "dashboard":
             return self.http.get(f"{self.site}/cases", timeout=300), 200
         if kind == "case page":
             return self.http.get(self.rng.choice(self.case_urls), timeout=300), 200
         if kind == "search page":
             term = self.rng.choice(("征地", "补偿", "拆迁", "工资", "噪音"))
-            return self.http.get(f"{self.site}/@@archive-search", params={"SearchableText": term}, timeout=300), 200
+            return self.http.get(
+                f"{self.site}/@@archive-search",
+                params={"SearchableText": term},
+                timeout=300,
+            ), 200
         if kind == "REST read":
             url = self.rng.choice(self.case_urls).replace(self.site, api)
-            return self.http.get(url, headers={"Accept": "application/json"}, timeout=300), 200
-        return self.http.get(f"{api}/cases/@search", params={"portal_type": "PetitionCase", "b_size": 25},
-                             headers={"Accept": "application/json"}, timeout=300), 200
+            return self.http.get(
+                url, headers={"Accept": "application/json"}, timeout=300
+            ), 200
+        return self.http.get(
+            f"{api}/cases/@search",
+            params={"portal_type": "PetitionCase", "b_size": 25},
+            headers={"Accept": "application/json"},
+            timeout=300,
+        ), 200
 
     def run(self):
         while time.monotonic() < self.until:
@@ -125,21 +172,26 @@ def percentile(values, q):
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def run_load(site, auth, case_urls, users, seconds, seed):
     counter, sequence = itertools.count(1), itertools.count(1)
     until = time.monotonic() + seconds
-    crowd = [User(site, auth, case_urls, until, random.Random(seed + i), counter, sequence)
-             for i in range(users)]
+    crowd = [
+        User(site, auth, case_urls, until, random.Random(seed + i), counter, sequence)
+        for i in range(users)
+    ]
     started = time.perf_counter()
     for user in crowd:
         user.start()
     for user in crowd:
         user.join()
     elapsed = time.perf_counter() - started
-    times = {kind: [t for user in crowd for t in user.times[kind]] for kind in (*KINDS, "registration")}
+    times = {
+        kind: [t for user in crowd for t in user.times[kind]]
+        for kind in (*KINDS, "registration")
+    }
     errors = [error for user in crowd for error in user.errors]
     total = sum(len(values) for values in times.values())
     return total / elapsed, times, errors
@@ -147,20 +199,30 @@ def run_load(site, auth, case_urls, users, seconds, seed):
 
 def serve(var, env, processes, site):
     command = [CLI, "serve", "--var", str(var), "--processes", str(processes)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     started = time.perf_counter()
     wait_serving(site)
     # every process answers (gunicorn's workers start one by one)
     for _ in range(4 * processes):
         requests.get(site, timeout=60)
-    print(f"  serving with {processes} process(es) after {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"  serving with {processes} process(es) after {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     return server
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--var", help="instance directory (kept and reused; default: a new temporary one)")
-    parser.add_argument("--cases", type=int, default=1000, help="demo cases of a new instance")
+    parser.add_argument(
+        "--var",
+        help="instance directory (kept and reused; default: a new temporary one)",
+    )
+    parser.add_argument(
+        "--cases", type=int, default=1000, help="demo cases of a new instance"
+    )
     parser.add_argument("--users", default="1,8,16")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--seconds", type=int, default=30)
@@ -175,22 +237,46 @@ def main():
     for processes in [int(p) for p in args.processes.split(",")]:
         server = serve(var, env, processes, site)
         try:
-            listing = requests.get(f"{site}/++api++/cases/@search", auth=auth, timeout=120,
-                                   params={"portal_type": "PetitionCase", "b_size": 200},
-                                   headers={"Accept": "application/json"}).json()
-            case_urls = [item["@id"].replace("/++api++", "") for item in listing["items"]]
+            listing = requests.get(
+                f"{site}/++api++/cases/@search",
+                auth=auth,
+                timeout=120,
+                params={"portal_type": "PetitionCase", "b_size": 200},
+                headers={"Accept": "application/json"},
+            ).json()
+            case_urls = [
+                item["@id"].replace("/++api++", "") for item in listing["items"]
+            ]
             for users in [int(u) for u in args.users.split(",")]:
-                rate, times, errors = run_load(site, auth, case_urls, users, args.seconds, seed=users)
+                rate, times, errors = run_load(
+                    site, auth, case_urls, users, args.seconds, seed=users
+                )
                 rates[(processes, users)] = rate
-                print(f"{processes} process(es), {users:2d} users: {rate:6.1f} requests/s, "
-                      f"{len(errors)} errors", flush=True)
+                print(
+                    f"{processes} process(es), {users:2d} users: {rate:6.1f} requests/s, "
+                    f"{len(errors)} errors",
+                    flush=True,
+                )
                 for kind, values in times.items():
                     p50, p95, p99 = (percentile(values, q) * 1000 for q in (50, 95, 99))
-                    print(f"    {kind:12s} n={len(values):5d}  p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  "
-                          f"p99 {p99:7.0f} ms")
+                    print(
+                        f"    {kind:12s} n={len(values):5d}  p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  "
+                        f"p99 {p99:7.0f} ms"
+                    )
                     if values:
-                        rows.append([processes, users, kind, len(values), round(p50), round(p95), round(p99),
-                                     round(rate, 1), len(errors)])
+                        rows.append(
+                            [
+                                processes,
+                                users,
+                                kind,
+                                len(values),
+                                round(p50),
+                                round(p95),
+                                round(p99),
+                                round(rate, 1),
+                                len(errors),
+                            ]
+                        )
                 for error in sorted(set(errors))[:5]:
                     print(f"    error: {error}")
         finally:
@@ -202,13 +288,26 @@ def main():
             base = rates.get((counts[0], users))
             for processes in counts[1:]:
                 if base and (processes, users) in rates:
-                    print(f"{users:2d} users: {processes} processes serve {rates[(processes, users)] / base:.2f}× "
-                          f"what {counts[0]} serves")
+                    print(
+                        f"{users:2d} users: {processes} processes serve {rates[(processes, users)] / base:.2f}× "
+                        f"what {counts[0]} serves"
+                    )
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as stream:
             writer = csv.writer(stream)
-            writer.writerow(["processes", "users", "kind", "n", "p50_ms", "p95_ms", "p99_ms", "requests_per_s",
-                             "errors"])
+            writer.writerow(
+                [
+                    "processes",
+                    "users",
+                    "kind",
+                    "n",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "requests_per_s",
+                    "errors",
+                ]
+            )
             writer.writerows(rows)
 
 

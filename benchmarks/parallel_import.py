@@ -11,6 +11,7 @@ N > 1 starts the instance's ZEO server for the import.  The time is the
 command's wall time (Zope's start included).  ``--keep DIR`` keeps the
 instance of the last run (made there) (e.g. for ``benchmarks/backup.py --var DIR``).
 """
+
 from exchange import write_source
 from pathlib import Path
 
@@ -37,14 +38,18 @@ def environment():
 def run(*args, env):
     result = subprocess.run([CLI, *args], env=env, capture_output=True, text=True)
     if result.returncode:
-        raise RuntimeError(f"{args[0]} failed ({result.returncode}): {result.stdout[-2000:]} {result.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{args[0]} failed ({result.returncode}): {result.stdout[-2000:]} {result.stderr[-2000:]}"
+        )
     return result.stdout
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10000)
-    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument(
+        "--workers", default="1,2", help="comma-separated worker counts"
+    )
     parser.add_argument("--per-file", type=int, default=500)
     parser.add_argument("--keep", help="keep the last instance in this directory")
     args = parser.parse_args()
@@ -55,8 +60,11 @@ def main():
         source = root / "source"
         started = time.perf_counter()
         write_source(source, args.cases, args.per_file)
-        print(f"source: {args.cases} cases in {len(list(source.glob('*.xml')))} files, written in "
-              f"{time.perf_counter() - started:.0f} s (not timed)", flush=True)
+        print(
+            f"source: {args.cases} cases in {len(list(source.glob('*.xml')))} files, written in "
+            f"{time.perf_counter() - started:.0f} s (not timed)",
+            flush=True,
+        )
         counts = [int(n) for n in args.workers.split(",")]
         for workers in counts:
             kept = args.keep and workers == counts[-1]
@@ -70,10 +78,13 @@ def main():
             failed = int(re.search(r"failed (\d+)", out).group(1))
             rate = imported / seconds
             size = (var / "filestorage" / "Data.fs").stat().st_size / 1e6
-            print(f"{workers} worker(s): {imported} cases in {seconds:.0f} s: {rate:.1f} cases/s, "
-                  f"{rate / workers:.1f} per worker (goal >= {GOAL_CASES_PER_SECOND}: "
-                  f"{'met' if rate >= GOAL_CASES_PER_SECOND else 'NOT met'}); failed {failed}; "
-                  f"Data.fs {size:.0f} MB", flush=True)
+            print(
+                f"{workers} worker(s): {imported} cases in {seconds:.0f} s: {rate:.1f} cases/s, "
+                f"{rate / workers:.1f} per worker (goal >= {GOAL_CASES_PER_SECOND}: "
+                f"{'met' if rate >= GOAL_CASES_PER_SECOND else 'NOT met'}); failed {failed}; "
+                f"Data.fs {size:.0f} MB",
+                flush=True,
+            )
             if kept:
                 print(f"instance kept in {var}")
             else:

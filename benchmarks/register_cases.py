@@ -10,6 +10,7 @@ committed in batches of ``--batch``.  ``--var DIR`` registers into that
 instance (made with ``init``, not serving) and keeps it, e.g. to grow a demo
 instance for ``benchmarks/backup.py --var DIR``.
 """
+
 from _site import bench_site
 from conftest import case_data
 from datetime import date
@@ -27,14 +28,23 @@ def main():
     parser.add_argument("--var", help="register into this instance and keep it")
     args = parser.parse_args()
 
-    import transaction
     from plone import api
     from plone.dexterity.utils import createContentInContainer
     from xinfang_archive.content.case import IPetitionCaseSchema
 
+    import transaction
+
     rng = random.Random(1)
-    categories = ["land", "labour", "enterprise", "welfare", "legal", "village", "urban"]
-    with bench_site(var=args.var, keep=bool(args.var)) as (app, site):
+    categories = [
+        "land",
+        "labour",
+        "enterprise",
+        "welfare",
+        "legal",
+        "village",
+        "urban",
+    ]
+    with bench_site(var=args.var, keep=bool(args.var)) as (_app, site):
         container = site["cases"]
         repository = api.portal.get_tool("portal_repository")
         assert "at_edit_autoversion" in repository.getPolicyMap()["PetitionCase"]
@@ -52,14 +62,20 @@ def main():
             probe = Data()
             probe.__dict__.update(data)
             IPetitionCaseSchema.validateInvariants(probe)
-            createContentInContainer(container, "PetitionCase", checkConstraints=True, **data)
+            createContentInContainer(
+                container, "PetitionCase", checkConstraints=True, **data
+            )
             if (i + 1) % args.batch == 0:
                 transaction.commit()
         transaction.commit()
         elapsed = time.perf_counter() - started
-        versions = repository.getHistoryMetadata(container.objectValues()[0]).getLength(countPurged=False)
-        print(f"registered {args.cases} cases in {elapsed:.1f} s: {args.cases / elapsed:.1f} cases/s "
-              f"(versioning on, {versions} version per new case, batches of {args.batch})")
+        versions = repository.getHistoryMetadata(container.objectValues()[0]).getLength(
+            countPurged=False
+        )
+        print(
+            f"registered {args.cases} cases in {elapsed:.1f} s: {args.cases / elapsed:.1f} cases/s "
+            f"(versioning on, {versions} version per new case, batches of {args.batch})"
+        )
 
 
 if __name__ == "__main__":

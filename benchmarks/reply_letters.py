@@ -11,6 +11,7 @@ Two figures:
   its PDF blob and its first CMFEditions version, catalogued), committed
   every 20 letters, letters per second including the commits.
 """
+
 from _site import bench_site
 from conftest import case_data
 from datetime import date
@@ -38,9 +39,14 @@ def render_alone(count, rng):
     for number in range(count):
         kind = kinds[number % len(kinds)]
         letter = Letter(
-            kind=kind, document_number=f"城信复〔2024〕{number + 1}号", addressee="张三：",
-            issuing_unit="城西县信访局", date=date(2024, 5, 6), body=[BODY] * rng.randint(1, 6),
-            outcome="解释说明" if kind.endswith("opinion") else None, rights=default_rights(kind),
+            kind=kind,
+            document_number=f"城信复〔2024〕{number + 1}号",
+            addressee="张三：",
+            issuing_unit="城西县信访局",
+            date=date(2024, 5, 6),
+            body=[BODY] * rng.randint(1, 6),
+            outcome="解释说明" if kind.endswith("opinion") else None,
+            rights=default_rights(kind),
             registration_number=f"XF-2024-{number + 1:06d}",
         )
         started = time.perf_counter()
@@ -50,23 +56,35 @@ def render_alone(count, rng):
 
 
 def issue_in_site(cases, rng):
-    import transaction
     from plone import api
     from plone.dexterity.utils import createContentInContainer
     from xinfang_archive.documents.reply_letters import issue_reply
 
-    with bench_site() as (app, site):
-        made = [createContentInContainer(site["cases"], "PetitionCase", **case_data()) for _ in range(cases)]
+    import transaction
+
+    with bench_site() as (_app, site):
+        made = [
+            createContentInContainer(site["cases"], "PetitionCase", **case_data())
+            for _ in range(cases)
+        ]
         transaction.commit()
         started = time.perf_counter()
         for number, case in enumerate(made):
-            issue_reply(case, "acceptance_notice", f"城信受〔2024〕{number + 1}号",
-                        body=[BODY] * rng.randint(1, 4))
+            issue_reply(
+                case,
+                "acceptance_notice",
+                f"城信受〔2024〕{number + 1}号",
+                body=[BODY] * rng.randint(1, 4),
+            )
             if number % 20 == 19:
                 transaction.commit()
         transaction.commit()
         elapsed = time.perf_counter() - started
-        replies = len(api.portal.get_tool("portal_catalog").unrestrictedSearchResults(portal_type="Reply"))
+        replies = len(
+            api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+                portal_type="Reply"
+            )
+        )
         return elapsed, replies
 
 
@@ -80,13 +98,17 @@ def main():
     render_alone(6, rng)  # font registration and imports are not part of a letter
     timings, sizes = render_alone(args.letters, rng)
     total = sum(timings)
-    print(f"render_letter: {args.letters} letters in {total:.2f} s = {args.letters / total:.1f} letters/s "
-          f"(p50 {statistics.median(timings) * 1000:.1f} ms, "
-          f"p95 {sorted(timings)[int(len(timings) * 0.95)] * 1000:.1f} ms, "
-          f"{statistics.mean(sizes) / 1024:.0f} KB each)")
+    print(
+        f"render_letter: {args.letters} letters in {total:.2f} s = {args.letters / total:.1f} letters/s "
+        f"(p50 {statistics.median(timings) * 1000:.1f} ms, "
+        f"p95 {sorted(timings)[int(len(timings) * 0.95)] * 1000:.1f} ms, "
+        f"{statistics.mean(sizes) / 1024:.0f} KB each)"
+    )
     elapsed, replies = issue_in_site(args.cases, rng)
-    print(f"issue_reply in the site: {args.cases} letters in {elapsed:.2f} s = {args.cases / elapsed:.1f} letters/s "
-          f"(stored, versioned, catalogued; {replies} replies in the catalog)")
+    print(
+        f"issue_reply in the site: {args.cases} letters in {elapsed:.2f} s = {args.cases / elapsed:.1f} letters/s "
+        f"(stored, versioned, catalogued; {replies} replies in the catalog)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ how long the refusal takes in ``build_query``, the function the page and
 the REST service share, for a 250 KB query, too many words and too many
 operators (median and maximum of 200 runs each).
 """
+
 from xinfang_archive.search.searching import build_query
 from xinfang_archive.search.searching import SearchError
 
@@ -30,7 +31,9 @@ def timed(query, runs=200):
 
 
 def main():
-    words = " ".join(["拆迁补偿"] * 20_000)  # 4 Han characters and a space: 13 bytes a word
+    words = " ".join(
+        ["拆迁补偿"] * 20_000
+    )  # 4 Han characters and a space: 13 bytes a word
     cases = {
         f"{len(words.encode()) / 1000:.0f} KB query": words,
         "33 words": " ".join(f"词{i}" for i in range(33)),
@@ -38,7 +41,9 @@ def main():
     }
     for label, query in cases.items():
         median, worst = timed(query)
-        print(f"{label}: refused in {median * 1e6:.0f} µs (median), {worst * 1e6:.0f} µs (max)")
+        print(
+            f"{label}: refused in {median * 1e6:.0f} µs (median), {worst * 1e6:.0f} µs (max)"
+        )
 
 
 if __name__ == "__main__":

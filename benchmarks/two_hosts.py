@@ -24,6 +24,7 @@ prints:
   registered on A, each searched on B until found: from A's answer to
   B's hit); the database's size per registration.
 """
+
 from pathlib import Path
 
 import argparse
@@ -40,7 +41,11 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 def percentile(values, q):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))] if values else float("nan")
+    return (
+        values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+        if values
+        else float("nan")
+    )
 
 
 def mb(n):
@@ -67,7 +72,10 @@ def bench_log(cluster, docs_count, root):
     ensure_schema(dsn)
     print(f"making {docs_count} documents …", flush=True)
     documents, analysis = analyse(make_documents(docs_count))
-    print(f"  analysed in {analysis:.1f} s ({docs_count / analysis:.0f} docs/s)", flush=True)
+    print(
+        f"  analysed in {analysis:.1f} s ({docs_count / analysis:.0f} docs/s)",
+        flush=True,
+    )
     connection = connect(dsn)
 
     def commit(batch):
@@ -77,35 +85,47 @@ def bench_log(cluster, docs_count, root):
 
     started = time.perf_counter()
     for i in range(0, len(documents), 1000):
-        commit({d.uid: d for d in documents[i:i + 1000]})
+        commit({d.uid: d for d in documents[i : i + 1000]})
     published = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size('xinfang_search_log')")
         log_size = cursor.fetchone()[0]
-    print(f"published into the log: {docs_count / published:.0f} docs/s ({published:.1f} s); "
-          f"log {mb(log_size)} = {log_size / docs_count:.0f} bytes/document", flush=True)
+    print(
+        f"published into the log: {docs_count / published:.0f} docs/s ({published:.1f} s); "
+        f"log {mb(log_size)} = {log_size / docs_count:.0f} bytes/document",
+        flush=True,
+    )
 
     store = IndexStore(root / "new-host", "tantivy")
     follower = Follower(dsn, store)
     started = time.perf_counter()
     applied = follower.catch_up()
     filled = time.perf_counter() - started
-    index_size = sum(p.stat().st_size for p in (store.base / "index").rglob("*") if p.is_file())
-    print(f"a new host fills its index from the log: {applied} documents in {filled:.1f} s = "
-          f"{applied / filled:.0f} docs/s; index {mb(index_size)} = {index_size / applied:.0f} bytes/document",
-          flush=True)
+    index_size = sum(
+        p.stat().st_size for p in (store.base / "index").rglob("*") if p.is_file()
+    )
+    print(
+        f"a new host fills its index from the log: {applied} documents in {filled:.1f} s = "
+        f"{applied / filled:.0f} docs/s; index {mb(index_size)} = {index_size / applied:.0f} bytes/document",
+        flush=True,
+    )
 
     for viewer, principals in (("no filter", None), *VIEWERS.items()):
         times = []
         for _label, text, _zc, _plain in QUERIES:
-            request = SearchRequest(query=ql.parse(text), limit=10, principals=principals)
+            request = SearchRequest(
+                query=ql.parse(text), limit=10, principals=principals
+            )
             store.engine.search(request)
             for _ in range(5):
                 began = time.perf_counter()
                 store.engine.search(request)
                 times.append(time.perf_counter() - began)
-        print(f"search at {applied} documents on this host, {viewer}: p50 {percentile(times, 50) * 1000:.1f} ms, "
-              f"p95 {percentile(times, 95) * 1000:.1f} ms ({len(times)} searches)", flush=True)
+        print(
+            f"search at {applied} documents on this host, {viewer}: p50 {percentile(times, 50) * 1000:.1f} ms, "
+            f"p95 {percentile(times, 95) * 1000:.1f} ms ({len(times)} searches)",
+            flush=True,
+        )
 
     # following: small commits applied one by one, as a serving host does
     started = time.perf_counter()
@@ -114,17 +134,20 @@ def bench_log(cluster, docs_count, root):
         commit({doc.uid: doc})
         follower.catch_up()
     each = (time.perf_counter() - started) / 500
-    print(f"a host following 500 one-document commits: {each * 1000:.1f} ms per commit "
-          "(publish + fetch + index commit)", flush=True)
+    print(
+        f"a host following 500 one-document commits: {each * 1000:.1f} ms per commit "
+        "(publish + fetch + index commit)",
+        flush=True,
+    )
     connection.close()
 
 
 def bench_hosts(cluster, cases, users, seconds, fresh, root):
-    import load
-    import requests
-
     from test_cli import clean_env
     from test_cli import free_port
+
+    import load
+    import requests
 
     env = clean_env()
     address = cluster.create_database("archive")
@@ -132,7 +155,16 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
     for name, storage in (("A", address), ("B", address), ("ZEO", "zeo")):
         var = root / name / "var"
         port = free_port()
-        command = [load.CLI, "init", "--var", str(var), "--port", str(port), "--storage", storage]
+        command = [
+            load.CLI,
+            "init",
+            "--var",
+            str(var),
+            "--port",
+            str(port),
+            "--storage",
+            storage,
+        ]
         if name != "B":
             command += ["--demo-cases", str(cases)]
         started = time.perf_counter()
@@ -141,13 +173,23 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
         subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
         print(f"host {name} ready in {time.perf_counter() - started:.0f} s", flush=True)
         hosts[name] = (var, f"http://127.0.0.1:{port}/xinfang")
-    logins = dict(line.split("\t")[:2] for line in (hosts["A"][0] / "demo-logins.tsv").read_text().splitlines())
-    zeo_logins = dict(line.split("\t")[:2]
-                      for line in (hosts["ZEO"][0] / "demo-logins.tsv").read_text().splitlines())
-    auth, zeo_auth = ("registrar", logins["registrar"]), ("registrar", zeo_logins["registrar"])
+    logins = dict(
+        line.split("\t")[:2]
+        for line in (hosts["A"][0] / "demo-logins.tsv").read_text().splitlines()
+    )
+    zeo_logins = dict(
+        line.split("\t")[:2]
+        for line in (hosts["ZEO"][0] / "demo-logins.tsv").read_text().splitlines()
+    )
+    auth, zeo_auth = (
+        ("registrar", logins["registrar"]),
+        ("registrar", zeo_logins["registrar"]),
+    )
 
     def size():
-        return int(cluster.sql("archive", "SELECT pg_database_size(current_database())"))
+        return int(
+            cluster.sql("archive", "SELECT pg_database_size(current_database())")
+        )
 
     def registrations(sites, auth):
         counter = iter(range(1, 10**9))
@@ -162,32 +204,56 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
                 with lock:
                     n = next(counter)
                 began = time.perf_counter()
-                response = http.post(f"{site}/++api++/cases", json=load.case_json(n),
-                                     headers={"Accept": "application/json"}, timeout=300)
-                (done if response.status_code == 201 else errors).append(time.perf_counter() - began)
+                response = http.post(
+                    f"{site}/++api++/cases",
+                    json=load.case_json(n),
+                    headers={"Accept": "application/json"},
+                    timeout=300,
+                )
+                (done if response.status_code == 201 else errors).append(
+                    time.perf_counter() - began
+                )
 
-        threads = [threading.Thread(target=user, args=(sites[i % len(sites)],)) for i in range(users)]
+        threads = [
+            threading.Thread(target=user, args=(sites[i % len(sites)],))
+            for i in range(users)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        return len(done) / elapsed, percentile(done, 50), percentile(done, 95), len(errors), len(done)
+        return (
+            len(done) / elapsed,
+            percentile(done, 50),
+            percentile(done, 95),
+            len(errors),
+            len(done),
+        )
 
     def mix(sites, auth):
-        case_urls = []
-        listing = requests.get(f"{sites[0]}/++api++/cases/@search", auth=auth, timeout=120,
-                               params={"portal_type": "PetitionCase", "b_size": 200},
-                               headers={"Accept": "application/json"}).json()
-        paths = [item["@id"].replace("/++api++", "").split("/xinfang", 1)[1] for item in listing["items"]]
+        listing = requests.get(
+            f"{sites[0]}/++api++/cases/@search",
+            auth=auth,
+            timeout=120,
+            params={"portal_type": "PetitionCase", "b_size": 200},
+            headers={"Accept": "application/json"},
+        ).json()
+        paths = [
+            item["@id"].replace("/++api++", "").split("/xinfang", 1)[1]
+            for item in listing["items"]
+        ]
         results = []
         threads = []
         for i, site in enumerate(sites):
             urls = [site + path for path in paths]
             share = users // len(sites) + (1 if i < users % len(sites) else 0)
-            thread = threading.Thread(target=lambda s=site, u=urls, k=share: results.append(
-                load.run_load(s, auth, u, k, seconds, seed=k)))
+            thread = threading.Thread(
+                target=lambda s=site, u=urls, k=share: results.append(
+                    load.run_load(s, auth, u, k, seconds, seed=k)
+                )
+            )
             threads.append(thread)
         for thread in threads:
             thread.start()
@@ -201,11 +267,17 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
     zeo = load.serve(hosts["ZEO"][0], env, 1, hosts["ZEO"][1])
     try:
         rate, p50, p95, errors, n = registrations([hosts["ZEO"][1]], zeo_auth)
-        print(f"registrations, {users} users, one ZEO host: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, {errors} errors)", flush=True)
+        print(
+            f"registrations, {users} users, one ZEO host: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, {errors} errors)",
+            flush=True,
+        )
         rate, page, errors = mix([hosts["ZEO"][1]], zeo_auth)
-        print(f"load mix, {users} users, one ZEO host: {rate:.1f} requests/s, case page p50 "
-              f"{page * 1000:.0f} ms, {errors} errors", flush=True)
+        print(
+            f"load mix, {users} users, one ZEO host: {rate:.1f} requests/s, case page p50 "
+            f"{page * 1000:.0f} ms, {errors} errors",
+            flush=True,
+        )
     finally:
         zeo.terminate()
         zeo.wait(timeout=120)
@@ -215,22 +287,34 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
         before = size()
         rate, p50, p95, errors, n = registrations([hosts["A"][1]], auth)
         grown = size() - before
-        print(f"registrations, {users} users, one PostgreSQL host: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, {errors} errors); the database grew {grown / max(n, 1) / 1e3:.1f} kB "
-              "per registration", flush=True)
+        print(
+            f"registrations, {users} users, one PostgreSQL host: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, {errors} errors); the database grew {grown / max(n, 1) / 1e3:.1f} kB "
+            "per registration",
+            flush=True,
+        )
         server_b = load.serve(hosts["B"][0], env, 1, hosts["B"][1])
         try:
             sites = [hosts["A"][1], hosts["B"][1]]
             rate, p50, p95, errors, n = registrations(sites, auth)
-            print(f"registrations, {users} users, two PostgreSQL hosts: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
-                  f"p95 {p95 * 1000:.0f} ms, {errors} errors)", flush=True)
+            print(
+                f"registrations, {users} users, two PostgreSQL hosts: {rate:.1f}/s (p50 {p50 * 1000:.0f} ms, "
+                f"p95 {p95 * 1000:.0f} ms, {errors} errors)",
+                flush=True,
+            )
             rate, page, errors = mix(sites, auth)
-            print(f"load mix, {users} users, two PostgreSQL hosts: {rate:.1f} requests/s, case page p50 "
-                  f"{page * 1000:.0f} ms, {errors} errors", flush=True)
+            print(
+                f"load mix, {users} users, two PostgreSQL hosts: {rate:.1f} requests/s, case page p50 "
+                f"{page * 1000:.0f} ms, {errors} errors",
+                flush=True,
+            )
             delays = freshness(hosts["A"][1], hosts["B"][1], auth, fresh)
-            print(f"freshness, registered on A to found by B's search ({len(delays)} cases): "
-                  f"p50 {percentile(delays, 50) * 1000:.0f} ms, p95 {percentile(delays, 95) * 1000:.0f} ms, "
-                  f"max {max(delays) * 1000:.0f} ms", flush=True)
+            print(
+                f"freshness, registered on A to found by B's search ({len(delays)} cases): "
+                f"p50 {percentile(delays, 50) * 1000:.0f} ms, p95 {percentile(delays, 95) * 1000:.0f} ms, "
+                f"max {max(delays) * 1000:.0f} ms",
+                flush=True,
+            )
         finally:
             server_b.terminate()
             server_b.wait(timeout=120)
@@ -241,15 +325,25 @@ def bench_hosts(cluster, cases, users, seconds, fresh, root):
     import re
     import subprocess
 
-    for label, command in (("every object published again (reindex, from the objects)", ["reindex"]),
-                           ("host B refilled from the log (reindex --local)", ["reindex", "--local"])):
+    for label, command in (
+        ("every object published again (reindex, from the objects)", ["reindex"]),
+        ("host B refilled from the log (reindex --local)", ["reindex", "--local"]),
+    ):
         var = hosts["A" if command == ["reindex"] else "B"][0]
         started = time.perf_counter()
-        result = subprocess.run([load.CLI, *command, "--var", str(var)], env=env, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            [load.CLI, *command, "--var", str(var)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         seconds = time.perf_counter() - started
         count = int(re.search(r"(\d+) (?:objects|documents)", result.stdout).group(1))
-        print(f"{label}: {count} in {seconds:.1f} s = {count / seconds:.0f}/s (command included)", flush=True)
+        print(
+            f"{label}: {count} in {seconds:.1f} s = {count / seconds:.0f}/s (command included)",
+            flush=True,
+        )
 
 
 def freshness(site_a, site_b, auth, count):
@@ -260,19 +354,41 @@ def freshness(site_a, site_b, auth, count):
     delays = []
     for n in range(count):
         token = f"新鲜度{n:03d}号{time.time_ns() % 100000:05d}"
-        body = {"@type": "PetitionCase", "title": token, "channel": "letter",
-                "received_date": time.strftime("%Y-%m-%d"),
-                "petitioners": [{"name": "王小明", "id_number": "", "phone": "", "address": "",
-                                 "representative": False}],
-                "people_count": 1, "category": "land", "grade": "ordinary",
-                "summary": "新鲜度测试。", "request": "无。"}
-        response = http.post(f"{site_a}/++api++/cases", json=body, headers={"Accept": "application/json"},
-                             timeout=120)
+        body = {
+            "@type": "PetitionCase",
+            "title": token,
+            "channel": "letter",
+            "received_date": time.strftime("%Y-%m-%d"),
+            "petitioners": [
+                {
+                    "name": "王小明",
+                    "id_number": "",
+                    "phone": "",
+                    "address": "",
+                    "representative": False,
+                }
+            ],
+            "people_count": 1,
+            "category": "land",
+            "grade": "ordinary",
+            "summary": "新鲜度测试。",
+            "request": "无。",
+        }
+        response = http.post(
+            f"{site_a}/++api++/cases",
+            json=body,
+            headers={"Accept": "application/json"},
+            timeout=120,
+        )
         assert response.status_code == 201, response.text[:300]
         committed = time.perf_counter()
         while True:
-            found = http.get(f"{site_b}/++api++/@archive-search", params={"q": token},
-                             headers={"Accept": "application/json"}, timeout=60).json()
+            found = http.get(
+                f"{site_b}/++api++/@archive-search",
+                params={"q": token},
+                headers={"Accept": "application/json"},
+                timeout=60,
+            ).json()
             if token in [item["title"] for item in found["items"]]:
                 delays.append(time.perf_counter() - committed)
                 break

@@ -12,6 +12,7 @@ questions and the warnings it raises), each case committed before the next.
 Prints p50 / p95 / max in ms and how many warnings the new cases raised.
 With ``--var`` the loaded instance is kept and reused by the next run.
 """
+
 from _site import bench_site
 from conftest import case_data
 from dashboard import load
@@ -26,7 +27,6 @@ import time
 
 
 def new_cases(site, count, rng, first):
-    import transaction
     from plone import api
     from plone.dexterity.utils import createContentInContainer
     from Products.CMFCore.indexing import processQueue
@@ -35,6 +35,8 @@ def new_cases(site, count, rng, first):
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
+    import transaction
+
     container = site["cases"]
     catalog = api.portal.get_tool("portal_catalog")
     intids = getUtility(IIntIds)
@@ -42,15 +44,25 @@ def new_cases(site, count, rng, first):
     times, raised = [], 0
     for i in range(count):
         number = first + i
-        fields = dict(title=f"新信访事项 {number}", received_date=today - timedelta(days=rng.randrange(0, 5)),
-                      category=rng.choice(("land", "labour", "welfare", "urban")), petitioners=[petitioner(number)])
+        fields = {
+            "title": f"新信访事项 {number}",
+            "received_date": today - timedelta(days=rng.randrange(0, 5)),
+            "category": rng.choice(("land", "labour", "welfare", "urban")),
+            "petitioners": [petitioner(number)],
+        }
         roll = rng.random()
         if roll < 0.2:  # a petitioner seen before
             fields["petitioners"] = [petitioner(rng.randrange(0, first))]
         elif roll < 0.3:  # the same matter as an earlier case
-            (brain,) = catalog.unrestrictedSearchResults(portal_type="PetitionCase", sort_on="received_date",
-                                                         sort_order="descending", sort_limit=1)[:1]
-            fields["related_cases"] = [RelationValue(intids.getId(brain._unrestrictedGetObject()))]
+            (brain,) = catalog.unrestrictedSearchResults(
+                portal_type="PetitionCase",
+                sort_on="received_date",
+                sort_order="descending",
+                sort_limit=1,
+            )[:1]
+            fields["related_cases"] = [
+                RelationValue(intids.getId(brain._unrestrictedGetObject()))
+            ]
         if rng.random() < 0.05:
             fields.update(people_count=60, flags={"collective"}, grade="key")
         createContentInContainer(container, "PetitionCase", **case_data(**fields))
@@ -66,12 +78,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--new", type=int, default=200)
-    parser.add_argument("--var", default=None, help="keep (and reuse) the instance here")
+    parser.add_argument(
+        "--var", default=None, help="keep (and reuse) the instance here"
+    )
     args = parser.parse_args()
     rng = random.Random(11)
     from plone import api
 
-    with bench_site(var=args.var, keep=bool(args.var)) as (app, site):
+    with bench_site(var=args.var, keep=bool(args.var)) as (_app, site):
         repository = api.portal.get_tool("portal_repository")
         repository.removePolicyFromContentType("PetitionCase", "at_edit_autoversion")
         for size in (int(s) for s in args.sizes.split(",")):
@@ -80,9 +94,12 @@ def main():
             warnings = len(site["warnings"].objectIds())
             times, raised = new_cases(site, args.new, rng, first=have)
             times.sort()
-            print(f"warning evaluation per new case at {have} cases ({warnings} warnings before): "
-                  f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, "
-                  f"max {times[-1]:.1f} ms over {len(times)} new cases ({raised} warnings raised)", flush=True)
+            print(
+                f"warning evaluation per new case at {have} cases ({warnings} warnings before): "
+                f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, "
+                f"max {times[-1]:.1f} ms over {len(times)} new cases ({raised} warnings raised)",
+                flush=True,
+            )
         repository.addPolicyForContentType("PetitionCase", "at_edit_autoversion")
         import transaction
 

@@ -1,4 +1,5 @@
 """Closed cases with real files, ready to be filed (shared by the archival tests)."""
+
 from datetime import date
 from io import BytesIO
 from plone import api
@@ -24,25 +25,39 @@ def make_pdf(pages=2, text="Case file"):
     return buffer.getvalue()
 
 
-def add_document(case, title="调查报告", data=None, filename="report.pdf",
-                 content_type="application/pdf", pages=2, **fields):
+def add_document(
+    case,
+    title="调查报告",
+    data=None,
+    filename="report.pdf",
+    content_type="application/pdf",
+    pages=2,
+    **fields,
+):
     data = make_pdf(pages) if data is None else data
-    values = dict(
-        title=title,
-        file=NamedBlobFile(data=data, filename=filename, contentType=content_type),
-        responsible="住房和城乡建设局",
-        document_date=TODAY,
-        classification="internal",
-        pages=pages,
-    )
+    values = {
+        "title": title,
+        "file": NamedBlobFile(data=data, filename=filename, contentType=content_type),
+        "responsible": "住房和城乡建设局",
+        "document_date": TODAY,
+        "classification": "internal",
+        "pages": pages,
+    }
     values.update(fields)
-    return createContentInContainer(case, "CaseDocument", checkConstraints=False, **values)
+    return createContentInContainer(
+        case, "CaseDocument", checkConstraints=False, **values
+    )
 
 
 def add_reply(case, kind, outcome=None, number="城建信〔2024〕1号"):
     return createContentInContainer(
-        case, "Reply", checkConstraints=False,
-        kind=kind, document_number=number, reply_date=TODAY, outcome=outcome,
+        case,
+        "Reply",
+        checkConstraints=False,
+        kind=kind,
+        document_number=number,
+        reply_date=TODAY,
+        outcome=outcome,
         body=RichTextValue("<p>经调查核实……</p>", "text/html", "text/x-html-safe"),
     )
 

@@ -1,7 +1,15 @@
 """pytest-plone fixtures on the add-on's single layer stack."""
+
+from datetime import date
+from datetime import timedelta
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
 from pytest_plone import fixtures_factory
 from xinfang_archive.testing import FUNCTIONAL_TESTING
 from xinfang_archive.testing import INTEGRATION_TESTING
+
+import pytest
 
 
 pytest_plugins = ["pytest_plone"]
@@ -14,15 +22,6 @@ globals().update(
         )
     )
 )
-
-
-from datetime import date
-from datetime import timedelta
-from plone import api
-from plone.app.testing import setRoles
-from plone.app.testing import TEST_USER_ID
-
-import pytest
 
 
 # Staff users of the bureau, one per role group the profile creates.
@@ -43,11 +42,11 @@ VALID_ID = "110101199003074514"  # a real-shaped ID with a correct check digit
 
 
 def case_data(**overrides):
-    data = dict(
-        title="征地补偿款未按时发放",
-        channel="letter",
-        received_date=date.today() - timedelta(days=3),
-        petitioners=[
+    data = {
+        "title": "征地补偿款未按时发放",
+        "channel": "letter",
+        "received_date": date.today() - timedelta(days=3),
+        "petitioners": [
             {
                 "name": "张三",
                 "id_number": VALID_ID,
@@ -56,13 +55,13 @@ def case_data(**overrides):
                 "representative": False,
             }
         ],
-        people_count=1,
-        category="land",
-        grade="ordinary",
-        flags=set(),
-        summary="村民反映2023年征地补偿款至今未发放到位。",
-        request="要求尽快发放征地补偿款。",
-    )
+        "people_count": 1,
+        "category": "land",
+        "grade": "ordinary",
+        "flags": set(),
+        "summary": "村民反映2023年征地补偿款至今未发放到位。",
+        "request": "要求尽快发放征地补偿款。",
+    }
     data.update(overrides)
     return data
 
@@ -88,7 +87,9 @@ def cases(manager):
 @pytest.fixture()
 def make_case(cases):
     def make(**overrides):
-        return api.content.create(container=cases, type="PetitionCase", **case_data(**overrides))
+        return api.content.create(
+            container=cases, type="PetitionCase", **case_data(**overrides)
+        )
 
     return make
 
@@ -99,7 +100,9 @@ def staff(portal):
     for user_id, group in STAFF.items():
         if api.user.get(username=user_id) is None:
             api.user.create(
-                email=f"{user_id}@example.org", username=user_id, password="x-" + user_id * 2
+                email=f"{user_id}@example.org",
+                username=user_id,
+                password="x-" + user_id * 2,
             )
             for group_id in (group, *STAFF_UNITS.get(user_id, ())):
                 api.group.add_user(groupname=group_id, username=user_id)
@@ -116,7 +119,11 @@ def staff_users(functional_portal):
 
     for user_id, group in STAFF.items():
         if api.user.get(username=user_id) is None:
-            api.user.create(email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD)
+            api.user.create(
+                email=f"{user_id}@example.org",
+                username=user_id,
+                password=STAFF_PASSWORD,
+            )
             for group_id in (group, *STAFF_UNITS.get(user_id, ())):
                 api.group.add_user(groupname=group_id, username=user_id)
     transaction.commit()
@@ -135,7 +142,9 @@ def session_for(request_factory, staff_users):
         else:
             auth = (user_id, STAFF_PASSWORD)
         session = request_factory(basic_auth=auth)
-        session.headers.update({"Accept": "application/json", "Accept-Language": "zh-CN"})
+        session.headers.update(
+            {"Accept": "application/json", "Accept-Language": "zh-CN"}
+        )
         return session
 
     return make
@@ -202,7 +211,10 @@ def relstorage_db(postgresql, tmp_path, request):
     from postgres_support import open_db
     from xinfang_archive.cli.instance import libpq_dsn
 
-    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    name = (
+        "t_"
+        + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    )
     dsn = libpq_dsn(postgresql.create_database(name))
     db = open_db(dsn, tmp_path / "blobcache")
     try:

@@ -1,4 +1,5 @@
 """Exchange XML as an older system would write it (shared by the exchange tests)."""
+
 from archival_support import make_pdf
 
 import base64
@@ -8,24 +9,43 @@ import hashlib
 NS = "urn:xinfang-archive:exchange:1"
 
 
-def file_element(data, name="report.pdf", content_type="application/pdf", href=None,
-                 sha256=None, size=None):
+def file_element(
+    data,
+    name="report.pdf",
+    content_type="application/pdf",
+    href=None,
+    sha256=None,
+    size=None,
+):
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     size = len(data) if size is None else size
-    attrs = f'name="{name}" content-type="{content_type}" size="{size}" sha256="{sha256}"'
+    attrs = (
+        f'name="{name}" content-type="{content_type}" size="{size}" sha256="{sha256}"'
+    )
     if href:
-        return f"<file {attrs} href=\"{href}\"/>"
+        return f'<file {attrs} href="{href}"/>'
     return f'<file {attrs} encoding="base64">{base64.b64encode(data).decode()}</file>'
 
 
-def legacy_case(number, title="村道破损影响出行", channel="letter", received="2021-03-04",
-                file_xml=None, uid=None, documents=1, extra_metadata="", state=None):
+def legacy_case(
+    number,
+    title="村道破损影响出行",
+    channel="letter",
+    received="2021-03-04",
+    file_xml=None,
+    uid=None,
+    documents=1,
+    extra_metadata="",
+    state=None,
+):
     """One ``<case>`` as a migration from an older system writes it: current
     metadata and documents, no versions."""
     uid_attr = f' uid="{uid}"' if uid else ""
     docs = ""
     for n in range(documents):
-        content = file_xml or file_element(make_pdf(1, f"{number} doc {n}"), name=f"doc{n}.pdf")
+        content = file_xml or file_element(
+            make_pdf(1, f"{number} doc {n}"), name=f"doc{n}.pdf"
+        )
         docs += f"""
       <document>
         <metadata>
@@ -71,5 +91,7 @@ def legacy_case(number, title="村道破损影响出行", channel="letter", rece
 
 def exchange_document(*cases):
     body = "".join(cases)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<exchange xmlns="{NS}" version="1.0" producer="旧信访系统">{body}\n</exchange>\n').encode("utf-8")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<exchange xmlns="{NS}" version="1.0" producer="旧信访系统">{body}\n</exchange>\n'
+    ).encode()

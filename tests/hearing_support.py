@@ -1,4 +1,5 @@
 """Hearings with cases and transcripts, ready to publish (shared by the hearing tests)."""
+
 from datetime import date
 from plone import api
 from plone.dexterity.utils import createContentInContainer
@@ -26,8 +27,16 @@ TRANSCRIPT_TURNS = [
         "text": f"我叫{PETITIONER}，住在{PETITIONER_ADDRESS}，电话{PETITIONER_PHONE}，"
         "身份证号110101199003074514。2024年5月6日拆迁时我的车浙A12345被拖走。",
     },
-    {"speaker": THIRD_PARTY, "role": "third_party", "text": f"我是{THIRD_PARTY}，邻居，可以作证。"},
-    {"speaker": "赵磊", "role": "unit", "text": "根据杭信访〔2024〕15号文件，补偿款12000元已于6月发放。"},
+    {
+        "speaker": THIRD_PARTY,
+        "role": "third_party",
+        "text": f"我是{THIRD_PARTY}，邻居，可以作证。",
+    },
+    {
+        "speaker": "赵磊",
+        "role": "unit",
+        "text": "根据杭信访〔2024〕15号文件，补偿款12000元已于6月发放。",
+    },
 ]
 
 
@@ -45,23 +54,43 @@ def relation(obj):
     return RelationValue(getUtility(IIntIds).getId(obj))
 
 
-def make_hearing(portal, cases, *, public=True, hearing_date=None, end_date=None, **fields):
-    values = dict(
-        title=f"关于{PETITIONER}征地补偿问题的听证",
-        cases=[relation(case) for case in cases],
-        hearing_date=hearing_date or TODAY,
-        end_date=end_date,
-        place="市信访局三楼听证室",
-        chair=CHAIR,
-        panel=list(PANEL),
-        parties=[
-            {"name": PETITIONER, "role": "petitioner", "organisation": None, "address": PETITIONER_ADDRESS, "private": True},
-            {"name": THIRD_PARTY, "role": "third_party", "organisation": None, "address": None, "private": True},
-            {"name": "赵磊", "role": "unit", "organisation": "住房和城乡建设局", "address": None, "private": False},
+def make_hearing(
+    portal, cases, *, public=True, hearing_date=None, end_date=None, **fields
+):
+    values = {
+        "title": f"关于{PETITIONER}征地补偿问题的听证",
+        "cases": [relation(case) for case in cases],
+        "hearing_date": hearing_date or TODAY,
+        "end_date": end_date,
+        "place": "市信访局三楼听证室",
+        "chair": CHAIR,
+        "panel": list(PANEL),
+        "parties": [
+            {
+                "name": PETITIONER,
+                "role": "petitioner",
+                "organisation": None,
+                "address": PETITIONER_ADDRESS,
+                "private": True,
+            },
+            {
+                "name": THIRD_PARTY,
+                "role": "third_party",
+                "organisation": None,
+                "address": None,
+                "private": True,
+            },
+            {
+                "name": "赵磊",
+                "role": "unit",
+                "organisation": "住房和城乡建设局",
+                "address": None,
+                "private": False,
+            },
         ],
-        public=public,
-        agenda=f"听取信访人{PETITIONER}关于征地补偿款的陈述。",
-    )
+        "public": public,
+        "agenda": f"听取信访人{PETITIONER}关于征地补偿款的陈述。",
+    }
     values.update(fields)
     # As the add form and REST do: the name chooser names it after its number.
     return createContentInContainer(portal["hearings"], "Hearing", **values)
@@ -69,8 +98,12 @@ def make_hearing(portal, cases, *, public=True, hearing_date=None, end_date=None
 
 def add_transcript(hearing, turns=None, free_text=None):
     return createContentInContainer(
-        hearing, "HearingTranscript", checkConstraints=False,
-        title="听证笔录", turns=list(TRANSCRIPT_TURNS if turns is None else turns), free_text=free_text,
+        hearing,
+        "HearingTranscript",
+        checkConstraints=False,
+        title="听证笔录",
+        turns=list(TRANSCRIPT_TURNS if turns is None else turns),
+        free_text=free_text,
     )
 
 

@@ -1,6 +1,7 @@
 """Accusation material (举报) as a policy: sealed on every permission from
 everyone who may not see it, the seal following the case's workflow, the
 flag cleared only by a request and a second person's approval."""
+
 from AccessControl import Unauthorized
 from AccessControl.Permission import Permission
 from AccessControl.PermissionRole import rolesForPermissionOn
@@ -29,13 +30,18 @@ SEEN_BY = {"Manager", "Site Administrator", "Registrar", "Inspector", "Archivist
 @pytest.fixture()
 def handled(manager, staff):
     """A case in 办理中 at the housing bureau with a plain and an accusation document."""
-    case = api.content.create(container=manager["cases"], type="PetitionCase",
-                              **case_data(category="discipline"))
+    case = api.content.create(
+        container=manager["cases"],
+        type="PetitionCase",
+        **case_data(category="discipline"),
+    )
     do(case, "accept")
     case.responsible_unit = "JSJ"
     do(case, "assign")
     plain = add_document(case, title="来信")
-    secret = add_document(case, title="实名举报信", filename="jubao.pdf", accusation=True)
+    secret = add_document(
+        case, title="实名举报信", filename="jubao.pdf", accusation=True
+    )
     return case, plain, secret
 
 
@@ -58,25 +64,48 @@ def test_every_permission_of_accusation_material_is_sealed(handled):
         assert roles_holding(name, secret) <= allowed | owner, name
         held = roles_holding(name, case)
         held |= allowed if held & {"Anonymous", "Authenticated"} else set()
-        assert roles_holding(name, secret) == held & (allowed | owner) or \
-            name == "xinfang_archive: Flag accusation material", name
-        assert isinstance(getattr(secret, Permission(name, (), secret)._p), tuple), name  # not acquired
+        assert (
+            roles_holding(name, secret) == held & (allowed | owner)
+            or name == "xinfang_archive: Flag accusation material"
+        ), name
+        assert isinstance(getattr(secret, Permission(name, (), secret)._p), tuple), (
+            name
+        )  # not acquired
     # the handler's role views and edits the case (and its plain documents), and nothing here
     for name in ("View", "Modify portal content"):
-        assert "CaseHandler" in roles_holding(name, case) & roles_holding(name, plain), name
-    for name in ("View", "Access contents information", "Modify portal content", "Delete objects",
-                 "Copy or Move", "CMFEditions: Access previous versions", "CMFEditions: Revert to previous versions"):
-        assert not {"CaseHandler", "HearingOrganizer", "Owner", "Reader", "Editor"} & roles_holding(name, secret)
+        assert "CaseHandler" in roles_holding(name, case) & roles_holding(
+            name, plain
+        ), name
+    for name in (
+        "View",
+        "Access contents information",
+        "Modify portal content",
+        "Delete objects",
+        "Copy or Move",
+        "CMFEditions: Access previous versions",
+        "CMFEditions: Revert to previous versions",
+    ):
+        assert not {
+            "CaseHandler",
+            "HearingOrganizer",
+            "Owner",
+            "Reader",
+            "Editor",
+        } & roles_holding(name, secret)
     assert roles_holding("xinfang_archive: Flag accusation material", secret) == set()
 
 
 def test_the_seal_follows_the_case_through_its_workflow(handled):
     case, _plain, secret = handled
-    assert "Registrar" not in roles_holding("Modify portal content", secret)  # 办理中: not the registrar's
+    assert "Registrar" not in roles_holding(
+        "Modify portal content", secret
+    )  # 办理中: not the registrar's
     add_reply_and_reply(case)
     assert api.content.get_state(case) == "replied"
     assert "Registrar" in roles_holding("Modify portal content", case)
-    assert "Registrar" in roles_holding("Modify portal content", secret)  # 已答复: the registrar edits
+    assert "Registrar" in roles_holding(
+        "Modify portal content", secret
+    )  # 已答复: the registrar edits
     assert "CaseHandler" in roles_holding("Modify portal content", case)
     assert "CaseHandler" not in roles_holding("Modify portal content", secret)
 
@@ -87,7 +116,9 @@ def test_the_seal_follows_a_changed_workflow(handled):
     follows all the same."""
     case, _plain, secret = handled
     assert "Inspector" in roles_holding("View", secret)
-    state = api.portal.get_tool("portal_workflow")["xf_case_workflow"].states["in_progress"]
+    state = api.portal.get_tool("portal_workflow")["xf_case_workflow"].states[
+        "in_progress"
+    ]
     roles = [r for r in state.getPermissionInfo("View")["roles"] if r != "Inspector"]
     state.setPermission("View", False, roles)
     api.portal.get_tool("portal_workflow").updateRoleMappings()
@@ -109,10 +140,17 @@ def test_the_accused_unit_neither_reads_nor_changes_it(handled, portal):
     for user in ("handler", "organizer"):
         login(portal, user)
         assert api.user.has_permission("View", obj=plain) or user == "organizer"
-        for name in ("View", "Modify portal content", "CMFEditions: Access previous versions",
-                     "CMFEditions: Revert to previous versions", "Delete objects"):
+        for name in (
+            "View",
+            "Modify portal content",
+            "CMFEditions: Access previous versions",
+            "CMFEditions: Revert to previous versions",
+            "Delete objects",
+        ):
             assert not api.user.has_permission(name, obj=secret), (user, name)
-        titles = [b.Title for b in api.content.find(context=case, portal_type="CaseDocument")]
+        titles = [
+            b.Title for b in api.content.find(context=case, portal_type="CaseDocument")
+        ]
         assert "实名举报信" not in titles
     for user in ("registrar", "inspector", "archivist"):
         login(portal, user)
@@ -123,10 +161,16 @@ def test_nobody_clears_the_flag_by_editing(handled, portal):
     _case, _plain, secret = handled
     setRoles(portal, TEST_USER_ID, ["Member"])
     login(portal, "registrar")
-    assert api.user.has_permission("Modify portal content", obj=secret) is False  # 办理中
-    assert not api.user.has_permission("xinfang_archive: Flag accusation material", obj=secret)
+    assert (
+        api.user.has_permission("Modify portal content", obj=secret) is False
+    )  # 办理中
+    assert not api.user.has_permission(
+        "xinfang_archive: Flag accusation material", obj=secret
+    )
     login(portal, "handler")
-    assert api.user.has_permission("xinfang_archive: Flag accusation material", obj=_plain)
+    assert api.user.has_permission(
+        "xinfang_archive: Flag accusation material", obj=_plain
+    )
 
 
 def test_clearing_takes_a_request_and_a_second_person(handled, portal):
@@ -148,13 +192,19 @@ def test_clearing_takes_a_request_and_a_second_person(handled, portal):
     login(portal, "archivist")
     approve_clearing(secret)
     assert not secret.accusation and not is_sealed(secret)
-    actions = [e["action"] for e in pending_entries() if e["object_path"].endswith(secret.getId())]
+    actions = [
+        e["action"]
+        for e in pending_entries()
+        if e["object_path"].endswith(secret.getId())
+    ]
     assert actions.index("accusation.request") < actions.index("accusation.clear")
     cleared = [e for e in pending_entries() if e["action"] == "accusation.clear"][-1]
     assert cleared["details"]["requested_by"] == "registrar"
     assert cleared["details"]["approved_by"] == "archivist"
     login(portal, "handler")
-    assert api.user.has_permission("View", obj=secret)  # an ordinary document of the case now
+    assert api.user.has_permission(
+        "View", obj=secret
+    )  # an ordinary document of the case now
 
 
 def test_a_request_can_be_withdrawn_or_rejected(handled, portal):
@@ -173,11 +223,15 @@ def test_a_request_can_be_withdrawn_or_rejected(handled, portal):
     assert "accusation.withdraw" in actions and "accusation.reject" in actions
 
 
-def test_a_filed_record_is_cleared_only_through_the_flow_as_an_amendment(manager, staff, portal):
+def test_a_filed_record_is_cleared_only_through_the_flow_as_an_amendment(
+    manager, staff, portal
+):
     from xinfang_archive.archival.amend import amend
     from xinfang_archive.archival.amend import AmendmentRefused
 
-    case = api.content.create(container=manager["cases"], type="PetitionCase", **case_data())
+    case = api.content.create(
+        container=manager["cases"], type="PetitionCase", **case_data()
+    )
     secret = add_document(case, title="举报材料", filename="jubao.pdf", accusation=True)
     close_case(case)
     setRoles(portal, TEST_USER_ID, ["Archivist"])
@@ -204,29 +258,63 @@ def test_the_accused_unit_reaches_it_by_no_url(functional_portal, session_for):
     import transaction
 
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    case = api.content.create(container=functional_portal["cases"], type="PetitionCase",
-                              **case_data(category="discipline"))
+    case = api.content.create(
+        container=functional_portal["cases"],
+        type="PetitionCase",
+        **case_data(category="discipline"),
+    )
     do(case, "accept")
     case.responsible_unit = "JSJ"
     do(case, "assign")
-    secret = add_document(case, title="实名举报信", filename="jubao.pdf", accusation=True,
-                          responsible="举报人李四")
+    secret = add_document(
+        case,
+        title="实名举报信",
+        filename="jubao.pdf",
+        accusation=True,
+        responsible="举报人李四",
+    )
     transaction.commit()
     url = secret.absolute_url()
     handler = session_for("handler")
-    for path in ("", "/view", "/@@edit", "/@@history", "/@@historyview", "/@@download/file",
-                 "/@@display-file/file", "/@@accusation-clearing", "/@@amend", "/++api++",
-                 "/++api++/@history", "/++api++/@history/0", "/@@record-history",
-                 # public views of Plone, published on the sealed document (privacy/traversal.py)
-                 "/@@passwordreset", "/@@sitemap", "/@@main_template", "/@@title", "/@@contact-info"):
+    for path in (
+        "",
+        "/view",
+        "/@@edit",
+        "/@@history",
+        "/@@historyview",
+        "/@@download/file",
+        "/@@display-file/file",
+        "/@@accusation-clearing",
+        "/@@amend",
+        "/++api++",
+        "/++api++/@history",
+        "/++api++/@history/0",
+        "/@@record-history",
+        # public views of Plone, published on the sealed document (privacy/traversal.py)
+        "/@@passwordreset",
+        "/@@sitemap",
+        "/@@main_template",
+        "/@@title",
+        "/@@contact-info",
+    ):
         for who, session in (("handler", handler), ("anonymous", requests.Session())):
             response = session.get(url + path, allow_redirects=False)
-            assert response.status_code in (302, 401, 403, 404), (who, path, response.status_code)
+            assert response.status_code in (302, 401, 403, 404), (
+                who,
+                path,
+                response.status_code,
+            )
             for secret_text in ("实名举报信", "举报人李四", "jubao.pdf"):
                 assert secret_text not in readable(response), (who, path, secret_text)
-    posted = handler.post(url + "/@@edit", data={
-        "form.widgets.title": "来信", "form.widgets.accusation-empty-marker": "1",
-        "form.buttons.save": "保存"}, allow_redirects=False)
+    posted = handler.post(
+        url + "/@@edit",
+        data={
+            "form.widgets.title": "来信",
+            "form.widgets.accusation-empty-marker": "1",
+            "form.buttons.save": "保存",
+        },
+        allow_redirects=False,
+    )
     assert posted.status_code in (302, 401, 403), posted.status_code
     transaction.begin()
     assert secret.accusation and secret.title == "实名举报信"

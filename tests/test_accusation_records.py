@@ -3,6 +3,7 @@
 decisions, the records behind a warning and a reception day's instructions
 all use ``privacy.accusation.is_accusation_case``; and the version history of
 a meeting or a screening report is the archive's masked one."""
+
 from archival_support import do
 from conftest import render
 from plone import api
@@ -26,14 +27,20 @@ def routed(portal, **overrides):
     return case
 
 
-@pytest.mark.parametrize("accused", [{"category": "discipline"}, {"flags": {"accusation"}}],
-                         ids=["category", "flag"])
+@pytest.mark.parametrize(
+    "accused",
+    [{"category": "discipline"}, {"flags": {"accusation"}}],
+    ids=["category", "flag"],
+)
 def test_meeting_decisions_on_a_case_accusing_by_category_or_flag_stay_from_the_unit(
-        manager, staff, request_, accused):
+    manager, staff, request_, accused
+):
     portal = manager
     case = routed(portal, title="工程招标问题反映", **accused)
     assert is_accusation_case(case)
-    meeting = add_meeting(portal, [decision(case, unit="JW", instructions="转纪委监委调查核实。")])
+    meeting = add_meeting(
+        portal, [decision(case, unit="JW", instructions="转纪委监委调查核实。")]
+    )
     finalize(meeting)
     login(portal, "handler")  # 住建局, the accused unit, handles the case
     assert api.user.has_permission("View", obj=case)
@@ -42,7 +49,9 @@ def test_meeting_decisions_on_a_case_accusing_by_category_or_flag_stay_from_the_
     assert "转纪委监委调查核实" in render("view", case, request_)
 
 
-def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(manager, staff):
+def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(
+    manager, staff
+):
     from datetime import date
     from datetime import time
     from plone.dexterity.utils import createContentInContainer
@@ -53,16 +62,32 @@ def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(manag
 
     portal = manager
     reception = createContentInContainer(
-        portal["receptions"], "LeaderReception", leader="周建国", post="副县长",
-        reception_date=date.today(), start_time=time(9), end_time=time(11), place="接待大厅")
+        portal["receptions"],
+        "LeaderReception",
+        leader="周建国",
+        post="副县长",
+        reception_date=date.today(),
+        start_time=time(9),
+        end_time=time(11),
+        place="接待大厅",
+    )
     relation = RelationValue(getUtility(IIntIds).getId(reception))
     plain = routed(portal, channel="reception_day", reception=relation)
-    accused = routed(portal, channel="reception_day", category="discipline",
-                     reception=RelationValue(getUtility(IIntIds).getId(reception)))
+    accused = routed(
+        portal,
+        channel="reception_day",
+        category="discipline",
+        reception=RelationValue(getUtility(IIntIds).getId(reception)),
+    )
     do(reception, "hold")
     reception.instructions = [
-        {"case_number": case.registration_number, "instructed_on": date.today(), "instruction": text}
-        for case, text in ((plain, "请住建局核实。"), (accused, "转纪委监委核查。"))]
+        {
+            "case_number": case.registration_number,
+            "instructed_on": date.today(),
+            "instruction": text,
+        }
+        for case, text in ((plain, "请住建局核实。"), (accused, "转纪委监委核查。"))
+    ]
     login(portal, "handler")
     assert [entry["case"] for entry in received(reception)] == [plain]
     login(portal, "inspector")
@@ -70,7 +95,9 @@ def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(manag
 
 
 @pytest.mark.parametrize("make", ["meeting", "screening"])
-def test_the_history_of_meetings_and_screening_reports_is_the_masked_one(manager, staff, request_, make):
+def test_the_history_of_meetings_and_screening_reports_is_the_masked_one(
+    manager, staff, request_, make
+):
     from xinfang_archive.browser.history import RecordHistoryView
 
     portal = manager

@@ -1,5 +1,6 @@
 """The audit trail inside the archive: what is recorded, when, and how
 inspectors read it (functional layer: entries are written at commit)."""
+
 from archival_support import add_document
 from archival_support import close_case
 from conftest import case_data
@@ -32,15 +33,17 @@ def actions_of(obj):
 
 def test_content_actions_are_recorded_at_commit_only(functional_portal):
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    case = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data()
+    )
     assert actions_of(case) == []  # nothing before the commit
     transaction.commit()
     assert actions_of(case) == ["create"]
     case.title = "已修改的事由"
+    from xinfang_archive.content.case import IPetitionCaseSchema
     from zope.event import notify
     from zope.lifecycleevent import Attributes
     from zope.lifecycleevent import ObjectModifiedEvent
-    from xinfang_archive.content.case import IPetitionCaseSchema
 
     notify(ObjectModifiedEvent(case, Attributes(IPetitionCaseSchema, "title")))
     api.content.transition(obj=case, transition="accept")
@@ -48,7 +51,10 @@ def test_content_actions_are_recorded_at_commit_only(functional_portal):
     entries = entries_for(case)
     assert [e.action for e in entries] == ["create", "edit", "transition"]
     assert entries[1].details == {"fields": ["title"]}
-    assert entries[2].details["transition"] == "accept" and entries[2].details["to_state"] == "accepted"
+    assert (
+        entries[2].details["transition"] == "accept"
+        and entries[2].details["to_state"] == "accepted"
+    )
     assert entries[2].actor == TEST_USER_ID
 
     case.title = "不会留下的修改"
@@ -63,9 +69,13 @@ def test_content_actions_are_recorded_at_commit_only(functional_portal):
     assert audit_store().verify().ok
 
 
-def test_filing_amendment_and_reads_of_filed_records(functional_portal, staff_users, session_for):
+def test_filing_amendment_and_reads_of_filed_records(
+    functional_portal, staff_users, session_for
+):
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    case = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data()
+    )
     doc = add_document(case)
     close_case(case)
     transaction.commit()
@@ -74,55 +84,95 @@ def test_filing_amendment_and_reads_of_filed_records(functional_portal, staff_us
     transaction.begin()
     filed = [e for e in entries_for(case) if e.action == "file"]
     assert len(filed) == 1 and filed[0].actor == "archivist"
-    assert filed[0].details["archival_code"] == functional_portal["cases"][case.getId()].archival_code
+    assert (
+        filed[0].details["archival_code"]
+        == functional_portal["cases"][case.getId()].archival_code
+    )
 
     inspector = session_for("inspector")
     assert inspector.get(case.absolute_url()).status_code == 200  # REST read
-    assert inspector.get(f"{doc.absolute_url()}/@@download/file",
-                         headers={"Accept": "*/*"}).status_code == 200
+    assert (
+        inspector.get(
+            f"{doc.absolute_url()}/@@download/file", headers={"Accept": "*/*"}
+        ).status_code
+        == 200
+    )
     transaction.begin()
-    reads = [(e.action, e.actor) for e in entries_for(case) if e.action in ("view", "download")]
+    reads = [
+        (e.action, e.actor)
+        for e in entries_for(case)
+        if e.action in ("view", "download")
+    ]
     assert ("view", "inspector") in reads
     downloads = [e for e in entries_for(doc) if e.action == "download"]
     assert downloads and downloads[0].actor == "inspector"
     # an open (not filed) case is not a filed record: reading it is not logged
-    other = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    other = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data()
+    )
     transaction.commit()
     inspector.get(other.absolute_url())
     transaction.begin()
     assert actions_of(other) == ["create"]
 
 
-def test_failed_logins_are_recorded_with_the_login_tried(functional_portal, staff_users, request_factory):
+def test_failed_logins_are_recorded_with_the_login_tried(
+    functional_portal, staff_users, request_factory
+):
     from xinfang_archive.audit.throttle import failed_logins
 
     failed_logins.reset()  # earlier tests' failures from 127.0.0.1 do not count
     start = audit_store().head()[0]  # the trail is shared by the whole run
     portal_url = functional_portal.absolute_url()
     plain = request_factory(api=False)
-    plain.post(f"{portal_url}/login", data={
-        "__ac_name": "archivist", "__ac_password": "wrong", "buttons.login": "Log in"})
+    plain.post(
+        f"{portal_url}/login",
+        data={
+            "__ac_name": "archivist",
+            "__ac_password": "wrong",
+            "buttons.login": "Log in",
+        },
+    )
     request_factory(basic_auth=("inspector", "not-it")).get(f"{portal_url}/cases")
     rest = request_factory()
     rest.headers.update({"Accept": "application/json"})
-    assert rest.post(f"{portal_url}/@login", json={"login": "registrar", "password": "nope"}).status_code == 401
+    assert (
+        rest.post(
+            f"{portal_url}/@login", json={"login": "registrar", "password": "nope"}
+        ).status_code
+        == 401
+    )
     # successful logins are not failures, not even when the page is refused
     request_factory(basic_auth=("inspector", STAFF_PASSWORD)).get(f"{portal_url}/cases")
     refused = request_factory(basic_auth=("inspector", STAFF_PASSWORD), api=False).get(
-        f"{portal_url}/cases/@@batch-filing")
+        f"{portal_url}/cases/@@batch-filing"
+    )
     assert refused.status_code in (401, 403)
-    request_factory(api=False).post(f"{portal_url}/login", data={
-        "__ac_name": "archivist", "__ac_password": STAFF_PASSWORD, "buttons.login": "Log in"})
+    request_factory(api=False).post(
+        f"{portal_url}/login",
+        data={
+            "__ac_name": "archivist",
+            "__ac_password": STAFF_PASSWORD,
+            "buttons.login": "Log in",
+        },
+    )
     transaction.begin()
     failed = [e for e in entries_for(action="login_failed") if e.seq > start]
     assert [(e.details["login"], e.details["method"]) for e in failed] == [
-        ("archivist", "form"), ("inspector", "basic"), ("registrar", "rest")]
+        ("archivist", "form"),
+        ("inspector", "basic"),
+        ("registrar", "rest"),
+    ]
     assert all(e.actor == "anonymous" and e.details["ip"] for e in failed)
 
 
-def test_inspectors_search_the_trail_and_export_it(functional_portal, staff_users, session_for, request_factory):
+def test_inspectors_search_the_trail_and_export_it(
+    functional_portal, staff_users, session_for, request_factory
+):
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data(title="低保被取消"))
+    case = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data(title="低保被取消")
+    )
     transaction.commit()
     inspector = request_factory(basic_auth=("inspector", STAFF_PASSWORD), api=False)
     url = f"{functional_portal.absolute_url()}/@@audit-log"
@@ -137,7 +187,11 @@ def test_inspectors_search_the_trail_and_export_it(functional_portal, staff_user
     assert rows[0][0] == "序号" and any("低保被取消" in row for row in rows[1:])
     transaction.begin()
     exports = entries_for(action="export")
-    assert exports and exports[-1].actor == "inspector" and exports[-1].details["what"] == "audit-trail"
+    assert (
+        exports
+        and exports[-1].actor == "inspector"
+        and exports[-1].details["what"] == "audit-trail"
+    )
     registrar = request_factory(basic_auth=("registrar", STAFF_PASSWORD), api=False)
     assert registrar.get(url).status_code in (401, 403)
 
@@ -159,12 +213,19 @@ def test_cli_verify_detects_an_altered_entry(functional_portal, tmp_path):
     source.backup(target)
     source.close()
     target.execute("DROP TRIGGER IF EXISTS entries_no_update")
-    for (name,) in target.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+    for (name,) in target.execute(
+        "SELECT name FROM sqlite_master WHERE type='trigger'"
+    ).fetchall():
         target.execute(f"DROP TRIGGER {name}")
     target.execute("UPDATE entries SET actor = 'someone-else' WHERE seq = 1")
     target.commit()
     target.close()
-    tampered = subprocess.run(command, env=dict(env, XINFANG_AUDIT_LOG=str(copy)), capture_output=True, text=True)
+    tampered = subprocess.run(
+        command,
+        env=dict(env, XINFANG_AUDIT_LOG=str(copy)),
+        capture_output=True,
+        text=True,
+    )
     assert tampered.returncode == 1
     assert "ALTERED" in tampered.stdout and "entry 1" in tampered.stdout
 
@@ -214,7 +275,9 @@ def _commit_fails(match):
     transaction.abort()
 
 
-def test_entries_are_written_in_the_vote_and_dropped_when_a_later_vote_fails(functional_portal):
+def test_entries_are_written_in_the_vote_and_dropped_when_a_later_vote_fails(
+    functional_portal,
+):
     case = _committed_case(functional_portal)
     before = audit_store().head()
     _edit(case, "投票失败的修改")
@@ -227,7 +290,9 @@ def test_entries_are_written_in_the_vote_and_dropped_when_a_later_vote_fails(fun
     assert actions_of(case)[-1] == "edit" and audit_store().verify().ok
 
 
-def test_a_trail_that_cannot_be_opened_fails_the_transaction(functional_portal, monkeypatch):
+def test_a_trail_that_cannot_be_opened_fails_the_transaction(
+    functional_portal, monkeypatch
+):
     from xinfang_archive.audit import recorder
 
     case = _committed_case(functional_portal)
@@ -244,7 +309,9 @@ def test_a_trail_that_cannot_be_opened_fails_the_transaction(functional_portal, 
     assert audit_store().head() == before
 
 
-def test_a_trail_that_cannot_be_written_fails_the_transaction(functional_portal, monkeypatch):
+def test_a_trail_that_cannot_be_written_fails_the_transaction(
+    functional_portal, monkeypatch
+):
     from xinfang_archive.audit.store import AuditStore
 
     case = _committed_case(functional_portal)
@@ -266,7 +333,9 @@ def test_a_trail_that_cannot_be_written_fails_the_transaction(functional_portal,
     assert actions_of(case)[-1] == "edit" and audit_store().verify().ok
 
 
-def test_a_failure_after_the_point_of_no_return_is_reported(functional_portal, monkeypatch, caplog):
+def test_a_failure_after_the_point_of_no_return_is_reported(
+    functional_portal, monkeypatch, caplog
+):
     from xinfang_archive.audit.store import AuditStore
 
     case = _committed_case(functional_portal)
@@ -280,8 +349,10 @@ def test_a_failure_after_the_point_of_no_return_is_reported(functional_portal, m
     transaction.commit()  # the storages have committed: the transaction stands
     monkeypatch.undo()
     assert case.title == "提交后审计失败"
-    assert any(r.levelname == "CRITICAL" and "could not be made durable" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.levelname == "CRITICAL" and "could not be made durable" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_a_rolled_back_savepoint_drops_the_entries_recorded_since(functional_portal):
@@ -309,7 +380,9 @@ def test_a_huge_login_makes_a_small_entry(functional_portal, request_factory):
     failed_logins.reset()
     start = audit_store().head()[0]
     portal_url = functional_portal.absolute_url()
-    request_factory(basic_auth=("x" * 60_000, "wrong"), api=False).get(f"{portal_url}/cases")
+    request_factory(basic_auth=("x" * 60_000, "wrong"), api=False).get(
+        f"{portal_url}/cases"
+    )
     transaction.begin()
     (entry,) = [e for e in entries_for(action="login_failed") if e.seq > start]
     assert len(entry.details["login"]) <= 101 and len(entry.object_title) <= 101

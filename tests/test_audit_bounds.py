@@ -1,5 +1,6 @@
 """What anonymous requests can make the audit trail write: bounded entries,
 failed logins counted past a per-source and an overall rate."""
+
 from xinfang_archive.audit.recorder import _bounded
 from xinfang_archive.audit.recorder import MAX_ITEMS
 from xinfang_archive.audit.recorder import MAX_TEXT
@@ -32,11 +33,22 @@ def test_failed_logins_past_the_rate_are_counted_not_written():
 
 def test_entries_are_bounded_whatever_a_request_sends():
     huge = "名" * 350_000
-    bounded = _bounded({"title": huge, "rows": list(range(10_000)), "nested": {"a": [huge]}}, MAX_TEXT)
-    assert len(bounded["title"]) < MAX_TEXT + 20 and bounded["title"].endswith("…[350000]")
-    assert len(bounded["rows"]) == MAX_ITEMS + 1 and bounded["rows"][-1] == f"…{10_000 - MAX_ITEMS} more"
+    bounded = _bounded(
+        {"title": huge, "rows": list(range(10_000)), "nested": {"a": [huge]}}, MAX_TEXT
+    )
+    assert len(bounded["title"]) < MAX_TEXT + 20 and bounded["title"].endswith(
+        "…[350000]"
+    )
+    assert (
+        len(bounded["rows"]) == MAX_ITEMS + 1
+        and bounded["rows"][-1] == f"…{10_000 - MAX_ITEMS} more"
+    )
     assert len(bounded["nested"]["a"][0]) < MAX_TEXT + 20
-    assert _bounded({"x": 1, "y": None, "z": True}, MAX_TEXT) == {"x": 1, "y": None, "z": True}
+    assert _bounded({"x": 1, "y": None, "z": True}, MAX_TEXT) == {
+        "x": 1,
+        "y": None,
+        "z": True,
+    }
 
 
 def test_reset_forgets_the_counts():

@@ -5,8 +5,9 @@ it or not at all), several writers append to one chain, tampering shows on
 ``verify``, and the search of the SQLite trail answers the same (its tests
 run again here against PostgreSQL).
 """
+
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent.mapping import PersistentMapping
 from test_audit_store import CASE
 from test_audit_store import entry
@@ -37,14 +38,22 @@ def searchable(relstorage_db, tmp_path):
     """The SQLite tests' entries, in a trail in PostgreSQL."""
     dsn, _db = relstorage_db
     store = PostgresAuditStore(dsn)
-    store.append([vars_of(e) for e in sqlite_searchable.__wrapped__(tmp_path).iter_entries()])
+    store.append(
+        [vars_of(e) for e in sqlite_searchable.__wrapped__(tmp_path).iter_entries()]
+    )
     return store
 
 
 def vars_of(stored):
-    return dict(time=datetime.fromisoformat(stored.time), actor=stored.actor, action=stored.action,
-                object_uid=stored.object_uid, object_path=stored.object_path,
-                object_title=stored.object_title, details=stored.details)
+    return {
+        "time": datetime.fromisoformat(stored.time),
+        "actor": stored.actor,
+        "action": stored.action,
+        "object_uid": stored.object_uid,
+        "object_path": stored.object_path,
+        "object_title": stored.object_title,
+        "details": stored.details,
+    }
 
 
 def sql(dsn, *statements):
@@ -84,11 +93,22 @@ def test_entries_commit_with_the_transaction_or_not_at_all(relstorage_db):
             commit_entries(connection, transaction.manager, [entry(3)], fail=True)
         transaction.abort()
         assert store.head()[0] == 2 and len(connection.root()["items"]) == 1
-        store.add(time=datetime.now(timezone.utc), actor="anonymous", action="login_failed")  # at once
+        store.add(
+            time=datetime.now(UTC), actor="anonymous", action="login_failed"
+        )  # at once
         commit_entries(connection, transaction.manager, [entry(4)])
         result = store.verify()
-        assert result.ok and result.count == 4 and (result.head_seq, result.head_hash) == store.head()
-        assert [e.action for e in store.iter_entries()] == ["edit", "edit", "login_failed", "edit"]
+        assert (
+            result.ok
+            and result.count == 4
+            and (result.head_seq, result.head_hash) == store.head()
+        )
+        assert [e.action for e in store.iter_entries()] == [
+            "edit",
+            "edit",
+            "login_failed",
+            "edit",
+        ]
     finally:
         transaction.abort()
         connection.close()
@@ -108,11 +128,18 @@ def test_several_writers_append_to_one_chain(relstorage_db):
         for i in range(25):
             while True:
                 try:
-                    commit_entries(connection, manager, [entry(i, actor=f"writer{number}")] * 2)
+                    commit_entries(
+                        connection, manager, [entry(i, actor=f"writer{number}")] * 2
+                    )
                     break
-                except Exception as error:  # the shared container: a conflict, done again
+                except (
+                    Exception
+                ) as error:  # the shared container: a conflict, done again
                     manager.abort()
-                    assert "conflict" in str(error).lower() or "Conflict" in type(error).__name__, error
+                    assert (
+                        "conflict" in str(error).lower()
+                        or "Conflict" in type(error).__name__
+                    ), error
         connection.close()
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in (0, 1)]
@@ -131,21 +158,40 @@ def test_the_table_refuses_changes_and_tampering_shows(relstorage_db):
     dsn, _db = relstorage_db
     store = PostgresAuditStore(dsn)
     store.append([entry(i) for i in range(1, 6)])
-    for statement in ("UPDATE xinfang_audit SET actor = 'x' WHERE seq = 2",
-                      "DELETE FROM xinfang_audit WHERE seq = 2", "TRUNCATE xinfang_audit"):
+    for statement in (
+        "UPDATE xinfang_audit SET actor = 'x' WHERE seq = 2",
+        "DELETE FROM xinfang_audit WHERE seq = 2",
+        "TRUNCATE xinfang_audit",
+    ):
         with pytest.raises(psycopg2.Error, match="append-only"):
             sql(dsn, statement)
     head = store.head()
     # whoever owns the database can switch the triggers off: the chain shows it
-    sql(dsn, "ALTER TABLE xinfang_audit DISABLE TRIGGER USER",
+    sql(
+        dsn,
+        "ALTER TABLE xinfang_audit DISABLE TRIGGER USER",
         "UPDATE xinfang_audit SET object_title = '改过的标题' WHERE seq = 2",
-        "DELETE FROM xinfang_audit WHERE seq = 5")
+        "DELETE FROM xinfang_audit WHERE seq = 5",
+    )
     result = store.verify(expected_head=head)
-    assert [(p.seq, p.kind) for p in result.problems] == [(2, "altered"), (5, "removed")]
+    assert [(p.seq, p.kind) for p in result.problems] == [
+        (2, "altered"),
+        (5, "removed"),
+    ]
     # a row whose hash follows the definition is read as the SQLite trail's
     first = next(store.iter_entries())
-    content = {name: getattr(first, name) for name in
-               ("time", "actor", "action", "object_uid", "object_path", "object_title", "details")}
+    content = {
+        name: getattr(first, name)
+        for name in (
+            "time",
+            "actor",
+            "action",
+            "object_uid",
+            "object_path",
+            "object_title",
+            "details",
+        )
+    }
     assert entry_hash(first.prev_hash, content) == first.hash
     assert first.object_path == f"{CASE}/doc-1"
 
@@ -158,7 +204,10 @@ def test_failed_logins_are_throttled_once_for_every_host(relstorage_db):
 
     dsn, _db = relstorage_db
     clock = Clock()
-    host_a, host_b = (PostgresThrottle(dsn, per_source=3, overall=5, window=60, clock=clock) for _ in "ab")
+    host_a, host_b = (
+        PostgresThrottle(dsn, per_source=3, overall=5, window=60, clock=clock)
+        for _ in "ab"
+    )
     host_a.reset()
     decisions = [(host_a, host_b)[i % 2].admit("10.0.0.1") for i in range(10)]
     assert decisions[:3] == [(True, 0)] * 3

@@ -7,6 +7,7 @@ for byte, every blob with its SHA-256, fixity and the audit chain intact.
 Restored from a run taken under load it is the archive of that moment: a
 prefix of the database, every blob it names, fixity and audit intact.
 """
+
 from pathlib import Path
 from test_cli import clean_env
 from test_cli import CLI
@@ -35,12 +36,28 @@ def test_backup_under_load_and_restore(tmp_path):
     env = clean_env()
     port = free_port()
     var = tmp_path / "var"
-    assert run("init", "--var", str(var), "--port", str(port), "--demo-cases", "15", env=env).returncode == 0
+    assert (
+        run(
+            "init",
+            "--var",
+            str(var),
+            "--port",
+            str(port),
+            "--demo-cases",
+            "15",
+            env=env,
+        ).returncode
+        == 0
+    )
     password = (var / "admin-password").read_text().strip()
     site = f"http://127.0.0.1:{port}/xinfang"
     backups = tmp_path / "backups"
-    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=env)
+    server = subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         assert wait_until_serving(site, seconds=60)
         load = Load(site, ("admin", password))
@@ -64,7 +81,9 @@ def test_backup_under_load_and_restore(tmp_path):
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=120)
-    first_run, under_load, final_run = sorted(p.name for p in (backups / "runs").iterdir())
+    first_run, under_load, final_run = sorted(
+        p.name for p in (backups / "runs").iterdir()
+    )
     summary = json.loads((backups / "runs" / first_run / "run.json").read_text())
     assert summary["full"] and summary["blobs_copied"] > 0
     assert "备份完成" in full.stdout and str(backups) in full.stdout
@@ -74,8 +93,12 @@ def test_backup_under_load_and_restore(tmp_path):
     result = run("restore", "--from", str(backups), "--var", str(restored), env=env)
     assert result.returncode == 0, result.stderr
     assert final_run in result.stdout
-    assert sha256(restored / "filestorage" / "Data.fs") == sha256(var / "filestorage" / "Data.fs")
-    assert (restored / "admin-password").read_text() == (var / "admin-password").read_text()
+    assert sha256(restored / "filestorage" / "Data.fs") == sha256(
+        var / "filestorage" / "Data.fs"
+    )
+    assert (restored / "admin-password").read_text() == (
+        var / "admin-password"
+    ).read_text()
     assert oct((restored / "admin-password").stat().st_mode & 0o777) == "0o600"
     assert blobs(restored) == blobs(var)
     for command in (("fixity",), ("audit", "verify")):
@@ -84,11 +107,22 @@ def test_backup_under_load_and_restore(tmp_path):
 
     # a run taken under load: the archive of that moment
     earlier = tmp_path / "earlier"
-    result = run("restore", "--from", str(backups), "--run", under_load, "--var", str(earlier), env=env)
+    result = run(
+        "restore",
+        "--from",
+        str(backups),
+        "--run",
+        under_load,
+        "--var",
+        str(earlier),
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     data = (earlier / "filestorage" / "Data.fs").read_bytes()
     assert 0 < len(data) < (var / "filestorage" / "Data.fs").stat().st_size
-    assert (var / "filestorage" / "Data.fs").read_bytes()[:len(data)] == data  # a prefix: whole transactions
+    assert (var / "filestorage" / "Data.fs").read_bytes()[
+        : len(data)
+    ] == data  # a prefix: whole transactions
     for command in (("fixity",), ("audit", "verify")):
         check = run(*command, "--var", str(earlier), env=env)
         assert check.returncode == 0, (command, check.stdout, check.stderr)
@@ -98,6 +132,8 @@ def test_backup_under_load_and_restore(tmp_path):
     assert again.returncode != 0 and "already holds a database" in again.stderr
     blob = next((backups / "blobs").rglob("*.blob"))
     blob.write_bytes(blob.read_bytes() + b"x")
-    damaged = run("restore", "--from", str(backups), "--var", str(tmp_path / "third"), env=env)
+    damaged = run(
+        "restore", "--from", str(backups), "--var", str(tmp_path / "third"), env=env
+    )
     assert damaged.returncode != 0 and "changed" in damaged.stderr
     assert not (tmp_path / "third" / "filestorage" / "Data.fs").exists()

@@ -1,6 +1,7 @@
 """A real browser: Debian's headless Chromium logs in, registers a case through
 the add form and finds it on the dashboard; the case page masks nothing for
 the registrar and everything for the inspector."""
+
 from conftest import STAFF_PASSWORD
 from datetime import date
 from datetime import timedelta
@@ -30,9 +31,13 @@ pytestmark = pytest.mark.browser
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), "Debian chromium is required: make test installs it"
+    assert os.path.exists(CHROMIUM), (
+        "Debian chromium is required: make test installs it"
+    )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
         yield browser
         browser.close()
 
@@ -45,7 +50,9 @@ def login(page, base, user):
     page.wait_for_load_state()
 
 
-def test_register_case_through_add_form_and_see_it_on_dashboard(functional_portal, staff_users, browser):
+def test_register_case_through_add_form_and_see_it_on_dashboard(
+    functional_portal, staff_users, browser
+):
     base = functional_portal.absolute_url()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(locale="zh-CN")
@@ -55,15 +62,25 @@ def test_register_case_through_add_form_and_see_it_on_dashboard(functional_porta
     page.click("#xf-register")
     page.fill("#form-widgets-title", "村集体土地征收补偿款分配不公")
     page.select_option("#form-widgets-channel", "visit")
-    page.fill("#form-widgets-received_date", (date.today() - timedelta(days=14)).isoformat())
+    page.fill(
+        "#form-widgets-received_date", (date.today() - timedelta(days=14)).isoformat()
+    )
     page.fill("input[name='form.widgets.petitioners.0.widgets.name']", "王五")
-    page.fill("input[name='form.widgets.petitioners.0.widgets.id_number']", "110101199003074514")
+    page.fill(
+        "input[name='form.widgets.petitioners.0.widgets.id_number']",
+        "110101199003074514",
+    )
     page.fill("input[name='form.widgets.petitioners.0.widgets.phone']", "13912345678")
-    page.fill("input[name='form.widgets.petitioners.0.widgets.address']", "城关镇东村三组")
+    page.fill(
+        "input[name='form.widgets.petitioners.0.widgets.address']", "城关镇东村三组"
+    )
     page.fill("#form-widgets-people_count", "1")
     page.select_option("#form-widgets-category", "land")
     page.select_option("#form-widgets-grade", "key")
-    page.fill("#form-widgets-summary", "反映村集体土地征收补偿款分配方案未经村民代表大会讨论。")
+    page.fill(
+        "#form-widgets-summary",
+        "反映村集体土地征收补偿款分配方案未经村民代表大会讨论。",
+    )
     page.click("#form-buttons-save")
     page.wait_for_load_state()
 
@@ -88,12 +105,15 @@ def test_register_case_through_add_form_and_see_it_on_dashboard(functional_porta
     assert "139****5678" in content
 
 
-def test_search_filter_and_similar_cases_in_the_browser(functional_portal, staff_users, browser):
+def test_search_filter_and_similar_cases_in_the_browser(
+    functional_portal, staff_users, browser
+):
     """The inspector searches, narrows by a facet and opens a hit; the
     registrar sees a similar earlier case while typing a new one."""
-    import transaction
     from conftest import case_data
     from plone import api
+
+    import transaction
 
     with api.env.adopt_roles(["Manager"]):
         for category, summary in (
@@ -102,7 +122,8 @@ def test_search_filter_and_similar_cases_in_the_browser(functional_portal, staff
             ("welfare", "反映低保资格被取消后拆迁补偿也未落实。"),
         ):
             api.content.create(
-                container=functional_portal["cases"], type="PetitionCase",
+                container=functional_portal["cases"],
+                type="PetitionCase",
                 **case_data(category=category, summary=summary, title=summary[:12]),
             )
     transaction.commit()
@@ -133,7 +154,9 @@ def test_search_filter_and_similar_cases_in_the_browser(functional_portal, staff
     assert "东村村民反映宅基" in page.inner_text("#xf-similar")
 
 
-def test_organizer_publishes_minutes_and_the_public_reads_them(functional_portal, staff_users, browser):
+def test_organizer_publishes_minutes_and_the_public_reads_them(
+    functional_portal, staff_users, browser
+):
     """The organizer reviews the masks side by side, unticks one, publishes;
     an anonymous visitor opens the board and the minutes, masked."""
     from conftest import case_data
@@ -151,7 +174,9 @@ def test_organizer_publishes_minutes_and_the_public_reads_them(functional_portal
 
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
     case = api.content.create(
-        container=functional_portal["cases"], type="PetitionCase", **case_data(petitioners=[petitioner_row()])
+        container=functional_portal["cases"],
+        type="PetitionCase",
+        **case_data(petitioners=[petitioner_row()]),
     )
     hearing = make_hearing(functional_portal, [case])
     do(hearing, "hold")
@@ -179,7 +204,9 @@ def test_organizer_publishes_minutes_and_the_public_reads_them(functional_portal
     visitor.wait_for_load_state()
     text = visitor.inner_text("#content")
     assert "王某" in text and "浙A12345" in text
-    assert PETITIONER not in visitor.content() and "13912345678" not in visitor.content()
+    assert (
+        PETITIONER not in visitor.content() and "13912345678" not in visitor.content()
+    )
     visitor.screenshot(path=str(SCREENSHOTS / "minutes.png"), full_page=True)
     visitor.goto(transcript.absolute_url())
     assert "/login" in visitor.url or "require_login" in visitor.url

@@ -2,6 +2,7 @@
 (``search.catalog_index``): Plone's own searches find what the archive
 search finds, see their own transaction's writes, never match a personal
 number, and indexing writes nothing to the database."""
+
 from conftest import case_data
 from conftest import VALID_ID
 from plone import api
@@ -16,7 +17,9 @@ def uids(site, text, **query):
 
 
 def new_case(site, **overrides):
-    return api.content.create(container=site["cases"], type="PetitionCase", **case_data(**overrides))
+    return api.content.create(
+        container=site["cases"], type="PetitionCase", **case_data(**overrides)
+    )
 
 
 def test_plone_searches_are_answered_by_the_full_text_index(site):
@@ -24,7 +27,9 @@ def test_plone_searches_are_answered_by_the_full_text_index(site):
     assert index.meta_type == META_TYPE
     assert "plone_lexicon" in site.portal_catalog.objectIds()  # Plone's, left in place
     case = new_case(site, summary="村民反映宅基地确权迟迟未办理。")
-    other = new_case(site, title="林地承包合同纠纷", summary="反映林地承包合同被单方解除。")
+    other = new_case(
+        site, title="林地承包合同纠纷", summary="反映林地承包合同被单方解除。"
+    )
     transaction.commit()
     assert uids(site, "宅基地确权") == {case.UID()}
     # what Plone's search page, live search and folder contents send
@@ -35,11 +40,18 @@ def test_plone_searches_are_answered_by_the_full_text_index(site):
     # Chinese analysis the ZCTextIndex lacked: a word inside a run of text
     assert uids(site, "确权") == {case.UID()}
     # with the catalog's other indexes, and scored for Plone's relevance order
-    assert uids(site, "林地承包", portal_type="PetitionCase", path="/".join(site["cases"].getPhysicalPath())) == {other.UID()}
+    assert uids(
+        site,
+        "林地承包",
+        portal_type="PetitionCase",
+        path="/".join(site["cases"].getPhysicalPath()),
+    ) == {other.UID()}
     (brain,) = site.portal_catalog(SearchableText="林地承包")
     assert brain.data_record_score_ > 0
     # the catalog keeps nothing of the text
-    assert site.portal_catalog.getIndexDataForRID(brain.getRID())["SearchableText"] == ""
+    assert (
+        site.portal_catalog.getIndexDataForRID(brain.getRID())["SearchableText"] == ""
+    )
     # an unbalanced quote is searched as typed, not an error
     assert uids(site, '"宅基地确权') == {case.UID()}
 
@@ -47,8 +59,12 @@ def test_plone_searches_are_answered_by_the_full_text_index(site):
 def test_title_and_description_search_their_field_alone(site):
     for name in ("Title", "Description"):
         assert site.portal_catalog._catalog.getIndex(name).meta_type == META_TYPE
-    case = new_case(site, title="河道采砂扰民", description="采砂船夜间作业",
-                    summary="反映河道采砂影响村民休息，联系电话13912345678。")
+    case = new_case(
+        site,
+        title="河道采砂扰民",
+        description="采砂船夜间作业",
+        summary="反映河道采砂影响村民休息，联系电话13912345678。",
+    )
     transaction.commit()
     assert {b.UID for b in site.portal_catalog(Title="河道采砂")} == {case.UID()}
     assert not site.portal_catalog(Title="村民休息")  # in the summary only
@@ -79,7 +95,9 @@ def test_a_transaction_sees_its_own_writes(site):
 
 
 def test_personal_numbers_never_match_not_even_for_a_manager(site):
-    case = new_case(site, summary="来电13912345678反映补偿问题，身份证" + VALID_ID + "。")
+    case = new_case(
+        site, summary="来电13912345678反映补偿问题，身份证" + VALID_ID + "。"
+    )
     transaction.commit()
     assert api.user.get_current().has_role("Manager")
     for number in (VALID_ID, "13912345678", "13812345678"):
@@ -113,5 +131,7 @@ def test_a_huge_query_is_cut_to_the_search_limits():
 
     node = _text_query("征地补偿 " * 50_000)
     assert sum(len(term.value) for term in ql.text_terms(node)) <= ql.MAX_LENGTH
-    node = _text_query("(" * 100_000 + "补偿")  # unbalanced: searched as typed, cut all the same
+    node = _text_query(
+        "(" * 100_000 + "补偿"
+    )  # unbalanced: searched as typed, cut all the same
     assert sum(len(term.value) for term in ql.text_terms(node)) <= ql.MAX_LENGTH

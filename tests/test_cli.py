@@ -1,9 +1,11 @@
 """The command line on a real instance: init (twice), the admin login, serve, --help."""
+
 from pathlib import Path
 
 import base64
 import json
 import os
+import pytest
 import socket
 import stat
 import subprocess
@@ -11,8 +13,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-
-import pytest
 
 
 CLI = str(Path(sys.executable).parent / "xinfang-archive")
@@ -26,7 +26,13 @@ def clean_env(**extra):
 
 
 def run(*args, env=None):
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env or clean_env(), timeout=600)
+    return subprocess.run(
+        [CLI, *args],
+        capture_output=True,
+        text=True,
+        env=env or clean_env(),
+        timeout=600,
+    )
 
 
 def free_port():
@@ -76,9 +82,27 @@ def wait_until_serving(url, seconds):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["init"], ["serve"], ["demo"], ["reindex"], ["verify-index"], ["fixity"],
-                ["audit"], ["audit", "verify"], ["audit", "export"], ["file"], ["pack"], ["import"], ["export"], ["verify-package"],
-                ["backup"], ["restore"], ["schedule"]]
+    "command",
+    [
+        [],
+        ["init"],
+        ["serve"],
+        ["demo"],
+        ["reindex"],
+        ["verify-index"],
+        ["fixity"],
+        ["audit"],
+        ["audit", "verify"],
+        ["audit", "export"],
+        ["file"],
+        ["pack"],
+        ["import"],
+        ["export"],
+        ["verify-package"],
+        ["backup"],
+        ["restore"],
+        ["schedule"],
+    ],
 )
 def test_help_everywhere(command):
     result = run(*command, "--help")
@@ -91,7 +115,9 @@ def test_init_twice_then_serve(tmp_path):
     env = clean_env()
     port = free_port()
     var = tmp_path / "var"
-    first = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "12", env=env)
+    first = run(
+        "init", "--var", str(var), "--port", str(port), "--demo-cases", "12", env=env
+    )
     assert first.returncode == 0, first.stderr
     assert f"http://127.0.0.1:{port}/xinfang" in first.stdout
     password_file = var / "admin-password"
@@ -105,7 +131,14 @@ def test_init_twice_then_serve(tmp_path):
     assert str(logins_file) in first.stdout
     assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
     logins = dict(line.split("\t")[:2] for line in logins_file.read_text().splitlines())
-    assert {"registrar", "archivist", "inspector", "organizer", "handler-jsj", "head-cxx"} <= set(logins)
+    assert {
+        "registrar",
+        "archivist",
+        "inspector",
+        "organizer",
+        "handler-jsj",
+        "head-cxx",
+    } <= set(logins)
     assert not set(logins.values()) & set(first.stdout.split())  # never on the console
 
     second = run("init", "--var", str(var), "--port", str(port), env=env)
@@ -113,28 +146,53 @@ def test_init_twice_then_serve(tmp_path):
     assert "已就绪" in second.stdout and password in second.stdout
 
     chosen = "chosen-" + password[::-1]
-    third = run("init", "--var", str(var), "--port", str(port), env={**env, "XINFANG_ADMIN_PASSWORD": chosen})
+    third = run(
+        "init",
+        "--var",
+        str(var),
+        "--port",
+        str(port),
+        env={**env, "XINFANG_ADMIN_PASSWORD": chosen},
+    )
     assert third.returncode == 0, third.stderr
     assert "XINFANG_ADMIN_PASSWORD" in third.stdout
 
-    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=env)
+    server = subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         site = f"http://127.0.0.1:{port}/xinfang"
         assert wait_until_serving(site, seconds=30)
         with urllib.request.urlopen(site, timeout=10) as response:
-            assert "++theme++barceloneta" in response.read().decode()  # themed on 127.0.0.1
+            assert (
+                "++theme++barceloneta" in response.read().decode()
+            )  # themed on 127.0.0.1
         assert status(site + "/cases") in (302, 401)  # anonymous: no cases
         assert status(site + "/cases", "admin", chosen) == 200
         assert status(site + "/cases", "admin", password) in (302, 401)
-        assert status(site + "/++api++/cases/@search?portal_type=PetitionCase", "admin", chosen) == 200
+        assert (
+            status(
+                site + "/++api++/cases/@search?portal_type=PetitionCase",
+                "admin",
+                chosen,
+            )
+            == 200
+        )
         # need-to-know by unit: a unit's handler lists its unit's cases only
-        search = site + "/++api++/cases/@search?portal_type=PetitionCase&metadata_fields=case_unit"
+        search = (
+            site
+            + "/++api++/cases/@search?portal_type=PetitionCase&metadata_fields=case_unit"
+        )
         everything = get_json(search, "admin", chosen)["items"]
         units = {item["case_unit"] for item in everything if item["case_unit"]}
         assert units
         unit = sorted(units)[0]
-        mine = get_json(search, f"handler-{unit.lower()}", logins[f"handler-{unit.lower()}"])["items"]
+        mine = get_json(
+            search, f"handler-{unit.lower()}", logins[f"handler-{unit.lower()}"]
+        )["items"]
         assert mine and {item["case_unit"] for item in mine} == {unit}
         assert len(get_json(search, "head-cxx", logins["head-cxx"])["items"]) == len(
             [item for item in everything if item["case_unit"]]
@@ -144,11 +202,17 @@ def test_init_twice_then_serve(tmp_path):
         server.wait(timeout=30)
 
     # Without ZEO (--storage file) the web server opens the database alone.
-    alone = run("init", "--var", str(var), "--port", str(port), "--storage", "file", env=env)
+    alone = run(
+        "init", "--var", str(var), "--port", str(port), "--storage", "file", env=env
+    )
     assert alone.returncode == 0, alone.stderr
     assert not (var / "instance" / "etc" / "zeo.conf").exists()
-    locked = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=env)
+    locked = subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         assert wait_until_serving(site, seconds=60)
         assert not (var / "zeo.sock").exists()
@@ -168,7 +232,18 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
     env = clean_env()
     var = tmp_path / "var"
     port = free_port()
-    created = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "4", "--seed", "3", env=env)
+    created = run(
+        "init",
+        "--var",
+        str(var),
+        "--port",
+        str(port),
+        "--demo-cases",
+        "4",
+        "--seed",
+        "3",
+        env=env,
+    )
     assert created.returncode == 0, created.stderr
     index = var / "search-index" / "tantivy" / "index"
     assert index.is_dir()
@@ -197,8 +272,13 @@ def test_search_index_verify_repair_and_rebuild(tmp_path):
     # lost while the server was down: serve rebuilds it before serving
     shutil.rmtree(index)
     password = (var / "admin-password").read_text().strip()
-    server = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, env=env)
+    server = subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         site = f"http://127.0.0.1:{port}/xinfang"
         assert wait_until_serving(site, seconds=60)
@@ -239,19 +319,37 @@ def test_fixity_tells_a_changed_blob_from_a_missing_one(tmp_path):
     years; one blob file is corrupted, another deleted; fixity says which."""
     env = clean_env()
     var = tmp_path / "var"
-    created = run("init", "--var", str(var), "--port", str(free_port()), "--demo-cases", "25",
-                  "--seed", "3", env=env)
+    created = run(
+        "init",
+        "--var",
+        str(var),
+        "--port",
+        str(free_port()),
+        "--demo-cases",
+        "25",
+        "--seed",
+        "3",
+        env=env,
+    )
     assert created.returncode == 0, created.stderr
     intact = run("fixity", "--var", str(var), env=env)
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert " 0 changed, 0 missing" in intact.stdout
 
-    listed = subprocess.run([sys.executable, "-c", BLOB_PATHS, str(var)], capture_output=True,
-                            text=True, env=env, timeout=300)
+    listed = subprocess.run(
+        [sys.executable, "-c", BLOB_PATHS, str(var)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert listed.returncode == 0, listed.stderr
     files = [line.split(" ", 2) for line in listed.stdout.splitlines()]
     assert len(files) >= 2
-    (changed_code, changed_doc, changed_path), (missing_code, missing_doc, missing_path) = files[0], files[-1]
+    (
+        (changed_code, changed_doc, changed_path),
+        (missing_code, missing_doc, missing_path),
+    ) = files[0], files[-1]
     os.chmod(changed_path, 0o644)
     with open(changed_path, "r+b") as stream:
         stream.write(b"tampered")
@@ -272,7 +370,9 @@ def test_fixity_tells_a_changed_blob_from_a_missing_one(tmp_path):
     again = run("fixity", "--var", str(var), env=env)
     assert again.returncode == 1 and " 1 changed, 1 missing" in again.stdout
     # batch filing from the command line needs a real archivist
-    refused = run("file", "--var", str(var), "--year", "2024", "--archivist", "admin", env=env)
+    refused = run(
+        "file", "--var", str(var), "--year", "2024", "--archivist", "admin", env=env
+    )
     assert refused.returncode == 2 and "not an archivist" in refused.stderr
 
     # the runs are recorded in the site's audit trail, which still verifies
@@ -297,7 +397,9 @@ def test_audit_verify_gives_one_clear_line_for_bad_input(tmp_path):
     for head in ("abc", "1:xyz", "x:" + "0" * 64):
         result = run("audit", "verify", "--expected-head", head, env=env)
         assert result.returncode == 2 and "Traceback" not in result.stderr, head
-        assert "SEQ:HASH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert (
+            "SEQ:HASH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        )
     assert run("audit", "verify", env=env).returncode == 0
 
 
@@ -308,13 +410,20 @@ def test_serve_says_why_the_zeo_server_cannot_start(tmp_path):
     import ZODB.FileStorage
 
     var = tmp_path / "var"
-    made = run("init", "--var", str(var), "--port", str(free_port()), "--demo-cases", "0")
+    made = run(
+        "init", "--var", str(var), "--port", str(free_port()), "--demo-cases", "0"
+    )
     assert made.returncode == 0, made.stderr
-    held = ZODB.FileStorage.FileStorage(str(var / "filestorage" / "Data.fs"), blob_dir=str(var / "blobstorage"))
+    held = ZODB.FileStorage.FileStorage(
+        str(var / "filestorage" / "Data.fs"), blob_dir=str(var / "blobstorage")
+    )
     try:
         result = run("serve", "--var", str(var))
     finally:
         held.close()
     assert result.returncode == 2
-    assert "the ZEO server stopped at start" in result.stderr and "LockError" in result.stderr
+    assert (
+        "the ZEO server stopped at start" in result.stderr
+        and "LockError" in result.stderr
+    )
     assert not (var / "zeo.sock").exists()

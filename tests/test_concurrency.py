@@ -6,6 +6,7 @@ create a case from the same database snapshot and commit.  The counter has no
 conflict resolution, so the second commit conflicts and is retried, as Zope's
 publisher retries it, and gets the next number.
 """
+
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
 from concurrent.futures import ThreadPoolExecutor
@@ -35,13 +36,16 @@ class Client:
             setSite(site)
             user = app.acl_users.getUser(SITE_OWNER_NAME)
             newSecurityManager(None, user.__of__(app.acl_users))
-            case = createContentInContainer(site["cases"], "PetitionCase", **case_data(title=title))
+            case = createContentInContainer(
+                site["cases"], "PetitionCase", **case_data(title=title)
+            )
             return case.registration_number
 
         return self.run(work)
 
     def file_case(self, path, user_id):
         """File the case at ``path`` as ``user_id``; returns its archival code."""
+
         def work():
             transaction.begin()
             app = self.conn.root()["Application"]
@@ -57,6 +61,7 @@ class Client:
 
     def do(self, fn):
         """``fn(site)`` in this client's own transaction, committed."""
+
         def work():
             transaction.begin()
             site = self.conn.root()["Application"]["plone"]
@@ -97,7 +102,10 @@ def clients(functional_app, functional_portal):
 def committed_numbers(portal):
     transaction.begin()  # see what the clients committed
     catalog = portal.portal_catalog
-    return sorted(b.registration_number for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase"))
+    return sorted(
+        b.registration_number
+        for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase")
+    )
 
 
 def test_concurrent_registrations_get_distinct_numbers(clients, functional_portal):
@@ -154,11 +162,16 @@ def closed_cases(functional_portal, staff_users):
         close_case(case)
         paths.append("/".join(case.getPhysicalPath()))
     transaction.commit()
-    assert all(api.content.get_state(functional_portal.unrestrictedTraverse(p)) == "closed" for p in paths)
+    assert all(
+        api.content.get_state(functional_portal.unrestrictedTraverse(p)) == "closed"
+        for p in paths
+    )
     return paths
 
 
-def test_two_archivists_filing_at_once_never_duplicate_or_skip(clients, closed_cases, functional_portal):
+def test_two_archivists_filing_at_once_never_duplicate_or_skip(
+    clients, closed_cases, functional_portal
+):
     """Both take item 1 from the same snapshot; the second commit conflicts,
     is retried (as the publisher retries) and takes item 2; the third goes on."""
     first, second = clients
@@ -177,7 +190,12 @@ def test_two_archivists_filing_at_once_never_duplicate_or_skip(clients, closed_c
     assert items == [1, 2, 3]
     transaction.begin()
     catalog = functional_portal.portal_catalog
-    filed = sorted(b.archival_code for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase", review_state="filed"))
+    filed = sorted(
+        b.archival_code
+        for b in catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", review_state="filed"
+        )
+    )
     assert filed == sorted([code_1, retried, third])
 
 
@@ -192,8 +210,11 @@ def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site
     attempts, theirs = [], []
 
     def work():
-        case = api.content.create(container=site["cases"], type="PetitionCase",
-                                  **case_data(title=f"命令行{len(attempts)}"))
+        case = api.content.create(
+            container=site["cases"],
+            type="PetitionCase",
+            **case_data(title=f"命令行{len(attempts)}"),
+        )
         if not attempts:  # another writer commits in between, once
             theirs.append(first.create_case("网页"))
             first.commit()
@@ -201,13 +222,16 @@ def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site
         return case.registration_number
 
     mine = commit_retrying(work, "test: registration from the command line")
-    assert len(attempts) == 2 and attempts[0] == theirs[0]  # the first attempt was refused
+    assert (
+        len(attempts) == 2 and attempts[0] == theirs[0]
+    )  # the first attempt was refused
     assert int(mine.rsplit("-", 1)[1]) == int(theirs[0].rsplit("-", 1)[1]) + 1
     assert committed_numbers(site) == sorted([theirs[0], mine])
 
 
 def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(
-        clients, site, tmp_path, caplog):
+    clients, site, tmp_path, caplog
+):
     """A batch of an import whose commit conflicts (another client took a
     number of the same year meanwhile) is aborted and written again: every
     case is in once, the other client's number is never given twice."""
@@ -235,8 +259,12 @@ def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(
     assert report.count(IMPORTED) == 5 and len(report.outcomes) == 5, report.outcomes
     transaction.begin()
     catalog = site.portal_catalog
-    imported = sorted(b.registration_number for b in catalog.unrestrictedSearchResults(
-        portal_type="PetitionCase", registration_number=numbers))
+    imported = sorted(
+        b.registration_number
+        for b in catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", registration_number=numbers
+        )
+    )
     assert imported == numbers
     assert next_sequence(2021, site=site) == 16  # above every number taken
     transaction.abort()

@@ -1,4 +1,5 @@
 """Content rules: validation, repeat flags, accusation material, vocabularies, settings."""
+
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -25,7 +26,10 @@ def test_id_number_check_digit():
     assert id_number_problem("110101199003074515") == "check_digit"
     assert id_number_problem("110101199002304514") == "birth_date"  # 30 February
     assert id_number_problem("11010119900307451") == "shape"
-    assert id_number_problem("11010119900307451x") is None or check_digit("11010119900307451") != "X"
+    assert (
+        id_number_problem("11010119900307451x") is None
+        or check_digit("11010119900307451") != "X"
+    )
 
 
 def test_future_birth_date_refused():
@@ -57,12 +61,20 @@ class Data:
 def test_invariants():
     rep = {"name": "x", "representative": True}
     with pytest.raises(Invalid):
-        IPetitionCaseSchema.validateInvariants(Data(petitioners=[rep] * 6, people_count=50, flags=set()))
-    IPetitionCaseSchema.validateInvariants(Data(petitioners=[rep] * 5, people_count=50, flags={"collective"}))
+        IPetitionCaseSchema.validateInvariants(
+            Data(petitioners=[rep] * 6, people_count=50, flags=set())
+        )
+    IPetitionCaseSchema.validateInvariants(
+        Data(petitioners=[rep] * 5, people_count=50, flags={"collective"})
+    )
     with pytest.raises(Invalid):
-        IPetitionCaseSchema.validateInvariants(Data(petitioners=[rep] * 2, people_count=1, flags=set()))
+        IPetitionCaseSchema.validateInvariants(
+            Data(petitioners=[rep] * 2, people_count=1, flags=set())
+        )
     with pytest.raises(Invalid):
-        IPetitionCaseSchema.validateInvariants(Data(petitioners=[rep], people_count=3, flags={"collective"}))
+        IPetitionCaseSchema.validateInvariants(
+            Data(petitioners=[rep], people_count=3, flags={"collective"})
+        )
 
 
 def test_received_date_cannot_be_future():
@@ -71,22 +83,35 @@ def test_received_date_cannot_be_future():
 
 
 def test_accusation_material_hidden_from_handler(portal, make_case, staff):
-    case = make_case(category="discipline", responsible_unit="JSJ")  # the handler's unit
+    case = make_case(
+        category="discipline", responsible_unit="JSJ"
+    )  # the handler's unit
     plain = api.content.create(
-        container=case, type="CaseDocument", title="来信", responsible="张三",
+        container=case,
+        type="CaseDocument",
+        title="来信",
+        responsible="张三",
         file=NamedBlobFile(b"x", filename="a.txt", contentType="text/plain"),
-        document_date=date.today(), classification="internal",
+        document_date=date.today(),
+        classification="internal",
     )
     accusation = api.content.create(
-        container=case, type="CaseDocument", title="举报材料", responsible="张三",
+        container=case,
+        type="CaseDocument",
+        title="举报材料",
+        responsible="张三",
         file=NamedBlobFile(b"y", filename="b.txt", contentType="text/plain"),
-        document_date=date.today(), classification="secret", accusation=True,
+        document_date=date.today(),
+        classification="secret",
+        accusation=True,
     )
     setRoles(portal, TEST_USER_ID, ["Member"])
     login(portal, "handler")
     assert api.user.has_permission("View", obj=plain)
     assert not api.user.has_permission("View", obj=accusation)
-    titles = [b.Title for b in api.content.find(context=case, portal_type="CaseDocument")]
+    titles = [
+        b.Title for b in api.content.find(context=case, portal_type="CaseDocument")
+    ]
     assert titles == ["来信"]
     login(portal, "inspector")
     assert api.user.has_permission("View", obj=accusation)
@@ -114,11 +139,22 @@ def test_linking_flags_repeat(make_case):
 
 
 def test_catalog_holds_no_raw_personal_data(make_case):
-    case = make_case(summary="来电0571-8765-4321，身份证110101 1990 0307 4514，反映补偿问题。")
+    case = make_case(
+        summary="来电0571-8765-4321，身份证110101 1990 0307 4514，反映补偿问题。"
+    )
     catalog = api.portal.get_tool("portal_catalog")
     (brain,) = catalog(UID=case.UID())
-    data = str(catalog.getIndexDataForRID(brain.getRID())) + str(catalog.getMetadataForRID(brain.getRID()))
-    for secret in ("110101199003074514", "13812345678", "文三路", "8765", "4321", "4514"):
+    data = str(catalog.getIndexDataForRID(brain.getRID())) + str(
+        catalog.getMetadataForRID(brain.getRID())
+    )
+    for secret in (
+        "110101199003074514",
+        "13812345678",
+        "文三路",
+        "8765",
+        "4321",
+        "4514",
+    ):
         assert secret not in data
     assert len(catalog(SearchableText="张三")) == 1
     assert len(catalog(SearchableText="13812345678")) == 0
@@ -132,15 +168,17 @@ def test_vocabularies_come_from_the_registry(portal):
     assert units.getTerm("CGZ-DC").title == "城西县 / 城关镇 / 东村"
     assert units.getTerm("JSJ").title == "城西县 / 住房和城乡建设局"
     record = "xinfang_archive.channels"
-    api.portal.set_registry_record(record, api.portal.get_registry_record(record) + ["wechat|微信"])
+    api.portal.set_registry_record(
+        record, [*api.portal.get_registry_record(record), "wechat|微信"]
+    )
     channels = getUtility(IVocabularyFactory, "xinfang_archive.channels")(portal)
     assert channels.getTerm("wechat").title == "微信"
 
 
 def test_settings_validation():
     from xinfang_archive.controlpanel.form import check_registration_format
-    from xinfang_archive.controlpanel.settings import valid_code_lines
     from xinfang_archive.controlpanel.settings import InvalidCodeLines
+    from xinfang_archive.controlpanel.settings import valid_code_lines
 
     check_registration_format("XF-{year}-{seq:06d}")
     for bad in ("XF-{year}", "XF-{seq}-{name}", "XF-{seq"):
@@ -170,7 +208,10 @@ def test_uninstall_removes_configuration_keeps_records(make_case, installer):
     # Plone's own SearchableText is back (the add-on's class may be gone)
     for name in ("SearchableText", "Title", "Description"):
         assert catalog._catalog.getIndex(name).meta_type == "ZCTextIndex"
-    assert api.portal.get_registry_record("xinfang_archive.accept_days", default=None) is None
+    assert (
+        api.portal.get_registry_record("xinfang_archive.accept_days", default=None)
+        is None
+    )
     assert case.registration_number
 
 
@@ -179,10 +220,19 @@ def test_reply_text_is_searchable_without_markup(make_case):
 
     case = make_case()
     api.content.create(
-        container=case, type="Reply", id="r1", kind="acceptance_notice", document_number="X信〔2024〕9号",
-        reply_date=date.today(), body=RichTextValue("<p>经研究，决定<strong>受理</strong>您的信访事项。</p>", "text/html", "text/x-html-safe"),
+        container=case,
+        type="Reply",
+        id="r1",
+        kind="acceptance_notice",
+        document_number="X信〔2024〕9号",
+        reply_date=date.today(),
+        body=RichTextValue(
+            "<p>经研究，决定<strong>受理</strong>您的信访事项。</p>",
+            "text/html",
+            "text/x-html-safe",
+        ),
     )
     catalog = api.portal.get_tool("portal_catalog")
-    (brain,) = catalog(portal_type="Reply")
+    (_brain,) = catalog(portal_type="Reply")
     assert not catalog(SearchableText="strong", portal_type="Reply")
     assert len(catalog(SearchableText="受理您的信访事项", portal_type="Reply")) == 1

@@ -1,4 +1,5 @@
 """The demo-data generator: corpus sentences, petitioners and whole cases."""
+
 from collections import Counter
 from datetime import date
 from datetime import timedelta
@@ -9,8 +10,8 @@ from xinfang_archive.demo import people
 from xinfang_archive.demo.generator import CaseGenerator
 from xinfang_archive.demo.generator import generate_cases
 from xinfang_archive.demo.generator import plan_timeline
-from xinfang_archive.demo.generator import state_plan
 from xinfang_archive.demo.generator import STATE_BLOCK
+from xinfang_archive.demo.generator import state_plan
 from xinfang_archive.demo.generator import STATES
 from xinfang_archive.privacy.idcard import check_digit
 from xinfang_archive.privacy.idcard import id_number_problem
@@ -75,19 +76,29 @@ def test_bundled_sentences_match_the_corpus():
     assert corpus.extract_sentences(corpus_dir) == bundled_lines(), (
         "regenerate with: python -m xinfang_archive.demo.corpus"
     )
-    assert "信访工作是党和政府联系广大群众的主渠道，是维护社会稳定的“桥头堡”，是反映社情民意的“晴雨表”。" in bundled_lines()
+    assert (
+        "信访工作是党和政府联系广大群众的主渠道，是维护社会稳定的“桥头堡”，是反映社情民意的“晴雨表”。"
+        in bundled_lines()
+    )
 
 
 def test_load_sentences_from_a_given_directory(tmp_path):
-    (tmp_path / "a.txt").write_text("信访工作是党和政府联系群众的桥梁。要把问题解决在基层。", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "信访工作是党和政府联系群众的桥梁。要把问题解决在基层。", encoding="utf-8"
+    )
     (tmp_path / "b.md").write_text("不读这个文件里面的任何句子。", encoding="utf-8")
-    assert corpus.load_sentences(tmp_path) == ["信访工作是党和政府联系群众的桥梁。", "要把问题解决在基层。"]
+    assert corpus.load_sentences(tmp_path) == [
+        "信访工作是党和政府联系群众的桥梁。",
+        "要把问题解决在基层。",
+    ]
     with pytest.raises(FileNotFoundError):
         corpus.load_sentences(tmp_path / "missing")
 
 
 def test_load_sentences_from_environment(tmp_path, monkeypatch):
-    (tmp_path / "c.txt").write_text("领导干部要带头接访下访化解矛盾。", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        "领导干部要带头接访下访化解矛盾。", encoding="utf-8"
+    )
     monkeypatch.setenv(corpus.ENV_VARIABLE, str(tmp_path))
     assert corpus.find_corpus_dir() == tmp_path
     assert corpus.load_sentences() == ["领导干部要带头接访下访化解矛盾。"]
@@ -146,7 +157,7 @@ def test_every_block_of_the_state_plan_holds_every_state():
     plan = state_plan(3 * block + 7, random.Random(5))
     assert len(plan) == 3 * block + 7
     for start in range(0, 3 * block, block):
-        assert set(plan[start:start + block]) == set(STATES)
+        assert set(plan[start : start + block]) == set(STATES)
     counts = Counter(plan[: 3 * block])
     assert counts["closed"] == 3 * dict(STATE_BLOCK)["closed"]
     assert counts.most_common(1)[0][0] == "closed"
@@ -218,9 +229,16 @@ def test_generate_cases(demo_cases):
 
     assert len({case.received_date.year for case in cases}) >= 3
     for field, name in (
-        ("channel", "channels"), ("category", "categories"), ("grade", "grades")
+        ("channel", "channels"),
+        ("category", "categories"),
+        ("grade", "grades"),
     ):
-        codes = {row[0] for row in parse_lines(api.portal.get_registry_record(f"xinfang_archive.{name}"))}
+        codes = {
+            row[0]
+            for row in parse_lines(
+                api.portal.get_registry_record(f"xinfang_archive.{name}")
+            )
+        }
         used = Counter(getattr(case, field) for case in cases)
         assert set(used) <= codes
         assert len(used) >= min(3, len(codes))
@@ -245,13 +263,18 @@ def test_generate_cases(demo_cases):
             assert id_number_problem(row["id_number"]) is None
             assert MOBILE.match(row["phone"])
         clocks = [
-            case.received_date, case.accepted_on, case.assigned_on, case.replied_on,
-            case.review_requested_on, case.review_replied_on, case.rereview_requested_on,
+            case.received_date,
+            case.accepted_on,
+            case.assigned_on,
+            case.replied_on,
+            case.review_requested_on,
+            case.review_replied_on,
+            case.rereview_requested_on,
             case.closed_on,
         ]
         present = [day for day in clocks if day]
         assert present == sorted(present), (case.getId(), clocks)
-        assert all(day <= today for day in present + [case.follow_up_date] if day)
+        assert all(day <= today for day in [*present, case.follow_up_date] if day)
         if case.accepted_on:
             assert (case.accepted_on - case.received_date).days <= 15
         history = case.workflow_history["xf_case_workflow"]
@@ -271,7 +294,9 @@ def test_generated_cases_follow_the_workflow_rules(demo_cases):
         for reply in kinds.values():
             assert reply.reply_date <= today
             assert NUMBER.match(reply.document_number), reply.document_number
-        if state in ("rejected",) or (state == "closed" and "rejection_notice" in kinds):
+        if state in ("rejected",) or (
+            state == "closed" and "rejection_notice" in kinds
+        ):
             assert "rejection_notice" in kinds and case.accepted_on is None
         if state in ("accepted", "in_progress", "replied", "in_review", "in_rereview"):
             assert case.accepted_on and "acceptance_notice" in kinds
@@ -288,7 +313,10 @@ def test_generated_cases_follow_the_workflow_rules(demo_cases):
             assert "extension_notice" in kinds and 1 <= case.extension_days <= 30
             assert case.extension_reason and case.extension_approved_by
         if state == "in_review":
-            assert case.review_requested_on and (case.review_requested_on - case.replied_on).days <= 30
+            assert (
+                case.review_requested_on
+                and (case.review_requested_on - case.replied_on).days <= 30
+            )
         if state == "in_rereview":
             assert "review_opinion" in kinds and case.rereview_requested_on
         deadline, _kind = current_deadline(case, state)
@@ -296,7 +324,9 @@ def test_generated_cases_follow_the_workflow_rules(demo_cases):
             assert deadline is None
         elif deadline is not None and deadline < today:
             overdue += 1
-    open_cases = [c for c in cases if api.content.get_state(c) not in ("closed", "rejected")]
+    open_cases = [
+        c for c in cases if api.content.get_state(c) not in ("closed", "rejected")
+    ]
     assert open_cases and overdue < len(open_cases)
 
 
@@ -313,7 +343,9 @@ def test_generated_texts_come_from_the_corpus(demo_cases):
         for reply in replies(case):
             assert from_corpus(reply.body.raw) >= 2
             assert reply.body.mimeType == "text/html"
-        for document in [o for o in case.objectValues() if o.portal_type == "CaseDocument"]:
+        for document in [
+            o for o in case.objectValues() if o.portal_type == "CaseDocument"
+        ]:
             documents += 1
             data = document.file.data.decode("utf-8")
             assert document.file.contentType == "text/plain"
@@ -333,7 +365,9 @@ def test_same_seed_same_cases(manager):
         rows = []
         for state, received, events, _extension in generator.plan(10):
             fields = generator.case_fields(state, received)
-            rows.append((state, received, events, fields["title"], fields["petitioners"]))
+            rows.append(
+                (state, received, events, fields["title"], fields["petitioners"])
+            )
         return rows
 
     assert sample(8) == sample(8)
@@ -341,8 +375,8 @@ def test_same_seed_same_cases(manager):
 
 
 def test_demo_has_open_and_done_supervisions(manager):
-    from xinfang_archive.demo.generator import generate_cases
     from plone import api
+    from xinfang_archive.demo.generator import generate_cases
 
     generate_cases(manager, 60, seed=5)
     found = [b.getObject() for b in api.content.find(portal_type="Supervision")]
@@ -360,10 +394,10 @@ def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
     """Every closed demo case of an earlier year files cleanly, hearings
     included, as ``xinfang-archive init`` makes them (the demo data is valid
     archival data); this year's closed cases stay closed."""
+    from Products.CMFCore.indexing import processQueue
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.hearings import add_demo_hearings
     from xinfang_archive.savepoints import forget_catalog_query_cache
-    from Products.CMFCore.indexing import processQueue
 
     portal, cases, _progress = demo_cases
     this_year = date.today().year
@@ -374,11 +408,20 @@ def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
         count = 0
         for hearing in hearings:
             for case in (rel.to_object for rel in hearing.cases):
-                if api.content.get_state(case) != "closed" or case.closed_on.year == this_year:
+                if (
+                    api.content.get_state(case) != "closed"
+                    or case.closed_on.year == this_year
+                ):
                     continue
                 assert api.content.get_state(hearing) == "held", hearing.getId()
-                (transcript,) = [o for o in hearing.objectValues() if o.portal_type == "HearingTranscript"]
-                assert api.content.get_state(transcript) in ("approved", "published"), hearing.getId()
+                (transcript,) = [
+                    o
+                    for o in hearing.objectValues()
+                    if o.portal_type == "HearingTranscript"
+                ]
+                assert api.content.get_state(transcript) in ("approved", "published"), (
+                    hearing.getId()
+                )
                 count += 1
         return count
 
@@ -396,13 +439,25 @@ def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
     # Seed 11 gives hearings to three closed cases of earlier years.
     assert settled_hearings(add_demo_hearings(portal, seed=11)) == 3
     result = file_earlier_years(portal)
-    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
-    earlier = [c for c in cases if c.closed_on and c.closed_on.year < this_year
-               and api.content.get_state(c) in ("closed", "filed")]
+    assert not result.refused, [
+        (c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused
+    ]
+    earlier = [
+        c
+        for c in cases
+        if c.closed_on
+        and c.closed_on.year < this_year
+        and api.content.get_state(c) in ("closed", "filed")
+    ]
     assert earlier and all(api.content.get_state(c) == "filed" for c in earlier)
-    assert all(c.archival_code.split("·")[1].startswith(str(c.closed_on.year)) for c in earlier)
-    assert all(api.content.get_state(c) == "closed" for c in cases
-               if c.closed_on and c.closed_on.year == this_year)
+    assert all(
+        c.archival_code.split("·")[1].startswith(str(c.closed_on.year)) for c in earlier
+    )
+    assert all(
+        api.content.get_state(c) == "closed"
+        for c in cases
+        if c.closed_on and c.closed_on.year == this_year
+    )
 
 
 def test_demo_hearings_publish_masked_minutes(manager):
@@ -423,7 +478,10 @@ def test_demo_hearings_publish_masked_minutes(manager):
                 continue
             notices.append(notice)
             assert hearing.public
-            text = " ".join([notice.title, notice.agenda or ""] + [t["speaker"] + t["text"] for t in notice.turns])
+            text = " ".join(
+                [notice.title, notice.agenda or ""]
+                + [t["speaker"] + t["text"] for t in notice.turns]
+            )
             for row in case.petitioners:
                 assert row["name"] not in text
                 assert not row.get("phone") or row["phone"] not in text
@@ -439,13 +497,25 @@ def test_demo_staff_work_in_their_units(manager):
 
     staff = add_demo_staff(manager, seed=3)
     users = {user_id: password for user_id, password, _role in staff}
-    assert {"registrar", "archivist", "inspector", "organizer", "handler-jsj", "handler-cgz-dc", "head-cgz"} <= set(users)
+    assert {
+        "registrar",
+        "archivist",
+        "inspector",
+        "organizer",
+        "handler-jsj",
+        "handler-cgz-dc",
+        "head-cgz",
+    } <= set(users)
     assert "head-cgz-dc" not in users  # a village has no units below it
-    assert len(set(users.values())) == len(users) and min(map(len, users.values())) >= 16
+    assert (
+        len(set(users.values())) == len(users) and min(map(len, users.values())) >= 16
+    )
     assert add_demo_staff(manager, seed=3) == []  # once
     cases = generate_cases(manager, 30, seed=4)
     routed = [c for c in cases if c.responsible_unit and c.assigned_on]
-    assert routed and all(c.case_handler == f"handler-{c.responsible_unit.lower()}" for c in routed)
+    assert routed and all(
+        c.case_handler == f"handler-{c.responsible_unit.lower()}" for c in routed
+    )
     unit = routed[0].responsible_unit
     login(manager, f"handler-{unit.lower()}")
     seen = {b.UID for b in api.content.find(portal_type="PetitionCase")}
@@ -468,19 +538,30 @@ def test_demo_screening_reports_cover_every_unit_with_zero_late_and_missing(mana
     assert {report.unit for report in reports} == {code for code, _title in units}
     totals = {"reported": 0, "zero": 0, "missing": 0, "late": 0}
     for period in sorted(periods):
-        _rows, counts = screening.period_status(units, screening.collect(manager["screening"], period),
-                                                period, day, today)
+        _rows, counts = screening.period_status(
+            units, screening.collect(manager["screening"], period), period, day, today
+        )
         for key in totals:
             totals[key] += counts[key]
-    assert all(totals.values()), totals  # some zero, some with disputes, some late, some missing
-    states = {api.content.get_state(report) for report in reports if report.period == last}
+    assert all(totals.values()), (
+        totals
+    )  # some zero, some with disputes, some late, some missing
+    states = {
+        api.content.get_state(report) for report in reports if report.period == last
+    }
     assert states == {"submitted"}
-    assert {api.content.get_state(report) for report in reports if report.period != last} == {"accepted"}
+    assert {
+        api.content.get_state(report) for report in reports if report.period != last
+    } == {"accepted"}
     assert all(report.disputes for report in reports if not report.zero_report)
-    assert add_demo_screening(manager, seed=2, today=today, periods=12) == []  # run again: nothing new
+    assert (
+        add_demo_screening(manager, seed=2, today=today, periods=12) == []
+    )  # run again: nothing new
 
 
-def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_file(manager):
+def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_file(
+    manager,
+):
     """Meetings of every kind in every year of the demo cases, finalized
     (the latest perhaps under review), their decisions on the case pages
     and, for open cases, in the supervision list; the closed cases of
@@ -503,25 +584,33 @@ def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_fil
         for row in meeting.decisions:
             case = find_case(row["case_number"])
             assert case.received_date <= meeting.meeting_date <= date.today()
-            assert row["unit"] and (row["due_date"] is None or row["due_date"] >= meeting.meeting_date)
+            assert row["unit"] and (
+                row["due_date"] is None or row["due_date"] >= meeting.meeting_date
+            )
             if api.content.get_state(meeting) != "finalized":
                 continue
             assert (meeting, row) in [(m, r) for m, r in decisions_on_case(case)]
-            ours = [s for s in case.objectValues() if getattr(s, "meeting_uid", None) == meeting.UID()]
+            ours = [
+                s
+                for s in case.objectValues()
+                if getattr(s, "meeting_uid", None) == meeting.UID()
+            ]
             supervised += len(ours)
             settled += bool(row["settled"])
             assert len(ours) == (0 if row["settled"] else 1)
     assert supervised and settled
     result = file_earlier_years(manager)
-    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+    assert not result.refused, [
+        (c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused
+    ]
 
 
 def test_demo_reception_days(manager):
     """Cases on channel 领导接待日 are received at the reception day of their
     date, held, often with the leader's instruction; the coming days are
     published in advance; the days span several years."""
-    from xinfang_archive.content.reception_links import reception_of
     from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
+    from xinfang_archive.content.reception_links import reception_of
     from xinfang_archive.demo.receptions import add_demo_receptions
 
     cases = generate_cases(manager, 150, seed=4)
@@ -539,7 +628,10 @@ def test_demo_reception_days(manager):
     states = Counter(api.content.get_state(r) for r in coming)
     assert states == {"published": 3, "planned": 1}
     assert all(r.reception_date > date.today() for r in coming)
-    held = [b.getObject() for b in api.content.find(portal_type="LeaderReception", review_state="held")]
+    held = [
+        b.getObject()
+        for b in api.content.find(portal_type="LeaderReception", review_state="held")
+    ]
     assert held and all(r.minutes is not None for r in held)
 
 
@@ -559,7 +651,9 @@ def test_demo_accountability_records_over_the_years(demo_cases):
     assert states["draft"] == 2 and states["decided"] == len(records) - 2
     assert len({record.decision_date.year for record in records}) >= 3
     causes = Counter(record.cause for record in records)
-    assert causes["overdue"] and causes["supervision_ignored"] and causes["missing_report"]
+    assert (
+        causes["overdue"] and causes["supervision_ignored"] and causes["missing_report"]
+    )
     assert any(record.person_name for record in records)
     assert all(record_problems(record) == [] for record in records)
     for record in records:
@@ -567,7 +661,9 @@ def test_demo_accountability_records_over_the_years(demo_cases):
             (case,) = record.related_cases()
             assert case.responsible_unit == record.unit
     result = file_earlier_years(portal)
-    assert not result.refused, [(c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused]
+    assert not result.refused, [
+        (c.getId(), [str(p.message) for p in ps]) for c, ps in result.refused
+    ]
     for record in records:  # a decided record files with the last of its cases
         cases = record.related_cases()
         if cases and all(api.content.get_state(case) == "filed" for case in cases):

@@ -3,6 +3,7 @@
 Labels are not checked (the zh_CN catalog may not be loaded here); the data
 values, which are Chinese, are.
 """
+
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -18,9 +19,9 @@ from reportlab.pdfgen.canvas import Canvas
 from xinfang_archive import _
 from xinfang_archive.documents import fonts
 from xinfang_archive.documents.beikao import beikao_pdf
-from xinfang_archive.documents.catalogue import COLUMNS
 from xinfang_archive.documents.catalogue import catalogue_pdf
 from xinfang_archive.documents.catalogue import catalogue_xlsx
+from xinfang_archive.documents.catalogue import COLUMNS
 from xinfang_archive.documents.destruction import destruction_list_pdf
 from xinfang_archive.documents.records import CatalogueHeading
 from xinfang_archive.documents.records import CatalogueRow
@@ -29,8 +30,8 @@ from xinfang_archive.documents.records import DestructionRow
 from xinfang_archive.documents.records import DocumentInfo
 from xinfang_archive.documents.records import FilingStamp
 from xinfang_archive.documents.records import RecordNote
-from xinfang_archive.documents.stamp import RenditionError
 from xinfang_archive.documents.stamp import cover_sheet
+from xinfang_archive.documents.stamp import RenditionError
 from xinfang_archive.documents.stamp import stamped_pdf
 from xinfang_archive.i18n import record_text
 
@@ -70,6 +71,7 @@ def catalogue_rows(count):
 
 # -- reading PDFs back ------------------------------------------------------
 
+
 def squeeze(text):
     """Text without whitespace: wrapped cells and spaced pairs compare whole."""
     return "".join(text.split())
@@ -85,7 +87,10 @@ def pages_of(pdf):
 
 
 def page_sizes(pdf):
-    return [(round(page.mediabox.width), round(page.mediabox.height)) for page in pages_of(pdf)]
+    return [
+        (round(page.mediabox.width), round(page.mediabox.height))
+        for page in pages_of(pdf)
+    ]
 
 
 def page_fonts(page):
@@ -107,6 +112,7 @@ def assert_fonts_embedded(pdf):
 
 
 # -- fonts ------------------------------------------------------------------
+
 
 def test_font_is_registered_once():
     assert fonts.font_name() == fonts.font_name()
@@ -137,14 +143,26 @@ def test_a_font_reportlab_cannot_embed_is_reported(monkeypatch, tmp_path):
 
 # -- the filing catalogue ---------------------------------------------------
 
+
 def test_catalogue_pdf_holds_heading_and_rows():
     pdf = catalogue_pdf(HEADING, catalogue_rows(12))
     assert page_sizes(pdf) == [A4_LANDSCAPE]
     assert_fonts_embedded(pdf)
     text = pdf_text(pdf)
-    for value in ("X001", "某某市信访局", "接待科", "30年", code(1), code(12),
-                  "杭信复〔2024〕7号", LONG_TITLE, "征地补偿款未按时发放", "20240315",
-                  "内部", "复查件"):
+    for value in (
+        "X001",
+        "某某市信访局",
+        "接待科",
+        "30年",
+        code(1),
+        code(12),
+        "杭信复〔2024〕7号",
+        LONG_TITLE,
+        "征地补偿款未按时发放",
+        "20240315",
+        "内部",
+        "复查件",
+    ):
         assert value in text
 
 
@@ -169,7 +187,9 @@ def test_catalogue_of_1000_rows_keeps_every_row(thousand_rows):
     text = "".join(texts)
     assert all(row.archival_code in text for row in rows)
     total = len(pages)
-    last = record_text(_("Page ${page} of ${pages}", mapping={"page": total, "pages": total}))
+    last = record_text(
+        _("Page ${page} of ${pages}", mapping={"page": total, "pages": total})
+    )
     assert squeeze(last) in texts[-1]
 
 
@@ -185,8 +205,16 @@ def test_catalogue_xlsx(thousand_rows):
     assert sheet["A3"].font.b
     assert len(values) == 3 + len(rows)
     first = values[3]
-    assert first[:8] == (1, code(1), "杭信复〔2024〕1号", "某某市信访局",
-                         "征地补偿款未按时发放", "20240315", "内部", 2)
+    assert first[:8] == (
+        1,
+        code(1),
+        "杭信复〔2024〕1号",
+        "某某市信访局",
+        "征地补偿款未按时发放",
+        "20240315",
+        "内部",
+        2,
+    )
     assert values[3 + 6][8] == "复查件"
     assert values[-1][1] == code(1000)
     assert sheet["F4"].data_type == "s"
@@ -204,6 +232,7 @@ def test_catalogue_xlsx_writes_no_formulas():
 
 
 # -- the filing stamp and renditions ----------------------------------------
+
 
 def make_original(first=(letter, 0), second=(A4, 90)):
     """A two-page PDF as a scanner or office suite would hand it in."""
@@ -239,17 +268,24 @@ def test_stamped_pdf_keeps_the_original_and_stamps_page_one():
     assert "0007" not in second and "X001" not in second
     assert any(embedded(font) for font in page_fonts(pages_of(rendition)[0]))
     # Page 2 shares its resources with page 1 in the original: not any more.
-    assert len(page_fonts(pages_of(rendition)[1])) == len(page_fonts(pages_of(original)[1]))
+    assert len(page_fonts(pages_of(rendition)[1])) == len(
+        page_fonts(pages_of(original)[1])
+    )
 
 
-@pytest.mark.parametrize("size, rotation", [(A4, 0), (letter, 90), (A4, 180), (A4, 270)])
+@pytest.mark.parametrize(
+    "size, rotation", [(A4, 0), (letter, 90), (A4, 180), (A4, 270)]
+)
 def test_stamp_sits_upright_in_the_top_right_corner(size, rotation):
     rendition = stamped_pdf(make_original(first=(size, rotation)), STAMP)
     # pdfminer lays a page out as displayed, with its /Rotate applied.
     page = next(extract_pages(BytesIO(rendition), page_numbers=[0]))
     width, height = page.width, page.height
-    boxes = [box for box in page if isinstance(box, LTTextContainer)
-             and "0007" in box.get_text()]
+    boxes = [
+        box
+        for box in page
+        if isinstance(box, LTTextContainer) and "0007" in box.get_text()
+    ]
     assert boxes
     box = boxes[0]
     assert box.x1 <= width and box.x0 > width * 0.75
@@ -273,46 +309,90 @@ def test_unreadable_pdf_cannot_be_stamped():
 def test_cover_sheet():
     sha256 = hashlib.sha256(b"scan").hexdigest()
     info = DocumentInfo(
-        title="征地补偿款未按时发放的答复意见书", archival_code=CODE, responsible="某某市信访局",
-        date=date(2024, 3, 15), document_number="杭信复〔2024〕7号", classification="内部",
-        filename="答复意见书-扫描件.tiff", size=1234567, sha256=sha256,
+        title="征地补偿款未按时发放的答复意见书",
+        archival_code=CODE,
+        responsible="某某市信访局",
+        date=date(2024, 3, 15),
+        document_number="杭信复〔2024〕7号",
+        classification="内部",
+        filename="答复意见书-扫描件.tiff",
+        size=1234567,
+        sha256=sha256,
     )
     pdf = cover_sheet(STAMP, info)
     assert page_sizes(pdf) == [A4_PORTRAIT]
     assert_fonts_embedded(pdf)
     text = pdf_text(pdf)
-    for value in (info.title, CODE, "某某市信访局", "20240315", "杭信复〔2024〕7号", "内部",
-                  "答复意见书-扫描件.tiff", "1,234,567", sha256, "0007", "D30"):
+    for value in (
+        info.title,
+        CODE,
+        "某某市信访局",
+        "20240315",
+        "杭信复〔2024〕7号",
+        "内部",
+        "答复意见书-扫描件.tiff",
+        "1,234,567",
+        sha256,
+        "0007",
+        "D30",
+    ):
         assert value in text
 
 
 # -- record note and destruction list ---------------------------------------
 
+
 def test_beikao_pdf():
     note = RecordNote(
-        archival_code=CODE, title="征地补偿款未按时发放",
-        lines=("本件共3份文件，12页。", "20240320王五更正第2页文号，经李四批准。",
-               "20240402固定性校验：SHA-256一致。"),
-        filed_by="张三", checked_by="李四", filed_on=date(2024, 3, 15),
+        archival_code=CODE,
+        title="征地补偿款未按时发放",
+        lines=(
+            "本件共3份文件，12页。",
+            "20240320王五更正第2页文号，经李四批准。",
+            "20240402固定性校验：SHA-256一致。",
+        ),
+        filed_by="张三",
+        checked_by="李四",
+        filed_on=date(2024, 3, 15),
     )
     pdf = beikao_pdf(note)
     assert page_sizes(pdf) == [A4_PORTRAIT]
     assert_fonts_embedded(pdf)
     text = pdf_text(pdf)
-    for value in (CODE, "征地补偿款未按时发放", *note.lines, "张三", "李四", "20240315"):
+    for value in (
+        CODE,
+        "征地补偿款未按时发放",
+        *note.lines,
+        "张三",
+        "李四",
+        "20240315",
+    ):
         assert value in text
 
 
 def test_destruction_list_pdf():
     rows = [
-        DestructionRow(number, code(number, 2014, "D10"), "拖欠农民工工资", 2014, "10年",
-                       number, "保管期限已满，经鉴定无保存价值")
+        DestructionRow(
+            number,
+            code(number, 2014, "D10"),
+            "拖欠农民工工资",
+            2014,
+            "10年",
+            number,
+            "保管期限已满，经鉴定无保存价值",
+        )
         for number in range(1, 41)
     ]
     info = DestructionInfo(
-        fonds_code="X001", fonds_name="某某市信访局", appraisal_reference="鉴字〔2025〕3号",
-        appraised_on=date(2025, 1, 10), proposed_by="王五", approved_by="赵六",
-        approved_on=date(2025, 2, 1), supervised_by="钱七", executed_by="孙八",
+        fonds_code="X001",
+        fonds_name="某某市信访局",
+        appraisal_reference="鉴字〔2025〕3号",
+        appraised_on=date(2025, 1, 10),
+        proposed_by="王五",
+        approved_by="赵六",
+        approved_on=date(2025, 2, 1),
+        supervised_by="钱七",
+        executed_by="孙八",
         destroyed_on=None,
     )
     pdf = destruction_list_pdf(info, rows)
@@ -320,7 +400,20 @@ def test_destruction_list_pdf():
     assert len(sizes) > 1 and set(sizes) == {A4_LANDSCAPE}
     assert_fonts_embedded(pdf)
     text = pdf_text(pdf)
-    for value in ("某某市信访局", "鉴字〔2025〕3号", "20250110", "20250201", code(1, 2014, "D10"),
-                  code(40, 2014, "D10"), "拖欠农民工工资", "10年", "保管期限已满，经鉴定无保存价值",
-                  "王五", "赵六", "钱七", "孙八", str(sum(range(1, 41)))):
+    for value in (
+        "某某市信访局",
+        "鉴字〔2025〕3号",
+        "20250110",
+        "20250201",
+        code(1, 2014, "D10"),
+        code(40, 2014, "D10"),
+        "拖欠农民工工资",
+        "10年",
+        "保管期限已满，经鉴定无保存价值",
+        "王五",
+        "赵六",
+        "钱七",
+        "孙八",
+        str(sum(range(1, 41))),
+    ):
         assert value in text

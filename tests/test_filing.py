@@ -1,4 +1,6 @@
 """Filing (归档立案): archival codes, retention, the four-properties check and the freeze."""
+
+from AccessControl import Unauthorized
 from archival_support import add_document
 from archival_support import as_archivist
 from archival_support import as_manager
@@ -24,10 +26,9 @@ from xinfang_archive.archival.retention import parse_rules
 from xinfang_archive.archival.retention import period_for
 from xinfang_archive.archival.retention import RuleError
 from xinfang_archive.archival.settings import PREFIX
-from zope.i18n import translate
 from zope.event import notify
+from zope.i18n import translate
 from zope.lifecycleevent import ObjectModifiedEvent
-from AccessControl import Unauthorized
 
 import hashlib
 import pytest
@@ -43,11 +44,18 @@ def zh(messages):
 @pytest.fixture()
 def closed(make_case, manager):
     """A closed case of 住建局 with a two-page PDF and a text document."""
+
     def make(unit="JSJ", **overrides):
         case = make_case(**overrides)
         add_document(case)
-        add_document(case, title="来信原件", data="来信内容".encode("utf-8"),
-                     filename="letter.txt", content_type="text/plain", pages=1)
+        add_document(
+            case,
+            title="来信原件",
+            data="来信内容".encode(),
+            filename="letter.txt",
+            content_type="text/plain",
+            pages=1,
+        )
         return close_case(case, unit=unit)
 
     return make
@@ -66,33 +74,49 @@ def test_archival_code_format():
     assert group.code(7) == "X001-XF·2024-D30-JSJ-0007"
     assert well_formed("X001-XF·2024-D30-JSJ-0007")
     assert parse("X001-XF·2024-D30-JSJ-0007").item == 7
-    for bad in ("X001-XF-2024-D30-JSJ-0007", "X01-XF·2024-D30-JSJ-0007",
-                "X001-XF·2024-D20-JSJ-0007", "X001-XF·2024-D30-JSJ-7", "X001-XF·2024-D30-J-S-0007"):
+    for bad in (
+        "X001-XF-2024-D30-JSJ-0007",
+        "X01-XF·2024-D30-JSJ-0007",
+        "X001-XF·2024-D20-JSJ-0007",
+        "X001-XF·2024-D30-JSJ-7",
+        "X001-XF·2024-D30-J-S-0007",
+    ):
         assert not well_formed(bad), bad
 
 
 def test_schedule_takes_the_longest_matching_period_and_the_default_otherwise():
-    rules = parse_rules([
-        "category=discipline|Y|纪检", "stage=rejected|D10|不予受理",
-        "grade=key & flag=collective,repeat|D30|重点集体", "*|D30|其他",
-    ])
-    facts = dict(category=frozenset(["land"]), grade=frozenset(["key"]),
-                 flag=frozenset(["repeat"]), stage=frozenset())
+    rules = parse_rules(
+        [
+            "category=discipline|Y|纪检",
+            "stage=rejected|D10|不予受理",
+            "grade=key & flag=collective,repeat|D30|重点集体",
+            "*|D30|其他",
+        ]
+    )
+    facts = {
+        "category": frozenset(["land"]),
+        "grade": frozenset(["key"]),
+        "flag": frozenset(["repeat"]),
+        "stage": frozenset(),
+    }
     assert period_for(facts, rules)[0] == "D30"
     assert period_for(dict(facts, category=frozenset(["discipline"])), rules)[0] == "Y"
-    assert period_for(dict(stage=frozenset(["rejected"])), rules)[0] == "D10"
-    assert period_for(dict(category=frozenset(["land"])), rules)[1][0].is_default
+    assert period_for({"stage": frozenset(["rejected"])}, rules)[0] == "D10"
+    assert period_for({"category": frozenset(["land"])}, rules)[1][0].is_default
     assert expiry(2024, "D10") == date(2035, 1, 1)
     assert expiry(2024, "Y") is None
 
 
-@pytest.mark.parametrize("lines", [
-    ["category=land|D20|x", "*|D30|"],
-    ["colour=red|Y|x", "*|D30|"],
-    ["category=|Y|x", "*|D30|"],
-    ["category=land|Y|x"],
-    ["*|Y|", "*|D30|"],
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["category=land|D20|x", "*|D30|"],
+        ["colour=red|Y|x", "*|D30|"],
+        ["category=|Y|x", "*|D30|"],
+        ["category=land|Y|x"],
+        ["*|Y|", "*|D30|"],
+    ],
+)
 def test_bad_schedules_are_refused(lines):
     with pytest.raises(RuleError):
         parse_rules(lines)
@@ -104,7 +128,9 @@ def test_schedule_values_are_checked_against_the_vocabularies(portal):
     with pytest.raises(RuleError) as error:
         parse_rules(["category=nonesuch|Y|x", "*|D30|"], known_values())
     assert "nonesuch" in translate(error.value.message, target_language="zh_CN")
-    assert parse_rules(["category=land|Y|x", "kind=hearing_transcript|D30|", "*|D30|"], known_values())
+    assert parse_rules(
+        ["category=land|Y|x", "kind=hearing_transcript|D30|", "*|D30|"], known_values()
+    )
 
 
 # --- filing ----------------------------------------------------------------
@@ -123,7 +149,9 @@ def test_filing_assigns_code_period_checksums_and_freezes(closed, portal):
     files = {e["filename"]: e for e in case.archival_manifest if e["field"] == "file"}
     assert files["report.pdf"]["sha256"] == hashlib.sha256(pdf.file.data).hexdigest()
     assert files["report.pdf"]["pages"] == 2
-    assert files["letter.txt"]["sha256"] == hashlib.sha256("来信内容".encode()).hexdigest()
+    assert (
+        files["letter.txt"]["sha256"] == hashlib.sha256("来信内容".encode()).hexdigest()
+    )
     # one metadata digest per record: the case, two documents, the reply
     assert sum(1 for e in case.archival_manifest if e["field"] == "metadata") == 4
     brains = api.content.find(archival_code=case.archival_code)
@@ -149,7 +177,9 @@ def test_item_numbers_run_gap_free_per_group(closed, portal):
 
 def test_retention_follows_the_schedule(closed, portal):
     key = closed(grade="key")
-    api.portal.set_registry_record(f"{PREFIX}.retention_rules", ["grade=key|D10|x", "*|Y|y"])
+    api.portal.set_registry_record(
+        f"{PREFIX}.retention_rules", ["grade=key|D10|x", "*|Y|y"]
+    )
     plain = closed()
     as_archivist(portal)
     file_cases([key, plain])
@@ -159,7 +189,9 @@ def test_retention_follows_the_schedule(closed, portal):
 
 def test_organisation_codes_can_follow_the_category(closed, portal):
     api.portal.set_registry_record(f"{PREFIX}.organisation_basis", "category")
-    api.portal.set_registry_record(f"{PREFIX}.organisation_codes", ["land|ZD|征地拆迁", "*|QT|其他"])
+    api.portal.set_registry_record(
+        f"{PREFIX}.organisation_codes", ["land|ZD|征地拆迁", "*|QT|其他"]
+    )
     case = closed()
     as_archivist(portal)
     file(case)
@@ -177,12 +209,17 @@ def test_only_archivists_file(closed, portal):
 
 def test_open_cases_cannot_be_filed(make_case, manager):
     case = make_case()
-    assert zh(p.message for p in make_plan(case).problems)[0] == "只有已办结的信访件才能归档。"
+    assert (
+        zh(p.message for p in make_plan(case).problems)[0]
+        == "只有已办结的信访件才能归档。"
+    )
 
 
 def test_failed_check_refuses_and_changes_nothing(closed, portal):
     case = closed()
-    add_document(case, title="损坏的扫描件", data=b"%PDF-1.4\n garbage", filename="scan.pdf")
+    add_document(
+        case, title="损坏的扫描件", data=b"%PDF-1.4\n garbage", filename="scan.pdf"
+    )
     doc = case.objectValues()[0]
     doc.responsible = None
     as_archivist(portal)
@@ -190,7 +227,9 @@ def test_failed_check_refuses_and_changes_nothing(closed, portal):
         file(case)
     problems = refused.value.problems
     kinds = {(p.property, p.path) for p in problems}
-    assert ("usability", "scan.pdf") in kinds or any(p.property == "usability" for p in problems)
+    assert ("usability", "scan.pdf") in kinds or any(
+        p.property == "usability" for p in problems
+    )
     assert any(p.property == "authenticity" and p.path == doc.getId() for p in problems)
     assert api.content.get_state(case) == "closed"
     assert getattr(case, "archival_code", None) is None
@@ -198,8 +237,9 @@ def test_failed_check_refuses_and_changes_nothing(closed, portal):
 
 
 def test_encrypted_pdf_and_mismatched_type_are_refused(closed, portal):
-    from pypdf import PdfReader, PdfWriter
     from io import BytesIO
+    from pypdf import PdfReader
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
     for page in PdfReader(BytesIO(make_pdf(1))).pages:
@@ -208,9 +248,17 @@ def test_encrypted_pdf_and_mismatched_type_are_refused(closed, portal):
     encrypted = BytesIO()
     writer.write(encrypted)
     case = closed()
-    add_document(case, title="加密件", data=encrypted.getvalue(), filename="locked.pdf", pages=1)
-    add_document(case, title="伪装件", data=make_pdf(1), filename="photo.png",
-                 content_type="image/png", pages=1)
+    add_document(
+        case, title="加密件", data=encrypted.getvalue(), filename="locked.pdf", pages=1
+    )
+    add_document(
+        case,
+        title="伪装件",
+        data=make_pdf(1),
+        filename="photo.png",
+        content_type="image/png",
+        pages=1,
+    )
     problems = make_plan(case).problems
     assert {p.property for p in problems} == {"usability", "security"}
     assert any("加密" in text for text in zh(p.message for p in problems))
@@ -218,8 +266,13 @@ def test_encrypted_pdf_and_mismatched_type_are_refused(closed, portal):
 
 def test_page_count_must_match_the_pdf(closed, portal):
     case = closed()
-    add_document(case, title="页数不符", data=make_pdf(3), filename="three.pdf", pages=5)
-    assert any("5" in text and "3" in text for text in zh(p.message for p in make_plan(case).problems))
+    add_document(
+        case, title="页数不符", data=make_pdf(3), filename="three.pdf", pages=5
+    )
+    assert any(
+        "5" in text and "3" in text
+        for text in zh(p.message for p in make_plan(case).problems)
+    )
 
 
 def test_gap_in_the_group_refuses_filing(closed, portal):
@@ -258,8 +311,13 @@ def filed(closed, portal):
 def test_manager_has_no_edit_delete_or_add_right_on_filed_records(filed):
     doc = filed.objectValues()[0]
     for obj in (filed, doc):
-        for permission in ("Modify portal content", "Delete objects", "Copy or Move",
-                           "CMFEditions: Save new version", "CMFEditions: Revert to previous versions"):
+        for permission in (
+            "Modify portal content",
+            "Delete objects",
+            "Copy or Move",
+            "CMFEditions: Save new version",
+            "CMFEditions: Revert to previous versions",
+        ):
             assert not api.user.has_permission(permission, obj=obj), (obj, permission)
     assert not api.user.has_permission("xinfang_archive: Add CaseDocument", obj=filed)
     assert api.user.has_permission("View", obj=doc)
@@ -283,7 +341,10 @@ def test_plone_api_calls_are_refused(filed, portal):
         api.content.copy(source=filed, target=portal["cases"])
     with pytest.raises(refused):
         add_document(filed, title="补充材料")
-    assert doc.getId() in filed.objectIds() and filed.getId() in portal["cases"].objectIds()
+    assert (
+        doc.getId() in filed.objectIds()
+        and filed.getId() in portal["cases"].objectIds()
+    )
 
 
 def test_code_that_ignores_permissions_is_stopped_by_the_freeze(filed, portal):
@@ -305,11 +366,14 @@ def test_code_that_ignores_permissions_is_stopped_by_the_freeze(filed, portal):
         notify(ObjectWillBeMovedEvent(doc, filed, doc.getId(), filed, "renamed"))
     with pytest.raises(FrozenRecord):
         notify(ObjectCopiedEvent(doc, doc))
-    with pytest.raises((FrozenRecord, Unauthorized)):  # (or initial versioning)
-        with api.env.adopt_roles(["Manager"]):
-            from plone.dexterity.utils import createContent
-            new = createContent("CaseDocument", title="夹带")
-            filed._setObject("smuggled", new)
+    with (
+        pytest.raises((FrozenRecord, Unauthorized)),  # (or initial versioning)
+        api.env.adopt_roles(["Manager"]),
+    ):
+        from plone.dexterity.utils import createContent
+
+        new = createContent("CaseDocument", title="夹带")
+        filed._setObject("smuggled", new)
 
 
 def test_no_new_version_of_a_filed_record(filed):
@@ -329,12 +393,21 @@ def test_amendment_changes_records_and_versions(filed, portal):
     as_archivist(portal)
     amendment = amend(doc, {"title": "住建局调查报告（更正）"}, "题名录入错误")
     assert doc.title == "住建局调查报告（更正）"
-    assert amendment["changes"] == [dict(field="title", title="Document title",
-                                         before=old_title, after="住建局调查报告（更正）")]
+    assert amendment["changes"] == [
+        {
+            "field": "title",
+            "title": "Document title",
+            "before": old_title,
+            "after": "住建局调查报告（更正）",
+        }
+    ]
     assert filed.amendments[-1]["reason"] == "题名录入错误"
     assert filed.amendments[-1]["actor"] == TEST_USER_ID
-    digests = [e["sha256"] for e in filed.archival_manifest
-               if e["path"] == doc.getId() and e["field"] == "metadata"]
+    digests = [
+        e["sha256"]
+        for e in filed.archival_manifest
+        if e["path"] == doc.getId() and e["field"] == "metadata"
+    ]
     assert digests == [metadata_digest(doc)]
     as_manager(portal)
     history = api.portal.get_tool("portal_repository").getHistoryMetadata(doc)
@@ -347,23 +420,39 @@ def test_amendment_can_replace_a_file_and_the_checksum_follows(filed, portal):
     from plone.namedfile.file import NamedBlobFile
     from xinfang_archive.archival.amend import amend
 
-    doc = [d for d in filed.objectValues() if d.portal_type == "CaseDocument"][0]
+    doc = next(d for d in filed.objectValues() if d.portal_type == "CaseDocument")
     better = make_pdf(2, text="Better scan")
     as_archivist(portal)
-    amend(doc, {"file": NamedBlobFile(better, filename="rescan.pdf", contentType="application/pdf")},
-          "原扫描件不清晰，重新扫描")
-    entries = [e for e in filed.archival_manifest if e["path"] == doc.getId() and e["field"] == "file"]
+    amend(
+        doc,
+        {
+            "file": NamedBlobFile(
+                better, filename="rescan.pdf", contentType="application/pdf"
+            )
+        },
+        "原扫描件不清晰，重新扫描",
+    )
+    entries = [
+        e
+        for e in filed.archival_manifest
+        if e["path"] == doc.getId() and e["field"] == "file"
+    ]
     assert [e["sha256"] for e in entries] == [hashlib.sha256(better).hexdigest()]
     assert "rescan.pdf" in filed.amendments[-1]["changes"][0]["after"]
 
 
-@pytest.mark.parametrize("changes,reason,expected", [
-    ({"title": "新题名"}, "  ", "修改须填写理由。"),
-    ({"title": None}, "理由", "不符合要求"),
-    ({"nonesuch": 1}, "理由", "不能修改"),
-    ({}, "理由", "没有任何改变"),
-])
-def test_bad_amendments_are_refused_and_change_nothing(filed, portal, changes, reason, expected):
+@pytest.mark.parametrize(
+    "changes,reason,expected",
+    [
+        ({"title": "新题名"}, "  ", "修改须填写理由。"),
+        ({"title": None}, "理由", "不符合要求"),
+        ({"nonesuch": 1}, "理由", "不能修改"),
+        ({}, "理由", "没有任何改变"),
+    ],
+)
+def test_bad_amendments_are_refused_and_change_nothing(
+    filed, portal, changes, reason, expected
+):
     from xinfang_archive.archival.amend import amend
     from xinfang_archive.archival.amend import AmendmentRefused
 
@@ -381,11 +470,18 @@ def test_amending_a_file_into_an_unusable_one_is_refused(filed, portal):
     from xinfang_archive.archival.amend import amend
     from xinfang_archive.archival.amend import AmendmentRefused
 
-    doc = [d for d in filed.objectValues() if d.portal_type == "CaseDocument"][0]
+    doc = next(d for d in filed.objectValues() if d.portal_type == "CaseDocument")
     as_archivist(portal)
     with pytest.raises(AmendmentRefused):
-        amend(doc, {"file": NamedBlobFile(b"%PDF-1.4 broken", filename="x.pdf",
-                                          contentType="application/pdf")}, "换文件")
+        amend(
+            doc,
+            {
+                "file": NamedBlobFile(
+                    b"%PDF-1.4 broken", filename="x.pdf", contentType="application/pdf"
+                )
+            },
+            "换文件",
+        )
 
 
 def test_only_those_allowed_amend(filed, portal):
@@ -406,7 +502,9 @@ def test_amended_personal_data_is_recorded_masked(filed, portal):
     as_archivist(portal)
     amendment = amend(filed, {"petitioners": rows}, "联系电话变更")
     text = amendment["changes"][0]["before"] + amendment["changes"][0]["after"]
-    assert VALID_ID not in text and "13900001111" not in text and "13812345678" not in text
+    assert (
+        VALID_ID not in text and "13900001111" not in text and "13812345678" not in text
+    )
     assert filed.petitioners[0]["phone"] == "13900001111"
 
 
@@ -430,25 +528,36 @@ def test_filing_control_panel_shows_the_schedule_as_a_table(manager):
     assert "form.widgets.retention_rules" in html and "X001" in html
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("retention_rules", "category=land|D20|x\n*|D30|y", "D20"),
-    ("retention_rules", "category=nonesuch|Y|x\n*|D30|y", "nonesuch"),
-    ("retention_rules", "category=land|Y|x", "必须有且只有一条默认规则"),
-    ("fonds_code", "X1", "全宗号应为四位大写字母或数字"),
-    ("category_code", "xf", "门类代码应为两位大写字母"),
-    ("organisation_codes", "JSJ|J-S|住建局", "J-S"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("retention_rules", "category=land|D20|x\n*|D30|y", "D20"),
+        ("retention_rules", "category=nonesuch|Y|x\n*|D30|y", "nonesuch"),
+        ("retention_rules", "category=land|Y|x", "必须有且只有一条默认规则"),
+        ("fonds_code", "X1", "全宗号应为四位大写字母或数字"),
+        ("category_code", "xf", "门类代码应为两位大写字母"),
+        ("organisation_codes", "JSJ|J-S|住建局", "J-S"),
+    ],
+)
 def test_filing_control_panel_refuses_bad_values(manager, field, value, message):
     before = api.portal.get_registry_record(f"{PREFIX}.{field}")
-    form = {f"form.widgets.{name}": api.portal.get_registry_record(f"{PREFIX}.{name}")
-            for name in ("fonds_code", "fonds_name", "category_code")}
-    form.update({
-        "form.widgets.organisation_basis": ["unit"],
-        "form.widgets.organisation_codes": "\n".join(api.portal.get_registry_record(f"{PREFIX}.organisation_codes")),
-        "form.widgets.retention_rules": "\n".join(api.portal.get_registry_record(f"{PREFIX}.retention_rules")),
-        f"form.widgets.{field}": value,
-        "form.buttons.save": "Save",
-    })
+    form = {
+        f"form.widgets.{name}": api.portal.get_registry_record(f"{PREFIX}.{name}")
+        for name in ("fonds_code", "fonds_name", "category_code")
+    }
+    form.update(
+        {
+            "form.widgets.organisation_basis": ["unit"],
+            "form.widgets.organisation_codes": "\n".join(
+                api.portal.get_registry_record(f"{PREFIX}.organisation_codes")
+            ),
+            "form.widgets.retention_rules": "\n".join(
+                api.portal.get_registry_record(f"{PREFIX}.retention_rules")
+            ),
+            f"form.widgets.{field}": value,
+            "form.buttons.save": "Save",
+        }
+    )
     html = _filing_panel(manager, form)
     assert message in html
     assert api.portal.get_registry_record(f"{PREFIX}.{field}") == before
@@ -493,6 +602,10 @@ def test_zmi_management_methods_refuse_a_filed_record(filed, portal, request_):
                 getattr(obj, name)(*args, **kwargs)
         assert obj.title == title and dict(obj.get_local_roles()) == roles
         assert obj.rolesOfPermission("View") == view and obj.getOwnerTuple() == owner
-    open_case = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
-    open_case.manage_changeProperties(title="未归档的可以改")  # the methods still work elsewhere
+    open_case = api.content.create(
+        container=portal["cases"], type="PetitionCase", **case_data()
+    )
+    open_case.manage_changeProperties(
+        title="未归档的可以改"
+    )  # the methods still work elsewhere
     assert open_case.title == "未归档的可以改"

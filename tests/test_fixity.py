@@ -1,4 +1,5 @@
 """Fixity of filed records in storage: missing and changed told apart, runs recorded."""
+
 from archival_support import add_document
 from archival_support import close_case
 from archival_support import do
@@ -29,7 +30,9 @@ def filed_cases(functional_portal):
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
     cases = []
     for title in ("甲", "乙"):
-        case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data(title=title))
+        case = createContentInContainer(
+            functional_portal["cases"], "PetitionCase", **case_data(title=title)
+        )
         add_document(case, title=f"{title}的报告")
         add_document(case, title=f"{title}的笔录")
         close_case(case)
@@ -50,7 +53,9 @@ def test_intact_archive(filed_cases, functional_portal):
     run = run_fixity(functional_portal)
     assert run.ok
     assert run.files_checked == 4
-    assert run.count(INTACT) == len(run.results) == 4 + 2 * 4  # files + one digest per record
+    assert (
+        run.count(INTACT) == len(run.results) == 4 + 2 * 4
+    )  # files + one digest per record
 
 
 def test_metadata_changed_behind_the_freeze_is_reported(filed_cases, functional_portal):
@@ -58,7 +63,9 @@ def test_metadata_changed_behind_the_freeze_is_reported(filed_cases, functional_
     case.summary = "被悄悄改过的内容"  # no event, no amendment
     transaction.commit()
     problems = run_fixity(functional_portal).problems()
-    assert [(p.status, p.field, p.archival_code) for p in problems] == [(CHANGED, "metadata", case.archival_code)]
+    assert [(p.status, p.field, p.archival_code) for p in problems] == [
+        (CHANGED, "metadata", case.archival_code)
+    ]
 
 
 def test_a_vanished_case_is_missing(filed_cases, functional_portal):
@@ -73,7 +80,9 @@ def test_a_vanished_case_is_missing(filed_cases, functional_portal):
     assert [(r.archival_code, r.status) for r in run.problems()] == [(code, MISSING)]
 
 
-def test_runs_are_recorded_in_the_site_and_the_audit_trail(filed_cases, functional_portal):
+def test_runs_are_recorded_in_the_site_and_the_audit_trail(
+    filed_cases, functional_portal
+):
     documents(filed_cases[0])[0].document_number = "篡改〔2024〕1号"
     transaction.commit()
     first = record_run(functional_portal, run_fixity(functional_portal))

@@ -1,18 +1,20 @@
 """Hearings, transcripts, the minutes workflow and the 复核 clock."""
+
 from datetime import timedelta
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.archival_support import do
 from tests.hearing_support import add_transcript
 from tests.hearing_support import approve
 from tests.hearing_support import CHAIR
 from tests.hearing_support import make_hearing
-from tests.hearing_support import petitioner_row
 from tests.hearing_support import PETITIONER
 from tests.hearing_support import PETITIONER_ADDRESS
 from tests.hearing_support import PETITIONER_PHONE
+from tests.hearing_support import petitioner_row
 from tests.hearing_support import published_minutes
 from tests.hearing_support import review_masks
 from tests.hearing_support import THIRD_PARTY
@@ -27,7 +29,14 @@ from zope.lifecycleevent import modified
 import pytest
 
 
-SECRETS = (PETITIONER, THIRD_PARTY, "文三路", PETITIONER_PHONE, "110101199003074514", "浙A12345")
+SECRETS = (
+    PETITIONER,
+    THIRD_PARTY,
+    "文三路",
+    PETITIONER_PHONE,
+    "110101199003074514",
+    "浙A12345",
+)
 
 
 @pytest.fixture()
@@ -41,13 +50,19 @@ def zh(messages):
 
 def notice_text(notice):
     turns = " ".join(f"{t['speaker']} {t['text']}" for t in notice.turns or ())
-    return " ".join(str(v) for v in (notice.title, notice.agenda, turns, notice.free_text) if v)
+    return " ".join(
+        str(v) for v in (notice.title, notice.agenda, turns, notice.free_text) if v
+    )
 
 
 def deadline_index(case):
     catalog = api.portal.get_tool("portal_catalog")
     (brain,) = catalog.unrestrictedSearchResults(UID=case.UID())
-    return brain.case_deadline.date() if hasattr(brain.case_deadline, "date") else brain.case_deadline
+    return (
+        brain.case_deadline.date()
+        if hasattr(brain.case_deadline, "date")
+        else brain.case_deadline
+    )
 
 
 def test_site_has_hearings_and_a_public_board(portal):
@@ -72,7 +87,10 @@ def test_hearing_days_do_not_count_toward_the_rereview_deadline(manager, case):
     to_rereview(case)
     assert current_deadline(case) == (TODAY + timedelta(days=30), "rereview")
     hearing = make_hearing(
-        manager, [case], hearing_date=TODAY + timedelta(days=5), end_date=TODAY + timedelta(days=6)
+        manager,
+        [case],
+        hearing_date=TODAY + timedelta(days=5),
+        end_date=TODAY + timedelta(days=6),
     )
     assert current_deadline(case) == (TODAY + timedelta(days=32), "rereview")
     assert deadline_index(case) == TODAY + timedelta(days=32)
@@ -116,7 +134,9 @@ def test_minutes_workflow_and_edit_rights(manager, case, staff):
         do(transcript, "approve")
     with api.env.adopt_user(username="inspector"):
         assert api.user.has_permission("View", obj=transcript)
-        assert not api.user.has_permission("xinfang_archive: Publish minutes", obj=transcript)
+        assert not api.user.has_permission(
+            "xinfang_archive: Publish minutes", obj=transcript
+        )
     assert api.content.get_state(transcript) == "approved"
 
 
@@ -128,7 +148,7 @@ def test_publish_is_refused_with_reasons(manager, case):
     assert "不公开" in problems
     assert "尚未举行" in problems or "举行" in problems
     assert "遮蔽" in problems
-    with pytest.raises(Exception):
+    with pytest.raises(WorkflowException):
         do(transcript, "publish")
     assert notice_of(transcript) is None
     assert api.content.get_state(transcript) == "approved"
@@ -139,7 +159,10 @@ def test_a_transcript_changed_after_the_review_needs_a_new_review(manager, case)
     do(hearing, "hold")
     transcript = add_transcript(hearing)
     review_masks(transcript)
-    transcript.turns = transcript.turns + [{"speaker": PETITIONER, "role": "petitioner", "text": "我补充一句。"}]
+    transcript.turns = [
+        *transcript.turns,
+        {"speaker": PETITIONER, "role": "petitioner", "text": "我补充一句。"},
+    ]
     approve(transcript)
     assert any("重新" in p for p in zh(publish_problems(transcript)))
     review_masks(transcript)
@@ -172,7 +195,9 @@ def test_organizer_removes_and_adds_masks(manager, case):
     do(hearing, "hold")
     transcript = add_transcript(hearing)
     approve(transcript)
-    review_masks(transcript, exclusions=["plate:浙A12345"], additions=["三楼听证室", "拆迁"])
+    review_masks(
+        transcript, exclusions=["plate:浙A12345"], additions=["三楼听证室", "拆迁"]
+    )
     do(transcript, "publish")
     text = notice_text(notice_of(transcript))
     assert "浙A12345" in text
@@ -181,7 +206,7 @@ def test_organizer_removes_and_adds_masks(manager, case):
 
 
 def test_retract_withdraws_and_republishing_keeps_the_url(manager, case):
-    hearing, transcript, notice = published_minutes(manager, case)
+    _hearing, transcript, notice = published_minutes(manager, case)
     url = notice.absolute_url()
     do(transcript, "retract")
     assert api.content.get_state(notice) == "withdrawn"
@@ -230,7 +255,7 @@ def test_transcript_needs_content():
     from zope.interface import Invalid
 
     class Data:
-        turns = []
+        turns = ()
         free_text = ""
 
     with pytest.raises(Invalid):
@@ -292,9 +317,16 @@ def test_masks_of_published_minutes_cannot_be_changed_in_place(manager, case, re
     from conftest import render
     from plone.protect.authenticator import createToken
 
-    _hearing, transcript, notice = published_minutes(manager, case)
+    _hearing, transcript, _notice = published_minutes(manager, case)
     request_.method = "POST"
-    request_.form.update({"form.save": "1", "shown": ["name:王秀英"], "apply": [], "_authenticator": createToken()})
+    request_.form.update(
+        {
+            "form.save": "1",
+            "shown": ["name:王秀英"],
+            "apply": [],
+            "_authenticator": createToken(),
+        }
+    )
     html = render("mask-preview", transcript, request_)
     assert request_.response.getStatus() == 409
     assert transcript.mask_exclusions == []
@@ -320,7 +352,15 @@ def test_hearings_page_and_add_form(manager, case, request_):
     assert hearing.hearing_number in html and "听证笔录" in html and "已安排" in html
     add_form = manager["hearings"].restrictedTraverse("++add++Hearing")
     form_html = add_form()
-    for field in ("cases", "hearing_date", "chair", "panel", "parties", "public", "agenda"):
+    for field in (
+        "cases",
+        "hearing_date",
+        "chair",
+        "panel",
+        "parties",
+        "public",
+        "agenda",
+    ):
         assert f"form.widgets.{field}" in form_html, field
 
 
@@ -353,7 +393,10 @@ def test_minutes_of_a_hearing_on_two_cases_are_filed_with_the_last(manager, make
     as_archivist(manager)
     assert file_cases([first]).filed
     assert api.content.get_state(transcript) == "published"
-    assert "file" not in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(transcript)]
+    assert "file" not in [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(transcript)
+    ]
     assert file_cases([second]).filed
     assert api.content.get_state(transcript) == "filed"
     # The notice of filed minutes can still be withdrawn; the minutes stay filed.
@@ -364,10 +407,10 @@ def test_minutes_of_a_hearing_on_two_cases_are_filed_with_the_last(manager, make
 
 
 def test_a_failing_case_in_a_batch_is_rolled_back(manager, make_case, monkeypatch):
+    from Products.CMFCore.WorkflowCore import WorkflowException
     from tests.archival_support import add_document
     from tests.archival_support import as_archivist
     from tests.archival_support import close_case
-    from Products.CMFCore.WorkflowCore import WorkflowException
     from xinfang_archive.archival import filing
 
     case = make_case()

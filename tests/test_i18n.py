@@ -6,6 +6,7 @@ when a test here fails because of a new message, run::
     python tools/i18n_extract.py          # adds the new msgids to the zh_CN .po files
     python tools/i18n_extract.py --check  # lists what still lacks a translation
 """
+
 from pathlib import Path
 from plone import api
 from xinfang_archive import _
@@ -14,10 +15,9 @@ from zope.i18nmessageid import Message
 
 import gettext
 import io
+import pytest
 import sys
 import xml.etree.ElementTree as ET
-
-import pytest
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,9 @@ def test_both_domains_have_messages(result):
 
 
 def test_every_message_has_a_zh_cn_translation(result):
-    missing = [f"{domain}: {msgid!r} ({reason})" for domain, msgid, reason in result.missing]
+    missing = [
+        f"{domain}: {msgid!r} ({reason})" for domain, msgid, reason in result.missing
+    ]
     assert not missing, "missing zh_CN translations:\n" + "\n".join(missing) + HINT
 
 
@@ -87,7 +89,9 @@ def test_translations_keep_exactly_the_placeholders(extraction):
             expected = i18n_extract.placeholders(message.source_text)
             found = i18n_extract.placeholders(entry.msgstr)
             if expected != found:
-                problems.append(f"{domain}: {message.msgid!r}: {sorted(expected)} != {sorted(found)}")
+                problems.append(
+                    f"{domain}: {message.msgid!r}: {sorted(expected)} != {sorted(found)}"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -98,7 +102,9 @@ def test_messages_are_extractable(extraction):
 
 def test_every_state_and_transition_title_is_extracted(extraction):
     plone = extraction.catalogs["plone"].messages
-    for definition in (ROOT / "profiles" / "default" / "workflows").glob("*/definition.xml"):
+    for definition in (ROOT / "profiles" / "default" / "workflows").glob(
+        "*/definition.xml"
+    ):
         tree = ET.parse(definition)
         for element in tree.iter():
             if element.tag in ("state", "transition"):
@@ -110,7 +116,10 @@ def test_fti_titles_and_descriptions_are_extracted(extraction):
     for path in (ROOT / "profiles" / "default" / "types").glob("*.xml"):
         tree = ET.parse(path)
         for prop in tree.getroot().findall("property"):
-            if prop.get("name") in ("title", "description") and (prop.text or "").strip():
+            if (
+                prop.get("name") in ("title", "description")
+                and (prop.text or "").strip()
+            ):
                 assert prop.text.strip() in ours, (path.name, prop.text)
 
 
@@ -135,7 +144,7 @@ def test_po_files_parse_and_compile():
 # --- the extractor itself ----------------------------------------------------
 
 
-PY_SOURCE = '''
+PY_SOURCE = """
 from xinfang_archive import _
 from plone.base import PloneMessageFactory as PMF
 
@@ -144,15 +153,22 @@ B = _("msg_multi", default="Line one\\nline two with a \\\\ and a tab\\t.")
 C = _("Implicit " "concatenation")
 D = PMF("Not ours")
 E = _(variable)
-'''
+"""
 
 
 def test_python_extraction_reads_only_our_factory():
     catalog = i18n_extract.Catalog("xinfang_archive")
     warnings = []
     i18n_extract.extract_python_source(PY_SOURCE, "sample.py", catalog, warnings)
-    assert set(catalog.messages) == {'Say "hi" to ${name}', "msg_multi", "Implicit concatenation"}
-    assert catalog.messages["msg_multi"].default == "Line one\nline two with a \\ and a tab\t."
+    assert set(catalog.messages) == {
+        'Say "hi" to ${name}',
+        "msg_multi",
+        "Implicit concatenation",
+    }
+    assert (
+        catalog.messages["msg_multi"].default
+        == "Line one\nline two with a \\ and a tab\t."
+    )
     assert catalog.messages['Say "hi" to ${name}'].references == {"sample.py:5"}
     assert len(warnings) == 1 and "sample.py:9" in warnings[0]
 
@@ -164,7 +180,9 @@ def test_po_round_trip_escapes_quotes_and_newlines():
         'Say "hi" to ${name}': "向${name}说“嗨”",
         "msg_multi": "第一行\n第二行 \\ 与制表符\t。",
     }
-    existing = {k: i18n_extract.PoEntry(msgid=k, msgstr=v) for k, v in translations.items()}
+    existing = {
+        k: i18n_extract.PoEntry(msgid=k, msgstr=v) for k, v in translations.items()
+    }
     text = i18n_extract.merge_po(catalog, None, existing, "2024-01-01 00:00+0000")
     header, entries = i18n_extract.parse_po(text)
     assert {k: e.msgstr for k, e in entries.items() if e.msgstr} == translations
@@ -172,9 +190,13 @@ def test_po_round_trip_escapes_quotes_and_newlines():
     assert entries["msg_multi"].default == "Line one\nline two with a \\ and a tab\t."
     assert "Language: zh_CN" in header.msgstr
     # merging again is stable, and drops what is no longer used
-    assert i18n_extract.merge_po(catalog, header, entries, "2024-01-01 00:00+0000") == text
+    assert (
+        i18n_extract.merge_po(catalog, header, entries, "2024-01-01 00:00+0000") == text
+    )
     del catalog.messages["Implicit concatenation"]
-    _h, again = i18n_extract.parse_po(i18n_extract.merge_po(catalog, header, entries, "x"))
+    _h, again = i18n_extract.parse_po(
+        i18n_extract.merge_po(catalog, header, entries, "x")
+    )
     assert set(again) == set(translations)
     # the pot parses back as well
     _h, pot = i18n_extract.parse_po(i18n_extract.render_pot(catalog))
@@ -184,8 +206,12 @@ def test_po_round_trip_escapes_quotes_and_newlines():
 def test_changed_default_makes_the_translation_fuzzy():
     catalog = i18n_extract.Catalog("xinfang_archive")
     catalog.add("msg_x", "New text ${n}", "a.py:1", [])
-    old = i18n_extract.PoEntry(msgid="msg_x", msgstr="旧译文${n}", extracted=['Default: "Old text ${n}"'])
-    _h, entries = i18n_extract.parse_po(i18n_extract.merge_po(catalog, None, {"msg_x": old}, "x"))
+    old = i18n_extract.PoEntry(
+        msgid="msg_x", msgstr="旧译文${n}", extracted=['Default: "Old text ${n}"']
+    )
+    _h, entries = i18n_extract.parse_po(
+        i18n_extract.merge_po(catalog, None, {"msg_x": old}, "x")
+    )
     assert entries["msg_x"].fuzzy and entries["msg_x"].msgstr == "旧译文${n}"
 
 
@@ -218,7 +244,9 @@ def test_template_extraction():
     assert messages["label_explicit"].default == "Explicit default"
     assert messages["title_id"].default == "Ignored"
     assert messages["label_explicit"].references == {"t.pt:7"}
-    assert not catalogs["plone"].messages  # only xinfang_archive is taken from templates
+    assert not catalogs[
+        "plone"
+    ].messages  # only xinfang_archive is taken from templates
     assert not warnings
 
 
@@ -243,28 +271,38 @@ def test_python_message_is_translated_with_its_mapping(portal):
         default="A group visit may choose at most ${max} representatives; ${count} were given.",
         mapping={"max": 5, "count": 6},
     )
-    assert translate(message, target_language="zh_CN") == "集体访推选的代表不得超过5人，现填写了6人。"
+    assert (
+        translate(message, target_language="zh_CN")
+        == "集体访推选的代表不得超过5人，现填写了6人。"
+    )
     assert translate(message, target_language="en") == (
         "A group visit may choose at most 5 representatives; 6 were given."
     )
 
 
 def test_state_title_in_the_plone_domain(portal):
-    assert translate(Message("Registered", domain="plone"), target_language="zh_CN") == "登记"
+    assert (
+        translate(Message("Registered", domain="plone"), target_language="zh_CN")
+        == "登记"
+    )
 
 
 @pytest.mark.parametrize("state_id,expected", sorted(STATES.items()))
 def test_case_workflow_state_titles(portal, state_id, expected):
     workflow = api.portal.get_tool("portal_workflow")["xf_case_workflow"]
     title = workflow.states[state_id].title
-    assert translate(Message(title, domain="plone"), target_language="zh_CN") == expected
+    assert (
+        translate(Message(title, domain="plone"), target_language="zh_CN") == expected
+    )
 
 
 @pytest.mark.parametrize("transition_id,expected", sorted(TRANSITIONS.items()))
 def test_case_workflow_transition_titles(portal, transition_id, expected):
     workflow = api.portal.get_tool("portal_workflow")["xf_case_workflow"]
     title = workflow.transitions[transition_id].title
-    assert translate(Message(title, domain="plone"), target_language="zh_CN") == expected
+    assert (
+        translate(Message(title, domain="plone"), target_language="zh_CN") == expected
+    )
 
 
 def test_internal_state_title(portal):

@@ -55,6 +55,7 @@ of names, most registered for any object) are deduplicated:
 principal; about half an hour).  ``LEAK_CRAWLER_LOG=<path>`` logs every
 request with its time and status.
 """
+
 from AccessControl import getSecurityManager
 from Acquisition import aq_base
 from archival_support import add_document
@@ -66,9 +67,9 @@ from collections import defaultdict
 from collections import namedtuple
 from conftest import case_data
 from conftest import STAFF_PASSWORD
+from conftest import VALID_ID
 from datetime import date
 from datetime import timedelta
-from conftest import VALID_ID
 from hearing_support import add_transcript
 from hearing_support import approve
 from hearing_support import make_hearing
@@ -79,6 +80,7 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from urllib.parse import unquote
 from urllib.parse import urlencode
+from xinfang_archive.content.reception_links import received_cases
 from zope.component import getSiteManager
 from zope.event import notify
 from zope.interface import directlyProvides
@@ -86,7 +88,6 @@ from zope.interface import Interface
 from zope.interface import providedBy
 from zope.lifecycleevent import ObjectModifiedEvent
 from zope.publisher.interfaces.browser import IBrowserView
-from xinfang_archive.content.reception_links import received_cases
 
 import contextlib
 import html
@@ -111,7 +112,9 @@ PHONE_GROUPED = "138 1234 5678"
 ID_GROUPED = "110101 19900307 4514"
 ADDRESS = "浙江省杭州市西湖区文三路100号"
 MARKER = "举报标记QX7"  # only in the accusation documents (title and file)
-ACCUSED = "东方志明"  # the person held to account in an accountability record (责任追究)
+ACCUSED = (
+    "东方志明"  # the person held to account in an accountability record (责任追究)
+)
 
 PERSONAL = {
     "ID number": VALID_ID,
@@ -131,7 +134,10 @@ ACCOUNTABILITY = {"person held to account": ACCUSED}
 STAFF_WITHOUT_PERSONAL_DATA = ("organizer", "archivist", "inspector", "head")
 FORBIDDEN = {
     "anonymous": {**PERSONAL, **NAMES, **ACCUSATION, **ACCOUNTABILITY},
-    **{user_id: {**PERSONAL, **ACCOUNTABILITY} for user_id in STAFF_WITHOUT_PERSONAL_DATA},
+    **{
+        user_id: {**PERSONAL, **ACCOUNTABILITY}
+        for user_id in STAFF_WITHOUT_PERSONAL_DATA
+    },
     # A case handler of the accused unit (住建局): personal data yes, accusations
     # no, nor the unit's accountability records.
     "handler": {**ACCUSATION, **ACCOUNTABILITY},
@@ -156,8 +162,11 @@ ALLOWED = {
     # turns: the edit form shows what it edits (plone.app.multilingual's
     # babel_view is the same form beside the original).  Everywhere else,
     # page, REST, history and search, the organizer reads them masked.
-    **{("organizer", form, portal_type): set(PERSONAL)
-       for form in ("edit", "babel_view") for portal_type in ("Hearing", "HearingTranscript")},
+    **{
+        ("organizer", form, portal_type): set(PERSONAL)
+        for form in ("edit", "babel_view")
+        for portal_type in ("Hearing", "HearingTranscript")
+    },
 }
 
 # Endpoint names never requested, with the reason.  Empty: GET is free of
@@ -168,12 +177,22 @@ EXCLUDED = {}
 # values, under the parameter names search endpoints use.
 SEARCHLIKE = re.compile(r"search|match|query|find|lookup", re.IGNORECASE)
 SEARCH_TERMS = (NAME, PHONE)
-SEARCH_PARAMETERS = ("SearchableText", "q", "term", "query", "name", "phone", "id_number")
+SEARCH_PARAMETERS = (
+    "SearchableText",
+    "q",
+    "term",
+    "query",
+    "name",
+    "phone",
+    "id_number",
+)
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 JSON = "application/json"
 METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|OPTIONS)_")
-GET_SERVICE = re.compile(r"^GET_(?P<type>[a-z]+)_(?P<subtype>[a-z0-9.+-]+)_(?P<name>.*)$")
+GET_SERVICE = re.compile(
+    r"^GET_(?P<type>[a-z]+)_(?P<subtype>[a-z0-9.+-]+)_(?P<name>.*)$"
+)
 LOGIN = ("require_login", "login_form", "/login", "insufficient-privileges")
 
 # Every SPOT_CHECK-th request refused by declared permission is sent anyway.
@@ -184,15 +203,22 @@ SUB_RESOURCES = 3
 
 # One endpoint.  ``skip``: {principal: why it is not requested as them}
 # (see ``generic_skip``).
-Endpoint = namedtuple("Endpoint", "kind name url accept skip portal_type", defaults=(None, None))
+Endpoint = namedtuple(
+    "Endpoint", "kind name url accept skip portal_type", defaults=(None, None)
+)
 
 
 # -- the seed ---------------------------------------------------------------
 
 
 def petitioner():
-    return {"name": NAME, "id_number": VALID_ID, "phone": PHONE, "address": ADDRESS,
-            "representative": False}
+    return {
+        "name": NAME,
+        "id_number": VALID_ID,
+        "phone": PHONE,
+        "address": ADDRESS,
+        "representative": False,
+    }
 
 
 def relation_to(obj):
@@ -204,30 +230,65 @@ def relation_to(obj):
 
 
 def seeded_case(site, **overrides):
-    return api.content.create(container=site["cases"], type="PetitionCase", **case_data(
-        petitioners=[petitioner()],
-        summary=f"{NAME}（身份证号{VALID_ID}，电话{PHONE}）反映2023年征地补偿款至今未发放。",
-        request=f"要求尽快发放补偿款。联系电话{PHONE_GROUPED}，身份证号{ID_GROUPED}，住{ADDRESS}。",
-        **overrides,
-    ))
+    return api.content.create(
+        container=site["cases"],
+        type="PetitionCase",
+        **case_data(
+            petitioners=[petitioner()],
+            summary=f"{NAME}（身份证号{VALID_ID}，电话{PHONE}）反映2023年征地补偿款至今未发放。",
+            request=f"要求尽快发放补偿款。联系电话{PHONE_GROUPED}，身份证号{ID_GROUPED}，住{ADDRESS}。",
+            **overrides,
+        ),
+    )
 
 
 def add_accusation(case):
     return add_document(
-        case, title=f"实名举报信（{MARKER}）", data=f"举报人{NAME}实名举报：{MARKER}".encode(),
-        filename="jubao.txt", content_type="text/plain", pages=1, accusation=True,
+        case,
+        title=f"实名举报信（{MARKER}）",
+        data=f"举报人{NAME}实名举报：{MARKER}".encode(),
+        filename="jubao.txt",
+        content_type="text/plain",
+        pages=1,
+        accusation=True,
     )
 
 
 PARTIES = [
-    {"name": NAME, "role": "petitioner", "organisation": None, "address": ADDRESS, "private": True},
-    {"name": THIRD_PARTY, "role": "third_party", "organisation": None, "address": None, "private": True},
-    {"name": "赵磊", "role": "unit", "organisation": "住房和城乡建设局", "address": None, "private": False},
+    {
+        "name": NAME,
+        "role": "petitioner",
+        "organisation": None,
+        "address": ADDRESS,
+        "private": True,
+    },
+    {
+        "name": THIRD_PARTY,
+        "role": "third_party",
+        "organisation": None,
+        "address": None,
+        "private": True,
+    },
+    {
+        "name": "赵磊",
+        "role": "unit",
+        "organisation": "住房和城乡建设局",
+        "address": None,
+        "private": False,
+    },
 ]
 TURNS = [
     {"speaker": "李建国", "role": "chair", "text": "现在开始听证。请信访人陈述。"},
-    {"speaker": NAME, "role": "petitioner", "text": f"我叫{NAME}，住{ADDRESS}，联系电话{PHONE}。"},
-    {"speaker": THIRD_PARTY, "role": "third_party", "text": f"我是{THIRD_PARTY}，邻居，可以作证。"},
+    {
+        "speaker": NAME,
+        "role": "petitioner",
+        "text": f"我叫{NAME}，住{ADDRESS}，联系电话{PHONE}。",
+    },
+    {
+        "speaker": THIRD_PARTY,
+        "role": "third_party",
+        "text": f"我是{THIRD_PARTY}，邻居，可以作证。",
+    },
 ]
 
 
@@ -259,8 +320,13 @@ def seeded(site, staff_users):
     do(filed, "file")
     setRoles(site, TEST_USER_ID, ["Manager"])
 
-    hearing = make_hearing(site, [case], title="关于征地补偿问题的听证", parties=PARTIES,
-                           agenda="听取信访人关于征地补偿款的陈述。")
+    hearing = make_hearing(
+        site,
+        [case],
+        title="关于征地补偿问题的听证",
+        parties=PARTIES,
+        agenda="听取信访人关于征地补偿款的陈述。",
+    )
     do(hearing, "hold")
     transcript = add_transcript(hearing, turns=TURNS)
     approve(transcript)
@@ -268,37 +334,77 @@ def seeded(site, staff_users):
     do(transcript, "publish")
     notice = notice_of(transcript)
     assert notice is not None
-    private = make_hearing(site, [case], public=False, title="关于补偿标准的不公开听证",
-                           parties=PARTIES, agenda="听取信访人关于补偿标准的陈述。")
+    private = make_hearing(
+        site,
+        [case],
+        public=False,
+        title="关于补偿标准的不公开听证",
+        parties=PARTIES,
+        agenda="听取信访人关于补偿标准的陈述。",
+    )
     draft = add_transcript(private, turns=TURNS)
 
     # 住建局's screening report: a dispute whose parties and notes carry the
     # petitioner's data, submitted (readable by inspectors and archivists).
     report = api.content.create(
-        container=site["screening"], type="ScreeningReport", title="", unit="JSJ", period="2026-11",
-        zero_report=False, notes=f"联系人{NAME}，电话{PHONE}，住{ADDRESS}。",
-        disputes=[{"matter": "征地补偿纠纷", "parties": f"{NAME}（身份证{VALID_ID}，电话{PHONE_GROUPED}）等12户",
-                   "people_count": 12, "category": "land", "risk_grade": "key", "measures": f"约谈{NAME}",
-                   "responsible": "王五", "deadline": None, "state": "open"}],
+        container=site["screening"],
+        type="ScreeningReport",
+        title="",
+        unit="JSJ",
+        period="2026-11",
+        zero_report=False,
+        notes=f"联系人{NAME}，电话{PHONE}，住{ADDRESS}。",
+        disputes=[
+            {
+                "matter": "征地补偿纠纷",
+                "parties": f"{NAME}（身份证{VALID_ID}，电话{PHONE_GROUPED}）等12户",
+                "people_count": 12,
+                "category": "land",
+                "risk_grade": "key",
+                "measures": f"约谈{NAME}",
+                "responsible": "王五",
+                "deadline": None,
+                "state": "open",
+            }
+        ],
     )
     do(report, "submit")
     # A finalized coordination meeting deciding on both cases (each holds an
     # accusation): its instructions carry the marker, which the accused
     # unit's handler must not read on the cases, in their supervision or anywhere.
     meeting = api.content.create(
-        container=site["meetings"], type="CoordinationMeeting", title="", kind="joint",
-        meeting_date=date.today(), chair="李建国（副县长）", attendee_units=["JSJ", "JW"],
+        container=site["meetings"],
+        type="CoordinationMeeting",
+        title="",
+        kind="joint",
+        meeting_date=date.today(),
+        chair="李建国（副县长）",
+        attendee_units=["JSJ", "JW"],
         attendees=["王强（住建局局长）"],
         decisions=[
-            {"case_number": case.registration_number, "unit": "JW", "due_date": date.today() + timedelta(days=30),
-             "instructions": f"纪委监委核查举报事项（{MARKER}）。", "settled": False},
-            {"case_number": filed.registration_number, "unit": "JSJ", "due_date": None,
-             "instructions": f"已办结，维持原处理意见（{MARKER}）。", "settled": True},
+            {
+                "case_number": case.registration_number,
+                "unit": "JW",
+                "due_date": date.today() + timedelta(days=30),
+                "instructions": f"纪委监委核查举报事项（{MARKER}）。",
+                "settled": False,
+            },
+            {
+                "case_number": filed.registration_number,
+                "unit": "JSJ",
+                "due_date": None,
+                "instructions": f"已办结，维持原处理意见（{MARKER}）。",
+                "settled": True,
+            },
         ],
     )
     do(meeting, "submit")
     do(meeting, "finalize")
-    (decided,) = [o for o in case.objectValues() if getattr(o, "meeting_uid", None) == meeting.UID()]
+    (decided,) = [
+        o
+        for o in case.objectValues()
+        if getattr(o, "meeting_uid", None) == meeting.UID()
+    ]
     held, coming = seeded_receptions(site)
     # An accountability record against 住建局 naming a person, decided (the
     # county's head reads it, masked) and a draft (the bureau's only).
@@ -307,10 +413,18 @@ def seeded(site, staff_users):
     records = []
     for decide in (True, False):
         record = api.content.create(
-            container=site["accountability"], type="AccountabilityRecord", title="", unit="JSJ",
-            cause="overdue", linked_cases=[relation_to(case)], measure="talk",
-            facts="督办件逾期未反馈。", authority="县信访工作联席会议", decision_date=local_today(),
-            person_name=ACCUSED, person_post="住建局副局长",
+            container=site["accountability"],
+            type="AccountabilityRecord",
+            title="",
+            unit="JSJ",
+            cause="overdue",
+            linked_cases=[relation_to(case)],
+            measure="talk",
+            facts="督办件逾期未反馈。",
+            authority="县信访工作联席会议",
+            decision_date=local_today(),
+            person_name=ACCUSED,
+            person_post="住建局副局长",
         )
         record.facts += "（补充）"
         notify(ObjectModifiedEvent(record))  # a second version in its history
@@ -331,16 +445,41 @@ def seeded(site, staff_users):
     # The first of a type holding a seeded value represents it for Plone's
     # generic views: the most exposed first (the draft minutes are editable).
     objects = [
-        site, site["cases"], case, accusation, letter, reply, filed, *filed.objectValues(),
-        site["hearings"], hearing, draft, private, transcript,
-        site["hearing-notices"], notice, site["archive-office"],
-        site["screening"], report,
-        site["meetings"], meeting, decided,
-        site["receptions"], held, coming, *[c for c in received_cases(held) + received_cases(coming)],
-        site["accountability"], *records,
-        site["warnings"], *warnings,
+        site,
+        site["cases"],
+        case,
+        accusation,
+        letter,
+        reply,
+        filed,
+        *filed.objectValues(),
+        site["hearings"],
+        hearing,
+        draft,
+        private,
+        transcript,
+        site["hearing-notices"],
+        notice,
+        site["archive-office"],
+        site["screening"],
+        report,
+        site["meetings"],
+        meeting,
+        decided,
+        site["receptions"],
+        held,
+        coming,
+        *list(received_cases(held) + received_cases(coming)),
+        site["accountability"],
+        *records,
+        site["warnings"],
+        *warnings,
     ]
-    return {"objects": objects, "code": code_of(case), "code_display": format_code(code_of(case))}
+    return {
+        "objects": objects,
+        "code": code_of(case),
+        "code_display": format_code(code_of(case)),
+    }
 
 
 def seeded_receptions(site):
@@ -359,19 +498,41 @@ def seeded_receptions(site):
 
     said = f"{NAME}反映征地补偿，住{ADDRESS}，电话{PHONE}"
     receptions = []
-    for day, state in ((date.today(), "hold"), (date.today() + timedelta(days=7), "publish")):
+    for day, state in (
+        (date.today(), "hold"),
+        (date.today() + timedelta(days=7), "publish"),
+    ):
         reception = createContentInContainer(
-            site["receptions"], "LeaderReception", leader="周建国", post="副县长",
-            responsibilities="分管住房城乡建设", reception_date=day, start_time=time(9),
-            end_time=time(11, 30), place="县信访局接待大厅")
-        case = seeded_case(site, title="领导接待日反映征地补偿", channel="reception_day",
-                           responsible_unit="JSJ",
-                           reception=RelationValue(getUtility(IIntIds).getId(reception)))
+            site["receptions"],
+            "LeaderReception",
+            leader="周建国",
+            post="副县长",
+            responsibilities="分管住房城乡建设",
+            reception_date=day,
+            start_time=time(9),
+            end_time=time(11, 30),
+            place="县信访局接待大厅",
+        )
+        case = seeded_case(
+            site,
+            title="领导接待日反映征地补偿",
+            channel="reception_day",
+            responsible_unit="JSJ",
+            reception=RelationValue(getUtility(IIntIds).getId(reception)),
+        )
         do(reception, state)
         number = case.registration_number
         reception.minutes = RichTextValue(f"<p>{said}。</p>", "text/html", "text/html")
-        reception.instructions = [{"case_number": number, "instructed_on": day, "instruction": f"{said}，请住建局核实。"}]
-        reception.follow_ups = [{"case_number": number, "day": day, "note": f"过问：{said}。"}]
+        reception.instructions = [
+            {
+                "case_number": number,
+                "instructed_on": day,
+                "instruction": f"{said}，请住建局核实。",
+            }
+        ]
+        reception.follow_ups = [
+            {"case_number": number, "day": day, "note": f"过问：{said}。"}
+        ]
         notify(ObjectModifiedEvent(reception))  # a second version in its history
         receptions.append(reception)
     return receptions
@@ -402,13 +563,17 @@ def request_spec():
         pass
 
     request = Request()
-    directlyProvides(request, IXinfangArchiveLayer, IDefaultBrowserLayer, *registered_layers())
+    directlyProvides(
+        request, IXinfangArchiveLayer, IDefaultBrowserLayer, *registered_layers()
+    )
     return providedBy(request)
 
 
 def from_addon(registration):
     module = getattr(registration.factory, "__module__", "") or ""
-    return module.startswith("xinfang_archive") or "xinfang_archive" in str(registration.info)
+    return module.startswith("xinfang_archive") or "xinfang_archive" in str(
+        registration.info
+    )
 
 
 def registered(site, obj):
@@ -426,10 +591,17 @@ def registered(site, obj):
                 continue
             service = GET_SERVICE.match(name)
             if service:
-                key = ("service", service["name"], f"{service['type']}/{service['subtype']}")
+                key = (
+                    "service",
+                    service["name"],
+                    f"{service['type']}/{service['subtype']}",
+                )
             elif METHOD.match(name):
                 continue  # a service, but not GET
-            elif registration.provided is Interface or registration.provided.isOrExtends(IBrowserView):
+            elif (
+                registration.provided is Interface
+                or registration.provided.isOrExtends(IBrowserView)
+            ):
                 key = ("view", name, HTML)
             else:
                 continue  # not published: widgets, traversers, serializers, menus…
@@ -440,7 +612,9 @@ def registered(site, obj):
 def view_roles(site, obj, name):
     """The roles the class of the view ``obj/@@name`` declares (its
     ``__roles__``, which is what ZPublisher validates); None: public."""
-    factory = getSiteManager(site).adapters.lookup((providedBy(obj), request_spec()), Interface, name)
+    factory = getSiteManager(site).adapters.lookup(
+        (providedBy(obj), request_spec()), Interface, name
+    )
     return getattr(factory, "__roles__", None)
 
 
@@ -471,8 +645,12 @@ def generic_skip(obj, roles, rotation, irrelevant, cache):
     """{principal: why} a generic endpoint of ``obj`` protected by
     ``roles`` is not requested as them."""
     skip = dict.fromkeys(irrelevant, "holds nothing of theirs")
-    skip.update(dict.fromkeys(refused_by_declaration(obj, roles, cache) - set(skip), "refused"))
-    staff = STAFF_WITHOUT_PERSONAL_DATA[rotation:] + STAFF_WITHOUT_PERSONAL_DATA[:rotation]
+    skip.update(
+        dict.fromkeys(refused_by_declaration(obj, roles, cache) - set(skip), "refused")
+    )
+    staff = (
+        STAFF_WITHOUT_PERSONAL_DATA[rotation:] + STAFF_WITHOUT_PERSONAL_DATA[:rotation]
+    )
     allowed = [user_id for user_id in staff if user_id not in skip]
     skip.update(dict.fromkeys(allowed[1:], "stand-in"))
     return skip
@@ -489,12 +667,16 @@ def published_methods(obj):
             continue
         try:
             value = getattr(obj, name)
-        except Exception:  # noqa: BLE001 - an attribute that fails to compute is not published
+        except Exception:
             continue
         if not callable(value) or not getattr(value, "__doc__", None):
             continue
-        owner = next((klass for klass in type(aq_base(obj)).__mro__ if name in vars(klass)), None)
-        found[name] = owner is not None and owner.__module__.startswith("xinfang_archive")
+        owner = next(
+            (klass for klass in type(aq_base(obj)).__mro__ if name in vars(klass)), None
+        )
+        found[name] = owner is not None and owner.__module__.startswith(
+            "xinfang_archive"
+        )
     return found
 
 
@@ -512,12 +694,19 @@ def action_urls(site, obj, categories):
         actions.extend(("type", action) for action in fti.listActions())
     for category in api.portal.get_tool("portal_actions").objectValues():
         if category.getId() in categories or "portal_actions" in categories:
-            actions.extend((category.getId(), action) for action in category.objectValues())
+            actions.extend(
+                (category.getId(), action) for action in category.objectValues()
+            )
     urls, failed = [], 0
     for category, action in actions:
         try:
             url = ActionInfo(action, context)["url"]
-        except (LookupError, NameError, AttributeError, TypeError):  # e.g. a feed on what has no feed
+        except (
+            LookupError,
+            NameError,
+            AttributeError,
+            TypeError,
+        ):  # e.g. a feed on what has no feed
             failed += 1
             continue
         if isinstance(url, str) and url.startswith(site.absolute_url()):
@@ -540,15 +729,29 @@ def values_in(obj, values, deep=False):
     return found
 
 
-def plan(site, seeded, forbidden):
+def plan(site, seeded, forbidden):  # noqa: C901
     """The endpoints to request, and counts of what was enumerated."""
     endpoints, counts, addon, allowed = [], Counter(), set(), {}
     portal_url = site.absolute_url()
     # The public result query first (it is rate limited), with what the
     # petitioner holds.
     for code in (seeded["code"], seeded["code_display"]):
-        endpoints.append(Endpoint("channel", "result-query", f"{portal_url}/@@result-query?code={code}", HTML))
-        endpoints.append(Endpoint("channel", "@result-query", f"{portal_url}/@result-query?code={code}", JSON))
+        endpoints.append(
+            Endpoint(
+                "channel",
+                "result-query",
+                f"{portal_url}/@@result-query?code={code}",
+                HTML,
+            )
+        )
+        endpoints.append(
+            Endpoint(
+                "channel",
+                "@result-query",
+                f"{portal_url}/@result-query?code={code}",
+                JSON,
+            )
+        )
     values = {value for labelled in forbidden.values() for value in labelled.values()}
     representatives = {site.portal_type: site}
     for obj in seeded["objects"]:
@@ -560,7 +763,11 @@ def plan(site, seeded, forbidden):
         generic = FULL or representatives.get(obj.portal_type) is obj
         # The principals none of whose forbidden values are in or under ``obj``.
         held = values_in(obj, values, deep=True)
-        irrelevant = {user_id for user_id, labelled in forbidden.items() if not held & set(labelled.values())}
+        irrelevant = {
+            user_id
+            for user_id, labelled in forbidden.items()
+            if not held & set(labelled.values())
+        }
         views, generic_views = set(), set()
         for (kind, name, accept), of_addon in sorted(registered(site, obj).items()):
             counts[kind] += 1
@@ -568,7 +775,14 @@ def plan(site, seeded, forbidden):
                 addon.add((kind, name))
             if kind == "service":
                 if of_addon or not name or generic:
-                    endpoints.append(Endpoint("service", name or "(object)", f"{url}/{name}".rstrip("/"), accept))
+                    endpoints.append(
+                        Endpoint(
+                            "service",
+                            name or "(object)",
+                            f"{url}/{name}".rstrip("/"),
+                            accept,
+                        )
+                    )
                 else:
                     counts["generic service elsewhere"] += 1
             elif of_addon:
@@ -576,10 +790,20 @@ def plan(site, seeded, forbidden):
                 endpoints.append(Endpoint("view", name, f"{url}/@@{name}", accept))
             elif generic:
                 views.add(name)
-                skip = None if FULL else generic_skip(
-                    obj, view_roles(site, obj, name), number % len(STAFF_WITHOUT_PERSONAL_DATA),
-                    irrelevant, allowed)
-                endpoints.append(Endpoint("plone view", name, f"{url}/@@{name}", accept, skip))
+                skip = (
+                    None
+                    if FULL
+                    else generic_skip(
+                        obj,
+                        view_roles(site, obj, name),
+                        number % len(STAFF_WITHOUT_PERSONAL_DATA),
+                        irrelevant,
+                        allowed,
+                    )
+                )
+                endpoints.append(
+                    Endpoint("plone view", name, f"{url}/@@{name}", accept, skip)
+                )
             else:
                 generic_views.add(name)
                 counts["generic view elsewhere"] += 1
@@ -590,48 +814,86 @@ def plan(site, seeded, forbidden):
                 addon.add(("method", name))
                 endpoints.append(Endpoint("method", name, f"{url}/{name}", HTML))
             elif generic:
-                skip = None if FULL else generic_skip(
-                    obj, method_roles(obj, name), number % len(STAFF_WITHOUT_PERSONAL_DATA),
-                    irrelevant, allowed)
-                endpoints.append(Endpoint("plone method", name, f"{url}/{name}", HTML, skip))
+                skip = (
+                    None
+                    if FULL
+                    else generic_skip(
+                        obj,
+                        method_roles(obj, name),
+                        number % len(STAFF_WITHOUT_PERSONAL_DATA),
+                        irrelevant,
+                        allowed,
+                    )
+                )
+                endpoints.append(
+                    Endpoint("plone method", name, f"{url}/{name}", HTML, skip)
+                )
             else:
                 counts["generic method elsewhere"] += 1
         # The type's method aliases and actions, unless they publish a view
         # planned above or, elsewhere than on a representative, a generic one.
         fti = api.portal.get_tool("portal_types").getTypeInfo(obj)
         layout = obj.getLayout() if hasattr(aq_base(obj), "getLayout") else None
-        for alias, target in sorted((fti.getMethodAliases() if fti is not None else {}).items()):
+        for alias, target in sorted(
+            (fti.getMethodAliases() if fti is not None else {}).items()
+        ):
             counts["alias"] += 1
             if alias == "(Default)":
                 endpoints.append(Endpoint("alias", alias, url, HTML))
                 continue
-            view = layout if target in ("(selected layout)", "(dynamic view)") else target.lstrip("@")
+            view = (
+                layout
+                if target in ("(selected layout)", "(dynamic view)")
+                else target.lstrip("@")
+            )
             if view in views or view in generic_views:
                 counts["alias publishing a view planned or generic"] += 1
             else:
                 endpoints.append(Endpoint("alias", alias, f"{url}/{alias}", HTML))
-        urls, failed = action_urls(site, obj, ("type", "portal_actions") if generic else ("type",))
+        urls, failed = action_urls(
+            site, obj, ("type", "portal_actions") if generic else ("type",)
+        )
         counts["action not computable here"] += failed
         for name, target in urls:
             counts["action"] += 1
-            view = target[len(url) + 1:].lstrip("@") if target.startswith(url + "/") else None
+            view = (
+                target[len(url) + 1 :].lstrip("@")
+                if target.startswith(url + "/")
+                else None
+            )
             if view in views or view in generic_views:
                 counts["action publishing a view planned or generic"] += 1
             else:
                 endpoints.append(Endpoint("action", name, target, HTML))
-        endpoints[first:] = [endpoint._replace(portal_type=obj.portal_type) for endpoint in endpoints[first:]]
+        endpoints[first:] = [
+            endpoint._replace(portal_type=obj.portal_type)
+            for endpoint in endpoints[first:]
+        ]
     # Search-like endpoints of the site and its top folders asked for seeded values.
     depth = len(site.getPhysicalPath()) + 1
-    tops = {obj.absolute_url() for obj in seeded["objects"] if len(obj.getPhysicalPath()) <= depth}
+    tops = {
+        obj.absolute_url()
+        for obj in seeded["objects"]
+        if len(obj.getPhysicalPath()) <= depth
+    }
     for endpoint in list(endpoints):
-        if SEARCHLIKE.search(endpoint.name) and "?" not in endpoint.url and endpoint.url.rsplit("/", 1)[0] in tops:
+        if (
+            SEARCHLIKE.search(endpoint.name)
+            and "?" not in endpoint.url
+            and endpoint.url.rsplit("/", 1)[0] in tops
+        ):
             for term in SEARCH_TERMS:
                 query = urlencode(dict.fromkeys(SEARCH_PARAMETERS, term))
-                endpoints.append(endpoint._replace(kind="search", url=f"{endpoint.url}?{query}"))
+                endpoints.append(
+                    endpoint._replace(kind="search", url=f"{endpoint.url}?{query}")
+                )
                 counts["search"] += 1
     unique, seen = [], set()
     for endpoint in endpoints:
-        if (endpoint.url, endpoint.accept) not in seen and endpoint.name not in EXCLUDED:
+        if (
+            endpoint.url,
+            endpoint.accept,
+        ) not in seen and endpoint.name not in EXCLUDED:
             seen.add((endpoint.url, endpoint.accept))
             unique.append(endpoint)
     return unique, counts, addon
@@ -661,13 +923,23 @@ def texts_of(content, content_type="", filename=""):
         except zipfile.BadZipFile:
             return [content.decode("utf-8", "replace")]
         texts = list(archive.namelist())
-        if "spreadsheetml" in content_type or filename.endswith(".xlsx") or "xl/workbook.xml" in texts:
+        if (
+            "spreadsheetml" in content_type
+            or filename.endswith(".xlsx")
+            or "xl/workbook.xml" in texts
+        ):
             from openpyxl import load_workbook
 
             workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-            texts.append("\n".join(str(cell) for sheet in workbook.worksheets
-                                   for row in sheet.iter_rows(values_only=True)
-                                   for cell in row if cell is not None))
+            texts.append(
+                "\n".join(
+                    str(cell)
+                    for sheet in workbook.worksheets
+                    for row in sheet.iter_rows(values_only=True)
+                    for cell in row
+                    if cell is not None
+                )
+            )
         for name in archive.namelist():
             texts.extend(texts_of(archive.read(name), filename=name))
         return texts
@@ -681,13 +953,17 @@ def texts_of(content, content_type="", filename=""):
 def texts_shown(response):
     """Everything a response shows: its body read whole, and its headers."""
     texts = texts_of(response.content, response.headers.get("Content-Type"))
-    texts.append(unquote("\n".join(f"{key}: {value}" for key, value in response.headers.items())))
+    texts.append(
+        unquote("\n".join(f"{key}: {value}" for key, value in response.headers.items()))
+    )
     return texts + [squeeze(text) for text in texts]
 
 
 def shown(texts, values):
     """The labels of ``values`` that ``texts`` show."""
-    return {label for label, value in values.items() if any(value in text for text in texts)}
+    return {
+        label for label, value in values.items() if any(value in text for text in texts)
+    }
 
 
 # -- the crawl --------------------------------------------------------------
@@ -703,7 +979,11 @@ def sub_resources(response, url):
         item = queue.pop(0)
         if isinstance(item, dict):
             link = item.get("@id")
-            if isinstance(link, str) and link.startswith(url + "/") and link not in found:
+            if (
+                isinstance(link, str)
+                and link.startswith(url + "/")
+                and link not in found
+            ):
                 found.append(link)
             queue.extend(item.values())
         elif isinstance(item, list):
@@ -726,7 +1006,9 @@ def crawl(user_id, forbidden, endpoints, portal_url, tally, log):
     from xinfang_archive.publicquery.ratelimit import LIMITER
 
     LIMITER.reset()  # every principal gets the visitor's attempts at the result query
-    permitted = {label: value for label, value in SEEDED.items() if label not in forbidden}
+    permitted = {
+        label: value for label, value in SEEDED.items() if label not in forbidden
+    }
     leaks, seen = defaultdict(set), set()
     http = session(user_id)
     queue, requested = list(endpoints), set()
@@ -742,20 +1024,29 @@ def crawl(user_id, forbidden, endpoints, portal_url, tally, log):
                 continue
             tally["refused but spot-checked"] += 1
         began = time.time()
-        response = http.get(endpoint.url, headers={"Accept": endpoint.accept}, allow_redirects=False,
-                            timeout=300)
+        response = http.get(
+            endpoint.url,
+            headers={"Accept": endpoint.accept},
+            allow_redirects=False,
+            timeout=300,
+        )
         tally["pairs"] += 1
         tally[f"HTTP {response.status_code}"] += 1
         if reason is not None and response.status_code == 200:
             tally["refused but spot-checked: served"] += 1
         if log is not None:
-            log.write(f"{time.time() - began:.2f} {user_id} {response.status_code} {endpoint.kind} "
-                      f"{endpoint.url}\n")
+            log.write(
+                f"{time.time() - began:.2f} {user_id} {response.status_code} {endpoint.kind} "
+                f"{endpoint.url}\n"
+            )
         # What the principal sent is no leak when it comes back.
         sent = unquote(endpoint.url)
         exempt = ALLOWED.get((user_id, endpoint.name, endpoint.portal_type), set())
-        check = {label: value for label, value in forbidden.items()
-                 if value not in sent and squeeze(value) not in sent and label not in exempt}
+        check = {
+            label: value
+            for label, value in forbidden.items()
+            if value not in sent and squeeze(value) not in sent and label not in exempt
+        }
         texts = texts_shown(response)
         for label in shown(texts, check):
             leaks[(endpoint.kind, endpoint.name, endpoint.url)].add(label)
@@ -766,10 +1057,18 @@ def crawl(user_id, forbidden, endpoints, portal_url, tally, log):
         seen |= shown(texts, permitted)
         if endpoint.kind == "service" and response.status_code == 200:
             for url in sub_resources(response, endpoint.url)[:SUB_RESOURCES]:
-                queue.append(Endpoint("sub-resource", f"{endpoint.name}/…", url, endpoint.accept))
+                queue.append(
+                    Endpoint("sub-resource", f"{endpoint.name}/…", url, endpoint.accept)
+                )
         location = response.headers.get("Location", "")
-        if response.is_redirect and location.startswith(portal_url) and not any(p in location for p in LOGIN):
-            queue.append(Endpoint("redirect", f"{endpoint.name} →", location, endpoint.accept))
+        if (
+            response.is_redirect
+            and location.startswith(portal_url)
+            and not any(p in location for p in LOGIN)
+        ):
+            queue.append(
+                Endpoint("redirect", f"{endpoint.name} →", location, endpoint.accept)
+            )
     http.close()
     return leaks, seen
 
@@ -778,7 +1077,12 @@ def test_no_principal_gets_what_they_must_not_see(site, seeded, capsys):
     started = time.time()
     forbidden = {user_id: dict(values) for user_id, values in FORBIDDEN.items()}
     for user_id in WITHOUT_PERSONAL_DATA:
-        forbidden[user_id].update({"query code": seeded["code"], "query code (display)": seeded["code_display"]})
+        forbidden[user_id].update(
+            {
+                "query code": seeded["code"],
+                "query code (display)": seeded["code_display"],
+            }
+        )
     endpoints, counts, addon = plan(site, seeded, forbidden)
     planned = time.time() - started
     portal_url = site.absolute_url()
@@ -789,8 +1093,10 @@ def test_no_principal_gets_what_they_must_not_see(site, seeded, capsys):
     for user_id, values in forbidden.items():
         leaks, seen = crawl(user_id, values, endpoints, portal_url, tally, log)
         unseen[user_id] = CONTROLS.get(user_id, set()) - seen
-        found.extend((user_id, kind, name, url, ", ".join(sorted(labels)))
-                     for (kind, name, url), labels in leaks.items())
+        found.extend(
+            (user_id, kind, name, url, ", ".join(sorted(labels)))
+            for (kind, name, url), labels in leaks.items()
+        )
     if log is not None:
         log.close()
 
@@ -815,10 +1121,23 @@ def test_no_principal_gets_what_they_must_not_see(site, seeded, capsys):
         f"allowed exception used {tally['allowed exception used']}×"
     )
     statuses = "leak crawler: " + ", ".join(
-        f"{key} {value}" for key, value in sorted(tally.items()) if key.startswith("HTTP"))
+        f"{key} {value}"
+        for key, value in sorted(tally.items())
+        if key.startswith("HTTP")
+    )
     found.sort()
-    lines = [enumerated, checked, skipped, statuses, *(" | ".join(("LEAK", *row)) for row in found)]
+    lines = [
+        enumerated,
+        checked,
+        skipped,
+        statuses,
+        *(" | ".join(("LEAK", *row)) for row in found),
+    ]
     with capsys.disabled():  # the figures are shown on every run, not only on a failure
         print("\n" + "\n".join(lines))
-    assert not any(unseen.values()), f"allowed values never seen (are responses read?): {unseen}"
-    assert not found, f"{len(found)} leaks:\n" + "\n".join(" | ".join(row) for row in found)
+    assert not any(unseen.values()), (
+        f"allowed values never seen (are responses read?): {unseen}"
+    )
+    assert not found, f"{len(found)} leaks:\n" + "\n".join(
+        " | ".join(row) for row in found
+    )

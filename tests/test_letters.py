@@ -1,14 +1,15 @@
 """The statutory reply letters (告知书 / 意见书) as PDF, read back with pdfminer."""
+
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTTextContainer
-from xinfang_archive.documents.letters import LETTER_KINDS
-from xinfang_archive.documents.letters import OUTCOME_LABELS
-from xinfang_archive.documents.letters import Letter
 from xinfang_archive.documents.letters import chinese_date
 from xinfang_archive.documents.letters import default_rights
+from xinfang_archive.documents.letters import Letter
+from xinfang_archive.documents.letters import LETTER_KINDS
+from xinfang_archive.documents.letters import OUTCOME_LABELS
 from xinfang_archive.documents.letters import render_letter
 
 import pytest
@@ -16,14 +17,14 @@ import pytest
 
 try:
     from tests.test_documents import assert_fonts_embedded
-    from tests.test_documents import pages_of
     from tests.test_documents import page_sizes
+    from tests.test_documents import pages_of
     from tests.test_documents import pdf_text
     from tests.test_documents import squeeze
 except ImportError:  # tests/ itself on sys.path (pytest's prepend import mode)
     from test_documents import assert_fonts_embedded
-    from test_documents import pages_of
     from test_documents import page_sizes
+    from test_documents import pages_of
     from test_documents import pdf_text
     from test_documents import squeeze
 
@@ -38,22 +39,39 @@ BODY = [
     "你于2024年3月15日通过来信方式反映的“某某村征地补偿款至今未发放到位，要求尽快发放”的信访事项，本机关已依法受理。",
     "经调查核实：征地补偿款共计人民币4,800,000元已于2023年9月拨付至某某乡财政所，因分配方案存在争议，部分补偿款至今未发放到农户。",
 ]
-OUTCOMES = {"handling_opinion": "支持", "review_opinion": "解释说明", "rereview_opinion": "不予支持"}
+OUTCOMES = {
+    "handling_opinion": "支持",
+    "review_opinion": "解释说明",
+    "rereview_opinion": "不予支持",
+}
 # What the rights paragraph of each kind must say, deadlines included.
 RIGHTS = {
     "acceptance_notice": ("自受理之日起60日内办结", "不得超过30日", "查询"),
     "rejection_notice": ("依法有权处理的机关", "诉讼、仲裁、行政复议等法定途径"),
     "extension_notice": ("查询信访事项的办理进展情况",),
-    "handling_opinion": ("如对本处理意见不服，可自收到本意见书之日起30日内向上一级行政机关请求复查",),
-    "review_opinion": ("如对本复查意见不服，可自收到本意见书之日起30日内向复查机关的上一级行政机关请求复核",),
-    "rereview_opinion": ("复核意见为终结意见", "仍以同一事实和理由提出信访请求的，不再受理"),
+    "handling_opinion": (
+        "如对本处理意见不服，可自收到本意见书之日起30日内向上一级行政机关请求复查",
+    ),
+    "review_opinion": (
+        "如对本复查意见不服，可自收到本意见书之日起30日内向复查机关的上一级行政机关请求复核",
+    ),
+    "rereview_opinion": (
+        "复核意见为终结意见",
+        "仍以同一事实和理由提出信访请求的，不再受理",
+    ),
 }
 
 
 def make_letter(kind, **changes):
     letter = Letter(
-        kind=kind, document_number=NUMBER, addressee=ADDRESSEE, issuing_unit=UNIT, date=DAY,
-        body=list(BODY), outcome=OUTCOMES.get(kind), rights=default_rights(kind),
+        kind=kind,
+        document_number=NUMBER,
+        addressee=ADDRESSEE,
+        issuing_unit=UNIT,
+        date=DAY,
+        body=list(BODY),
+        outcome=OUTCOMES.get(kind),
+        rights=default_rights(kind),
     )
     return replace(letter, **changes)
 
@@ -64,6 +82,7 @@ def page_texts(pdf):
 
 # -- every kind --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", sorted(LETTER_KINDS))
 def test_each_kind_renders_a_complete_letter(kind):
     pdf = render_letter(make_letter(kind))
@@ -71,11 +90,22 @@ def test_each_kind_renders_a_complete_letter(kind):
     assert_fonts_embedded(pdf)
     text = pdf_text(pdf)
     title = LETTER_KINDS[kind]
-    for value in (title, NUMBER, ADDRESSEE, UNIT, "2024年5月6日", "（印章）",
-                  *(squeeze(paragraph) for paragraph in BODY), *RIGHTS[kind]):
+    for value in (
+        title,
+        NUMBER,
+        ADDRESSEE,
+        UNIT,
+        "2024年5月6日",
+        "（印章）",
+        *(squeeze(paragraph) for paragraph in BODY),
+        *RIGHTS[kind],
+    ):
         assert value in text, value
     # The parts come in the order of an official letter.
-    order = [text.index(value) for value in (UNIT, title, NUMBER, ADDRESSEE, squeeze(BODY[0]))]
+    order = [
+        text.index(value)
+        for value in (UNIT, title, NUMBER, ADDRESSEE, squeeze(BODY[0]))
+    ]
     assert order == sorted(order)
     assert text.rindex(UNIT) > text.index(RIGHTS[kind][0])
     if kind in OUTCOME_LABELS:
@@ -97,24 +127,41 @@ def test_chinese_date_has_no_leading_zeros():
 
 # -- rights and their deadlines ---------------------------------------------
 
+
 def test_rights_take_the_bureau_day_counts_and_authorities():
-    assert "自受理之日起45日内办结" in default_rights(
-        "acceptance_notice", handle_days=45, max_extension_days=20)[0]
-    assert "不得超过20日" in default_rights(
-        "acceptance_notice", handle_days=45, max_extension_days=20)[0]
-    handling = default_rights("handling_opinion", review_request_days=25,
-                              review_authority="某某市人民政府")
-    assert handling == ["如对本处理意见不服，可自收到本意见书之日起25日内向某某市人民政府请求复查。"]
-    review = default_rights("review_opinion", rereview_request_days=20,
-                            rereview_authority="某某省人民政府")
-    assert review == ["如对本复查意见不服，可自收到本意见书之日起20日内向某某省人民政府请求复核。"]
+    assert (
+        "自受理之日起45日内办结"
+        in default_rights("acceptance_notice", handle_days=45, max_extension_days=20)[0]
+    )
+    assert (
+        "不得超过20日"
+        in default_rights("acceptance_notice", handle_days=45, max_extension_days=20)[0]
+    )
+    handling = default_rights(
+        "handling_opinion", review_request_days=25, review_authority="某某市人民政府"
+    )
+    assert handling == [
+        "如对本处理意见不服，可自收到本意见书之日起25日内向某某市人民政府请求复查。"
+    ]
+    review = default_rights(
+        "review_opinion", rereview_request_days=20, rereview_authority="某某省人民政府"
+    )
+    assert review == [
+        "如对本复查意见不服，可自收到本意见书之日起20日内向某某省人民政府请求复核。"
+    ]
     # The authority of the other step does not leak in.
-    assert "某某省" not in default_rights("handling_opinion", rereview_authority="某某省人民政府")[0]
+    assert (
+        "某某省"
+        not in default_rights("handling_opinion", rereview_authority="某某省人民政府")[
+            0
+        ]
+    )
 
 
 def test_the_letter_states_the_rights_it_is_given():
-    rights = default_rights("handling_opinion", review_request_days=25,
-                            review_authority="某某市人民政府")
+    rights = default_rights(
+        "handling_opinion", review_request_days=25, review_authority="某某市人民政府"
+    )
     text = pdf_text(render_letter(make_letter("handling_opinion", rights=rights)))
     assert "可自收到本意见书之日起25日内向某某市人民政府请求复查" in text
     assert "30日" not in text
@@ -128,9 +175,13 @@ def test_day_counts_must_be_positive_integers(days):
 
 # -- small print, 抄送, text as given ---------------------------------------
 
+
 def test_registration_number_and_copy_note():
-    letter = make_letter("handling_opinion", registration_number="XF2024-000123",
-                         cc="某某县人民政府，某某乡人民政府")
+    letter = make_letter(
+        "handling_opinion",
+        registration_number="XF2024-000123",
+        cc="某某县人民政府，某某乡人民政府",
+    )
     text = pdf_text(render_letter(letter))
     assert "信访件编号：XF2024-000123" in text
     assert "抄送：某某县人民政府，某某乡人民政府。" in text
@@ -138,26 +189,36 @@ def test_registration_number_and_copy_note():
 
 
 def test_body_is_plain_text_not_markup():
-    body = ["补偿标准<b>不低于</b>每亩3&5万元", "  \u3000\u3000已有缩进的段落\n另起一段", "   "]
+    body = [
+        "补偿标准<b>不低于</b>每亩3&5万元",
+        "  \u3000\u3000已有缩进的段落\n另起一段",
+        "   ",
+    ]
     text = pdf_text(render_letter(make_letter("acceptance_notice", body=body)))
     assert "补偿标准<b>不低于</b>每亩3&5万元" in text
     assert "已有缩进的段落另起一段" in text
 
 
 def test_text_stays_inside_the_type_area():
-    letter = make_letter("review_opinion", issuing_unit="某某省某某市某某区人民政府信访局",
-                         date=date(2024, 12, 31))
+    letter = make_letter(
+        "review_opinion",
+        issuing_unit="某某省某某市某某区人民政府信访局",
+        date=date(2024, 12, 31),
+    )
     pdf = render_letter(letter)
     page = next(extract_pages(BytesIO(pdf)))
     boxes = [box for box in page if isinstance(box, LTTextContainer)]
     assert boxes
-    assert all(28 * MM - 1 <= box.x0 and box.x1 <= page.width - 26 * MM + 1 for box in boxes)
+    assert all(
+        box.x0 >= 28 * MM - 1 and box.x1 <= page.width - 26 * MM + 1 for box in boxes
+    )
     # The signature and the date stay at the bottom right.
     dates = [box for box in boxes if "2024年12月31日" in squeeze(box.get_text())]
     assert dates and dates[0].x0 > page.width / 2
 
 
 # -- long letters -------------------------------------------------------------
+
 
 def test_a_long_body_flows_onto_numbered_pages():
     body = [f"第{number}段：" + BODY[1] for number in range(1, 41)]
@@ -179,15 +240,20 @@ def test_a_long_body_flows_onto_numbered_pages():
 
 def test_the_last_paragraph_splits_rather_than_leave_the_seal_alone():
     # Long enough that the letter needs a second page for the signature.
-    rights = ["如对本处理意见不服，可自收到本意见书之日起30日内向某某市人民政府请求复查。" * 5]
+    rights = [
+        "如对本处理意见不服，可自收到本意见书之日起30日内向某某市人民政府请求复查。" * 5
+    ]
     body = [BODY[1]] * 4
-    texts = page_texts(render_letter(make_letter("handling_opinion", body=body, rights=rights)))
+    texts = page_texts(
+        render_letter(make_letter("handling_opinion", body=body, rights=rights))
+    )
     assert len(texts) == 2
     assert "如对本处理意见不服" in texts[0]  # its first lines stay on page 1
     assert "请求复查。" in texts[1] and UNIT in texts[1]
 
 
 # -- validation ---------------------------------------------------------------
+
 
 def test_unknown_kind():
     with pytest.raises(ValueError, match="未知的文书种类"):
@@ -215,9 +281,14 @@ def test_document_number_is_required(number):
         render_letter(make_letter("acceptance_notice", document_number=number))
 
 
-@pytest.mark.parametrize("field, message", [
-    ("issuing_unit", "缺少发文机关"), ("addressee", "缺少主送对象"), ("date", "缺少成文日期"),
-])
+@pytest.mark.parametrize(
+    "field, message",
+    [
+        ("issuing_unit", "缺少发文机关"),
+        ("addressee", "缺少主送对象"),
+        ("date", "缺少成文日期"),
+    ],
+)
 def test_unit_addressee_and_date_are_required(field, message):
     with pytest.raises(ValueError, match=message):
         render_letter(make_letter("acceptance_notice", **{field: None}))

@@ -9,6 +9,7 @@ be there afterwards.  A cookie login holds whichever process answers.
 Ctrl+C stops the processes and the ZEO server it started; serving again
 (one process) reuses the data.
 """
+
 from conftest import case_json
 from exchange_support import exchange_document
 from exchange_support import legacy_case
@@ -43,21 +44,34 @@ class Load(threading.Thread):
         n = 0
         while not self.stopped.is_set():
             n += 1
-            kind = ("register", "page", "rest", "search", "cases")[0 if n % 10 == 0 else 1 + n % 4]
+            kind = ("register", "page", "rest", "search", "cases")[
+                0 if n % 10 == 0 else 1 + n % 4
+            ]
             try:
                 if kind == "register":
-                    response = http.post(f"{api}/cases", json=case_json(title=f"运行中登记{n}"),
-                                         headers={"Accept": "application/json"}, timeout=120)
+                    response = http.post(
+                        f"{api}/cases",
+                        json=case_json(title=f"运行中登记{n}"),
+                        headers={"Accept": "application/json"},
+                        timeout=120,
+                    )
                     if response.status_code == 201:
                         self.registered.append(response.json()["registration_number"])
                 elif kind == "page":
                     response = http.get(self.site, timeout=120)
                 elif kind == "rest":
-                    response = http.get(f"{api}/cases/@search", params={"portal_type": "PetitionCase"},
-                                        headers={"Accept": "application/json"}, timeout=120)
+                    response = http.get(
+                        f"{api}/cases/@search",
+                        params={"portal_type": "PetitionCase"},
+                        headers={"Accept": "application/json"},
+                        timeout=120,
+                    )
                 elif kind == "search":
-                    response = http.get(f"{self.site}/@@archive-search", params={"SearchableText": "补偿"},
-                                        timeout=120)
+                    response = http.get(
+                        f"{self.site}/@@archive-search",
+                        params={"SearchableText": "补偿"},
+                        timeout=120,
+                    )
                 else:
                     response = http.get(f"{self.site}/cases", timeout=120)
             except requests.RequestException as error:
@@ -81,10 +95,20 @@ def logged_in_everywhere(site, password):
     browser = requests.Session()
     form = browser.get(f"{site}/login", timeout=60).text
     data = dict(re.findall(r'name="(came_from)" value="([^"]*)"', form))
-    data.update({"__ac_name": "admin", "__ac_password": password, "buttons.login": "登录"})
-    assert browser.post(f"{site}/login", data=data, allow_redirects=False, timeout=60).status_code == 302
+    data.update(
+        {"__ac_name": "admin", "__ac_password": password, "buttons.login": "登录"}
+    )
+    assert (
+        browser.post(
+            f"{site}/login", data=data, allow_redirects=False, timeout=60
+        ).status_code
+        == 302
+    )
     assert "__ac" in browser.cookies
-    statuses = {browser.get(f"{site}/cases", allow_redirects=False, timeout=60).status_code for _ in range(16)}
+    statuses = {
+        browser.get(f"{site}/cases", allow_redirects=False, timeout=60).status_code
+        for _ in range(16)
+    }
     return statuses == {200}
 
 
@@ -92,16 +116,25 @@ def test_every_command_while_the_site_serves(tmp_path):
     env = clean_env()
     port = free_port()
     var = tmp_path / "var"
-    made = run("init", "--var", str(var), "--port", str(port), "--demo-cases", "20", env=env)
+    made = run(
+        "init", "--var", str(var), "--port", str(port), "--demo-cases", "20", env=env
+    )
     assert made.returncode == 0, made.stderr
     assert (var / "instance" / "etc" / "zeo.conf").exists()  # ZEO is the default
     password = (var / "admin-password").read_text().strip()
     site = f"http://127.0.0.1:{port}/xinfang"
     legacy = tmp_path / "legacy.xml"
-    legacy.write_bytes(exchange_document(*(legacy_case(f"XF-2021-{n:06d}") for n in range(1, 7))))
+    legacy.write_bytes(
+        exchange_document(*(legacy_case(f"XF-2021-{n:06d}") for n in range(1, 7)))
+    )
 
-    server = subprocess.Popen([CLI, "serve", "--var", str(var), "--processes", "2"], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, env=env)
+    server = subprocess.Popen(
+        [CLI, "serve", "--var", str(var), "--processes", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         assert wait_until_serving(site, seconds=90)
         assert logged_in_everywhere(site, password)
@@ -129,30 +162,49 @@ def test_every_command_while_the_site_serves(tmp_path):
             # verify-index may see the web's newest cases in one and not yet in
             # the other (1); file refuses a case that lacks something (1)
             allowed = (0, 1) if command[0] in ("verify-index", "file") else (0,)
-            assert result.returncode in allowed, (command, result.stdout[-2000:], result.stderr[-2000:])
+            assert result.returncode in allowed, (
+                command,
+                result.stdout[-2000:],
+                result.stderr[-2000:],
+            )
         package = run("verify-package", str(tmp_path / "package"), env=env)
         assert package.returncode == 0, package.stdout
         time.sleep(2)
         load.stop()
         assert not load.errors, load.errors[:5]
-        assert len(load.statuses) >= 100 and len(load.registered) >= 10, (len(load.statuses), load.registered)
+        assert len(load.statuses) >= 100 and len(load.registered) >= 10, (
+            len(load.statuses),
+            load.registered,
+        )
 
         assert "reindexed" in results["reindex"].stdout
         assert "4 demo cases added" in results["demo"].stdout
-        assert "已导入 imported: 6 件信访件" in results["import"].stdout, results["import"].stdout
+        assert "已导入 imported: 6 件信访件" in results["import"].stdout, results[
+            "import"
+        ].stdout
         assert "filed" in results["file"].stdout
         assert "packed" in results["pack"].stdout
         # everything written by the web and by the commands is there, once
-        listing = requests.get(f"{site}/++api++/cases/@search", auth=("admin", password), params={
-            "portal_type": "PetitionCase", "b_size": 1000, "metadata_fields": "registration_number"},
-            headers={"Accept": "application/json"}, timeout=60).json()
+        listing = requests.get(
+            f"{site}/++api++/cases/@search",
+            auth=("admin", password),
+            params={
+                "portal_type": "PetitionCase",
+                "b_size": 1000,
+                "metadata_fields": "registration_number",
+            },
+            headers={"Accept": "application/json"},
+            timeout=60,
+        ).json()
         numbers = [item["registration_number"] for item in listing["items"]]
         assert len(numbers) == len(set(numbers)) == listing["items_total"]
         assert set(load.registered) <= set(numbers)
         assert {f"XF-2021-{n:06d}" for n in range(1, 7)} <= set(numbers)
         assert listing["items_total"] == 20 + 4 + 6 + len(load.registered)
         final = run("verify-index", "--var", str(var), env=env)
-        assert final.returncode == 0 and "index is up to date" in final.stdout, final.stdout
+        assert final.returncode == 0 and "index is up to date" in final.stdout, (
+            final.stdout
+        )
         assert run("fixity", "--var", str(var), env=env).returncode == 0
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl+C
@@ -162,13 +214,22 @@ def test_every_command_while_the_site_serves(tmp_path):
     assert not (var / "zeo.sock").exists()  # the ZEO server it started stopped with it
     assert "terminated by SIGTERM" in (var / "log" / "zeo.log").read_text()
 
-    again = subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, env=env)
+    again = subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         assert wait_until_serving(site, seconds=60)
-        total = requests.get(f"{site}/++api++/cases/@search", auth=("admin", password),
-                             params={"portal_type": "PetitionCase"},
-                             headers={"Accept": "application/json"}, timeout=60).json()["items_total"]
+        total = requests.get(
+            f"{site}/++api++/cases/@search",
+            auth=("admin", password),
+            params={"portal_type": "PetitionCase"},
+            headers={"Accept": "application/json"},
+            timeout=60,
+        ).json()["items_total"]
         assert total == listing["items_total"]  # the same data, served again
     finally:
         again.terminate()

@@ -1,13 +1,14 @@
 """Output documents of filed records: the filing catalogue (PDF, XLSX), the
 stamped renditions and cover sheets, the record note (备考表) and the links
 of the case page; read back with pdfminer, pypdf and openpyxl."""
-from conftest import render
+
 from archival_support import add_document
 from archival_support import as_archivist
 from archival_support import as_manager
 from archival_support import close_case
 from archival_support import do
 from archival_support import TODAY
+from conftest import render
 from io import BytesIO
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
@@ -35,9 +36,9 @@ def local_today():
     from xinfang_archive.localtime import LOCAL_TIME
 
     return datetime.now(LOCAL_TIME).date()
-GROUP = dict(year=str(YEAR), period="D30", organisation="JSJ")
 
 
+GROUP = {"year": str(YEAR), "period": "D30", "organisation": "JSJ"}
 
 
 def squeeze(text):
@@ -45,7 +46,9 @@ def squeeze(text):
 
 
 def pdf_text(data, page=None):
-    return squeeze(extract_text(BytesIO(data), page_numbers=None if page is None else [page]))
+    return squeeze(
+        extract_text(BytesIO(data), page_numbers=None if page is None else [page])
+    )
 
 
 def t(msgid, request, **mapping):
@@ -61,11 +64,18 @@ def page_count(data):
 @pytest.fixture()
 def closed(make_case, manager):
     """A closed case of 住建局 with a two-page PDF and a one-page text document."""
+
     def make(title="征地补偿款未按时发放", **overrides):
         case = make_case(title=title, **overrides)
         add_document(case)
-        add_document(case, title="来信原件", data="来信内容".encode("utf-8"),
-                     filename="letter.txt", content_type="text/plain", pages=1)
+        add_document(
+            case,
+            title="来信原件",
+            data="来信内容".encode(),
+            filename="letter.txt",
+            content_type="text/plain",
+            pages=1,
+        )
         return close_case(case)
 
     return make
@@ -85,8 +95,11 @@ def filed(closed, portal):
 
 
 def documents(case, title=None):
-    return [obj for obj in case.objectValues()
-            if obj.portal_type == "CaseDocument" and (title is None or obj.title == title)]
+    return [
+        obj
+        for obj in case.objectValues()
+        if obj.portal_type == "CaseDocument" and (title is None or obj.title == title)
+    ]
 
 
 # --- the filing catalogue ------------------------------------------------------
@@ -101,7 +114,10 @@ def test_catalogue_pdf_lists_the_group_in_item_order(filed, portal, request_):
     assert response.getHeader("Content-Type") == "application/pdf"
     disposition = response.getHeader("Content-Disposition")
     assert disposition.startswith('attachment; filename="filing-catalogue-')
-    assert unquote(disposition.split("filename*=UTF-8''")[1]) == f"归档文件目录-{YEAR}-D30-JSJ.pdf"
+    assert (
+        unquote(disposition.split("filename*=UTF-8''")[1])
+        == f"归档文件目录-{YEAR}-D30-JSJ.pdf"
+    )
     text = pdf_text(data)
     codes = [case.archival_code for case in cases]
     assert [code[-4:] for code in codes] == ["0001", "0002", "0003"]
@@ -124,16 +140,19 @@ def test_catalogue_xlsx_rows(filed, portal, request_):
     request_.form.update(GROUP, format="xlsx")
     data = render("filing-catalogue", portal["cases"], request_)
     assert request_.response.getHeader("Content-Type").startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
     sheet = load_workbook(BytesIO(data)).active
     assert str(YEAR) in sheet["A2"].value and "JSJ" in sheet["A2"].value
-    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [row[0] for row in rows] == [1, 2, 3]
     assert [row[1] for row in rows] == [case.archival_code for case in cases]
     assert {row[5] for row in rows} == {TODAY.strftime("%Y%m%d")}
     assert [row[4] for row in rows] == ["第1件事由", "第2件事由", "第3件事由"]
     assert [row[7] for row in rows] == [3, 3, 3]  # 2 PDF pages + 1 text page
-    amended = translate(_("Amendments: ${count}", mapping={"count": 1}), context=request_)
+    amended = translate(
+        _("Amendments: ${count}", mapping={"count": 1}), context=request_
+    )
     assert [row[8] for row in rows] == [None, amended, None]
     assert {row[3] for row in rows} == {"住房和城乡建设局"}
 
@@ -145,18 +164,30 @@ def test_catalogue_takes_the_highest_classification(filed, portal, request_):
     as_archivist(portal)
     amend(documents(case, "来信原件")[0], {"classification": "secret"}, "密级标注错误")
     request_.form.update(GROUP, format="xlsx")
-    sheet = load_workbook(BytesIO(render("filing-catalogue", portal["cases"], request_))).active
+    sheet = load_workbook(
+        BytesIO(render("filing-catalogue", portal["cases"], request_))
+    ).active
     assert sheet["G4"].value == "秘密"
 
 
-@pytest.mark.parametrize("form", [
-    dict(year="1999", period="D30", organisation="JSJ", format="pdf"),  # no such group
-    dict(year="20x4", period="D30", organisation="JSJ", format="pdf"),
-    dict(GROUP, format="docx"),
-    dict(GROUP),
-    {},
-])
-def test_catalogue_without_a_valid_group_shows_the_groups(filed, portal, request_, form):
+@pytest.mark.parametrize(
+    "form",
+    [
+        {
+            "year": "1999",
+            "period": "D30",
+            "organisation": "JSJ",
+            "format": "pdf",
+        },  # no such group
+        {"year": "20x4", "period": "D30", "organisation": "JSJ", "format": "pdf"},
+        dict(GROUP, format="docx"),
+        dict(GROUP),
+        {},
+    ],
+)
+def test_catalogue_without_a_valid_group_shows_the_groups(
+    filed, portal, request_, form
+):
     filed(2)
     as_archivist(portal)
     request_.form.update(form)
@@ -164,7 +195,10 @@ def test_catalogue_without_a_valid_group_shows_the_groups(filed, portal, request
     assert "<html" in html and "xf-catalogue-groups" in html
     assert f"X001-XF·{YEAR}-D30-JSJ" in html
     assert '<td class="xf-catalogue-count">2</td>' in html
-    assert f"@@filing-catalogue?year={YEAR}&amp;period=D30&amp;organisation=JSJ&amp;format=xlsx" in html
+    assert (
+        f"@@filing-catalogue?year={YEAR}&amp;period=D30&amp;organisation=JSJ&amp;format=xlsx"
+        in html
+    )
     assert ("xf-catalogue-notice" in html) == (form.get("year") == "1999")
 
 
@@ -178,10 +212,16 @@ def test_catalogue_is_for_archivists(filed, portal, staff):
 # --- renditions ---------------------------------------------------------------
 
 
-def test_rendition_of_a_pdf_is_stamped_and_the_original_unchanged(filed, portal, request_):
+def test_rendition_of_a_pdf_is_stamped_and_the_original_unchanged(
+    filed, portal, request_
+):
     case = filed(1)[0]
     doc = documents(case, "调查报告")[0]
-    entry = [e for e in case.archival_manifest if e["path"] == doc.getId() and e["field"] == "file"][0]
+    entry = next(
+        e
+        for e in case.archival_manifest
+        if e["path"] == doc.getId() and e["field"] == "file"
+    )
     original = read_bytes(doc.file)
     data = render("archival-rendition", doc, request_)
     assert request_.response.getHeader("Content-Type") == "application/pdf"
@@ -209,7 +249,10 @@ def test_rendition_of_a_text_document_is_a_cover_sheet(filed, portal, request_):
     assert case.archival_code in text and "letter.txt" in text and "来信原件" in text
     disposition = request_.response.getHeader("Content-Disposition")
     assert 'filename="X001-XF.' in disposition and '-cover.pdf"' in disposition
-    assert unquote(disposition.split("''")[1]) == f"{case.archival_code}-letter-归档文件封面.pdf"
+    assert (
+        unquote(disposition.split("''")[1])
+        == f"{case.archival_code}-letter-归档文件封面.pdf"
+    )
 
 
 def test_rendition_of_a_signed_reply(closed, make_case, portal, request_):
@@ -222,9 +265,14 @@ def test_rendition_of_a_signed_reply(closed, make_case, portal, request_):
     do(case, "accept")
     case.responsible_unit = "JSJ"
     do(case, "assign")
-    reply = add_reply(case, "handling_opinion", outcome="explain", number="城建信〔2024〕9号")
-    reply.signed_file = NamedBlobFile(data=make_pdf(1, "Signed reply"), filename="signed.pdf",
-                                      contentType="application/pdf")
+    reply = add_reply(
+        case, "handling_opinion", outcome="explain", number="城建信〔2024〕9号"
+    )
+    reply.signed_file = NamedBlobFile(
+        data=make_pdf(1, "Signed reply"),
+        filename="signed.pdf",
+        contentType="application/pdf",
+    )
     do(case, "reply")
     do(case, "close")
     as_archivist(portal)
@@ -234,7 +282,9 @@ def test_rendition_of_a_signed_reply(closed, make_case, portal, request_):
     first = pdf_text(data, 0)
     assert "Signedreplypage1" in first and "页数3" in first  # 2 + 1 pages
     links = render("archival-outputs", case, request_)
-    assert f"{reply.absolute_url()}/@@archival-rendition" in [link["url"] for link in links]
+    assert f"{reply.absolute_url()}/@@archival-rendition" in [
+        link["url"] for link in links
+    ]
 
 
 def test_rendition_of_a_changed_file_is_refused(filed, portal, request_):
@@ -242,7 +292,9 @@ def test_rendition_of_a_changed_file_is_refused(filed, portal, request_):
 
     case = filed(1)[0]
     doc = documents(case, "调查报告")[0]
-    doc.__dict__["file"] = NamedBlobFile(data=b"%PDF-1.4 tampered", filename="report.pdf")
+    doc.__dict__["file"] = NamedBlobFile(
+        data=b"%PDF-1.4 tampered", filename="report.pdf"
+    )
     message = render("archival-rendition", doc, request_)
     assert request_.response.getStatus() == 409 and "SHA-256" in message
 
@@ -270,8 +322,16 @@ def test_record_note_lists_the_documents_and_amendments(filed, portal, request_)
     text = pdf_text(data)
     assert case.archival_code in text and "第1件事由" in text
     assert t("${count} documents, ${pages} pages", request_, count=3, pages=3) in text
-    assert t("${date} ${actor} amended: ${reason}", request_, date=local_today().isoformat(),
-             actor=TEST_USER_ID, reason="题名录入错误") in text
+    assert (
+        t(
+            "${date} ${actor} amended: ${reason}",
+            request_,
+            date=local_today().isoformat(),
+            actor=TEST_USER_ID,
+            reason="题名录入错误",
+        )
+        in text
+    )
     assert local_today().strftime("%Y%m%d") in text  # filed on
 
 
@@ -283,8 +343,15 @@ def test_record_note_reports_the_last_fixity_run(filed, portal, request_):
     record_run(portal, run_fixity(portal))
     text = pdf_text(render("record-note", case, request_))
     # the case's manifest: 4 metadata digests (case, 2 documents, reply) and 2 files
-    assert t("${date} fixity check: all ${count} entries intact", request_,
-             date=local_today().isoformat(), count=6) in text
+    assert (
+        t(
+            "${date} fixity check: all ${count} entries intact",
+            request_,
+            date=local_today().isoformat(),
+            count=6,
+        )
+        in text
+    )
 
 
 # --- links for the case page ------------------------------------------------------------
@@ -293,9 +360,16 @@ def test_record_note_reports_the_last_fixity_run(filed, portal, request_):
 def test_output_links(filed, portal, request_):
     case = filed(1)[0]
     links = render("archival-outputs", case, request_)
-    assert [link["kind"] for link in links] == ["record-note", "rendition", "rendition", "catalogue"]
+    assert [link["kind"] for link in links] == [
+        "record-note",
+        "rendition",
+        "rendition",
+        "catalogue",
+    ]
     assert links[0]["title"] == "备考表" and links[0]["url"].endswith("/@@record-note")
-    assert links[1]["url"] == f"{documents(case)[0].absolute_url()}/@@archival-rendition"
+    assert (
+        links[1]["url"] == f"{documents(case)[0].absolute_url()}/@@archival-rendition"
+    )
     assert "调查报告" in links[1]["title"]
     assert "format=pdf" in links[3]["url"] and "organisation=JSJ" in links[3]["url"]
 
@@ -304,7 +378,8 @@ def test_output_links(filed, portal, request_):
 
 
 def test_accusation_material_is_not_in_the_outputs_of_those_without_the_right(
-        closed, portal, request_, staff):
+    closed, portal, request_, staff
+):
     from xinfang_archive.archival.amend import amend
 
     case = closed()
@@ -315,7 +390,10 @@ def test_accusation_material_is_not_in_the_outputs_of_those_without_the_right(
     as_manager(portal)
     amend(secret, {"title": "实名举报信（更正）"}, "举报人姓名更正")
     manager_note = pdf_text(render("record-note", case, request_))
-    assert t("${count} documents, ${pages} pages", request_, count=4, pages=7) in manager_note
+    assert (
+        t("${count} documents, ${pages} pages", request_, count=4, pages=7)
+        in manager_note
+    )
     assert "举报人姓名更正" in manager_note
 
     login(portal, "handler")
@@ -331,13 +409,17 @@ def test_accusation_material_is_not_in_the_outputs_of_those_without_the_right(
     stamped = render("archival-rendition", documents(case, "调查报告")[0], request_)
     assert "举报" not in pdf_text(stamped)
     with pytest.raises(Unauthorized):
-        portal.restrictedTraverse(f"{'/'.join(secret.getPhysicalPath())}/@@archival-rendition")
+        portal.restrictedTraverse(
+            f"{'/'.join(secret.getPhysicalPath())}/@@archival-rendition"
+        )
 
 
 # --- the audit trail (functional: entries are written at commit) -----------------------------
 
 
-def test_downloads_are_recorded_in_the_audit_trail(functional_portal, staff_users, request_factory):
+def test_downloads_are_recorded_in_the_audit_trail(
+    functional_portal, staff_users, request_factory
+):
     from conftest import case_data
     from conftest import STAFF_PASSWORD
     from plone.dexterity.utils import createContentInContainer
@@ -346,10 +428,14 @@ def test_downloads_are_recorded_in_the_audit_trail(functional_portal, staff_user
     import transaction
 
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
-    case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    case = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data()
+    )
     doc = add_document(case)
     close_case(case)
-    open_case = createContentInContainer(functional_portal["cases"], "PetitionCase", **case_data())
+    open_case = createContentInContainer(
+        functional_portal["cases"], "PetitionCase", **case_data()
+    )
     open_doc = add_document(open_case)
     transaction.commit()
     before = max((e.seq for e in audit_store().iter_entries()), default=0)
@@ -381,9 +467,15 @@ def test_downloads_are_recorded_in_the_audit_trail(functional_portal, staff_user
     # the trail is shared by the whole test run: only this test's entries
     exports = [e for e in audit_store().iter_entries(action="export") if e.seq > before]
     assert len(exports) == 1
-    assert exports[0].actor == "archivist" and exports[0].details["what"] == "filing-catalogue"
+    assert (
+        exports[0].actor == "archivist"
+        and exports[0].details["what"] == "filing-catalogue"
+    )
     assert exports[0].details["format"] == "xlsx" and exports[0].details["items"] == 1
-    downloads = [(e.actor, e.details.get("what"))
-                 for e in audit_store().iter_entries(action="download") if e.seq > before]
+    downloads = [
+        (e.actor, e.details.get("what"))
+        for e in audit_store().iter_entries(action="download")
+        if e.seq > before
+    ]
     assert ("inspector", "archival-rendition") in downloads
     assert ("inspector", "record-note") in downloads

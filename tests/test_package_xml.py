@@ -1,8 +1,10 @@
 """Package XML: DA/T 46 metadata, DA/T 48-style envelopes, PREMIS-style events (no site)."""
+
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from datetime import UTC
 from lxml import etree
 from pathlib import Path
 from xinfang_archive.exchange import dat46
@@ -22,7 +24,7 @@ CST = timezone(timedelta(hours=8))
 GENERATED = datetime(2025, 1, 6, 10, 30, tzinfo=CST)
 CASE_UID = "0123456789abcdef0123456789abcdef"
 DOC_UID = "fedcba9876543210fedcba9876543210"
-LETTER = "关于某村征地补偿款发放的来信\n请求依法处理。".encode("utf-8")
+LETTER = "关于某村征地补偿款发放的来信\n请求依法处理。".encode()
 SCAN = b"%PDF-1.7\n\x00\xff binary \xe4\xb8\xad\n"
 
 
@@ -35,38 +37,76 @@ def sha(data):
 
 
 def file_info(field, filename, data, fmt, content_type, pages=None):
-    return FileInfo(field=field, filename=filename, content_type=content_type, size=len(data),
-                    sha256=sha(data), href=f"data/{CASE_UID}/{filename}", pages=pages, format_name=fmt)
+    return FileInfo(
+        field=field,
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        sha256=sha(data),
+        href=f"data/{CASE_UID}/{filename}",
+        pages=pages,
+        format_name=fmt,
+    )
 
 
 FILES = [
     file_info("letter_file", "来信.txt", LETTER, "TXT", "text/plain"),
-    file_info("signed_scan", "答复（签章）.pdf", SCAN, "PDF", "application/pdf", pages=3),
+    file_info(
+        "signed_scan", "答复（签章）.pdf", SCAN, "PDF", "application/pdf", pages=3
+    ),
 ]
 
 
 def full_record(**overrides):
-    values = dict(
-        kind="case", uid=CASE_UID, identifier="XF-2024-000123", path="",
-        title="关于𠮷家村征地补偿款未足额发放的信访事项", responsible="某市信访局",
-        date=date(2024, 3, 5), document_number="某信复〔2024〕12号",
-        classification="internal", classification_title="内部", language="zh", pages=5,
-        summary="反映征地补偿款未足额发放，经调查已督促补发。", keywords=["征地拆迁", "补偿款", "征地拆迁", " "],
-        document_kind="答复意见书",
-        archival_code="X001-XF·2024-D30-JSJ-0007", fonds_code="X001", fonds_name="某市信访局",
-        filing_year=2024, retention_period="30y", retention_title="30年",
-        organisation_code="JSJ", organisation_title="接访科", category_code="XF", item_number=7,
-        state="filed", state_title="已归档",
-        created=datetime(2024, 3, 5, 9, 0, tzinfo=CST), modified=datetime(2024, 6, 1, 16, 20, tzinfo=timezone.utc),
-        metadata_sha256="a" * 64, files=list(FILES), versions=4,
-    )
+    values = {
+        "kind": "case",
+        "uid": CASE_UID,
+        "identifier": "XF-2024-000123",
+        "path": "",
+        "title": "关于𠮷家村征地补偿款未足额发放的信访事项",
+        "responsible": "某市信访局",
+        "date": date(2024, 3, 5),
+        "document_number": "某信复〔2024〕12号",
+        "classification": "internal",
+        "classification_title": "内部",
+        "language": "zh",
+        "pages": 5,
+        "summary": "反映征地补偿款未足额发放，经调查已督促补发。",
+        "keywords": ["征地拆迁", "补偿款", "征地拆迁", " "],
+        "document_kind": "答复意见书",
+        "archival_code": "X001-XF·2024-D30-JSJ-0007",
+        "fonds_code": "X001",
+        "fonds_name": "某市信访局",
+        "filing_year": 2024,
+        "retention_period": "30y",
+        "retention_title": "30年",
+        "organisation_code": "JSJ",
+        "organisation_title": "接访科",
+        "category_code": "XF",
+        "item_number": 7,
+        "state": "filed",
+        "state_title": "已归档",
+        "created": datetime(2024, 3, 5, 9, 0, tzinfo=CST),
+        "modified": datetime(2024, 6, 1, 16, 20, tzinfo=UTC),
+        "metadata_sha256": "a" * 64,
+        "files": list(FILES),
+        "versions": 4,
+    }
     values.update(overrides)
     return RecordInfo(**values)
 
 
 def minimal_record(**overrides):
-    values = dict(kind="document", uid=DOC_UID, identifier="materials/doc-1", path="", title="来信材料",
-                  responsible="张三", date=None, language="")
+    values = {
+        "kind": "document",
+        "uid": DOC_UID,
+        "identifier": "materials/doc-1",
+        "path": "",
+        "title": "来信材料",
+        "responsible": "张三",
+        "date": None,
+        "language": "",
+    }
     values.update(overrides)
     return RecordInfo(**values)
 
@@ -76,8 +116,12 @@ def M(tag):
 
 
 def texts(element, path):
-    return [node.text for node in element.iterfind(path, {"m": dat46.NAMESPACE, "e": env.NAMESPACE,
-                                                          "p": ev.NAMESPACE})]
+    return [
+        node.text
+        for node in element.iterfind(
+            path, {"m": dat46.NAMESPACE, "e": env.NAMESPACE, "p": ev.NAMESPACE}
+        )
+    ]
 
 
 def assert_no_empty_elements(root):
@@ -87,6 +131,7 @@ def assert_no_empty_elements(root):
 
 # ----- the schemas themselves -----
 
+
 @pytest.mark.parametrize("name", ["dat46.xsd", "envelope.xsd", "events.xsd"])
 def test_schema_is_well_formed_and_compiles(name):
     tree = etree.parse(str(SCHEMAS / name))
@@ -95,6 +140,7 @@ def test_schema_is_well_formed_and_compiles(name):
 
 
 # ----- DA/T 46 metadata -----
+
 
 def test_full_metadata_validates_and_carries_everything():
     root = dat46.record_metadata(full_record(), generated=GENERATED)
@@ -111,27 +157,51 @@ def test_full_metadata_validates_and_carries_everything():
     assert texts(root, "m:内容描述/m:文件编号") == ["某信复〔2024〕12号"]
     assert texts(root, "m:内容描述/m:日期") == ["2024-03-05"]
     assert texts(root, "m:形式特征/m:件数") == ["2"]
-    assert texts(root, "m:文件数据/m:文档/m:存储位置/m:当前位置") == [f.href for f in FILES]
+    assert texts(root, "m:文件数据/m:文档/m:存储位置/m:当前位置") == [
+        f.href for f in FILES
+    ]
     assert texts(root, "m:文件数据/m:文档/m:数字摘要") == [f.sha256 for f in FILES]
     assert texts(root, "m:业务实体/m:业务状态") == ["已归档"]
     assert texts(root, "m:元数据摘要") == ["a" * 64]
 
 
 def test_minimal_metadata_validates_and_omits_empty_optionals():
-    root = dat46.record_metadata(minimal_record(summary="  ", document_number="", keywords=[""]),
-                                 aggregation="文件", generated=GENERATED)
+    root = dat46.record_metadata(
+        minimal_record(summary="  ", document_number="", keywords=[""]),
+        aggregation="文件",
+        generated=GENERATED,
+    )
     schema("dat46.xsd").assertValid(root)
     assert_no_empty_elements(root)
-    for absent in ("来源", "档号", "文件数据", "业务实体", "实体关系", "元数据摘要",
-                   "内容描述/m:摘要", "内容描述/m:关键词", "内容描述/m:文件编号", "内容描述/m:日期",
-                   "内容描述/m:密级", "形式特征/m:页数", "形式特征/m:语种", "业务标识/m:案内路径"):
+    for absent in (
+        "来源",
+        "档号",
+        "文件数据",
+        "业务实体",
+        "实体关系",
+        "元数据摘要",
+        "内容描述/m:摘要",
+        "内容描述/m:关键词",
+        "内容描述/m:文件编号",
+        "内容描述/m:日期",
+        "内容描述/m:密级",
+        "形式特征/m:页数",
+        "形式特征/m:语种",
+        "业务标识/m:案内路径",
+    ):
         assert root.find(f"m:{absent}", {"m": dat46.NAMESPACE}) is None, absent
     assert texts(root, "m:形式特征/m:件数") == ["0"]
 
 
 def test_part_carries_the_case_code_and_its_own_identity():
-    part = full_record(kind="reply", uid=DOC_UID, identifier="replies/reply-1", path="replies/reply-1",
-                       parent_uid=CASE_UID, files=[])
+    part = full_record(
+        kind="reply",
+        uid=DOC_UID,
+        identifier="replies/reply-1",
+        path="replies/reply-1",
+        parent_uid=CASE_UID,
+        files=[],
+    )
     root = dat46.record_metadata(part, aggregation="文件", generated=GENERATED)
     schema("dat46.xsd").assertValid(root)
     assert texts(root, "m:电子文件号") == [DOC_UID]
@@ -149,12 +219,15 @@ def test_missing_title_raises_and_the_schema_rejects_an_empty_one():
     assert not schema("dat46.xsd").validate(root)
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(responsible=""), "责任者"),
-    (dict(kind="minutes"), "kind"),
-    (dict(created=datetime(2024, 1, 1, 9, 0)), "timezone"),
-    (dict(archival_code=""), "档号"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"responsible": ""}, "责任者"),
+        ({"kind": "minutes"}, "kind"),
+        ({"created": datetime(2024, 1, 1, 9, 0)}, "timezone"),
+        ({"archival_code": ""}, "档号"),
+    ],
+)
 def test_bad_records_raise(change, message):
     with pytest.raises(ValueError, match=message):
         dat46.record_metadata(full_record(**change), generated=GENERATED)
@@ -168,9 +241,13 @@ def test_bad_arguments_raise():
 
 
 def test_metadata_bytes_round_trip_chinese():
-    data = dat46.metadata_bytes(dat46.record_metadata(full_record(), generated=GENERATED))
+    data = dat46.metadata_bytes(
+        dat46.record_metadata(full_record(), generated=GENERATED)
+    )
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
-    assert "关于𠮷家村征地补偿款".encode("utf-8") in data  # literal UTF-8, not character references
+    assert (
+        "关于𠮷家村征地补偿款".encode() in data
+    )  # literal UTF-8, not character references
     assert b"\n  <" in data
     parsed = etree.fromstring(data)
     schema("dat46.xsd").assertValid(parsed)
@@ -180,9 +257,16 @@ def test_metadata_bytes_round_trip_chinese():
 
 # ----- DA/T 48-style envelopes -----
 
+
 def make_envelope(info, content=None):
     metadata = dat46.record_metadata(info, generated=GENERATED)
-    return env.envelope(info, metadata, content=content, generated=GENERATED, producer="某市信访局档案室")
+    return env.envelope(
+        info,
+        metadata,
+        content=content,
+        generated=GENERATED,
+        producer="某市信访局档案室",
+    )
 
 
 def test_envelope_embeds_and_references_files():
@@ -198,7 +282,9 @@ def test_envelope_embeds_and_references_files():
     assert referenced.findtext("e:计算机文件大小", namespaces=ns) == str(len(LETTER))
     assert referenced.findtext("e:数字摘要", namespaces=ns) == sha(LETTER)
     assert referenced.findtext("e:格式信息", namespaces=ns) == "TXT"
-    assert base64.b64decode(embedded.findtext("e:编码/e:编码数据", namespaces=ns)) == SCAN
+    assert (
+        base64.b64decode(embedded.findtext("e:编码/e:编码数据", namespaces=ns)) == SCAN
+    )
     metadata = root.find("e:被签名对象/e:封装内容/e:文件实体块/m:电子文件元数据", ns)
     assert metadata.findtext("m:电子文件号", namespaces=ns) == CASE_UID
     assert env.envelope_digest_ok(root)
@@ -207,7 +293,9 @@ def test_envelope_embeds_and_references_files():
 def test_minimal_envelope_validates():
     root = make_envelope(minimal_record())
     schema("envelope.xsd").assertValid(root)
-    assert root.find(f"{{{env.NAMESPACE}}}被签名对象//{{{env.NAMESPACE}}}文件数据") is None
+    assert (
+        root.find(f"{{{env.NAMESPACE}}}被签名对象//{{{env.NAMESPACE}}}文件数据") is None
+    )
     assert env.envelope_digest_ok(root)
 
 
@@ -217,7 +305,7 @@ def test_envelope_digest_detects_one_changed_character():
     parsed = etree.fromstring(data)
     assert env.envelope_digest_ok(parsed)
     schema("envelope.xsd").assertValid(parsed)
-    tampered = data.replace("𠮷家村".encode("utf-8"), "吉家村".encode("utf-8"), 1)
+    tampered = data.replace("𠮷家村".encode(), "吉家村".encode(), 1)
     assert tampered != data
     assert not env.envelope_digest_ok(etree.fromstring(tampered))
 
@@ -245,16 +333,28 @@ def test_envelope_rejects_wrong_content_and_foreign_metadata():
     with pytest.raises(ValueError, match="another record"):
         env.envelope(info, other, generated=GENERATED, producer="x")
     with pytest.raises(ValueError, match="timezone"):
-        env.envelope(info, dat46.record_metadata(info, generated=GENERATED),
-                     generated=datetime(2025, 1, 6), producer="x")
+        env.envelope(
+            info,
+            dat46.record_metadata(info, generated=GENERATED),
+            generated=datetime(2025, 1, 6),
+            producer="x",
+        )
 
 
 # ----- PREMIS-style events -----
 
+
 def event(identifier, minute, type_="fixity", agent="xinfang-archive", **overrides):
-    values = dict(identifier=identifier, type=type_, time=datetime(2025, 1, 6, 9, minute, tzinfo=CST),
-                  agent=agent, outcome="success", detail="固定性检查：全部文件摘要一致", object_uid=CASE_UID,
-                  object_identifier="X001-XF·2024-D30-JSJ-0007")
+    values = {
+        "identifier": identifier,
+        "type": type_,
+        "time": datetime(2025, 1, 6, 9, minute, tzinfo=CST),
+        "agent": agent,
+        "outcome": "success",
+        "detail": "固定性检查：全部文件摘要一致",
+        "object_uid": CASE_UID,
+        "object_identifier": "X001-XF·2024-D30-JSJ-0007",
+    }
     values.update(overrides)
     return Event(**values)
 
@@ -263,36 +363,71 @@ def test_events_sorted_validated_and_agents_distinct():
     events = [
         event("evt-3", 30, "export"),
         event("evt-2", 10, "filing", agent="archivist1"),
-        event("evt-1", 10, "creation", agent="registrar1", object_identifier="XF-2024-000123",
-              detail="登记信访件", outcome_detail="已登记"),
+        event(
+            "evt-1",
+            10,
+            "creation",
+            agent="registrar1",
+            object_identifier="XF-2024-000123",
+            detail="登记信访件",
+            outcome_detail="已登记",
+        ),
         # Same instant in UTC, written with another offset: sorts by time, not text.
-        event("evt-0", 0, "validation", time=datetime(2025, 1, 6, 1, 5, tzinfo=timezone.utc), detail="",
-              outcome="failure", outcome_detail="档号格式不符：缺少件号"),
+        event(
+            "evt-0",
+            0,
+            "validation",
+            time=datetime(2025, 1, 6, 1, 5, tzinfo=UTC),
+            detail="",
+            outcome="failure",
+            outcome_detail="档号格式不符：缺少件号",
+        ),
     ]
     root = ev.events_document(events, package_id="pkg-2025-0001", generated=GENERATED)
     schema("events.xsd").assertValid(root)
     assert_no_empty_elements(root)
-    assert texts(root, "p:event/p:eventIdentifier/p:eventIdentifierValue") == ["evt-0", "evt-1", "evt-2", "evt-3"]
+    assert texts(root, "p:event/p:eventIdentifier/p:eventIdentifierValue") == [
+        "evt-0",
+        "evt-1",
+        "evt-2",
+        "evt-3",
+    ]
     assert texts(root, "p:event/p:eventDateTime")[0] == "2025-01-06T01:05:00+00:00"
     assert texts(root, "p:agent/p:agentIdentifier/p:agentIdentifierValue") == [
-        "archivist1", "registrar1", "xinfang-archive"]
+        "archivist1",
+        "registrar1",
+        "xinfang-archive",
+    ]
     assert texts(root, "p:agent/p:agentType") == ["person", "person", "software"]
     first, second = root.findall(ev.q("event"))[:2]
     assert first.find(ev.q("eventDetailInformation")) is None
-    assert texts(first, "p:eventOutcomeInformation/p:eventOutcomeDetail/p:eventOutcomeDetailNote") == [
-        "档号格式不符：缺少件号"]
-    assert texts(first, "p:linkingObjectIdentifier/p:linkingObjectIdentifierType") == ["UID", "档号"]
-    assert texts(second, "p:linkingObjectIdentifier/p:linkingObjectIdentifierType") == ["UID", "登记号"]
-    assert texts(second, "p:linkingAgentIdentifier/p:linkingAgentRole") == ["implementer"]
+    assert texts(
+        first, "p:eventOutcomeInformation/p:eventOutcomeDetail/p:eventOutcomeDetailNote"
+    ) == ["档号格式不符：缺少件号"]
+    assert texts(first, "p:linkingObjectIdentifier/p:linkingObjectIdentifierType") == [
+        "UID",
+        "档号",
+    ]
+    assert texts(second, "p:linkingObjectIdentifier/p:linkingObjectIdentifierType") == [
+        "UID",
+        "登记号",
+    ]
+    assert texts(second, "p:linkingAgentIdentifier/p:linkingAgentRole") == [
+        "implementer"
+    ]
 
 
 def test_events_bytes_round_trip_chinese():
-    root = ev.events_document([event("evt-1", 1)], package_id="pkg-1", generated=GENERATED)
+    root = ev.events_document(
+        [event("evt-1", 1)], package_id="pkg-1", generated=GENERATED
+    )
     data = ev.events_bytes(root)
-    assert "固定性检查：全部文件摘要一致".encode("utf-8") in data
+    assert "固定性检查：全部文件摘要一致".encode() in data
     parsed = etree.fromstring(data)
     schema("events.xsd").assertValid(parsed)
-    assert texts(parsed, "p:event/p:eventDetailInformation/p:eventDetail") == ["固定性检查：全部文件摘要一致"]
+    assert texts(parsed, "p:event/p:eventDetailInformation/p:eventDetail") == [
+        "固定性检查：全部文件摘要一致"
+    ]
 
 
 def test_no_events_is_a_valid_document():
@@ -301,27 +436,41 @@ def test_no_events_is_a_valid_document():
     assert len(root) == 0
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(time=datetime(2025, 1, 6, 9, 0)), "timezone"),
-    (dict(type="deletion"), "type"),
-    (dict(outcome="maybe"), "outcome"),
-    (dict(agent=" "), "agent"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"time": datetime(2025, 1, 6, 9, 0)}, "timezone"),
+        ({"type": "deletion"}, "type"),
+        ({"outcome": "maybe"}, "outcome"),
+        ({"agent": " "}, "agent"),
+    ],
+)
 def test_bad_events_raise(bad, message):
     with pytest.raises(ValueError, match=message):
-        ev.events_document([event("evt-1", 1, **bad)], package_id="pkg-1", generated=GENERATED)
+        ev.events_document(
+            [event("evt-1", 1, **bad)], package_id="pkg-1", generated=GENERATED
+        )
 
 
 def test_duplicate_event_identifiers_raise_and_fail_the_schema():
     with pytest.raises(ValueError, match="duplicate"):
-        ev.events_document([event("evt-1", 1), event("evt-1", 2)], package_id="pkg-1", generated=GENERATED)
-    root = ev.events_document([event("evt-1", 1), event("evt-2", 2)], package_id="pkg-1", generated=GENERATED)
-    root.findall(f"{ev.q('event')}/{ev.q('eventIdentifier')}/{ev.q('eventIdentifierValue')}")[1].text = "evt-1"
+        ev.events_document(
+            [event("evt-1", 1), event("evt-1", 2)],
+            package_id="pkg-1",
+            generated=GENERATED,
+        )
+    root = ev.events_document(
+        [event("evt-1", 1), event("evt-2", 2)], package_id="pkg-1", generated=GENERATED
+    )
+    root.findall(
+        f"{ev.q('event')}/{ev.q('eventIdentifier')}/{ev.q('eventIdentifierValue')}"
+    )[1].text = "evt-1"
     assert not schema("events.xsd").validate(root)
 
 
 def test_unknown_event_type_fails_the_schema():
-    root = ev.events_document([event("evt-1", 1)], package_id="pkg-1", generated=GENERATED)
+    root = ev.events_document(
+        [event("evt-1", 1)], package_id="pkg-1", generated=GENERATED
+    )
     root.find(f"{ev.q('event')}/{ev.q('eventType')}").text = "deletion"
     assert not schema("events.xsd").validate(root)
-

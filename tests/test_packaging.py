@@ -1,12 +1,12 @@
 """Packaging: pins agree between pip and buildout; the wheel is complete."""
+
 from pathlib import Path
 
 import configparser
+import pytest
 import subprocess
 import sys
 import zipfile
-
-import pytest
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,13 @@ def test_installed_versions_match_the_pins():
     from importlib.metadata import version
 
     constraints = pins((ROOT / "constraints.txt").read_text(encoding="utf-8"))
-    for name in ("Plone", "Products.CMFPlone", "plone.app.layout", "plone.restapi", "Zope"):
+    for name in (
+        "Plone",
+        "Products.CMFPlone",
+        "plone.app.layout",
+        "plone.restapi",
+        "Zope",
+    ):
         assert version(name) == constraints[name], name
 
 
@@ -58,8 +64,18 @@ def test_installed_versions_match_the_pins():
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     (path,) = out.glob("xinfang_archive-*.whl")

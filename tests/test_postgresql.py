@@ -4,6 +4,7 @@ The tests start a PostgreSQL cluster of their own (Debian's server, see
 ``postgres_support``). Two instances with separate ``var/`` directories
 stand for two hosts of one archive: what one registers, the other serves.
 """
+
 from conftest import case_json
 from test_cli import clean_env
 from test_cli import CLI
@@ -21,8 +22,13 @@ import time
 
 
 def serve(var, env):
-    return subprocess.Popen([CLI, "serve", "--var", str(var)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    return subprocess.Popen(
+        [CLI, "serve", "--var", str(var)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
 
 
 def stop(server):
@@ -39,11 +45,31 @@ class Hosts:
         self.env = clean_env()
         self.a, self.b = root / "a", root / "b"
         self.port_a, self.port_b = free_port(), free_port()
-        self.made = run("init", "--var", str(self.a), "--port", str(self.port_a), "--storage", self.address,
-                        "--demo-cases", "3", env=self.env)
-        self.joined = run("init", "--var", str(self.b), "--port", str(self.port_b), "--storage", self.address,
-                          env=self.env)
-        self.site_a, self.site_b = (f"http://127.0.0.1:{port}/xinfang" for port in (self.port_a, self.port_b))
+        self.made = run(
+            "init",
+            "--var",
+            str(self.a),
+            "--port",
+            str(self.port_a),
+            "--storage",
+            self.address,
+            "--demo-cases",
+            "3",
+            env=self.env,
+        )
+        self.joined = run(
+            "init",
+            "--var",
+            str(self.b),
+            "--port",
+            str(self.port_b),
+            "--storage",
+            self.address,
+            env=self.env,
+        )
+        self.site_a, self.site_b = (
+            f"http://127.0.0.1:{port}/xinfang" for port in (self.port_a, self.port_b)
+        )
 
     @property
     def auth(self):
@@ -56,15 +82,20 @@ def hosts(postgresql, tmp_path_factory):
 
 
 def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
-    env, dsn = hosts.env, hosts.address
+    env = hosts.env
     host_a, host_b = hosts.a, hosts.b
     made, joined = hosts.made, hosts.joined
     assert made.returncode == 0, made.stderr[-3000:]
     assert "已创建" in made.stdout
     etc = host_a / "instance" / "etc"
-    assert "<relstorage>" in (etc / "zope.conf").read_text() and not (etc / "zeo.conf").exists()
+    assert (
+        "<relstorage>" in (etc / "zope.conf").read_text()
+        and not (etc / "zeo.conf").exists()
+    )
     for private in (etc / "zope.conf", etc / "postgresql.dsn"):
-        assert stat.S_IMODE(private.stat().st_mode) == 0o600, private  # the address may hold a password
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600, (
+            private
+        )  # the address may hold a password
     assert not (host_a / "filestorage").exists()  # no empty FileStorage beside it
     assert stat.S_IMODE((host_a / "blobcache").stat().st_mode) == 0o700
     assert int(postgresql.sql("archive", "SELECT count(*) FROM object_state")) > 1000
@@ -73,51 +104,92 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
     # a second host joins: the site is there; the admin's password is host A's
     assert joined.returncode == 0, joined.stderr[-3000:]
     assert "已就绪" in joined.stdout and "管理员已存在" in joined.stdout
-    assert not (host_b / "admin-password").exists()  # no password that is not the admin's
+    assert not (
+        host_b / "admin-password"
+    ).exists()  # no password that is not the admin's
 
     server_a, server_b = serve(host_a, env), serve(host_b, env)
     try:
         site_a, site_b = hosts.site_a, hosts.site_b
-        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(site_b, seconds=120)
+        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(
+            site_b, seconds=120
+        )
         http = requests.Session()
         http.auth = ("admin", password)
         http.headers["Accept"] = "application/json"
-        created = http.post(f"{site_a}/++api++/cases", json=case_json(title="两台主机共用的案件"), timeout=60)
+        created = http.post(
+            f"{site_a}/++api++/cases",
+            json=case_json(title="两台主机共用的案件"),
+            timeout=60,
+        )
         assert created.status_code == 201, created.text[:500]
         number = created.json()["registration_number"]
         # host B's full-text index follows the shared log: the archive search
         # and Plone's SearchableText find the case registered on A
-        assert searchable(http, site_b, "两台主机共用"), "not found on B within the freshness bound"
-        texts = http.get(f"{site_b}/++api++/@search", params={"SearchableText": "两台主机共用"}, timeout=60).json()
+        assert searchable(http, site_b, "两台主机共用"), (
+            "not found on B within the freshness bound"
+        )
+        texts = http.get(
+            f"{site_b}/++api++/@search",
+            params={"SearchableText": "两台主机共用"},
+            timeout=60,
+        ).json()
         assert [item["title"] for item in texts["items"]] == ["两台主机共用的案件"]
         # host B serves what host A committed: the record, its number, its catalog entry
-        found = http.get(f"{site_b}/++api++/cases/@search", params={
-            "portal_type": "PetitionCase", "registration_number": number,
-            "metadata_fields": "registration_number"}, timeout=60).json()
+        found = http.get(
+            f"{site_b}/++api++/cases/@search",
+            params={
+                "portal_type": "PetitionCase",
+                "registration_number": number,
+                "metadata_fields": "registration_number",
+            },
+            timeout=60,
+        ).json()
         assert [item["registration_number"] for item in found["items"]] == [number]
-        case_b = http.get(found["items"][0]["@id"].replace(site_a, site_b), timeout=60).json()
+        case_b = http.get(
+            found["items"][0]["@id"].replace(site_a, site_b), timeout=60
+        ).json()
         assert case_b["title"] == "两台主机共用的案件"
         # a registration on B takes the next number: one counter for both hosts
-        second = http.post(f"{site_b}/++api++/cases", json=case_json(title="另一台主机登记"), timeout=60)
+        second = http.post(
+            f"{site_b}/++api++/cases",
+            json=case_json(title="另一台主机登记"),
+            timeout=60,
+        )
         assert second.status_code == 201, second.text[:500]
         assert second.json()["registration_number"] > number
-        total = lambda site: http.get(f"{site}/++api++/cases/@search", params={  # noqa: E731
-            "portal_type": "PetitionCase"}, timeout=60).json()["items_total"]
+        total = lambda site: http.get(
+            f"{site}/++api++/cases/@search",
+            params={"portal_type": "PetitionCase"},
+            timeout=60,
+        ).json()["items_total"]
         assert total(site_a) == total(site_b) == 3 + 2
         assert searchable(http, site_a, "另一台主机登记")
         # a change on B replaces the document on A
         case_url = found["items"][0]["@id"].replace(site_a, site_b)
         changed = http.patch(case_url, json={"title": "改过标题的案件"}, timeout=60)
         assert changed.status_code == 204, changed.text[:500]
-        assert searchable(http, site_a, "改过标题") and not searchable(http, site_a, "两台主机共用", seconds=0)
+        assert searchable(http, site_a, "改过标题") and not searchable(
+            http, site_a, "两台主机共用", seconds=0
+        )
         # the two registrations share a petitioner: the early-warning rules raised a
         # warning in the commit of the second (its documents in the log like the cases')
-        warnings = http.get(f"{site_b}/++api++/@warnings", params={"rule": "repeat-petitioner-30"}, timeout=60).json()
+        warnings = http.get(
+            f"{site_b}/++api++/@warnings",
+            params={"rule": "repeat-petitioner-30"},
+            timeout=60,
+        ).json()
         assert warnings["items_total"] >= 1, warnings
         # the search settings say how far this host's index is from the shared log
-        panel = http.get(f"{site_b}/@@xinfang-search-settings", headers={"Accept-Language": "zh-CN",
-                                                                        "Accept": "text/html"}, timeout=60)
-        assert "各主机共用的检索日志" in panel.text and "本机尚有 0 项变更未应用" in panel.text, panel.text[:3000]
+        panel = http.get(
+            f"{site_b}/@@xinfang-search-settings",
+            headers={"Accept-Language": "zh-CN", "Accept": "text/html"},
+            timeout=60,
+        )
+        assert (
+            "各主机共用的检索日志" in panel.text
+            and "本机尚有 0 项变更未应用" in panel.text
+        ), panel.text[:3000]
     finally:
         output_a, output_b = stop(server_a), stop(server_b)
     assert "database: PostgreSQL" in output_a, output_a[-2000:]
@@ -125,17 +197,25 @@ def test_two_hosts_serve_one_archive_on_postgresql(postgresql, hosts):
     # every committed document is in the log, and both hosts hold exactly the log
     for host in (host_a, host_b):
         verified = run("verify-index", "--var", str(host), env=env)
-        assert verified.returncode == 0, verified.stdout[-3000:] + verified.stderr[-3000:]
+        assert verified.returncode == 0, (
+            verified.stdout[-3000:] + verified.stderr[-3000:]
+        )
         assert "shared log and this host's index are up to date" in verified.stdout
     # one audit chain: both hosts' registrations in it, the same head seen from each
     heads = []
     for host in (host_a, host_b):
         audited = run("audit", "verify", "--var", str(host), env=env)
-        assert audited.returncode == 0 and "the chain is intact" in audited.stdout, audited.stdout + audited.stderr
+        assert audited.returncode == 0 and "the chain is intact" in audited.stdout, (
+            audited.stdout + audited.stderr
+        )
         heads.append(audited.stdout.split(" head ")[1].split()[0])
     assert heads[0] == heads[1]
-    assert not (host_a / "audit").exists() and not (host_b / "audit").exists()  # no trail of a host's own
-    titles = postgresql.sql("archive", "SELECT object_title FROM xinfang_audit WHERE action = 'create'")
+    assert (
+        not (host_a / "audit").exists() and not (host_b / "audit").exists()
+    )  # no trail of a host's own
+    titles = postgresql.sql(
+        "archive", "SELECT object_title FROM xinfang_audit WHERE action = 'create'"
+    )
     assert "两台主机共用的案件" in titles and "另一台主机登记" in titles
 
 
@@ -144,9 +224,14 @@ def searchable(http, site, words, seconds=10, title=None):
     titled ``title``, if given) within ``seconds``."""
     deadline = time.monotonic() + seconds
     while True:
-        found = http.get(f"{site}/++api++/@archive-search", params={"q": words, "page_size": 100},
-                         timeout=60).json()
-        if found["items_total"] and (title is None or title in [item["title"] for item in found["items"]]):
+        found = http.get(
+            f"{site}/++api++/@archive-search",
+            params={"q": words, "page_size": 100},
+            timeout=60,
+        ).json()
+        if found["items_total"] and (
+            title is None or title in [item["title"] for item in found["items"]]
+        ):
             return True
         if time.monotonic() >= deadline:
             return False
@@ -159,13 +244,24 @@ def test_a_postgresql_address_becomes_libpq_options():
     from xinfang_archive.cli.instance import libpq_dsn
 
     assert libpq_dsn("postgresql://postgres@127.0.0.1:5432/archive") == (
-        "dbname='archive' user='postgres' host='127.0.0.1' port='5432'")
-    assert libpq_dsn("postgresql://ar%40chive:p'w\\@db.example/records?sslmode=require") == (
-        "dbname='records' user='ar@chive' password='p\\'w\\\\' host='db.example' sslmode='require'")
+        "dbname='archive' user='postgres' host='127.0.0.1' port='5432'"
+    )
+    assert libpq_dsn(
+        "postgresql://ar%40chive:p'w\\@db.example/records?sslmode=require"
+    ) == (
+        "dbname='records' user='ar@chive' password='p\\'w\\\\' host='db.example' sslmode='require'"
+    )
 
 
 def test_a_storage_that_is_neither_zeo_file_nor_postgresql_is_refused(tmp_path):
-    made = run("init", "--var", str(tmp_path / "var"), "--storage", "mysql://x/y", env=clean_env())
+    made = run(
+        "init",
+        "--var",
+        str(tmp_path / "var"),
+        "--storage",
+        "mysql://x/y",
+        env=clean_env(),
+    )
     assert made.returncode == 2
     assert "choose zeo, file or a PostgreSQL address" in made.stderr
     assert not (tmp_path / "var").exists()
@@ -185,7 +281,10 @@ def test_an_archive_in_postgresql_schedules_no_backup_command(tmp_path):
     assert " fixity " in table and " pack " in table and " backup " not in table
     assert not [name for name in systemd_units(instance) if "backup" in name]
     # every host may schedule fixity: a run finding another under way ends with 75, not a failure
-    assert "SuccessExitStatus=75" in systemd_units(instance)["xinfang-archive-fixity.service"]
+    assert (
+        "SuccessExitStatus=75"
+        in systemd_units(instance)["xinfang-archive-fixity.service"]
+    )
     zeo = Instance(tmp_path / "zeo")
     zeo.write_config()
     assert " backup " in crontab(zeo)
@@ -215,19 +314,29 @@ def test_the_result_querys_limits_hold_across_hosts(postgresql):
     ensure_schema(dsn)
 
     def together(client, global_limit):
-        processes = [subprocess.Popen([sys.executable, "-c", HITS, dsn, client, str(global_limit)],
-                                      stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", HITS, dsn, client, str(global_limit)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         return sum(int(process.communicate(timeout=60)[0]) for process in processes)
 
     assert together("one", 300) == PER_CLIENT  # 16 attempts, 10 allowed
     limiter = PostgresRateLimiter(dsn)
     wait = limiter.hit("203.0.113.7")
-    assert wait is not None and 0 < wait <= 3600  # and refused after, told how long to wait
+    assert (
+        wait is not None and 0 < wait <= 3600
+    )  # and refused after, told how long to wait
     limiter.reset()
     assert together("198.51.100", 5) == 5  # six addresses, one global cap
     # expired attempts are deleted on the way; refused ones are not counted
     clock = [1_000_000.0]
-    timed = PostgresRateLimiter(dsn, per_client=2, client_window=60, global_window=60, clock=lambda: clock[0])
+    timed = PostgresRateLimiter(
+        dsn, per_client=2, client_window=60, global_window=60, clock=lambda: clock[0]
+    )
     timed.reset()
     assert [timed.hit("192.0.2.1") for _ in range(3)] == [None, None, 60]
     clock[0] += 61
@@ -260,7 +369,11 @@ def test_fixity_runs_once_at_a_time_on_every_host(postgresql, tmp_path):
     address = postgresql.create_database("jobs")
     instance = Instance(tmp_path / "pg")
     instance.write_config(storage=address)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, libpq_dsn(address)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, libpq_dsn(address)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         second = run("fixity", "--var", str(instance.var), env=clean_env())
@@ -283,7 +396,9 @@ def test_fixity_runs_once_at_a_time_on_every_host(postgresql, tmp_path):
     zeo.write_config()
     with exclusive(zeo, "fixity"):
         second = run("fixity", "--var", str(zeo.var), env=clean_env())
-    assert second.returncode == 75 and f"pid {os.getpid()}" in second.stderr, second.stderr
+    assert second.returncode == 75 and f"pid {os.getpid()}" in second.stderr, (
+        second.stderr
+    )
 
 
 FACTS = """
@@ -312,7 +427,12 @@ def facts(var):
     import json
     import sys
 
-    result = subprocess.run([sys.executable, "-c", FACTS, str(var)], capture_output=True, text=True, env=clean_env())
+    result = subprocess.run(
+        [sys.executable, "-c", FACTS, str(var)],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -327,7 +447,9 @@ def test_an_archive_migrates_from_its_filestorage_into_postgresql(postgresql, tm
     assert made.returncode == 0, made.stderr[-3000:]
     assert run("fixity", "--var", str(var), env=env).returncode == 0
     before = facts(var)
-    assert before["codes"] and before["blobs"] and before["types"]["PetitionCase"] >= 15, before["types"]
+    assert (
+        before["codes"] and before["blobs"] and before["types"]["PetitionCase"] >= 15
+    ), before["types"]
     audit_before = run("audit", "verify", "--var", str(var), env=env)
     head = audit_before.stdout.split(" head ")[1].split()[0]
 
@@ -335,21 +457,37 @@ def test_an_archive_migrates_from_its_filestorage_into_postgresql(postgresql, tm
     migrated = run("migrate", "--var", str(var), "--to", address, env=env)
     assert migrated.returncode == 0, migrated.stdout[-3000:] + migrated.stderr[-3000:]
     assert "迁移完成" in migrated.stdout
-    assert {p.name.split(".migrated-")[0] for p in var.glob("*.migrated-*")} == {"filestorage", "blobstorage", "audit"}
-    assert not (var / "filestorage").exists() and (var / "instance" / "etc" / "postgresql.dsn").exists()
+    assert {p.name.split(".migrated-")[0] for p in var.glob("*.migrated-*")} == {
+        "filestorage",
+        "blobstorage",
+        "audit",
+    }
+    assert (
+        not (var / "filestorage").exists()
+        and (var / "instance" / "etc" / "postgresql.dsn").exists()
+    )
 
-    for cached in (var / "blobcache").rglob("*.blob"):  # every blob is read from the database below
+    for cached in (var / "blobcache").rglob(
+        "*.blob"
+    ):  # every blob is read from the database below
         cached.unlink()
     assert facts(var) == before
     fixity = run("fixity", "--var", str(var), env=env)
-    assert fixity.returncode == 0 and " 0 changed, 0 missing" in fixity.stdout, fixity.stdout + fixity.stderr
+    assert fixity.returncode == 0 and " 0 changed, 0 missing" in fixity.stdout, (
+        fixity.stdout + fixity.stderr
+    )
     audit_after = run("audit", "verify", "--var", str(var), env=env)
     assert audit_after.returncode == 0 and "the chain is intact" in audit_after.stdout
     # the copied entries are the original ones (the chain goes on from the old head)
     seq, digest = head.split(":")
-    assert postgresql.sql("migrated", f"SELECT hash FROM xinfang_audit WHERE seq = {seq}") == digest
+    assert (
+        postgresql.sql("migrated", f"SELECT hash FROM xinfang_audit WHERE seq = {seq}")
+        == digest
+    )
     index = run("verify-index", "--var", str(var), env=env)
-    assert index.returncode == 0 and "up to date" in index.stdout, index.stdout + index.stderr
+    assert index.returncode == 0 and "up to date" in index.stdout, (
+        index.stdout + index.stderr
+    )
 
     again = run("migrate", "--var", str(var), "--to", address, env=env)
     assert again.returncode == 2 and "already" in again.stderr
@@ -372,15 +510,20 @@ class Reader(threading.Thread):
     def run(self):
         http = requests.Session()
         http.auth = self.auth
-        urls = (f"{self.site}/@@archive-search?SearchableText=%E7%99%BB%E8%AE%B0",
-                f"{self.site}/++api++/@archive-search?q=%E7%99%BB%E8%AE%B0",
-                f"{self.site}/++api++/cases/@search?portal_type=PetitionCase")
+        urls = (
+            f"{self.site}/@@archive-search?SearchableText=%E7%99%BB%E8%AE%B0",
+            f"{self.site}/++api++/@archive-search?q=%E7%99%BB%E8%AE%B0",
+            f"{self.site}/++api++/cases/@search?portal_type=PetitionCase",
+        )
         while not self.stopped.is_set():
             url = urls[self.requests % len(urls)]
             self.requests += 1
             try:
-                response = http.get(url, headers={"Accept": "application/json"} if "++api++" in url else {},
-                                    timeout=60)
+                response = http.get(
+                    url,
+                    headers={"Accept": "application/json"} if "++api++" in url else {},
+                    timeout=60,
+                )
             except requests.RequestException as error:
                 self.errors.append((url, repr(error)))
                 continue
@@ -409,8 +552,12 @@ class Writer(threading.Thread):
             n += 1
             title = f"断电前登记{n:04d}"
             try:
-                response = http.post(f"{self.site}/++api++/cases", json=case_json(title=title),
-                                     headers={"Accept": "application/json"}, timeout=60)
+                response = http.post(
+                    f"{self.site}/++api++/cases",
+                    json=case_json(title=title),
+                    headers={"Accept": "application/json"},
+                    timeout=60,
+                )
             except requests.RequestException:
                 self.failed += 1  # the host died under it: not acknowledged
                 time.sleep(0.05)
@@ -429,7 +576,9 @@ def test_a_host_killed_while_writing_loses_nothing_and_catches_up(postgresql, ho
     site_a, site_b = hosts.site_a, hosts.site_b
     server_a, server_b = serve(host_a, env), serve(host_b, env)
     try:
-        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(site_b, seconds=120)
+        assert wait_until_serving(site_a, seconds=120) and wait_until_serving(
+            site_b, seconds=120
+        )
         reader = Reader(site_b, auth)
         writer = Writer(site_a, auth)
         reader.start()
@@ -446,8 +595,12 @@ def test_a_host_killed_while_writing_loses_nothing_and_catches_up(postgresql, ho
         assert len(acknowledged) >= 12
         http = requests.Session()
         http.auth = auth
-        meanwhile = http.post(f"{site_b}/++api++/cases", json=case_json(title="主机A停机期间登记"),
-                              headers={"Accept": "application/json"}, timeout=60)
+        meanwhile = http.post(
+            f"{site_b}/++api++/cases",
+            json=case_json(title="主机A停机期间登记"),
+            headers={"Accept": "application/json"},
+            timeout=60,
+        )
         assert meanwhile.status_code == 201
         time.sleep(1)
         reader.stop()
@@ -466,8 +619,18 @@ def test_a_host_killed_while_writing_loses_nothing_and_catches_up(postgresql, ho
     assert verified.returncode == 0, verified.stdout[-3000:]
     audited = run("audit", "verify", "--var", str(host_b), env=env)
     assert audited.returncode == 0 and "the chain is intact" in audited.stdout
-    cases = int(postgresql.sql(hosts.database, "SELECT count(*) FROM xinfang_search_log "
-                                         "WHERE doc LIKE '%\"portal_type\": \"PetitionCase\"%'"))
-    created = int(postgresql.sql(hosts.database, "SELECT count(*) FROM xinfang_audit WHERE action = 'create' "
-                                           "AND details LIKE '%PetitionCase%'"))
+    cases = int(
+        postgresql.sql(
+            hosts.database,
+            "SELECT count(*) FROM xinfang_search_log "
+            'WHERE doc LIKE \'%"portal_type": "PetitionCase"%\'',
+        )
+    )
+    created = int(
+        postgresql.sql(
+            hosts.database,
+            "SELECT count(*) FROM xinfang_audit WHERE action = 'create' "
+            "AND details LIKE '%PetitionCase%'",
+        )
+    )
     assert cases == created >= len(acknowledged) + 1

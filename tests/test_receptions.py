@@ -2,6 +2,7 @@
 never in the past), the public schedule and feed (no petitioner data), the
 cases received (channel 领导接待日) with the leader's instructions and
 follow-ups, masking, and the upgrade."""
+
 from conftest import case_data
 from conftest import render
 from datetime import date
@@ -43,12 +44,16 @@ def relation(obj):
 
 
 def add_reception(portal, day=None, **fields):
-    values = dict(
-        leader=LEADER, post="副县长", responsibilities="分管住房城乡建设、自然资源",
-        reception_date=day or date.today() + timedelta(days=7),
-        start_time=time(9, 0), end_time=time(11, 30),
-        place="县信访局一楼接待大厅", notes="请携带身份证件及相关材料。",
-    )
+    values = {
+        "leader": LEADER,
+        "post": "副县长",
+        "responsibilities": "分管住房城乡建设、自然资源",
+        "reception_date": day or date.today() + timedelta(days=7),
+        "start_time": time(9, 0),
+        "end_time": time(11, 30),
+        "place": "县信访局一楼接待大厅",
+        "notes": "请携带身份证件及相关材料。",
+    }
     values.update(fields)
     # As the add form and REST do: the name chooser names it after its date.
     return createContentInContainer(portal["receptions"], "LeaderReception", **values)
@@ -56,8 +61,12 @@ def add_reception(portal, day=None, **fields):
 
 def received_case(portal, reception, **overrides):
     data = case_data(channel="reception_day", received_date=date.today(), **overrides)
-    return api.content.create(container=portal["cases"], type="PetitionCase",
-                              reception=relation(reception), **data)
+    return api.content.create(
+        container=portal["cases"],
+        type="PetitionCase",
+        reception=relation(reception),
+        **data,
+    )
 
 
 def as_manager(portal):
@@ -98,7 +107,9 @@ def test_the_registrar_schedules_and_publishes_a_reception(portal, staff):
     assert api.user.has_permission("View", obj=reception)
     assert api.user.has_permission("View", obj=folder)
     login(portal, "handler")
-    assert not api.user.has_permission("xinfang_archive: Add LeaderReception", obj=folder)
+    assert not api.user.has_permission(
+        "xinfang_archive: Add LeaderReception", obj=folder
+    )
 
 
 def test_a_reception_in_the_past_is_not_published(portal, staff):
@@ -121,7 +132,9 @@ def test_a_reception_in_the_past_is_not_published(portal, staff):
     assert "尚未到来" in zh(transition_problems(coming, "hold")[0])
 
 
-def test_the_page_says_why_a_past_reception_cannot_be_published(portal, staff, request_):
+def test_the_page_says_why_a_past_reception_cannot_be_published(
+    portal, staff, request_
+):
     login(portal, "registrar")
     reception = add_reception(portal, day=date.today() - timedelta(days=2))
     html = render("view", reception, request_)
@@ -131,36 +144,57 @@ def test_the_page_says_why_a_past_reception_cannot_be_published(portal, staff, r
 def test_an_end_time_before_the_start_is_refused(portal, staff):
     from xinfang_archive.content.reception import ILeaderReceptionSchema
 
-    (problem,) = schema_problems(ILeaderReceptionSchema, start_time=time(10), end_time=time(9))
+    (problem,) = schema_problems(
+        ILeaderReceptionSchema, start_time=time(10), end_time=time(9)
+    )
     assert problem == "结束时间必须晚于开始时间。"
-    assert schema_problems(ILeaderReceptionSchema, start_time=time(9), end_time=time(10)) == []
+    assert (
+        schema_problems(ILeaderReceptionSchema, start_time=time(9), end_time=time(10))
+        == []
+    )
     login(portal, "registrar")
     with pytest.raises(Invalid):
         add_reception(portal, start_time=time(15), end_time=time(14))
 
 
-def test_the_record_of_the_day_is_written_once_held_and_read_by_the_bureau(portal, staff):
+def test_the_record_of_the_day_is_written_once_held_and_read_by_the_bureau(
+    portal, staff
+):
     login(portal, "registrar")
     reception = add_reception(portal, day=date.today())
-    assert not api.user.has_permission("xinfang_archive: Record reception minutes", obj=reception)
+    assert not api.user.has_permission(
+        "xinfang_archive: Record reception minutes", obj=reception
+    )
     do(reception, "hold")
-    assert api.user.has_permission("xinfang_archive: Record reception minutes", obj=reception)
-    assert api.user.has_permission("xinfang_archive: View reception minutes", obj=reception)
+    assert api.user.has_permission(
+        "xinfang_archive: Record reception minutes", obj=reception
+    )
+    assert api.user.has_permission(
+        "xinfang_archive: View reception minutes", obj=reception
+    )
     logout()
     assert not api.user.has_permission("View", obj=reception)
-    assert not api.user.has_permission("xinfang_archive: View reception minutes", obj=reception)
+    assert not api.user.has_permission(
+        "xinfang_archive: View reception minutes", obj=reception
+    )
     login(portal, "handler")
-    assert not api.user.has_permission("xinfang_archive: View reception minutes", obj=reception)
+    assert not api.user.has_permission(
+        "xinfang_archive: View reception minutes", obj=reception
+    )
 
 
 # --- the public schedule and its feed ----------------------------------------------------
 
 
-def test_the_public_page_lists_coming_published_receptions_only(portal, staff, request_):
+def test_the_public_page_lists_coming_published_receptions_only(
+    portal, staff, request_
+):
     login(portal, "registrar")
     coming = add_reception(portal, leader="李明", day=date.today() + timedelta(days=5))
     do(coming, "publish")
-    add_reception(portal, leader="王强", day=date.today() + timedelta(days=6))  # planned only
+    add_reception(
+        portal, leader="王强", day=date.today() + timedelta(days=6)
+    )  # planned only
     past = add_reception(portal, leader="赵刚", day=date.today() - timedelta(days=30))
     do(past, "hold")
     logout()
@@ -182,8 +216,9 @@ def test_the_schedule_is_bounded_in_size(portal, staff):
     assert total == 4 and len(page) == 4
     total, page = schedule.upcoming(portal["receptions"], limit=2, start=10**12)
     assert page == []
-    assert [r.reception_date for r in schedule.upcoming(portal["receptions"], limit=2)[1]] == [
-        date.today() + timedelta(days=1), date.today() + timedelta(days=2)]
+    assert [
+        r.reception_date for r in schedule.upcoming(portal["receptions"], limit=2)[1]
+    ] == [date.today() + timedelta(days=1), date.today() + timedelta(days=2)]
 
 
 @pytest.fixture()
@@ -206,21 +241,41 @@ def held_reception(site, staff_users):
     do(reception, "hold")
     number = case.registration_number
     reception.minutes = RichTextValue(
-        f"<p>{PETITIONER}反映征地补偿问题，住浙江省杭州市西湖区文三路100号，电话{PHONE}。</p>", "text/html", "text/html")
-    reception.instructions = [{"case_number": number, "instructed_on": date.today(), "instruction": INSTRUCTION}]
-    reception.follow_ups = [{"case_number": number, "day": date.today(), "note": "电话过问办理进度。"}]
+        f"<p>{PETITIONER}反映征地补偿问题，住浙江省杭州市西湖区文三路100号，电话{PHONE}。</p>",
+        "text/html",
+        "text/html",
+    )
+    reception.instructions = [
+        {
+            "case_number": number,
+            "instructed_on": date.today(),
+            "instruction": INSTRUCTION,
+        }
+    ]
+    reception.follow_ups = [
+        {"case_number": number, "day": date.today(), "note": "电话过问办理进度。"}
+    ]
     coming = add_reception(site, leader="李明", day=date.today() + timedelta(days=7))
     do(coming, "publish")
     transaction.commit()
-    return dict(reception=reception, case=case, coming=coming)
+    return {"reception": reception, "case": case, "coming": coming}
 
 
 def assert_no_petitioner_data(text):
-    for secret in (PETITIONER, PHONE, "110101199003074514", "文三路", INSTRUCTION[:6], "电话过问"):
+    for secret in (
+        PETITIONER,
+        PHONE,
+        "110101199003074514",
+        "文三路",
+        INSTRUCTION[:6],
+        "电话过问",
+    ):
         assert secret not in text, secret
 
 
-def test_page_feed_and_rest_as_an_anonymous_visitor(site, held_reception, request_factory):
+def test_page_feed_and_rest_as_an_anonymous_visitor(
+    site, held_reception, request_factory
+):
     anonymous = request_factory()
     anonymous.headers.update({"Accept-Language": "zh-CN"})
     folder_url = site["receptions"].absolute_url()
@@ -242,7 +297,10 @@ def test_page_feed_and_rest_as_an_anonymous_visitor(site, held_reception, reques
     data = rest.json()
     assert data["leader"] == "李明"
     assert not {"minutes", "instructions", "follow_ups"} & set(data)
-    held = anonymous.get(held_reception["reception"].absolute_url(), headers={"Accept": "application/json"})
+    held = anonymous.get(
+        held_reception["reception"].absolute_url(),
+        headers={"Accept": "application/json"},
+    )
     assert held.status_code in (401, 403, 404)
 
 
@@ -254,12 +312,21 @@ def test_a_case_on_that_channel_names_its_reception_and_only_then(portal, staff)
 
     as_manager(portal)
     reception = add_reception(portal, day=date.today())
-    problems = schema_problems(IPetitionCaseSchema, **case_data(channel="reception_day"))
+    problems = schema_problems(
+        IPetitionCaseSchema, **case_data(channel="reception_day")
+    )
     assert "领导接待日接谈的信访件必须选择其所属的接待日。" in problems
-    problems = schema_problems(IPetitionCaseSchema, **case_data(channel="letter", reception=reception))
+    problems = schema_problems(
+        IPetitionCaseSchema, **case_data(channel="letter", reception=reception)
+    )
     assert any("只有渠道为“领导接待日”的信访件才能关联接待日" in p for p in problems)
-    assert not any("接待日" in p for p in schema_problems(
-        IPetitionCaseSchema, **case_data(channel="reception_day", reception=reception)))
+    assert not any(
+        "接待日" in p
+        for p in schema_problems(
+            IPetitionCaseSchema,
+            **case_data(channel="reception_day", reception=reception),
+        )
+    )
     case = received_case(portal, reception)
     from xinfang_archive.content.reception_links import received_cases
     from xinfang_archive.content.reception_links import reception_of
@@ -268,10 +335,18 @@ def test_a_case_on_that_channel_names_its_reception_and_only_then(portal, staff)
     assert received_cases(reception) == [case]
     # However a case is added (REST, code, import): refused.
     with pytest.raises(Invalid):
-        api.content.create(container=portal["cases"], type="PetitionCase", **case_data(channel="reception_day"))
+        api.content.create(
+            container=portal["cases"],
+            type="PetitionCase",
+            **case_data(channel="reception_day"),
+        )
     with pytest.raises(Invalid):
-        api.content.create(container=portal["cases"], type="PetitionCase",
-                           reception=relation(reception), **case_data(channel="visit"))
+        api.content.create(
+            container=portal["cases"],
+            type="PetitionCase",
+            reception=relation(reception),
+            **case_data(channel="visit"),
+        )
 
 
 def test_instructions_name_cases_received_at_the_reception(portal, staff):
@@ -280,15 +355,26 @@ def test_instructions_name_cases_received_at_the_reception(portal, staff):
     as_manager(portal)
     reception = add_reception(portal, day=date.today())
     case = received_case(portal, reception)
-    other = api.content.create(container=portal["cases"], type="PetitionCase", **case_data())
+    other = api.content.create(
+        container=portal["cases"], type="PetitionCase", **case_data()
+    )
     row = {"case_number": other.registration_number, "instruction": "阅。"}
-    (problem,) = schema_problems(ILeaderReceptionSchema, __context__=reception, instructions=[row])
+    (problem,) = schema_problems(
+        ILeaderReceptionSchema, __context__=reception, instructions=[row]
+    )
     assert other.registration_number in problem and "不是在本次接待日受理的" in problem
     row = {"case_number": case.registration_number, "instruction": "阅。"}
-    assert schema_problems(ILeaderReceptionSchema, __context__=reception, instructions=[row]) == []
+    assert (
+        schema_problems(
+            ILeaderReceptionSchema, __context__=reception, instructions=[row]
+        )
+        == []
+    )
 
 
-def test_the_reception_page_lists_its_cases_with_instructions_and_follow_ups(site, held_reception, site_request):
+def test_the_reception_page_lists_its_cases_with_instructions_and_follow_ups(
+    site, held_reception, site_request
+):
     reception, case = held_reception["reception"], held_reception["case"]
     login(site, "registrar")
     html = render("view", reception, site_request)
@@ -299,20 +385,25 @@ def test_the_reception_page_lists_its_cases_with_instructions_and_follow_ups(sit
     assert reception.Title() in case_html and INSTRUCTION in case_html
 
 
-def test_instructions_are_masked_without_view_personal_data(site, held_reception, site_request):
+def test_instructions_are_masked_without_view_personal_data(
+    site, held_reception, site_request
+):
     reception, case = held_reception["reception"], held_reception["case"]
     login(site, "inspector")
     assert not api.user.has_permission("xinfang_archive: View personal data", obj=case)
     html = render("view", reception, site_request)
     assert case.registration_number in html and "请住建局一周内答复" in html
     import re
+
     assert PHONE not in html, re.findall(".{200}" + PHONE + ".{50}", html, re.S)
     assert "***********" in html
     assert "征地补偿问题" in html  # the minutes, their numbers masked
     assert "文三路100号" not in html  # nor the petitioner's address they name
 
 
-def test_cases_are_listed_only_to_those_who_may_view_them(site, held_reception, site_request):
+def test_cases_are_listed_only_to_those_who_may_view_them(
+    site, held_reception, site_request
+):
     from test_units import member_of
 
     reception, case = held_reception["reception"], held_reception["case"]
@@ -343,8 +434,13 @@ def test_upgrade_1010_adds_receptions_and_keeps_the_bureaus_channels(manager):
     setup.upgradeProfile("xinfang_archive:default")
     assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1014",)
     assert portal["receptions"].portal_type == "ReceptionFolder"
-    assert portal.portal_workflow.getChainForPortalType("LeaderReception") == ("xf_reception_workflow",)
-    assert api.portal.get_registry_record("xinfang_archive.channels") == own + ["reception_day|领导接待日"]
+    assert portal.portal_workflow.getChainForPortalType("LeaderReception") == (
+        "xf_reception_workflow",
+    )
+    assert api.portal.get_registry_record("xinfang_archive.channels") == [
+        *own,
+        "reception_day|领导接待日",
+    ]
     from xinfang_archive.upgrades.receptions import ensure_reception_channel
 
     assert ensure_reception_channel() is False  # once only
@@ -360,7 +456,9 @@ def test_versions_are_saved_exactly_where_the_reception_may_be_modified(portal, 
     for state in workflow.states.objectValues():
         modify = set(state.getPermissionInfo("Modify portal content")["roles"])
         save = set(state.getPermissionInfo("CMFEditions: Save new version")["roles"])
-        assert save == modify | ({"Owner"} if state.getId() == "planned" else set()), state.getId()
+        assert save == modify | ({"Owner"} if state.getId() == "planned" else set()), (
+            state.getId()
+        )
     login(portal, "registrar")
     reception = add_reception(portal)
     reception.place = "县行政服务中心三楼"
@@ -383,7 +481,9 @@ def test_reception_changes_are_audited(site):
 # --- REST ------------------------------------------------------------------------------------
 
 
-def test_rest_masks_the_record_and_says_why_publishing_is_refused(site, held_reception, session_for):
+def test_rest_masks_the_record_and_says_why_publishing_is_refused(
+    site, held_reception, session_for
+):
     url = held_reception["reception"].absolute_url()
     number = held_reception["case"].registration_number
     inspector = session_for("inspector").get(url).json()
@@ -393,7 +493,11 @@ def test_rest_masks_the_record_and_says_why_publishing_is_refused(site, held_rec
     registrar = session_for("registrar").get(url).json()
     assert registrar["instructions"][0]["instruction"] == INSTRUCTION
     assert PHONE in registrar["minutes"]["data"]
-    assert session_for("organizer").get(url).status_code in (401, 403, 404)  # staff of the bureau only
+    assert session_for("organizer").get(url).status_code in (
+        401,
+        403,
+        404,
+    )  # staff of the bureau only
     past = add_reception(site, day=date.today() - timedelta(days=3))
     transaction.commit()
     answer = session_for("registrar").post(past.absolute_url() + "/@workflow/publish")
@@ -410,7 +514,10 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
     from xinfang_archive.search.searching import archive_search
 
     def found(text, **kwargs):
-        return {item["uid"] for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]}
+        return {
+            item["uid"]
+            for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]
+        }
 
     held, coming = held_reception["reception"], held_reception["coming"]
     held.reindexObject()
@@ -418,18 +525,31 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
     with api.env.adopt_user(username="registrar"):
         assert held.UID() in found("征地补偿问题")  # the minutes
         assert held.UID() in found("一周内答复")  # an instruction
-        answer = archive_search(site.REQUEST, text=LEADER, filters={"portal_type": "LeaderReception"})
+        answer = archive_search(
+            site.REQUEST, text=LEADER, filters={"portal_type": "LeaderReception"}
+        )
         assert {i["uid"] for i in answer["items"]} == {held.UID()}
         channels = {o["value"] for o in answer["facets"]["channel"]["options"]}
         assert channels == {"reception_day"}
-        assert {o["value"] for o in answer["facets"]["portal_type"]["options"]} == {"LeaderReception"}
+        assert {o["value"] for o in answer["facets"]["portal_type"]["options"]} == {
+            "LeaderReception"
+        }
     with api.env.adopt_user(username="inspector"):
         assert held.UID() in found("一周内答复")
         assert held.UID() not in found(PHONE)  # a number in the record is personal data
-        snippets = " ".join(i["snippet"] for i in archive_search(site.REQUEST, text="征地补偿问题")["items"])
-        assert "征地补偿问题" in snippets and "文三路100号" not in snippets and PHONE not in snippets
+        snippets = " ".join(
+            i["snippet"]
+            for i in archive_search(site.REQUEST, text="征地补偿问题")["items"]
+        )
+        assert (
+            "征地补偿问题" in snippets
+            and "文三路100号" not in snippets
+            and PHONE not in snippets
+        )
     # A record written on a public day (by code) is not indexed while it is public.
-    coming.follow_ups = [{"case_number": "XF-0", "day": date.today(), "note": "专项过问拆迁安置进度"}]
+    coming.follow_ups = [
+        {"case_number": "XF-0", "day": date.today(), "note": "专项过问拆迁安置进度"}
+    ]
     coming.reindexObject()
     transaction.commit()
     logout()
@@ -457,8 +577,13 @@ def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff
     assert any("尚未记录为已接待" in p for p in problems), problems
     do(reception, "hold")
     assert case_facts(case)["reception"] == {"received"}
-    reception.instructions = [{"case_number": case.registration_number, "instructed_on": date.today(),
-                               "instruction": INSTRUCTION}]
+    reception.instructions = [
+        {
+            "case_number": case.registration_number,
+            "instructed_on": date.today(),
+            "instruction": INSTRUCTION,
+        }
+    ]
     assert case_facts(case)["reception"] == {"received", "instructed"}
     assert make_plan(case).problems == []
     as_archivist(portal)
@@ -480,10 +605,14 @@ def test_a_received_case_is_exchanged_with_its_reception(portal, staff):
     root = lxml.etree.fromstring(exchange_bytes([case]))
     ns = {"x": "urn:xinfang-archive:exchange:1"}
     (ref,) = root.findall("x:case/x:metadata/x:reception/x:ref", ns)
-    assert ref.get("uid") == reception.UID() and ref.get("identifier") == reception.getId()
+    assert (
+        ref.get("uid") == reception.UID() and ref.get("identifier") == reception.getId()
+    )
     from xinfang_archive.exchange.safexml import load_schema
 
-    assert load_schema("exchange.xsd").validate(root), load_schema("exchange.xsd").error_log
+    assert load_schema("exchange.xsd").validate(root), load_schema(
+        "exchange.xsd"
+    ).error_log
 
 
 def test_a_published_day_is_not_moved_into_the_past(portal, staff):
@@ -492,20 +621,32 @@ def test_a_published_day_is_not_moved_into_the_past(portal, staff):
     login(portal, "registrar")
     reception = add_reception(portal)
     do(reception, "publish")
-    past = dict(__context__=reception, reception_date=date.today() - timedelta(days=1),
-                start_time=time(9), end_time=time(10))
+    past = {
+        "__context__": reception,
+        "reception_date": date.today() - timedelta(days=1),
+        "start_time": time(9),
+        "end_time": time(10),
+    }
     (problem,) = schema_problems(ILeaderReceptionSchema, **past)
     assert "已公布的接待日不能改到已过的时间" in problem
     later = dict(past, reception_date=date.today() + timedelta(days=9))
     assert schema_problems(ILeaderReceptionSchema, **later) == []
 
 
-def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(site, held_reception, site_request):
+def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(
+    site, held_reception, site_request
+):
     from zope.lifecycleevent import modified
 
     reception = held_reception["reception"]
-    reception.follow_ups = list(reception.follow_ups) + [
-        {"case_number": held_reception["case"].registration_number, "day": date.today(), "note": f"再次过问，电话{PHONE}"}]
+    reception.follow_ups = [
+        *list(reception.follow_ups),
+        {
+            "case_number": held_reception["case"].registration_number,
+            "day": date.today(),
+            "note": f"再次过问，电话{PHONE}",
+        },
+    ]
     modified(reception)
     transaction.commit()
     login(site, "inspector")
@@ -520,13 +661,23 @@ def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(site, h
 
 def test_the_forms(portal, staff, request_):
     login(portal, "registrar")
-    request_["AUTHENTICATED_USER"] = api.user.get_current()  # as published: field permissions checked
+    request_["AUTHENTICATED_USER"] = (
+        api.user.get_current()
+    )  # as published: field permissions checked
     reception = add_reception(portal)
     edit_html = reception.restrictedTraverse("@@edit")()
     assert "form.widgets.place" in edit_html
     assert "form.widgets.instructions" not in edit_html  # recorded once the day is held
     form_html = portal["receptions"].restrictedTraverse("++add++LeaderReception")()
-    for field in ("leader", "post", "responsibilities", "reception_date", "start_time", "end_time", "place"):
+    for field in (
+        "leader",
+        "post",
+        "responsibilities",
+        "reception_date",
+        "start_time",
+        "end_time",
+        "place",
+    ):
         assert f"form.widgets.{field}" in form_html, field
     assert "接待领导" in form_html and "分管工作" in form_html
     case_form = portal["cases"].restrictedTraverse("++add++PetitionCase")()

@@ -3,6 +3,7 @@ cases after filing: they are amended with a reason, fall due when their
 retention runs out, are destroyed (a tombstone keeps their 档号) or kept
 longer by an appraisal with four eyes; transferring them on their own is
 refused with the reason."""
+
 from datetime import date
 from plone import api
 from plone.app.testing import login
@@ -38,19 +39,24 @@ def filed_report(portal, archivists):  # noqa: F811 - the fixture imported above
     return make
 
 
-def test_a_filed_report_is_amended_with_its_reason_and_manifest(portal, staff, filed_report):
+def test_a_filed_report_is_amended_with_its_reason_and_manifest(
+    portal, staff, filed_report
+):
     from xinfang_archive.archival.amend import amend
 
     report = filed_report(due=False)
     as_archivist(portal)
-    amendment = amend(report, {"notes": "排查表由镇综治办补正，联系电话13812345678"}, "漏填备注")
+    amendment = amend(
+        report, {"notes": "排查表由镇综治办补正，联系电话13812345678"}, "漏填备注"
+    )
     assert report.notes == "排查表由镇综治办补正，联系电话13812345678"
     # the amendment list is read by people who may not see personal data
     assert "13812345678" not in amendment["changes"][0]["after"]
     assert amendment["changes"][0]["after"].startswith("排查表由镇综治办补正")
     assert amendment["path"] == "" and report.amendments[-1]["reason"] == "漏填备注"
-    assert [e["sha256"] for e in report.archival_manifest if e["field"] == "metadata"] == [
-        metadata_digest(report)]
+    assert [
+        e["sha256"] for e in report.archival_manifest if e["field"] == "metadata"
+    ] == [metadata_digest(report)]
     as_manager(portal)
     history = api.portal.get_tool("portal_repository").getHistoryMetadata(report)
     last = history.retrieve(history.getLength(countPurged=False) - 1)
@@ -58,7 +64,9 @@ def test_a_filed_report_is_amended_with_its_reason_and_manifest(portal, staff, f
     assert api.content.get_state(report) == "filed"
 
 
-def test_a_due_report_is_listed_and_destroyed_with_four_eyes(portal, staff, filed_report):
+def test_a_due_report_is_listed_and_destroyed_with_four_eyes(
+    portal, staff, filed_report
+):
     due, kept = filed_report(), filed_report(due=False, period="2024-12")
     codes = [b.archival_code for b in disposition.due_brains()]
     assert due.archival_code in codes and kept.archival_code not in codes
@@ -85,7 +93,9 @@ def test_a_due_report_is_listed_and_destroyed_with_four_eyes(portal, staff, file
     assert code in extract_text(BytesIO(appraisal.destruction_list.data))
 
 
-def test_a_report_is_kept_longer_then_transferred_on_its_own(portal, staff, filed_report, tmp_path, monkeypatch):
+def test_a_report_is_kept_longer_then_transferred_on_its_own(
+    portal, staff, filed_report, tmp_path, monkeypatch
+):
     from xinfang_archive.exchange.verify import verify_package
 
     report = filed_report(due=False)
@@ -94,8 +104,12 @@ def test_a_report_is_kept_longer_then_transferred_on_its_own(portal, staff, file
     login(portal, "archivist2")
     do(appraisal, "approve")
     do(appraisal, "execute")
-    assert report.retention_period == "D30" and report.retention_expires == date(2046, 1, 1)
-    assert report.retention_history[-1]["before"] == "D10" and report.archival_code == code
+    assert report.retention_period == "D30" and report.retention_expires == date(
+        2046, 1, 1
+    )
+    assert (
+        report.retention_history[-1]["before"] == "D10" and report.archival_code == code
+    )
 
     monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "transfers"))
     appraisal = propose(portal, [code], decision="transfer")
@@ -113,15 +127,22 @@ def test_a_report_is_kept_longer_then_transferred_on_its_own(portal, staff, file
     assert api.content.get_state(report) == "transferred"
     assert report.transfers[-1]["package_sha256"] == appraisal.transfer_sha256
     login(portal, "archivist")
-    assert not api.user.has_permission("xinfang_archive: Amend filed record", obj=report)
+    assert not api.user.has_permission(
+        "xinfang_archive: Amend filed record", obj=report
+    )
     assert not api.user.has_permission("Modify portal content", obj=report)
     assert api.user.has_permission("View", obj=report)
     assert disposition.filed_record(code) is None
     history = report.workflow_history["xf_screening_workflow"]
-    assert history[-1]["action"] == "transfer" and history[-1]["review_state"] == "transferred"
+    assert (
+        history[-1]["action"] == "transfer"
+        and history[-1]["review_state"] == "transferred"
+    )
 
 
-def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(portal, staff, filed_report):
+def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(
+    portal, staff, filed_report
+):
     report = filed_report(due=False)
     workflow = api.portal.get_tool("portal_workflow")["xf_screening_workflow"]
     filed = workflow.states["filed"]
@@ -132,21 +153,30 @@ def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(p
     own_rules = ["grade=key|Y|重点", "meeting=leading_group|D30|本局自定", "*|D30|其他"]
     api.portal.set_registry_record("xinfang_archive.filing.retention_rules", own_rules)
     login(portal, "archivist")
-    assert not api.user.has_permission("xinfang_archive: Amend filed record", obj=report)
+    assert not api.user.has_permission(
+        "xinfang_archive: Amend filed record", obj=report
+    )
 
     setup = api.portal.get_tool("portal_setup")
     setup.setLastVersionForProfile("xinfang_archive:default", "1012")
     setup.upgradeProfile("xinfang_archive:default")
     assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1014",)
     assert api.user.has_permission("xinfang_archive: Amend filed record", obj=report)
-    assert api.portal.get_registry_record("xinfang_archive.filing.retention_rules") == [
-        *own_rules,  # the bureau's own meeting=leading_group rule stays, the others are added
-        "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
-        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）",
-        "record=warning|D10|社会稳定预警记录"]
+    assert (
+        api.portal.get_registry_record("xinfang_archive.filing.retention_rules")
+        == [
+            *own_rules,  # the bureau's own meeting=leading_group rule stays, the others are added
+            "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
+            "reception=instructed|D30|领导接待日批示的信访事项",
+            "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+            "record=warning|D10|社会稳定预警记录",
+        ]
+    )
 
 
-def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(portal, staff, tmp_path):
+def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(
+    portal, staff, tmp_path
+):
     """An export moves records between archives in every state; the archives
     receive only final minutes."""
     from archival_support import add_document
@@ -164,7 +194,11 @@ def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(portal, sta
     as_archivist(portal)
     do(case, "file")
     as_manager(portal)
-    add_meeting(portal, [decision(case, due_date=None, settled=True)])  # a draft, after the filing
+    add_meeting(
+        portal, [decision(case, due_date=None, settled=True)]
+    )  # a draft, after the filing
     assert build_package([case], tmp_path / "export").meetings == 1
-    assert build_package([case], tmp_path / "transfer", purpose="transfer").meetings == 0
+    assert (
+        build_package([case], tmp_path / "transfer", purpose="transfer").meetings == 0
+    )
     assert not (tmp_path / "transfer" / "data" / "meetings").exists()

@@ -1,6 +1,7 @@
 """Records filed on their own (archival/records.py): a unit's screening
 report is filed under a 档号 of its period's year and its unit's
 organisation code, kept as the schedule's ``record=`` rule says, and frozen."""
+
 from AccessControl import Unauthorized
 from datetime import date
 from plone import api
@@ -13,8 +14,8 @@ from tests.archival_support import do
 from xinfang_archive.archival.filing import FilingRefused
 from xinfang_archive.archival.filing import make_plan
 from xinfang_archive.archival.freeze import FrozenRecord
-from xinfang_archive.archival.retention import parse_rules
 from xinfang_archive.archival.retention import known_values
+from xinfang_archive.archival.retention import parse_rules
 from zope.event import notify
 from zope.i18n import translate
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -24,7 +25,9 @@ import pytest
 
 def accepted_report(portal, unit="JSJ", period="2025-11", zero=False):
     as_manager(portal)
-    report = file_report(unit=unit, period=period, zero=zero, disputes=None if zero else [dispute()])
+    report = file_report(
+        unit=unit, period=period, zero=zero, disputes=None if zero else [dispute()]
+    )
     do(report, "submit")
     do(report, "accept")
     return report
@@ -43,8 +46,12 @@ def test_an_accepted_report_is_filed_under_its_year_and_unit(portal, staff):
     assert api.content.get_state(report) == "filed"
     assert report.archival_code == "X001-XF·2025-D10-JSJ-0001"
     assert zero.archival_code == "X001-XF·2025-D10-CGZ-0001"  # 东村 files under 城关镇
-    assert report.retention_period == "D10" and report.retention_expires == date(2036, 1, 1)
-    assert report.retention_rules == ("record=screening|D10|矛盾纠纷排查报告（含零报告）",)
+    assert report.retention_period == "D10" and report.retention_expires == date(
+        2036, 1, 1
+    )
+    assert report.retention_rules == (
+        "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+    )
     assert [entry["field"] for entry in report.archival_manifest] == ["metadata"]
     (brain,) = api.content.find(archival_code=report.archival_code)
     assert brain.getObject() == report and brain.retention_period == "D10"
@@ -55,10 +62,16 @@ def test_filed_reports_are_frozen(portal, staff):
     as_archivist(portal)
     do(report, "file")
     as_manager(portal)
-    for permission in ("Modify portal content", "Delete objects", "CMFEditions: Save new version"):
+    for permission in (
+        "Modify portal content",
+        "Delete objects",
+        "CMFEditions: Save new version",
+    ):
         assert not api.user.has_permission(permission, obj=report), permission
     report.notes = "改过"
-    with pytest.raises((FrozenRecord, Unauthorized)):  # the versioning subscriber may refuse first
+    with pytest.raises(
+        (FrozenRecord, Unauthorized)
+    ):  # the versioning subscriber may refuse first
         notify(ObjectModifiedEvent(report))
     with pytest.raises((FrozenRecord, Unauthorized)):
         api.content.rename(obj=report, new_id="renamed")
@@ -70,15 +83,25 @@ def test_filed_reports_are_frozen(portal, staff):
 def test_only_accepted_reports_are_filed_by_archivists(portal, staff):
     as_manager(portal)
     draft = file_report(period="2025-10")
-    assert zh(p.message for p in make_plan(draft).problems) == ["该记录当前的状态不能归档。"]
+    assert zh(p.message for p in make_plan(draft).problems) == [
+        "该记录当前的状态不能归档。"
+    ]
     report = accepted_report(portal)
     login(portal, "registrar")
-    assert "file" not in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)]
+    assert "file" not in [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)
+    ]
     login(portal, "archivist")
-    assert "file" in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)]
+    assert "file" in [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)
+    ]
     as_archivist(portal)
     do(report, "file")
-    assert zh(p.message for p in make_plan(report).problems) == [f"该记录已归档，档号 {report.archival_code}。"]
+    assert zh(p.message for p in make_plan(report).problems) == [
+        f"该记录已归档，档号 {report.archival_code}。"
+    ]
 
 
 def test_a_refused_filing_changes_nothing(portal, staff):
@@ -92,12 +115,16 @@ def test_a_refused_filing_changes_nothing(portal, staff):
 
 
 def test_the_schedule_knows_the_record_types(portal):
-    rules = parse_rules(["record=screening|Y|排查报告永久", "*|D30|其他"], known=known_values())
+    rules = parse_rules(
+        ["record=screening|Y|排查报告永久", "*|D30|其他"], known=known_values()
+    )
     assert rules[0].terms == (("record", frozenset({"screening"})),)
     from xinfang_archive.archival.retention import RuleError
 
     with pytest.raises(RuleError):
-        parse_rules(["record=minutes|Y|没有这种记录", "*|D30|其他"], known=known_values())
+        parse_rules(
+            ["record=minutes|Y|没有这种记录", "*|D30|其他"], known=known_values()
+        )
 
 
 def test_the_file_record_page_shows_the_check_and_files(portal, staff, request_):
@@ -119,4 +146,7 @@ def test_every_schedule_key_has_its_title_and_values(portal):
     assert set(KEY_TITLES) == set(KEYS) == set(known_values())
     assert set(RECEPTION_FACTS) == {"received", "instructed"}
     with pytest.raises(RuleError):
-        parse_rules(["reception=accountability|Y|不是接待日的值", "*|D30|其他"], known=known_values())
+        parse_rules(
+            ["reception=accountability|Y|不是接待日的值", "*|D30|其他"],
+            known=known_values(),
+        )

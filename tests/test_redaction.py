@@ -1,4 +1,5 @@
 """The redaction engine for published hearing minutes (pure Python, no Plone)."""
+
 from xinfang_archive.privacy.redaction import address_prefix
 from xinfang_archive.privacy.redaction import apply_masks
 from xinfang_archive.privacy.redaction import find_masks
@@ -100,13 +101,19 @@ def test_known_names_masked_at_every_occurrence():
     assert spans(masks) == [("name", "张三丰")] * 3
     assert {m.key for m in masks} == {"name:张三丰"}
     assert {m.replacement for m in masks} == {"张某"}
-    assert redact(text, names=["张三丰"]) == "信访人张某称，张某本人于2024年5月6日来访。张某："
+    assert (
+        redact(text, names=["张三丰"])
+        == "信访人张某称，张某本人于2024年5月6日来访。张某："
+    )
 
 
 def test_known_names_full_style():
     text = "申请人欧阳秀兰、张三丰到场。"
     assert redact(text, names=["欧阳秀兰", "张三丰"]) == "申请人欧阳某、张某到场。"
-    assert redact(text, names=["欧阳秀兰", "张三丰"], style="full") == "申请人某某、某某到场。"
+    assert (
+        redact(text, names=["欧阳秀兰", "张三丰"], style="full")
+        == "申请人某某、某某到场。"
+    )
     with pytest.raises(ValueError):
         find_masks(text, style="initials")
 
@@ -123,7 +130,10 @@ def test_keep_is_never_masked():
     # 张三 is a petitioner; the chair 张三丰 contains that name but is kept.
     masks = find_masks(text, names=["张三"], keep=["张三丰"])
     assert [m.start for m in masks] == [text.index("张三陈述"), text.index("张三：")]
-    assert redact(text, names=["张三"], keep=["张三丰"]) == "主持人张三丰：请信访人张某陈述。张某：好的。"
+    assert (
+        redact(text, names=["张三"], keep=["张三丰"])
+        == "主持人张三丰：请信访人张某陈述。张某：好的。"
+    )
     # a name given both as private and as kept stays
     assert redact(text, names=["张三丰"], keep=["张三丰"]) == text
 
@@ -159,8 +169,14 @@ def test_id_numbers(number, masked):
 def test_id_number_keys_are_normalised():
     keys = {
         find_masks(number)[0].key
-        for number in ("11010119900307451X", "11010119900307451x", "110101 19900307 451X", "１１０１０１１９９００３０７４５１ｘ",
-                       "110101 1990 0307 451X", "110101-1990-0307-451X")
+        for number in (
+            "11010119900307451X",
+            "11010119900307451x",
+            "110101 19900307 451X",
+            "１１０１０１１９９００３０７４５１ｘ",
+            "110101 1990 0307 451X",
+            "110101-1990-0307-451X",
+        )
     }
     assert keys == {"id_number:11010119900307451X"}
 
@@ -212,9 +228,19 @@ def test_phones(number, masked):
 
 
 def test_phone_keys_are_normalised():
-    texts = ("13812345678", "138 1234 5678", "+86-138-1234-5678", "１３８ １２３４ ５６７８", "0086 13812345678")
+    texts = (
+        "13812345678",
+        "138 1234 5678",
+        "+86-138-1234-5678",
+        "１３８ １２３４ ５６７８",
+        "0086 13812345678",
+    )
     assert {find_masks(t)[0].key for t in texts} == {"phone:13812345678"}
-    assert find_masks("(0571)87654321")[0].key == find_masks("0571-87654321")[0].key == "phone:057187654321"
+    assert (
+        find_masks("(0571)87654321")[0].key
+        == find_masks("0571-87654321")[0].key
+        == "phone:057187654321"
+    )
 
 
 @pytest.mark.parametrize(
@@ -289,9 +315,17 @@ def test_plate_negatives(text):
 @pytest.mark.parametrize(
     "text, original, masked",
     [
-        ("我住在浙江省杭州市西湖区文三路259号3幢501室。", "浙江省杭州市西湖区文三路259号3幢501室", "浙江省杭州市西湖区××"),
+        (
+            "我住在浙江省杭州市西湖区文三路259号3幢501室。",
+            "浙江省杭州市西湖区文三路259号3幢501室",
+            "浙江省杭州市西湖区××",
+        ),
         ("家住杭州市上城区解放路88号，", "杭州市上城区解放路88号", "杭州市上城区××"),
-        ("地址：宁波市镇海区骆驼街道民和路12号", "宁波市镇海区骆驼街道民和路12号", "宁波市镇海区骆驼街道××"),
+        (
+            "地址：宁波市镇海区骆驼街道民和路12号",
+            "宁波市镇海区骆驼街道民和路12号",
+            "宁波市镇海区骆驼街道××",
+        ),
         ("老宅在转塘街道象山村五组。", "转塘街道象山村五组", "转塘街道××"),
         ("住长乐路123弄4号601室", "长乐路123弄4号601室", "××"),
         ("他家住红星村3组，", "红星村3组", "××"),
@@ -300,8 +334,16 @@ def test_plate_negatives(text):
         ("杭州市市心中路88号", "杭州市市心中路88号", "杭州市××"),
         ("信访人反映西湖区文三路259号的围墙倒塌", "西湖区文三路259号", "西湖区××"),
         ("位于新村路12号", "新村路12号", "××"),
-        ("新疆维吾尔自治区乌鲁木齐市天山区解放南路25号", "新疆维吾尔自治区乌鲁木齐市天山区解放南路25号", "新疆维吾尔自治区乌鲁木齐市天山区××"),
-        ("住浙江省杭州市西湖区文三路２５９号", "浙江省杭州市西湖区文三路２５９号", "浙江省杭州市西湖区××"),
+        (
+            "新疆维吾尔自治区乌鲁木齐市天山区解放南路25号",
+            "新疆维吾尔自治区乌鲁木齐市天山区解放南路25号",
+            "新疆维吾尔自治区乌鲁木齐市天山区××",
+        ),
+        (
+            "住浙江省杭州市西湖区文三路２５９号",
+            "浙江省杭州市西湖区文三路２５９号",
+            "浙江省杭州市西湖区××",
+        ),
     ],
 )
 def test_detected_addresses(text, original, masked):
@@ -331,9 +373,13 @@ def test_address_negatives(text):
 def test_address_prefix_and_mask_address():
     assert address_prefix("浙江省杭州市西湖区文三路259号") == "浙江省杭州市西湖区"
     assert address_prefix("杭州市西湖区转塘街道象山村5组") == "杭州市西湖区转塘街道"
-    assert address_prefix("内蒙古自治区呼和浩特市新城区") == "内蒙古自治区呼和浩特市新城区"
+    assert (
+        address_prefix("内蒙古自治区呼和浩特市新城区") == "内蒙古自治区呼和浩特市新城区"
+    )
     assert address_prefix("文三路259号") == ""
-    assert mask_address("浙江省杭州市西湖区文三路259号3幢501室") == "浙江省杭州市西湖区××"
+    assert (
+        mask_address("浙江省杭州市西湖区文三路259号3幢501室") == "浙江省杭州市西湖区××"
+    )
     assert mask_address("长乐路123弄4号") == "××"
 
 
@@ -343,7 +389,10 @@ def test_known_addresses_masked_at_every_occurrence():
     masks = find_masks(text, addresses=["杭州市西湖区翠苑新村"])
     assert spans(masks) == [("address", "杭州市西湖区翠苑新村")] * 2
     assert len(mask_keys(masks)) == 1
-    assert redact(text, addresses=["杭州市西湖区翠苑新村"]) == "户籍地杭州市西湖区××，现仍住杭州市西湖区××。"
+    assert (
+        redact(text, addresses=["杭州市西湖区翠苑新村"])
+        == "户籍地杭州市西湖区××，现仍住杭州市西湖区××。"
+    )
 
 
 def test_known_address_without_detail_is_not_masked():
@@ -355,7 +404,10 @@ def test_known_address_without_detail_is_not_masked():
 def test_name_before_address_is_not_swallowed():
     text = "张三丰浙江省杭州市西湖区文三路259号"
     masks = find_masks(text, names=["张三丰"])
-    assert spans(masks) == [("name", "张三丰"), ("address", "浙江省杭州市西湖区文三路259号")]
+    assert spans(masks) == [
+        ("name", "张三丰"),
+        ("address", "浙江省杭州市西湖区文三路259号"),
+    ]
     assert redact(text, names=["张三丰"]) == "张某浙江省杭州市西湖区××"
     # a kept name is not taken into an address either
     masks = find_masks("主持人李明杭州市西湖区文三路1号", keep=["李明"])
@@ -364,7 +416,14 @@ def test_name_before_address_is_not_swallowed():
 
 def test_pathological_input_is_fast():
     # typed text must never make the address pattern backtrack for ever
-    texts = ["市" * 5000, "市区县镇乡" * 1000, "区" * 3000 + "路1号", "1号" * 3000, "村" * 3000 + "3", "9" * 5000]
+    texts = [
+        "市" * 5000,
+        "市区县镇乡" * 1000,
+        "区" * 3000 + "路1号",
+        "1号" * 3000,
+        "村" * 3000 + "3",
+        "9" * 5000,
+    ]
     started = time.perf_counter()
     for text in texts:
         find_masks(text)
@@ -377,10 +436,17 @@ def test_pathological_input_is_fast():
 def test_additions_are_custom_masks():
     text = "其在宏达五金厂工作，工资卡6222021234567890123由宏达五金厂代发。"
     masks = find_masks(text, additions=["宏达五金厂", "6222021234567890123"])
-    assert spans(masks) == [("custom", "宏达五金厂"), ("custom", "6222021234567890123"), ("custom", "宏达五金厂")]
+    assert spans(masks) == [
+        ("custom", "宏达五金厂"),
+        ("custom", "6222021234567890123"),
+        ("custom", "宏达五金厂"),
+    ]
     assert {m.replacement for m in masks} == {"××"}
     assert mask_keys(masks) == ["custom:宏达五金厂", "custom:6222021234567890123"]
-    assert redact(text, additions=["宏达五金厂", "6222021234567890123"]) == "其在××工作，工资卡××由××代发。"
+    assert (
+        redact(text, additions=["宏达五金厂", "6222021234567890123"])
+        == "其在××工作，工资卡××由××代发。"
+    )
 
 
 def test_addition_matches_full_width_spelling():
@@ -430,9 +496,18 @@ def test_apply_masks_excludes_keys_at_every_occurrence():
     text = "张三丰电话13812345678。张三丰又说，电话13812345678可以联系。"
     masks = find_masks(text, names=["张三丰"])
     assert mask_keys(masks) == ["name:张三丰", "phone:13812345678"]
-    assert apply_masks(text, masks) == "张某电话***********。张某又说，电话***********可以联系。"
-    assert apply_masks(text, masks, excluded={"phone:13812345678"}) == "张某电话13812345678。张某又说，电话13812345678可以联系。"
-    assert apply_masks(text, masks, excluded={"name:张三丰"}) == "张三丰电话***********。张三丰又说，电话***********可以联系。"
+    assert (
+        apply_masks(text, masks)
+        == "张某电话***********。张某又说，电话***********可以联系。"
+    )
+    assert (
+        apply_masks(text, masks, excluded={"phone:13812345678"})
+        == "张某电话13812345678。张某又说，电话13812345678可以联系。"
+    )
+    assert (
+        apply_masks(text, masks, excluded={"name:张三丰"})
+        == "张三丰电话***********。张三丰又说，电话***********可以联系。"
+    )
     assert apply_masks(text, masks, excluded=mask_keys(masks)) == text
 
 
@@ -440,14 +515,19 @@ def test_exclusion_key_covers_other_spellings():
     text = "电话138 1234 5678，又称+86-13812345678，车牌浙A·12345即浙A12345。"
     masks = find_masks(text)
     assert mask_keys(masks) == ["phone:13812345678", "plate:浙A12345"]
-    assert redact(text, excluded={"phone:13812345678"}) == "电话138 1234 5678，又称+86-13812345678，车牌浙*·*****即浙******。"
+    assert (
+        redact(text, excluded={"phone:13812345678"})
+        == "电话138 1234 5678，又称+86-13812345678，车牌浙*·*****即浙******。"
+    )
 
 
 def test_apply_masks_leaves_other_text_identical():
     text = "第一段。\r\n信访人张三丰：  电话13812345678\t（本人）\n\n  尾部 text ✓"
     masks = find_masks(text, names=["张三丰"])
     result = apply_masks(text, masks)
-    assert result == "第一段。\r\n信访人张某：  电话***********\t（本人）\n\n  尾部 text ✓"
+    assert (
+        result == "第一段。\r\n信访人张某：  电话***********\t（本人）\n\n  尾部 text ✓"
+    )
     assert apply_masks(text, []) == text
     assert apply_masks("", []) == ""
 
@@ -541,16 +621,24 @@ def test_transcript_redaction():
     masks = find_masks(TRANSCRIPT, names=names, addresses=addresses, keep=OFFICIALS)
     assert_well_formed(TRANSCRIPT, masks)
     public = apply_masks(TRANSCRIPT, masks)
-    for original in PERSONAL + ["赵卫东"]:
+    for original in [*PERSONAL, "赵卫东"]:
         assert original not in public
     for text in UNRELATED:
         assert text in public
     assert public.count("\n") == TRANSCRIPT.count("\n")
-    assert "信访人张某：我住在浙江省杭州市西湖区××，电话***********，身份证号******************，车牌浙******。" in public
-    assert "我妻子欧阳某也可以作证，她的手机是***-****-****，身份证****** ******** ****。我家老宅在转塘街道××。" in public
+    assert (
+        "信访人张某：我住在浙江省杭州市西湖区××，电话***********，身份证号******************，车牌浙******。"
+        in public
+    )
+    assert (
+        "我妻子欧阳某也可以作证，她的手机是***-****-****，身份证****** ******** ****。我家老宅在转塘街道××。"
+        in public
+    )
     assert "座机****-********，也可以寄到××我女儿家，她开的车是浙*******。" in public
     assert "被申请人代理人赵某：经核实，张某反映的补偿款" in public
-    assert redact(TRANSCRIPT, names=names, addresses=addresses, keep=OFFICIALS) == public
+    assert (
+        redact(TRANSCRIPT, names=names, addresses=addresses, keep=OFFICIALS) == public
+    )
     assert mask_keys(masks) == [
         "name:张三丰",
         "address:浙江省杭州市西湖区文三路259号",
@@ -569,7 +657,12 @@ def test_transcript_redaction():
 
 
 def test_transcript_full_style_and_exclusion():
-    public = redact(TRANSCRIPT, names=["张三丰", "欧阳秀兰"], style="full", excluded={"address:长乐路123弄4号601室"})
+    public = redact(
+        TRANSCRIPT,
+        names=["张三丰", "欧阳秀兰"],
+        style="full",
+        excluded={"address:长乐路123弄4号601室"},
+    )
     assert "信访人某某：" in public
     assert "我妻子某某也可以作证" in public
     assert "也可以寄到长乐路123弄4号601室我女儿家" in public
@@ -598,7 +691,9 @@ def test_suggested_name_in_context_is_kept():
 
 
 def test_suggest_names_masks_and_respects_keep():
-    text = "主持人李明：请信访人王建国陈述。王建国：我家在文三路259号。证人周晓燕说属实。"
+    text = (
+        "主持人李明：请信访人王建国陈述。王建国：我家在文三路259号。证人周晓燕说属实。"
+    )
     masks = find_masks(text, keep=["李明"], suggest_names=True)
     assert spans(masks) == [
         ("name", "王建国"),
@@ -609,9 +704,14 @@ def test_suggest_names_masks_and_respects_keep():
     assert mask_keys(masks)[0] == "name:王建国"
     public = redact(text, keep=["李明"], suggest_names=True)
     assert public == "主持人李明：请信访人王某陈述。王某：我家在××。证人周某说属实。"
-    assert redact(text, keep=["李明"], suggest_names=True, style="full").startswith("主持人李明：请信访人某某陈述。")
+    assert redact(text, keep=["李明"], suggest_names=True, style="full").startswith(
+        "主持人李明：请信访人某某陈述。"
+    )
     # without suggestions, unknown names stay
-    assert redact(text, keep=["李明"]) == "主持人李明：请信访人王建国陈述。王建国：我家在××。证人周晓燕说属实。"
+    assert (
+        redact(text, keep=["李明"])
+        == "主持人李明：请信访人王建国陈述。王建国：我家在××。证人周晓燕说属实。"
+    )
 
 
 def test_a_name_longer_than_a_kept_name_is_still_masked():
@@ -620,7 +720,10 @@ def test_a_name_longer_than_a_kept_name_is_still_masked():
     masks = find_masks(text, keep=["李明", "王建"], suggest_names=True)
     assert [m.original for m in masks] == ["王建国"]
     # known names too: the petitioner 王强国 next to the official 王强
-    assert redact("王强国说完，王强主持。", names=["王强国"], keep=["王强"]) == "王某说完，王强主持。"
+    assert (
+        redact("王强国说完，王强主持。", names=["王强国"], keep=["王强"])
+        == "王某说完，王强主持。"
+    )
     # a kept name covering the whole of a name keeps it
     assert find_masks("听证员王建国发言。", names=["王建"], keep=["王建国"]) == []
 
@@ -652,7 +755,13 @@ def test_random_text_gives_well_formed_masks():
     rng = random.Random(20240506)
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
-        masks = find_masks(text, names=["张三丰", "欧阳"], keep=["李明"], additions=["三丰路"], addresses=["浙江省1号"])
+        masks = find_masks(
+            text,
+            names=["张三丰", "欧阳"],
+            keep=["李明"],
+            additions=["三丰路"],
+            addresses=["浙江省1号"],
+        )
         assert_well_formed(text, masks)
         assert apply_masks(text, masks, excluded=mask_keys(masks)) == text
         assert len(mask_keys(masks)) == len({m.key for m in masks})

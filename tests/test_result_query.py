@@ -1,5 +1,6 @@
 """结果查询: query codes, the public page @@result-query and the REST
 endpoint @result-query, probed as an anonymous visitor over HTTP."""
+
 from conftest import case_data
 from conftest import VALID_ID
 from datetime import timedelta
@@ -67,17 +68,30 @@ def zh(message):
     return translate(message, target_language="zh_CN")
 
 
-def add_reply(case, day=TODAY, number="城建信〔2024〕1号", kind="handling_opinion", outcome="explain"):
+def add_reply(
+    case,
+    day=TODAY,
+    number="城建信〔2024〕1号",
+    kind="handling_opinion",
+    outcome="explain",
+):
     return createContentInContainer(
-        case, "Reply", checkConstraints=False, kind=kind, document_number=number,
-        reply_date=day, outcome=outcome,
+        case,
+        "Reply",
+        checkConstraints=False,
+        kind=kind,
+        document_number=number,
+        reply_date=day,
+        outcome=outcome,
         body=RichTextValue(REPLY_HTML, "text/html", "text/x-html-safe"),
     )
 
 
 def replied_case(container, **overrides):
     """An accepted, assigned case with one reply issued today and one dated later."""
-    case = api.content.create(container=container, type="PetitionCase", **case_data(**overrides))
+    case = api.content.create(
+        container=container, type="PetitionCase", **case_data(**overrides)
+    )
     do(case, "accept")
     case.responsible_unit = "JSJ"
     do(case, "assign")
@@ -95,31 +109,54 @@ def test_generated_codes_are_well_formed_and_distinct():
     for code in made:
         assert codes.is_well_formed(code) and not AMBIGUOUS & set(code)
     assert len(codes.ALPHABET) == 31 and not AMBIGUOUS & set(codes.ALPHABET)
-    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", codes.format_code("k7qm2xpd9r4t"))
+    assert re.fullmatch(
+        r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", codes.format_code("k7qm2xpd9r4t")
+    )
 
 
-@pytest.mark.parametrize("typed", [
-    "K7QM-2XPD-9R4T", "k7qm2xpd9r4t", " K7QM 2XPD 9R4T ", "k7qm—2xpd－9r4t",
-    "Ｋ７ＱＭ－２ＸＰＤ－９Ｒ４Ｔ", "ｋ７ｑｍ\u3000２ｘｐｄ\u3000９ｒ４ｔ",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "K7QM-2XPD-9R4T",
+        "k7qm2xpd9r4t",
+        " K7QM 2XPD 9R4T ",
+        "k7qm—2xpd－9r4t",
+        "Ｋ７ＱＭ－２ＸＰＤ－９Ｒ４Ｔ",
+        "ｋ７ｑｍ\u3000２ｘｐｄ\u3000９ｒ４ｔ",
+    ],
+)
 def test_normalise_accepts_the_ways_people_type_a_code(typed):
     assert codes.normalise(typed) == "K7QM2XPD9R4T"
 
 
-@pytest.mark.parametrize("typed", ["", "K7QM-2XPD", "K7QM-2XPD-9R4T-X", "K7QM-2XPD-9R40",
-                                   "K7QM-2XPD-9R4I", "K7QM-2XPD-9R4#", "征地拆迁征地拆迁征地拆迁", None, ["x"]])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "K7QM-2XPD",
+        "K7QM-2XPD-9R4T-X",
+        "K7QM-2XPD-9R40",
+        "K7QM-2XPD-9R4I",
+        "K7QM-2XPD-9R4#",
+        "征地拆迁征地拆迁征地拆迁",
+        None,
+        ["x"],
+    ],
+)
 def test_malformed_codes_are_not_codes(typed):
     assert not codes.is_well_formed(codes.normalise(typed))
 
 
-def test_registered_cases_get_distinct_codes_indexed_only_as_fingerprints(make_case, portal):
+def test_registered_cases_get_distinct_codes_indexed_only_as_fingerprints(
+    make_case, portal
+):
     first, second = make_case(), make_case()
     code = codes.code_of(first)
     assert codes.is_well_formed(code) and code != codes.code_of(second)
     catalog = api.portal.get_tool("portal_catalog")
     assert "query_key" in catalog.indexes() and "query_key" not in catalog.schema()
     (brain,) = catalog.unrestrictedSearchResults(query_key=codes.query_key(code))
-    assert brain.UID == first.UID()
+    assert first.UID() == brain.UID
     assert codes._in_use(code) and not codes._in_use(codes.generate_code())
     # Nothing the catalog holds of the case contains the code in clear.
     rid = brain.getRID()
@@ -158,10 +195,12 @@ def test_the_code_survives_reverting_the_case(make_case):
 def test_lookup_by_code_as_typed(make_case):
     case = make_case()
     code = codes.code_of(case)
-    spaced_lower = " ".join(code[i:i + 4] for i in (0, 4, 8)).lower()
+    spaced_lower = " ".join(code[i : i + 4] for i in (0, 4, 8)).lower()
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in codes.format_code(code))
     for typed in (code, codes.format_code(code), spaced_lower, full_width):
-        assert find_case(typed) is not None and find_case(typed).UID() == case.UID(), typed
+        assert find_case(typed) is not None and find_case(typed).UID() == case.UID(), (
+            typed
+        )
     other = "2" * 12 if code != "2" * 12 else "3" * 12
     assert find_case(other) is None
     assert find_case(code[:-1]) is None and find_case(code + "2") is None
@@ -214,7 +253,11 @@ def test_global_limit_slows_rotating_addresses(clock):
 
 
 def test_ipv6_clients_are_counted_per_64_network():
-    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert (
+        client_key("2001:db8:1:2:aaaa::1")
+        == client_key("2001:db8:1:2:bbbb::9")
+        == "2001:db8:1:2::/64"
+    )
     assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
     assert client_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert client_key("192.0.2.7") == "192.0.2.7" and client_key("unknown") == "unknown"
@@ -263,8 +306,11 @@ def authenticator(session, site):
 
 def ask_page(session, site, code, token=None):
     token = token if token is not None else authenticator(session, site)
-    return session.post(page_url(site), data={"code": code, "_authenticator": token},
-                        headers={"Accept": "text/html"})
+    return session.post(
+        page_url(site),
+        data={"code": code, "_authenticator": token},
+        headers={"Accept": "text/html"},
+    )
 
 
 def ask_api(session, site, code, method="POST"):
@@ -296,14 +342,23 @@ def test_page_shows_the_result_to_an_anonymous_visitor(site, published, anonymou
     assert published.registration_number in text
     assert "征地拆迁" in text  # the category's title
     assert "办理中" in text  # the state, in Chinese
-    assert published.received_date.isoformat() in text and published.accepted_on.isoformat() in text
+    assert (
+        published.received_date.isoformat() in text
+        and published.accepted_on.isoformat() in text
+    )
     assert zh(NOT_FOUND) not in text
     # the reply issued today, masked; not the one dated later
     assert "处理意见书" in text and "城建信〔2024〕1号" in text and "解释说明" in text
-    assert "张某" in text and "浙江省杭州市西湖区××" in text and "补偿款已于本月拨付到村" in text
+    assert (
+        "张某" in text
+        and "浙江省杭州市西湖区××" in text
+        and "补偿款已于本月拨付到村" in text
+    )
     assert "城建信〔2024〕9号" not in text
     assert_clean(text)
-    assert code not in text and codes.format_code(code) not in text  # the code is not echoed
+    assert (
+        code not in text and codes.format_code(code) not in text
+    )  # the code is not echoed
 
 
 def test_rest_answers_the_same_content(site, published, anonymous):
@@ -320,16 +375,26 @@ def test_rest_answers_the_same_content(site, published, anonymous):
         assert body["replied_on"] is None and body["closed_on"] is None
         assert body["deadline_kind"] == "handle" and body["deadline"]
         (reply,) = body["replies"]
-        assert reply["kind_title"] == "处理意见书" and reply["document_number"] == "城建信〔2024〕1号"
-        assert reply["reply_date"] == TODAY.isoformat() and reply["outcome_title"] == "解释说明"
-        assert reply["text"].startswith("张某（身份证号******************，电话***********，住浙江省杭州市西湖区××）")
+        assert (
+            reply["kind_title"] == "处理意见书"
+            and reply["document_number"] == "城建信〔2024〕1号"
+        )
+        assert (
+            reply["reply_date"] == TODAY.isoformat()
+            and reply["outcome_title"] == "解释说明"
+        )
+        assert reply["text"].startswith(
+            "张某（身份证号******************，电话***********，住浙江省杭州市西湖区××）"
+        )
         assert not body["withheld"] and body["notice"] is None
         assert_clean(response.text)
         assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_closed_case_shows_its_dates_and_no_deadline(site, anonymous):
-    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    case = api.content.create(
+        container=site["cases"], type="PetitionCase", **case_data()
+    )
     do(case, "accept")
     case.responsible_unit = "JSJ"
     do(case, "assign")
@@ -339,7 +404,10 @@ def test_closed_case_shows_its_dates_and_no_deadline(site, anonymous):
     transaction.commit()
     body = ask_api(anonymous, site, codes.code_of(case)).json()
     assert body["state"] == "closed" and body["state_title"] == "办结"
-    assert body["replied_on"] == TODAY.isoformat() and body["closed_on"] == TODAY.isoformat()
+    assert (
+        body["replied_on"] == TODAY.isoformat()
+        and body["closed_on"] == TODAY.isoformat()
+    )
     assert body["deadline"] is None and body["deadline_title"] is None
 
 
@@ -347,25 +415,41 @@ def test_wrong_unknown_and_malformed_codes_get_one_answer(site, published, anony
     code = codes.code_of(published)
     typo = code[:-1] + ("2" if code[-1] != "2" else "3")
     unknown = "".join(reversed(code)) if "".join(reversed(code)) != code else "2" * 12
-    attempts = [typo, unknown, "K7QM", "K7QM-2XPD-9R4#", "0O1I-L0O1-IL0O", "", "x" * 500]
+    attempts = [
+        typo,
+        unknown,
+        "K7QM",
+        "K7QM-2XPD-9R4#",
+        "0O1I-L0O1-IL0O",
+        "",
+        "x" * 500,
+    ]
     pages = [ask_page(anonymous, site, typed) for typed in attempts[:5]]
     assert {p.status_code for p in pages} == {200}
     assert len({without_token(p.text) for p in pages}) == 1  # the whole page
     assert zh(NOT_FOUND) in pages[0].text
     LIMITER.reset()
     answers = [ask_api(anonymous, site, typed) for typed in attempts]
-    answers.append(anonymous.post(api_url(site), data="no json", headers={"Accept": "application/json"}))
+    answers.append(
+        anonymous.post(
+            api_url(site), data="no json", headers={"Accept": "application/json"}
+        )
+    )
     answers.append(anonymous.get(api_url(site), headers={"Accept": "application/json"}))
     assert {a.status_code for a in answers} == {404}
     assert len({a.text for a in answers}) == 1
     assert answers[0].json()["error"]["message"] == zh(NOT_FOUND)
 
 
-def test_rate_limit_answers_429_and_resets_with_the_clock(site, published, anonymous, clock):
+def test_rate_limit_answers_429_and_resets_with_the_clock(
+    site, published, anonymous, clock
+):
     code = codes.code_of(published)
     for _i in range(9):
         assert ask_api(anonymous, site, "2" * 12).status_code == 404
-    assert ask_page(anonymous, site, code).status_code == 200  # the page counts too: 10th
+    assert (
+        ask_page(anonymous, site, code).status_code == 200
+    )  # the page counts too: 10th
     refused = ask_api(anonymous, site, code)
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "600"
@@ -373,12 +457,17 @@ def test_rate_limit_answers_429_and_resets_with_the_clock(site, published, anony
     assert published.registration_number not in refused.text
     page = ask_page(anonymous, site, code)
     assert page.status_code == 429 and page.headers["Retry-After"] == "600"
-    assert zh(too_many_message(600)) in page.text and published.registration_number not in page.text
+    assert (
+        zh(too_many_message(600)) in page.text
+        and published.registration_number not in page.text
+    )
     clock.now += 600
     assert ask_api(anonymous, site, code).status_code == 200
 
 
-def test_a_post_without_the_authenticator_is_refused_and_not_counted(site, published, anonymous):
+def test_a_post_without_the_authenticator_is_refused_and_not_counted(
+    site, published, anonymous
+):
     code = codes.code_of(published)
     for _i in range(12):
         refused = ask_page(anonymous, site, code, token="0" * 40)
@@ -387,29 +476,41 @@ def test_a_post_without_the_authenticator_is_refused_and_not_counted(site, publi
     assert ask_page(anonymous, site, code).status_code == 200
 
 
-def test_even_a_manager_reads_the_code_only_where_it_is_shown(site, published, request_factory):
+def test_even_a_manager_reads_the_code_only_where_it_is_shown(
+    site, published, request_factory
+):
     """Neither the case's JSON nor traversal to the attribute gives the code."""
     from plone.app.testing import SITE_OWNER_NAME
     from plone.app.testing import SITE_OWNER_PASSWORD
 
     admin = request_factory(basic_auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD))
     code = codes.code_of(published)
-    case_json = admin.get(published.absolute_url(), headers={"Accept": "application/json"})
+    case_json = admin.get(
+        published.absolute_url(), headers={"Accept": "application/json"}
+    )
     assert case_json.status_code == 200
     assert code not in case_json.text and codes.format_code(code) not in case_json.text
-    traversed = admin.get(f"{published.absolute_url()}/{codes.CODE_ATTRIBUTE}", headers={"Accept": "text/html"})
+    traversed = admin.get(
+        f"{published.absolute_url()}/{codes.CODE_ATTRIBUTE}",
+        headers={"Accept": "text/html"},
+    )
     assert traversed.status_code in (403, 404) and code not in traversed.text
 
 
 def test_page_get_ignores_a_code_in_the_address(site, published, anonymous):
-    page = anonymous.get(page_url(site), params={"code": codes.code_of(published)},
-                         headers={"Accept": "text/html"})
+    page = anonymous.get(
+        page_url(site),
+        params={"code": codes.code_of(published)},
+        headers={"Accept": "text/html"},
+    )
     assert page.status_code == 200 and published.registration_number not in page.text
 
 
 def test_lookups_write_nothing_to_the_database(site, published, anonymous):
     code = codes.code_of(published)
-    token = authenticator(anonymous, site)  # Plone's first page render stores its portlets
+    token = authenticator(
+        anonymous, site
+    )  # Plone's first page render stores its portlets
     db = site._p_jar.db()
     before = db.lastTransaction()
     assert ask_api(anonymous, site, code, "GET").status_code == 200
@@ -421,16 +522,26 @@ def test_lookups_write_nothing_to_the_database(site, published, anonymous):
 
 
 def test_accusation_cases_show_only_state_and_dates(site, anonymous):
-    case = replied_case(site["cases"], category="discipline", title="举报某村干部侵占补偿款")
+    case = replied_case(
+        site["cases"], category="discipline", title="举报某村干部侵占补偿款"
+    )
     transaction.commit()
     code = codes.code_of(case)
     body = ask_api(anonymous, site, code).json()
-    assert body["state_title"] == "办理中" and body["received_date"] and body["deadline"]
+    assert (
+        body["state_title"] == "办理中" and body["received_date"] and body["deadline"]
+    )
     assert body["registration_number"] is None and body["category"] is None
     assert body["replies"] == [] and body["withheld"] is True and body["notice"]
     page = ask_page(anonymous, site, code)
     assert page.status_code == 200 and "办理中" in page.text
-    for hidden in (case.registration_number, "纪检举报", "城建信〔2024〕1号", "补偿款已于本月拨付到村", "举报某村干部"):
+    for hidden in (
+        case.registration_number,
+        "纪检举报",
+        "城建信〔2024〕1号",
+        "补偿款已于本月拨付到村",
+        "举报某村干部",
+    ):
         assert hidden not in page.text and hidden not in repr(body), hidden
     # a case holding accusation material is treated the same
     other = replied_case(site["cases"])
@@ -439,15 +550,24 @@ def test_accusation_cases_show_only_state_and_dates(site, anonymous):
     add_document(other, title="举报材料", accusation=True)
     transaction.commit()
     body = ask_api(anonymous, site, codes.code_of(other)).json()
-    assert body["withheld"] is True and body["replies"] == [] and body["registration_number"] is None
+    assert (
+        body["withheld"] is True
+        and body["replies"] == []
+        and body["registration_number"] is None
+    )
 
 
 # --- upgrade ----------------------------------------------------------------------------
 
 
 def test_upgrade_through_1003_gives_existing_cases_codes(site):
-    old = [api.content.create(container=site["cases"], type="PetitionCase", **case_data()) for _i in range(2)]
-    kept = api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+    old = [
+        api.content.create(container=site["cases"], type="PetitionCase", **case_data())
+        for _i in range(2)
+    ]
+    kept = api.content.create(
+        container=site["cases"], type="PetitionCase", **case_data()
+    )
     kept_code = codes.code_of(kept)
     for case in old:
         delattr(case, codes.CODE_ATTRIBUTE)
@@ -463,7 +583,7 @@ def test_upgrade_through_1003_gives_existing_cases_codes(site):
     assert "query_key" in catalog.indexes()
     assert codes.code_of(kept) == kept_code
     found = set()
-    for case in old + [kept]:
+    for case in [*old, kept]:
         code = codes.code_of(case)
         assert codes.is_well_formed(code)
         assert find_case(code).UID() == case.UID()
@@ -527,23 +647,37 @@ def test_the_limits_hold_across_processes(tmp_path, monkeypatch):
     """``serve --processes N``: every process counts in the instance's
     ``var/ratelimit.sqlite``, so one client gets its 10 attempts once, not
     once per process, and the global cap holds for all of them together."""
-    import subprocess
-    import sys
-
     from xinfang_archive.publicquery.ratelimit import PER_CLIENT
     from xinfang_archive.publicquery.sharedlimit import shared_limiter
     from xinfang_archive.publicquery.sharedlimit import SharedRateLimiter
 
+    import subprocess
+    import sys
+
     def together(path, client, global_limit):
-        processes = [subprocess.Popen([sys.executable, "-c", HITS, str(path), client, str(global_limit)],
-                                      stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", HITS, str(path), client, str(global_limit)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         return sum(int(process.communicate(timeout=60)[0]) for process in processes)
 
-    assert together(tmp_path / "one.sqlite", "one", 300) == PER_CLIENT  # 16 attempts, 10 allowed
-    assert SharedRateLimiter(tmp_path / "one.sqlite").hit("203.0.113.7") > 0  # and refused after
-    assert together(tmp_path / "all.sqlite", "198.51.100", 5) == 5  # six addresses, one global cap
+    assert (
+        together(tmp_path / "one.sqlite", "one", 300) == PER_CLIENT
+    )  # 16 attempts, 10 allowed
+    assert (
+        SharedRateLimiter(tmp_path / "one.sqlite").hit("203.0.113.7") > 0
+    )  # and refused after
+    assert (
+        together(tmp_path / "all.sqlite", "198.51.100", 5) == 5
+    )  # six addresses, one global cap
 
     monkeypatch.setenv("XINFANG_ARCHIVE_VAR", str(tmp_path))
     served = shared_limiter()
-    assert isinstance(served, SharedRateLimiter) and served.path == str(tmp_path / "ratelimit.sqlite")
+    assert isinstance(served, SharedRateLimiter) and served.path == str(
+        tmp_path / "ratelimit.sqlite"
+    )
     assert shared_limiter() is served

@@ -1,4 +1,5 @@
 """Hardened XML reading: hostile files are refused before anything is expanded or fetched."""
+
 from lxml import etree
 from xinfang_archive.exchange import safexml
 from xinfang_archive.exchange.safexml import load_schema
@@ -30,8 +31,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 ]>
 <lolz>&lol9;</lolz>
 """
-
-
 
 
 @pytest.fixture
@@ -72,7 +71,9 @@ def test_good_file_from_bytes_and_path(tmp_path):
 
 def test_declared_encodings_are_read(tmp_path):
     for encoding in ("GB18030", "UTF-16"):
-        data = f'<?xml version="1.0" encoding="{encoding}"?><a>拆迁补偿</a>'.encode(encoding.lower())
+        data = f'<?xml version="1.0" encoding="{encoding}"?><a>拆迁补偿</a>'.encode(
+            encoding.lower()
+        )
         assert parse(data).getroot().text == "拆迁补偿"
 
 
@@ -87,7 +88,9 @@ def test_parse_takes_paths_or_bytes_only():
 def test_billion_laughs_refused_at_once_without_expansion():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     error = refusal(BILLION_LAUGHS, name="lolz.xml")
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20 * 1024  # KB: nothing expanded
+    assert (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20 * 1024
+    )  # KB: nothing expanded
     assert error.message.startswith(DOCTYPE) and error.path == "lolz.xml"
     assert "lol" not in str(error.message)
 
@@ -96,19 +99,23 @@ def test_xxe_file_entity_refused_and_never_read(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-42")
     for target in ("file:///etc/passwd", secret.as_uri()):
-        data = (f'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM "{target}">]>\n'
-                f'<a>&xxe;</a>').encode()
+        data = (
+            f'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM "{target}">]>\n'
+            f"<a>&xxe;</a>"
+        ).encode()
         path = tmp_path / "xxe.xml"
         path.write_bytes(data)
         for source in (data, path):
             error = refusal(source)
             assert error.message.startswith(DOCTYPE)
-            shown = " ".join([str(error), repr(error), str(error.message.mapping), str(error.path)])
+            shown = " ".join(
+                [str(error), repr(error), str(error.message.mapping), str(error.path)]
+            )
             assert "root:" not in shown and "TOP-SECRET" not in shown
 
 
 def test_external_dtd_and_parameter_entities_refused_without_network(listener):
-    url = "http://127.0.0.1:%d/evil.dtd" % listener.getsockname()[1]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/evil.dtd"
     documents = [
         f'<?xml version="1.0"?><!DOCTYPE a SYSTEM "{url}"><a/>',
         f'<?xml version="1.0"?><!DOCTYPE a PUBLIC "-//EVIL//DTD//EN" "{url}"><a/>',
@@ -162,7 +169,10 @@ def test_empty_file(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    assert refusal(tmp_path / "nothing.xml").message == "The file could not be read: ${error}"
+    assert (
+        refusal(tmp_path / "nothing.xml").message
+        == "The file could not be read: ${error}"
+    )
 
 
 def test_bad_encoding():
@@ -224,17 +234,27 @@ def test_schema_with_sibling_include_reports_every_error(schema_dir):
     errors = validation_errors(tree, schema)
     assert [line for line, _ in errors] == [3, 5]
     assert "'x' is not a valid value" in errors[0][1] and "{urn:t}m" in errors[1][1]
-    assert validation_errors(parse(b'<root xmlns="urn:t"><n>1</n></root>').getroot(), schema) == []
+    assert (
+        validation_errors(
+            parse(b'<root xmlns="urn:t"><n>1</n></root>').getroot(), schema
+        )
+        == []
+    )
 
 
 def test_schema_include_outside_directory_refused(schema_dir, listener):
-    url = "http://127.0.0.1:%d/types.xsd" % listener.getsockname()[1]
-    for name, include in (("up.xsd", "../outside.xsd"), ("abs.xsd", str(schema_dir.parent / "outside.xsd")),
-                          ("web.xsd", url)):
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/types.xsd"
+    for name, include in (
+        ("up.xsd", "../outside.xsd"),
+        ("abs.xsd", str(schema_dir.parent / "outside.xsd")),
+        ("web.xsd", url),
+    ):
         (schema_dir / name).write_text(SCHEMA.format(include=include))
         with pytest.raises(XMLRefused) as info:
             load_schema(name, directory=schema_dir)
-        assert info.value.message.startswith("The schema ${schema} refers to ${url}, which is outside")
+        assert info.value.message.startswith(
+            "The schema ${schema} refers to ${url}, which is outside"
+        )
         assert info.value.message.mapping["url"].endswith(("outside.xsd", "types.xsd"))
     assert_no_connection(listener)
     with pytest.raises(XMLRefused):
@@ -242,7 +262,9 @@ def test_schema_include_outside_directory_refused(schema_dir, listener):
 
 
 def test_schema_with_doctype_refused(schema_dir):
-    (schema_dir / "dtd.xsd").write_text('<!DOCTYPE xs:schema SYSTEM "XMLSchema.dtd">' + TYPES)
+    (schema_dir / "dtd.xsd").write_text(
+        '<!DOCTYPE xs:schema SYSTEM "XMLSchema.dtd">' + TYPES
+    )
     with pytest.raises(XMLRefused) as info:
         load_schema("dtd.xsd", directory=schema_dir)
     assert info.value.message.startswith(DOCTYPE)
@@ -252,8 +274,15 @@ def test_schema_for_by_namespace(monkeypatch):
     assert schema_for(parse(b'<a xmlns="urn:unknown"/>')) is None
     assert schema_for(parse(b"<a/>").getroot()) is None
     monkeypatch.setattr(safexml, "load_schema", lambda filename: filename)
-    assert schema_for(parse(b'<x:case xmlns:x="urn:xinfang-archive:exchange:1"/>').getroot()) == "exchange.xsd"
-    assert schema_for(parse(b'<e xmlns="urn:xinfang-archive:events:1"/>')) == "events.xsd"
+    assert (
+        schema_for(
+            parse(b'<x:case xmlns:x="urn:xinfang-archive:exchange:1"/>').getroot()
+        )
+        == "exchange.xsd"
+    )
+    assert (
+        schema_for(parse(b'<e xmlns="urn:xinfang-archive:events:1"/>')) == "events.xsd"
+    )
 
 
 def test_a_utf32_file_is_named_as_such_not_empty(tmp_path):

@@ -1,10 +1,11 @@
 """矛盾纠纷排查: screening reports and zero reports per unit and period, their
 workflow, need-to-know by unit, the period arithmetic and @@screening-status."""
+
 from conftest import render
+from DateTime import DateTime
 from datetime import date
 from datetime import datetime
 from datetime import time
-from DateTime import DateTime
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -14,8 +15,8 @@ from plone.app.testing import TEST_USER_NAME
 from test_units import member_of
 from tests.archival_support import do
 from types import SimpleNamespace
-from xinfang_archive.localtime import local_today
 from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports import screening
 from zope.i18n import translate
 from zope.interface import Invalid
@@ -34,17 +35,17 @@ UNITS = [
 
 
 def dispute(**overrides):
-    row = dict(
-        matter="小区物业费纠纷",
-        parties="业主与物业公司，约30户",
-        people_count=30,
-        category="urban",
-        risk_grade="ordinary",
-        measures="街道牵头调解",
-        responsible="王五",
-        deadline=date(2026, 12, 20),
-        state="open",
-    )
+    row = {
+        "matter": "小区物业费纠纷",
+        "parties": "业主与物业公司，约30户",
+        "people_count": 30,
+        "category": "urban",
+        "risk_grade": "ordinary",
+        "measures": "街道牵头调解",
+        "responsible": "王五",
+        "deadline": date(2026, 12, 20),
+        "state": "open",
+    }
     row.update(overrides)
     return row
 
@@ -52,8 +53,13 @@ def dispute(**overrides):
 def file_report(unit="JSJ", period="2026-11", zero=False, disputes=None):
     disputes = [] if zero else (disputes or [dispute()])
     return api.content.create(
-        container=api.portal.get()["screening"], type="ScreeningReport", title="",
-        unit=unit, period=period, zero_report=zero, disputes=disputes,
+        container=api.portal.get()["screening"],
+        type="ScreeningReport",
+        title="",
+        unit=unit,
+        period=period,
+        zero_report=zero,
+        disputes=disputes,
     )
 
 
@@ -83,7 +89,8 @@ def submitted_on(report, day):
     stamp = DateTime(datetime.combine(day, time(12), tzinfo=LOCAL_TIME))
     history = report.workflow_history["xf_screening_workflow"]
     report.workflow_history["xf_screening_workflow"] = tuple(
-        dict(entry, time=stamp) if entry["action"] == "submit" else entry for entry in history
+        dict(entry, time=stamp) if entry["action"] == "submit" else entry
+        for entry in history
     )
 
 
@@ -104,7 +111,10 @@ def test_a_unit_handler_files_and_submits_a_report(portal, staff):
     do(report, "submit")
     assert api.content.get_state(report) == "submitted"
     assert not api.user.has_permission("Modify portal content", obj=report)
-    assert "accept" not in [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)]
+    assert "accept" not in [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(report)
+    ]
     assert screening.first_submission(report) == local_today()
 
     zero = file_report(unit="JSJ", period="2026-10", zero=True)
@@ -113,22 +123,39 @@ def test_a_unit_handler_files_and_submits_a_report(portal, staff):
 
 def test_zero_reports_have_no_disputes_and_others_at_least_one(portal, staff):
     login(portal, "handler")
-    (problem,) = invariant_problems(unit="JSJ", period="2026-11", zero_report=True, disputes=[dispute()])
+    (problem,) = invariant_problems(
+        unit="JSJ", period="2026-11", zero_report=True, disputes=[dispute()]
+    )
     assert "零报告" in problem
-    (problem,) = invariant_problems(unit="JSJ", period="2026-11", zero_report=False, disputes=[])
+    (problem,) = invariant_problems(
+        unit="JSJ", period="2026-11", zero_report=False, disputes=[]
+    )
     assert "至少" in problem
-    assert invariant_problems(unit="JSJ", period="2026-11", zero_report=True, disputes=[]) == []
-    assert invariant_problems(unit="JSJ", period="2026-11", zero_report=False, disputes=[dispute()]) == []
+    assert (
+        invariant_problems(unit="JSJ", period="2026-11", zero_report=True, disputes=[])
+        == []
+    )
+    assert (
+        invariant_problems(
+            unit="JSJ", period="2026-11", zero_report=False, disputes=[dispute()]
+        )
+        == []
+    )
 
 
 def test_a_second_report_for_the_same_unit_and_period_is_refused(portal, staff):
     login(portal, "handler")
     first = file_report()
     folder = portal["screening"]
-    data = dict(unit="JSJ", period="2026-11", zero_report=True, disputes=[])
+    data = {"unit": "JSJ", "period": "2026-11", "zero_report": True, "disputes": []}
     (problem,) = invariant_problems(__context__=folder, **data)
-    assert problem == "住房和城乡建设局已有 2026-11 的矛盾纠纷排查报告，每个单位每期只报一份。"
-    assert invariant_problems(__context__=first, **data) == []  # editing the report itself
+    assert (
+        problem
+        == "住房和城乡建设局已有 2026-11 的矛盾纠纷排查报告，每个单位每期只报一份。"
+    )
+    assert (
+        invariant_problems(__context__=first, **data) == []
+    )  # editing the report itself
     assert invariant_problems(__context__=folder, **dict(data, period="2026-10")) == []
     with pytest.raises(Invalid):
         file_report(zero=True)
@@ -136,10 +163,15 @@ def test_a_second_report_for_the_same_unit_and_period_is_refused(portal, staff):
 
 def test_a_handler_files_only_for_their_own_unit(portal, staff):
     login(portal, "handler")
-    (problem,) = invariant_problems(unit="CGZ", period="2026-11", zero_report=True, disputes=[])
+    (problem,) = invariant_problems(
+        unit="CGZ", period="2026-11", zero_report=True, disputes=[]
+    )
     assert "本单位" in problem
     login(portal, "registrar")
-    assert invariant_problems(unit="CGZ", period="2026-11", zero_report=True, disputes=[]) == []
+    assert (
+        invariant_problems(unit="CGZ", period="2026-11", zero_report=True, disputes=[])
+        == []
+    )
 
 
 def test_the_period_follows_the_configured_kind(portal):
@@ -185,7 +217,9 @@ def test_another_units_handler_does_not_see_the_report(portal, staff):
     login(portal, "handler")
     report = file_report()
     local = report.__ac_local_roles__
-    assert local["unit-JSJ"] == ["CaseHandler"] and local["unit-CXX-heads"] == ["Reader"]
+    assert local["unit-JSJ"] == ["CaseHandler"] and local["unit-CXX-heads"] == [
+        "Reader"
+    ]
     other = member_of("unit-CGZ", "cgz-handler")
     login(portal, other)
     assert not api.user.has_permission("View", obj=report)
@@ -193,17 +227,23 @@ def test_another_units_handler_does_not_see_the_report(portal, staff):
     login(portal, member_of("unit-CGZ-heads", "cgz-head"))
     assert not api.user.has_permission("View", obj=report)
     login(portal, "handler")
-    assert [b.getId for b in api.content.find(portal_type="ScreeningReport")] == ["jsj-2026-11"]
+    assert [b.getId for b in api.content.find(portal_type="ScreeningReport")] == [
+        "jsj-2026-11"
+    ]
 
 
-def test_another_units_handler_cannot_open_the_report_over_http(site, staff_users, session_for):
+def test_another_units_handler_cannot_open_the_report_over_http(
+    site, staff_users, session_for
+):
     other = member_of("unit-CGZ", "cgz-http")
     report = file_report()
     transaction.commit()
     assert session_for(other).get(report.absolute_url()).status_code in (401, 403, 404)
     # A public view on the report is refused too (privacy/traversal.py): the
     # browser is sent to the login form, which shows nothing of the report.
-    page = session_for(other).get(report.absolute_url() + "/@@main_template", headers={"Accept": "text/html"})
+    page = session_for(other).get(
+        report.absolute_url() + "/@@main_template", headers={"Accept": "text/html"}
+    )
     assert report.Title() not in page.text and "小区物业费纠纷" not in page.text
     assert session_for("handler").get(report.absolute_url()).status_code == 200
 
@@ -212,8 +252,12 @@ def test_add_form_and_folder_listing(portal, staff, request_):
     login(portal, "handler")
     report = file_report()
     edit_html = report.restrictedTraverse("@@edit")()
-    assert not re.search(r'<input[^>]* name="form.widgets.period"', edit_html)  # shown, not editable
-    assert "2026-11" in edit_html and re.search(r'<textarea[^>]* name="form.widgets.notes"', edit_html)
+    assert not re.search(
+        r'<input[^>]* name="form.widgets.period"', edit_html
+    )  # shown, not editable
+    assert "2026-11" in edit_html and re.search(
+        r'<textarea[^>]* name="form.widgets.notes"', edit_html
+    )
     form_html = portal["screening"].restrictedTraverse("++add++ScreeningReport")()
     for field in ("unit", "period", "zero_report", "disputes", "notes"):
         assert f"form.widgets.{field}" in form_html, field
@@ -239,28 +283,50 @@ def test_period_arithmetic():
     assert screening.last_due_period(date(2026, 12, 5), "month", 5) == "2026-10"
     assert screening.last_due_period(date(2026, 12, 6), "month", 5) == "2026-11"
     assert screening.last_due_period(date(2026, 12, 6), "quarter", 5) == "2026-Q3"
-    assert screening.recent_periods(date(2026, 2, 1), "month", 3) == ["2026-02", "2026-01", "2025-12"]
+    assert screening.recent_periods(date(2026, 2, 1), "month", 3) == [
+        "2026-02",
+        "2026-01",
+        "2025-12",
+    ]
 
 
 def facts(unit, zero=False, submitted=None, grades=("ordinary",), period="2026-11"):
     return screening.ReportFacts(
-        unit=unit, period=period, zero=zero, disputes=0 if zero else len(grades),
+        unit=unit,
+        period=period,
+        zero=zero,
+        disputes=0 if zero else len(grades),
         highest_grade=None if zero else screening.highest_grade(grades),
-        state="submitted" if submitted else "draft", submitted=submitted,
-        name=f"{unit.lower()}-{period}", url="", title="",
+        state="submitted" if submitted else "draft",
+        submitted=submitted,
+        name=f"{unit.lower()}-{period}",
+        url="",
+        title="",
     )
 
 
 def test_status_of_a_period():
-    units = [("JSJ", "住建局"), ("CGZ", "城关镇"), ("MZJ", "民政局"), ("RSJ", "人社局"), ("HBJ", "环境局")]
+    units = [
+        ("JSJ", "住建局"),
+        ("CGZ", "城关镇"),
+        ("MZJ", "民政局"),
+        ("RSJ", "人社局"),
+        ("HBJ", "环境局"),
+    ]
     reports = [
         facts("JSJ", submitted=date(2026, 12, 3), grades=("early", "key", "ordinary")),
-        facts("CGZ", zero=True, submitted=date(2026, 12, 5)),  # on the deadline day: in time
+        facts(
+            "CGZ", zero=True, submitted=date(2026, 12, 5)
+        ),  # on the deadline day: in time
         facts("MZJ", submitted=date(2026, 12, 9)),  # late
         facts("HBJ"),  # a draft never submitted: not reported, late
-        facts("RSJ", zero=True, submitted=date(2026, 11, 30), period="2026-10"),  # another period
+        facts(
+            "RSJ", zero=True, submitted=date(2026, 11, 30), period="2026-10"
+        ),  # another period
     ]
-    rows, totals = screening.period_status(units, reports, "2026-11", 5, date(2026, 12, 10))
+    rows, totals = screening.period_status(
+        units, reports, "2026-11", 5, date(2026, 12, 10)
+    )
     assert [(r.unit, r.status, r.late) for r in rows] == [
         ("JSJ", "reported", False),
         ("CGZ", "zero", False),
@@ -269,10 +335,12 @@ def test_status_of_a_period():
         ("HBJ", "missing", True),
     ]
     assert rows[0].report.highest_grade == "key"
-    assert totals == dict(reported=2, zero=1, missing=2, late=3)
+    assert totals == {"reported": 2, "zero": 1, "missing": 2, "late": 3}
     # Before the deadline nothing missing is late yet.
-    rows, totals = screening.period_status(units, reports[:2], "2026-11", 5, date(2026, 12, 5))
-    assert totals == dict(reported=1, zero=1, missing=3, late=0)
+    rows, totals = screening.period_status(
+        units, reports[:2], "2026-11", 5, date(2026, 12, 5)
+    )
+    assert totals == {"reported": 1, "zero": 1, "missing": 3, "late": 0}
 
 
 def test_status_view_as_the_registrar(portal, staff, request_):
@@ -282,7 +350,9 @@ def test_status_view_as_the_registrar(portal, staff, request_):
     deadline = screening.deadline_of(period, 5)
     on_time, late = deadline.replace(day=1), deadline.replace(day=deadline.day + 1)
     login(portal, "handler")
-    reported = file_report("JSJ", period, disputes=[dispute(risk_grade="key"), dispute()])
+    reported = file_report(
+        "JSJ", period, disputes=[dispute(risk_grade="key"), dispute()]
+    )
     do(reported, "submit")
     as_manager(portal)
     zero = file_report("CGZ", period, zero=True)
@@ -302,11 +372,15 @@ def test_status_view_as_the_registrar(portal, staff, request_):
     assert reported.absolute_url() in html and "重点" in html
     assert html.count("xf-late table-danger") == 2  # 民政局 late, 城西县 missing
     assert "已报送" in html and late.isoformat() in html
-    request_.form["period"] = screening.previous_period(period)  # another period, chosen
+    request_.form["period"] = screening.previous_period(
+        period
+    )  # another period, chosen
     html = render("screening-status", portal["screening"], request_)
     assert "未报告：<strong>4</strong>" in html and reported.absolute_url() not in html
     request_.form["period"] = "2026-Q1"  # not a month: the default period
-    assert "已报告：<strong>2</strong>" in render("screening-status", portal["screening"], request_)
+    assert "已报告：<strong>2</strong>" in render(
+        "screening-status", portal["screening"], request_
+    )
     del request_.form["period"]
 
     # Unit heads see their units; a unit's handler does not open the page.
@@ -330,7 +404,9 @@ def test_upgrade_1009_adds_screening(manager):
     portal.portal_workflow.manage_delObjects(["xf_screening_workflow"])
     for name in ("screening_period", "screening_deadline_day"):
         del portal.portal_registry.records[f"xinfang_archive.{name}"]
-    api.portal.set_registry_record("xinfang_archive.units", UNITS)  # a bureau's own list stays
+    api.portal.set_registry_record(
+        "xinfang_archive.units", UNITS
+    )  # a bureau's own list stays
     own_rules = ["grade=key|Y|重点", "*|D30|其他"]
     api.portal.set_registry_record("xinfang_archive.filing.retention_rules", own_rules)
     setup = portal.portal_setup
@@ -338,15 +414,20 @@ def test_upgrade_1009_adds_screening(manager):
     setup.upgradeProfile("xinfang_archive:default")
     assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1014",)
     assert portal["screening"].portal_type == "ScreeningFolder"
-    assert portal.portal_workflow.getChainForPortalType("ScreeningReport") == ("xf_screening_workflow",)
+    assert portal.portal_workflow.getChainForPortalType("ScreeningReport") == (
+        "xf_screening_workflow",
+    )
     assert api.portal.get_registry_record("xinfang_archive.screening_deadline_day") == 5
     assert api.portal.get_registry_record("xinfang_archive.screening_period") == "month"
     assert api.portal.get_registry_record("xinfang_archive.units") == UNITS
     assert api.portal.get_registry_record("xinfang_archive.filing.retention_rules") == [
-        *own_rules, "meeting=leading_group|Y|经领导小组会议研究的信访事项",
+        *own_rules,
+        "meeting=leading_group|Y|经领导小组会议研究的信访事项",
         "meeting=joint,coordination|D30|经信访联席会议或协调会研究的信访事项",
-        "reception=instructed|D30|领导接待日批示的信访事项", "record=screening|D10|矛盾纠纷排查报告（含零报告）",
-        "record=warning|D10|社会稳定预警记录"]
+        "reception=instructed|D30|领导接待日批示的信访事项",
+        "record=screening|D10|矛盾纠纷排查报告（含零报告）",
+        "record=warning|D10|社会稳定预警记录",
+    ]
     login(portal, member_of("unit-JSJ", "jsj-upgrade"))
     assert api.user.has_permission("Add portal content", obj=portal["screening"])
 
@@ -364,7 +445,9 @@ def test_versions_are_saved_exactly_where_the_report_may_be_modified(portal, sta
     for state in workflow.states.objectValues():
         modify = set(state.getPermissionInfo("Modify portal content")["roles"])
         save = set(state.getPermissionInfo("CMFEditions: Save new version")["roles"])
-        extra = {"draft": {"Owner"}, "filed": {"ArchiveAmender"}}.get(state.getId(), set())
+        extra = {"draft": {"Owner"}, "filed": {"ArchiveAmender"}}.get(
+            state.getId(), set()
+        )
         assert save == modify | extra, state.getId()
     login(portal, "handler")
     report = file_report()

@@ -1,13 +1,14 @@
 """The search index inside a real site: fed by the index queue on commit,
 permission-aware, and served by the page and @archive-search."""
+
+from conftest import case_data
+from conftest import VALID_ID
 from datetime import date
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from conftest import case_data
-from conftest import VALID_ID
 from xinfang_archive.search.searching import archive_search
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import current_store
@@ -20,13 +21,18 @@ FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
 
 def create_case(site, **overrides):
-    case = api.content.create(container=site["cases"], type="PetitionCase", **case_data(**overrides))
+    case = api.content.create(
+        container=site["cases"], type="PetitionCase", **case_data(**overrides)
+    )
     transaction.commit()
     return case
 
 
 def found(site, text, **kwargs):
-    return [item["uid"] for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]]
+    return [
+        item["uid"]
+        for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]
+    ]
 
 
 def pdf(*lines):
@@ -78,19 +84,31 @@ def test_rename_transition_delete(site):
 def test_documents_attachments_and_their_case(site):
     case = create_case(site, summary="反映安置房质量问题。", category="urban")
     document = api.content.create(
-        container=case, type="CaseDocument", title="现场勘查记录", responsible="住建局",
-        document_date=date(2024, 5, 6), document_number="城建〔2024〕12号",
+        container=case,
+        type="CaseDocument",
+        title="现场勘查记录",
+        responsible="住建局",
+        document_date=date(2024, 5, 6),
+        document_number="城建〔2024〕12号",
         classification="internal",
-        file=NamedBlobFile(pdf("勘查发现安置房外墙", "空鼓开裂，需整改。"), filename="kc.pdf",
-                           contentType="application/pdf"),
+        file=NamedBlobFile(
+            pdf("勘查发现安置房外墙", "空鼓开裂，需整改。"),
+            filename="kc.pdf",
+            contentType="application/pdf",
+        ),
     )
     transaction.commit()
     assert found(site, "外墙空鼓") == [document.UID()]
     assert found(site, "城建〔2024〕12号") == [document.UID()]
-    result = archive_search(site.REQUEST, text="外墙空鼓", facets=("category", "portal_type"))
+    result = archive_search(
+        site.REQUEST, text="外墙空鼓", facets=("category", "portal_type")
+    )
     item = result["items"][0]
     assert item["case_url"] == case.absolute_url()
-    assert "<mark>城建</mark>〔2024〕12号" in archive_search(site.REQUEST, text="城建")["items"][0]["snippet"]
+    assert (
+        "<mark>城建</mark>〔2024〕12号"
+        in archive_search(site.REQUEST, text="城建")["items"][0]["snippet"]
+    )
     assert "<mark>" in item["snippet"] and "空鼓" in item["snippet"]
     assert [o["value"] for o in result["facets"]["category"]["options"]] == ["urban"]
     # a transition of the case reaches its documents' state facet
@@ -102,10 +120,18 @@ def test_documents_attachments_and_their_case(site):
 def test_permissions_and_personal_data(site, staff_users):
     case = create_case(site, summary="反映劳动报酬被拖欠。")
     accusation = api.content.create(
-        container=case, type="CaseDocument", title="举报材料", responsible="王五",
-        document_date=date(2024, 5, 6), classification="secret", accusation=True,
-        file=NamedBlobFile("举报某站所负责人收受好处".encode(), filename="jb.txt",
-                           contentType="text/plain"),
+        container=case,
+        type="CaseDocument",
+        title="举报材料",
+        responsible="王五",
+        document_date=date(2024, 5, 6),
+        classification="secret",
+        accusation=True,
+        file=NamedBlobFile(
+            "举报某站所负责人收受好处".encode(),
+            filename="jb.txt",
+            contentType="text/plain",
+        ),
     )
     transaction.commit()
     assert found(site, VALID_ID) == [case.UID()]
@@ -134,11 +160,15 @@ def test_local_roles_reach_the_index(site, staff_users):
 
 
 def test_similar_cases(site):
-    first = create_case(site, title="拆迁补偿款未发放", summary="东村村民反映拆迁补偿款至今未发放到位。")
+    first = create_case(
+        site, title="拆迁补偿款未发放", summary="东村村民反映拆迁补偿款至今未发放到位。"
+    )
     create_case(site, title="噪音扰民", summary="工地夜间施工噪音扰民。")
     rows = similar_cases(text="村民反映拆迁补偿款一直没有发放")
     assert rows[0]["uid"] == first.UID()
-    second = create_case(site, title="再次反映拆迁补偿", summary="东村村民再次反映拆迁补偿款未发放。")
+    second = create_case(
+        site, title="再次反映拆迁补偿", summary="东村村民再次反映拆迁补偿款未发放。"
+    )
     assert similar_cases(obj=second)[0]["uid"] == first.UID()
 
 
@@ -162,7 +192,12 @@ def test_rest_search_with_facets_paging_and_errors(site, session_for):
     deep = session.get(url, params={"q": "物业费", "page": 10**12})
     assert deep.status_code == 400 and "10000" in deep.json()["error"]["message"]
     inspector = session_for("inspector")
-    assert inspector.get(site.absolute_url() + "/cases/@similar-cases", params={"text": "物业费"}).status_code == 401
+    assert (
+        inspector.get(
+            site.absolute_url() + "/cases/@similar-cases", params={"text": "物业费"}
+        ).status_code
+        == 401
+    )
     bad = session.get(url, params={"q": '"物业费'})
     assert bad.status_code == 400
     assert "引号" in bad.json()["error"]["message"]
@@ -172,7 +207,9 @@ def test_search_page(site, session_for, staff_users):
     create_case(site, summary="反映廉租房分配不公。", category="welfare")
     session = session_for("inspector")
     session.headers["Accept"] = "text/html"
-    page = session.get(site.absolute_url() + "/@@archive-search", params={"q": "廉租房"})
+    page = session.get(
+        site.absolute_url() + "/@@archive-search", params={"q": "廉租房"}
+    )
     assert page.status_code == 200
     assert 'id="xf-result-count"' in page.text and "<mark>廉租房</mark>" in page.text
     assert "xf-facet-category" in page.text
@@ -195,18 +232,25 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     case = create_case(site, summary="反映集贸市场摊位费过高。")
     registry = site.portal_registry
-    for name in [n for n in registry.records.keys() if n.startswith(PREFIX + ".")]:
+    for name in [n for n in registry.records if n.startswith(PREFIX + ".")]:
         del registry.records[name]
     site.portal_actions.portal_tabs.manage_delObjects(["archive-search"])
-    for name in [n for n in registry.records.keys() if n.startswith("xinfang_archive.filing.")]:
+    for name in [
+        n for n in registry.records if n.startswith("xinfang_archive.filing.")
+    ]:
         del registry.records[name]
     site.manage_delObjects(["archive-office", "hearings", "hearing-notices"])
     site.portal_actions.portal_tabs.manage_delObjects(["hearings", "hearing-notices"])
     site.portal_catalog.delIndex("archival_code")
     from xinfang_archive.setuphandlers import restore_plone_text_indexes
 
-    restore_plone_text_indexes(site.portal_catalog)  # before 1008: Plone's ZCTextIndexes
-    assert site.portal_catalog._catalog.getIndex("SearchableText").meta_type == "ZCTextIndex"
+    restore_plone_text_indexes(
+        site.portal_catalog
+    )  # before 1008: Plone's ZCTextIndexes
+    assert (
+        site.portal_catalog._catalog.getIndex("SearchableText").meta_type
+        == "ZCTextIndex"
+    )
     setup = site.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1000")
     transaction.commit()
@@ -220,19 +264,27 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office
     assert registry["xinfang_archive.filing.fonds_code"] == "X001"
-    assert {"archival_code", "retention_expires", "held_codes", "closed_on"} <= set(site.portal_catalog.indexes())
+    assert {"archival_code", "retention_expires", "held_codes", "closed_on"} <= set(
+        site.portal_catalog.indexes()
+    )
     assert site["archive-office"].portal_type == "ArchiveOffice"
     assert "file" in site.portal_workflow["xf_case_workflow"].transitions.objectIds()
     # 1003: hearings and the public board of minutes
     assert site["hearings"].portal_type == "HearingFolder"
     assert site["hearing-notices"].portal_type == "NoticeBoard"
     assert api.content.get_state(site["hearing-notices"]) == "published"
-    assert {"hearings", "hearing-notices"} <= set(site.portal_actions.portal_tabs.objectIds())
+    assert {"hearings", "hearing-notices"} <= set(
+        site.portal_actions.portal_tabs.objectIds()
+    )
     # 1004: transfer settings and the transferred state
     assert registry["xinfang_archive.filing.transfer_receiver"] == "城西县档案馆"
     assert "transferred" in site.portal_workflow["xf_case_workflow"].states.objectIds()
     # 1005: the permissions to flag accusation material and to clear the flag
-    clearers = {r["name"] for r in site.rolesOfPermission("xinfang_archive: Clear accusation flag") if r["selected"]}
+    clearers = {
+        r["name"]
+        for r in site.rolesOfPermission("xinfang_archive: Clear accusation flag")
+        if r["selected"]
+    }
     assert {"Registrar", "Archivist"} <= clearers and "CaseHandler" not in clearers
     # 1006: need-to-know by unit
     assert "CaseHandler" not in api.group.get_roles(groupname="case_handlers")
@@ -240,7 +292,10 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
     assert found(site, "摊位费") == [case.UID()]
     # 1008: SearchableText, Title and Description answered by the full-text index
     for name in ("SearchableText", "Title", "Description"):
-        assert site.portal_catalog._catalog.getIndex(name).meta_type == "XinfangFullTextIndex"
+        assert (
+            site.portal_catalog._catalog.getIndex(name).meta_type
+            == "XinfangFullTextIndex"
+        )
     assert [b.UID for b in site.portal_catalog(SearchableText="摊位费")] == [case.UID()]
 
 

@@ -1,4 +1,5 @@
 """Text extraction from attachments, on real PDF, DOCX, HTML and text files."""
+
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -15,7 +16,9 @@ import zipfile
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+PNG_HEADER = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+)
 
 
 def make_pdf(encrypt=None):
@@ -86,7 +89,13 @@ def test_pdf_pages_capped(pdf_bytes, monkeypatch):
 
 def test_docx_paragraphs_and_table_cells_in_order():
     text = extract_text(make_docx(), DOCX_MIME, "notice.docx")
-    expected = ("信访事项受理告知书", "信访人", "李四", "要求补发拆迁安置补助费", "特此告知。")
+    expected = (
+        "信访事项受理告知书",
+        "信访人",
+        "李四",
+        "要求补发拆迁安置补助费",
+        "特此告知。",
+    )
     for part in expected:
         assert part in text
     assert text.index("受理告知书") < text.index("李四") < text.index("特此告知")
@@ -117,7 +126,7 @@ def test_html_without_script_and_style():
 <p>经调查，   您反映的问题属实。</p><p>特此答复。</p>
 <table><tr><td>承办单位</td><td>区信访局</td></tr></table>
 <!-- 注释不应出现 -->
-</body></html>""".encode("utf-8")
+</body></html>""".encode()
     text = extract_text(html, "text/html; charset=utf-8", "reply.html")
     assert "答复意见书" in text
     assert "经调查， 您反映的问题属实。" in text
@@ -131,13 +140,17 @@ def test_html_without_script_and_style():
 
 
 def test_html_gbk_with_meta_charset():
-    html = '<html><head><meta charset="gb2312"></head><body><p>征地补偿</p></body></html>'
+    html = (
+        '<html><head><meta charset="gb2312"></head><body><p>征地补偿</p></body></html>'
+    )
     text = extract_text(html.encode("gbk"), None, "page.htm")
     assert text == "征地补偿"
 
 
 def test_html_sniffed_when_undeclared():
-    html = "<!doctype html><html><body><script>alert(1)</script><p>答复</p></body></html>"
+    html = (
+        "<!doctype html><html><body><script>alert(1)</script><p>答复</p></body></html>"
+    )
     assert extract_text(html.encode("utf-8")) == "答复"
 
 
@@ -158,7 +171,7 @@ def test_xhtml_with_xml_declaration():
 
 
 def test_plain_text_utf8():
-    data = "信访事项：征地补偿\r\n处理意见：  予以支持\n\n\n结束".encode("utf-8")
+    data = "信访事项：征地补偿\r\n处理意见：  予以支持\n\n\n结束".encode()
     text = extract_text(data, "text/plain", "note.txt")
     assert text == "信访事项：征地补偿\n处理意见： 予以支持\n结束"
 
@@ -267,7 +280,7 @@ def test_png_gives_empty(content_type, filename):
 
 
 def test_declared_binary_types_give_empty():
-    data = "看起来像文字".encode("utf-8")
+    data = "看起来像文字".encode()
     assert extract_text(data, "image/jpeg", "photo.jpg") == ""
     assert extract_text(data, "audio/mpeg", "call.mp3") == ""
 

@@ -6,8 +6,8 @@ commit and only then, numbered in commit order; followers apply them in
 that order, a new index fills from the log, and a process killed in the
 middle of a commit leaves neither its objects nor its rows.
 """
+
 from persistent.mapping import PersistentMapping
-from postgres_support import open_db
 from xinfang_archive.cluster.database import connect
 from xinfang_archive.search.following import Follower
 from xinfang_archive.search.model import IndexDocument
@@ -26,15 +26,25 @@ import transaction
 
 
 def document(uid, text):
-    return IndexDocument(uid=uid, grams=text, words=[], personal=[], allowed=["Anonymous"],
-                         personal_allowed=[], stamp=f"stamp-{text}", stored={"title": text})
+    return IndexDocument(
+        uid=uid,
+        grams=text,
+        words=[],
+        personal=[],
+        allowed=["Anonymous"],
+        personal_allowed=[],
+        stamp=f"stamp-{text}",
+        stored={"title": text},
+    )
 
 
 def rows(dsn):
     connection = connect(dsn)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT uid, seq, stamp FROM xinfang_search_log ORDER BY seq")
+            cursor.execute(
+                "SELECT uid, seq, stamp FROM xinfang_search_log ORDER BY seq"
+            )
             return cursor.fetchall()
     finally:
         connection.close()
@@ -47,11 +57,12 @@ def publish_at_commit(connection, store, dsn, docs):
         taken = dict(pending)
         pending.clear()
         return taken
+
     join(transaction.get(), take, connection, dsn, store)
 
 
 def titles(store):
-    return {uid: stamp for uid, stamp in store.engine.stamps().items()}
+    return dict(store.engine.stamps().items())
 
 
 class FailingVote:
@@ -94,7 +105,9 @@ def test_rows_are_written_with_the_commit_and_only_then(relstorage_db, tmp_path)
         root["cases"]["a"] = 1
         transaction.commit()
         assert [(uid, stamp) for uid, _seq, stamp in rows(dsn)] == [("u1", "stamp-一")]
-        assert titles(store) == {"u1": "stamp-一"}  # this host caught up after its commit
+        assert titles(store) == {
+            "u1": "stamp-一"
+        }  # this host caught up after its commit
 
         # aborted: nothing
         publish_at_commit(connection, store, dsn, {"u2": document("u2", "二")})
@@ -112,16 +125,23 @@ def test_rows_are_written_with_the_commit_and_only_then(relstorage_db, tmp_path)
 
         # a transaction that changed no object still commits its documents
         # (the storage joins it, so the rows have a commit to ride on)
-        publish_at_commit(connection, store, dsn, {"u1": None, "u4": document("u4", "四")})
+        publish_at_commit(
+            connection, store, dsn, {"u1": None, "u4": document("u4", "四")}
+        )
         transaction.commit()
-        assert [(uid, stamp) for uid, _seq, stamp in rows(dsn)] == [("u1", None), ("u4", "stamp-四")]
+        assert [(uid, stamp) for uid, _seq, stamp in rows(dsn)] == [
+            ("u1", None),
+            ("u4", "stamp-四"),
+        ]
         assert titles(store) == {"u4": "stamp-四"}
     finally:
         transaction.abort()
         connection.close()
 
 
-def test_numbers_follow_commit_order_and_every_index_ends_equal(relstorage_db, tmp_path):
+def test_numbers_follow_commit_order_and_every_index_ends_equal(
+    relstorage_db, tmp_path
+):
     """Two writers commit at once; the log's numbers sort as the storage's
     transaction ids do, and an index following all along equals one filled
     from the log at the end."""
@@ -143,7 +163,13 @@ def test_numbers_follow_commit_order_and_every_index_ends_equal(relstorage_db, t
             item = PersistentMapping(n=i)
             container[uid] = item
             pending = {uid: document(uid, uid), "shared": document("shared", uid)}
-            join(manager.get(), lambda pending=pending: dict(pending), connection, dsn, store)
+            join(
+                manager.get(),
+                lambda pending=pending: dict(pending),
+                connection,
+                dsn,
+                store,
+            )
             manager.commit()
             with lock:
                 commits.append((item._p_serial, uid))
@@ -170,7 +196,9 @@ def test_numbers_follow_commit_order_and_every_index_ends_equal(relstorage_db, t
 def test_an_index_of_another_log_or_half_filled_starts_over(relstorage_db, tmp_path):
     dsn, db = relstorage_db
     store = IndexStore(tmp_path / "index", "tantivy")
-    store.write({"stray": document("stray", "不在日志中")})  # an index made before the log
+    store.write(
+        {"stray": document("stray", "不在日志中")}
+    )  # an index made before the log
     connection = db.open()
     connection.root()["x"] = 1
     publish_at_commit(connection, store, dsn, {"u1": document("u1", "一")})
@@ -212,11 +240,18 @@ KILLED = textwrap.dedent("""
 """)
 
 
-def test_a_process_killed_during_its_commit_leaves_nothing_half_written(relstorage_db, tmp_path):
+def test_a_process_killed_during_its_commit_leaves_nothing_half_written(
+    relstorage_db, tmp_path
+):
     dsn, db = relstorage_db
     flag = tmp_path / "voted"
-    script = KILLED.format(tests=os.path.dirname(__file__), flag=str(flag), dsn=dsn,
-                           blobs=str(tmp_path / "blobs-killed"), index=str(tmp_path / "index-killed"))
+    script = KILLED.format(
+        tests=os.path.dirname(__file__),
+        flag=str(flag),
+        dsn=dsn,
+        blobs=str(tmp_path / "blobs-killed"),
+        index=str(tmp_path / "index-killed"),
+    )
     child = subprocess.Popen([sys.executable, "-c", script])
     try:
         deadline = time.monotonic() + 120

@@ -2,6 +2,7 @@
 
 Every test runs once per engine: what Whoosh does, Tantivy must do too.
 """
+
 from datetime import date
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.analysis import segmenter
@@ -13,15 +14,51 @@ import pytest
 
 
 DOCS = {
-    "exact": ("村民反映拆迁补偿款至今未发放。", dict(category="land", unit="JSJ"), date(2024, 3, 5)),
-    "apart": ("拆迁工作结束后，补偿标准另行公布。", dict(category="land", unit="CGZ"), date(2023, 7, 1)),
-    "code": ("京信复〔2024〕5号关于征地补偿的复查意见", dict(category="land", unit="JSJ"), date(2024, 6, 1)),
-    "building": ("5号楼住户反映噪音扰民", dict(category="urban", unit="CGZ"), date(2022, 1, 9)),
-    "welfare": ("申请低保被拒，要求重新审核低保资格", dict(category="welfare", unit="MZJ"), date(2024, 1, 2)),
-    "insurance": ("企业降低保险费缴费基数问题", dict(category="labour", unit="RSJ"), date(2024, 2, 2)),
-    "regno": ("登记编号 XF-2024-000123 档号 X001-XF·2024-D30-JSJ-0007", dict(category="other"), date(2024, 8, 8)),
-    "fullwidth": ("编号ＸＦ－２０２４－０００９９９，信访事项", dict(category="other"), date(2021, 5, 5)),
-    "phone": ("联系电话13812345678，身份证110101199003074514", dict(category="other"), date(2020, 5, 5)),
+    "exact": (
+        "村民反映拆迁补偿款至今未发放。",
+        {"category": "land", "unit": "JSJ"},
+        date(2024, 3, 5),
+    ),
+    "apart": (
+        "拆迁工作结束后，补偿标准另行公布。",
+        {"category": "land", "unit": "CGZ"},
+        date(2023, 7, 1),
+    ),
+    "code": (
+        "京信复〔2024〕5号关于征地补偿的复查意见",
+        {"category": "land", "unit": "JSJ"},
+        date(2024, 6, 1),
+    ),
+    "building": (
+        "5号楼住户反映噪音扰民",
+        {"category": "urban", "unit": "CGZ"},
+        date(2022, 1, 9),
+    ),
+    "welfare": (
+        "申请低保被拒，要求重新审核低保资格",
+        {"category": "welfare", "unit": "MZJ"},
+        date(2024, 1, 2),
+    ),
+    "insurance": (
+        "企业降低保险费缴费基数问题",
+        {"category": "labour", "unit": "RSJ"},
+        date(2024, 2, 2),
+    ),
+    "regno": (
+        "登记编号 XF-2024-000123 档号 X001-XF·2024-D30-JSJ-0007",
+        {"category": "other"},
+        date(2024, 8, 8),
+    ),
+    "fullwidth": (
+        "编号ＸＦ－２０２４－０００９９９，信访事项",
+        {"category": "other"},
+        date(2021, 5, 5),
+    ),
+    "phone": (
+        "联系电话13812345678，身份证110101199003074514",
+        {"category": "other"},
+        date(2020, 5, 5),
+    ),
 }
 
 
@@ -32,10 +69,16 @@ def make_docs():
         allowed = ["Manager", "Inspector"] if uid != "welfare" else ["Manager"]
         out.append(
             build_document(
-                uid, [text], seg, allowed=allowed, personal_allowed=["Manager"],
-                stamp=f"s-{uid}", stored={"title": uid},
+                uid,
+                [text],
+                seg,
+                allowed=allowed,
+                personal_allowed=["Manager"],
+                stamp=f"s-{uid}",
+                stored={"title": uid},
                 keywords=dict(keywords, portal_type="PetitionCase"),
-                year=day.year, date=day,
+                year=day.year,
+                date=day,
             )
         )
     return out
@@ -49,7 +92,9 @@ def engine(request, tmp_path):
 
 
 def uids(engine, text, principals=None, limit=50, **kwargs):
-    request = SearchRequest(query=ql.parse(text), principals=principals, limit=limit, **kwargs)
+    request = SearchRequest(
+        query=ql.parse(text), principals=principals, limit=limit, **kwargs
+    )
     result = engine.search(request)
     assert result.total == len(result.hits)
     return [hit.uid for hit in result.hits]
@@ -91,7 +136,9 @@ def test_boolean_operators_and_phrases(engine):
     assert set(uids(engine, "拆迁 OR 噪音")) == {"exact", "apart", "building"}
     assert set(uids(engine, "拆迁 -补偿款")) == {"apart"}
     assert set(uids(engine, "拆迁 AND NOT 标准")) == {"exact"}
-    assert set(uids(engine, '"拆迁 补偿"')) == {"exact"}  # spaces between Han characters do not count
+    assert set(uids(engine, '"拆迁 补偿"')) == {
+        "exact"
+    }  # spaces between Han characters do not count
     assert set(uids(engine, "拆迁，补偿")) == set()
     assert set(uids(engine, '"复查 意见"')) == {"code"}
 
@@ -104,12 +151,16 @@ def test_filters_ranges_sort_and_paging(engine):
     assert set(uids(engine, "日期:2024-03..2024-06")) == {"exact", "code"}
     assert uids(engine, "类别:land", sort="-date") == ["code", "exact", "apart"]
     assert uids(engine, "类别:land", sort="date") == ["apart", "exact", "code"]
-    page = engine.search(SearchRequest(query=ql.parse("类别:land"), sort="date", offset=1, limit=1))
+    page = engine.search(
+        SearchRequest(query=ql.parse("类别:land"), sort="date", offset=1, limit=1)
+    )
     assert page.total == 3 and [h.uid for h in page.hits] == ["exact"]
 
 
 def test_facets_count_the_whole_result(engine):
-    request = SearchRequest(query=ql.parse("补偿 OR 噪音"), limit=1, facets=("category", "unit", "year"))
+    request = SearchRequest(
+        query=ql.parse("补偿 OR 噪音"), limit=1, facets=("category", "unit", "year")
+    )
     result = engine.search(request)
     assert result.total == 4 and len(result.hits) == 1
     assert dict(result.facets["category"]) == {"land": 3, "urban": 1}
@@ -138,7 +189,7 @@ def test_personal_numbers_match_only_for_those_allowed(engine):
 
 def test_similar(engine):
     result = engine.similar(["拆迁", "补偿", "发放"], exclude_uids=["exact"], limit=3)
-    assert [h.uid for h in result.hits][0] == "apart"
+    assert next(h.uid for h in result.hits) == "apart"
     assert "exact" not in [h.uid for h in result.hits]
 
 
@@ -169,7 +220,9 @@ def test_prefix_matches_have_no_expansion_limit(engine):
     phrase-prefix query would stop at 50)."""
     seg = segmenter()
     chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王"
-    docs = [build_document(f"p{i}", [f"第7栋{c}"], seg) for i, c in enumerate(chars[:120])]
+    docs = [
+        build_document(f"p{i}", [f"第7栋{c}"], seg) for i, c in enumerate(chars[:120])
+    ]
     engine.index(docs)
     assert len(set(chars[:120])) > 100
     expected = {f"p{i}" for i in range(120)}
@@ -179,10 +232,12 @@ def test_prefix_matches_have_no_expansion_limit(engine):
 
 def test_line_breaks_and_spaces_inside_chinese_words(engine):
     seg = segmenter()
-    engine.index([
-        build_document("wrapped", ["村民反映拆迁补\n偿款至今未发放"], seg),
-        build_document("spaced", ["征 地 补 偿"], seg),
-    ])
+    engine.index(
+        [
+            build_document("wrapped", ["村民反映拆迁补\n偿款至今未发放"], seg),
+            build_document("spaced", ["征 地 补 偿"], seg),
+        ]
+    )
     assert set(uids(engine, "拆迁补偿款")) == {"wrapped", "exact"}
     assert set(uids(engine, "征地补偿")) == {"spaced", "code"}
 
@@ -190,14 +245,26 @@ def test_line_breaks_and_spaces_inside_chinese_words(engine):
 def test_phone_and_id_numbers_as_people_write_them(engine):
     seg = segmenter()
     doc = build_document(
-        "numbers", ["联系人手机 +86 137-1234-5678，身份证 110101 19800101 1234，座机(0571)88886666"],
-        seg, personal=["139 1234 0000"], personal_allowed=["Manager"], allowed=["Manager", "Inspector"],
+        "numbers",
+        [
+            "联系人手机 +86 137-1234-5678，身份证 110101 19800101 1234，座机(0571)88886666"
+        ],
+        seg,
+        personal=["139 1234 0000"],
+        personal_allowed=["Manager"],
+        allowed=["Manager", "Inspector"],
     )
     engine.index([doc])
     text = doc.stored["text"]
     for raw in ("1234-5678", "19800101", "88886666", "139 1234 0000"):
         assert raw not in text
-    for typed in ("13712345678", "137-1234-5678", "110101198001011234", "0571-88886666", "13912340000"):
+    for typed in (
+        "13712345678",
+        "137-1234-5678",
+        "110101198001011234",
+        "0571-88886666",
+        "13912340000",
+    ):
         assert uids(engine, typed, principals=["Manager"]) == ["numbers"], typed
         assert uids(engine, typed, principals=["Inspector"]) == [], typed
 

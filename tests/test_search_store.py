@@ -1,4 +1,5 @@
 """The index on disk: several writing processes, the spool, a broken index."""
+
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.analysis import segmenter
 from xinfang_archive.search.extract import build_document
@@ -38,7 +39,9 @@ def total(store, text):
 def test_two_processes_writing_at_once_lose_nothing(tmp_path, engine):
     count = 60
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), engine, name, str(count)])
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), engine, name, str(count)]
+        )
         for name in ("alpha", "beta")
     ]
     for proc in procs:
@@ -55,7 +58,9 @@ def test_spooled_changes_of_a_dead_writer_are_written_by_the_next(tmp_path, engi
     doc = build_document("left-over", ["进程中断前已提交的变更"], segmenter())
     # what a process leaves when it dies between the database commit and the index write
     payload = {doc.uid: doc.__dict__}
-    (store.spool / "00000000000000000001-999-00000000.json").write_text(json.dumps(payload, ensure_ascii=False))
+    (store.spool / "00000000000000000001-999-00000000.json").write_text(
+        json.dumps(payload, ensure_ascii=False)
+    )
     other = build_document("next", ["下一次提交"], segmenter())
     store.commit({other.uid: other})
     assert total(store, "进程中断") == 1 and total(store, "下一次提交") == 1
@@ -91,7 +96,9 @@ def test_deleted_index_is_recreated_empty(tmp_path, engine):
 
 def test_a_bad_spool_file_is_set_aside_and_does_not_block_writing(tmp_path):
     store = IndexStore(tmp_path, "tantivy")
-    (store.spool / "00000000000000000001-999-00000000.json").write_text('{"x": {"unknown": 1}}')
+    (store.spool / "00000000000000000001-999-00000000.json").write_text(
+        '{"x": {"unknown": 1}}'
+    )
     (store.spool / "00000000000000000002-999-00000000.json").write_text("not json")
     doc = build_document("good", ["照常写入"], segmenter())
     store.commit({doc.uid: doc})

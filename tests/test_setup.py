@@ -1,11 +1,22 @@
 """The add-on installs its types, workflows, roles, groups and indexes."""
+
 from plone import api
 
 import pytest
 
 
-TYPES = ("CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-         "CoordinationMeeting", "LeaderReception", "AccountabilityRecord", "EarlyWarning")
+TYPES = (
+    "CaseFolder",
+    "PetitionCase",
+    "CaseDocument",
+    "Reply",
+    "Supervision",
+    "ScreeningReport",
+    "CoordinationMeeting",
+    "LeaderReception",
+    "AccountabilityRecord",
+    "EarlyWarning",
+)
 
 
 def test_installed(installer):
@@ -37,7 +48,10 @@ def test_case_workflow_bound(portal):
     "group,role",
     [
         ("registrars", "Registrar"),
-        ("case_handlers", "UnitStaff"),  # their cases come from their units (privacy.units)
+        (
+            "case_handlers",
+            "UnitStaff",
+        ),  # their cases come from their units (privacy.units)
         ("hearing_organizers", "HearingOrganizer"),
         ("archivists", "Archivist"),
         ("inspectors", "Inspector"),
@@ -51,7 +65,12 @@ def test_groups_carry_roles(portal, group, role):
 
 def test_catalog_indexes(portal):
     catalog = api.portal.get_tool("portal_catalog")
-    for name in ("registration_number", "case_deadline", "petitioner_keys", "case_flags"):
+    for name in (
+        "registration_number",
+        "case_deadline",
+        "petitioner_keys",
+        "case_flags",
+    ):
         assert name in catalog.indexes()
 
 

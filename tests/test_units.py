@@ -1,6 +1,7 @@
 """Need-to-know by unit (属地管理): the unit table of docs/permissions.md
 row by row, and a change of a case's unit or of a user's unit taking effect
 at once in the catalog, the full-text index, the REST API and the dashboard."""
+
 from archival_support import add_document
 from archival_support import do
 from conftest import case_data
@@ -28,7 +29,9 @@ UNIT_ROWS = read_matrix(1)
 def member_of(group_id, user_id=None):
     user_id = user_id or "m-" + group_id.replace("-", "")[:20]
     if api.user.get(username=user_id) is None:
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD)
+        api.user.create(
+            email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD
+        )
     if group_id not in [g.id for g in api.group.get_groups(username=user_id)]:
         api.group.add_user(groupname=group_id, username=user_id)
     return user_id
@@ -43,13 +46,18 @@ def as_manager():
 @pytest.fixture()
 def village_case(manager, staff):
     """A case of 东村 (CGZ-DC) in 办理中 with a plain and an accusation document."""
-    case = api.content.create(container=manager["cases"], type="PetitionCase",
-                              **case_data(title="东村道路硬化工程拖欠工程款"))
+    case = api.content.create(
+        container=manager["cases"],
+        type="PetitionCase",
+        **case_data(title="东村道路硬化工程拖欠工程款"),
+    )
     do(case, "accept")
     case.responsible_unit = "CGZ-DC"
     do(case, "assign")
     plain = add_document(case, title="来信")
-    secret = add_document(case, title="实名举报信", filename="jubao.pdf", accusation=True)
+    secret = add_document(
+        case, title="实名举报信", filename="jubao.pdf", accusation=True
+    )
     return case, plain, secret
 
 
@@ -65,7 +73,9 @@ def test_the_units_list_makes_the_groups(portal):
 
 def test_a_new_unit_gets_its_groups(manager):
     lines = list(api.portal.get_registry_record("xinfang_archive.units"))
-    api.portal.set_registry_record("xinfang_archive.units", lines + ["CGZ-NC|南村|CGZ|village"])
+    api.portal.set_registry_record(
+        "xinfang_archive.units", [*lines, "CGZ-NC|南村|CGZ|village"]
+    )
     group = api.group.get(groupname="unit-CGZ-NC-heads")
     assert group.getProperty("title") == "单位负责人：城西县 / 城关镇 / 南村"
     assert "UnitStaff" in api.group.get_roles(groupname="unit-CGZ-NC")
@@ -79,16 +89,26 @@ def test_unit_table(village_case, row):
     sees = bool(api.user.has_permission("View", obj=case))
     assert sees is (row["sees the case"] == "✓")
     assert bool(api.user.has_permission("View", obj=plain)) is sees
-    assert bool(api.user.has_permission(ViewPersonalData, obj=case)) is (row["personal data"] == "✓")
-    assert bool(api.user.has_permission("Modify portal content", obj=case)) is (row["handles"] == "✓")
-    assert bool(api.user.has_permission("View", obj=secret)) is (row["accusation material"] == "✓")
-    found = {b.UID for b in api.content.find(portal_type=["PetitionCase", "CaseDocument"])}
+    assert bool(api.user.has_permission(ViewPersonalData, obj=case)) is (
+        row["personal data"] == "✓"
+    )
+    assert bool(api.user.has_permission("Modify portal content", obj=case)) is (
+        row["handles"] == "✓"
+    )
+    assert bool(api.user.has_permission("View", obj=secret)) is (
+        row["accusation material"] == "✓"
+    )
+    found = {
+        b.UID for b in api.content.find(portal_type=["PetitionCase", "CaseDocument"])
+    }
     expected = {case.UID(), plain.UID()} if sees else set()
     assert found == expected
 
 
 def test_heads_of_a_lower_unit_do_not_see_the_upper_units_cases(manager, staff):
-    case = api.content.create(container=manager["cases"], type="PetitionCase", **case_data())
+    case = api.content.create(
+        container=manager["cases"], type="PetitionCase", **case_data()
+    )
     case.responsible_unit = "CGZ"
     notify(ObjectModifiedEvent(case))
     login(manager, member_of("unit-CGZ-DC-heads"))
@@ -116,7 +136,7 @@ def test_moving_a_case_to_another_unit_moves_its_grants(village_case):
 
 
 def test_a_users_unit_takes_effect_at_once(village_case):
-    case, plain, secret = village_case
+    case, _plain, _secret = village_case
     portal = api.portal.get()
     user_id = member_of("unit-CGZ", "mover")
     login(portal, user_id)
@@ -135,7 +155,7 @@ def test_a_users_unit_takes_effect_at_once(village_case):
 def test_a_hearing_follows_the_units_of_its_cases(village_case, staff):
     from hearing_support import make_hearing
 
-    case, plain, secret = village_case
+    case, _plain, _secret = village_case
     hearing = make_hearing(api.portal.get(), [case])
     assert hearing.__ac_local_roles__["unit-CGZ-DC"] == ["CaseHandler"]
     login(api.portal.get(), member_of("unit-CGZ-DC"))
@@ -146,17 +166,24 @@ def test_a_hearing_follows_the_units_of_its_cases(village_case, staff):
     case.responsible_unit = "JSJ"
     notify(ObjectModifiedEvent(case))
     assert "unit-CGZ-DC" not in hearing.__ac_local_roles__, hearing.__ac_local_roles__
-    assert hearing.__ac_local_roles__["unit-JSJ"] == ["CaseHandler"], hearing.__ac_local_roles__
+    assert hearing.__ac_local_roles__["unit-JSJ"] == ["CaseHandler"], (
+        hearing.__ac_local_roles__
+    )
     login(api.portal.get(), "jsj-handler")
     assert api.user.has_permission("View", obj=hearing)
 
 
-def test_full_text_search_rest_and_dashboard_follow_the_unit(site, staff_users, session_for):
+def test_full_text_search_rest_and_dashboard_follow_the_unit(
+    site, staff_users, session_for
+):
     """Over HTTP and the committed full-text index: a handler of 东村 finds and
     opens the case; after the case moves to JSJ, only JSJ's handler does."""
     village = member_of("unit-CGZ-DC", "dc-handler")
-    case = api.content.create(container=site["cases"], type="PetitionCase",
-                              **case_data(summary="反映东村水渠年久失修无人管护。"))
+    case = api.content.create(
+        container=site["cases"],
+        type="PetitionCase",
+        **case_data(summary="反映东村水渠年久失修无人管护。"),
+    )
     do(case, "accept")
     case.responsible_unit = "CGZ-DC"
     do(case, "assign")  # 交办: the unit's handlers get the case
@@ -164,7 +191,10 @@ def test_full_text_search_rest_and_dashboard_follow_the_unit(site, staff_users, 
 
     def finds(user_id):
         with api.env.adopt_user(username=user_id):
-            return [item["uid"] for item in archive_search(site.REQUEST, text="水渠")["items"]]
+            return [
+                item["uid"]
+                for item in archive_search(site.REQUEST, text="水渠")["items"]
+            ]
 
     assert finds(village) == [case.UID()]
     assert finds("handler") == []  # JSJ's handler
@@ -180,9 +210,13 @@ def test_full_text_search_rest_and_dashboard_follow_the_unit(site, staff_users, 
     assert session_for(village).get(url).status_code in (401, 403, 404)
     handler = session_for("handler")
     assert handler.get(url).status_code == 200
-    dashboard = handler.get(site["cases"].absolute_url(), headers={"Accept": "text/html"})
+    dashboard = handler.get(
+        site["cases"].absolute_url(), headers={"Accept": "text/html"}
+    )
     assert dashboard.status_code == 200 and case.title in dashboard.text
-    other = session_for(village).get(site["cases"].absolute_url(), headers={"Accept": "text/html"})
+    other = session_for(village).get(
+        site["cases"].absolute_url(), headers={"Accept": "text/html"}
+    )
     assert other.status_code == 200 and case.title not in other.text
     assert VALID_ID not in other.text
 
@@ -190,10 +224,14 @@ def test_full_text_search_rest_and_dashboard_follow_the_unit(site, staff_users, 
 def test_upgrade_1006_takes_handlers_off_the_whole_archive(manager, staff):
     from xinfang_archive.upgrades.privacy import units_need_to_know
 
-    case = api.content.create(container=manager["cases"], type="PetitionCase",
-                              **case_data(responsible_unit="JSJ"))
-    case.__ac_local_roles__ = {k: v for k, v in case.__ac_local_roles__.items()
-                               if not units.is_unit_group(k)}
+    case = api.content.create(
+        container=manager["cases"],
+        type="PetitionCase",
+        **case_data(responsible_unit="JSJ"),
+    )
+    case.__ac_local_roles__ = {
+        k: v for k, v in case.__ac_local_roles__.items() if not units.is_unit_group(k)
+    }
     api.group.grant_roles(groupname="case_handlers", roles=["CaseHandler"])
     units_need_to_know(None)
     assert "CaseHandler" not in api.group.get_roles(groupname="case_handlers")
@@ -206,10 +244,14 @@ def test_routing_to_a_handler_outside_the_unit_is_refused(manager, staff):
     from xinfang_archive.workflow.rules import transition_problems
     from zope.i18n import translate
 
-    case = api.content.create(container=manager["cases"], type="PetitionCase", **case_data())
+    case = api.content.create(
+        container=manager["cases"], type="PetitionCase", **case_data()
+    )
     do(case, "accept")
     case.responsible_unit, case.case_handler = "CGZ", "handler"  # handler is JSJ's
     (problem,) = transition_problems(case, "assign")
-    assert "城关镇" in translate(problem, target_language="zh_CN") and "handler" in translate(problem)
+    assert "城关镇" in translate(
+        problem, target_language="zh_CN"
+    ) and "handler" in translate(problem)
     case.responsible_unit = "JSJ"
     assert transition_problems(case, "assign") == []

@@ -1,4 +1,5 @@
 """Every edit makes a version; the CMFEditions Unauthorized pitfall is closed."""
+
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
@@ -28,13 +29,17 @@ def test_every_edit_makes_a_version(make_case):
 
 def test_children_are_versioned_too(make_case):
     case = make_case()
-    from plone.namedfile.file import NamedBlobFile
     from datetime import date
+    from plone.namedfile.file import NamedBlobFile
 
     document = api.content.create(
-        container=case, type="CaseDocument", title="来信原件",
+        container=case,
+        type="CaseDocument",
+        title="来信原件",
         file=NamedBlobFile(b"letter", filename="letter.txt", contentType="text/plain"),
-        responsible="张三", document_date=date.today(), classification="internal",
+        responsible="张三",
+        document_date=date.today(),
+        classification="internal",
     )
     document.pages = 2
     notify(ObjectModifiedEvent(document))
@@ -47,7 +52,9 @@ def test_edit_by_role_without_site_wide_save_permission(portal, make_case, staff
     permission to exactly the roles that may modify in each state, so whoever
     may edit also records the version, whatever the site-wide setting."""
     case = make_case()
-    portal.manage_permission("CMFEditions: Save new version", roles=["Manager"], acquire=False)
+    portal.manage_permission(
+        "CMFEditions: Save new version", roles=["Manager"], acquire=False
+    )
     setRoles(portal, TEST_USER_ID, ["Member"])
     login(portal, "registrar")
     assert api.user.has_permission("Modify portal content", obj=case)
@@ -98,7 +105,9 @@ def test_creations_take_random_ids_and_write_no_shared_counter(make_case, portal
     assert not portal.portal_uidgenerator._p_changed
 
 
-def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(make_case, monkeypatch):
+def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(
+    make_case, monkeypatch
+):
     """The TALES conditions of portal_modifier are evaluated for the first
     save of a kind of object in a transaction; the next saves of the same kind
     reuse the answer, and yet each kind (an empty folder is one, the same
@@ -121,18 +130,28 @@ def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(make_case,
     assert history(second).getLength(countPurged=False) == 2
     asked_for_cases = [a for a in asked if a[1] == "PetitionCase"]
     modifiers = {name for name, _type in asked_for_cases}
-    assert len(asked_for_cases) == len(modifiers)  # each condition once for all these saves
+    assert len(asked_for_cases) == len(
+        modifiers
+    )  # each condition once for all these saves
 
     # another type, and the same type with another interface, are other kinds
     from datetime import date
-    from plone.namedfile.file import NamedBlobFile
     from plone.base.interfaces import INonStructuralFolder
+    from plone.namedfile.file import NamedBlobFile
     from zope.interface import alsoProvides
 
     for title in ("来信原件", "补充材料"):
-        api.content.create(container=first, type="CaseDocument", title=title,
-                           file=NamedBlobFile(b"letter", filename="letter.txt", contentType="text/plain"),
-                           responsible="张三", document_date=date.today(), classification="internal")
+        api.content.create(
+            container=first,
+            type="CaseDocument",
+            title=title,
+            file=NamedBlobFile(
+                b"letter", filename="letter.txt", contentType="text/plain"
+            ),
+            responsible="张三",
+            document_date=date.today(),
+            classification="internal",
+        )
     assert len([a for a in asked if a[1] == "CaseDocument"]) == len(modifiers)
 
     alsoProvides(first, INonStructuralFolder)  # a condition asks for it
@@ -143,9 +162,9 @@ def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(make_case,
 
 
 def test_modifier_answers_do_not_outlive_the_transaction(make_case, monkeypatch):
-    import transaction
-
     from xinfang_archive.content.modifier_conditions import collect_modifiers
+
+    import transaction
 
     make_case()
     assert transaction.get().data(collect_modifiers)

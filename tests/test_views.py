@@ -1,4 +1,5 @@
 """The case page, the transition form, the dashboard and the version history."""
+
 from conftest import render
 from datetime import date
 from datetime import timedelta
@@ -16,9 +17,9 @@ import pytest
 TODAY = date.today()
 
 
-
-
-def test_case_page_masks_personal_data_for_inspector(portal, make_case, staff, request_):
+def test_case_page_masks_personal_data_for_inspector(
+    portal, make_case, staff, request_
+):
     case = make_case()
     setRoles(portal, TEST_USER_ID, ["Member"])
     login(portal, "inspector")
@@ -64,7 +65,12 @@ def post_transition(case, request, transition, **fields):
     """Submit the transition form as a browser would (with its CSRF token)."""
     request.method = "POST"
     request.form.update(
-        {"transition": transition, "form.submitted": "1", "_authenticator": createToken(), **fields}
+        {
+            "transition": transition,
+            "form.submitted": "1",
+            "_authenticator": createToken(),
+            **fields,
+        }
     )
     return render("case-transition", case, request)
 
@@ -89,8 +95,12 @@ def test_transition_form_extends(make_case, request_):
 
 
 def test_dashboard_counts_and_flags_overdue(make_case, request_, cases):
-    overdue = make_case(received_date=TODAY - timedelta(days=20), title="逾期未受理的信访件")
-    soon = make_case(received_date=TODAY - timedelta(days=10), title="即将到期的信访件", grade="key")
+    overdue = make_case(
+        received_date=TODAY - timedelta(days=20), title="逾期未受理的信访件"
+    )
+    soon = make_case(
+        received_date=TODAY - timedelta(days=10), title="即将到期的信访件", grade="key"
+    )
     later = make_case(received_date=TODAY, title="刚登记的信访件")
     view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
     view.today = TODAY
@@ -110,12 +120,23 @@ def test_dashboard_counts_and_flags_overdue(make_case, request_, cases):
 def test_dashboard_lists_open_supervisions(make_case, request_, cases):
     case = make_case()
     api.content.create(
-        container=case, type="Supervision", id="s1", method="phone", issued_by="督查室",
-        issued_on=TODAY - timedelta(days=10), due_date=TODAY - timedelta(days=1),
+        container=case,
+        type="Supervision",
+        id="s1",
+        method="phone",
+        issued_by="督查室",
+        issued_on=TODAY - timedelta(days=10),
+        due_date=TODAY - timedelta(days=1),
     )
     done = api.content.create(
-        container=case, type="Supervision", id="s2", method="letter", issued_by="督查室",
-        issued_on=TODAY, due_date=TODAY + timedelta(days=5), done=True,
+        container=case,
+        type="Supervision",
+        id="s2",
+        method="letter",
+        issued_by="督查室",
+        issued_on=TODAY,
+        due_date=TODAY + timedelta(days=5),
+        done=True,
     )
     view = api.content.get_view(name="case-dashboard", context=cases, request=request_)
     view()
@@ -135,7 +156,12 @@ def test_history_shows_changes_and_reverts(make_case, request_):
     request_.form.update({"revert": "0", "_authenticator": createToken()})
     render("record-history", case, request_)
     assert case.summary == "原始事由"
-    assert api.portal.get_tool("portal_repository").getHistoryMetadata(case).getLength(countPurged=False) == 3
+    assert (
+        api.portal.get_tool("portal_repository")
+        .getHistoryMetadata(case)
+        .getLength(countPurged=False)
+        == 3
+    )
 
 
 def test_history_masks_personal_data(portal, make_case, staff, request_):
@@ -147,15 +173,23 @@ def test_history_masks_personal_data(portal, make_case, staff, request_):
     login(portal, "inspector")
     html = render("record-history", case, request_)
     assert "139****1111" in html and "13900001111" not in html
-    for raw in ("8765-4321", "0307 4514", "文三路"):  # typed into the summary: masked in the changes
+    for raw in (
+        "8765-4321",
+        "0307 4514",
+        "文三路",
+    ):  # typed into the summary: masked in the changes
         assert raw not in html
     assert "Revert" not in html and "还原" not in html
 
 
-def test_assign_names_unit_and_handler_and_my_cases_follow(portal, make_case, staff, request_, cases):
+def test_assign_names_unit_and_handler_and_my_cases_follow(
+    portal, make_case, staff, request_, cases
+):
     case = make_case(received_date=TODAY - timedelta(days=2))
     api.content.transition(obj=case, transition="accept")
-    post_transition(case, request_, "assign", responsible_unit="JSJ", case_handler="handler")
+    post_transition(
+        case, request_, "assign", responsible_unit="JSJ", case_handler="handler"
+    )
     assert api.content.get_state(case) == "in_progress"
     assert (case.responsible_unit, case.case_handler) == ("JSJ", "handler")
     request_.form.clear()
@@ -174,13 +208,20 @@ def test_assign_names_unit_and_handler_and_my_cases_follow(portal, make_case, st
 def test_assign_refuses_unknown_handler(make_case, request_):
     case = make_case()
     api.content.transition(obj=case, transition="accept")
-    html = post_transition(case, request_, "assign", responsible_unit="JSJ", case_handler="nobody")
+    html = post_transition(
+        case, request_, "assign", responsible_unit="JSJ", case_handler="nobody"
+    )
     assert "xf-errors" in html and "nobody" in html
     assert api.content.get_state(case) == "accepted"
 
 
-@pytest.mark.parametrize("name", ["history", "version-view", "record-history", "view", "content-core", "case-view"])
-def test_no_version_view_shows_personal_data_unmasked(portal, make_case, staff, request_, name):
+@pytest.mark.parametrize(
+    "name",
+    ["history", "version-view", "record-history", "view", "content-core", "case-view"],
+)
+def test_no_version_view_shows_personal_data_unmasked(
+    portal, make_case, staff, request_, name
+):
     """Plone's own version views (CMFEditions diff, @@version-view) are
     replaced for cases by the masked history."""
     case = make_case()
@@ -208,9 +249,17 @@ def test_icon_tags_are_made_once_per_process(portal, request_, monkeypatch):
     assert isinstance(resolver, icons.CachedIconsView)
     read = []
     original = IconsView._iconfile
-    monkeypatch.setattr(IconsView, "_iconfile", lambda self, icon: read.append(icon) or original(self, icon))
+    monkeypatch.setattr(
+        IconsView,
+        "_iconfile",
+        lambda self, icon: read.append(icon) or original(self, icon),
+    )
     first = resolver.tag("plone-edit", tag_class="icon-inline", tag_alt="编辑")
-    assert first.startswith("<svg") and "icon-inline" in first and "&#32534;&#36753;" in first  # 编辑
+    assert (
+        first.startswith("<svg")
+        and "icon-inline" in first
+        and "&#32534;&#36753;" in first
+    )  # 编辑
     assert resolver.tag("plone-edit", tag_class="icon-inline", tag_alt="编辑") == first
     assert len(read) == 1
     other = resolver.tag("plone-edit", tag_class="icon-toolbar")

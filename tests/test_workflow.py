@@ -1,4 +1,5 @@
 """The statutory case lifecycle: order, guards, windows and recorded dates."""
+
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -38,7 +39,10 @@ def do(case, transition):
 
 
 def problems_zh(case, transition):
-    return [translate(p, target_language="zh_CN") for p in transition_problems(case, transition)]
+    return [
+        translate(p, target_language="zh_CN")
+        for p in transition_problems(case, transition)
+    ]
 
 
 def to_in_progress(case):
@@ -98,7 +102,9 @@ def test_catalog_tracks_state_and_deadline(make_case):
     do(case, "accept")
     (brain,) = catalog(UID=case.UID())
     assert brain.review_state == "accepted"
-    overdue = catalog(portal_type="PetitionCase", case_deadline={"query": TODAY, "range": "max"})
+    overdue = catalog(
+        portal_type="PetitionCase", case_deadline={"query": TODAY, "range": "max"}
+    )
     assert case.UID() not in [b.UID for b in overdue]
 
 
@@ -238,7 +244,9 @@ def test_registration_numbers_are_sequential_per_year(make_case):
 
 
 def test_registration_number_format_is_configurable(make_case):
-    api.portal.set_registry_record("xinfang_archive.registration_number_format", "信-{year}-{seq:05d}")
+    api.portal.set_registry_record(
+        "xinfang_archive.registration_number_format", "信-{year}-{seq:05d}"
+    )
     case = make_case(received_date=date(2025, 1, 2))
     assert case.registration_number == "信-2025-00001"
 

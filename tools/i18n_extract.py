@@ -34,10 +34,11 @@ Output is sorted by msgid and only written when it changed.
 
 Only the standard library is used (``ast``, ``xml.parsers.expat``, ``html.parser``).
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.parsers import expat
@@ -61,10 +62,27 @@ TAL_NS = "http://xml.zope.org/namespaces/tal"
 METAL_NS = "http://xml.zope.org/namespaces/metal"
 
 # zope.i18n's interpolation: ``${name}`` or ``$name`` (``$$`` is a literal dollar).
-PLACEHOLDER_RE = re.compile(r"(?<!\$)\$(?:([a-zA-Z][-a-zA-Z0-9_]*)|\{([a-zA-Z][-a-zA-Z0-9_]*)\})")
+PLACEHOLDER_RE = re.compile(
+    r"(?<!\$)\$(?:([a-zA-Z][-a-zA-Z0-9_]*)|\{([a-zA-Z][-a-zA-Z0-9_]*)\})"
+)
 
 HTML_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 
 
@@ -154,7 +172,9 @@ def _walk(directory, suffix):
     found = []
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        found.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(suffix))
+        found.extend(
+            Path(dirpath) / name for name in sorted(filenames) if name.endswith(suffix)
+        )
     return found
 
 
@@ -176,7 +196,9 @@ def _factory_names(tree, package_parts):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package_parts[: len(package_parts) - (node.level - 1)]
-                module = ".".join(base + (node.module.split(".") if node.module else []))
+                module = ".".join(
+                    base + (node.module.split(".") if node.module else [])
+                )
             else:
                 module = node.module
             if module == PACKAGE:
@@ -185,7 +207,11 @@ def _factory_names(tree, package_parts):
                         names.add(alias.asname or "_")
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             func = node.value.func
-            func_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            func_name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else getattr(func, "id", None)
+            )
             args = node.value.args
             if (
                 func_name == "MessageFactory"
@@ -203,14 +229,20 @@ def _literal(node):
     return None
 
 
-def extract_python_source(source, reference_path, catalog, warnings, package_parts=(PACKAGE,)):
+def extract_python_source(
+    source, reference_path, catalog, warnings, package_parts=(PACKAGE,)
+):
     """Add the ``_()`` messages of one Python source text to ``catalog``."""
     tree = ast.parse(source, filename=reference_path)
     names = _factory_names(tree, list(package_parts))
     if not names:
         return
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in names
+        ):
             continue
         reference = f"{reference_path}:{node.lineno}"
         if not node.args:
@@ -218,21 +250,27 @@ def extract_python_source(source, reference_path, catalog, warnings, package_par
             continue
         msgid = _literal(node.args[0])
         if msgid is None:
-            warnings.append(f"{reference}: the msgid is not a string literal; it cannot be extracted")
+            warnings.append(
+                f"{reference}: the msgid is not a string literal; it cannot be extracted"
+            )
             continue
         default_node = node.args[1] if len(node.args) > 1 else None
         for keyword in node.keywords:
             if keyword.arg == "default":
                 default_node = keyword.value
             elif keyword.arg in ("msgid_plural", "default_plural", "number"):
-                warnings.append(f"{reference}: plural messages are not supported by this extractor")
+                warnings.append(
+                    f"{reference}: plural messages are not supported by this extractor"
+                )
         default = None
         if default_node is not None and not (
             isinstance(default_node, ast.Constant) and default_node.value is None
         ):
             default = _literal(default_node)
             if default is None:
-                warnings.append(f"{reference}: the default of {msgid!r} is not a string literal")
+                warnings.append(
+                    f"{reference}: the default of {msgid!r} is not a string literal"
+                )
         if not msgid.strip():
             warnings.append(f"{reference}: empty msgid")
             continue
@@ -243,7 +281,11 @@ def extract_python(root, catalog, warnings):
     for path in _walk(src_dir(root), ".py"):
         source = path.read_text(encoding="utf-8")
         extract_python_source(
-            source, _rel(root, path), catalog, warnings, package_parts=_module_package(root, path)
+            source,
+            _rel(root, path),
+            catalog,
+            warnings,
+            package_parts=_module_package(root, path),
         )
 
 
@@ -267,7 +309,9 @@ class _Frame:
     tag: str
     domain: str
     sink: object  # the _Sink that text at this level goes to, or None
-    outer: object = None  # the enclosing message's _Sink, which holds this element's markup
+    outer: object = (
+        None  # the enclosing message's _Sink, which holds this element's markup
+    )
     own: object = None  # the _Sink of this element's own i18n:translate
     owner_info: tuple = None  # (explicit msgid, line, dynamic content)
 
@@ -279,7 +323,9 @@ class MarkupWalker:
     ``accept(domain)`` tells which domains go to which catalog.
     """
 
-    def __init__(self, reference_path, catalogs, warnings, domain=None, accept=(DOMAIN,), void=()):
+    def __init__(
+        self, reference_path, catalogs, warnings, domain=None, accept=(DOMAIN,), void=()
+    ):
         self.reference_path = reference_path
         self.void = frozenset(void)  # elements without an end tag (HTML)
         self.catalogs = catalogs
@@ -305,7 +351,7 @@ class MarkupWalker:
         if parent.sink is not None:
             if name:
                 # the element is a ${name} in the enclosing message; its content is not
-                parent.sink.parts.append("${%s}" % name)
+                parent.sink.parts.append(f"${{{name}}}")
             else:
                 parent.sink.parts.append(raw)
                 outer = parent.sink
@@ -349,7 +395,9 @@ class MarkupWalker:
             explicit, line, dynamic = frame.owner_info
             text = frame.own.text()
             if explicit:
-                self._add(frame.domain, explicit, None if dynamic else (text or None), line)
+                self._add(
+                    frame.domain, explicit, None if dynamic else (text or None), line
+                )
             elif dynamic:
                 pass  # content comes from an expression: nothing static to translate
             elif text:
@@ -394,7 +442,9 @@ class _TemplateParser(HTMLParser):
 
 
 def extract_template_source(source, reference_path, catalogs, warnings):
-    walker = MarkupWalker(reference_path, catalogs, warnings, accept=(DOMAIN,), void=HTML_VOID)
+    walker = MarkupWalker(
+        reference_path, catalogs, warnings, accept=(DOMAIN,), void=HTML_VOID
+    )
     parser = _TemplateParser(walker)
     parser.feed(source)
     parser.close()
@@ -403,7 +453,9 @@ def extract_template_source(source, reference_path, catalogs, warnings):
 
 def extract_templates(root, catalogs, warnings):
     for path in _walk(src_dir(root), ".pt"):
-        extract_template_source(path.read_text(encoding="utf-8"), _rel(root, path), catalogs, warnings)
+        extract_template_source(
+            path.read_text(encoding="utf-8"), _rel(root, path), catalogs, warnings
+        )
 
 
 _PREFIXES = {I18N_NS: "i18n:", TAL_NS: "tal:", METAL_NS: "metal:"}
@@ -412,11 +464,13 @@ _PREFIXES = {I18N_NS: "i18n:", TAL_NS: "tal:", METAL_NS: "metal:"}
 def _xml_name(name):
     if "|" in name:
         namespace, local = name.split("|", 1)
-        return _PREFIXES.get(namespace, "{%s}" % namespace) + local
+        return _PREFIXES.get(namespace, f"{{{namespace}}}") + local
     return name
 
 
-def extract_xml_source(data, reference_path, catalogs, warnings, accept=(DOMAIN,), workflow=False):
+def extract_xml_source(
+    data, reference_path, catalogs, warnings, accept=(DOMAIN,), workflow=False
+):
     """GenericSetup XML: i18n markup; for a workflow also every state/transition title."""
     walker = MarkupWalker(reference_path, catalogs, warnings, accept=accept)
     parser = expat.ParserCreate(namespace_separator="|")
@@ -425,9 +479,16 @@ def extract_xml_source(data, reference_path, catalogs, warnings, accept=(DOMAIN,
         tag = _xml_name(name)
         attrs = {_xml_name(k): v for k, v in attributes.items()}
         line = parser.CurrentLineNumber
-        raw = "<%s%s>" % (tag, "".join(f' {k}="{v}"' for k, v in attrs.items() if ":" not in k))
+        raw = "<{}{}>".format(
+            tag,
+            "".join(f' {k}="{v}"' for k, v in attrs.items() if ":" not in k),
+        )
         walker.start(tag, attrs, raw, line)
-        if workflow and tag in ("state", "transition") and attrs.get("title", "").strip():
+        if (
+            workflow
+            and tag in ("state", "transition")
+            and attrs.get("title", "").strip()
+        ):
             reference = f"{reference_path}:{line}"
             catalogs[PLONE_DOMAIN].add(attrs["title"], None, reference, warnings)
 
@@ -448,7 +509,9 @@ def extract_profiles(root, catalogs, warnings):
             _rel(root, path),
             catalogs,
             warnings,
-            accept=(DOMAIN, PLONE_DOMAIN) if is_workflow or path.name == "actions.xml" else (DOMAIN,),
+            accept=(DOMAIN, PLONE_DOMAIN)
+            if is_workflow or path.name == "actions.xml"
+            else (DOMAIN,),
             workflow=is_workflow,
         )
 
@@ -469,8 +532,19 @@ def extract(root=ROOT):
 # --------------------------------------------------------------------------
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-              "\\": "\\", '"': '"', "'": "'", "?": "?"}
+_UNESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "?": "?",
+}
 _UNESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
 
 
@@ -526,7 +600,7 @@ class PoSyntaxError(ValueError):
     pass
 
 
-def parse_po(text, name="<po>"):
+def parse_po(text, name="<po>"):  # noqa: C901
     """``(header_entry, {msgid: PoEntry})``; obsolete (``#~``) entries are dropped."""
     entries = []
     current = None
@@ -552,16 +626,28 @@ def parse_po(text, name="<po>"):
             elif stripped.startswith("#:"):
                 pending.references.extend(stripped[2:].split())
             elif stripped.startswith("#,"):
-                pending.flags.extend(f.strip() for f in stripped[2:].split(",") if f.strip())
+                pending.flags.extend(
+                    f.strip() for f in stripped[2:].split(",") if f.strip()
+                )
             elif stripped.startswith("#|"):
                 pass
             else:
                 pending.comments.append(line[2:] if line.startswith("# ") else line[1:])
             continue
-        match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*"(.*)"\s*$', stripped)
+        match = re.match(
+            r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*"(.*)"\s*$', stripped
+        )
         if match:
-            keyword, index, value = match.group(1), match.group(2), po_unescape(match.group(3))
-            if keyword in ("msgctxt", "msgid") and current is not None and section not in ("msgctxt",):
+            keyword, index, value = (
+                match.group(1),
+                match.group(2),
+                po_unescape(match.group(3)),
+            )
+            if (
+                keyword in ("msgctxt", "msgid")
+                and current is not None
+                and section not in ("msgctxt",)
+            ):
                 entries.append(current)
                 current = None
             if current is None:
@@ -662,7 +748,9 @@ def _header_block(comments, fields):
 
 
 def _entry_block(lines_before, msgid, msgstr):
-    return "\n".join(lines_before + [po_field("msgid", msgid), po_field("msgstr", msgstr)])
+    return "\n".join(
+        [*lines_before, po_field("msgid", msgid), po_field("msgstr", msgstr)]
+    )
 
 
 def _default_comment(message):
@@ -677,12 +765,15 @@ def render_pot(catalog):
             f"Translation template of the {catalog.domain} domain for the xinfang_archive add-on.",
             "Generated by tools/i18n_extract.py: do not edit by hand.",
         ],
-        list(POT_HEADER) + [("Domain", catalog.domain)],
+        [*list(POT_HEADER), ("Domain", catalog.domain)],
     )
     blocks = [header]
     for message in catalog:
         lines = _default_comment(message)
-        lines += [f"#: {reference}" for reference in sorted(message.references, key=_reference_key)]
+        lines += [
+            f"#: {reference}"
+            for reference in sorted(message.references, key=_reference_key)
+        ]
         blocks.append(_entry_block(lines, message.msgid, ""))
     return "\n\n".join(blocks) + "\n"
 
@@ -712,10 +803,14 @@ def merge_po(catalog, existing_header, existing, revision_date):
     known = {key for key, _value, _forced in PO_HEADER} | {"Domain"}
     fields += [(k, v) for k, v in old_fields.items() if k not in known]
     fields.append(("Domain", catalog.domain))
-    comments = (existing_header.comments if existing_header and existing_header.comments else [
-        f"Simplified Chinese (zh_CN) translation of the {catalog.domain} domain of xinfang_archive.",
-        "Messages are kept in step with the sources by tools/i18n_extract.py.",
-    ])
+    comments = (
+        existing_header.comments
+        if existing_header and existing_header.comments
+        else [
+            f"Simplified Chinese (zh_CN) translation of the {catalog.domain} domain of xinfang_archive.",
+            "Messages are kept in step with the sources by tools/i18n_extract.py.",
+        ]
+    )
     blocks = [_header_block(comments, fields)]
     for message in catalog:
         old = existing.get(message.msgid)
@@ -731,14 +826,17 @@ def merge_po(catalog, existing_header, existing, revision_date):
         ):
             fuzzy = True  # the English text changed under an unchanged id
         if fuzzy and msgstr:
-            flags = ["fuzzy"] + flags
+            flags = ["fuzzy", *flags]
         lines = [f"# {c}".rstrip() for c in (old.comments if old is not None else [])]
         lines += _default_comment(message)
         # Files without line numbers: stable when code moves.  Every entry then
         # starts with a comment, which python-gettext's msgfmt (used by
         # zope.i18n to compile .mo files) needs after the header: otherwise it
         # decodes the first msgid line as latin-1, before it knows the charset.
-        lines += [f"#: {path}" for path in sorted({_reference_file(r) for r in message.references})]
+        lines += [
+            f"#: {path}"
+            for path in sorted({_reference_file(r) for r in message.references})
+        ]
         if flags:
             lines.append("#, " + ", ".join(flags))
         blocks.append(_entry_block(lines, message.msgid, msgstr))
@@ -746,7 +844,7 @@ def merge_po(catalog, existing_header, existing, revision_date):
 
 
 def _now():
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def merged_po_text(catalog, path):
@@ -811,13 +909,29 @@ def check(root=ROOT, language=LANGUAGE):
                 continue
             if entry.fuzzy:
                 missing.append((domain, message.msgid, "fuzzy"))
-            if entry.default is not None and message.default is not None and entry.default != message.default:
-                missing.append((domain, message.msgid, "the default text changed; re-run the tool and review"))
+            if (
+                entry.default is not None
+                and message.default is not None
+                and entry.default != message.default
+            ):
+                missing.append(
+                    (
+                        domain,
+                        message.msgid,
+                        "the default text changed; re-run the tool and review",
+                    )
+                )
             expected = placeholders(message.source_text)
             found = placeholders(entry.msgstr)
             if expected != found:
-                placeholder_errors.append((domain, message.msgid, sorted(expected), sorted(found)))
-        stale.extend((domain, msgid) for msgid in sorted(entries) if msgid not in catalog.messages)
+                placeholder_errors.append(
+                    (domain, message.msgid, sorted(expected), sorted(found))
+                )
+        stale.extend(
+            (domain, msgid)
+            for msgid in sorted(entries)
+            if msgid not in catalog.messages
+        )
     return CheckResult(counts, missing, placeholder_errors, stale, extraction.warnings)
 
 
@@ -827,18 +941,28 @@ def update(root=ROOT, language=LANGUAGE):
     for domain, catalog in extraction.catalogs.items():
         for path, text in (
             (pot_path(root, domain), render_pot(catalog)),
-            (po_path(root, domain, language), merged_po_text(catalog, po_path(root, domain, language))),
+            (
+                po_path(root, domain, language),
+                merged_po_text(catalog, po_path(root, domain, language)),
+            ),
         ):
             changed = _write(path, text)
-            print(f"{_rel(root, path)}: {len(catalog)} messages{'' if changed else ' (unchanged)'}")
+            print(
+                f"{_rel(root, path)}: {len(catalog)} messages{'' if changed else ' (unchanged)'}"
+            )
     return extraction
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a message lacks a zh_CN translation")
-    parser.add_argument("--root", default=str(ROOT), help="repository root (default: this checkout)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a message lacks a zh_CN translation",
+    )
+    parser.add_argument(
+        "--root", default=str(ROOT), help="repository root (default: this checkout)"
+    )
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if not args.check:
@@ -850,17 +974,23 @@ def main(argv=None):
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for domain, msgid in result.stale:
-        print(f"stale ({domain}): {msgid!r} is no longer used (run without --check to drop it)",
-              file=sys.stderr)
+        print(
+            f"stale ({domain}): {msgid!r} is no longer used (run without --check to drop it)",
+            file=sys.stderr,
+        )
     for domain, msgid, reason in result.missing:
         print(f"missing {LANGUAGE} translation ({domain}, {reason}): {msgid!r}")
     for domain, msgid, expected, found in result.placeholder_errors:
-        print(f"placeholder mismatch ({domain}): {msgid!r}: expected {expected}, found {found}")
+        print(
+            f"placeholder mismatch ({domain}): {msgid!r}: expected {expected}, found {found}"
+        )
     summary = ", ".join(f"{domain}: {count}" for domain, count in result.counts.items())
     if result.ok:
         print(f"all messages translated ({summary})")
         return 0
-    print(f"{len(result.missing)} missing, {len(result.placeholder_errors)} placeholder mismatches ({summary})")
+    print(
+        f"{len(result.missing)} missing, {len(result.placeholder_errors)} placeholder mismatches ({summary})"
+    )
     return 1
 
 

@@ -19,6 +19,7 @@ resolves it; its report names the file each pin would come from.  pip runs
 with ``--isolated`` so that this machine's own configuration (extra indexes,
 find-links, a warm cache) cannot answer in the index's place.
 """
+
 from pathlib import Path
 
 import argparse
@@ -77,9 +78,13 @@ def resolve(constraints, python=sys.executable, workers=4):
     names = sorted(constraints)
     chunks = [names[i::workers] for i in range(workers)]
     with tempfile.TemporaryDirectory(prefix="sdist-only-") as tmp:
+
         def run(index):
             requirements = Path(tmp, f"requirements-{index}.txt")
-            requirements.write_text("".join(f"{n}=={constraints[n]}\n" for n in chunks[index]), encoding="utf-8")
+            requirements.write_text(
+                "".join(f"{n}=={constraints[n]}\n" for n in chunks[index]),
+                encoding="utf-8",
+            )
             report = Path(tmp, f"report-{index}.json")
             env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
             env["PIP_CACHE_DIR"] = str(Path(tmp, f"cache-{index}"))
@@ -87,8 +92,17 @@ def resolve(constraints, python=sys.executable, workers=4):
             # The machine's CA bundle, if it names one, is still needed to reach the index.
             if os.environ.get("PIP_CERT"):
                 command += ["--cert", os.environ["PIP_CERT"]]
-            command += ["install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet",
-                        "--report", str(report), "-r", str(requirements)]
+            command += [
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--no-deps",
+                "--quiet",
+                "--report",
+                str(report),
+                "-r",
+                str(requirements),
+            ]
             subprocess.run(command, check=True, env=env)
             return report
 
@@ -99,10 +113,17 @@ def resolve(constraints, python=sys.executable, workers=4):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when the index and the sdist-only lines of constraints.txt disagree")
-    parser.add_argument("--report", nargs="+", metavar="FILE",
-                        help="read pip --report files of an install instead of asking the index")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when the index and the sdist-only lines of constraints.txt disagree",
+    )
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        metavar="FILE",
+        help="read pip --report files of an install instead of asking the index",
+    )
     args = parser.parse_args(argv)
 
     text = (ROOT / "constraints.txt").read_text(encoding="utf-8")
@@ -110,17 +131,25 @@ def main(argv=None):
     found = from_reports(args.report) if args.report else resolve(constraints)
     for name, version in sorted(found.values(), key=lambda nv: canonical(nv[0])):
         print(f"{name}=={version}")
-    print(f"{len(found)} of {len(constraints)} pinned distributions are served only as a source distribution",
-          file=sys.stderr)
+    print(
+        f"{len(found)} of {len(constraints)} pinned distributions are served only as a source distribution",
+        file=sys.stderr,
+    )
     if args.check:
         known = declared(text)
         new = sorted(set(found) - known)
         gone = sorted(known - set(found)) if not args.report else []
         for name in new:
-            print(f"NEW: {name} has no wheel: try its build on an empty pip cache, "
-                  "then add it to a '# sdist-only:' line of constraints.txt", file=sys.stderr)
+            print(
+                f"NEW: {name} has no wheel: try its build on an empty pip cache, "
+                "then add it to a '# sdist-only:' line of constraints.txt",
+                file=sys.stderr,
+            )
         for name in gone:
-            print(f"GONE: {name} now has a wheel: remove it from the '# sdist-only:' line", file=sys.stderr)
+            print(
+                f"GONE: {name} now has a wheel: remove it from the '# sdist-only:' line",
+                file=sys.stderr,
+            )
         return 1 if new or gone else 0
     return 0
 

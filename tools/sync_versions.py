@@ -3,6 +3,7 @@
 constraints.txt is the single source of the pins; buildout.cfg must use the
 same ones (tests/test_packaging.py checks they agree).
 """
+
 from pathlib import Path
 
 import re
@@ -26,8 +27,14 @@ def main():
     constraints = pins((ROOT / "constraints.txt").read_text(encoding="utf-8"))
     buildout = ROOT / "buildout.cfg"
     head = buildout.read_text(encoding="utf-8").split("\n" + MARKER + "\n", 1)[0] + "\n"
-    lines = [MARKER, "# Generated from constraints.txt by tools/sync_versions.py (make versions)."]
-    lines += [f"{name} = {version}" for name, version in sorted(constraints.items(), key=lambda kv: kv[0].lower())]
+    lines = [
+        MARKER,
+        "# Generated from constraints.txt by tools/sync_versions.py (make versions).",
+    ]
+    lines += [
+        f"{name} = {version}"
+        for name, version in sorted(constraints.items(), key=lambda kv: kv[0].lower())
+    ]
     buildout.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(constraints)} pins written to {buildout.name}")
 

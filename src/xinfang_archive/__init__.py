@@ -1,4 +1,5 @@
 """xinfang_archive: the records archive of a petition bureau (信访局) on Plone 6."""
+
 from zope.i18nmessageid import MessageFactory
 
 

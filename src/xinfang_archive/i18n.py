@@ -4,6 +4,7 @@ Record titles that the archive derives (a reply's kind, a state's name in a
 catalogue) are written in the bureau's language, not in the language of
 whoever happens to trigger the indexing.
 """
+
 from zope.i18n import translate
 
 
@@ -29,13 +30,21 @@ def standalone_domain():
     import shutil
     import tempfile
 
-    po = Path(__file__).parent / "locales" / "zh_CN" / "LC_MESSAGES" / "xinfang_archive.po"
+    po = (
+        Path(__file__).parent
+        / "locales"
+        / "zh_CN"
+        / "LC_MESSAGES"
+        / "xinfang_archive.po"
+    )
     directory = tempfile.mkdtemp(prefix="xinfang-i18n-")
     atexit.register(shutil.rmtree, directory, True)
     mo = Path(directory) / "xinfang_archive.mo"
     mo.write_bytes(Msgfmt(str(po), name="xinfang_archive").get())
     domain = TranslationDomain("xinfang_archive")
-    domain.addCatalog(GettextMessageCatalog(RECORD_LANGUAGE, "xinfang_archive", str(mo)))
+    domain.addCatalog(
+        GettextMessageCatalog(RECORD_LANGUAGE, "xinfang_archive", str(mo))
+    )
     return domain
 
 
@@ -47,4 +56,6 @@ def standalone_translations():
     from zope.i18n.interfaces import ITranslationDomain
 
     if queryUtility(ITranslationDomain, "xinfang_archive") is None:
-        getGlobalSiteManager().registerUtility(standalone_domain(), ITranslationDomain, "xinfang_archive")
+        getGlobalSiteManager().registerUtility(
+            standalone_domain(), ITranslationDomain, "xinfang_archive"
+        )

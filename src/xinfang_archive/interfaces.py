@@ -1,4 +1,5 @@
 """Marker interfaces of the add-on."""
+
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 

@@ -1,4 +1,5 @@
 """The bureau's clock: times are stored in UTC and shown in China Standard Time."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,4 +18,6 @@ def local_text(value, seconds=True):
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return value.astimezone(LOCAL_TIME).strftime(
+        "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    )

@@ -8,6 +8,7 @@ connection up to date), never half-written: the aborted attempt leaves
 nothing, its audit entries included (the trail takes part in the
 transaction).
 """
+
 from xinfang_archive.savepoints import forget_catalog_query_cache
 from ZODB.POSException import ConflictError
 
@@ -37,8 +38,13 @@ def commit_retrying(work, note, attempts=ATTEMPTS, pause=0.1):
             forget_catalog_query_cache()
             if attempt == attempts:
                 raise
-            logger.info("%s: conflict with another writer (%s), attempt %d of %d",
-                        note, error, attempt + 1, attempts)
+            logger.info(
+                "%s: conflict with another writer (%s), attempt %d of %d",
+                note,
+                error,
+                attempt + 1,
+                attempts,
+            )
             # a growing pause (at most ten steps), random so that two that met do not meet again
             time.sleep(pause * min(attempt, 10) * (1 + random.random()))  # noqa: S311 - jitter, not a secret
     raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ queue processor has already built live beside them until the commit: they
 are put back as they were when an item fails, so that a skipped item leaves
 no trace in the index.
 """
+
 from contextlib import contextmanager
 from Products.CMFCore.interfaces import IIndexQueueProcessor
 from zope.component import queryUtility

@@ -1,4 +1,5 @@
 """Install and uninstall steps that GenericSetup XML cannot express."""
+
 from plone import api
 from plone.base.interfaces import INonInstallable
 from Products.CMFCore.utils import getToolByName
@@ -112,7 +113,11 @@ def add_archive_office(portal):
 
     if OFFICE_ID not in portal.objectIds():
         createContentInContainer(
-            portal, "ArchiveOffice", checkConstraints=False, id=OFFICE_ID, title="档案管理",
+            portal,
+            "ArchiveOffice",
+            checkConstraints=False,
+            id=OFFICE_ID,
+            title="档案管理",
             exclude_from_nav=True,
         )
 
@@ -127,7 +132,11 @@ def add_hearing_folders(portal):
     ):
         if folder_id not in portal.objectIds():
             createContentInContainer(
-                portal, type_name, checkConstraints=False, id=folder_id, title=title,
+                portal,
+                type_name,
+                checkConstraints=False,
+                id=folder_id,
+                title=title,
                 exclude_from_nav=True,
             )
 
@@ -140,19 +149,32 @@ def _top_folder(portal, folder_id, portal_type, title, adders=()):
 
     if folder_id not in portal.objectIds():
         createContentInContainer(
-            portal, portal_type, checkConstraints=False, id=folder_id, title=title, exclude_from_nav=True,
+            portal,
+            portal_type,
+            checkConstraints=False,
+            id=folder_id,
+            title=title,
+            exclude_from_nav=True,
         )
     folder = portal[folder_id]
-    roles = {role["name"] for role in folder.rolesOfPermission("Add portal content") if role["selected"]}
+    roles = {
+        role["name"]
+        for role in folder.rolesOfPermission("Add portal content")
+        if role["selected"]
+    }
     if set(adders) - roles:
-        folder.manage_permission("Add portal content", roles=sorted(roles | set(adders)), acquire=1)
+        folder.manage_permission(
+            "Add portal content", roles=sorted(roles | set(adders)), acquire=1
+        )
     return folder
 
 
 def add_screening_folder(portal):
     """矛盾纠纷排查 at /screening, where every unit's staff add their reports
     (which their unit then gives them, ``privacy.units``)."""
-    return _top_folder(portal, SCREENING_ID, "ScreeningFolder", "矛盾纠纷排查", adders=("UnitStaff",))
+    return _top_folder(
+        portal, SCREENING_ID, "ScreeningFolder", "矛盾纠纷排查", adders=("UnitStaff",)
+    )
 
 
 def add_meeting_folder(portal):
@@ -168,7 +190,13 @@ def add_reception_folder(portal):
 
 def add_accountability_folder(portal):
     """责任追究 at /accountability: registrars and inspectors add records there."""
-    return _top_folder(portal, ACCOUNTABILITY_ID, "AccountabilityFolder", "责任追究", adders=("Inspector",))
+    return _top_folder(
+        portal,
+        ACCOUNTABILITY_ID,
+        "AccountabilityFolder",
+        "责任追究",
+        adders=("Inspector",),
+    )
 
 
 def add_warning_folder(portal):

@@ -4,6 +4,7 @@ Everything that needs a site shares ``FIXTURE``; tests pick the integration
 layer (transaction rolled back) or the functional one (real commits into a
 DemoStorage, for concurrency and HTTP tests).
 """
+
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -49,7 +50,6 @@ class XinfangArchiveLayer(PloneSandboxLayer):
         registry["plone.available_languages"] = ["zh-cn", "en"]
         registry["plone.default_language"] = "zh-cn"
 
-
     def tearDownZope(self, app):
         from xinfang_archive.audit.recorder import AUDIT_ENV
         from xinfang_archive.audit.recorder import forget_stores as forget_audit
@@ -58,7 +58,10 @@ class XinfangArchiveLayer(PloneSandboxLayer):
         forget_stores()
         forget_audit()
         shutil.rmtree(self["search_index"], ignore_errors=True)
-        for name, old in ((INDEX_ENV, self._old_index_env), (AUDIT_ENV, self._old_audit_env)):
+        for name, old in (
+            (INDEX_ENV, self._old_index_env),
+            (AUDIT_ENV, self._old_audit_env),
+        ):
             if old is None:
                 os.environ.pop(name, None)
             else:

@@ -7,6 +7,7 @@ it (frozen like the case: only an amendment changes it).  The measures of
 the decided records that name a case are a key of the retention schedule
 (``accountability=…``, ``archival/retention.py``).
 """
+
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.checks import INTEGRITY
@@ -23,7 +24,9 @@ DECIDED = "decided"
 def records_of(case):
     """The accountability records that name ``case`` (back references of their ``linked_cases``)."""
     try:
-        relations = api.relation.get(target=case, relationship="linked_cases", unrestricted=True)
+        relations = api.relation.get(
+            target=case, relationship="linked_cases", unrestricted=True
+        )
     except Exception:  # no relation catalog (a bare test site)
         return []
     found = []
@@ -37,8 +40,10 @@ def records_of(case):
 def decided_measures(case):
     """The measures of the decided records that name ``case``."""
     return frozenset(
-        record.measure for record in records_of(case)
-        if api.content.get_state(record, default=None) == DECIDED and getattr(record, "measure", None)
+        record.measure
+        for record in records_of(case)
+        if api.content.get_state(record, default=None) == DECIDED
+        and getattr(record, "measure", None)
     )
 
 
@@ -46,16 +51,29 @@ def accountability_problems(case):
     problems = []
     for record in records_of(case):
         if api.content.get_state(record, default=None) != DECIDED:
-            problems.append(Problem(INTEGRITY, _(
-                "Accountability record ${number} on this case is not decided yet.",
-                mapping={"number": getattr(record, "record_number", "") or record.getId()})))
+            problems.append(
+                Problem(
+                    INTEGRITY,
+                    _(
+                        "Accountability record ${number} on this case is not decided yet.",
+                        mapping={
+                            "number": getattr(record, "record_number", "")
+                            or record.getId()
+                        },
+                    ),
+                )
+            )
     return problems
 
 
 def cases_all_filed(record):
-    cases = [getattr(r, "to_object", None) for r in getattr(record, "linked_cases", None) or ()]
+    cases = [
+        getattr(r, "to_object", None)
+        for r in getattr(record, "linked_cases", None) or ()
+    ]
     return bool(cases) and all(
-        case is not None and api.content.get_state(case, default=None) in FILED_STATES for case in cases
+        case is not None and api.content.get_state(case, default=None) in FILED_STATES
+        for case in cases
     )
 
 
@@ -65,9 +83,16 @@ def file_accountability(case):
 
     filed = []
     for record in records_of(case):
-        if api.content.get_state(record, default=None) == DECIDED and not is_frozen(record) \
-                and cases_all_filed(record):
+        if (
+            api.content.get_state(record, default=None) == DECIDED
+            and not is_frozen(record)
+            and cases_all_filed(record)
+        ):
             freeze(record)
-            audit("file", record, details=dict(with_case=getattr(case, "archival_code", "")))
+            audit(
+                "file",
+                record,
+                details={"with_case": getattr(case, "archival_code", "")},
+            )
             filed.append(record)
     return filed

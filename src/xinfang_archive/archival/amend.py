@@ -10,26 +10,27 @@ that fixity checks the amended bytes.
 Personal data is recorded masked: the amendment list is read by people who
 may not see it.
 """
+
+from AccessControl import Unauthorized
 from Acquisition import aq_base
 from Acquisition import aq_parent
-from AccessControl import Unauthorized
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from plone import api
 from plone.namedfile.interfaces import INamedFile
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
 from xinfang_archive.archival import formats
 from xinfang_archive.archival.freeze import amending
-from xinfang_archive.archival.interfaces import IFileableRecord
 from xinfang_archive.archival.freeze import is_frozen
+from xinfang_archive.archival.interfaces import IFileableRecord
+from xinfang_archive.archival.manifest import _plain
 from xinfang_archive.archival.manifest import files_of
 from xinfang_archive.archival.manifest import main_schema
 from xinfang_archive.archival.manifest import main_schema_fields
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import metadata_digest
 from xinfang_archive.archival.manifest import read_bytes
-from xinfang_archive.archival.manifest import _plain
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.permissions import AmendFiledRecord
@@ -78,7 +79,9 @@ class AmendmentRefused(Exception):
 def case_of(obj):
     """The filed unit ``obj`` belongs to: its case, or the record itself when
     it is filed on its own (a screening report)."""
-    while obj is not None and not (IPetitionCase.providedBy(obj) or IFileableRecord.providedBy(obj)):
+    while obj is not None and not (
+        IPetitionCase.providedBy(obj) or IFileableRecord.providedBy(obj)
+    ):
         obj = aq_parent(obj)
     return obj
 
@@ -92,7 +95,11 @@ def display(name, value):
             digest = hashlib.sha256(stream.read()).hexdigest()
         return f"{value.filename} ({value.getSize()} B, SHA-256 {digest[:16]}…)"
     plain = _plain(value)
-    return plain if isinstance(plain, str) else json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    return (
+        plain
+        if isinstance(plain, str)
+        else json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    )
 
 
 def _validated(obj, changes):
@@ -101,14 +108,21 @@ def _validated(obj, changes):
     for name, value in changes.items():
         field = fields.get(name)
         if field is None or field.readonly:
-            raise AmendmentRefused(_("${field} cannot be amended.", mapping={"field": name}))
+            raise AmendmentRefused(
+                _("${field} cannot be amended.", mapping={"field": name})
+            )
         try:
             field.bind(obj).validate(value)
         except ValidationError as error:
-            raise AmendmentRefused(_(
-                "The new value of ${field} is not valid (${error}).",
-                mapping={"field": field.title, "error": error.doc() or type(error).__name__},
-            ))
+            raise AmendmentRefused(
+                _(
+                    "The new value of ${field} is not valid (${error}).",
+                    mapping={
+                        "field": field.title,
+                        "error": error.doc() or type(error).__name__,
+                    },
+                )
+            ) from None
         before = getattr(aq_base(obj), name, None)
         if _plain(before) != _plain(value):
             diffs.append((name, field, before, value))
@@ -116,24 +130,36 @@ def _validated(obj, changes):
 
 
 def _check_files(diffs):
-    for name, field, _before, value in diffs:
+    for _name, _field, _before, value in diffs:
         if INamedFile.providedBy(value):
-            inspected = formats.inspect(read_bytes(value), value.contentType, value.filename)
+            inspected = formats.inspect(
+                read_bytes(value), value.contentType, value.filename
+            )
             if inspected.problem is not None:
                 raise AmendmentRefused(inspected.problem)
 
 
 def _manifest_entries(obj, path):
     uid = IUUID(obj, "")
-    entries = [dict(path=path, uid=uid, field=METADATA, sha256=metadata_digest(obj))]
+    entries = [
+        {"path": path, "uid": uid, "field": METADATA, "sha256": metadata_digest(obj)}
+    ]
     for name, value in files_of(obj):
         data = read_bytes(value)
         inspected = formats.inspect(data, value.contentType, value.filename)
-        entries.append(dict(
-            path=path, uid=uid, field=name, filename=value.filename or "", size=len(data),
-            content_type=value.contentType or "", sha256=hashlib.sha256(data).hexdigest(),
-            pages=inspected.pages, kind=inspected.kind,
-        ))
+        entries.append(
+            {
+                "path": path,
+                "uid": uid,
+                "field": name,
+                "filename": value.filename or "",
+                "size": len(data),
+                "content_type": value.contentType or "",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "pages": inspected.pages,
+                "kind": inspected.kind,
+            }
+        )
     return entries
 
 
@@ -159,7 +185,9 @@ def _save_version(obj, repository, comment, names):
         finally:
             if annotations is not None:
                 annotations.pop(CHANGE_NOTE, None)
-        if getattr(aq_base(obj), "version_id", None) == before and repository.isVersionable(obj):
+        if getattr(
+            aq_base(obj), "version_id", None
+        ) == before and repository.isVersionable(obj):
             repository.save(obj, comment=comment)
     return getattr(aq_base(obj), "version_id", None)
 
@@ -168,15 +196,24 @@ def amend(obj, changes, reason):
     """Change ``changes`` (field name → new value) of the filed ``obj``."""
     reason = (reason or "").strip()
     if not is_frozen(obj):
-        raise AmendmentRefused(_("Only filed records are amended; other records are edited."))
+        raise AmendmentRefused(
+            _("Only filed records are amended; other records are edited.")
+        )
     if not api.user.has_permission(AmendFiledRecord, obj=obj):
         raise Unauthorized("amend")
     if not reason:
         raise AmendmentRefused(_("An amendment needs a reason."))
-    if is_accusation(obj) and "accusation" in changes and not changes["accusation"] \
-            and not clearing_is_approved(obj):
-        raise AmendmentRefused(_(
-            "The accusation flag is cleared only on request and with a second person's approval."))
+    if (
+        is_accusation(obj)
+        and "accusation" in changes
+        and not changes["accusation"]
+        and not clearing_is_approved(obj)
+    ):
+        raise AmendmentRefused(
+            _(
+                "The accusation flag is cleared only on request and with a second person's approval."
+            )
+        )
     diffs = _validated(obj, changes)
     if not diffs:
         raise AmendmentRefused(_("The amendment changes nothing."))
@@ -184,9 +221,14 @@ def amend(obj, changes, reason):
 
     case = case_of(obj)
     case_path = "/".join(case.getPhysicalPath())
-    path = "/".join(obj.getPhysicalPath())[len(case_path) + 1:]
+    path = "/".join(obj.getPhysicalPath())[len(case_path) + 1 :]
     recorded = [
-        dict(field=name, title=str(field.title), before=display(name, before), after=display(name, value))
+        {
+            "field": name,
+            "title": str(field.title),
+            "before": display(name, before),
+            "after": display(name, value),
+        }
         for name, field, before, value in diffs
     ]
     repository = api.portal.get_tool("portal_repository")
@@ -194,16 +236,32 @@ def amend(obj, changes, reason):
         for name, _field, _before, value in diffs:
             setattr(obj, name, value)
         case.archival_manifest = tuple(
-            [e for e in case.archival_manifest if e["path"] != path] + _manifest_entries(obj, path)
+            [e for e in case.archival_manifest if e["path"] != path]
+            + _manifest_entries(obj, path)
         )
-        version = _save_version(obj, repository, f"更正：{reason}", [d[0] for d in diffs])
-    amendment = dict(
-        time=datetime.now(timezone.utc).isoformat(), actor=api.user.get_current().getId(),
-        reason=reason, path=path, title=obj.Title(), changes=recorded, version=version,
-    )
+        version = _save_version(
+            obj, repository, f"更正：{reason}", [d[0] for d in diffs]
+        )
+    amendment = {
+        "time": datetime.now(UTC).isoformat(),
+        "actor": api.user.get_current().getId(),
+        "reason": reason,
+        "path": path,
+        "title": obj.Title(),
+        "changes": recorded,
+        "version": version,
+    }
     case.amendments.append(amendment)
-    record("amend", obj, details=dict(reason=reason, changes=recorded, version=version,
-                                     archival_code=case.archival_code))
+    record(
+        "amend",
+        obj,
+        details={
+            "reason": reason,
+            "changes": recorded,
+            "version": version,
+            "archival_code": case.archival_code,
+        },
+    )
     obj.reindexObject()
     if obj is not case:
         case.reindexObject()

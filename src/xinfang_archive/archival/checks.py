@@ -6,6 +6,7 @@ checksums recorded; 可用性 usability: every file opens in an archival format;
 安全性 security: declared types match the bytes, accusation material still
 protected.  Each problem names its property and, where it has one, the record.
 """
+
 from Acquisition import aq_base
 from dataclasses import dataclass
 from xinfang_archive import _
@@ -47,23 +48,41 @@ def metadata_problems(obj, path):
         value = getattr(aq_base(obj), name, None)
         if _missing(value):
             if field.required:
-                problems.append(Problem(AUTHENTICITY, _(
-                    "Required metadata missing: ${field}.", mapping={"field": field.title}
-                ), path))
+                problems.append(
+                    Problem(
+                        AUTHENTICITY,
+                        _(
+                            "Required metadata missing: ${field}.",
+                            mapping={"field": field.title},
+                        ),
+                        path,
+                    )
+                )
             continue
         try:
             field.bind(obj).validate(value)
         except ValidationError as error:
-            problems.append(Problem(AUTHENTICITY, _(
-                "Metadata not valid: ${field} (${error}).",
-                mapping={"field": field.title, "error": error.doc() or type(error).__name__},
-            ), path))
+            problems.append(
+                Problem(
+                    AUTHENTICITY,
+                    _(
+                        "Metadata not valid: ${field} (${error}).",
+                        mapping={
+                            "field": field.title,
+                            "error": error.doc() or type(error).__name__,
+                        },
+                    ),
+                    path,
+                )
+            )
     errors = []
     try:
         main_schema(obj).validateInvariants(obj, errors)
     except Invalid:
         for error in errors:
-            problems.append(Problem(AUTHENTICITY, error.args[0] if error.args else str(error), path))
+            problems.append(
+                Problem(AUTHENTICITY, error.args[0] if error.args else str(error), path)
+            )
     return problems
 
 
@@ -71,13 +90,17 @@ def case_metadata_problems(case):
     """What a filed case must state beyond its schema's required fields."""
     problems = []
     if not getattr(case, "registration_number", None):
-        problems.append(Problem(AUTHENTICITY, _("The case has no registration number.")))
+        problems.append(
+            Problem(AUTHENTICITY, _("The case has no registration number."))
+        )
     if not getattr(case, "closed_on", None):
         problems.append(Problem(AUTHENTICITY, _("The case has no closing date.")))
     rejected = getattr(case, "accepted_on", None) is None
     if not rejected:
         if not getattr(case, "responsible_unit", None):
-            problems.append(Problem(AUTHENTICITY, _("The case names no responsible unit.")))
+            problems.append(
+                Problem(AUTHENTICITY, _("The case names no responsible unit."))
+            )
         if not getattr(case, "outcome", None):
             problems.append(Problem(AUTHENTICITY, _("The case records no outcome.")))
     return problems
@@ -92,9 +115,18 @@ def document_file_problems(obj, path):
 
 def accusation_problems(obj, path):
     """Accusation material must not acquire View from its case."""
-    if ICaseDocument.providedBy(obj) and getattr(obj, "accusation", False):
-        if not isinstance(getattr(aq_base(obj), "_View_Permission", None), tuple):
-            return [Problem(SECURITY, _(
-                "Accusation material is not protected: its View permission is acquired."
-            ), path)]
+    if (
+        ICaseDocument.providedBy(obj)
+        and getattr(obj, "accusation", False)
+        and not isinstance(getattr(aq_base(obj), "_View_Permission", None), tuple)
+    ):
+        return [
+            Problem(
+                SECURITY,
+                _(
+                    "Accusation material is not protected: its View permission is acquired."
+                ),
+                path,
+            )
+        ]
     return []

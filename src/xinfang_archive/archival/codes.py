@@ -6,6 +6,7 @@ code (2 capital letters), year (4 digits), retention period (Y, D30, D10),
 organisation code (capital letters and digits, no hyphen: the hyphen
 separates the parts), item number (4 digits, zero-padded).
 """
+
 from dataclasses import dataclass
 
 import re
@@ -57,7 +58,11 @@ def parse(code):
     if match is None:
         return None
     group = Group(
-        match["fonds"], match["category"], int(match["year"]), match["period"], match["organisation"]
+        match["fonds"],
+        match["category"],
+        int(match["year"]),
+        match["period"],
+        match["organisation"],
     )
     return ArchivalCode(group, int(match["item"]))
 

@@ -17,10 +17,11 @@ Rules:
   the cases marked transferred; ``archival/transfer.py``).  Records filed
   on their own (screening reports) go the same ways as cases.
 """
+
 from Acquisition import aq_parent
 from datetime import date
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.namedfile.file import NamedBlobFile
@@ -50,7 +51,9 @@ class DispositionRefused(Exception):
     """A disposition step cannot happen; ``problems`` (translatable) say why."""
 
     def __init__(self, problems):
-        if isinstance(problems, DispositionRefused):  # re-raised by CMFCore's workflow tool
+        if isinstance(
+            problems, DispositionRefused
+        ):  # re-raised by CMFCore's workflow tool
             problems = problems.problems
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
@@ -75,7 +78,8 @@ def filed_types():
 def filed_record(code):
     """The filed case or record with archival code ``code``, or None."""
     for brain in _catalog().unrestrictedSearchResults(
-            portal_type=filed_types(), review_state="filed", archival_code=code):
+        portal_type=filed_types(), review_state="filed", archival_code=code
+    ):
         return brain._unrestrictedGetObject()
     return None
 
@@ -89,8 +93,12 @@ def active_holds(codes):
     codes = clean_codes(codes)
     if not codes:
         return []
-    return [b._unrestrictedGetObject() for b in _catalog().unrestrictedSearchResults(
-        portal_type="Hold", review_state="active", held_codes=codes)]
+    return [
+        b._unrestrictedGetObject()
+        for b in _catalog().unrestrictedSearchResults(
+            portal_type="Hold", review_state="active", held_codes=codes
+        )
+    ]
 
 
 def held(codes):
@@ -106,11 +114,16 @@ def open_appraisals(codes, exclude=None):
     """``{code: appraisal}`` of the codes in another proposed or approved appraisal."""
     result = {}
     for brain in _catalog().unrestrictedSearchResults(
-            portal_type="Appraisal", review_state=OPEN_APPRAISAL_STATES, held_codes=clean_codes(codes)):
+        portal_type="Appraisal",
+        review_state=OPEN_APPRAISAL_STATES,
+        held_codes=clean_codes(codes),
+    ):
         appraisal = brain._unrestrictedGetObject()
         if exclude is not None and IUUID(appraisal) == IUUID(exclude, None):
             continue
-        for code in set(clean_codes(appraisal.archival_codes)) & set(clean_codes(codes)):
+        for code in set(clean_codes(appraisal.archival_codes)) & set(
+            clean_codes(codes)
+        ):
             result[code] = appraisal
     return result
 
@@ -123,8 +136,9 @@ def is_due(case, today=None):
 def due_brains(today=None):
     """Catalog brains of the filed cases and records due for appraisal, oldest expiry first."""
     return _catalog()(
-        portal_type=filed_types(), review_state="filed",
-        retention_expires=dict(query=today or date.today(), range="max"),
+        portal_type=filed_types(),
+        review_state="filed",
+        retention_expires={"query": today or date.today(), "range": "max"},
         sort_on="retention_expires",
     )
 
@@ -133,8 +147,12 @@ def _hold_problem(codes):
     on_hold = held(codes)
     if not on_hold:
         return []
-    return [_("On hold, no disposition until the hold is released: ${codes}.",
-              mapping={"codes": ", ".join(sorted(on_hold))})]
+    return [
+        _(
+            "On hold, no disposition until the hold is released: ${codes}.",
+            mapping={"codes": ", ".join(sorted(on_hold))},
+        )
+    ]
 
 
 def proposal_problems(decision, codes, new_period=None, appraisal=None, today=None):
@@ -145,28 +163,47 @@ def proposal_problems(decision, codes, new_period=None, appraisal=None, today=No
     problems = []
     unknown = unknown_codes(codes)
     if unknown:
-        problems.append(_("No filed record has the archival code ${codes}.",
-                          mapping={"codes": ", ".join(unknown)}))
+        problems.append(
+            _(
+                "No filed record has the archival code ${codes}.",
+                mapping={"codes": ", ".join(unknown)},
+            )
+        )
     problems += _hold_problem(codes)
     elsewhere = open_appraisals(codes, exclude=appraisal)
     if elsewhere:
-        problems.append(_("Already in another open appraisal: ${codes}.",
-                          mapping={"codes": ", ".join(sorted(elsewhere))}))
+        problems.append(
+            _(
+                "Already in another open appraisal: ${codes}.",
+                mapping={"codes": ", ".join(sorted(elsewhere))},
+            )
+        )
     cases = [case for case in map(filed_record, codes) if case is not None]
     if decision == DESTROY:
         not_due = [case.archival_code for case in cases if not is_due(case, today)]
         if not_due:
-            problems.append(_("Not due for appraisal (retention not run out, or permanent): ${codes}.",
-                              mapping={"codes": ", ".join(not_due)}))
+            problems.append(
+                _(
+                    "Not due for appraisal (retention not run out, or permanent): ${codes}.",
+                    mapping={"codes": ", ".join(not_due)},
+                )
+            )
     elif decision == EXTEND:
         if not new_period:
             problems.append(_("An extension names the new retention period."))
         else:
-            shorter = [case.archival_code for case in cases
-                       if rank(new_period) <= rank(case.retention_period)]
+            shorter = [
+                case.archival_code
+                for case in cases
+                if rank(new_period) <= rank(case.retention_period)
+            ]
             if shorter:
-                problems.append(_("The new period must be longer than the current one: ${codes}.",
-                                  mapping={"codes": ", ".join(shorter)}))
+                problems.append(
+                    _(
+                        "The new period must be longer than the current one: ${codes}.",
+                        mapping={"codes": ", ".join(shorter)},
+                    )
+                )
     return problems
 
 
@@ -180,13 +217,19 @@ def transition_problems(appraisal, transition_id, user_id=None):
     user_id = user_id or api.user.get_current().getId()
     codes = appraisal.archival_codes
     if transition_id in ("approve", "reject") and user_id == proposer(appraisal):
-        return [_("Four eyes: the proposer cannot approve or reject their own appraisal.")]
+        return [
+            _("Four eyes: the proposer cannot approve or reject their own appraisal.")
+        ]
     if transition_id == "reject":
         return []
     if transition_id == "approve":
-        return proposal_problems(appraisal.decision, codes, appraisal.new_period, appraisal)
+        return proposal_problems(
+            appraisal.decision, codes, appraisal.new_period, appraisal
+        )
     if transition_id == "execute":
-        problems = proposal_problems(appraisal.decision, codes, appraisal.new_period, appraisal)
+        problems = proposal_problems(
+            appraisal.decision, codes, appraisal.new_period, appraisal
+        )
         if appraisal.decision == TRANSFER:
             from xinfang_archive.archival.transfer import destination_problems
 
@@ -208,34 +251,47 @@ def after_transition(appraisal, event):
     if event.transition is None:
         return
     tid = event.transition.getId()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     actor = api.user.get_current().getId()
     if tid == "approve":
         appraisal.approved_by, appraisal.approved_on = actor, now
     elif tid == "execute":
         appraisal.executed_by, appraisal.executed_on = actor, now
         execute(appraisal)
-    record(f"appraisal.{tid}", appraisal, details=dict(
-        decision=appraisal.decision, archival_codes=clean_codes(appraisal.archival_codes),
-        new_period=appraisal.new_period, comment=(event.status or {}).get("comments", "") or "",
-    ))
+    record(
+        f"appraisal.{tid}",
+        appraisal,
+        details={
+            "decision": appraisal.decision,
+            "archival_codes": clean_codes(appraisal.archival_codes),
+            "new_period": appraisal.new_period,
+            "comment": (event.status or {}).get("comments", "") or "",
+        },
+    )
 
 
 def check_proposal(appraisal, event):
     """Before an appraisal is added: refuse it (nothing is added) with the reasons."""
     if event.oldParent is not None:
         return  # moved or renamed, not proposed
-    problems = proposal_problems(appraisal.decision, appraisal.archival_codes,
-                                 appraisal.new_period, appraisal)
+    problems = proposal_problems(
+        appraisal.decision, appraisal.archival_codes, appraisal.new_period, appraisal
+    )
     if problems:
         raise DispositionRefused(problems)
 
 
 def appraisal_added(appraisal, event):
-    record("appraisal.propose", appraisal, details=dict(
-        decision=appraisal.decision, archival_codes=clean_codes(appraisal.archival_codes),
-        new_period=appraisal.new_period, reason=appraisal.reason,
-    ))
+    record(
+        "appraisal.propose",
+        appraisal,
+        details={
+            "decision": appraisal.decision,
+            "archival_codes": clean_codes(appraisal.archival_codes),
+            "new_period": appraisal.new_period,
+            "reason": appraisal.reason,
+        },
+    )
 
 
 # --- execution ----------------------------------------------------------------
@@ -261,14 +317,27 @@ def extend(case, appraisal):
     old = case.retention_period
     case.retention_period = appraisal.new_period
     case.retention_expires = expiry(case.filing_year, appraisal.new_period)
-    case.retention_history.append(dict(
-        time=datetime.now(timezone.utc).isoformat(), actor=api.user.get_current().getId(),
-        before=old, after=appraisal.new_period, reason=appraisal.reason,
-        appraisal=appraisal.absolute_url_path(),
-    ))
+    case.retention_history.append(
+        {
+            "time": datetime.now(UTC).isoformat(),
+            "actor": api.user.get_current().getId(),
+            "before": old,
+            "after": appraisal.new_period,
+            "reason": appraisal.reason,
+            "appraisal": appraisal.absolute_url_path(),
+        }
+    )
     case.reindexObject(idxs=["retention_period", "retention_expires"])
-    record("extend", case, details=dict(archival_code=case.archival_code, before=old,
-                                        after=appraisal.new_period, reason=appraisal.reason))
+    record(
+        "extend",
+        case,
+        details={
+            "archival_code": case.archival_code,
+            "before": old,
+            "after": appraisal.new_period,
+            "reason": appraisal.reason,
+        },
+    )
 
 
 def purge_versions(obj):
@@ -276,9 +345,15 @@ def purge_versions(obj):
     a destroyed record must not live on in its history."""
     storage = api.portal.get_tool("portal_historiesstorage")
     handler = api.portal.get_tool("portal_historyidhandler")
-    metadata = {"app_metadata": {}, "sys_metadata": {
-        "comment": "destroyed by appraisal", "timestamp": time.time(), "originator": None,
-        "principal": api.user.get_current().getId()}}
+    metadata = {
+        "app_metadata": {},
+        "sys_metadata": {
+            "comment": "destroyed by appraisal",
+            "timestamp": time.time(),
+            "originator": None,
+            "principal": api.user.get_current().getId(),
+        },
+    }
     for _path, record_ in records_of(obj):
         history_id = handler.queryUid(record_, None)
         if history_id is None:
@@ -292,32 +367,60 @@ def destroy(case, appraisal):
     for the destruction list."""
     folder = aq_parent(case)
     case_id, code = case.getId(), case.archival_code
-    pages = sum(e.get("pages") or 0 for e in case.archival_manifest if e["field"] != METADATA)
-    files = [f"{e['path']}/{e['filename']} sha256:{e['sha256']}"
-             for e in case.archival_manifest if e["field"] != METADATA]
-    row = dict(archival_code=code, title=case.Title(), year=case.filing_year,
-               retention=case.retention_period, pages=pages or None, reason=appraisal.reason)
-    fields = dict(
-        title=case.Title(), archival_code=code, registration_number=getattr(case, "registration_number", None),
-        received_date=getattr(case, "received_date", None), closed_on=getattr(case, "closed_on", None),
-        filing_year=case.filing_year,
-        retention_period=case.retention_period, filed_on=case.filed_on,
-        destroyed_on=datetime.now(timezone.utc), reason=appraisal.reason,
-        appraisal=appraisal.absolute_url_path(), proposed_by=proposer(appraisal),
-        approved_by=getattr(appraisal, "approved_by", None),
-        executed_by=api.user.get_current().getId(), destroyed_files=files,
+    pages = sum(
+        e.get("pages") or 0 for e in case.archival_manifest if e["field"] != METADATA
     )
+    files = [
+        f"{e['path']}/{e['filename']} sha256:{e['sha256']}"
+        for e in case.archival_manifest
+        if e["field"] != METADATA
+    ]
+    row = {
+        "archival_code": code,
+        "title": case.Title(),
+        "year": case.filing_year,
+        "retention": case.retention_period,
+        "pages": pages or None,
+        "reason": appraisal.reason,
+    }
+    fields = {
+        "title": case.Title(),
+        "archival_code": code,
+        "registration_number": getattr(case, "registration_number", None),
+        "received_date": getattr(case, "received_date", None),
+        "closed_on": getattr(case, "closed_on", None),
+        "filing_year": case.filing_year,
+        "retention_period": case.retention_period,
+        "filed_on": case.filed_on,
+        "destroyed_on": datetime.now(UTC),
+        "reason": appraisal.reason,
+        "appraisal": appraisal.absolute_url_path(),
+        "proposed_by": proposer(appraisal),
+        "approved_by": getattr(appraisal, "approved_by", None),
+        "executed_by": api.user.get_current().getId(),
+        "destroyed_files": files,
+    }
     purge_versions(case)
     with disposing(case):
         folder._delObject(case_id)
     # Unindex the case and its records now: the tombstone takes the same path.
     processQueue()
-    tombstone = createContentInContainer(folder, "Tombstone", checkConstraints=False, id=case_id, **fields)
+    tombstone = createContentInContainer(
+        folder, "Tombstone", checkConstraints=False, id=case_id, **fields
+    )
     parsed = parse(code)
     state = group_state(parsed.group)
     state.items[parsed.item] = IUUID(tombstone)  # the number stays taken: no gap
-    record("destroy", tombstone, details=dict(archival_code=code, reason=appraisal.reason,
-                                               files=len(files), appraisal=fields["appraisal"]))
+    record(
+        "destroy",
+        tombstone,
+        details={
+            "archival_code": code,
+            "reason": appraisal.reason,
+            "files": len(files),
+            "appraisal": fields["appraisal"],
+        },
+    )
     return row
 
 
@@ -331,19 +434,33 @@ def destruction_list(appraisal, rows):
     settings = filing_settings()
     today = date.today()
     info = DestructionInfo(
-        fonds_code=settings.fonds_code, fonds_name=settings.fonds_name,
+        fonds_code=settings.fonds_code,
+        fonds_name=settings.fonds_name,
         appraisal_reference=appraisal.basis or appraisal.Title(),
         appraised_on=appraisal.created().asdatetime().date(),
-        proposed_by=proposer(appraisal) or "", approved_by=getattr(appraisal, "approved_by", "") or "",
-        approved_on=getattr(appraisal, "approved_on", None) and appraisal.approved_on.date(),
-        supervised_by="", executed_by=api.user.get_current().getId(), destroyed_on=today,
+        proposed_by=proposer(appraisal) or "",
+        approved_by=getattr(appraisal, "approved_by", "") or "",
+        approved_on=getattr(appraisal, "approved_on", None)
+        and appraisal.approved_on.date(),
+        supervised_by="",
+        executed_by=api.user.get_current().getId(),
+        destroyed_on=today,
     )
     pdf_rows = [
-        DestructionRow(number=i, archival_code=r["archival_code"], title=r["title"], year=r["year"],
-                       retention=record_text(PERIOD_TITLES[r["retention"]]), pages=r["pages"],
-                       reason=r["reason"])
+        DestructionRow(
+            number=i,
+            archival_code=r["archival_code"],
+            title=r["title"],
+            year=r["year"],
+            retention=record_text(PERIOD_TITLES[r["retention"]]),
+            pages=r["pages"],
+            reason=r["reason"],
+        )
         for i, r in enumerate(rows, start=1)
     ]
     data = destruction_list_pdf(info, pdf_rows)
-    return NamedBlobFile(data=data, filename=f"destruction-list-{today.isoformat()}.pdf",
-                         contentType="application/pdf")
+    return NamedBlobFile(
+        data=data,
+        filename=f"destruction-list-{today.isoformat()}.pdf",
+        contentType="application/pdf",
+    )

@@ -7,14 +7,18 @@ four-properties check; any problem raises ``FilingRefused`` before anything
 is written.  Its *after* event takes the item number in the same
 transaction and writes the archival metadata, then freezes the case.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent.list import PersistentList
 from plone import api
 from plone.uuid.interfaces import IUUID
+from Products.CMFCore.WorkflowCore import WorkflowException
 from xinfang_archive import _
+from xinfang_archive.accountability.filing import accountability_problems
+from xinfang_archive.accountability.filing import file_accountability
 from xinfang_archive.archival import checks
 from xinfang_archive.archival import formats
 from xinfang_archive.archival.checks import Problem
@@ -42,8 +46,6 @@ from xinfang_archive.archival.retention import schedule_rules
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.states import FILED
 from xinfang_archive.audit.recorder import record
-from xinfang_archive.accountability.filing import accountability_problems
-from xinfang_archive.accountability.filing import file_accountability
 from xinfang_archive.hearings.filing import file_transcripts
 from xinfang_archive.hearings.filing import hearing_problems
 from xinfang_archive.meetings.filing import meeting_problems
@@ -51,7 +53,6 @@ from xinfang_archive.receptions.filing import reception_problems
 from xinfang_archive.receptions.filing import record_reception
 from xinfang_archive.savepoints import all_or_nothing
 from xinfang_archive.vocabularies.registry import parse_lines
-from Products.CMFCore.WorkflowCore import WorkflowException
 from ZODB.POSException import POSKeyError
 
 import hashlib
@@ -92,9 +93,13 @@ def organisation_for(case, settings):
     """``(code, title)`` of the 机构(问题) the case (or record) is filed under, or ``(None, None)``."""
     kind = record_type(case)
     if kind is not None:  # a record has a unit, and no category
-        basis_value = kind.unit_of(case) if settings.organisation_basis == "unit" else None
+        basis_value = (
+            kind.unit_of(case) if settings.organisation_basis == "unit" else None
+        )
     else:
-        basis = "responsible_unit" if settings.organisation_basis == "unit" else "category"
+        basis = (
+            "responsible_unit" if settings.organisation_basis == "unit" else "category"
+        )
         basis_value = getattr(case, basis, None)
     rows = {row[0]: row for row in parse_lines(settings.organisation_codes or [])}
     row = rows.get(basis_value or "") or rows.get("*")
@@ -106,21 +111,50 @@ def organisation_for(case, settings):
 def _group(case, plan):
     settings = filing_settings()
     problems = plan.problems
-    fonds, category = (settings.fonds_code or "").strip(), (settings.category_code or "").strip()
+    fonds, category = (
+        (settings.fonds_code or "").strip(),
+        (settings.category_code or "").strip(),
+    )
     if not FONDS.match(fonds):
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "The fonds code ${code} is not four letters or digits.", mapping={"code": fonds})))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The fonds code ${code} is not four letters or digits.",
+                    mapping={"code": fonds},
+                ),
+            )
+        )
     if not CATEGORY.match(category):
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "The category code ${code} is not two capital letters.", mapping={"code": category})))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The category code ${code} is not two capital letters.",
+                    mapping={"code": category},
+                ),
+            )
+        )
     organisation, title = organisation_for(case, settings)
     if organisation is None:
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "No organisation code is configured for this case's unit or category.")))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "No organisation code is configured for this case's unit or category."
+                ),
+            )
+        )
     elif not ORGANISATION.match(organisation):
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "The organisation code ${code} is not capital letters and digits.",
-            mapping={"code": organisation})))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The organisation code ${code} is not capital letters and digits.",
+                    mapping={"code": organisation},
+                ),
+            )
+        )
     kind = record_type(case)
     if kind is not None:
         year, facts = kind.year_of(case), record_facts(case)
@@ -135,15 +169,31 @@ def _group(case, plan):
         return None
     group = Group(fonds, category, year, plan.period, organisation)
     if not well_formed(group.code(1)):
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "The archival code ${code} is not well-formed.", mapping={"code": group.code(1)})))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The archival code ${code} is not well-formed.",
+                    mapping={"code": group.code(1)},
+                ),
+            )
+        )
         return None
     state = group_state(group)
     gaps = state.gaps() if state is not None else []
     if gaps:
-        problems.append(Problem(checks.INTEGRITY, _(
-            "The numbering group ${group} has gaps: ${numbers}.",
-            mapping={"group": group.key, "numbers": ", ".join(map(str, gaps[:20]))})))
+        problems.append(
+            Problem(
+                checks.INTEGRITY,
+                _(
+                    "The numbering group ${group} has gaps: ${numbers}.",
+                    mapping={
+                        "group": group.key,
+                        "numbers": ", ".join(map(str, gaps[:20])),
+                    },
+                ),
+            )
+        )
     return group
 
 
@@ -153,14 +203,28 @@ def _manifest(case, plan):
         plan.problems.extend(checks.document_file_problems(obj, path))
         plan.problems.extend(checks.accusation_problems(obj, path))
         uid = IUUID(obj, "")
-        plan.manifest.append(dict(path=path, uid=uid, field=METADATA, sha256=metadata_digest(obj)))
+        plan.manifest.append(
+            {
+                "path": path,
+                "uid": uid,
+                "field": METADATA,
+                "sha256": metadata_digest(obj),
+            }
+        )
         for name, value in files_of(obj):
             try:
                 data = read_bytes(value)
             except (POSKeyError, OSError):
-                plan.problems.append(Problem(checks.INTEGRITY, _(
-                    "The file ${filename} is missing from the storage.",
-                    mapping={"filename": value.filename}), path))
+                plan.problems.append(
+                    Problem(
+                        checks.INTEGRITY,
+                        _(
+                            "The file ${filename} is missing from the storage.",
+                            mapping={"filename": value.filename},
+                        ),
+                        path,
+                    )
+                )
                 continue
             inspected = formats.inspect(data, value.contentType, value.filename)
             if inspected.problem is not None:
@@ -168,15 +232,32 @@ def _manifest(case, plan):
                 plan.problems.append(Problem(prop, inspected.problem, path))
             declared_pages = getattr(obj, "pages", None)
             if inspected.pages and declared_pages and inspected.pages != declared_pages:
-                plan.problems.append(Problem(checks.AUTHENTICITY, _(
-                    "The page count ${declared} differs from the file's ${actual} pages.",
-                    mapping={"declared": declared_pages, "actual": inspected.pages}), path))
-            plan.manifest.append(dict(
-                path=path, uid=uid, field=name, filename=value.filename or "",
-                size=len(data), content_type=value.contentType or "",
-                sha256=hashlib.sha256(data).hexdigest(), pages=inspected.pages,
-                kind=inspected.kind,
-            ))
+                plan.problems.append(
+                    Problem(
+                        checks.AUTHENTICITY,
+                        _(
+                            "The page count ${declared} differs from the file's ${actual} pages.",
+                            mapping={
+                                "declared": declared_pages,
+                                "actual": inspected.pages,
+                            },
+                        ),
+                        path,
+                    )
+                )
+            plan.manifest.append(
+                {
+                    "path": path,
+                    "uid": uid,
+                    "field": name,
+                    "filename": value.filename or "",
+                    "size": len(data),
+                    "content_type": value.contentType or "",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "pages": inspected.pages,
+                    "kind": inspected.kind,
+                }
+            )
 
 
 def make_plan(case):
@@ -191,12 +272,20 @@ def make_plan(case):
         return plan
     state = api.content.get_state(case, default=None)
     if state == FILED:
-        plan.problems.append(Problem(checks.AUTHENTICITY, _(
-            "The case is already filed under ${code}.",
-            mapping={"code": getattr(case, "archival_code", "")})))
+        plan.problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The case is already filed under ${code}.",
+                    mapping={"code": getattr(case, "archival_code", "")},
+                ),
+            )
+        )
         return plan
     if state != CLOSED:
-        plan.problems.append(Problem(checks.AUTHENTICITY, _("Only closed cases can be filed.")))
+        plan.problems.append(
+            Problem(checks.AUTHENTICITY, _("Only closed cases can be filed."))
+        )
     plan.problems.extend(checks.case_metadata_problems(case))
     plan.problems.extend(hearing_problems(case))
     plan.problems.extend(meeting_problems(case))
@@ -239,7 +328,7 @@ def apply_plan(case, plan):
     case.organisation_code = group.organisation
     case.organisation_title = plan.organisation_title
     case.item_number = number
-    case.filed_on = datetime.now(timezone.utc)
+    case.filed_on = datetime.now(UTC)
     case.filed_by = api.user.get_current().getId()
     case.archival_manifest = tuple(plan.manifest)
     case.amendments = PersistentList()
@@ -250,11 +339,15 @@ def apply_plan(case, plan):
     if record_type(case) is None:
         file_transcripts(case)
         file_accountability(case)
-    record("file", case, details=dict(
-        archival_code=case.archival_code,
-        retention_period=plan.period,
-        files=sum(1 for entry in plan.manifest if entry["field"] != METADATA),
-    ))
+    record(
+        "file",
+        case,
+        details={
+            "archival_code": case.archival_code,
+            "retention_period": plan.period,
+            "files": sum(1 for entry in plan.manifest if entry["field"] != METADATA),
+        },
+    )
     case.reindexObject()
 
 
@@ -276,8 +369,19 @@ def file_cases(cases):
         except FilingRefused as refused:
             result.refused.append((case, refused.problems))
         except (WorkflowException, api.exc.InvalidParameterError):
-            result.refused.append((case, [Problem(checks.AUTHENTICITY, _(
-                "Filing is not possible: the case is not closed or you are not an archivist."))]))
+            result.refused.append(
+                (
+                    case,
+                    [
+                        Problem(
+                            checks.AUTHENTICITY,
+                            _(
+                                "Filing is not possible: the case is not closed or you are not an archivist."
+                            ),
+                        )
+                    ],
+                )
+            )
         else:
             result.filed.append((case, case.archival_code))
     return result

@@ -14,20 +14,20 @@ records' metadata.  Every entry is reported as one of:
 Each run is kept as an event (date, result per entry) in the site; the
 last runs keep every entry, older ones their counts and problems.
 """
+
 from BTrees.OOBTree import OOBTree
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent import Persistent
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import metadata_digest
 from xinfang_archive.archival.manifest import sha256_stream
 from xinfang_archive.archival.numbering import all_groups
 from xinfang_archive.audit.recorder import record
-from zope.annotation.interfaces import IAnnotations
 from ZODB.POSException import POSKeyError
-
+from zope.annotation.interfaces import IAnnotations
 
 
 INTACT, CHANGED, MISSING = "intact", "changed", "missing"
@@ -45,7 +45,14 @@ class EntryResult:
     detail: str = ""
 
     def as_tuple(self):
-        return (self.archival_code, self.path, self.field, self.filename, self.status, self.detail)
+        return (
+            self.archival_code,
+            self.path,
+            self.field,
+            self.filename,
+            self.status,
+            self.detail,
+        )
 
 
 @dataclass
@@ -73,7 +80,9 @@ class FixityRunRecord(Persistent):
     def __init__(self, run):
         self.started = run.started
         self.finished = run.finished
-        self.counts = {status: run.count(status) for status in (INTACT, CHANGED, MISSING)}
+        self.counts = {
+            status: run.count(status) for status in (INTACT, CHANGED, MISSING)
+        }
         self.files_checked = run.files_checked
         self.bytes_read = run.bytes_read
         self.problems = tuple(r.as_tuple() for r in run.problems())
@@ -86,7 +95,7 @@ class FixityRunRecord(Persistent):
 
 def _relative(obj, site_path):
     path = "/".join(obj.getPhysicalPath())
-    return path[len(site_path) + 1:] if path.startswith(site_path + "/") else path
+    return path[len(site_path) + 1 :] if path.startswith(site_path + "/") else path
 
 
 def _check_file(obj, entry, run):
@@ -110,18 +119,24 @@ def check_case(case, code, site_path, run):
     for entry in case.archival_manifest:
         obj = case.unrestrictedTraverse(entry["path"], None) if entry["path"] else case
         where = (
-            _relative(obj, site_path) if obj is not None
+            _relative(obj, site_path)
+            if obj is not None
             else f"{_relative(case, site_path)}/{entry['path']}"
         )
         filename = entry.get("filename", "")
         if obj is None:
             status, detail = MISSING, "the record is gone"
         elif entry["field"] == METADATA:
-            status, detail = (INTACT, "") if metadata_digest(obj) == entry["sha256"] else (
-                CHANGED, "metadata changed outside an amendment")
+            status, detail = (
+                (INTACT, "")
+                if metadata_digest(obj) == entry["sha256"]
+                else (CHANGED, "metadata changed outside an amendment")
+            )
         else:
             status, detail = _check_file(obj, entry, run)
-        run.results.append(EntryResult(code, where, entry["field"], filename, status, detail))
+        run.results.append(
+            EntryResult(code, where, entry["field"], filename, status, detail)
+        )
 
 
 def _object_for(uid):
@@ -129,7 +144,9 @@ def _object_for(uid):
     the database lost)."""
     from plone import api
 
-    for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=uid):
+    for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        UID=uid
+    ):
         try:
             return brain._unrestrictedGetObject()
         except (KeyError, AttributeError, POSKeyError):
@@ -141,7 +158,7 @@ def run_fixity(site, progress=None):
     """Check every filed record of ``site``; returns a ``RunResult``."""
     from xinfang_archive.archival.interfaces import ITombstone
 
-    run = RunResult(started=datetime.now(timezone.utc))
+    run = RunResult(started=datetime.now(UTC))
     site_path = "/".join(site.getPhysicalPath())
     for key, group in sorted(all_groups(site).items()):
         for number, uid in group.items.items():
@@ -150,12 +167,14 @@ def run_fixity(site, progress=None):
             if case is not None and ITombstone.providedBy(case):
                 continue  # destroyed by an approved appraisal: nothing to keep
             if case is None or not getattr(case, "archival_manifest", None):
-                run.results.append(EntryResult(code, uid, "", "", MISSING, "the filed case is gone"))
+                run.results.append(
+                    EntryResult(code, uid, "", "", MISSING, "the filed case is gone")
+                )
             else:
                 check_case(case, code, site_path, run)
             if progress is not None:
                 progress(run)
-    run.finished = datetime.now(timezone.utc)
+    run.finished = datetime.now(UTC)
     return run
 
 
@@ -175,10 +194,17 @@ def record_run(site, run):
     for old_key in list(runs.keys())[:-KEEP_FULL_RUNS]:
         if runs[old_key].results:
             runs[old_key].results = ()
-    record("fixity", site, title="fixity", details=dict(
-        intact=entry.counts[INTACT], changed=entry.counts[CHANGED], missing=entry.counts[MISSING],
-        problems=[list(p) for p in entry.problems[:200]],
-    ))
+    record(
+        "fixity",
+        site,
+        title="fixity",
+        details={
+            "intact": entry.counts[INTACT],
+            "changed": entry.counts[CHANGED],
+            "missing": entry.counts[MISSING],
+            "problems": [list(p) for p in entry.problems[:200]],
+        },
+    )
     return entry
 
 
@@ -193,4 +219,3 @@ def last_run(site):
     if not runs:
         return None
     return runs[runs.maxKey()]
-

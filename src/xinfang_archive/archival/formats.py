@@ -3,6 +3,7 @@ archive can keep?  Accepted: PDF (not encrypted), DOCX, plain text (UTF-8 or
 GB18030), PNG, JPEG, TIFF.  The format is read from the bytes, and a file
 whose bytes contradict its declared type is reported too.
 """
+
 from dataclasses import dataclass
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -29,8 +30,14 @@ _DECLARED = {
     "image/tiff": IMAGE,
 }
 _EXTENSIONS = {
-    ".pdf": PDF, ".docx": DOCX, ".txt": TEXT, ".png": IMAGE,
-    ".jpg": IMAGE, ".jpeg": IMAGE, ".tif": IMAGE, ".tiff": IMAGE,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".txt": TEXT,
+    ".png": IMAGE,
+    ".jpg": IMAGE,
+    ".jpeg": IMAGE,
+    ".tif": IMAGE,
+    ".tiff": IMAGE,
 }
 
 
@@ -104,21 +111,41 @@ def inspect(data, content_type=None, filename=None):
         return FileCheck(None, None, _("The file is empty."))
     kind = _sniff(data)
     if kind is None:
-        return FileCheck(None, None, _(
-            "The format cannot be kept in the archive (accepted: PDF, DOCX, text, PNG, JPEG, TIFF)."
-        ))
+        return FileCheck(
+            None,
+            None,
+            _(
+                "The format cannot be kept in the archive (accepted: PDF, DOCX, text, PNG, JPEG, TIFF)."
+            ),
+        )
     declared = _declared(content_type, filename)
-    if declared is not None and declared != kind and not (declared == TEXT and kind == TEXT):
-        return FileCheck(kind, None, _(
-            "The file's content (${actual}) does not match its declared type (${declared}).",
-            mapping={"actual": kind, "declared": declared},
-        ), security=True)
+    if (
+        declared is not None
+        and declared != kind
+        and not (declared == TEXT and kind == TEXT)
+    ):
+        return FileCheck(
+            kind,
+            None,
+            _(
+                "The file's content (${actual}) does not match its declared type (${declared}).",
+                mapping={"actual": kind, "declared": declared},
+            ),
+            security=True,
+        )
     try:
         pages = _open(kind, data)
     except (PDFEncryptionError, PDFPasswordIncorrect):
-        return FileCheck(kind, None, _("The PDF is encrypted: an archive cannot rely on opening it."))
+        return FileCheck(
+            kind, None, _("The PDF is encrypted: an archive cannot rely on opening it.")
+        )
     except Exception as error:  # any parser error means: does not open
-        return FileCheck(kind, None, _(
-            "The file does not open (${error}).", mapping={"error": type(error).__name__}
-        ))
+        return FileCheck(
+            kind,
+            None,
+            _(
+                "The file does not open (${error}).",
+                mapping={"error": type(error).__name__},
+            ),
+        )
     return FileCheck(kind, pages, None)

@@ -8,6 +8,7 @@ removal, copy or addition that reaches a filed record through the usual
 events is refused, unless it happens inside ``amending(obj)`` (an explicit,
 traced amendment) or ``disposing(obj)`` (an approved destruction).
 """
+
 from contextlib import contextmanager
 from plone.app.workflow.interfaces import ILocalrolesModifiedEvent
 from xinfang_archive import _
@@ -86,7 +87,9 @@ def refuse_modification(obj, event):
     if ILocalrolesModifiedEvent.providedBy(event):
         return  # sharing is access control, not the record
     if not allowed_for(obj, ("amend",)):
-        raise FrozenRecord(obj, _("A filed record cannot be edited; amend it with a reason."))
+        raise FrozenRecord(
+            obj, _("A filed record cannot be edited; amend it with a reason.")
+        )
 
 
 def refuse_move(obj, event):
@@ -95,7 +98,9 @@ def refuse_move(obj, event):
         return  # being added: handled by refuse_addition on its container
     if not allowed_for(obj, ("dispose",)):
         if event.newParent is None:
-            message = _("A filed record cannot be deleted; only an approved appraisal destroys it.")
+            message = _(
+                "A filed record cannot be deleted; only an approved appraisal destroys it."
+            )
         else:
             message = _("A filed record cannot be moved or renamed.")
         raise FrozenRecord(obj, message)
@@ -103,7 +108,8 @@ def refuse_move(obj, event):
 
 def refuse_copy(obj, event):
     raise FrozenRecord(
-        event.original, _("A filed record cannot be copied: its archival code is unique.")
+        event.original,
+        _("A filed record cannot be copied: its archival code is unique."),
     )
 
 

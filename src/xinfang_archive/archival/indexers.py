@@ -3,6 +3,7 @@
 Registered for every object and read without acquisition: a document inside
 a filed case must not be indexed under its case's archival code.
 """
+
 from Acquisition import aq_base
 from plone.indexer import indexer
 from zope.interface import Interface

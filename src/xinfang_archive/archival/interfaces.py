@@ -1,4 +1,5 @@
 """Marker interfaces of the archival layer."""
+
 from zope.interface import Interface
 
 

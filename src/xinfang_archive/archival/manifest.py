@@ -4,11 +4,12 @@ digest of every record's metadata.
 The manifest is written at filing (and rewritten by an amendment); fixity
 runs compare the stored files and metadata against it.
 """
+
 from datetime import date
 from datetime import datetime
+from plone.app.textfield.interfaces import IRichTextValue
 from plone.dexterity.interfaces import IDexterityFTI
 from plone.namedfile.interfaces import INamedFile
-from plone.app.textfield.interfaces import IRichTextValue
 from plone.uuid.interfaces import IUUID
 from zope.component import getUtility
 from zope.schema import getFieldsInOrder
@@ -23,6 +24,7 @@ METADATA = "metadata"  # the ``field`` of a manifest entry holding a metadata di
 
 def records_of(case):
     """``(relative path, object)`` of the case and everything inside it."""
+
     def walk(obj, prefix):
         for child in obj.objectValues():
             path = f"{prefix}/{child.getId()}" if prefix else child.getId()
@@ -91,8 +93,13 @@ def _plain(value, relation=relation_target_uid):
 def metadata_digest(obj, relation=relation_target_uid):
     """SHA-256 over the values of the object's own schema (files by name and
     type: their bytes have their own checksums; relations by target UID)."""
-    values = {name: _plain(getattr(obj, name, None), relation) for name, _f in main_schema_fields(obj)}
-    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    values = {
+        name: _plain(getattr(obj, name, None), relation)
+        for name, _f in main_schema_fields(obj)
+    }
+    canonical = json.dumps(
+        values, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -9,6 +9,7 @@ number is never handed out twice and, once committed, never skipped.
 The group also remembers which record holds each number (destroyed records
 keep theirs, as tombstones), which is what the gap check reads.
 """
+
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent

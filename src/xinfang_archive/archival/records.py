@@ -12,6 +12,7 @@ is its unit's (the organisation codes of the filing settings, or their
 have (category, stage…) does not hold for it, so the default rule applies
 when no ``record=`` rule names its type.
 """
+
 from dataclasses import dataclass
 from plone import api
 from xinfang_archive import _
@@ -29,7 +30,9 @@ class RecordType:
     key: str  # its value of the retention key ``record``
     title: str  # translatable
     ready: tuple  # the states it is filed from
-    year_attribute: str  # the attribute its filing year is read from (a date or "2026-11")
+    year_attribute: (
+        str  # the attribute its filing year is read from (a date or "2026-11")
+    )
     unit_attribute: str = "unit"
 
     def year_of(self, obj):
@@ -44,9 +47,22 @@ class RecordType:
 
 
 RECORD_TYPES = {
-    record.portal_type: record for record in (
-        RecordType("ScreeningReport", "screening", _("Dispute screening report"), ("accepted",), "period"),
-        RecordType("EarlyWarning", "warning", _("Early warning"), ("acknowledged",), "occurred_on"),
+    record.portal_type: record
+    for record in (
+        RecordType(
+            "ScreeningReport",
+            "screening",
+            _("Dispute screening report"),
+            ("accepted",),
+            "period",
+        ),
+        RecordType(
+            "EarlyWarning",
+            "warning",
+            _("Early warning"),
+            ("acknowledged",),
+            "occurred_on",
+        ),
     )
 }
 RECORD_KEYS = {record.key: record.title for record in RECORD_TYPES.values()}
@@ -71,13 +87,27 @@ def record_problems(obj):
     kind = record_type(obj)
     state = api.content.get_state(obj, default=None)
     if state == FILED:
-        return [Problem(checks.AUTHENTICITY, _(
-            "The record is already filed under ${code}.",
-            mapping={"code": getattr(obj, "archival_code", "")}))]
+        return [
+            Problem(
+                checks.AUTHENTICITY,
+                _(
+                    "The record is already filed under ${code}.",
+                    mapping={"code": getattr(obj, "archival_code", "")},
+                ),
+            )
+        ]
     problems = []
     if kind is None or state not in kind.ready:
-        problems.append(Problem(checks.AUTHENTICITY, _(
-            "This record cannot be filed in its present state.")))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY,
+                _("This record cannot be filed in its present state."),
+            )
+        )
     if kind is not None and kind.year_of(obj) is None:
-        problems.append(Problem(checks.AUTHENTICITY, _("The record states no year to file it under.")))
+        problems.append(
+            Problem(
+                checks.AUTHENTICITY, _("The record states no year to file it under.")
+            )
+        )
     return problems

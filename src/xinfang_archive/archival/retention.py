@@ -12,6 +12,7 @@ Retention runs from 1 January of the year after the filing year (年度): a
 2024 file kept 10 years is due for appraisal on 2035-01-01.  Permanent
 records are never due.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
@@ -41,8 +42,20 @@ STAGES = {
     "review": _("Reviewed (复查)"),
     "rereview": _("Re-reviewed (复核)"),
 }
-KEYS = ("category", "grade", "flag", "channel", "unit", "outcome", "stage", "kind", "meeting", "reception",
-        "accountability", "record")
+KEYS = (
+    "category",
+    "grade",
+    "flag",
+    "channel",
+    "unit",
+    "outcome",
+    "stage",
+    "kind",
+    "meeting",
+    "reception",
+    "accountability",
+    "record",
+)
 KEY_TITLES = {
     "category": _("Category"),
     "grade": _("Grade"),
@@ -120,7 +133,10 @@ def parse_rule(line, known=None):
     if period not in PERIODS:
         raise RuleError(
             line,
-            _("Unknown retention period ${period}: use Y, D30 or D10.", mapping={"period": period}),
+            _(
+                "Unknown retention period ${period}: use Y, D30 or D10.",
+                mapping={"period": period},
+            ),
         )
     if conditions == DEFAULT:
         return Rule((), period, note, line)
@@ -130,19 +146,25 @@ def parse_rule(line, known=None):
         if not sep or key not in KEYS:
             raise RuleError(
                 line,
-                _("Unknown condition ${term}: use key=value with a key among ${keys}.",
-                  mapping={"term": term.strip(), "keys": ", ".join(KEYS)}),
+                _(
+                    "Unknown condition ${term}: use key=value with a key among ${keys}.",
+                    mapping={"term": term.strip(), "keys": ", ".join(KEYS)},
+                ),
             )
         codes = frozenset(v.strip() for v in values.split(",") if v.strip())
         if not codes:
-            raise RuleError(line, _("The condition ${key} names no value.", mapping={"key": key}))
+            raise RuleError(
+                line, _("The condition ${key} names no value.", mapping={"key": key})
+            )
         if known is not None:
             unknown = sorted(codes - set(known.get(key, {})))
             if unknown:
                 raise RuleError(
                     line,
-                    _("Unknown value ${value} for ${key}.",
-                      mapping={"value": ", ".join(unknown), "key": key}),
+                    _(
+                        "Unknown value ${value} for ${key}.",
+                        mapping={"value": ", ".join(unknown), "key": key},
+                    ),
                 )
         terms.append((key, codes))
     return Rule(tuple(terms), period, note, line)
@@ -183,8 +205,10 @@ def expiry(year, period):
 
 def case_facts(case):
     """``{key: frozenset(values)}`` of a case, as the rules read it."""
-    from xinfang_archive.meetings.filing import meeting_kinds  # meetings read the archival checks
     from xinfang_archive.accountability.filing import decided_measures
+    from xinfang_archive.meetings.filing import (
+        meeting_kinds,
+    )  # meetings read the archival checks
 
     kinds = set()
     for child in case.objectValues():

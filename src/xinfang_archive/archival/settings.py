@@ -15,6 +15,7 @@ Organisation codes map the case's responsible unit (or its category) to the
 
 with ``*`` for cases whose unit or category is not listed.
 """
+
 from xinfang_archive import _
 from zope import schema
 from zope.interface import Interface

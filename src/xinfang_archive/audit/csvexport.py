@@ -5,10 +5,11 @@ tab / carriage return) get a leading apostrophe: titles and paths come from
 users, and an export must not turn into a way to run formulas on the
 auditor's machine.
 """
+
 from xinfang_archive import _
 from xinfang_archive.audit.store import canonical_json
-from xinfang_archive.localtime import local_text
 from xinfang_archive.i18n import record_text
+from xinfang_archive.localtime import local_text
 
 import csv
 import io
@@ -30,8 +31,14 @@ FLUSH_EVERY = 1000  # rows buffered between writes to the stream
 
 def row(entry):
     cells = (
-        entry.seq, local_text(entry.time), entry.actor, entry.action,
-        entry.object_path, entry.object_title, canonical_json(entry.details), entry.hash,
+        entry.seq,
+        local_text(entry.time),
+        entry.actor,
+        entry.action,
+        entry.object_path,
+        entry.object_title,
+        canonical_json(entry.details),
+        entry.hash,
     )
     return [_safe(cell) for cell in cells]
 
@@ -48,7 +55,11 @@ def write_csv(entries, stream):
     ``stream`` is a binary stream or anything with ``write(bytes)`` (a
     response), or a text stream (opened with ``newline=""``).
     """
-    write = stream.write if isinstance(stream, io.TextIOBase) else (lambda text: stream.write(text.encode("utf-8")))
+    write = (
+        stream.write
+        if isinstance(stream, io.TextIOBase)
+        else (lambda text: stream.write(text.encode("utf-8")))
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")

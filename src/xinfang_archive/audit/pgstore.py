@@ -14,6 +14,7 @@ The SQL is the SQLite store's: the adapter below turns its ``?``
 placeholders into psycopg2's and its table name into this one's.  Only the
 hashed text is assembled in Python instead of by SQLite's ``json_quote``.
 """
+
 from xinfang_archive.audit.store import _prepare
 from xinfang_archive.audit.store import _Scan
 from xinfang_archive.audit.store import _SELECT
@@ -99,7 +100,7 @@ class PostgresAuditStore(AuditStore):
 
 def _message(row):
     """The hashed text of a stored row (``entry_hash``'s input), as bytes."""
-    content = dict(zip(CONTENT_FIELDS, row[1:8]))
+    content = dict(zip(CONTENT_FIELDS, row[1:8], strict=False))
     try:
         content["details"] = json.loads(row[7])
     except ValueError:

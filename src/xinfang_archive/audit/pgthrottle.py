@@ -7,6 +7,7 @@ archive's database, each decision one short transaction under an advisory
 lock, timed by the database's clock.  Sources beyond ``MAX_SOURCES``
 are forgotten oldest first, as in memory.
 """
+
 from xinfang_archive.audit.throttle import MAX_SOURCES
 from xinfang_archive.audit.throttle import OVERALL
 from xinfang_archive.audit.throttle import PER_SOURCE
@@ -21,7 +22,9 @@ EVERYONE = "*"  # the overall window's row (no client address looks like it)
 
 
 class PostgresThrottle:
-    def __init__(self, dsn, per_source=PER_SOURCE, overall=OVERALL, window=WINDOW, clock=None):
+    def __init__(
+        self, dsn, per_source=PER_SOURCE, overall=OVERALL, window=WINDOW, clock=None
+    ):
         self.dsn = dsn
         self.per_source = per_source
         self.overall = overall
@@ -47,15 +50,19 @@ class PostgresThrottle:
 
     def _window(self, cursor, source, now):
         """``(started, written, left_out)`` of ``source``'s current window."""
-        cursor.execute("SELECT started, written, left_out FROM xinfang_login_throttle WHERE source = %s",
-                       (source,))
+        cursor.execute(
+            "SELECT started, written, left_out FROM xinfang_login_throttle WHERE source = %s",
+            (source,),
+        )
         row = cursor.fetchone()
         if row is not None and now - row[0] < self.window:
             return row
         if row is None:
             cursor.execute(
                 "DELETE FROM xinfang_login_throttle WHERE source IN (SELECT source FROM xinfang_login_throttle "
-                "WHERE source <> %s ORDER BY started DESC OFFSET %s)", (EVERYONE, MAX_SOURCES - 1))
+                "WHERE source <> %s ORDER BY started DESC OFFSET %s)",
+                (EVERYONE, MAX_SOURCES - 1),
+            )
         return (now, 0, row[2] if row is not None else 0)
 
     @staticmethod
@@ -63,4 +70,6 @@ class PostgresThrottle:
         cursor.execute(
             "INSERT INTO xinfang_login_throttle (source, started, written, left_out) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (source) DO UPDATE SET started = EXCLUDED.started, written = EXCLUDED.written, "
-            "left_out = EXCLUDED.left_out", (source, started, written, left_out))
+            "left_out = EXCLUDED.left_out",
+            (source, started, written, left_out),
+        )

@@ -20,6 +20,7 @@ filed records) would have to write to the ZODB.
 Its file is ``$XINFANG_AUDIT_LOG``, else ``$XINFANG_ARCHIVE_VAR/audit/audit.sqlite``,
 else ``audit/audit.sqlite`` beside the FileStorage's directory.
 """
+
 from pathlib import Path
 from plone.uuid.interfaces import IUUID
 from transaction.interfaces import ISavepointDataManager
@@ -108,17 +109,21 @@ def entry_for(action, obj=None, details=None, actor=None, title=None, path=None)
     portal_path = "/".join(site.getPhysicalPath()) if site is not None else ""
     if obj is not None:
         full = "/".join(obj.getPhysicalPath())
-        path = full[len(portal_path):] if portal_path and full.startswith(portal_path) else full
+        path = (
+            full[len(portal_path) :]
+            if portal_path and full.startswith(portal_path)
+            else full
+        )
         title = title if title is not None else obj.Title()
     # No time: the store stamps the entry when it is appended (at commit).
-    return dict(
-        actor=_bounded(actor or current_actor(), MAX_NAME),
-        action=action,
-        object_uid=IUUID(obj, "") if obj is not None else "",
-        object_path=_bounded(path or "", MAX_TEXT),
-        object_title=_bounded(title or "", MAX_NAME),
-        details=_bounded(details or {}, MAX_TEXT),
-    )
+    return {
+        "actor": _bounded(actor or current_actor(), MAX_NAME),
+        "action": action,
+        "object_uid": IUUID(obj, "") if obj is not None else "",
+        "object_path": _bounded(path or "", MAX_TEXT),
+        "object_title": _bounded(title or "", MAX_NAME),
+        "details": _bounded(details or {}, MAX_TEXT),
+    }
 
 
 # Bounds on what one entry holds: an entry records what happened, and
@@ -191,8 +196,11 @@ class AuditParticipant:
             if self.voted:
                 self.store.finish_append()
         except Exception:  # past the point of no return: say so as loudly as possible
-            logger.critical("The transaction committed but its %d audit entries could not be made durable",
-                            len(self.entries), exc_info=True)
+            logger.critical(
+                "The transaction committed but its %d audit entries could not be made durable",
+                len(self.entries),
+                exc_info=True,
+            )
         finally:
             self._end()
 
@@ -215,7 +223,7 @@ class _AuditSavepoint:
         self.mark = mark
 
     def rollback(self):
-        del self.participant.entries[self.mark:]
+        del self.participant.entries[self.mark :]
 
 
 def _participant(site):
@@ -245,7 +253,9 @@ def pending_entries():
     return [] if participant is None or participant.done else list(participant.entries)
 
 
-def record(action, obj=None, details=None, actor=None, title=None, path=None, immediate=False):
+def record(
+    action, obj=None, details=None, actor=None, title=None, path=None, immediate=False
+):
     """Record ``action`` (on ``obj``) when the current transaction commits."""
     entry = entry_for(action, obj, details, actor, title, path)
     site = getSite()

@@ -61,6 +61,7 @@ itself: ``append`` reads the last hash and inserts under ``BEGIN
 IMMEDIATE``, which holds the database's write lock across threads and
 processes; a writer waits up to 30 s for it (the busy timeout).
 """
+
 from bisect import bisect_left
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -68,10 +69,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from hashlib import sha256
 from pathlib import Path
-from xinfang_archive.localtime import LOCAL_TIME  # the bureau's calendar: dates in filters
+from xinfang_archive.localtime import (
+    LOCAL_TIME,
+)  # the bureau's calendar: dates in filters
 
 import json
 import os
@@ -82,11 +85,19 @@ import time
 
 GENESIS = "0" * 64
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock
-CONTENT_FIELDS = ("time", "actor", "action", "object_uid", "object_path", "object_title", "details")
-COLUMNS = ("seq",) + CONTENT_FIELDS + ("prev_hash", "hash")
+CONTENT_FIELDS = (
+    "time",
+    "actor",
+    "action",
+    "object_uid",
+    "object_path",
+    "object_title",
+    "details",
+)
+COLUMNS = ("seq", *CONTENT_FIELDS, "prev_hash", "hash")
 KINDS = ("altered", "removed", "reordered", "inserted")
 
-_SCHEMA = (
+_SCHEMA = (  # noqa: RUF005
     """CREATE TABLE IF NOT EXISTS entries (
         seq INTEGER PRIMARY KEY,
         time TEXT NOT NULL,
@@ -107,7 +118,13 @@ _SCHEMA = (
     f"CREATE INDEX IF NOT EXISTS entries_{'_'.join(columns)} ON entries ({', '.join(columns)})"
     # (actor, time) and (action, time) answer a filter with or without a date range, and
     # their entries come in time order (ties: seq, the rowid at the end of every index)
-    for columns in (("actor", "time"), ("action", "time"), ("time",), ("object_uid",), ("object_path",))
+    for columns in (
+        ("actor", "time"),
+        ("action", "time"),
+        ("time",),
+        ("object_uid",),
+        ("object_path",),
+    )
 )
 _ORDER = {True: " ORDER BY time DESC, seq DESC", False: " ORDER BY time, seq"}
 _INSERT = f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
@@ -118,12 +135,15 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM entries"
 _MESSAGE = " || ".join(
     ["prev_hash", "char(10)", "'{'"]
     + [
-        f"'{',' if i else ''}\"{name}\":' || " + (name if name == "details" else f"json_quote({name})")
+        f"'{',' if i else ''}\"{name}\":' || "
+        + (name if name == "details" else f"json_quote({name})")
         for i, name in enumerate(sorted(CONTENT_FIELDS))
     ]
     + ["'}'"]
 )
-_SCAN = f"SELECT seq, CAST({_MESSAGE} AS BLOB), prev_hash, hash FROM entries ORDER BY seq"
+_SCAN = (
+    f"SELECT seq, CAST({_MESSAGE} AS BLOB), prev_hash, hash FROM entries ORDER BY seq"
+)
 
 
 def canonical_json(value):
@@ -133,14 +153,16 @@ def canonical_json(value):
 
 def entry_hash(prev_hash, content):
     """The hash of an entry: ``content`` maps CONTENT_FIELDS, with ``details`` a dict."""
-    return sha256((prev_hash + "\n" + canonical_json(content)).encode("utf-8")).hexdigest()
+    return sha256(
+        (prev_hash + "\n" + canonical_json(content)).encode("utf-8")
+    ).hexdigest()
 
 
 def format_time(moment):
     """An aware datetime as the stored UTC string (sortable, fixed width)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("audit times must be timezone-aware")
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -188,7 +210,7 @@ def _prepare(entry):
     if unknown:
         raise ValueError(f"unknown audit fields: {', '.join(sorted(unknown))}")
     content = {name: entry.get(name) or "" for name in CONTENT_FIELDS}
-    moment = entry.get("time") or datetime.now(timezone.utc)
+    moment = entry.get("time") or datetime.now(UTC)
     if not isinstance(moment, datetime):
         raise TypeError("an audit entry's time must be a datetime")
     content["time"] = format_time(moment)
@@ -224,7 +246,7 @@ class AuditStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         con = self._connection()
-        for attempt in range(50):  # two processes creating the file at once
+        for _attempt in range(50):  # two processes creating the file at once
             try:
                 con.execute("PRAGMA journal_mode = WAL")
                 break
@@ -239,7 +261,9 @@ class AuditStore:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             # timeout= is SQLite's busy timeout; autocommit: transactions are explicit
-            local.con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            local.con = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT, isolation_level=None
+            )
             local.pid = os.getpid()
         return local.con
 
@@ -276,7 +300,9 @@ class AuditStore:
             last_time = content["time"] = max(content["time"], last_time)
             seq += 1
             digest = entry_hash(prev, content)
-            stored = [content[name] for name in CONTENT_FIELDS[:-1]] + [canonical_json(content["details"])]
+            stored = [content[name] for name in CONTENT_FIELDS[:-1]] + [
+                canonical_json(content["details"])
+            ]
             rows.append((seq, *stored, prev, digest))
             prev = digest
         con.executemany(_INSERT, rows)
@@ -311,7 +337,9 @@ class AuditStore:
 
     @staticmethod
     def _last(con):
-        row = con.execute("SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        row = con.execute(
+            "SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
         return tuple(row) if row else (0, GENESIS, "")
 
     def add(self, **fields):
@@ -322,11 +350,25 @@ class AuditStore:
 
     def head(self):
         """``(seq, hash)`` of the newest entry, ``(0, GENESIS)`` when empty: an external anchor."""
-        row = self._connection().execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+            .fetchone()
+        )
         return tuple(row) if row else (0, GENESIS)
 
-    def search(self, actor=None, action=None, since=None, until=None, obj=None, text=None,
-               limit=50, offset=0, newest_first=True):
+    def search(
+        self,
+        actor=None,
+        action=None,
+        since=None,
+        until=None,
+        obj=None,
+        text=None,
+        limit=50,
+        offset=0,
+        newest_first=True,
+    ):
         """``(total, entries)``: one page of the entries matching every given filter.
 
         Entries are ordered by time (then seq): the time the caller gave, which
@@ -341,18 +383,32 @@ class AuditStore:
         """
         where, params = _filters(actor, action, since, until, obj, text)
         con = self._connection()
-        total = con.execute(f"SELECT count(*) FROM entries{where}", params).fetchone()[0]
+        total = con.execute(f"SELECT count(*) FROM entries{where}", params).fetchone()[
+            0
+        ]
         order = _ORDER[newest_first]
         # Page through the seqs first: sorting them is cheap where the index order does not fit.
         page = f"SELECT seq FROM entries{where}{order} LIMIT ? OFFSET ?"
-        rows = con.execute(f"{_SELECT} WHERE seq IN ({page}){order}", [*params, limit, offset])
+        rows = con.execute(
+            f"{_SELECT} WHERE seq IN ({page}){order}", [*params, limit, offset]
+        )
         return total, [AuditEntry.from_row(row) for row in rows]
 
-    def iter_entries(self, actor=None, action=None, since=None, until=None, obj=None, text=None,
-                     newest_first=False):
+    def iter_entries(
+        self,
+        actor=None,
+        action=None,
+        since=None,
+        until=None,
+        obj=None,
+        text=None,
+        newest_first=False,
+    ):
         """Every entry matching the filters of ``search``, streamed (oldest first by default)."""
         where, params = _filters(actor, action, since, until, obj, text)
-        for row in self._connection().execute(f"{_SELECT}{where}{_ORDER[newest_first]}", params):
+        for row in self._connection().execute(
+            f"{_SELECT}{where}{_ORDER[newest_first]}", params
+        ):
             yield AuditEntry.from_row(row)
 
     def actors(self):
@@ -388,8 +444,9 @@ class AuditStore:
         if expected_head is not None:
             problems += _anchor_problems(scan, *expected_head, problems)
         problems.sort(key=lambda problem: (problem.seq, KINDS.index(problem.kind)))
-        return VerifyResult(not problems, scan.count, scan.last_seq, scan.last_hash, problems)
-
+        return VerifyResult(
+            not problems, scan.count, scan.last_seq, scan.last_hash, problems
+        )
 
     def _scan_rows(self, con):
         """The entries in seq order, in chunks of ``(seq, hashed text, prev_hash, hash)``."""
@@ -421,10 +478,16 @@ def _filters(actor, action, since, until, obj, text):
         params.append(_time_bound(until))
     if obj:
         path = obj.rstrip("/")
-        clauses.append("(object_uid = ? OR object_path = ? OR (object_path >= ? AND object_path < ?))")
+        clauses.append(
+            "(object_uid = ? OR object_path = ? OR (object_path >= ? AND object_path < ?))"
+        )
         params += [obj, path, path + "/", path + "0"]  # "0" sorts right after "/"
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%"
+            + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
         clauses.append(
             "(object_title LIKE ? ESCAPE '\\' OR object_path LIKE ? ESCAPE '\\' OR details LIKE ? ESCAPE '\\')"
         )
@@ -450,7 +513,9 @@ class _Scan:
         self.con = con
         self.count = self.first_seq = 0
         self.last_seq, self.last_hash, self.last_computed = 0, GENESIS, GENESIS
-        self.seq_of = {GENESIS: 0}  # stored hash (and recomputed hash of altered entries) -> seq
+        self.seq_of = {
+            GENESIS: 0
+        }  # stored hash (and recomputed hash of altered entries) -> seq
         self.breaks = []  # (seq, prev_hash, seq stored before it): not linked to the entry before, or a gap
         self.altered = []  # seqs whose stored hash does not match their content
 
@@ -458,23 +523,37 @@ class _Scan:
         if not self.count:
             self.first_seq = rows[0][0]
         seq_of = self.seq_of
-        last_seq, last_hash, last_computed = self.last_seq, self.last_hash, self.last_computed
+        last_seq, last_hash, last_computed = (
+            self.last_seq,
+            self.last_hash,
+            self.last_computed,
+        )
         for seq, message, prev, stored in rows:
             computed = sha256(message).hexdigest()
             seq_of[stored] = seq
             if computed != stored or prev != last_hash or seq != last_seq + 1:
-                computed = self._irregular(seq, prev, stored, computed, last_seq, last_hash, last_computed)
+                computed = self._irregular(
+                    seq, prev, stored, computed, last_seq, last_hash, last_computed
+                )
             last_seq, last_hash, last_computed = seq, stored, computed
         self.count += len(rows)
-        self.last_seq, self.last_hash, self.last_computed = last_seq, last_hash, last_computed
+        self.last_seq, self.last_hash, self.last_computed = (
+            last_seq,
+            last_hash,
+            last_computed,
+        )
 
-    def _irregular(self, seq, prev, stored, computed, last_seq, last_hash, last_computed):
+    def _irregular(
+        self, seq, prev, stored, computed, last_seq, last_hash, last_computed
+    ):
         """Record an entry that fails a check; its recomputed hash."""
         if computed != stored:
             computed = self._reference_hash(seq, prev) or computed
         if computed != stored:
             self.altered.append(seq)
-            self.seq_of.setdefault(computed, seq)  # a successor may still link to the original hash
+            self.seq_of.setdefault(
+                computed, seq
+            )  # a successor may still link to the original hash
         # last_computed: the entry before had only its hash column edited; already reported as altered
         if prev not in (last_hash, last_computed) or seq != last_seq + 1:
             self.breaks.append((seq, prev, last_seq))
@@ -484,7 +563,9 @@ class _Scan:
         """The entry's hash computed in Python by the definition (None: its fields are not even valid)."""
         row = self.con.execute(f"{_SELECT} WHERE seq = ?", (seq,)).fetchone()
         try:
-            content = dict(zip(CONTENT_FIELDS, row[1:8]), details=json.loads(row[7]))
+            content = dict(
+                zip(CONTENT_FIELDS, row[1:8], strict=False), details=json.loads(row[7])
+            )
             return entry_hash(prev, content)
         except (TypeError, ValueError):
             return None
@@ -526,14 +607,16 @@ class _Analysis:
     def _cut(self, scan):
         breaks = scan.breaks
         if not breaks or breaks[0][0] != scan.first_seq:
-            breaks = [(scan.first_seq, GENESIS, 0)] + breaks
+            breaks = [(scan.first_seq, GENESIS, 0), *breaks]
         ends = [before for _seq, _prev, before in breaks[1:]] + [scan.last_seq]
         targets = [scan.seq_of.get(prev) for _seq, prev, _before in breaks]
         # A link into the middle of a run (a fork) ends a piece there too.
         cuts = sorted(set(ends) | {target for target in targets if target})
         pieces = []
-        for (start, _prev, before), end, target in zip(breaks, ends, targets):
-            for cut in cuts[bisect_left(cuts, start):bisect_right(cuts, end)]:
+        for (start, _prev, before), end, target in zip(
+            breaks, ends, targets, strict=False
+        ):
+            for cut in cuts[bisect_left(cuts, start) : bisect_right(cuts, end)]:
                 pieces.append(_Piece(start, cut, target, before))
                 start, target, before = cut + 1, cut, cut
         return pieces
@@ -577,18 +660,30 @@ class _Analysis:
     def _report_link(self, piece):
         if piece.start > piece.before + 1:
             first, last = piece.before + 1, piece.start - 1
-            self._report(first, "removed", f"{_entries(first, last)} {_verb(first, last, 'is', 'are')} missing")
+            self._report(
+                first,
+                "removed",
+                f"{_entries(first, last)} {_verb(first, last, 'is', 'are')} missing",
+            )
         elif piece.target is None and not {piece.before, piece.start} & self.altered:
             if piece.before:
-                self._report(piece.before, "altered", (
-                    f"entry {piece.start} does not link to entry {piece.before}: entry {piece.before} was changed "
-                    "and its hash recomputed, or entries after it were removed and the rest renumbered"
-                ))
+                self._report(
+                    piece.before,
+                    "altered",
+                    (
+                        f"entry {piece.start} does not link to entry {piece.before}: entry {piece.before} was changed "
+                        "and its hash recomputed, or entries after it were removed and the rest renumbered"
+                    ),
+                )
             else:
-                self._report(piece.start, "altered", (
-                    f"entry {piece.start} does not start the chain: it was changed and its hash recomputed, "
-                    "or the entries before it were removed and the rest renumbered"
-                ))
+                self._report(
+                    piece.start,
+                    "altered",
+                    (
+                        f"entry {piece.start} does not start the chain: it was changed and its hash recomputed, "
+                        "or the entries before it were removed and the rest renumbered"
+                    ),
+                )
 
 
 def _set_depths(pieces):
@@ -612,7 +707,9 @@ def _heaviest_in_order(chain):
 
     A heaviest increasing subsequence by stored position, with a Fenwick tree of prefix maxima.
     """
-    rank = {start: i + 1 for i, start in enumerate(sorted(piece.start for piece in chain))}
+    rank = {
+        start: i + 1 for i, start in enumerate(sorted(piece.start for piece in chain))
+    }
     tree = [(0, -1)] * (len(chain) + 1)
     best, back = [], []
     for i, piece in enumerate(chain):
@@ -638,20 +735,38 @@ def _anchor_problems(scan, seq, digest, found):
     at = scan.seq_of.get(digest)
     if at is None and scan.last_seq < seq:
         first = scan.last_seq + 1
-        return [Problem(first, "removed", (
-            f"the log ends at entry {scan.last_seq} but the anchor says it reached entry {seq}: "
-            f"{_entries(first, seq)} {_verb(first, seq, 'was', 'were')} removed"
-        ))]
+        return [
+            Problem(
+                first,
+                "removed",
+                (
+                    f"the log ends at entry {scan.last_seq} but the anchor says it reached entry {seq}: "
+                    f"{_entries(first, seq)} {_verb(first, seq, 'was', 'were')} removed"
+                ),
+            )
+        ]
     if found or at == seq:
         return []
     if at is None:
-        return [Problem(seq, "altered", (
-            f"entry {seq} no longer has the anchored hash: the log was rewritten from there on or before"
-        ))]
+        return [
+            Problem(
+                seq,
+                "altered",
+                (
+                    f"entry {seq} no longer has the anchored hash: the log was rewritten from there on or before"
+                ),
+            )
+        ]
     kind = "removed" if at < seq else "inserted"
-    return [Problem(min(at, seq), kind, (
-        f"the anchored entry {seq} is now numbered {at}: entries before it were {kind} and the rest renumbered"
-    ))]
+    return [
+        Problem(
+            min(at, seq),
+            kind,
+            (
+                f"the anchored entry {seq} is now numbered {at}: entries before it were {kind} and the rest renumbered"
+            ),
+        )
+    ]
 
 
 def _entries(first, last):
@@ -670,7 +785,11 @@ def _inserted_message(piece):
 
 
 def _reordered_message(piece):
-    where = f"right after entry {piece.parent.end}" if piece.parent else "at the start of the log"
+    where = (
+        f"right after entry {piece.parent.end}"
+        if piece.parent
+        else "at the start of the log"
+    )
     return (
         f"{_entries(piece.start, piece.end)} {_verb(piece.start, piece.end, 'was', 'were')} moved: "
         f"by the hash chain {_verb(piece.start, piece.end, 'it belongs', 'they belong')} {where}"

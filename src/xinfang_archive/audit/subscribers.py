@@ -5,6 +5,7 @@ failed (and those that succeeded).
 Filing, amendments, exports, appraisal steps, holds and fixity runs record
 their own, more detailed, entries where they happen.
 """
+
 from AccessControl import getSecurityManager
 from xinfang_archive.archival.interfaces import IFiledRecord
 from xinfang_archive.audit import throttle
@@ -27,11 +28,33 @@ logger = logging.getLogger("xinfang_archive.audit")
 MAX_LOGIN = 100
 
 # The archive's own records; Plone's pages and folders are not audited.
-AUDITED_TYPES = {"CaseFolder", "PetitionCase", "CaseDocument", "Reply", "Supervision", "ScreeningReport",
-                 "CoordinationMeeting", "LeaderReception", "AccountabilityRecord", "EarlyWarning"}
-DOWNLOAD_VIEWS = {"download", "@@download", "display-file", "@@display-file", "images", "@@images"}
+AUDITED_TYPES = {
+    "CaseFolder",
+    "PetitionCase",
+    "CaseDocument",
+    "Reply",
+    "Supervision",
+    "ScreeningReport",
+    "CoordinationMeeting",
+    "LeaderReception",
+    "AccountabilityRecord",
+    "EarlyWarning",
+}
+DOWNLOAD_VIEWS = {
+    "download",
+    "@@download",
+    "display-file",
+    "@@display-file",
+    "images",
+    "@@images",
+}
 # Views that record their own, more precise, entry (browser/outputs.py).
-SELF_RECORDING_VIEWS = {"archival-rendition", "record-note", "archival-outputs", "filing-catalogue"}
+SELF_RECORDING_VIEWS = {
+    "archival-rendition",
+    "record-note",
+    "archival-outputs",
+    "filing-catalogue",
+}
 _DONE = "xinfang_archive.audit.login_recorded"
 
 
@@ -41,36 +64,42 @@ def _audited(obj):
 
 def created(obj, event):
     if _audited(obj):
-        record("create", obj, details=dict(type=obj.portal_type))
+        record("create", obj, details={"type": obj.portal_type})
 
 
 def modified(obj, event):
     if not _audited(obj) or IContainerModifiedEvent.providedBy(event):
         return
-    fields = sorted({
-        name.split(".")[-1]
-        for description in getattr(event, "descriptions", ()) or ()
-        for name in getattr(description, "attributes", ()) or ()
-    })
-    record("edit", obj, details=dict(fields=fields))
+    fields = sorted(
+        {
+            name.split(".")[-1]
+            for description in getattr(event, "descriptions", ()) or ()
+            for name in getattr(description, "attributes", ()) or ()
+        }
+    )
+    record("edit", obj, details={"fields": fields})
 
 
 def transitioned(obj, event):
     if event.transition is None or not _audited(obj):
         return
-    record("transition", obj, details=dict(
-        transition=event.transition.getId(),
-        from_state=event.old_state.getId(),
-        to_state=event.new_state.getId(),
-        # recorded masked: the trail is read by people who may not see personal
-        # data (a warning's acknowledgement note is its transition's comment)
-        comment=redact((event.status or {}).get("comments", "") or ""),
-    ))
+    record(
+        "transition",
+        obj,
+        details={
+            "transition": event.transition.getId(),
+            "from_state": event.old_state.getId(),
+            "to_state": event.new_state.getId(),
+            # recorded masked: the trail is read by people who may not see personal
+            # data (a warning's acknowledgement note is its transition's comment)
+            "comment": redact((event.status or {}).get("comments", "") or ""),
+        },
+    )
 
 
 def removed(obj, event):
     if _audited(obj) and event.newParent is None:
-        record("delete", obj, details=dict(type=obj.portal_type))
+        record("delete", obj, details={"type": obj.portal_type})
 
 
 # --- reading filed records --------------------------------------------------
@@ -96,7 +125,9 @@ def read_of_filed_record(event):
     if not IFiledRecord.providedBy(context) or name.lstrip("@") in SELF_RECORDING_VIEWS:
         return
     action = "download" if name in DOWNLOAD_VIEWS else "view"
-    record(action, context, details=dict(view=name, url=request.get("ACTUAL_URL", "")))
+    record(
+        action, context, details={"view": name, "url": request.get("ACTUAL_URL", "")}
+    )
 
 
 # --- logins -----------------------------------------------------------------
@@ -113,7 +144,9 @@ def _basic_credentials(request):
     if not auth.lower().startswith("basic "):
         return None
     try:
-        login, _sep, password = base64.b64decode(auth.split(" ", 1)[1]).decode("utf-8").partition(":")
+        login, _sep, password = (
+            base64.b64decode(auth.split(" ", 1)[1]).decode("utf-8").partition(":")
+        )
     except (ValueError, UnicodeDecodeError):
         return "?", ""
     return login, password
@@ -130,7 +163,10 @@ def _valid(request, login, password):
     root = site.getPhysicalRoot() if site is not None else None
     folders.append(getattr(root, "acl_users", None))
     for folder in folders:
-        if folder is not None and folder.authenticate(login, password, request) is not None:
+        if (
+            folder is not None
+            and folder.authenticate(login, password, request) is not None
+        ):
             return True
     return False
 
@@ -163,11 +199,26 @@ def _failed(request, login, how):
         return
     login = login if isinstance(login, str) else str(login)
     login = login[:MAX_LOGIN] + ("…" if len(login) > MAX_LOGIN else "")
-    details = dict(login=login, method=how, ip=ip, url=request.get("ACTUAL_URL", "")[:MAX_LOGIN * 5])
+    details = {
+        "login": login,
+        "method": how,
+        "ip": ip,
+        "url": request.get("ACTUAL_URL", "")[: MAX_LOGIN * 5],
+    }
     if left_out:
-        details["left_out"] = left_out  # failures of this source not written since its last entry
+        details["left_out"] = (
+            left_out  # failures of this source not written since its last entry
+        )
     try:
-        record("login_failed", None, actor="anonymous", title=login, path="", immediate=True, details=details)
+        record(
+            "login_failed",
+            None,
+            actor="anonymous",
+            title=login,
+            path="",
+            immediate=True,
+            details=details,
+        )
     except Exception:  # a failed login must still get its answer
         logger.exception("Could not record a failed login of %r", login)
 
@@ -180,7 +231,11 @@ def login_after_traversal(event):
     if not _anonymous() or request.get(_DONE):
         return
     if request.form.get("__ac_name") and "__ac_password" in request.form:
-        login, password, how = request.form["__ac_name"], request.form["__ac_password"], "form"
+        login, password, how = (
+            request.form["__ac_name"],
+            request.form["__ac_password"],
+            "form",
+        )
     else:
         credentials = _basic_credentials(request)
         if credentials is None:
@@ -208,4 +263,6 @@ def login_service_refused(event):
 
 def logged_in(event):
     user = event.object
-    record("login", None, actor=user.getId(), title=user.getUserName(), path="", details={})
+    record(
+        "login", None, actor=user.getId(), title=user.getUserName(), path="", details={}
+    )

@@ -8,6 +8,7 @@ says how many were left out, so nothing is hidden, only aggregated.
 The counts are per process; on an archive in PostgreSQL every host shares
 them (``pgthrottle``).
 """
+
 import threading
 import time
 
@@ -19,7 +20,13 @@ MAX_SOURCES = 10_000  # remembered at once; the oldest windows go first
 
 
 class Throttle:
-    def __init__(self, per_source=PER_SOURCE, overall=OVERALL, window=WINDOW, clock=time.monotonic):
+    def __init__(
+        self,
+        per_source=PER_SOURCE,
+        overall=OVERALL,
+        window=WINDOW,
+        clock=time.monotonic,
+    ):
         self.per_source = per_source
         self.overall = overall
         self.window = window
@@ -56,7 +63,9 @@ class Throttle:
 
     def _forget_oldest(self):
         if len(self.sources) > MAX_SOURCES:
-            oldest = sorted(self.sources, key=lambda s: self.sources[s][0])[: len(self.sources) - MAX_SOURCES]
+            oldest = sorted(self.sources, key=lambda s: self.sources[s][0])[
+                : len(self.sources) - MAX_SOURCES
+            ]
             for source in oldest:
                 del self.sources[source]
 

@@ -5,6 +5,7 @@ to it with the cause (漏报零报告), the unit and the period or report missed
 (``browser/screening.py``).  Plone ignores GET values in forms unless the
 form allows it; nothing is saved until the user submits the form.
 """
+
 from plone.dexterity.browser.add import DefaultAddForm
 from plone.dexterity.browser.add import DefaultAddView
 

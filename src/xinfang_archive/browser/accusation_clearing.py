@@ -1,5 +1,6 @@
 """@@accusation-clearing: ask for, approve, reject or withdraw the clearing
 of a document's accusation flag (two people; ``privacy.clearing``)."""
+
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
@@ -16,12 +17,20 @@ import transaction
 
 
 STEPS = {
-    "request": (lambda doc, form: request_clearing(doc, form.get("reason")),
-                _("The request to clear the accusation flag was recorded; a second person must approve it.")),
-    "approve": (lambda doc, form: approve_clearing(doc),
-                _("The accusation flag was cleared.")),
-    "reject": (lambda doc, form: reject_clearing(doc, form.get("note")),
-               _("The request to clear the accusation flag was closed.")),
+    "request": (
+        lambda doc, form: request_clearing(doc, form.get("reason")),
+        _(
+            "The request to clear the accusation flag was recorded; a second person must approve it."
+        ),
+    ),
+    "approve": (
+        lambda doc, form: approve_clearing(doc),
+        _("The accusation flag was cleared."),
+    ),
+    "reject": (
+        lambda doc, form: reject_clearing(doc, form.get("note")),
+        _("The request to clear the accusation flag was closed."),
+    ),
 }
 
 
@@ -40,8 +49,12 @@ class AccusationClearingView(BrowserView):
                 transaction.doom()
                 self.error = translate(refused.message, context=self.request)
             else:
-                api.portal.show_message(translate(done, context=self.request), self.request)
-                return self.request.response.redirect(self.context.absolute_url() + "/@@accusation-clearing")
+                api.portal.show_message(
+                    translate(done, context=self.request), self.request
+                )
+                return self.request.response.redirect(
+                    self.context.absolute_url() + "/@@accusation-clearing"
+                )
         return self.template()
 
     def pending(self):
@@ -49,7 +62,9 @@ class AccusationClearingView(BrowserView):
 
     def is_requester(self):
         pending = self.pending()
-        return bool(pending) and pending["requested_by"] == api.user.get_current().getId()
+        return (
+            bool(pending) and pending["requested_by"] == api.user.get_current().getId()
+        )
 
     def flagged(self):
         return bool(getattr(self.context, "accusation", False))

@@ -5,10 +5,12 @@ from the schema's permissions) plus a required reason.  Saving calls
 ``archival.amend.amend`` with the fields that changed; a refused amendment
 changes nothing and shows why.
 """
+
 from plone import api
 from plone.autoform.form import AutoExtensibleForm
 from plone.dexterity.interfaces import IDexterityFTI
 from plone.supermodel import model
+from plone.z3cform.layout import wrap_form
 from xinfang_archive import _
 from xinfang_archive.archival.amend import amend
 from xinfang_archive.archival.amend import AmendmentRefused
@@ -18,7 +20,6 @@ from xinfang_archive.privacy.masking import can_view_personal_data
 from z3c.form import button
 from z3c.form import form
 from z3c.form.interfaces import NOT_CHANGED
-from plone.z3cform.layout import wrap_form
 from zope import schema
 from zope.component import getUtility
 from zope.i18n import translate
@@ -26,12 +27,12 @@ from zope.i18n import translate
 import transaction
 
 
-
-
 class IAmendment(model.Schema):
     amendment_reason = schema.Text(
         title=_("Reason for the amendment"),
-        description=_("Recorded with the values before and after, in the version history and the audit trail."),
+        description=_(
+            "Recorded with the values before and after, in the version history and the audit trail."
+        ),
         required=True,
     )
 
@@ -62,10 +63,14 @@ class AmendForm(AutoExtensibleForm, form.Form):
             self.status = self.formErrorsMessage
             return
         # additional schemata's fields are keyed by their prefixed name
-        reason = data.pop("IAmendment.amendment_reason", None) or data.pop("amendment_reason", "")
+        reason = data.pop("IAmendment.amendment_reason", None) or data.pop(
+            "amendment_reason", ""
+        )
         changes = {
-            name: value for name, value in data.items()
-            if value is not NOT_CHANGED and _plain(getattr(self.context, name, None)) != _plain(value)
+            name: value
+            for name, value in data.items()
+            if value is not NOT_CHANGED
+            and _plain(getattr(self.context, name, None)) != _plain(value)
         }
         try:
             amend(self.context, changes, reason)
@@ -73,7 +78,10 @@ class AmendForm(AutoExtensibleForm, form.Form):
             transaction.doom()
             self.status = translate(refused.message, context=self.request)
             return
-        api.portal.show_message(translate(_("The amendment was recorded."), context=self.request), self.request)
+        api.portal.show_message(
+            translate(_("The amendment was recorded."), context=self.request),
+            self.request,
+        )
         self.request.response.redirect(self.context.absolute_url())
 
     @button.buttonAndHandler(_("Cancel"), name="cancel")

@@ -1,9 +1,11 @@
 """The audit trail for inspectors: @@audit-log (search, CSV export) on the
 site and @@audit-history on any record (its entries and those below it)."""
+
 from datetime import date
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.audit.csvexport import write_csv
 from xinfang_archive.audit.recorder import audit_store
@@ -12,8 +14,6 @@ from xinfang_archive.audit.store import canonical_json
 from xinfang_archive.localtime import local_text
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
-
-from urllib.parse import urlencode
 
 import io
 
@@ -71,9 +71,14 @@ class AuditLogView(BrowserView):
 
     def filters(self):
         form = self.request.form
-        result = {name: (form.get(name) or "").strip() for name in ("actor", "action", "since", "until", "object", "text")}
+        result = {
+            name: (form.get(name) or "").strip()
+            for name in ("actor", "action", "since", "until", "object", "text")
+        }
         if self.scoped:
-            result["object"] = "/" + "/".join(self.context.getPhysicalPath()[len(self._site_path()):])
+            result["object"] = "/" + "/".join(
+                self.context.getPhysicalPath()[len(self._site_path()) :]
+            )
         return result
 
     def _site_path(self):
@@ -81,8 +86,14 @@ class AuditLogView(BrowserView):
 
     def _query(self):
         f = self.filters()
-        return dict(actor=f["actor"] or None, action=f["action"] or None, since=_day(f["since"]),
-                    until=_day(f["until"]), obj=f["object"] or None, text=f["text"] or None)
+        return {
+            "actor": f["actor"] or None,
+            "action": f["action"] or None,
+            "since": _day(f["since"]),
+            "until": _day(f["until"]),
+            "obj": f["object"] or None,
+            "text": f["text"] or None,
+        }
 
     def page(self):
         try:
@@ -92,15 +103,26 @@ class AuditLogView(BrowserView):
 
     def results(self):
         total, entries = audit_store().search(
-            limit=PAGE_SIZE, offset=(self.page() - 1) * PAGE_SIZE, **self._query())
+            limit=PAGE_SIZE, offset=(self.page() - 1) * PAGE_SIZE, **self._query()
+        )
         self.total = total
-        return [dict(
-            seq=e.seq, time=local_text(e.time), actor=e.actor, action=e.action,
-            action_title=self._t(ACTION_TITLES[e.action]) if e.action in ACTION_TITLES else e.action,
-            # masked for who may not see personal data (entries written before comments were masked)
-            path=e.object_path, title=e.object_title, details=text_for_viewer(self.context, canonical_json(e.details)),
-            url=self._url(e.object_path),
-        ) for e in entries]
+        return [
+            {
+                "seq": e.seq,
+                "time": local_text(e.time),
+                "actor": e.actor,
+                "action": e.action,
+                "action_title": self._t(ACTION_TITLES[e.action])
+                if e.action in ACTION_TITLES
+                else e.action,
+                # masked for who may not see personal data (entries written before comments were masked)
+                "path": e.object_path,
+                "title": e.object_title,
+                "details": text_for_viewer(self.context, canonical_json(e.details)),
+                "url": self._url(e.object_path),
+            }
+            for e in entries
+        ]
 
     def _url(self, path):
         if not path:
@@ -110,16 +132,25 @@ class AuditLogView(BrowserView):
 
     def pages(self):
         last = max((self.total - 1) // PAGE_SIZE + 1, 1)
-        return dict(current=self.page(), last=last)
+        return {"current": self.page(), "last": last}
 
     def choices(self):
         store = audit_store()
-        return dict(actors=store.actors(),
-                    actions=[(a, self._t(ACTION_TITLES[a]) if a in ACTION_TITLES else a) for a in store.actions()])
+        return {
+            "actors": store.actors(),
+            "actions": [
+                (a, self._t(ACTION_TITLES[a]) if a in ACTION_TITLES else a)
+                for a in store.actions()
+            ],
+        }
 
     def link(self, **overrides):
         """This page's URL with the current filters and ``overrides``."""
-        values = {k: v for k, v in self.filters().items() if v and not (self.scoped and k == "object")}
+        values = {
+            k: v
+            for k, v in self.filters().items()
+            if v and not (self.scoped and k == "object")
+        }
         values.update(overrides)
         return f"{self.request['ACTUAL_URL']}?{urlencode(values)}"
 
@@ -127,11 +158,20 @@ class AuditLogView(BrowserView):
         """All matching entries as CSV; the export itself is recorded."""
         buffer = io.BytesIO()
         count = write_csv(audit_store().iter_entries(**self._query()), buffer)
-        record("export", self.context, details=dict(what="audit-trail", entries=count, **{
-            k: v for k, v in self.filters().items() if v}))
+        record(
+            "export",
+            self.context,
+            details=dict(
+                what="audit-trail",
+                entries=count,
+                **{k: v for k, v in self.filters().items() if v},
+            ),
+        )
         response = self.request.response
         response.setHeader("Content-Type", "text/csv; charset=utf-8")
-        response.setHeader("Content-Disposition", 'attachment; filename="audit-trail.csv"')
+        response.setHeader(
+            "Content-Disposition", 'attachment; filename="audit-trail.csv"'
+        )
         return buffer.getvalue()
 
 

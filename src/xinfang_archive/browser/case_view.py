@@ -1,15 +1,17 @@
 """信访件 page: the case, its clock, its transitions (with reasons) and contents."""
+
 from plone import api
 from Products.Five.browser import BrowserView
+from urllib.parse import quote
 from xinfang_archive import _
+from xinfang_archive.archival.disposition import held
 from xinfang_archive.archival.info import archival_info
 from xinfang_archive.archival.retention import PERIOD_TITLES
-from xinfang_archive.localtime import local_text
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.content.matching import earlier_cases
-from xinfang_archive.archival.disposition import held
+from xinfang_archive.localtime import local_text
 from xinfang_archive.permissions import AmendFiledRecord
 from xinfang_archive.permissions import ManageArchive
 from xinfang_archive.permissions import ViewAuditTrail
@@ -22,9 +24,8 @@ from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import unit_paths
 from xinfang_archive.workflow.clocks import statutory_clock
 from xinfang_archive.workflow.rules import transition_problems
-from zope.i18n import translate
-from urllib.parse import quote
 from zope.component import queryMultiAdapter
+from zope.i18n import translate
 from zope.i18nmessageid import Message
 
 
@@ -70,7 +71,11 @@ class CaseView(BrowserView):
 
     def clock(self):
         clock = statutory_clock(self.context)
-        clock["label"] = translate(CLOCK_LABELS[clock["kind"]], context=self.request) if clock["kind"] else ""
+        clock["label"] = (
+            translate(CLOCK_LABELS[clock["kind"]], context=self.request)
+            if clock["kind"]
+            else ""
+        )
         return clock
 
     def titles(self):
@@ -84,7 +89,11 @@ class CaseView(BrowserView):
             "handler": self._handler_title(c.case_handler),
             "outcome": title_of("outcomes", c.outcome),
             "satisfaction": title_of("satisfaction_levels", c.satisfaction),
-            "flags": "、".join(translate(flags[f], context=self.request) for f in sorted(c.flags or ()) if f in flags),
+            "flags": "、".join(
+                translate(flags[f], context=self.request)
+                for f in sorted(c.flags or ())
+                if f in flags
+            ),
         }
 
     def archival(self):
@@ -92,18 +101,24 @@ class CaseView(BrowserView):
         info = archival_info(self.context)
         if info is None:
             return None
-        info["period_title"] = translate(PERIOD_TITLES[info["retention_period"]], context=self.request)
+        info["period_title"] = translate(
+            PERIOD_TITLES[info["retention_period"]], context=self.request
+        )
         info["filed_by_title"] = self._handler_title(info["filed_by"])
         info["filed_on_local"] = local_text(self.context.filed_on, seconds=False)
         info["may_amend"] = api.user.has_permission(AmendFiledRecord, obj=self.context)
         info["may_manage"] = api.user.has_permission(ManageArchive, obj=self.context)
         info["may_audit"] = api.user.has_permission(ViewAuditTrail, obj=self.context)
-        info["holds"] = [dict(title=h.Title(), url=h.absolute_url(), reason=h.reason)
-                         for h in held([info["archival_code"]]).get(info["archival_code"], [])]
+        info["holds"] = [
+            {"title": h.Title(), "url": h.absolute_url(), "reason": h.reason}
+            for h in held([info["archival_code"]]).get(info["archival_code"], [])
+        ]
         office = api.portal.get().get("archive-office")
         info["hold_url"] = (
             f"{office.absolute_url()}/++add++Hold?form.widgets.archival_codes={quote(info['archival_code'])}"
-            if office is not None else "")
+            if office is not None
+            else ""
+        )
         return info
 
     def archival_outputs(self):
@@ -130,16 +145,22 @@ class CaseView(BrowserView):
         result = []
         for tid in state.transitions:
             transition = workflow.transitions[tid]
-            guard_roles = set(transition.guard.roles or ()) if transition.guard else set()
+            guard_roles = (
+                set(transition.guard.roles or ()) if transition.guard else set()
+            )
             if guard_roles and not guard_roles & roles:
                 continue
-            problems = [translate(p, context=self.request) for p in transition_problems(self.context, tid)]
+            problems = [
+                translate(p, context=self.request)
+                for p in transition_problems(self.context, tid)
+            ]
             result.append(
                 {
                     "id": tid,
                     "title": self.t(transition.title, domain="plone"),
                     "problems": problems,
-                    "url": f"{self.context.absolute_url()}/@@file-case" if tid == "file"
+                    "url": f"{self.context.absolute_url()}/@@file-case"
+                    if tid == "file"
                     else f"{self.context.absolute_url()}/@@case-transition?transition={tid}",
                 }
             )
@@ -160,7 +181,9 @@ class CaseView(BrowserView):
         return [
             {
                 "obj": reply,
-                "kind": translate(kinds.get(reply.kind, reply.kind), context=self.request),
+                "kind": translate(
+                    kinds.get(reply.kind, reply.kind), context=self.request
+                ),
                 "outcome": title_of("outcomes", reply.outcome),
             }
             for reply in self._children(IReply)
@@ -181,7 +204,9 @@ class CaseView(BrowserView):
         """Earlier cases of the same petitioner not linked yet (offered for linking)."""
         if not self.can_view_personal_data():
             return []
-        linked = {r.to_object.UID() for r in self.context.related_cases or () if r.to_object}
+        linked = {
+            r.to_object.UID() for r in self.context.related_cases or () if r.to_object
+        }
         return [b for b in earlier_cases(self.context) if b.UID not in linked]
 
     def can_edit(self):
@@ -199,14 +224,19 @@ class CaseView(BrowserView):
                 links.append(
                     {
                         "url": f"{self.context.absolute_url()}/++add++{type_id}",
-                        "title": translate(Message(fti.title, domain="xinfang_archive"), context=self.request),
+                        "title": translate(
+                            Message(fti.title, domain="xinfang_archive"),
+                            context=self.request,
+                        ),
                     }
                 )
                 if type_id == "Reply":
                     links.append(
                         {
                             "url": f"{self.context.absolute_url()}/@@issue-reply",
-                            "title": translate(_("Issue a reply letter"), context=self.request),
+                            "title": translate(
+                                _("Issue a reply letter"), context=self.request
+                            ),
                         }
                     )
         return links
@@ -256,10 +286,15 @@ class CaseView(BrowserView):
         reception = reception_of(self.context)
         if reception is None:
             return None
-        entry = for_case(self.context, reception) or {"instructions": [], "follow_ups": []}
+        entry = for_case(self.context, reception) or {
+            "instructions": [],
+            "follow_ups": [],
+        }
         return {
             "title": reception.Title(),
-            "url": reception.absolute_url() if api.user.has_permission("View", obj=reception) else None,
+            "url": reception.absolute_url()
+            if api.user.has_permission("View", obj=reception)
+            else None,
             "instructions": entry["instructions"],
             "follow_ups": entry["follow_ups"],
         }
@@ -287,11 +322,16 @@ class LinkEarlierCases(BrowserView):
             linked = {r.to_object.UID() for r in relations if r.to_object}
             for uid in chosen:
                 if uid not in linked:
-                    relations.append(RelationValue(intids.getId(candidates[uid].getObject())))
+                    relations.append(
+                        RelationValue(intids.getId(candidates[uid].getObject()))
+                    )
             self.context.related_cases = relations
             notify(ObjectModifiedEvent(self.context))
             api.portal.show_message(
-                translate(_("Linked to the earlier cases; flagged as a repeat petition."), context=self.request),
+                translate(
+                    _("Linked to the earlier cases; flagged as a repeat petition."),
+                    context=self.request,
+                ),
                 request=self.request,
             )
         return self.request.response.redirect(self.context.absolute_url())

@@ -4,6 +4,7 @@ Counts come straight from the catalog indexes (set intersections, no brains),
 lists from ordinary, permission-filtered catalog queries limited to what is
 shown, so the page stays fast with 100,000 cases.
 """
+
 from BTrees.IIBTree import difference
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
@@ -68,7 +69,12 @@ class DashboardView(BrowserView):
         if not hasattr(self, "_overdue"):
             index = self._index("case_deadline")
             rids, _ = index._apply_index(
-                {"case_deadline": {"query": self.today - timedelta(days=1), "range": "max"}}
+                {
+                    "case_deadline": {
+                        "query": self.today - timedelta(days=1),
+                        "range": "max",
+                    }
+                }
             )
             self._overdue = intersection(self._open_rids(), rids)
         return self._overdue
@@ -79,16 +85,28 @@ class DashboardView(BrowserView):
     def sections(self):
         """The three case lists, each with its id and translated heading."""
         return [
-            {"id": "xf-overdue", "title": translate(_("Overdue"), context=self.request), "rows": self.overdue()},
+            {
+                "id": "xf-overdue",
+                "title": translate(_("Overdue"), context=self.request),
+                "rows": self.overdue(),
+            },
             {
                 "id": "xf-due-soon",
                 "title": translate(
-                    _("due_within_days", default="Due within ${days} days", mapping={"days": self.due_soon_days()}),
+                    _(
+                        "due_within_days",
+                        default="Due within ${days} days",
+                        mapping={"days": self.due_soon_days()},
+                    ),
                     context=self.request,
                 ),
                 "rows": self.due_soon(),
             },
-            {"id": "xf-my-cases", "title": translate(_("My cases"), context=self.request), "rows": self.my_cases()},
+            {
+                "id": "xf-my-cases",
+                "title": translate(_("My cases"), context=self.request),
+                "rows": self.my_cases(),
+            },
         ]
 
     def counts(self):
@@ -109,7 +127,9 @@ class DashboardView(BrowserView):
             total = len(intersection(self._open_rids(), rids))
             if total:
                 overdue = len(intersection(self._overdue_rids(), rids))
-                result.append({"code": code, "title": title, "open": total, "overdue": overdue})
+                result.append(
+                    {"code": code, "title": title, "open": total, "overdue": overdue}
+                )
         return sorted(result, key=lambda r: (-r["overdue"], -r["open"]))
 
     def by_unit(self):
@@ -145,10 +165,18 @@ class DashboardView(BrowserView):
         )[:LIST_LIMIT]
 
     def overdue(self):
-        return self._rows(self._cases(case_deadline={"query": self.today - timedelta(days=1), "range": "max"}))
+        return self._rows(
+            self._cases(
+                case_deadline={"query": self.today - timedelta(days=1), "range": "max"}
+            )
+        )
 
     def due_soon(self):
-        return self._rows(self._cases(case_deadline={"query": (self.today, self.soon), "range": "min:max"}))
+        return self._rows(
+            self._cases(
+                case_deadline={"query": (self.today, self.soon), "range": "min:max"}
+            )
+        )
 
     def my_cases(self):
         """Open cases the user registered or handles, or that the user's
@@ -159,7 +187,10 @@ class DashboardView(BrowserView):
         handled, _headed = units_of(user_id)
         if handled:
             brains.update({b.UID: b for b in self._cases(case_unit=handled)})
-        ordered = sorted(brains.values(), key=lambda b: (b.case_deadline is None, b.case_deadline or date.max))
+        ordered = sorted(
+            brains.values(),
+            key=lambda b: (b.case_deadline is None, b.case_deadline or date.max),
+        )
         return self._rows(ordered[:LIST_LIMIT])
 
     def _rows(self, brains):
@@ -180,7 +211,12 @@ class DashboardView(BrowserView):
                     or state_titles.setdefault(
                         brain.review_state,
                         translate(
-                            Message(wftool.getTitleForStateOnType(brain.review_state, "PetitionCase"), domain="plone"),
+                            Message(
+                                wftool.getTitleForStateOnType(
+                                    brain.review_state, "PetitionCase"
+                                ),
+                                domain="plone",
+                            ),
                             context=self.request,
                         ),
                     ),
@@ -199,8 +235,13 @@ class DashboardView(BrowserView):
         folder = api.portal.get().get(WARNINGS_ID)
         if folder is None:
             return None
-        brains = self.catalog(portal_type="EarlyWarning", review_state="raised", sort_on="created",
-                              sort_order="descending", sort_limit=WARNINGS_SHOWN)
+        brains = self.catalog(
+            portal_type="EarlyWarning",
+            review_state="raised",
+            sort_on="created",
+            sort_order="descending",
+            sort_limit=WARNINGS_SHOWN,
+        )
         return {
             "open": brains.actual_result_count,
             "rows": warning_rows(brains[:WARNINGS_SHOWN], self.request),

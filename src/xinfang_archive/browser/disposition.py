@@ -5,9 +5,10 @@
 @@appraisal-view   one appraisal: its records, its transitions with reasons
 @@fixity-report    the recorded fixity runs
 """
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.protect import CheckAuthenticator
@@ -37,7 +38,11 @@ class _Base(BrowserView):
     def state_title(self, obj):
         wftool = api.portal.get_tool("portal_workflow")
         state = api.content.get_state(obj, default="")
-        return self._t(Message(wftool.getTitleForStateOnType(state, obj.portal_type), domain="plone"))
+        return self._t(
+            Message(
+                wftool.getTitleForStateOnType(state, obj.portal_type), domain="plone"
+            )
+        )
 
     def local(self, value):
         return local_text(value, seconds=False)
@@ -53,12 +58,25 @@ def fixity_summary(site, now=None):
     run = last_run(site)
     if run is None:
         return None
-    now = now or datetime.now(timezone.utc)
-    started = run.started if run.started.tzinfo else run.started.replace(tzinfo=timezone.utc)
-    return dict(started=local_text(run.started, seconds=False), counts=run.counts, ok=run.ok,
-                overdue=now - started > OVERDUE_AFTER,
-                problems=[dict(code=p[0], path=p[1], field=p[2], filename=p[3], status=p[4], detail=p[5])
-                          for p in run.problems[:50]])
+    now = now or datetime.now(UTC)
+    started = run.started if run.started.tzinfo else run.started.replace(tzinfo=UTC)
+    return {
+        "started": local_text(run.started, seconds=False),
+        "counts": run.counts,
+        "ok": run.ok,
+        "overdue": now - started > OVERDUE_AFTER,
+        "problems": [
+            {
+                "code": p[0],
+                "path": p[1],
+                "field": p[2],
+                "filename": p[3],
+                "status": p[4],
+                "detail": p[5],
+            }
+            for p in run.problems[:50]
+        ],
+    }
 
 
 class ArchiveOfficeView(_Base):
@@ -72,10 +90,22 @@ class ArchiveOfficeView(_Base):
 
     def _items(self, portal_type, states):
         brains = api.portal.get_tool("portal_catalog")(
-            portal_type=portal_type, review_state=states, sort_on="created", sort_order="descending",
-            path="/".join(self.context.getPhysicalPath()))
-        return [dict(url=b.getURL(), title=b.Title, state=self.state_title(b.getObject()),
-                     created=self.local(b.created.asdatetime()), creator=b.Creator) for b in brains]
+            portal_type=portal_type,
+            review_state=states,
+            sort_on="created",
+            sort_order="descending",
+            path="/".join(self.context.getPhysicalPath()),
+        )
+        return [
+            {
+                "url": b.getURL(),
+                "title": b.Title,
+                "state": self.state_title(b.getObject()),
+                "created": self.local(b.created.asdatetime()),
+                "creator": b.Creator,
+            }
+            for b in brains
+        ]
 
     def appraisals(self):
         return self._items("Appraisal", list(disposition.OPEN_APPRAISAL_STATES))
@@ -85,21 +115,39 @@ class ArchiveOfficeView(_Base):
         released it and when."""
         wftool = api.portal.get_tool("portal_workflow")
         brains = api.portal.get_tool("portal_catalog")(
-            portal_type="Hold", sort_on="created", sort_order="descending",
-            path="/".join(self.context.getPhysicalPath()))
+            portal_type="Hold",
+            sort_on="created",
+            sort_order="descending",
+            path="/".join(self.context.getPhysicalPath()),
+        )
         rows = []
         for brain in brains:
             hold = brain.getObject()
-            release = [e for e in wftool.getHistoryOf("xf_hold_workflow", hold) or () if e.get("action") == "release"]
-            rows.append(dict(
-                url=brain.getURL(), title=brain.Title, reason=hold.reason, authority=hold.authority or "",
-                codes=", ".join(disposition.clean_codes(hold.archival_codes)),
-                active=brain.review_state == "active", state=self.state_title(hold),
-                placed_by=brain.Creator, placed_on=self.local(brain.created.asdatetime()),
-                released_by=release[-1]["actor"] if release else "",
-                released_on=self.local(release[-1]["time"].asdatetime()) if release else "",
-                release_comment=release[-1].get("comments", "") if release else "",
-            ))
+            release = [
+                e
+                for e in wftool.getHistoryOf("xf_hold_workflow", hold) or ()
+                if e.get("action") == "release"
+            ]
+            rows.append(
+                {
+                    "url": brain.getURL(),
+                    "title": brain.Title,
+                    "reason": hold.reason,
+                    "authority": hold.authority or "",
+                    "codes": ", ".join(disposition.clean_codes(hold.archival_codes)),
+                    "active": brain.review_state == "active",
+                    "state": self.state_title(hold),
+                    "placed_by": brain.Creator,
+                    "placed_on": self.local(brain.created.asdatetime()),
+                    "released_by": release[-1]["actor"] if release else "",
+                    "released_on": self.local(release[-1]["time"].asdatetime())
+                    if release
+                    else "",
+                    "release_comment": release[-1].get("comments", "")
+                    if release
+                    else "",
+                }
+            )
         return sorted(rows, key=lambda r: not r["active"])
 
     def fixity(self):
@@ -109,12 +157,21 @@ class ArchiveOfficeView(_Base):
         portal_url = api.portal.get().absolute_url()
         here = self.context.absolute_url()
         return [
-            dict(title=self._t(_("Batch filing")), url=f"{portal_url}/cases/@@batch-filing"),
-            dict(title=self._t(_("Filing catalogues")), url=f"{portal_url}/cases/@@filing-catalogue"),
-            dict(title=self._t(_("Due for appraisal")), url=f"{here}/@@appraisal-due"),
-            dict(title=self._t(_("Place a hold")), url=f"{here}/++add++Hold"),
-            dict(title=self._t(_("Fixity runs")), url=f"{here}/@@fixity-report"),
-            dict(title=self._t(_("Audit trail")), url=f"{portal_url}/@@audit-log"),
+            {
+                "title": self._t(_("Batch filing")),
+                "url": f"{portal_url}/cases/@@batch-filing",
+            },
+            {
+                "title": self._t(_("Filing catalogues")),
+                "url": f"{portal_url}/cases/@@filing-catalogue",
+            },
+            {
+                "title": self._t(_("Due for appraisal")),
+                "url": f"{here}/@@appraisal-due",
+            },
+            {"title": self._t(_("Place a hold")), "url": f"{here}/++add++Hold"},
+            {"title": self._t(_("Fixity runs")), "url": f"{here}/@@fixity-report"},
+            {"title": self._t(_("Audit trail")), "url": f"{portal_url}/@@audit-log"},
         ]
 
 
@@ -136,11 +193,17 @@ class AppraisalDueView(_Base):
     def _propose(self, form):
         codes = form.get("codes") or []
         decision = form.get("decision", "")
-        values = dict(
-            title=form.get("title") or self._t(_("Appraisal of ${count} records", mapping={"count": len(codes)})),
-            decision=decision, archival_codes=codes, new_period=form.get("new_period") or None,
-            reason=(form.get("reason") or "").strip(), basis=(form.get("basis") or "").strip(),
-        )
+        values = {
+            "title": form.get("title")
+            or self._t(
+                _("Appraisal of ${count} records", mapping={"count": len(codes)})
+            ),
+            "decision": decision,
+            "archival_codes": codes,
+            "new_period": form.get("new_period") or None,
+            "reason": (form.get("reason") or "").strip(),
+            "basis": (form.get("basis") or "").strip(),
+        }
         problems = disposition.proposal_problems(decision, codes, values["new_period"])
         if decision not in dict(APPRAISAL_DECISIONS):
             problems.append(_("Choose a decision."))
@@ -167,12 +230,21 @@ class AppraisalDueView(_Base):
         codes = [b.archival_code for b in brains]
         on_hold = disposition.held(codes)
         elsewhere = disposition.open_appraisals(codes)
-        return [dict(
-            code=b.archival_code, url=b.getURL(), title=b.Title, year=b.filing_year,
-            period=self.period_title(b.retention_period), expires=b.retention_expires,
-            held=", ".join(h.Title() for h in on_hold.get(b.archival_code, [])),
-            appraisal=elsewhere[b.archival_code].Title() if b.archival_code in elsewhere else "",
-        ) for b in brains]
+        return [
+            {
+                "code": b.archival_code,
+                "url": b.getURL(),
+                "title": b.Title,
+                "year": b.filing_year,
+                "period": self.period_title(b.retention_period),
+                "expires": b.retention_expires,
+                "held": ", ".join(h.Title() for h in on_hold.get(b.archival_code, [])),
+                "appraisal": elsewhere[b.archival_code].Title()
+                if b.archival_code in elsewhere
+                else "",
+            }
+            for b in brains
+        ]
 
 
 class AppraisalView(_Base):
@@ -188,7 +260,9 @@ class AppraisalView(_Base):
             try:
                 if problems:
                     raise disposition.DispositionRefused(problems)
-                api.content.transition(obj=self.context, transition=tid, comment=form.get("comment", ""))
+                api.content.transition(
+                    obj=self.context, transition=tid, comment=form.get("comment", "")
+                )
             except disposition.DispositionRefused as refused:
                 transaction.doom()
                 self.errors = [self._t(p) for p in refused.problems]
@@ -200,7 +274,9 @@ class AppraisalView(_Base):
         return self.template()
 
     def decision_title(self):
-        return self._t(dict(APPRAISAL_DECISIONS).get(self.context.decision, self.context.decision))
+        return self._t(
+            dict(APPRAISAL_DECISIONS).get(self.context.decision, self.context.decision)
+        )
 
     def records(self):
         codes = disposition.clean_codes(self.context.archival_codes)
@@ -208,20 +284,29 @@ class AppraisalView(_Base):
         rows = []
         for code in codes:
             case = disposition.filed_record(code)
-            rows.append(dict(
-                code=code, url=case.absolute_url() if case is not None else "",
-                title=case.Title() if case is not None else self._t(_("(no longer a filed record)")),
-                period=self.period_title(getattr(case, "retention_period", "")),
-                expires=getattr(case, "retention_expires", None),
-                held=", ".join(h.Title() for h in on_hold.get(code, [])),
-            ))
+            rows.append(
+                {
+                    "code": code,
+                    "url": case.absolute_url() if case is not None else "",
+                    "title": case.Title()
+                    if case is not None
+                    else self._t(_("(no longer a filed record)")),
+                    "period": self.period_title(getattr(case, "retention_period", "")),
+                    "expires": getattr(case, "retention_expires", None),
+                    "held": ", ".join(h.Title() for h in on_hold.get(code, [])),
+                }
+            )
         return rows
 
     def people(self):
         c = self.context
-        return dict(proposed_by=disposition.proposer(c), approved_by=getattr(c, "approved_by", ""),
-                    approved_on=self.local(getattr(c, "approved_on", None)),
-                    executed_by=getattr(c, "executed_by", ""), executed_on=self.local(getattr(c, "executed_on", None)))
+        return {
+            "proposed_by": disposition.proposer(c),
+            "approved_by": getattr(c, "approved_by", ""),
+            "approved_on": self.local(getattr(c, "approved_on", None)),
+            "executed_by": getattr(c, "executed_by", ""),
+            "executed_on": self.local(getattr(c, "executed_on", None)),
+        }
 
     def transitions(self):
         """The transitions of the current state that the user's permissions
@@ -233,10 +318,20 @@ class AppraisalView(_Base):
         for tid in state.transitions:
             transition = workflow.transitions[tid]
             permissions = transition.guard.permissions if transition.guard else ()
-            if not all(api.user.has_permission(p, obj=self.context) for p in permissions or ()):
+            if not all(
+                api.user.has_permission(p, obj=self.context) for p in permissions or ()
+            ):
                 continue
-            result.append(dict(id=tid, title=self._t(Message(transition.title, domain="plone")),
-                               problems=[self._t(p) for p in disposition.transition_problems(self.context, tid)]))
+            result.append(
+                {
+                    "id": tid,
+                    "title": self._t(Message(transition.title, domain="plone")),
+                    "problems": [
+                        self._t(p)
+                        for p in disposition.transition_problems(self.context, tid)
+                    ],
+                }
+            )
         return result
 
 
@@ -250,6 +345,14 @@ class FixityReportView(_Base):
         return fixity_summary(api.portal.get())
 
     def runs(self):
-        return [dict(started=self.local(r.started), finished=self.local(r.finished), counts=r.counts,
-                     ok=r.ok, files=r.files_checked, megabytes=round(r.bytes_read / 1e6, 1))
-                for r in recorded_runs(api.portal.get())]
+        return [
+            {
+                "started": self.local(r.started),
+                "finished": self.local(r.finished),
+                "counts": r.counts,
+                "ok": r.ok,
+                "files": r.files_checked,
+                "megabytes": round(r.bytes_read / 1e6, 1),
+            }
+            for r in recorded_runs(api.portal.get())
+        ]

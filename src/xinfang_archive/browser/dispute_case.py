@@ -8,6 +8,7 @@ registered in /cases and linked to the dispute both ways
 (``content.dispute_link``).  A dispute already converted, or a report not
 yet submitted, is refused with the reason and nothing is saved.
 """
+
 from plone import api
 from plone.autoform.form import AutoExtensibleForm
 from plone.protect import CheckAuthenticator
@@ -24,8 +25,8 @@ from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.content.validators import TITLE_CHARS
 from xinfang_archive.content.validators import valid_phone
 from xinfang_archive.i18n import record_text
-from xinfang_archive.permissions import AddPetitionCase
 from xinfang_archive.localtime import local_today
+from xinfang_archive.permissions import AddPetitionCase
 from z3c.form import button
 from z3c.form import form
 from zExceptions import Unauthorized
@@ -42,32 +43,59 @@ DEFAULT_CHANNEL = "outreach"  # 下访/约访: the bureau went to the dispute
 
 class IDisputeCase(model.Schema):
     key = schema.ASCIILine(title=_("Dispute"), required=True)
-    title = schema.TextLine(title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS))
+    title = schema.TextLine(
+        title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS)
+    )
     petitioner_name = schema.TextLine(
         title=_("Petitioner"),
-        description=_("The name to register; the screening's parties are shown in the summary."),
-        required=True, constraint=at_most(NAME_CHARS),
+        description=_(
+            "The name to register; the screening's parties are shown in the summary."
+        ),
+        required=True,
+        constraint=at_most(NAME_CHARS),
     )
-    petitioner_phone = schema.TextLine(title=_("Phone"), required=False, constraint=valid_phone)
-    channel = schema.Choice(title=_("Channel"), vocabulary="xinfang_archive.channels", required=True)
-    received_date = schema.Date(title=_("Received date"), required=True, constraint=not_in_future)
-    people_count = schema.Int(title=_("Number of people"), required=True, min=1, max=100000)
-    category = schema.Choice(title=_("Category"), vocabulary="xinfang_archive.categories", required=True)
-    grade = schema.Choice(title=_("Grade"), vocabulary="xinfang_archive.grades", required=True)
+    petitioner_phone = schema.TextLine(
+        title=_("Phone"), required=False, constraint=valid_phone
+    )
+    channel = schema.Choice(
+        title=_("Channel"), vocabulary="xinfang_archive.channels", required=True
+    )
+    received_date = schema.Date(
+        title=_("Received date"), required=True, constraint=not_in_future
+    )
+    people_count = schema.Int(
+        title=_("Number of people"), required=True, min=1, max=100000
+    )
+    category = schema.Choice(
+        title=_("Category"), vocabulary="xinfang_archive.categories", required=True
+    )
+    grade = schema.Choice(
+        title=_("Grade"), vocabulary="xinfang_archive.grades", required=True
+    )
     responsible_unit = schema.Choice(
         title=_("Responsible unit"), vocabulary="xinfang_archive.units", required=False
     )
-    summary = schema.Text(title=_("Summary of the matter"), required=True, constraint=at_most(TEXT_CHARS))
+    summary = schema.Text(
+        title=_("Summary of the matter"), required=True, constraint=at_most(TEXT_CHARS)
+    )
 
 
 def summary_of(report, row):
     """The case's summary, in the record's language (it is kept, not shown)."""
     parts = [
         row.get("matter") or "",
-        record_text(_("Parties: ${parties}", mapping={"parties": row.get("parties") or ""})),
+        record_text(
+            _("Parties: ${parties}", mapping={"parties": row.get("parties") or ""})
+        ),
         record_text(_("Measures: ${measures}", mapping={"measures": row["measures"]}))
-        if row.get("measures") else "",
-        record_text(_("Found by the dispute screening: ${report}", mapping={"report": report.Title()})),
+        if row.get("measures")
+        else "",
+        record_text(
+            _(
+                "Found by the dispute screening: ${report}",
+                mapping={"report": report.Title()},
+            )
+        ),
     ]
     return "\n".join(part for part in parts if part)
 
@@ -92,8 +120,12 @@ class DisputeCaseForm(AutoExtensibleForm, form.Form):
     def _prefill(self, key):
         row = dispute_of(self.context, key)
         if row is None:
-            self.status = translate(_("This dispute is not in the screening report (it may have been changed)."),
-                                    context=self.request)
+            self.status = translate(
+                _(
+                    "This dispute is not in the screening report (it may have been changed)."
+                ),
+                context=self.request,
+            )
             return
         values = {
             "key": key,
@@ -104,8 +136,12 @@ class DisputeCaseForm(AutoExtensibleForm, form.Form):
         }
         for name, value in values.items():
             self.widgets[name].value = value
-        for name, value in (("category", row.get("category")), ("grade", row.get("risk_grade")),
-                            ("channel", DEFAULT_CHANNEL), ("responsible_unit", self.context.unit)):
+        for name, value in (
+            ("category", row.get("category")),
+            ("grade", row.get("risk_grade")),
+            ("channel", DEFAULT_CHANNEL),
+            ("responsible_unit", self.context.unit),
+        ):
             if value:
                 self.widgets[name].value = [value]
 
@@ -119,12 +155,26 @@ class DisputeCaseForm(AutoExtensibleForm, form.Form):
         try:
             check_convertible(self.context, data["key"])
             case = api.content.create(
-                container=self.cases, type="PetitionCase",
-                title=data["title"], channel=data["channel"], received_date=data["received_date"],
-                petitioners=[{"name": data["petitioner_name"], "phone": data.get("petitioner_phone"),
-                              "id_number": None, "address": None, "representative": False}],
-                people_count=data["people_count"], category=data["category"], grade=data["grade"],
-                flags=set(), responsible_unit=data.get("responsible_unit"), summary=data["summary"],
+                container=self.cases,
+                type="PetitionCase",
+                title=data["title"],
+                channel=data["channel"],
+                received_date=data["received_date"],
+                petitioners=[
+                    {
+                        "name": data["petitioner_name"],
+                        "phone": data.get("petitioner_phone"),
+                        "id_number": None,
+                        "address": None,
+                        "representative": False,
+                    }
+                ],
+                people_count=data["people_count"],
+                category=data["category"],
+                grade=data["grade"],
+                flags=set(),
+                responsible_unit=data.get("responsible_unit"),
+                summary=data["summary"],
             )
             link(self.context, data["key"], case)
         except Invalid as refused:
@@ -132,7 +182,8 @@ class DisputeCaseForm(AutoExtensibleForm, form.Form):
             self.status = translate(refused.args[0], context=self.request)
             return
         api.portal.show_message(
-            translate(_("The dispute was registered as a case."), context=self.request), self.request
+            translate(_("The dispute was registered as a case."), context=self.request),
+            self.request,
         )
         self.request.response.redirect(case.absolute_url())
 

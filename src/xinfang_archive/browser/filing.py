@@ -4,6 +4,7 @@ GET shows the four-properties check and what filing would assign; POST
 (CSRF-protected) files.  A refused filing changes nothing and lists the
 problems by property.
 """
+
 from datetime import date
 from plone import api
 from plone.protect import CheckAuthenticator
@@ -32,11 +33,15 @@ def problem_rows(problems, request, case=None):
         if problem.path and case is not None:
             obj = case.unrestrictedTraverse(problem.path, None)
             record = obj.Title() if obj is not None else problem.path
-        rows.append(dict(
-            property=translate(PROPERTY_TITLES[problem.property], context=request),
-            message=translate(problem.message, context=request),
-            record=record,
-        ))
+        rows.append(
+            {
+                "property": translate(
+                    PROPERTY_TITLES[problem.property], context=request
+                ),
+                "message": translate(problem.message, context=request),
+                "record": record,
+            }
+        )
     return rows
 
 
@@ -56,9 +61,15 @@ class FileCaseView(BrowserView):
                 transaction.doom()
                 self.errors = [self._t(_("You may not file this case."))]
             else:
-                api.portal.show_message(self._t(_(
-                    "Filed under ${code}.", mapping={"code": self.context.archival_code})),
-                    self.request)
+                api.portal.show_message(
+                    self._t(
+                        _(
+                            "Filed under ${code}.",
+                            mapping={"code": self.context.archival_code},
+                        )
+                    ),
+                    self.request,
+                )
                 return self.request.response.redirect(self.context.absolute_url())
         self.plan = make_plan(self.context)
         if not hasattr(self, "plan_problems"):
@@ -73,20 +84,22 @@ class FileCaseView(BrowserView):
 
     def may_file(self):
         wftool = api.portal.get_tool("portal_workflow")
-        return any(a["id"] == TRANSITION for a in wftool.listActionInfos(object=self.context))
+        return any(
+            a["id"] == TRANSITION for a in wftool.listActionInfos(object=self.context)
+        )
 
     def summary(self):
         plan = self.plan
         files = [e for e in plan.manifest if e["field"] != "metadata"]
-        return dict(
-            code=plan.preview_code,
-            period=plan.period,
-            period_title=self._t(PERIOD_TITLES[plan.period]) if plan.period else "",
-            rules=plan.rules,
-            organisation=plan.organisation_title,
-            files=files,
-            records=sum(1 for e in plan.manifest if e["field"] == "metadata"),
-        )
+        return {
+            "code": plan.preview_code,
+            "period": plan.period,
+            "period_title": self._t(PERIOD_TITLES[plan.period]) if plan.period else "",
+            "rules": plan.rules,
+            "organisation": plan.organisation_title,
+            "files": files,
+            "records": sum(1 for e in plan.manifest if e["field"] == "metadata"),
+        }
 
 
 class BatchFilingView(BrowserView):
@@ -101,7 +114,11 @@ class BatchFilingView(BrowserView):
         if self.request.method == "POST" and form.get("form.submitted"):
             CheckAuthenticator(self.request)
             uids = form.get("uids") or []
-            cases = [b._unrestrictedGetObject() for b in self._closed(UID=uids)] if uids else []
+            cases = (
+                [b._unrestrictedGetObject() for b in self._closed(UID=uids)]
+                if uids
+                else []
+            )
             self.result = file_cases(cases)
         return self.template()
 
@@ -110,27 +127,34 @@ class BatchFilingView(BrowserView):
 
     def filters(self):
         form = self.request.form
-        return dict(
-            year=form.get("year", ""),
-            unit=form.get("unit", ""),
-            category=form.get("category", ""),
-        )
+        return {
+            "year": form.get("year", ""),
+            "unit": form.get("unit", ""),
+            "category": form.get("category", ""),
+        }
 
     def choices(self):
         this_year = date.today().year
-        return dict(
-            years=[str(y) for y in range(this_year, this_year - 30, -1)],
-            units=sorted(unit_paths().items(), key=lambda kv: kv[1]),
-            categories=sorted(titles("categories").items()),
-        )
+        return {
+            "years": [str(y) for y in range(this_year, this_year - 30, -1)],
+            "units": sorted(unit_paths().items(), key=lambda kv: kv[1]),
+            "categories": sorted(titles("categories").items()),
+        }
 
     def _closed(self, **extra):
-        query = dict(portal_type="PetitionCase", review_state="closed",
-                     sort_on="closed_on", path="/".join(self.context.getPhysicalPath()))
+        query = {
+            "portal_type": "PetitionCase",
+            "review_state": "closed",
+            "sort_on": "closed_on",
+            "path": "/".join(self.context.getPhysicalPath()),
+        }
         filters = self.filters()
         if filters["year"].isdigit():
             year = int(filters["year"])
-            query["closed_on"] = dict(query=[date(year, 1, 1), date(year, 12, 31)], range="min:max")
+            query["closed_on"] = {
+                "query": [date(year, 1, 1), date(year, 12, 31)],
+                "range": "min:max",
+            }
         if filters["unit"]:
             query["case_unit"] = filters["unit"]
         if filters["category"]:
@@ -142,20 +166,37 @@ class BatchFilingView(BrowserView):
         units = unit_paths()
         categories = titles("categories")
         return [
-            dict(uid=b.UID, url=b.getURL(), number=b.registration_number, title=b.Title,
-                 closed=b.closed_on, unit=units.get(b.case_unit, b.case_unit or ""),
-                 category=categories.get(b.case_category, b.case_category or ""))
+            {
+                "uid": b.UID,
+                "url": b.getURL(),
+                "number": b.registration_number,
+                "title": b.Title,
+                "closed": b.closed_on,
+                "unit": units.get(b.case_unit, b.case_unit or ""),
+                "category": categories.get(b.case_category, b.case_category or ""),
+            }
             for b in self._closed()[: self.limit]
         ]
 
     def filed(self):
-        return [dict(url=case.absolute_url(), code=code, title=case.Title())
-                for case, code in self.result.filed] if self.result else []
+        return (
+            [
+                {"url": case.absolute_url(), "code": code, "title": case.Title()}
+                for case, code in self.result.filed
+            ]
+            if self.result
+            else []
+        )
 
     def refused(self):
         if not self.result:
             return []
-        return [dict(url=case.absolute_url(), title=case.Title(),
-                     number=case.registration_number,
-                     problems=problem_rows(problems, self.request, case))
-                for case, problems in self.result.refused]
+        return [
+            {
+                "url": case.absolute_url(),
+                "title": case.Title(),
+                "number": case.registration_number,
+                "problems": problem_rows(problems, self.request, case),
+            }
+            for case, problems in self.result.refused
+        ]

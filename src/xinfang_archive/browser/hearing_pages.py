@@ -2,6 +2,7 @@
 those without "View personal data" (as in REST): the parties' addresses and
 the numbers and addresses said in the turns.  The edit form and the mask
 preview keep the original for those who write and review it."""
+
 from plone import api
 from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
@@ -18,24 +19,37 @@ class HearingPage(BrowserView):
         return not can_view_personal_data(self.context)
 
     def parties(self):
-        return rows_for_viewer(self.context, self.context.parties, addresses_in=("address",))
+        return rows_for_viewer(
+            self.context, self.context.parties, addresses_in=("address",)
+        )
 
     def cases(self):
         found = []
         for relation in self.context.cases or ():
             case = relation.to_object
             if case is not None and api.user.has_permission("View", obj=case):
-                found.append({"url": case.absolute_url(), "number": case.registration_number,
-                              "title": case.title})
+                found.append(
+                    {
+                        "url": case.absolute_url(),
+                        "number": case.registration_number,
+                        "title": case.title,
+                    }
+                )
         return found
 
     def transcripts(self):
-        return [o for o in self.context.objectValues()
-                if o.portal_type == "HearingTranscript" and api.user.has_permission("View", obj=o)]
+        return [
+            o
+            for o in self.context.objectValues()
+            if o.portal_type == "HearingTranscript"
+            and api.user.has_permission("View", obj=o)
+        ]
 
     def state_title(self, obj):
         wftool = api.portal.get_tool("portal_workflow")
-        return wftool.getTitleForStateOnType(api.content.get_state(obj, default=""), obj.portal_type)
+        return wftool.getTitleForStateOnType(
+            api.content.get_state(obj, default=""), obj.portal_type
+        )
 
 
 class TranscriptPage(BrowserView):
@@ -48,11 +62,18 @@ class TranscriptPage(BrowserView):
         return mask_inputs(self.context)["addresses"] if self.masked() else ()
 
     def turns(self):
-        rows = rows_for_viewer(self.context, self.context.turns, texts=("text",), addresses=self.addresses())
+        rows = rows_for_viewer(
+            self.context,
+            self.context.turns,
+            texts=("text",),
+            addresses=self.addresses(),
+        )
         roles = dict(HEARING_ROLES)
         for row in rows:
             role = roles.get(row.get("role"))
-            row["role_title"] = translate(role, context=self.request) if role else row.get("role") or ""
+            row["role_title"] = (
+                translate(role, context=self.request) if role else row.get("role") or ""
+            )
         return rows
 
     def free_text(self):

@@ -7,6 +7,7 @@
 view             (notice) the published minutes
 @@minutes.pdf    (notice) the same as PDF
 """
+
 from datetime import datetime
 from datetime import time
 from html import escape
@@ -59,11 +60,13 @@ def marked_html(text, masks, excluded, masked):
     its replacement (right column); masks not applied are shown struck."""
     parts, cursor = [], 0
     for mask in masks:
-        parts.append(escape(text[cursor:mask.start]))
+        parts.append(escape(text[cursor : mask.start]))
         off = mask.key in excluded
         shown = mask.original if (off or not masked) else mask.replacement
         css = "xf-mask-off" if off else "xf-mask"
-        parts.append(f'<mark class="{css}" title="{escape(mask.key)}">{escape(shown)}</mark>')
+        parts.append(
+            f'<mark class="{css}" title="{escape(mask.key)}">{escape(shown)}</mark>'
+        )
         cursor = mask.end
     parts.append(escape(text[cursor:]))
     return "".join(parts).replace("\n", "<br/>")
@@ -77,12 +80,17 @@ class MaskPreviewView(BrowserView):
     def __call__(self):
         self.messages = []
         form = self.request.form
-        if self.request.method == "POST" and ("form.save" in form or "form.publish" in form):
+        if self.request.method == "POST" and (
+            "form.save" in form or "form.publish" in form
+        ):
             CheckAuthenticator(self.request)
             if not self.can_save():
                 api.portal.show_message(
-                    _("Published or filed minutes keep their masks: withdraw the publication first."),
-                    self.request, type="error",
+                    _(
+                        "Published or filed minutes keep their masks: withdraw the publication first."
+                    ),
+                    self.request,
+                    type="error",
                 )
                 self.request.response.setStatus(409)
                 return self.template()
@@ -90,9 +98,12 @@ class MaskPreviewView(BrowserView):
                 # The page was computed on other data: the organizer has not
                 # seen the masks that saving would approve.
                 api.portal.show_message(
-                    _("The transcript or the parties changed after this page was shown: "
-                      "check the masks again."),
-                    self.request, type="error",
+                    _(
+                        "The transcript or the parties changed after this page was shown: "
+                        "check the masks again."
+                    ),
+                    self.request,
+                    type="error",
                 )
                 self.request.response.setStatus(409)
                 return self.template()
@@ -105,7 +116,11 @@ class MaskPreviewView(BrowserView):
     def save(self, form):
         context = self.context
         shown, kept = set(_as_list(form.get("shown"))), set(_as_list(form.get("apply")))
-        additions = [line.strip() for line in (form.get("additions") or "").splitlines() if line.strip()]
+        additions = [
+            line.strip()
+            for line in (form.get("additions") or "").splitlines()
+            if line.strip()
+        ]
         previous = set(context.mask_exclusions or ())
         # Keys not shown on this page (masks gone from the text) keep their choice.
         context.mask_exclusions = sorted((previous - shown) | (shown - kept))
@@ -123,7 +138,9 @@ class MaskPreviewView(BrowserView):
                 api.portal.show_message(problem, self.request, type="error")
             if not problems:
                 api.portal.show_message(
-                    _("The minutes cannot be published in their present state."), self.request, type="error"
+                    _("The minutes cannot be published in their present state."),
+                    self.request,
+                    type="error",
                 )
             return self.template()
         notice = notice_of(self.context)
@@ -154,11 +171,11 @@ class MaskPreviewView(BrowserView):
             if not text:
                 continue
             out.append(
-                dict(
-                    label=labels(field),
-                    original=marked_html(text, masks, excluded, masked=False),
-                    masked=marked_html(text, masks, excluded, masked=True),
-                )
+                {
+                    "label": labels(field),
+                    "original": marked_html(text, masks, excluded, masked=False),
+                    "masked": marked_html(text, masks, excluded, masked=True),
+                }
             )
         return out
 
@@ -168,7 +185,10 @@ class MaskPreviewView(BrowserView):
             "agenda": _t(_("Agenda"), self.request),
             "free_text": _t(_("Free text"), self.request),
         }
-        speaker, said = _t(_("Speaker"), self.request), _t(_("What was said"), self.request)
+        speaker, said = (
+            _t(_("Speaker"), self.request),
+            _t(_("What was said"), self.request),
+        )
 
         def label(field):
             if field in fixed:
@@ -185,14 +205,14 @@ class MaskPreviewView(BrowserView):
             for mask in masks:
                 row = rows.setdefault(
                     mask.key,
-                    dict(
-                        key=mask.key,
-                        kind=_t(KIND_TITLES.get(mask.kind, mask.kind), self.request),
-                        original=mask.original,
-                        replacement=mask.replacement,
-                        count=0,
-                        applied=mask.key not in excluded,
-                    ),
+                    {
+                        "key": mask.key,
+                        "kind": _t(KIND_TITLES.get(mask.kind, mask.kind), self.request),
+                        "original": mask.original,
+                        "replacement": mask.replacement,
+                        "count": 0,
+                        "applied": mask.key not in excluded,
+                    },
                 )
                 row["count"] += 1
         return list(rows.values())
@@ -207,11 +227,12 @@ class MaskPreviewView(BrowserView):
     def reviewed(self):
         if not self.context.mask_reviewed_on:
             return None
-        return dict(
-            by=self.context.mask_reviewed_by,
-            on=self.context.mask_reviewed_on.strftime("%Y-%m-%d %H:%M"),
-            current=self.context.mask_review_digest == masking.review_digest(self.context),
-        )
+        return {
+            "by": self.context.mask_reviewed_by,
+            "on": self.context.mask_reviewed_on.strftime("%Y-%m-%d %H:%M"),
+            "current": self.context.mask_review_digest
+            == masking.review_digest(self.context),
+        }
 
     def notice(self):
         return notice_of(self.context)
@@ -226,7 +247,7 @@ def published_notices(board, limit=None, start=0):
         sort_on="created",
         sort_order="descending",
     )
-    return brains, (brains[start:start + limit] if limit else brains)
+    return brains, (brains[start : start + limit] if limit else brains)
 
 
 class NoticeBoardView(BrowserView):
@@ -269,30 +290,58 @@ class NoticeFeedView(BrowserView):
         feed = E.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
         E.SubElement(feed, f"{{{ATOM}}}title").text = self.context.Title()
         E.SubElement(feed, f"{{{ATOM}}}id").text = self.context.absolute_url()
-        E.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self.context.absolute_url() + "/@@feed")
-        E.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=self.context.absolute_url())
+        E.SubElement(
+            feed,
+            f"{{{ATOM}}}link",
+            rel="self",
+            href=self.context.absolute_url() + "/@@feed",
+        )
+        E.SubElement(
+            feed, f"{{{ATOM}}}link", rel="alternate", href=self.context.absolute_url()
+        )
         newest = max((n.published_on for n in notices), default=None)
-        E.SubElement(feed, f"{{{ATOM}}}updated").text = _atom_time(newest) if newest else _atom_time(
-            datetime.now(LOCAL_TIME).date()
+        E.SubElement(feed, f"{{{ATOM}}}updated").text = (
+            _atom_time(newest)
+            if newest
+            else _atom_time(datetime.now(LOCAL_TIME).date())
         )
         roles = role_titles(self.request)
         for notice in notices:
             entry = E.SubElement(feed, f"{{{ATOM}}}entry")
-            E.SubElement(entry, f"{{{ATOM}}}title").text = f"{notice.hearing_number} {notice.title}"
+            E.SubElement(
+                entry, f"{{{ATOM}}}title"
+            ).text = f"{notice.hearing_number} {notice.title}"
             E.SubElement(entry, f"{{{ATOM}}}id").text = notice.absolute_url()
-            E.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=notice.absolute_url())
-            E.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure", type="application/pdf",
-                         href=notice.absolute_url() + "/@@minutes.pdf")
-            E.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(notice.published_on)
-            E.SubElement(entry, f"{{{ATOM}}}summary").text = notice_summary(notice, roles)
-        self.request.response.setHeader("Content-Type", "application/atom+xml; charset=utf-8")
-        return E.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            E.SubElement(
+                entry, f"{{{ATOM}}}link", rel="alternate", href=notice.absolute_url()
+            )
+            E.SubElement(
+                entry,
+                f"{{{ATOM}}}link",
+                rel="enclosure",
+                type="application/pdf",
+                href=notice.absolute_url() + "/@@minutes.pdf",
+            )
+            E.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(
+                notice.published_on
+            )
+            E.SubElement(entry, f"{{{ATOM}}}summary").text = notice_summary(
+                notice, roles
+            )
+        self.request.response.setHeader(
+            "Content-Type", "application/atom+xml; charset=utf-8"
+        )
+        return E.tostring(
+            feed, xml_declaration=True, encoding="utf-8", pretty_print=True
+        )
 
 
 def notice_summary(notice, roles, length=200):
     parts = [notice.agenda or ""]
     for turn in notice.turns or ():
-        parts.append(f"{turn.get('speaker')}（{roles.get(turn.get('role'), '')}）：{turn.get('text')}")
+        parts.append(
+            f"{turn.get('speaker')}（{roles.get(turn.get('role'), '')}）：{turn.get('text')}"
+        )
     parts.append(notice.free_text or "")
     text = " ".join(p for p in parts if p)
     return text if len(text) <= length else text[:length] + "…"
@@ -306,7 +355,10 @@ class NoticeView(BrowserView):
 
     def turns(self):
         roles = role_titles(self.request)
-        return [dict(turn, role_title=roles.get(turn.get("role"), "")) for turn in self.context.turns or ()]
+        return [
+            dict(turn, role_title=roles.get(turn.get("role"), ""))
+            for turn in self.context.turns or ()
+        ]
 
     def days(self):
         notice = self.context
@@ -324,7 +376,9 @@ class MinutesPdfView(BrowserView):
         pdf = render_minutes(self.context)
         response = self.request.response
         response.setHeader("Content-Type", "application/pdf")
-        response.setHeader("Content-Disposition", f'inline; filename="{self.context.getId()}.pdf"')
+        response.setHeader(
+            "Content-Disposition", f'inline; filename="{self.context.getId()}.pdf"'
+        )
         response.setHeader("Content-Length", str(len(pdf)))
         return pdf
 
@@ -339,34 +393,37 @@ class HearingsView(BrowserView):
 
     def hearings(self):
         catalog = api.portal.get_tool("portal_catalog")
+
         def state(obj):
             return _t(Message(state_title(obj), domain="plone"), self.request)
 
         rows = []
         for brain in catalog(
-            portal_type="Hearing", path="/".join(self.context.getPhysicalPath()),
-            sort_on="created", sort_order="descending",
+            portal_type="Hearing",
+            path="/".join(self.context.getPhysicalPath()),
+            sort_on="created",
+            sort_order="descending",
         ):
             hearing = brain.getObject()
             transcripts = [
-                dict(
-                    url=t.absolute_url(),
-                    title=t.title,
-                    state=state(t),
-                )
+                {
+                    "url": t.absolute_url(),
+                    "title": t.title,
+                    "state": state(t),
+                }
                 for t in hearing.objectValues()
                 if t.portal_type == "HearingTranscript"
             ]
             rows.append(
-                dict(
-                    url=hearing.absolute_url(),
-                    number=hearing.hearing_number,
-                    title=hearing.title,
-                    date=hearing.hearing_date,
-                    public=hearing.public,
-                    state=state(hearing),
-                    cases=len(hearing.cases or ()),
-                    transcripts=transcripts,
-                )
+                {
+                    "url": hearing.absolute_url(),
+                    "number": hearing.hearing_number,
+                    "title": hearing.title,
+                    "date": hearing.hearing_date,
+                    "public": hearing.public,
+                    "state": state(hearing),
+                    "cases": len(hearing.cases or ()),
+                    "transcripts": transcripts,
+                }
             )
         return rows

@@ -5,24 +5,24 @@ reader may see them: personal data stay masked without the permission.
 Reverting needs both "Revert to earlier version" and the right to edit, and
 is itself recorded as a new version.
 """
+
 from datetime import datetime
 from plone import api
 from plone.autoform.interfaces import READ_PERMISSIONS_KEY
 from plone.dexterity.utils import iterSchemata
-from plone.supermodel.utils import mergedTaggedValueDict
 from plone.protect import CheckAuthenticator
+from plone.supermodel.utils import mergedTaggedValueDict
 from Products.Five.browser import BrowserView
 from xinfang_archive.permissions import RevertVersion
 from xinfang_archive.privacy.masking import personal_fields
 from xinfang_archive.privacy.masking import personal_value_for_viewer
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
-from zope.i18n import translate
 from zope.component import queryUtility
+from zope.i18n import translate
 from zope.i18nmessageid import Message
-from zope.security.interfaces import IPermission
 from zope.schema import getFieldsInOrder
-
+from zope.security.interfaces import IPermission
 
 
 def _text(value):
@@ -35,9 +35,13 @@ def _text(value):
         return f"{value.filename} ({value.getSize()} bytes)"
     if hasattr(value, "to_object"):  # RelationValue
         target = value.to_object
-        return getattr(target, "registration_number", None) or (target.Title() if target else "")
+        return getattr(target, "registration_number", None) or (
+            target.Title() if target else ""
+        )
     if isinstance(value, dict):
-        return "，".join(f"{k}: {_text(v)}" for k, v in value.items() if v not in (None, "", False))
+        return "，".join(
+            f"{k}: {_text(v)}" for k, v in value.items() if v not in (None, "", False)
+        )
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         return "；".join(_text(v) for v in items)
@@ -50,14 +54,19 @@ def _text(value):
 
 class RecordHistoryView(BrowserView):
     def _t(self, msgid, mapping=None):
-        return translate(Message(msgid, domain="xinfang_archive", mapping=mapping), context=self.request)
+        return translate(
+            Message(msgid, domain="xinfang_archive", mapping=mapping),
+            context=self.request,
+        )
 
     def __call__(self):
         form = self.request.form
         if self.request.method == "POST" and "revert" in form:
             CheckAuthenticator(self.request)
             self.revert(int(form["revert"]))
-            return self.request.response.redirect(self.context.absolute_url() + "/@@record-history")
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/@@record-history"
+            )
         return self.index()
 
     @property
@@ -65,9 +74,9 @@ class RecordHistoryView(BrowserView):
         return api.portal.get_tool("portal_repository")
 
     def can_revert(self):
-        return api.user.has_permission(RevertVersion, obj=self.context) and api.user.has_permission(
-            "Modify portal content", obj=self.context
-        )
+        return api.user.has_permission(
+            RevertVersion, obj=self.context
+        ) and api.user.has_permission("Modify portal content", obj=self.context)
 
     def revert(self, version_id):
         if not self.can_revert():
@@ -76,10 +85,13 @@ class RecordHistoryView(BrowserView):
             raise Unauthorized("revert")
         self.repository.revert(self.context, version_id)
         self.repository.save(
-            obj=self.context, comment=self._t("Reverted to version ${v}", {"v": version_id})
+            obj=self.context,
+            comment=self._t("Reverted to version ${v}", {"v": version_id}),
         )
         self.context.reindexObject()
-        api.portal.show_message(self._t("Reverted to version ${v}", {"v": version_id}), request=self.request)
+        api.portal.show_message(
+            self._t("Reverted to version ${v}", {"v": version_id}), request=self.request
+        )
 
     def _fields(self):
         """The fields, without those read with a permission the reader lacks
@@ -93,7 +105,9 @@ class RecordHistoryView(BrowserView):
                     yield name, field  # masked instead
                     continue
                 permission = queryUtility(IPermission, name=read.get(name) or "")
-                if permission is not None and not api.user.has_permission(permission.title, obj=self.context):
+                if permission is not None and not api.user.has_permission(
+                    permission.title, obj=self.context
+                ):
                     continue
                 yield name, field
 
@@ -103,7 +117,11 @@ class RecordHistoryView(BrowserView):
         ID number or phone typed into the summary stays hidden in the
         changes too)."""
         values = {}
-        addresses = [row.get("address") for row in getattr(obj, "petitioners", None) or () if isinstance(row, dict)]
+        addresses = [
+            row.get("address")
+            for row in getattr(obj, "petitioners", None) or ()
+            if isinstance(row, dict)
+        ]
         personal = personal_fields(self.context)
         for name, _field in self._fields():
             value = getattr(obj, name, None)
@@ -120,22 +138,33 @@ class RecordHistoryView(BrowserView):
         history = self.repository.getHistoryMetadata(self.context)
         if not history:
             return []
-        titles = {name: translate(field.title, context=self.request) for name, field in self._fields()}
+        titles = {
+            name: translate(field.title, context=self.request)
+            for name, field in self._fields()
+        }
         entries = []
         previous = None
         for index in range(history.getLength(countPurged=False)):
             version_id = history.getVersionId(index, countPurged=False)
-            meta = history.retrieve(index, countPurged=False)["metadata"]["sys_metadata"]
-            values = self._values(self.repository.retrieve(self.context, version_id).object)
+            meta = history.retrieve(index, countPurged=False)["metadata"][
+                "sys_metadata"
+            ]
+            values = self._values(
+                self.repository.retrieve(self.context, version_id).object
+            )
             changes = []
             for name, value in values.items():
                 old = previous.get(name, "") if previous is not None else ""
                 if previous is not None and old != value:
-                    changes.append({"field": titles.get(name, name), "old": old, "new": value})
+                    changes.append(
+                        {"field": titles.get(name, name), "old": old, "new": value}
+                    )
             entries.append(
                 {
                     "version_id": version_id,
-                    "when": datetime.fromtimestamp(meta["timestamp"]).strftime("%Y-%m-%d %H:%M:%S"),
+                    "when": datetime.fromtimestamp(meta["timestamp"]).strftime(
+                        "%Y-%m-%d %H:%M:%S"
+                    ),
                     "who": meta.get("principal"),
                     "comment": meta.get("comment") or "",
                     "changes": changes,

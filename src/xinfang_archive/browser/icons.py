@@ -8,6 +8,7 @@ files are part of the installed packages, so each tag is kept.  Anything
 else (an ``<img>`` tag, whose URL follows the request's host) is made as
 before.
 """
+
 from Products.CMFPlone.browser.icons import IconsView
 
 

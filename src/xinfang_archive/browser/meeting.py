@@ -5,12 +5,13 @@ case they may not view, nor those on a case with accusation material unless
 they may see it: ``meetings/decisions.py``); the free text is masked for
 those without "View personal data", against the case it is about.
 """
+
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
-from xinfang_archive.meetings.decisions import decisions_on_case
 from xinfang_archive.meetings.decisions import decision_rows_of_meeting
+from xinfang_archive.meetings.decisions import decisions_on_case
 from xinfang_archive.meetings.decisions import rows_of
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.registry import unit_paths
@@ -27,17 +28,26 @@ def decision_rows_of_case(case, request):
     units = unit_paths()
     rows = []
     for meeting, row in decisions_on_case(case):
-        rows.append(dict(
-            meeting=meeting.Title(),
-            meeting_url=meeting.absolute_url() if api.user.has_permission("View", obj=meeting) else "",
-            chair=meeting.chair or "",
-            unit=units.get(row.get("unit"), row.get("unit") or ""),
-            due_date=_due(row),
-            instructions=text_for_viewer(case, row.get("instructions") or ""),
-            settled=bool(row.get("settled")),
-            settled_text=translate(_("Settled at meeting ${meeting}", mapping={"meeting": meeting.Title()}),
-                                   context=request),
-        ))
+        rows.append(
+            {
+                "meeting": meeting.Title(),
+                "meeting_url": meeting.absolute_url()
+                if api.user.has_permission("View", obj=meeting)
+                else "",
+                "chair": meeting.chair or "",
+                "unit": units.get(row.get("unit"), row.get("unit") or ""),
+                "due_date": _due(row),
+                "instructions": text_for_viewer(case, row.get("instructions") or ""),
+                "settled": bool(row.get("settled")),
+                "settled_text": translate(
+                    _(
+                        "Settled at meeting ${meeting}",
+                        mapping={"meeting": meeting.Title()},
+                    ),
+                    context=request,
+                ),
+            }
+        )
     return rows
 
 
@@ -50,12 +60,18 @@ class MeetingView(BrowserView):
     def state_title(self):
         wftool = api.portal.get_tool("portal_workflow")
         state = api.content.get_state(self.context, default=None)
-        title = wftool.getTitleForStateOnType(state, self.context.portal_type) if state else ""
+        title = (
+            wftool.getTitleForStateOnType(state, self.context.portal_type)
+            if state
+            else ""
+        )
         return translate(title, domain="plone", context=self.request)
 
     def unit_titles(self):
         units = unit_paths()
-        return "、".join(units.get(code, code) for code in self.context.attendee_units or ())
+        return "、".join(
+            units.get(code, code) for code in self.context.attendee_units or ()
+        )
 
     def decisions(self):
         return decision_rows_of_meeting(self.context)
@@ -66,4 +82,8 @@ class MeetingView(BrowserView):
 
     def minutes(self):
         minutes = getattr(self.context, "minutes", None)
-        return text_for_viewer(self.context, minutes.output) if minutes is not None and minutes.raw else ""
+        return (
+            text_for_viewer(self.context, minutes.output)
+            if minutes is not None and minutes.raw
+            else ""
+        )

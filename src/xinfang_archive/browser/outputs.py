@@ -21,6 +21,7 @@ whoever prints it.
 Every download is recorded in the audit trail (``export`` for catalogues,
 ``download`` for renditions and record notes).
 """
+
 from Acquisition import aq_base
 from Acquisition import aq_parent
 from dataclasses import dataclass
@@ -35,16 +36,17 @@ from xinfang_archive import _
 from xinfang_archive.archival.codes import ORGANISATION
 from xinfang_archive.archival.codes import parse
 from xinfang_archive.archival.fixity import CHANGED
-from xinfang_archive.archival.fixity import MISSING
 from xinfang_archive.archival.fixity import last_run
+from xinfang_archive.archival.fixity import MISSING
 from xinfang_archive.archival.info import is_filed
 from xinfang_archive.archival.manifest import read_bytes
 from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import rank
 from xinfang_archive.archival.settings import filing_settings
-from xinfang_archive.archival.states import FILED
-from xinfang_archive.archival.states import FILED_STATES  # a transferred case is still a filed record here
+from xinfang_archive.archival.states import (
+    FILED_STATES,
+)  # a transferred case is still a filed record here
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICaseFolder
@@ -61,8 +63,8 @@ from xinfang_archive.documents.records import CatalogueRow
 from xinfang_archive.documents.records import DocumentInfo
 from xinfang_archive.documents.records import FilingStamp
 from xinfang_archive.documents.records import RecordNote
-from xinfang_archive.documents.stamp import RenditionError
 from xinfang_archive.documents.stamp import cover_sheet
+from xinfang_archive.documents.stamp import RenditionError
 from xinfang_archive.documents.stamp import stamped_pdf
 from xinfang_archive.i18n import record_text
 from xinfang_archive.localtime import LOCAL_TIME
@@ -70,8 +72,8 @@ from xinfang_archive.permissions import ManageArchive
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
-from zope.i18n import translate
 from ZODB.POSException import POSKeyError
+from zope.i18n import translate
 
 import hashlib
 import json
@@ -129,7 +131,9 @@ def user_title(user_id):
     if not user_id:
         return ""
     user = api.user.get(userid=user_id)
-    return (user.getProperty("fullname", "") or user_id) if user is not None else user_id
+    return (
+        (user.getProperty("fullname", "") or user_id) if user is not None else user_id
+    )
 
 
 def local_day(value):
@@ -165,7 +169,8 @@ def case_folder_of(obj):
 
 def is_filed_case(case):
     return (
-        case is not None and is_filed(case)
+        case is not None
+        and is_filed(case)
         and api.content.get_state(case, default=None) in FILED_STATES
     )
 
@@ -193,7 +198,10 @@ def item_documents(case, visible_only=False):
 
 
 def manifest_index(case):
-    return {(e["path"], e["field"]): e for e in getattr(case, "archival_manifest", None) or ()}
+    return {
+        (e["path"], e["field"]): e
+        for e in getattr(case, "archival_manifest", None) or ()
+    }
 
 
 @dataclass(frozen=True)
@@ -260,13 +268,19 @@ def document_number(case):
 def responsible_of(case):
     """责任者: the organisation the case is filed under, else its unit."""
     unit = getattr(case, "responsible_unit", None)
-    return getattr(case, "organisation_title", None) or unit_paths().get(unit, unit or "")
+    return getattr(case, "organisation_title", None) or unit_paths().get(
+        unit, unit or ""
+    )
 
 
 def filing_stamp(case, pages):
     return FilingStamp(
-        fonds_code=case.fonds_code, year=case.filing_year, retention=case.retention_period,
-        item_number=case.item_number, organisation_code=case.organisation_code, pages=pages,
+        fonds_code=case.fonds_code,
+        year=case.filing_year,
+        retention=case.retention_period,
+        item_number=case.item_number,
+        organisation_code=case.organisation_code,
+        pages=pages,
     )
 
 
@@ -277,10 +291,16 @@ def catalogue_remarks(case, request):
     remarks = []
     amendments = len(getattr(case, "amendments", None) or ())
     if amendments:
-        remarks.append(record_text(_("Amendments: ${count}", mapping={"count": amendments})))
+        remarks.append(
+            record_text(_("Amendments: ${count}", mapping={"count": amendments}))
+        )
     changes = len(getattr(case, "retention_history", None) or ())
     if changes:
-        remarks.append(record_text(_("Retention period changes: ${count}", mapping={"count": changes})))
+        remarks.append(
+            record_text(
+                _("Retention period changes: ${count}", mapping={"count": changes})
+            )
+        )
     return "；".join(remarks)
 
 
@@ -303,7 +323,11 @@ def organisation_titles():
     """``{organisation code: title}`` from the filing settings."""
     settings = filing_settings()
     rows = parse_lines(getattr(settings, "organisation_codes", None) or [])
-    return {row[1]: (row[2] if len(row) > 2 and row[2] else row[1]) for row in rows if len(row) > 1}
+    return {
+        row[1]: (row[2] if len(row) > 2 and row[2] else row[1])
+        for row in rows
+        if len(row) > 1
+    }
 
 
 class FilingCatalogueView(BrowserView):
@@ -320,30 +344,45 @@ class FilingCatalogueView(BrowserView):
             if cases and fmt in FORMATS:
                 return self.download(params, cases, fmt)
             if not cases:
-                self.notice = translate(_(
-                    "No filed item in the group ${year}-${period}-${organisation}: "
-                    "choose one of the groups below.", mapping=params), context=self.request)
+                self.notice = translate(
+                    _(
+                        "No filed item in the group ${year}-${period}-${organisation}: "
+                        "choose one of the groups below.",
+                        mapping=params,
+                    ),
+                    context=self.request,
+                )
         return self.template()
 
     def parameters(self):
         """``{year, period, organisation}`` of the query, None if any is missing or bad."""
         form = self.request.form
         year, period, organisation = (
-            str(form.get(name) or "").strip() for name in ("year", "period", "organisation"))
-        if not (YEAR.match(year) and period in PERIOD_TITLES and ORGANISATION.match(organisation)):
+            str(form.get(name) or "").strip()
+            for name in ("year", "period", "organisation")
+        )
+        if not (
+            YEAR.match(year)
+            and period in PERIOD_TITLES
+            and ORGANISATION.match(organisation)
+        ):
             return None
-        return dict(year=int(year), period=period, organisation=organisation)
+        return {"year": int(year), "period": period, "organisation": organisation}
 
     def _catalog(self, **query):
         return api.portal.get_tool("portal_catalog")(
-            portal_type="PetitionCase", review_state=FILED_STATES, **query)
+            portal_type="PetitionCase", review_state=FILED_STATES, **query
+        )
 
     def cases(self, year, period, organisation):
         """The filed cases of the group, by item number."""
         cases = [
             brain.getObject()
             for brain in self._catalog(
-                filing_year=year, retention_period=period, organisation_code=organisation)
+                filing_year=year,
+                retention_period=period,
+                organisation_code=organisation,
+            )
         ]
         cases = [case for case in cases if is_filed(case)]
         return sorted(cases, key=lambda case: (case.fonds_code, case.item_number))
@@ -353,14 +392,21 @@ class FilingCatalogueView(BrowserView):
         fonds = sorted({case.fonds_code for case in cases})
         organisation = params["organisation"]
         title = next(
-            (case.organisation_title for case in cases if getattr(case, "organisation_title", None)),
-            None) or organisation_titles().get(organisation, organisation)
+            (
+                case.organisation_title
+                for case in cases
+                if getattr(case, "organisation_title", None)
+            ),
+            None,
+        ) or organisation_titles().get(organisation, organisation)
         return CatalogueHeading(
             fonds_code="、".join(fonds) or getattr(settings, "fonds_code", ""),
             fonds_name=getattr(settings, "fonds_name", "") or "",
             year=params["year"],
             retention=params["period"],
-            retention_title=translate(PERIOD_TITLES[params["period"]], context=self.request),
+            retention_title=translate(
+                PERIOD_TITLES[params["period"]], context=self.request
+            ),
             organisation_code=organisation,
             organisation_title=title,
         )
@@ -370,14 +416,26 @@ class FilingCatalogueView(BrowserView):
         rows = [catalogue_row(case, self.request) for case in cases]
         data = render(self.heading(params, cases), rows)
         group = f"{params['year']}-{params['period']}-{params['organisation']}"
-        record("export", self.context, details=dict(
-            what="filing-catalogue", format=fmt, year=params["year"], period=params["period"],
-            organisation=params["organisation"], items=len(rows),
-            first=rows[0].archival_code, last=rows[-1].archival_code,
-        ))
+        record(
+            "export",
+            self.context,
+            details={
+                "what": "filing-catalogue",
+                "format": fmt,
+                "year": params["year"],
+                "period": params["period"],
+                "organisation": params["organisation"],
+                "items": len(rows),
+                "first": rows[0].archival_code,
+                "last": rows[-1].archival_code,
+            },
+        )
         return send(
-            self.request, data, content_type,
-            f"{record_text(catalogue.TITLE)}-{group}.{fmt}", f"filing-catalogue-{group}.{fmt}",
+            self.request,
+            data,
+            content_type,
+            f"{record_text(catalogue.TITLE)}-{group}.{fmt}",
+            f"filing-catalogue-{group}.{fmt}",
         )
 
     def groups(self):
@@ -392,18 +450,34 @@ class FilingCatalogueView(BrowserView):
         base = f"{self.context.absolute_url()}/@@filing-catalogue"
         result = []
         for group, count in sorted(
-                counts.items(),
-                key=lambda kv: (-kv[0].year, -rank(kv[0].period), kv[0].organisation, kv[0].fonds)):
-            query = dict(year=group.year, period=group.period, organisation=group.organisation)
-            result.append(dict(
-                key=group.key, year=group.year, period=group.period,
-                period_title=translate(PERIOD_TITLES[group.period], context=self.request),
-                organisation=group.organisation,
-                organisation_title=organisations.get(group.organisation, ""),
-                count=count,
-                pdf=f"{base}?{urlencode(dict(query, format='pdf'))}",
-                xlsx=f"{base}?{urlencode(dict(query, format='xlsx'))}",
-            ))
+            counts.items(),
+            key=lambda kv: (
+                -kv[0].year,
+                -rank(kv[0].period),
+                kv[0].organisation,
+                kv[0].fonds,
+            ),
+        ):
+            query = {
+                "year": group.year,
+                "period": group.period,
+                "organisation": group.organisation,
+            }
+            result.append(
+                {
+                    "key": group.key,
+                    "year": group.year,
+                    "period": group.period,
+                    "period_title": translate(
+                        PERIOD_TITLES[group.period], context=self.request
+                    ),
+                    "organisation": group.organisation,
+                    "organisation_title": organisations.get(group.organisation, ""),
+                    "count": count,
+                    "pdf": f"{base}?{urlencode(dict(query, format='pdf'))}",
+                    "xlsx": f"{base}?{urlencode(dict(query, format='xlsx'))}",
+                }
+            )
         return result
 
 
@@ -417,8 +491,11 @@ class ArchivalRenditionView(BrowserView):
         obj = self.context
         case = case_of(obj)
         if not is_filed_case(case):
-            return refuse(self.request, 404, _(
-                "This record is not filed: it has no archival copy or record note."))
+            return refuse(
+                self.request,
+                404,
+                _("This record is not filed: it has no archival copy or record note."),
+            )
         name = file_field(obj)
         value = getattr(aq_base(obj), name, None) if name else None
         if not value:
@@ -426,16 +503,26 @@ class ArchivalRenditionView(BrowserView):
         try:
             data = read_bytes(value)
         except (POSKeyError, OSError):
-            return refuse(self.request, 404, _(
-                "The file ${filename} is missing from the storage.",
-                mapping={"filename": value.filename or ""}))
-        path = "/".join(obj.getPhysicalPath()[len(case.getPhysicalPath()):])
+            return refuse(
+                self.request,
+                404,
+                _(
+                    "The file ${filename} is missing from the storage.",
+                    mapping={"filename": value.filename or ""},
+                ),
+            )
+        path = "/".join(obj.getPhysicalPath()[len(case.getPhysicalPath()) :])
         entry = manifest_index(case).get((path, name))
         digest = hashlib.sha256(data).hexdigest()
         if entry is None or entry.get("sha256") != digest:
-            return refuse(self.request, 409, _(
-                "The file differs from the one filed (SHA-256): no copy with the filing "
-                "stamp is issued. Run a fixity check."))
+            return refuse(
+                self.request,
+                409,
+                _(
+                    "The file differs from the one filed (SHA-256): no copy with the filing "
+                    "stamp is issued. Run a fixity check."
+                ),
+            )
         totals = item_totals(case, item_documents(case, visible_only=True))
         stamp = filing_stamp(case, totals.pages)
         rendition, kind = None, "cover-sheet"
@@ -445,14 +532,29 @@ class ArchivalRenditionView(BrowserView):
             except RenditionError:
                 rendition = None
         if rendition is None:
-            rendition = cover_sheet(stamp, self.document_info(case, obj, value, data, digest))
-        record("download", obj, details=dict(
-            what="archival-rendition", rendition=kind, archival_code=case.archival_code,
-            field=name, filename=value.filename or "", sha256=digest,
-        ))
-        stem = os.path.splitext(os.path.basename(value.filename or ""))[0] or obj.getId()
+            rendition = cover_sheet(
+                stamp, self.document_info(case, obj, value, data, digest)
+            )
+        record(
+            "download",
+            obj,
+            details={
+                "what": "archival-rendition",
+                "rendition": kind,
+                "archival_code": case.archival_code,
+                "field": name,
+                "filename": value.filename or "",
+                "sha256": digest,
+            },
+        )
+        stem = (
+            os.path.splitext(os.path.basename(value.filename or ""))[0] or obj.getId()
+        )
         if kind == "stamped":
-            filename, fallback = f"{case.archival_code}-{stem}.pdf", f"{ascii_code(case.archival_code)}-{obj.getId()}.pdf"
+            filename, fallback = (
+                f"{case.archival_code}-{stem}.pdf",
+                f"{ascii_code(case.archival_code)}-{obj.getId()}.pdf",
+            )
         else:
             filename = f"{case.archival_code}-{stem}-{record_text(COVER_TITLE)}.pdf"
             fallback = f"{ascii_code(case.archival_code)}-{obj.getId()}-cover.pdf"
@@ -467,9 +569,15 @@ class ArchivalRenditionView(BrowserView):
             responsible = responsible_of(case)
             day, number, classification = obj.reply_date, obj.document_number or "", ""
         return DocumentInfo(
-            title=obj.Title(), archival_code=case.archival_code, responsible=responsible,
-            date=day, document_number=number, classification=classification,
-            filename=value.filename or "", size=len(data), sha256=digest,
+            title=obj.Title(),
+            archival_code=case.archival_code,
+            responsible=responsible,
+            date=day,
+            document_number=number,
+            classification=classification,
+            filename=value.filename or "",
+            size=len(data),
+            sha256=digest,
         )
 
 
@@ -482,14 +590,26 @@ class RecordNoteView(BrowserView):
     def __call__(self):
         case = self.context
         if not is_filed_case(case):
-            return refuse(self.request, 404, _(
-                "This record is not filed: it has no archival copy or record note."))
+            return refuse(
+                self.request,
+                404,
+                _("This record is not filed: it has no archival copy or record note."),
+            )
         note = self.note()
         data = beikao_pdf(note)
-        record("download", case, details=dict(
-            what="record-note", archival_code=case.archival_code, lines=len(note.lines)))
+        record(
+            "download",
+            case,
+            details={
+                "what": "record-note",
+                "archival_code": case.archival_code,
+                "lines": len(note.lines),
+            },
+        )
         return send(
-            self.request, data, PDF_TYPE,
+            self.request,
+            data,
+            PDF_TYPE,
             f"{case.archival_code}-{record_text(beikao.TITLE)}.pdf",
             f"{ascii_code(case.archival_code)}-record-note.pdf",
         )
@@ -519,16 +639,25 @@ class RecordNoteView(BrowserView):
     def lines(self):
         case = self.context
         totals = item_totals(case, item_documents(case, visible_only=True))
-        yield self._t(_("${count} documents, ${pages} pages",
-                        mapping={"count": totals.documents, "pages": totals.pages or 0}))
+        yield self._t(
+            _(
+                "${count} documents, ${pages} pages",
+                mapping={"count": totals.documents, "pages": totals.pages or 0},
+            )
+        )
         for amendment in getattr(case, "amendments", None) or ():
             if not self._visible(amendment.get("path", "")):
                 continue
-            yield self._t(_("${date} ${actor} amended: ${reason}", mapping={
-                "date": day_text(amendment.get("time")),
-                "actor": user_title(amendment.get("actor")),
-                "reason": amendment.get("reason", ""),
-            }))
+            yield self._t(
+                _(
+                    "${date} ${actor} amended: ${reason}",
+                    mapping={
+                        "date": day_text(amendment.get("time")),
+                        "actor": user_title(amendment.get("actor")),
+                        "reason": amendment.get("reason", ""),
+                    },
+                )
+            )
         for change in getattr(case, "retention_history", None) or ():
             yield self.retention_line(change)
         fixity = self.fixity_line()
@@ -541,16 +670,20 @@ class RecordNoteView(BrowserView):
             return self._t(title) if title is not None else (code or "")
 
         change = dict(change)
-        return self._t(_(
-            "${date} ${actor} changed the retention period from ${before} to ${after}: ${reason}",
-            mapping={
-                "date": day_text(change.get("time") or change.get("date")),
-                "actor": user_title(change.get("actor")),
-                "before": period(change.get("before") or change.get("from")),
-                "after": period(change.get("after") or change.get("to") or change.get("period")),
-                "reason": change.get("reason", ""),
-            },
-        ))
+        return self._t(
+            _(
+                "${date} ${actor} changed the retention period from ${before} to ${after}: ${reason}",
+                mapping={
+                    "date": day_text(change.get("time") or change.get("date")),
+                    "actor": user_title(change.get("actor")),
+                    "before": period(change.get("before") or change.get("from")),
+                    "after": period(
+                        change.get("after") or change.get("to") or change.get("period")
+                    ),
+                    "reason": change.get("reason", ""),
+                },
+            )
+        )
 
     def fixity_line(self):
         """The last fixity run's result for this item (its visible records)."""
@@ -575,12 +708,20 @@ class RecordNoteView(BrowserView):
         changed = sum(1 for r in results if r[4] == CHANGED)
         missing = sum(1 for r in results if r[4] == MISSING)
         if changed or missing:
-            return self._t(_("${date} fixity check: ${changed} changed, ${missing} missing",
-                             mapping={"date": when, "changed": changed, "missing": missing}))
+            return self._t(
+                _(
+                    "${date} fixity check: ${changed} changed, ${missing} missing",
+                    mapping={"date": when, "changed": changed, "missing": missing},
+                )
+            )
         if not results:
             return ""
-        return self._t(_("${date} fixity check: all ${count} entries intact",
-                         mapping={"date": when, "count": len(results)}))
+        return self._t(
+            _(
+                "${date} fixity check: all ${count} entries intact",
+                mapping={"date": when, "count": len(results)},
+            )
+        )
 
 
 # --- links for the case page -------------------------------------------------------
@@ -604,20 +745,40 @@ class OutputLinks(BrowserView):
         case = self.context
         if not is_filed_case(case):
             return []
-        result = [dict(kind="record-note", title=self._t(beikao.TITLE),
-                       url=f"{case.absolute_url()}/@@record-note")]
+        result = [
+            {
+                "kind": "record-note",
+                "title": self._t(beikao.TITLE),
+                "url": f"{case.absolute_url()}/@@record-note",
+            }
+        ]
         for _path, obj in item_documents(case, visible_only=True):
             if not getattr(aq_base(obj), file_field(obj), None):
                 continue
-            result.append(dict(
-                kind="rendition",
-                title=self._t(_("Archival copy: ${title}", mapping={"title": obj.Title()})),
-                url=f"{obj.absolute_url()}/@@archival-rendition",
-            ))
+            result.append(
+                {
+                    "kind": "rendition",
+                    "title": self._t(
+                        _("Archival copy: ${title}", mapping={"title": obj.Title()})
+                    ),
+                    "url": f"{obj.absolute_url()}/@@archival-rendition",
+                }
+            )
         folder = case_folder_of(aq_parent(case))
         if folder is not None and api.user.has_permission(ManageArchive, obj=folder):
-            query = urlencode(dict(year=case.filing_year, period=case.retention_period,
-                                   organisation=case.organisation_code, format="pdf"))
-            result.append(dict(kind="catalogue", title=self._t(catalogue.TITLE),
-                               url=f"{folder.absolute_url()}/@@filing-catalogue?{query}"))
+            query = urlencode(
+                {
+                    "year": case.filing_year,
+                    "period": case.retention_period,
+                    "organisation": case.organisation_code,
+                    "format": "pdf",
+                }
+            )
+            result.append(
+                {
+                    "kind": "catalogue",
+                    "title": self._t(catalogue.TITLE),
+                    "url": f"{folder.absolute_url()}/@@filing-catalogue?{query}",
+                }
+            )
         return result

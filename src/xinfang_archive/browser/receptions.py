@@ -7,6 +7,7 @@ view, content-core  (reception) the reception day; for staff its record:
                     minutes, the cases received with the leader's
                     instructions and follow-ups, why it may not be published
 """
+
 from datetime import datetime
 from email.utils import format_datetime
 from plone import api
@@ -67,13 +68,26 @@ class ReceptionsView(BrowserView):
         if not self.is_staff():
             return []
         brains = api.portal.get_tool("portal_catalog")(
-            portal_type="LeaderReception", path="/".join(self.context.getPhysicalPath()),
-            sort_on="start", sort_order="descending", sort_limit=STAFF_LIST,
+            portal_type="LeaderReception",
+            path="/".join(self.context.getPhysicalPath()),
+            sort_on="start",
+            sort_order="descending",
+            sort_limit=STAFF_LIST,
         )[:STAFF_LIST]
-        return [{"title": b.Title, "url": b.getURL(),
-                 "state": translate(api.portal.get_tool("portal_workflow").getTitleForStateOnType(
-                     b.review_state, "LeaderReception"), domain="plone", context=self.request)}
-                for b in brains]
+        return [
+            {
+                "title": b.Title,
+                "url": b.getURL(),
+                "state": translate(
+                    api.portal.get_tool("portal_workflow").getTitleForStateOnType(
+                        b.review_state, "LeaderReception"
+                    ),
+                    domain="plone",
+                    context=self.request,
+                ),
+            }
+            for b in brains
+        ]
 
 
 def _rfc822(moment):
@@ -91,9 +105,12 @@ class ReceptionsFeedView(BrowserView):
         E.SubElement(channel, "title").text = self.context.Title()
         E.SubElement(channel, "link").text = self.context.absolute_url()
         E.SubElement(channel, "description").text = translate(
-            _("Coming leader reception days"), context=self.request)
+            _("Coming leader reception days"), context=self.request
+        )
         E.SubElement(channel, "language").text = "zh-cn"
-        E.SubElement(channel, "lastBuildDate").text = _rfc822(datetime.now(LOCAL_TIME).replace(microsecond=0))
+        E.SubElement(channel, "lastBuildDate").text = _rfc822(
+            datetime.now(LOCAL_TIME).replace(microsecond=0)
+        )
         for reception in receptions:
             entry = public_entry(reception)
             item = E.SubElement(channel, "item")
@@ -101,11 +118,20 @@ class ReceptionsFeedView(BrowserView):
             E.SubElement(item, "link").text = entry["url"]
             E.SubElement(item, "guid", isPermaLink="true").text = entry["url"]
             E.SubElement(item, "pubDate").text = _rfc822(reception.starts())
-            parts = [f"{entry['reception_date'].isoformat()} {entry['time']}", entry["place"],
-                     f"{entry['leader']}（{entry['post']}）", entry["responsibilities"], entry["notes"]]
+            parts = [
+                f"{entry['reception_date'].isoformat()} {entry['time']}",
+                entry["place"],
+                f"{entry['leader']}（{entry['post']}）",
+                entry["responsibilities"],
+                entry["notes"],
+            ]
             E.SubElement(item, "description").text = "；".join(p for p in parts if p)
-        self.request.response.setHeader("Content-Type", "application/rss+xml; charset=utf-8")
-        return E.tostring(rss, xml_declaration=True, encoding="utf-8", pretty_print=True)
+        self.request.response.setHeader(
+            "Content-Type", "application/rss+xml; charset=utf-8"
+        )
+        return E.tostring(
+            rss, xml_declaration=True, encoding="utf-8", pretty_print=True
+        )
 
 
 class ReceptionPage(BrowserView):
@@ -113,7 +139,9 @@ class ReceptionPage(BrowserView):
         return public_entry(self.context)
 
     def state_title(self):
-        return translate(state_title(self.context), domain="plone", context=self.request)
+        return translate(
+            state_title(self.context), domain="plone", context=self.request
+        )
 
     def may_read_record(self):
         return bool(api.user.has_permission(ViewReceptionMinutes, obj=self.context))
@@ -121,7 +149,11 @@ class ReceptionPage(BrowserView):
     def minutes_html(self):
         """The minutes as HTML for those who may see personal data; else None."""
         minutes = getattr(self.context, "minutes", None)
-        if minutes is None or not self.may_read_record() or not can_view_personal_data(self.context):
+        if (
+            minutes is None
+            or not self.may_read_record()
+            or not can_view_personal_data(self.context)
+        ):
             return None
         return minutes.output
 
@@ -129,8 +161,14 @@ class ReceptionPage(BrowserView):
         """The minutes as plain text with personal numbers masked, for the others."""
         if not self.may_read_record() or self.minutes_html() is not None:
             return None
-        return text_for_viewer(self.context, html_text(getattr(self.context, "minutes", None)),
-                               known_addresses(self.context)) or None
+        return (
+            text_for_viewer(
+                self.context,
+                html_text(getattr(self.context, "minutes", None)),
+                known_addresses(self.context),
+            )
+            or None
+        )
 
     def cases(self):
         """The cases received the user may View (their unit's, or all for the bureau)."""
@@ -144,5 +182,8 @@ class ReceptionPage(BrowserView):
             return []
         state = api.content.get_state(self.context, default=None)
         wanted = {"planned": ("publish",), "published": ("hold",)}.get(state, ())
-        return [translate(p, context=self.request)
-                for tid in wanted for p in transition_problems(self.context, tid)]
+        return [
+            translate(p, context=self.request)
+            for tid in wanted
+            for p in transition_problems(self.context, tid)
+        ]

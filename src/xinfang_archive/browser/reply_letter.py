@@ -4,6 +4,7 @@ The form is filled from the case (``documents/reply_letters.py``); the
 handler completes the body, gives the 文号 and, for an opinion, the outcome.
 Issuing stores the letter as a versioned Reply with its PDF.
 """
+
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
@@ -33,37 +34,53 @@ class IssueReplyView(BrowserView):
     def __call__(self):
         form = self.request.form
         self.error = None
-        self.kind = form.get("kind") or SUGGESTED_KIND.get(api.content.get_state(self.context), "handling_opinion")
+        self.kind = form.get("kind") or SUGGESTED_KIND.get(
+            api.content.get_state(self.context), "handling_opinion"
+        )
         if self.kind not in dict(REPLY_KINDS):
             self.kind = "handling_opinion"
         self.values = {
             "document_number": form.get("document_number", ""),
             "outcome": form.get("outcome", ""),
-            "body": form.get("body") or "\n".join(default_body(self.context, self.kind)),
+            "body": form.get("body")
+            or "\n".join(default_body(self.context, self.kind)),
         }
         if self.request.method == "POST" and "form.issue" in form:
             CheckAuthenticator(self.request)
             try:
                 reply = issue_reply(
-                    self.context, self.kind, self.values["document_number"],
-                    body=self.values["body"], outcome=self.values["outcome"] or None,
+                    self.context,
+                    self.kind,
+                    self.values["document_number"],
+                    body=self.values["body"],
+                    outcome=self.values["outcome"] or None,
                 )
             except ValueError as error:
                 self.error = str(error)
                 self.request.response.setStatus(400)
                 return self.template()
-            api.portal.show_message(_("The letter was issued and stored with the case."), self.request)
+            api.portal.show_message(
+                _("The letter was issued and stored with the case."), self.request
+            )
             self.request.response.redirect(reply.absolute_url())
             return ""
         return self.template()
 
     def kinds(self):
-        return [dict(value=value, title=translate(title, context=self.request), selected=value == self.kind)
-                for value, title in REPLY_KINDS]
+        return [
+            {
+                "value": value,
+                "title": translate(title, context=self.request),
+                "selected": value == self.kind,
+            }
+            for value, title in REPLY_KINDS
+        ]
 
     def outcomes(self):
-        return [dict(value=code, title=title, selected=code == self.values["outcome"])
-                for code, title in titles("outcomes").items()]
+        return [
+            {"value": code, "title": title, "selected": code == self.values["outcome"]}
+            for code, title in titles("outcomes").items()
+        ]
 
     def needs_outcome(self):
         return self.kind in OPINION_KINDS

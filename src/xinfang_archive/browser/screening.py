@@ -5,6 +5,7 @@ The figures come from ``reports.screening``; this view only picks the
 period and the units the user may see, and renders.  The bureau's roles see
 every unit; a unit head sees the units they head and those below them.
 """
+
 from AccessControl import Unauthorized
 from plone import api
 from Products.Five.browser import BrowserView
@@ -47,8 +48,11 @@ class ScreeningStatusView(BrowserView):
             self.periods.append(self.period)
         self.deadline = screening.deadline_of(self.period, self.deadline_day)
         self.rows, self.totals = screening.period_status(
-            self.units, screening.collect(self.context, self.period), self.period,
-            self.deadline_day, self.today,
+            self.units,
+            screening.collect(self.context, self.period),
+            self.period,
+            self.deadline_day,
+            self.today,
         )
         return self.template()
 
@@ -70,29 +74,45 @@ class ScreeningStatusView(BrowserView):
         for row in self.rows:
             report = row.report
             can_view = report is not None and self._can_view(report.name)
-            rows.append(dict(
-                unit=row.title,
-                status=self.t(STATUS_TITLES[row.status]),
-                status_class=f"xf-screening-{row.status}",
-                late=row.late,
-                disputes=report.disputes if report is not None and not report.zero else "",
-                grade=self.t(grades[report.highest_grade]) if report is not None and report.highest_grade else "",
-                state=self._state(report),
-                submitted=report.submitted.isoformat() if report is not None and report.submitted else "",
-                url=report.url if can_view else None,
-                title=report.title if report is not None else "",
-                accountability_url=self.accountability_url(row) if row.late else None,
-            ))
+            rows.append(
+                {
+                    "unit": row.title,
+                    "status": self.t(STATUS_TITLES[row.status]),
+                    "status_class": f"xf-screening-{row.status}",
+                    "late": row.late,
+                    "disputes": report.disputes
+                    if report is not None and not report.zero
+                    else "",
+                    "grade": self.t(grades[report.highest_grade])
+                    if report is not None and report.highest_grade
+                    else "",
+                    "state": self._state(report),
+                    "submitted": report.submitted.isoformat()
+                    if report is not None and report.submitted
+                    else "",
+                    "url": report.url if can_view else None,
+                    "title": report.title if report is not None else "",
+                    "accountability_url": self.accountability_url(row)
+                    if row.late
+                    else None,
+                }
+            )
         return rows
 
     def accountability_url(self, row):
         """The add form of an accountability record (漏报零报告) for a unit late
         with this period's report, pre-filled; None for who may not add one."""
         folder = api.portal.get().get(ACCOUNTABILITY_ID)
-        if folder is None or not api.user.has_permission(AddAccountabilityRecord, obj=folder) \
-                or not api.user.has_permission("Add portal content", obj=folder):
+        if (
+            folder is None
+            or not api.user.has_permission(AddAccountabilityRecord, obj=folder)
+            or not api.user.has_permission("Add portal content", obj=folder)
+        ):
             return None
-        query = [("form.widgets.cause:list", "missing_report"), ("form.widgets.unit:list", row.unit)]
+        query = [
+            ("form.widgets.cause:list", "missing_report"),
+            ("form.widgets.unit:list", row.unit),
+        ]
         report = row.report
         if report is not None:
             obj = self.context.get(report.name)

@@ -7,6 +7,7 @@ number or phone into: without "View personal data" they are masked
 number and how its handling stands now, to those who may see the case; the
 registrar converts the others (``@@dispute-to-case``).
 """
+
 from plone import api
 from Products.Five.browser import BrowserView
 from xinfang_archive.browser.case_view import state_title
@@ -21,7 +22,6 @@ from xinfang_archive.vocabularies.fixed import DISPUTE_STATES
 from xinfang_archive.vocabularies.fixed import RISK_GRADES
 from xinfang_archive.vocabularies.registry import title_of
 from zope.i18n import translate
-
 
 
 class ScreeningReportPage(BrowserView):
@@ -47,7 +47,10 @@ class ScreeningReportPage(BrowserView):
         """{UID: brain} of the linked cases the user may see."""
         if not uids:
             return {}
-        return {brain.UID: brain for brain in api.content.find(UID=list(uids), portal_type="PetitionCase")}
+        return {
+            brain.UID: brain
+            for brain in api.content.find(UID=list(uids), portal_type="PetitionCase")
+        }
 
     def disputes(self):
         rows = [row for row in (self.context.disputes or ()) if row]
@@ -57,24 +60,44 @@ class ScreeningReportPage(BrowserView):
         convert = self.may_convert()
         self._wf = api.portal.get_tool("portal_workflow")
         shown = []
-        for row, masked in zip(rows, rows_for_viewer(self.context, rows, texts=DISPUTE_TEXT_COLUMNS)):
+        for row, masked in zip(
+            rows,
+            rows_for_viewer(self.context, rows, texts=DISPUTE_TEXT_COLUMNS),
+            strict=False,
+        ):
             key = dispute_key(row)
             brain = cases.get(links.get(key))
-            shown.append({
-                **masked,
-                "category": title_of("categories", row.get("category")),
-                "risk_grade": self.t(grades[row["risk_grade"]]) if row.get("risk_grade") in grades else "",
-                "state": self.t(states[row["state"]]) if row.get("state") in states else "",
-                "deadline": row["deadline"].isoformat() if row.get("deadline") else "",
-                "case": brain and {
-                    "url": brain.getURL(),
-                    "number": brain.registration_number or brain.Title,
-                    "state": self.t(self._wf.getTitleForStateOnType(brain.review_state, "PetitionCase"),
-                                    domain="plone"),
-                    "unit": title_of("units", brain.case_unit),
-                },
-                "linked": key in links,
-                "convert_url": (f"{self.context.absolute_url()}/@@dispute-to-case?key={key}"
-                                if convert and key not in links else None),
-            })
+            shown.append(
+                {
+                    **masked,
+                    "category": title_of("categories", row.get("category")),
+                    "risk_grade": self.t(grades[row["risk_grade"]])
+                    if row.get("risk_grade") in grades
+                    else "",
+                    "state": self.t(states[row["state"]])
+                    if row.get("state") in states
+                    else "",
+                    "deadline": row["deadline"].isoformat()
+                    if row.get("deadline")
+                    else "",
+                    "case": brain
+                    and {
+                        "url": brain.getURL(),
+                        "number": brain.registration_number or brain.Title,
+                        "state": self.t(
+                            self._wf.getTitleForStateOnType(
+                                brain.review_state, "PetitionCase"
+                            ),
+                            domain="plone",
+                        ),
+                        "unit": title_of("units", brain.case_unit),
+                    },
+                    "linked": key in links,
+                    "convert_url": (
+                        f"{self.context.absolute_url()}/@@dispute-to-case?key={key}"
+                        if convert and key not in links
+                        else None
+                    ),
+                }
+            )
         return shown

@@ -1,5 +1,6 @@
 """信访档案检索: the search page (query box, filters, facets, snippets, paging)
 and the similar-cases fragment of the registration form."""
+
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
@@ -14,7 +15,11 @@ from xinfang_archive.search.site import SearchNotConfigured
 from zope.i18n import translate
 
 
-SORT_TITLES = {"relevance": _("Relevance"), "-date": _("Newest first"), "date": _("Oldest first")}
+SORT_TITLES = {
+    "relevance": _("Relevance"),
+    "-date": _("Newest first"),
+    "date": _("Oldest first"),
+}
 
 
 class ArchiveSearchView(BrowserView):
@@ -38,8 +43,12 @@ class ArchiveSearchView(BrowserView):
         if searched:
             try:
                 self.result = archive_search(
-                    self.request, text=self.text, filters=self.filters,
-                    date_from=self.date_from, date_to=self.date_to, sort=self.sort,
+                    self.request,
+                    text=self.text,
+                    filters=self.filters,
+                    date_from=self.date_from,
+                    date_to=self.date_to,
+                    sort=self.sort,
                     page=form.get("page") or 1,
                 )
             except SearchError as error:
@@ -52,22 +61,35 @@ class ArchiveSearchView(BrowserView):
 
     def sorts(self):
         return [
-            {"value": key, "title": translate(title, context=self.request), "selected": key == self.sort}
+            {
+                "value": key,
+                "title": translate(title, context=self.request),
+                "selected": key == self.sort,
+            }
             for key, title in SORT_TITLES.items()
         ]
 
     def _params(self, **changes):
-        params = {"q": self.text, "sort": self.sort, "date_from": self.date_from, "date_to": self.date_to}
+        params = {
+            "q": self.text,
+            "sort": self.sort,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
         filters = {k: list(v) for k, v in self.filters.items()}
         filters.update(changes.pop("filters", {}))
         params.update(changes)
-        pairs = [(k, v) for k, v in params.items() if v not in (None, "", 1, "relevance")]
+        pairs = [
+            (k, v) for k, v in params.items() if v not in (None, "", 1, "relevance")
+        ]
         for name, values in filters.items():
             pairs.extend((name, v) for v in values)
         return urlencode(pairs)
 
     def url(self, **changes):
-        return f"{self.context.absolute_url()}/@@archive-search?{self._params(**changes)}"
+        return (
+            f"{self.context.absolute_url()}/@@archive-search?{self._params(**changes)}"
+        )
 
     def facets(self):
         """Facets with a toggle URL per option (selected ones undo the filter)."""
@@ -77,8 +99,16 @@ class ArchiveSearchView(BrowserView):
             options = []
             for option in facet["options"]:
                 selected = option["value"] in chosen
-                values = [v for v in chosen if v != option["value"]] if selected else chosen + [option["value"]]
-                options.append(dict(option, selected=selected, url=self.url(filters={name: values})))
+                values = (
+                    [v for v in chosen if v != option["value"]]
+                    if selected
+                    else [*chosen, option["value"]]
+                )
+                options.append(
+                    dict(
+                        option, selected=selected, url=self.url(filters={name: values})
+                    )
+                )
             if options:
                 out.append({"name": name, "title": facet["title"], "options": options})
         return out
@@ -89,8 +119,17 @@ class ArchiveSearchView(BrowserView):
         current = result.get("page", 1)
         if total_pages <= 1:
             return []
-        numbers = sorted({1, total_pages, *range(max(current - 2, 1), min(current + 2, total_pages) + 1)})
-        return [{"number": n, "current": n == current, "url": self.url(page=n)} for n in numbers]
+        numbers = sorted(
+            {
+                1,
+                total_pages,
+                *range(max(current - 2, 1), min(current + 2, total_pages) + 1),
+            }
+        )
+        return [
+            {"number": n, "current": n == current, "url": self.url(page=n)}
+            for n in numbers
+        ]
 
 
 class SimilarCasesView(BrowserView):

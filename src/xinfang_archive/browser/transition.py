@@ -4,6 +4,7 @@ GET shows the transition with its reasons to refuse and, for the extension,
 its input fields; POST (CSRF-protected) applies the input and the transition
 in one transaction, or changes nothing and shows why.
 """
+
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -29,10 +30,16 @@ class CaseTransitionView(BrowserView):
     def __call__(self):
         self.errors = []
         self.transition_id = self.request.form.get("transition", "")
-        workflow = api.portal.get_tool("portal_workflow").getWorkflowsFor(self.context)[0]
+        workflow = api.portal.get_tool("portal_workflow").getWorkflowsFor(self.context)[
+            0
+        ]
         self.transition = workflow.transitions.get(self.transition_id)
         if self.transition is None:
-            self.errors = [self._t(_("Unknown transition: ${t}.", mapping={"t": self.transition_id}))]
+            self.errors = [
+                self._t(
+                    _("Unknown transition: ${t}.", mapping={"t": self.transition_id})
+                )
+            ]
             return self.template()
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
@@ -44,7 +51,11 @@ class CaseTransitionView(BrowserView):
         return translate(message, context=self.request)
 
     def title(self):
-        return self._t(Message(self.transition.title, domain="plone")) if self.transition else ""
+        return (
+            self._t(Message(self.transition.title, domain="plone"))
+            if self.transition
+            else ""
+        )
 
     def inputs(self):
         return input_fields(self.transition_id)
@@ -74,13 +85,17 @@ class CaseTransitionView(BrowserView):
     def problems(self):
         if self.transition is None:
             return []
-        return [self._t(p) for p in transition_problems(self.context, self.transition_id)]
+        return [
+            self._t(p) for p in transition_problems(self.context, self.transition_id)
+        ]
 
     def _perform(self):
         form = self.request.form
         try:
             apply_transition_input(
-                self.context, self.transition_id, {k: form[k] for k in self.inputs() if k in form}
+                self.context,
+                self.transition_id,
+                {k: form[k] for k in self.inputs() if k in form},
             )
             problems = transition_problems(self.context, self.transition_id)
             if problems:

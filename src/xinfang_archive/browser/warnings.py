@@ -7,6 +7,7 @@ summary is written from codes and counts, the note of an acknowledgement is
 free text: shown masked without "View personal data".  A warning's records
 are listed only where the user may read them (``earlywarning.records``).
 """
+
 from plone import api
 from plone.autoform.form import AutoExtensibleForm
 from plone.batching import Batch
@@ -50,15 +51,22 @@ def _t(request, message, domain="xinfang_archive"):
 def warning_rows(brains, request, units=None):
     """Rows of a list of warning brains (the dashboard's box and the list)."""
     units = unit_paths() if units is None else units
-    return [{
-        "url": brain.getURL(),
-        "title": brain.Title,
-        "summary": brain.Description,
-        "unit": units.get(brain.warning_unit, brain.warning_unit or ""),
-        "state": brain.review_state,
-        "state_title": _t(request, STATE_TITLES.get(brain.review_state, brain.review_state), domain="plone"),
-        "raised": brain.created.strftime("%Y-%m-%d") if brain.created else "",
-    } for brain in brains]
+    return [
+        {
+            "url": brain.getURL(),
+            "title": brain.Title,
+            "summary": brain.Description,
+            "unit": units.get(brain.warning_unit, brain.warning_unit or ""),
+            "state": brain.review_state,
+            "state_title": _t(
+                request,
+                STATE_TITLES.get(brain.review_state, brain.review_state),
+                domain="plone",
+            ),
+            "raised": brain.created.strftime("%Y-%m-%d") if brain.created else "",
+        }
+        for brain in brains
+    ]
 
 
 class WarningsView(BrowserView):
@@ -74,8 +82,12 @@ class WarningsView(BrowserView):
         return self.index()
 
     def query(self):
-        query = {"portal_type": "EarlyWarning", "sort_on": "created", "sort_order": "descending",
-                 "path": "/".join(self.context.getPhysicalPath())}
+        query = {
+            "portal_type": "EarlyWarning",
+            "sort_on": "created",
+            "sort_order": "descending",
+            "path": "/".join(self.context.getPhysicalPath()),
+        }
         if self.state:
             query["review_state"] = self.state
         if self.rule:
@@ -91,7 +103,8 @@ class WarningsView(BrowserView):
             except ValueError:
                 start = 0
             brains = api.portal.get_tool("portal_catalog")(
-                b_start=start, b_size=PAGE_SIZE, **self.query())
+                b_start=start, b_size=PAGE_SIZE, **self.query()
+            )
             self._batch = Batch(brains, PAGE_SIZE, start)
         return self._batch
 
@@ -99,16 +112,26 @@ class WarningsView(BrowserView):
         return warning_rows(self.batch(), self.request, self.units)
 
     def state_options(self):
-        return [{"value": state, "title": _t(self.request, STATE_TITLES[state], domain="plone"),
-                 "selected": state == self.state} for state in STATES]
+        return [
+            {
+                "value": state,
+                "title": _t(self.request, STATE_TITLES[state], domain="plone"),
+                "selected": state == self.state,
+            }
+            for state in STATES
+        ]
 
     def rule_options(self):
-        return [{"value": rule_id, "title": title, "selected": rule_id == self.rule}
-                for rule_id, title in self.rules.items()]
+        return [
+            {"value": rule_id, "title": title, "selected": rule_id == self.rule}
+            for rule_id, title in self.rules.items()
+        ]
 
     def unit_options(self):
-        return [{"value": code, "title": title, "selected": code == self.unit}
-                for code, title in self.units.items()]
+        return [
+            {"value": code, "title": title, "selected": code == self.unit}
+            for code, title in self.units.items()
+        ]
 
     def _start(self):
         return (self.batch().pagenumber - 1) * PAGE_SIZE
@@ -121,9 +144,19 @@ class WarningsView(BrowserView):
         return self.page_url(start) if start < self.batch().sequence_length else None
 
     def page_url(self, start):
-        params = {k: v for k, v in (("state", self.state), ("rule", self.rule), ("unit", self.unit)) if v}
+        params = {
+            k: v
+            for k, v in (
+                ("state", self.state),
+                ("rule", self.rule),
+                ("unit", self.unit),
+            )
+            if v
+        }
         params["b_start"] = start
-        return f"{self.context.absolute_url()}/@@warnings?{urllib.parse.urlencode(params)}"
+        return (
+            f"{self.context.absolute_url()}/@@warnings?{urllib.parse.urlencode(params)}"
+        )
 
 
 class WarningPage(BrowserView):
@@ -134,7 +167,11 @@ class WarningPage(BrowserView):
         return _t(self.request, message, domain)
 
     def kind(self):
-        return self.t(dict(WARNING_KINDS).get(self.context.rule_kind, self.context.rule_kind or ""))
+        return self.t(
+            dict(WARNING_KINDS).get(
+                self.context.rule_kind, self.context.rule_kind or ""
+            )
+        )
 
     def state(self):
         return self.t(state_title(self.context), domain="plone")
@@ -183,8 +220,14 @@ class AcknowledgeForm(AutoExtensibleForm, form.Form):
     def update(self):
         if api.content.get_state(self.context, default=None) != RAISED:
             # a second head, a double submit, the back button: say so, do nothing
-            api.portal.show_message(translate(_("This warning has already been acknowledged."),
-                                              context=self.request), self.request, type="warning")
+            api.portal.show_message(
+                translate(
+                    _("This warning has already been acknowledged."),
+                    context=self.request,
+                ),
+                self.request,
+                type="warning",
+            )
             self.request.response.redirect(self.context.absolute_url())
             return
         if not may_acknowledge(self.context):
@@ -209,7 +252,10 @@ class AcknowledgeForm(AutoExtensibleForm, form.Form):
             transaction.doom()
             self.status = translate(refused.args[0], context=self.request)
             return
-        api.portal.show_message(translate(_("The warning was acknowledged."), context=self.request), self.request)
+        api.portal.show_message(
+            translate(_("The warning was acknowledged."), context=self.request),
+            self.request,
+        )
         self.request.response.redirect(self.context.absolute_url())
 
     @button.buttonAndHandler(_("Cancel"), name="cancel")

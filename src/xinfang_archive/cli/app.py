@@ -1,4 +1,5 @@
 """Opening the Zope application of an instance outside the web server."""
+
 from contextlib import contextmanager
 
 import sys
@@ -18,10 +19,10 @@ def zope_app(instance):
     ``savepoints``) sees the same request the catalog reaches by acquisition.
     """
     from Testing.makerequest import makerequest
-    from Zope2.Startup.run import configure_wsgi
     from zc.lockfile import LockError
     from zope.globalrequest import clearRequest
     from zope.globalrequest import setRequest
+    from Zope2.Startup.run import configure_wsgi
 
     configure_wsgi(str(instance.command_conf()))
     import Zope2
@@ -35,7 +36,11 @@ def zope_app(instance):
         ) from error
     import transaction
 
-    environ = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8080", "REQUEST_METHOD": "GET"}
+    environ = {
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8080",
+        "REQUEST_METHOD": "GET",
+    }
     app = makerequest(Zope2.app(), environ=environ)
     app.REQUEST["PARENTS"] = [app]
     setRequest(app.REQUEST)

@@ -28,8 +28,9 @@ backed up: ``serve`` rebuilds it from the database.
 directory: it refuses a directory that holds a database, and never touches
 a live one.
 """
+
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import hashlib
@@ -63,7 +64,9 @@ def repozo(*args):
     command = [sys.executable, "-m", "ZODB.scripts.repozo", *args]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"repozo {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise BackupError(
+            f"repozo {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}"
+        )
     return result
 
 
@@ -82,7 +85,10 @@ def copy_blobs(source, target):
                 continue
             origin = Path(directory) / name
             destination = target / relative / name
-            if destination.exists() and destination.stat().st_size == origin.stat().st_size:
+            if (
+                destination.exists()
+                and destination.stat().st_size == origin.stat().st_size
+            ):
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             partial = destination.with_name(destination.name + ".partial")
@@ -98,7 +104,10 @@ def copy_sqlite(source, target):
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as origin, sqlite3.connect(partial) as copy:
+    with (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as origin,
+        sqlite3.connect(partial) as copy,
+    ):
         origin.backup(copy)
     os.replace(partial, target)
 
@@ -113,12 +122,20 @@ def backup(instance, target, full=False, audit_path=None):
     repository.mkdir(parents=True, exist_ok=True)
     os.chmod(target, 0o700)
     before = set(os.listdir(repository))
-    repozo("-B", "-z", *(["-F"] if full else []), "-r", str(repository), "-f", str(instance.data_fs))
+    repozo(
+        "-B",
+        "-z",
+        *(["-F"] if full else []),
+        "-r",
+        str(repository),
+        "-f",
+        str(instance.data_fs),
+    )
     written = sorted(set(os.listdir(repository)) - before)
     # the run is named after a time no earlier than repozo's files: restoring
     # "as of" it (repozo -D) takes them in
     time.sleep(1)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = target / "runs" / stamp
     run_dir.mkdir(parents=True)
     blobs, blob_bytes = copy_blobs(instance.var / "blobstorage", target / "blobs")
@@ -134,10 +151,16 @@ def backup(instance, target, full=False, audit_path=None):
             shutil.copy2(path, etc / path.name)
     for path in sorted(repository.glob("*.dat")):
         shutil.copy2(path, run_dir / path.name)
-    for name in SECRETS:  # the logins the database's users have (the backup is the owner's only)
+    for name in (
+        SECRETS
+    ):  # the logins the database's users have (the backup is the owner's only)
         if (instance.var / name).exists():
             shutil.copy2(instance.var / name, run_dir / name)
-    shared = [path for path in sorted(repository.iterdir()) if path.is_file() and path.suffix != ".dat"]
+    shared = [
+        path
+        for path in sorted(repository.iterdir())
+        if path.is_file() and path.suffix != ".dat"
+    ]
     shared += [path for path in sorted((target / "blobs").rglob("*")) if path.is_file()]
     files = shared + [path for path in sorted(run_dir.rglob("*")) if path.is_file()]
     # repozo's files and blob files never change once written: their digests
@@ -152,8 +175,12 @@ def backup(instance, target, full=False, audit_path=None):
         lines.append(f"{digest or sha256_of(path)}  {name}")
     (run_dir / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
     summary = {
-        "run": stamp, "full": full or not before, "repozo_files": written, "blobs_copied": len(blobs),
-        "blob_bytes_copied": blob_bytes, "files": len(files),
+        "run": stamp,
+        "full": full or not before,
+        "repozo_files": written,
+        "blobs_copied": len(blobs),
+        "blob_bytes_copied": blob_bytes,
+        "files": len(files),
         "bytes": sum(path.stat().st_size for path in files),
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -163,13 +190,21 @@ def backup(instance, target, full=False, audit_path=None):
 
 def runs(target):
     directory = Path(target) / "runs"
-    return sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
+    return (
+        sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
+    )
 
 
 def manifest_digests(target, run):
     """{file name: SHA-256} of ``run``'s manifest."""
-    lines = (Path(target) / "runs" / run / MANIFEST).read_text(encoding="utf-8").splitlines()
-    return {name: digest for digest, _sep, name in (line.partition("  ") for line in lines)}
+    lines = (
+        (Path(target) / "runs" / run / MANIFEST)
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    return {
+        name: digest for digest, _sep, name in (line.partition("  ") for line in lines)
+    }
 
 
 def check_manifest(target, run):
@@ -194,9 +229,13 @@ def restore(target, instance, run=None):
         raise BackupError(f"no backup in {target}")
     run = run or available[-1]
     if run not in available:
-        raise BackupError(f"no backup run {run} in {target} (runs: {', '.join(available)})")
+        raise BackupError(
+            f"no backup run {run} in {target} (runs: {', '.join(available)})"
+        )
     if instance.data_fs.exists():
-        raise BackupError(f"{instance.var} already holds a database: restore into a new directory")
+        raise BackupError(
+            f"{instance.var} already holds a database: restore into a new directory"
+        )
     problems = check_manifest(target, run)
     if problems:
         raise BackupError("the backup is damaged: " + "; ".join(problems[:10]))
@@ -205,11 +244,21 @@ def restore(target, instance, run=None):
         (instance.var / sub).mkdir(parents=True, exist_ok=True)
     os.chmod(instance.var / "blobstorage", 0o700)
     # repozo's -D takes the run's own time: the increments made after it are left out
-    repozo("-R", "-r", str(target / "repozo"), "-o", str(instance.data_fs),
-           "-D", stamp.strftime("%Y-%m-%d-%H-%M-%S"))
+    repozo(
+        "-R",
+        "-r",
+        str(target / "repozo"),
+        "-o",
+        str(instance.data_fs),
+        "-D",
+        stamp.strftime("%Y-%m-%d-%H-%M-%S"),
+    )
     copy_blobs(target / "blobs", instance.var / "blobstorage")
     if (target / "runs" / run / "audit.sqlite").exists():
-        shutil.copy2(target / "runs" / run / "audit.sqlite", instance.var / "audit" / "audit.sqlite")
+        shutil.copy2(
+            target / "runs" / run / "audit.sqlite",
+            instance.var / "audit" / "audit.sqlite",
+        )
     for name in SECRETS:
         if (target / "runs" / run / name).exists():
             shutil.copy2(target / "runs" / run / name, instance.var / name)

@@ -1,4 +1,5 @@
 """``import``, ``export`` and ``verify-package``: the exchange commands."""
+
 from pathlib import Path
 from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.cli.instance import Instance
@@ -18,11 +19,16 @@ def importer_for(site, args, **options):
     """The ``Importer`` of an ``import`` command line (one process or a worker)."""
     from xinfang_archive.exchange.importer import Importer
 
-    return Importer(site, commit_every=args.commit_every, max_bytes=int(args.max_size * 1024 * 1024),
-                    note=f"xinfang-archive import {' '.join(args.sources)}", **options)
+    return Importer(
+        site,
+        commit_every=args.commit_every,
+        max_bytes=int(args.max_size * 1024 * 1024),
+        note=f"xinfang-archive import {' '.join(args.sources)}",
+        **options,
+    )
 
 
-def cmd_import(args):
+def cmd_import(args):  # noqa: C901
     from xinfang_archive.cli.main import _progress
     from xinfang_archive.cli.main import _site
     from xinfang_archive.exchange.importer import CHECKED
@@ -50,29 +56,40 @@ def cmd_import(args):
         if not instance.zope_conf.exists():
             fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
         if instance.storage == "file":
-            print("导入失败：--workers 需要以 ZEO 或 PostgreSQL 存储数据的实例 (init --storage zeo)；"
-                  "不带 --workers 可在一个进程中导入", file=sys.stderr)
+            print(
+                "导入失败：--workers 需要以 ZEO 或 PostgreSQL 存储数据的实例 (init --storage zeo)；"
+                "不带 --workers 可在一个进程中导入",
+                file=sys.stderr,
+            )
             return 2
         report, failed_workers = run_parallel(args, sources)
     else:
         if args.workers > 1:
             print("试运行 dry run 只用一个进程 (--workers ignored)", file=sys.stderr)
         with _site(args) as site:
-            report = importer_for(site, args, dry_run=args.dry_run,
-                                  progress=_progress("导入 import")).run(sources)
+            report = importer_for(
+                site, args, dry_run=args.dry_run, progress=_progress("导入 import")
+            ).run(sources)
     done = report.count(CHECKED if args.dry_run else IMPORTED)
     rate = done / max(report.seconds, 1e-6)
     verb = "可导入 would import" if args.dry_run else "已导入 imported"
     status = CHECKED if args.dry_run else IMPORTED
-    counts = ", ".join(f"{report.count(status, kind)} {unit}" for kind, unit in IMPORT_COUNTS
-                       if kind in ("case", "hearing") or report.count(status, kind))
-    print(f"{verb}: {counts}"
-          + ("" if args.dry_run else f", {report.versions} 个版本, {report.files} 个文件")
-          + f"; 已存在跳过 skipped {report.count(SKIPPED)}; 失败 failed {report.count(FAILED)}"
-          f" ({report.seconds:.1f} s, {rate:.1f}/s)")
+    counts = ", ".join(
+        f"{report.count(status, kind)} {unit}"
+        for kind, unit in IMPORT_COUNTS
+        if kind in ("case", "hearing") or report.count(status, kind)
+    )
+    print(
+        f"{verb}: {counts}"
+        + ("" if args.dry_run else f", {report.versions} 个版本, {report.files} 个文件")
+        + f"; 已存在跳过 skipped {report.count(SKIPPED)}; 失败 failed {report.count(FAILED)}"
+        f" ({report.seconds:.1f} s, {rate:.1f}/s)"
+    )
     if report.rewritten:
-        print(f"重写 written again: {report.rewritten} 批 batches met another writer's commit "
-              "(another worker or the site) and were written again")
+        print(
+            f"重写 written again: {report.rewritten} 批 batches met another writer's commit "
+            "(another worker or the site) and were written again"
+        )
     if args.dry_run:
         print("试运行 dry run：数据库未作任何改动 (nothing was written)")
     for path, message in report.refused_files:
@@ -81,32 +98,55 @@ def cmd_import(args):
         print(f"注意 NOTE {warning}")
     for outcome in report.outcomes:
         if outcome.status == FAILED:
-            print(f"失败 FAILED {outcome.kind} {outcome.identifier or '?'} ({outcome.source}):")
+            print(
+                f"失败 FAILED {outcome.kind} {outcome.identifier or '?'} ({outcome.source}):"
+            )
             for text in outcome.texts():
                 print(f"    {text}")
     if args.report:
         _write_report(args.report, report)
         print(f"逐项报告 per-item report: {args.report}")
     for message in failed_workers:
-        print(f"失败 FAILED {message}；再次运行同一命令即可继续：已导入的信访件会被跳过 "
-              "(run the same command again: what was imported is skipped)")
+        print(
+            f"失败 FAILED {message}；再次运行同一命令即可继续：已导入的信访件会被跳过 "
+            "(run the same command again: what was imported is skipped)"
+        )
     return 0 if report.ok and not failed_workers else 1
 
 
-STATUS_TITLES = {"imported": "已导入", "skipped": "已存在，跳过", "failed": "失败", "checked": "可导入（试运行）"}
+STATUS_TITLES = {
+    "imported": "已导入",
+    "skipped": "已存在，跳过",
+    "failed": "失败",
+    "checked": "可导入（试运行）",
+}
 
 
 def _write_report(path, report):
     """Every item with its outcome, as CSV (UTF-8 with BOM: opens in Excel)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["来源 source", "类型 kind", "编号 identifier", "结果 status", "说明 messages"])
+        writer.writerow(
+            [
+                "来源 source",
+                "类型 kind",
+                "编号 identifier",
+                "结果 status",
+                "说明 messages",
+            ]
+        )
         for path_, message in report.refused_files:
             writer.writerow([path_, "file", "", "拒绝", message])
         for outcome in report.outcomes:
-            writer.writerow([outcome.source, outcome.kind, outcome.identifier,
-                             STATUS_TITLES.get(outcome.status, outcome.status),
-                             " | ".join(outcome.texts())])
+            writer.writerow(
+                [
+                    outcome.source,
+                    outcome.kind,
+                    outcome.identifier,
+                    STATUS_TITLES.get(outcome.status, outcome.status),
+                    " | ".join(outcome.texts()),
+                ]
+            )
 
 
 def _select_cases(site, args):
@@ -116,22 +156,32 @@ def _select_cases(site, args):
     wanted = list(args.case or [])
     if args.selection:
         lines = Path(args.selection).read_text(encoding="utf-8").splitlines()
-        wanted += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        wanted += [
+            line.strip() for line in lines if line.strip() and not line.startswith("#")
+        ]
     cases, unknown = [], []
     for key in wanted:
-        brains = (catalog.unrestrictedSearchResults(portal_type="PetitionCase", registration_number=key)
-                  or catalog.unrestrictedSearchResults(portal_type="PetitionCase", archival_code=key))
+        brains = catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", registration_number=key
+        ) or catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", archival_code=key
+        )
         if not brains:
             unknown.append(key)
         else:
             cases.append(brains[0]._unrestrictedGetObject())
     if args.year:
-        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase",
-                                                   review_state=FILED_STATES,
-                                                   filing_year=args.year, sort_on="archival_code")
+        brains = catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase",
+            review_state=FILED_STATES,
+            filing_year=args.year,
+            sort_on="archival_code",
+        )
         cases += [brain._unrestrictedGetObject() for brain in brains]
     if args.all:
-        brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase", sort_on="registration_number")
+        brains = catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", sort_on="registration_number"
+        )
         cases += [brain._unrestrictedGetObject() for brain in brains]
     seen, unique = set(), []
     for case in cases:
@@ -151,7 +201,10 @@ def cmd_export(args):
     import transaction
 
     if not (args.case or args.selection or args.year or args.all):
-        print("导出失败：请用 --case、--selection、--year 或 --all 指定要导出的信访件", file=sys.stderr)
+        print(
+            "导出失败：请用 --case、--selection、--year 或 --all 指定要导出的信访件",
+            file=sys.stderr,
+        )
         return 2
     with _site(args) as site:
         cases, unknown = _select_cases(site, args)
@@ -162,30 +215,48 @@ def cmd_export(args):
             print("导出失败：所选范围内没有信访件", file=sys.stderr)
             return 1
         try:
-            result = build_package(cases, Path(args.out), progress=_progress("导出 export"),
-                                   processes=args.processes)
+            result = build_package(
+                cases,
+                Path(args.out),
+                progress=_progress("导出 export"),
+                processes=args.processes,
+            )
         except PackageError as error:
             print(f"导出失败：{error}", file=sys.stderr)
             for line in _report_lines(error.report):
                 print(f"  {line}", file=sys.stderr)
             return 1
-        record("export", site, title="archival package", details=dict(
-            package=str(result.path), sha256=result.digest, cases=result.cases,
-            archival_codes=result.codes[:500]))
+        record(
+            "export",
+            site,
+            title="archival package",
+            details={
+                "package": str(result.path),
+                "sha256": result.digest,
+                "cases": result.cases,
+                "archival_codes": result.codes[:500],
+            },
+        )
         transaction.get().note(f"xinfang-archive export {result.path.name}")
         transaction.commit()
-    print(f"档案信息包 package {result.path}: {result.cases} 件信访件, {result.hearings} 次听证, "
-          f"{result.meetings} 次会议, {result.receptions} 个领导接待日, {result.screening} 份排查报告, "
-          f"{result.warnings} 条预警, "
-          f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
-          f"{result.seconds:.1f} s")
+    print(
+        f"档案信息包 package {result.path}: {result.cases} 件信访件, {result.hearings} 次听证, "
+        f"{result.meetings} 次会议, {result.receptions} 个领导接待日, {result.screening} 份排查报告, "
+        f"{result.warnings} 条预警, "
+        f"{result.records} 条记录, {result.files} 个文件, {result.bytes / 1e6:.1f} MB, "
+        f"{result.seconds:.1f} s"
+    )
     print(f"包校验值 package SHA-256: {result.digest}  ({result.path}.sha256)")
     if result.hearings_left_out:
-        print(f"未收入的听证 hearings left out (they also heard cases outside the package): "
-              f"{', '.join(result.hearings_left_out)}")
+        print(
+            f"未收入的听证 hearings left out (they also heard cases outside the package): "
+            f"{', '.join(result.hearings_left_out)}"
+        )
     if result.shared:
-        print(f"整件收入的接待日、排查报告 reception days and screening reports packed whole "
-              f"(they also name cases outside the package): {', '.join(result.shared)}")
+        print(
+            f"整件收入的接待日、排查报告 reception days and screening reports packed whole "
+            f"(they also name cases outside the package): {', '.join(result.shared)}"
+        )
     return 0
 
 
@@ -205,53 +276,89 @@ def cmd_verify_package(args):
 
     standalone_translations()
     started = time.perf_counter()
-    report = verify_package(Path(args.package), processes=args.processes,
-                            progress=_progress("校验 verify"), expected_sha256=args.expected_sha256)
+    report = verify_package(
+        Path(args.package),
+        processes=args.processes,
+        progress=_progress("校验 verify"),
+        expected_sha256=args.expected_sha256,
+    )
     seconds = time.perf_counter() - started
-    print(f"({report.files_checked} 个文件, {report.bytes_checked / 1e6:.1f} MB, {seconds:.1f} s)")
+    print(
+        f"({report.files_checked} 个文件, {report.bytes_checked / 1e6:.1f} MB, {seconds:.1f} s)"
+    )
     for line in report_lines(report):  # the verdict is the last line
         print(line)
     return 0 if report.ok else 1
 
 
 # What the import summary counts (the first two always, the others when there are any).
-IMPORT_COUNTS = (("case", "件信访件"), ("hearing", "次听证"), ("meeting", "次会议"),
-                 ("accountability", "条责任追究"), ("reception", "个领导接待日"), ("screening", "份排查报告"),
-                 ("warning", "条预警"))
+IMPORT_COUNTS = (
+    ("case", "件信访件"),
+    ("hearing", "次听证"),
+    ("meeting", "次会议"),
+    ("accountability", "条责任追究"),
+    ("reception", "个领导接待日"),
+    ("screening", "份排查报告"),
+    ("warning", "条预警"),
+)
 
 
 def add_commands(commands, common):
     from xinfang_archive.cli.main import WHILE_SERVING
 
     imports = commands.add_parser(
-        "import", help="import cases and the records about them from exchange XML, a directory or a package",
+        "import",
+        help="import cases and the records about them from exchange XML, a directory or a package",
         description="Import cases (with petitioners, documents, replies, supervisions, versions, "
         "workflow history and archival data), hearings, meetings, accountability records, "
         "reception days, screening reports and early warnings from exchange XML files "
         "(schema: exchange.xsd, see docs/exchange.md), a directory of them or an archival "
         "package. Hostile or broken files are refused; each case is imported whole or not "
         "at all; cases already in the archive (same UID or registration number) are skipped, "
-        "so a killed import can be run again. Exit 1 if any item failed." + WHILE_SERVING,
+        "so a killed import can be run again. Exit 1 if any item failed."
+        + WHILE_SERVING,
     )
     common(imports)
-    imports.add_argument("sources", nargs="+", metavar="FILE|DIR", help="exchange XML file, directory or package")
-    imports.add_argument("--dry-run", action="store_true", help="check everything, write nothing, report")
-    imports.add_argument("--commit-every", type=int, default=None,
-                         help="cases per transaction (default 50; 10 with --workers, where a batch that meets "
-                         "another worker's commit is written again)")
-    imports.add_argument("--max-size", type=float, default=512, help="largest XML file accepted, in MB (default 512)")
+    imports.add_argument(
+        "sources",
+        nargs="+",
+        metavar="FILE|DIR",
+        help="exchange XML file, directory or package",
+    )
+    imports.add_argument(
+        "--dry-run", action="store_true", help="check everything, write nothing, report"
+    )
+    imports.add_argument(
+        "--commit-every",
+        type=int,
+        default=None,
+        help="cases per transaction (default 50; 10 with --workers, where a batch that meets "
+        "another worker's commit is written again)",
+    )
+    imports.add_argument(
+        "--max-size",
+        type=float,
+        default=512,
+        help="largest XML file accepted, in MB (default 512)",
+    )
     imports.add_argument("--report", help="write the per-item report to this CSV file")
-    imports.add_argument("--workers", type=int, default=1, metavar="N",
-                         help="import with N processes, clients of the ZEO server (started for the import "
-                         "if the site is not serving), about 500 MB each (default 1). On a young archive one "
-                         "process is faster: the workers' commits meet on the catalog's tables and are "
-                         "written again (see docs/exchange.md); N above the number of cores never helps")
+    imports.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="import with N processes, clients of the ZEO server (started for the import "
+        "if the site is not serving), about 500 MB each (default 1). On a young archive one "
+        "process is faster: the workers' commits meet on the catalog's tables and are "
+        "written again (see docs/exchange.md); N above the number of cores never helps",
+    )
     imports.add_argument("--worker-plan", help=argparse.SUPPRESS)
     imports.add_argument("--share", help=argparse.SUPPRESS)
     imports.set_defaults(func=cmd_import)
 
     export = commands.add_parser(
-        "export", help="write an archival package (BagIt) of cases",
+        "export",
+        help="write an archival package (BagIt) of cases",
         description="Write a BagIt archival package of the cases named (registration numbers "
         "or archival codes), listed in a file, or filed in a year: exchange XML, DA/T 46 "
         "metadata and a DA/T 48-style envelope per record, the files, PREMIS-style events, "
@@ -259,24 +366,51 @@ def add_commands(commands, common):
         "validated before it is kept." + WHILE_SERVING,
     )
     common(export)
-    export.add_argument("--out", required=True, help="directory of the new package (must not exist)")
-    export.add_argument("--case", action="append", help="registration number or archival code (repeatable)")
-    export.add_argument("--selection", help="file with one registration number or archival code per line")
+    export.add_argument(
+        "--out", required=True, help="directory of the new package (must not exist)"
+    )
+    export.add_argument(
+        "--case",
+        action="append",
+        help="registration number or archival code (repeatable)",
+    )
+    export.add_argument(
+        "--selection",
+        help="file with one registration number or archival code per line",
+    )
     export.add_argument("--year", type=int, help="every case filed in this year")
-    export.add_argument("--all", action="store_true", help="every case of the archive, in any state "
-                        "(to move an archive to another instance)")
-    export.add_argument("--processes", type=int, default=1, help="processes for the checksums and XML checks (default 1)")
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every case of the archive, in any state "
+        "(to move an archive to another instance)",
+    )
+    export.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="processes for the checksums and XML checks (default 1)",
+    )
     export.set_defaults(func=cmd_export)
 
     verify = commands.add_parser(
-        "verify-package", help="check an archival package (exit 1 on any problem)",
+        "verify-package",
+        help="check an archival package (exit 1 on any problem)",
         description="Check a package: every file against the manifests, the package checksum, "
         "and every XML file against its schema. Missing, changed and unexpected files are "
         "reported apart. Needs no instance.",
     )
     verify.add_argument("package", help="the package directory")
-    verify.add_argument("--processes", type=int, default=1, help="processes for the checksums and XML checks (default 1)")
-    verify.add_argument("--expected-sha256", metavar="HEX",
-                        help="the package checksum recorded at export or transfer (audit trail, the "
-                        "appraisal, the case), compared too: the .sha256 beside a package travels with it")
+    verify.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="processes for the checksums and XML checks (default 1)",
+    )
+    verify.add_argument(
+        "--expected-sha256",
+        metavar="HEX",
+        help="the package checksum recorded at export or transfer (audit trail, the "
+        "appraisal, the case), compared too: the .sha256 beside a package travels with it",
+    )
     verify.set_defaults(func=cmd_verify_package)

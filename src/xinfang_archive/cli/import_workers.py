@@ -11,6 +11,7 @@ screening reports (the workers' cases name them), shows the progress of all, and
 with what the workers left: cases referring to another share's cases, and
 the hearings.  Killed, it is run again: what was committed is skipped.
 """
+
 from pathlib import Path
 from xinfang_archive.cli.instance import Instance
 
@@ -25,15 +26,32 @@ import time
 
 
 def _command(args, plan, share, workers):
-    command = [sys.executable, "-m", "xinfang_archive.cli.main", "import", "--var", str(Instance(args.var).var),
-               "--site-id", args.site_id, "--commit-every", str(args.commit_every),
-               "--max-size", str(args.max_size), "--worker-plan", str(plan), "--share", f"{share}/{workers}"]
+    command = [
+        sys.executable,
+        "-m",
+        "xinfang_archive.cli.main",
+        "import",
+        "--var",
+        str(Instance(args.var).var),
+        "--site-id",
+        args.site_id,
+        "--commit-every",
+        str(args.commit_every),
+        "--max-size",
+        str(args.max_size),
+        "--worker-plan",
+        str(plan),
+        "--share",
+        f"{share}/{workers}",
+    ]
     return command + [str(source) for source in args.sources]
 
 
 class _Worker:
     def __init__(self, command):
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+        )
         self.progress = (0, 0)
         self.report = None
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -58,10 +76,10 @@ class _Worker:
 
 def run_parallel(args, sources):
     """The parent: returns ``(merged report, [messages of failed workers])``."""
+    from xinfang_archive.cli.exchange import importer_for
     from xinfang_archive.cli.main import _progress
     from xinfang_archive.cli.main import _site
     from xinfang_archive.cli.zeo import serving
-    from xinfang_archive.cli.exchange import importer_for
     from xinfang_archive.exchange.parallel import merge_reports
     from xinfang_archive.exchange.parallel import report_from_json
     from xinfang_archive.exchange.parallel import reserve_ahead
@@ -74,15 +92,22 @@ def run_parallel(args, sources):
     with serving(instance), _site(args) as site:
         planner = importer_for(site, args)
         files = planner.plan(sources)
-        commit_retrying(lambda: reserve_ahead(site, files, planner.max_bytes), f"{planner.note}: numbers reserved")
+        commit_retrying(
+            lambda: reserve_ahead(site, files, planner.max_bytes),
+            f"{planner.note}: numbers reserved",
+        )
         # the reception days and screening reports first: the workers' cases name them
         early = importer_for(site, args, early_only=True).run_files(files)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", dir=instance.var, delete=False,
-                                         encoding="utf-8") as stream:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".json", dir=instance.var, delete=False, encoding="utf-8"
+        ) as stream:
             json.dump([[str(path), str(base)] for path, base in files], stream)
         workers = []
         try:
-            workers = [_Worker(_command(args, stream.name, k, args.workers)) for k in range(args.workers)]
+            workers = [
+                _Worker(_command(args, stream.name, k, args.workers))
+                for k in range(args.workers)
+            ]
             show = _progress(f"导入 import ×{args.workers}")
             while any(worker.process.poll() is None for worker in workers):
                 done = sum(worker.progress[0] for worker in workers)
@@ -100,13 +125,22 @@ def run_parallel(args, sources):
                     worker.process.send_signal(signal.SIGTERM)
                     worker.process.wait()
             os.unlink(stream.name)
-        reports = [report_from_json(worker.report) for worker in workers if worker.report is not None]
-        failed = [f"导入进程 {k + 1}/{args.workers} 异常退出 (exit code {code})"
-                  for k, (worker, code) in enumerate(zip(workers, codes)) if worker.report is None]
-        merged = merge_reports([planner.report, early] + reports)
+        reports = [
+            report_from_json(worker.report)
+            for worker in workers
+            if worker.report is not None
+        ]
+        failed = [
+            f"导入进程 {k + 1}/{args.workers} 异常退出 (exit code {code})"
+            for k, (worker, code) in enumerate(zip(workers, codes, strict=False))
+            if worker.report is None
+        ]
+        merged = merge_reports([planner.report, early, *reports])
         if not failed:  # the rest: cases waiting for another share's, then the hearings
             transaction.begin()  # this connection sees what the workers committed
-            last = importer_for(site, args, only={tuple(item) for item in merged.deferred})
+            last = importer_for(
+                site, args, only={tuple(item) for item in merged.deferred}
+            )
             merged = merge_reports([merged, last.run_files(files)])
     merged.deferred = []
     merged.seconds = time.perf_counter() - started
@@ -120,12 +154,19 @@ def run_worker(args, sources):
     from xinfang_archive.exchange.parallel import report_to_json
 
     share, workers = (int(n) for n in args.share.split("/"))
-    files = [(Path(path), Path(base)) for path, base in json.loads(Path(args.worker_plan).read_text("utf-8"))]
+    files = [
+        (Path(path), Path(base))
+        for path, base in json.loads(Path(args.worker_plan).read_text("utf-8"))
+    ]
 
     def progress(done, total):
         print(json.dumps({"progress": [done, total]}), flush=True)
 
     with _site(args) as site:
-        report = importer_for(site, args, progress=progress, share=(share, workers)).run_files(files)
-    print(json.dumps({"report": report_to_json(report)}, ensure_ascii=False), flush=True)
+        report = importer_for(
+            site, args, progress=progress, share=(share, workers)
+        ).run_files(files)
+    print(
+        json.dumps({"report": report_to_json(report)}, ensure_ascii=False), flush=True
+    )
     return 0

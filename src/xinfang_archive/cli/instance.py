@@ -15,6 +15,7 @@ postgresql://…``) keeps the database in PostgreSQL through RelStorage
 several hosts, each with its own ``var/``, serve one archive; the address
 is kept in ``instance/etc/postgresql.dsn`` (mode 600, it may hold a password).
 """
+
 from pathlib import Path
 from xinfang_archive.cli.zeo import ZEO_CLIENT
 from xinfang_archive.cli.zeo import ZEO_CONF
@@ -25,8 +26,8 @@ import secrets
 import tempfile
 
 
-PASSWORD_ENV = "XINFANG_ADMIN_PASSWORD"
-PASSWORD_FILE = "admin-password"
+PASSWORD_ENV = "XINFANG_ADMIN_PASSWORD"  # noqa: S105 (a variable's name)
+PASSWORD_FILE = "admin-password"  # noqa: S105 (a file's name)
 
 ZOPE_CONF = """\
 %define INSTANCE {instance}
@@ -199,7 +200,11 @@ class Instance:
 
     @property
     def dsn(self):
-        return self.dsn_file.read_text(encoding="utf-8").strip() if self.dsn_file.exists() else None
+        return (
+            self.dsn_file.read_text(encoding="utf-8").strip()
+            if self.dsn_file.exists()
+            else None
+        )
 
     def write_config(self, host="127.0.0.1", port=8080, storage=None):
         """Write the configuration files (always: host and port may change).
@@ -218,13 +223,21 @@ class Instance:
             (self.var / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(self.var / subs[-1], 0o700)
         self.etc.mkdir(parents=True, exist_ok=True)
-        values = {"instance": self.home, "var": self.var, "host": host, "port": port,
-                  "socket": self.zeo_socket}
+        values = {
+            "instance": self.home,
+            "var": self.var,
+            "host": host,
+            "port": port,
+            "socket": self.zeo_socket,
+        }
         direct = ZOPE_CONF.format(storage=FILE_STORAGE, **values)
         if is_postgresql(storage):
             _write_private(self.dsn_file, storage + "\n")
             relstorage = RELSTORAGE.format(dsn=libpq_dsn(storage).replace("$", "$$"))
-            _write_private(self.zope_conf, "%import relstorage\n" + ZOPE_CONF.format(storage=relstorage, **values))
+            _write_private(
+                self.zope_conf,
+                "%import relstorage\n" + ZOPE_CONF.format(storage=relstorage, **values),
+            )
             for path in (self.direct_conf, self.zeo_conf):
                 path.unlink(missing_ok=True)
         elif storage == "zeo":
@@ -278,7 +291,9 @@ class Instance:
 
 
 def is_postgresql(storage):
-    return isinstance(storage, str) and storage.startswith(("postgresql://", "postgres://"))
+    return isinstance(storage, str) and storage.startswith(
+        ("postgresql://", "postgres://")
+    )
 
 
 def libpq_dsn(address):
@@ -302,7 +317,9 @@ def libpq_dsn(address):
     def quoted(value):
         return value.replace("\\", "\\\\").replace("'", "\\'")
 
-    return " ".join(f"{key}='{quoted(value)}'" for key, value in fields.items() if value)
+    return " ".join(
+        f"{key}='{quoted(value)}'" for key, value in fields.items() if value
+    )
 
 
 def _write_private(path, text):

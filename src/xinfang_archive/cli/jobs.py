@@ -1,6 +1,7 @@
 """One run of a job at a time: on every host of an archive in PostgreSQL
 (an advisory lock, ``cluster.jobs``), else on the instance's machine (a
 file lock under ``var/``, freed by the kernel when the holder dies)."""
+
 from contextlib import contextmanager
 from xinfang_archive.cluster.jobs import job_lock
 from xinfang_archive.cluster.jobs import JobRunning
@@ -10,7 +11,7 @@ import os
 import socket
 
 
-__all__ = ["exclusive", "JobRunning"]
+__all__ = ["JobRunning", "exclusive"]
 
 
 @contextmanager
@@ -29,7 +30,9 @@ def exclusive(instance, name):
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"xinfang_archive {name} {socket.gethostname()} pid {os.getpid()}\n")
+            handle.write(
+                f"xinfang_archive {name} {socket.gethostname()} pid {os.getpid()}\n"
+            )
             handle.flush()
             yield
         finally:

@@ -9,6 +9,7 @@ completed for longer than a night, shows on the 档案管理 page.  Fixity runs
 once at a time (``cli.jobs``): on an archive in PostgreSQL every host may
 schedule it, and a run that finds another under way exits with 75.
 """
+
 from pathlib import Path
 
 import getpass
@@ -18,12 +19,34 @@ import sys
 
 # (name, description, systemd OnCalendar, cron schedule, command arguments)
 JOBS = (
-    ("fixity", "nightly fixity check of every filed file and record", "*-*-* 02:00:00", "0 2 * * *",
-     ("fixity",)),
-    ("backup", "nightly incremental backup", "*-*-* 03:00:00", "0 3 * * *", ("backup",)),
-    ("backup-full", "weekly full backup", "Sun *-*-* 03:30:00", "30 3 * * 0", ("backup", "--full")),
-    ("pack", "weekly pack (history older than 30 days)", "Sat *-*-* 04:30:00", "30 4 * * 6",
-     ("pack", "--days", "30")),
+    (
+        "fixity",
+        "nightly fixity check of every filed file and record",
+        "*-*-* 02:00:00",
+        "0 2 * * *",
+        ("fixity",),
+    ),
+    (
+        "backup",
+        "nightly incremental backup",
+        "*-*-* 03:00:00",
+        "0 3 * * *",
+        ("backup",),
+    ),
+    (
+        "backup-full",
+        "weekly full backup",
+        "Sun *-*-* 03:30:00",
+        "30 3 * * 0",
+        ("backup", "--full"),
+    ),
+    (
+        "pack",
+        "weekly pack (history older than 30 days)",
+        "Sat *-*-* 04:30:00",
+        "30 4 * * 6",
+        ("pack", "--days", "30"),
+    ),
 )
 
 SERVICE = """\
@@ -79,27 +102,42 @@ def systemd_units(instance, processes=1, backup_to=None, user=None):
     user = user or getpass.getuser()
     units = {
         "xinfang-archive.service": SERVICE.format(
-            description=f"server ({processes} process{'es' if processes > 1 else ''})", requires="",
-            type="simple", user=user, workdir=instance.var.parent,
+            description=f"server ({processes} process{'es' if processes > 1 else ''})",
+            requires="",
+            type="simple",
+            user=user,
+            workdir=instance.var.parent,
             command=command_line(instance, ("serve", "--processes", str(processes))),
             extra="Restart=on-failure\nRestartSec=5\nKillSignal=SIGINT\nTimeoutStopSec=120\n",
-            wanted_by="multi-user.target"),
+            wanted_by="multi-user.target",
+        ),
     }
     for name, description, calendar, _cron, arguments in jobs(instance):
         units[f"xinfang-archive-{name}.service"] = SERVICE.format(
-            description=description, requires="\nWants=xinfang-archive.service", type="oneshot", user=user,
-            workdir=instance.var.parent, command=command_line(instance, arguments, backup_to),
+            description=description,
+            requires="\nWants=xinfang-archive.service",
+            type="oneshot",
+            user=user,
+            workdir=instance.var.parent,
+            command=command_line(instance, arguments, backup_to),
             # 75: the job runs already (on this or, in PostgreSQL, another host): not a failure
             extra="SuccessExitStatus=75\n" if name == "fixity" else "",
-            wanted_by="multi-user.target")
-        units[f"xinfang-archive-{name}.timer"] = TIMER.format(description=description, calendar=calendar)
+            wanted_by="multi-user.target",
+        )
+        units[f"xinfang-archive-{name}.timer"] = TIMER.format(
+            description=description, calendar=calendar
+        )
     return units
 
 
 def crontab(instance, backup_to=None):
     log = instance.var / "log" / "scheduled.log"
-    lines = ["# 信访档案 xinfang-archive: scheduled work (install with: crontab -e, or crontab FILE)"]
+    lines = [
+        "# 信访档案 xinfang-archive: scheduled work (install with: crontab -e, or crontab FILE)"
+    ]
     for _name, description, _calendar, cron, arguments in jobs(instance):
         lines.append(f"# {description}")
-        lines.append(f"{cron} {command_line(instance, arguments, backup_to)} >> {shlex.quote(str(log))} 2>&1")
+        lines.append(
+            f"{cron} {command_line(instance, arguments, backup_to)} >> {shlex.quote(str(log))} 2>&1"
+        )
     return "\n".join(lines) + "\n"

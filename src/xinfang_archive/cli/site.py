@@ -1,4 +1,5 @@
 """Creating the archive site (Plone Classic UI, zh-cn) in a Zope application."""
+
 from zope.component.hooks import setSite
 
 import transaction

@@ -8,6 +8,7 @@ database), and what was per process is shared (the result query's rate
 limits, the search index's spool and lock).  The arbiter restarts a worker
 that dies; Ctrl+C stops them all.
 """
+
 from gunicorn.app.base import BaseApplication
 
 import configparser
@@ -30,7 +31,9 @@ class ArchiveApplication(BaseApplication):
     def load_config(self):
         parser = configparser.RawConfigParser()
         parser.read(self.zope_ini)
-        bind = f"{parser.get('server:main', 'host')}:{parser.get('server:main', 'port')}"
+        bind = (
+            f"{parser.get('server:main', 'host')}:{parser.get('server:main', 'port')}"
+        )
         settings = {
             "bind": bind,
             "workers": self.processes,
@@ -52,8 +55,11 @@ class ArchiveApplication(BaseApplication):
 
         import logging.config
 
-        logging.config.fileConfig(self.zope_ini, defaults={"here": self.zope_ini.rsplit("/", 1)[0]},
-                                  disable_existing_loggers=False)
+        logging.config.fileConfig(
+            self.zope_ini,
+            defaults={"here": self.zope_ini.rsplit("/", 1)[0]},
+            disable_existing_loggers=False,
+        )
         return seekable_input(loadapp(f"config:{self.zope_ini}"))
 
 

@@ -11,6 +11,7 @@ the instance's owner only, and no port to choose or clash.  Clients share the
 blob directory with the server (``shared-blob-dir``): blobs are read from
 disk, never copied through the socket.
 """
+
 import contextlib
 import signal
 import socket
@@ -73,7 +74,9 @@ class ZeoServer:
         """True when a server answers on the socket."""
         if not self.socket.exists():
             return False
-        with contextlib.closing(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)) as probe:
+        with contextlib.closing(
+            socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        ) as probe:
             probe.settimeout(2)
             try:
                 probe.connect(str(self.socket))
@@ -95,11 +98,15 @@ class ZeoServer:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self.running():
             if self.process.poll() is not None:
-                raise ZeoFailed(f"the ZEO server stopped at start (exit {self.process.returncode}): "
-                                f"{self.last_error()} (see {self.log})")
+                raise ZeoFailed(
+                    f"the ZEO server stopped at start (exit {self.process.returncode}): "
+                    f"{self.last_error()} (see {self.log})"
+                )
             if time.monotonic() > deadline:
                 self.stop()
-                raise ZeoFailed(f"the ZEO server did not answer within {STARTUP_SECONDS} s; see {self.log}")
+                raise ZeoFailed(
+                    f"the ZEO server did not answer within {STARTUP_SECONDS} s; see {self.log}"
+                )
             time.sleep(0.1)
 
     def last_error(self):
@@ -111,7 +118,11 @@ class ZeoServer:
         with open(self.log, "rb") as stream:
             stream.seek(self.log_start)
             lines = stream.read().decode("utf-8", "replace").splitlines()
-        errors = [line for line in lines if "Error" in line or "ERROR" in line or "CRITICAL" in line]
+        errors = [
+            line
+            for line in lines
+            if "Error" in line or "ERROR" in line or "CRITICAL" in line
+        ]
         return errors[-1].strip() if errors else "no error logged"
 
     def stop(self):
@@ -150,4 +161,3 @@ def serving(instance):
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-

@@ -16,6 +16,7 @@ the storage's object locks (its vote comes first), and RelStorage takes
 its own commit lock only in ``tpc_finish``, so every writer takes the
 locks in one order.
 """
+
 from relstorage.storage.tpc.vote import AbstractVote
 from xinfang_archive.cluster.database import COMMIT_LOCK
 from xinfang_archive.cluster.database import dsn_of
@@ -50,7 +51,9 @@ def commit_cursor(connection):
         # RelStorage locked early (RELSTORAGE_LOCK_EARLY, a shared blob
         # directory): our lock would come after its commit lock here and
         # before it elsewhere
-        raise NotInCommit("RelStorage took its commit lock in the vote; the archive needs it taken at finish")
+        raise NotInCommit(
+            "RelStorage took its commit lock in the vote; the archive needs it taken at finish"
+        )
     cursor = phase.shared_state.store_connection.cursor
     cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, COMMIT_LOCK))
     return cursor

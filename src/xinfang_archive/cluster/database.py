@@ -6,6 +6,7 @@ search follower, rate limits, job locks.  The tables are made the first
 time a process needs them (``ensure_schema``), under a lock, so hosts
 starting together do not race to create them.
 """
+
 from contextlib import contextmanager
 from relstorage.storage import RelStorage
 
@@ -127,7 +128,9 @@ def ensure_schema(dsn):
         try:
             connection.autocommit = False
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, SCHEMA_LOCK))
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, SCHEMA_LOCK)
+                )
                 cursor.execute(SCHEMA)
             connection.commit()
         finally:

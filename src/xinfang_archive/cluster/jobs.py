@@ -4,6 +4,7 @@ A session-level advisory lock on a connection of its own, held while the
 job runs: the lock goes with the connection, so a job that dies (even by
 ``kill -9``) frees it, and nothing stale is left to clean.
 """
+
 from contextlib import contextmanager
 from xinfang_archive.cluster.database import connect
 from xinfang_archive.cluster.database import JOB_LOCKS
@@ -30,10 +31,15 @@ def lock_key(name):
 @contextmanager
 def job_lock(dsn, name):
     # the holder's name, host and pid, for whoever finds the lock taken
-    connection = connect(dsn, application_name=f"xinfang_archive {name} {socket.gethostname()} pid {os.getpid()}")
+    connection = connect(
+        dsn,
+        application_name=f"xinfang_archive {name} {socket.gethostname()} pid {os.getpid()}",
+    )
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_SPACE, lock_key(name)))
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (LOCK_SPACE, lock_key(name))
+            )
             if not cursor.fetchone()[0]:
                 raise JobRunning(name, _holder(cursor, name))
         yield

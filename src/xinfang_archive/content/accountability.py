@@ -12,6 +12,7 @@ filed record (``xf_accountability_workflow``).
 The same checks run in the form (invariants) and on every add, however it
 comes (REST, code): ``record_problems``.
 """
+
 from plone.app.content.interfaces import INameFromTitle
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
@@ -65,7 +66,9 @@ class AccountabilityFolder(Container):
 
 
 class InvalidPeriods(schema.ValidationError):
-    __doc__ = _("Write each screening period as 2026-11 (a month) or 2026-Q4 (a quarter).")
+    __doc__ = _(
+        "Write each screening period as 2026-11 (a month) or 2026-Q4 (a quarter)."
+    )
 
 
 def valid_periods(values):
@@ -80,23 +83,33 @@ class IAccountabilityRecordSchema(model.Schema):
     directives.omitted("record_number")
 
     unit = schema.Choice(
-        title=_("Unit held to account"), vocabulary="xinfang_archive.units", required=True
+        title=_("Unit held to account"),
+        vocabulary="xinfang_archive.units",
+        required=True,
     )
     person_name = schema.TextLine(
         title=_("Person held to account"),
-        description=_("Only when a person of the unit is held to account (personal data)."),
+        description=_(
+            "Only when a person of the unit is held to account (personal data)."
+        ),
         required=False,
         constraint=at_most(NAME_CHARS),
     )
     person_post = schema.TextLine(
         title=_("Post of the person"), required=False, constraint=at_most(LINE_CHARS)
     )
-    directives.read_permission(person_name="xinfang_archive.ViewPersonalData",
-                               person_post="xinfang_archive.ViewPersonalData")
-    directives.write_permission(person_name="xinfang_archive.ViewPersonalData",
-                                person_post="xinfang_archive.ViewPersonalData")
+    directives.read_permission(
+        person_name="xinfang_archive.ViewPersonalData",
+        person_post="xinfang_archive.ViewPersonalData",
+    )
+    directives.write_permission(
+        person_name="xinfang_archive.ViewPersonalData",
+        person_post="xinfang_archive.ViewPersonalData",
+    )
     cause = schema.Choice(
-        title=_("Cause"), vocabulary="xinfang_archive.accountability_causes", required=True
+        title=_("Cause"),
+        vocabulary="xinfang_archive.accountability_causes",
+        required=True,
     )
     linked_cases = RelationList(
         title=_("Cases concerned"),
@@ -124,7 +137,9 @@ class IAccountabilityRecordSchema(model.Schema):
     )
     screening_periods = schema.List(
         title=_("Screening periods missed"),
-        description=_("The periods the unit filed no screening report for, one per line (2026-11)."),
+        description=_(
+            "The periods the unit filed no screening report for, one per line (2026-11)."
+        ),
         value_type=schema.TextLine(),
         required=False,
         default=[],
@@ -132,7 +147,9 @@ class IAccountabilityRecordSchema(model.Schema):
     )
     facts = schema.Text(title=_("Facts"), required=True, constraint=at_most(TEXT_CHARS))
     measure = schema.Choice(
-        title=_("Measure"), vocabulary="xinfang_archive.accountability_measures", required=True
+        title=_("Measure"),
+        vocabulary="xinfang_archive.accountability_measures",
+        required=True,
     )
     authority = schema.TextLine(
         title=_("Deciding authority"), required=True, constraint=at_most(LINE_CHARS)
@@ -154,7 +171,7 @@ def record_problems(data):
     """The problems of a record's values (``data``: the form's data or the
     record itself), as translatable messages; empty when it may be saved."""
     problems = []
-    get = lambda name: getattr(data, name, None)  # noqa: E731
+    get = lambda name: getattr(data, name, None)
     if (get("person_name") or get("person_post")) and not get("unit"):
         problems.append(_("A person held to account must be named with their unit."))
     if get("person_post") and not get("person_name"):
@@ -162,9 +179,14 @@ def record_problems(data):
     cause = get("cause")
     if cause in NEEDS_CASES and not _linked(get("linked_cases")):
         problems.append(_("Overdue handling: link the overdue cases."))
-    if cause in NEEDS_SCREENING and not (_linked(get("screening_reports")) or get("screening_periods")):
-        problems.append(_(
-            "Missing zero report: link the screening reports filed late, or name the periods missed."))
+    if cause in NEEDS_SCREENING and not (
+        _linked(get("screening_reports")) or get("screening_periods")
+    ):
+        problems.append(
+            _(
+                "Missing zero report: link the screening reports filed late, or name the periods missed."
+            )
+        )
     day = get("decision_date")
     if isinstance(day, datetime.date) and day > local_today():
         problems.append(_("The date of the decision cannot be in the future."))
@@ -182,7 +204,9 @@ def ensure_record_number(record):
     if number:
         return number
     day = getattr(record, "decision_date", None) or local_today()
-    record.record_number = NUMBER_FORMAT.format(year=day.year, seq=next_sequence(day.year, key=COUNTERS_KEY))
+    record.record_number = NUMBER_FORMAT.format(
+        year=day.year, seq=next_sequence(day.year, key=COUNTERS_KEY)
+    )
     return record.record_number
 
 
@@ -202,11 +226,20 @@ class AccountabilityRecord(Item):
         return f"{text}（{record_text(cause)}）" if cause else text
 
     def related_cases(self):
-        return [obj for obj in (getattr(r, "to_object", None) for r in self.linked_cases or ()) if obj is not None]
+        return [
+            obj
+            for obj in (getattr(r, "to_object", None) for r in self.linked_cases or ())
+            if obj is not None
+        ]
 
     def related_reports(self):
-        return [obj for obj in (getattr(r, "to_object", None) for r in self.screening_reports or ())
-                if obj is not None]
+        return [
+            obj
+            for obj in (
+                getattr(r, "to_object", None) for r in self.screening_reports or ()
+            )
+            if obj is not None
+        ]
 
 
 class INameFromAccountabilityNumber(INameFromTitle):

@@ -7,10 +7,11 @@ longer period, with the reason) or transfer (移交: not available until the
 exchange packages exist).  Holds block every step.  The rules are in
 ``xinfang_archive.archival.disposition``.
 """
+
 from AccessControl import ClassSecurityInfo
+from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
-from plone.autoform import directives
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.interfaces import IAppraisal
@@ -29,7 +30,9 @@ class IAppraisalSchema(model.Schema):
     )
     archival_codes = schema.List(
         title=_("Archival codes"),
-        description=_("One archival code (档号) per line: the filed records appraised."),
+        description=_(
+            "One archival code (档号) per line: the filed records appraised."
+        ),
         value_type=schema.TextLine(),
         required=True,
         min_length=1,

@@ -1,22 +1,23 @@
 """信访件 PetitionCase: the folderish petition case and its schema."""
+
 from AccessControl import ClassSecurityInfo
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
-from z3c.form.interfaces import IAddForm
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
-from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.petitioner import IPetitioner
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import not_in_future
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.content.validators import TITLE_CHARS
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
+from z3c.form.interfaces import IAddForm
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
@@ -52,7 +53,9 @@ class IPetitionCaseSchema(model.Schema):
     directives.omitted("registration_number")
     directives.write_permission(registration_number="cmf.ManagePortal")
 
-    title = schema.TextLine(title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS))
+    title = schema.TextLine(
+        title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS)
+    )
 
     channel = schema.Choice(
         title=_("Channel"), vocabulary="xinfang_archive.channels", required=True
@@ -106,8 +109,14 @@ class IPetitionCaseSchema(model.Schema):
         required=False,
     )
 
-    summary = schema.Text(title=_("Summary of the matter"), required=True, constraint=at_most(TEXT_CHARS))
-    request = schema.Text(title=_("Request of the petitioner"), required=False, constraint=at_most(TEXT_CHARS))
+    summary = schema.Text(
+        title=_("Summary of the matter"), required=True, constraint=at_most(TEXT_CHARS)
+    )
+    request = schema.Text(
+        title=_("Request of the petitioner"),
+        required=False,
+        constraint=at_most(TEXT_CHARS),
+    )
 
     related_cases = RelationList(
         title=_("Related earlier cases"),
@@ -124,7 +133,9 @@ class IPetitionCaseSchema(model.Schema):
 
     reception = RelationChoice(
         title=_("Leader's reception day"),
-        description=_("For a case received at a leader's reception day (channel 领导接待日): the reception."),
+        description=_(
+            "For a case received at a leader's reception day (channel 领导接待日): the reception."
+        ),
         vocabulary="plone.app.vocabularies.Catalog",
         required=False,
     )
@@ -132,7 +143,10 @@ class IPetitionCaseSchema(model.Schema):
         "reception",
         RelatedItemsFieldWidget,
         vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options={"selectableTypes": ["LeaderReception"], "basePath": "/receptions"},
+        pattern_options={
+            "selectableTypes": ["LeaderReception"],
+            "basePath": "/receptions",
+        },
     )
 
     model.fieldset(
@@ -194,7 +208,7 @@ class IPetitionCaseSchema(model.Schema):
     )
     closed_on = schema.Date(title=_("Closed on"), required=False)
     directives.omitted(*CLOCK_FIELDS)
-    directives.write_permission(**{name: "cmf.ManagePortal" for name in CLOCK_FIELDS})
+    directives.write_permission(**dict.fromkeys(CLOCK_FIELDS, "cmf.ManagePortal"))
 
     @invariant
     def representatives_limit(data):

@@ -7,6 +7,7 @@ report's UID and the key.  Only a report the unit has submitted may turn
 its disputes into cases (a draft may still change), and each dispute at
 most once.
 """
+
 from hashlib import sha1
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -22,8 +23,10 @@ CONVERTIBLE_STATES = ("submitted", "accepted")
 
 def dispute_key(row):
     """A short stable key of one dispute row."""
-    text = "\n".join(str((row or {}).get(name) or "") for name in ("matter", "parties", "category"))
-    return sha1(text.encode("utf-8")).hexdigest()[:12]
+    text = "\n".join(
+        str((row or {}).get(name) or "") for name in ("matter", "parties", "category")
+    )
+    return sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
 def dispute_of(report, key):
@@ -48,9 +51,13 @@ def source_of(case):
 def check_convertible(report, key):
     """The dispute ``key`` of ``report`` may become a case; else Invalid."""
     if api.content.get_state(report, default=None) not in CONVERTIBLE_STATES:
-        raise Invalid(_("Only the disputes of a submitted screening report can become cases."))
+        raise Invalid(
+            _("Only the disputes of a submitted screening report can become cases.")
+        )
     if dispute_of(report, key) is None:
-        raise Invalid(_("This dispute is not in the screening report (it may have been changed)."))
+        raise Invalid(
+            _("This dispute is not in the screening report (it may have been changed).")
+        )
     if key in case_links(report):
         raise Invalid(_("This dispute has already become a case."))
 
@@ -65,7 +72,11 @@ def link(report, key, case):
     links[key] = case.UID()
     setattr(case, SOURCE_ATTRIBUTE, (report.UID(), key))
     # the dispute by its key: its matter is free text, masked for most readers of the trail
-    record("dispute_to_case", report, details={
-        "dispute": key,
-        "case": getattr(case, "registration_number", None) or case.getId(),
-    })
+    record(
+        "dispute_to_case",
+        report,
+        details={
+            "dispute": key,
+            "case": getattr(case, "registration_number", None) or case.getId(),
+        },
+    )

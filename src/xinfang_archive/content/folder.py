@@ -6,6 +6,7 @@ of ids on every addition), and adding a case does not count as modifying the
 registry itself, which would reindex the folder in the catalog once per
 registration for nothing.
 """
+
 from OFS.event import ObjectWillBeAddedEvent
 from plone.dexterity.content import Container
 from plone.supermodel import model
@@ -13,7 +14,6 @@ from xinfang_archive.content.interfaces import ICaseFolder
 from zope.event import notify
 from zope.interface import implementer
 from zope.lifecycleevent import ObjectAddedEvent
-
 
 
 class ICaseFolderSchema(model.Schema):
@@ -26,11 +26,23 @@ class LargeFolder(Container):
 
     _ordering = "unordered"
 
-    def _setObject(self, id, object, roles=None, user=None, set_owner=1, suppress_events=False):
+    def _setObject(  # OFS's signature
+        self,
+        id,  # noqa: A002
+        object,  # noqa: A002
+        roles=None,
+        user=None,
+        set_owner=1,
+        suppress_events=False,
+    ):
         if suppress_events:
-            return super()._setObject(id, object, roles, user, set_owner, suppress_events=True)
+            return super()._setObject(
+                id, object, roles, user, set_owner, suppress_events=True
+            )
         notify(ObjectWillBeAddedEvent(object, self, id))
-        id = super()._setObject(id, object, roles, user, set_owner, suppress_events=True)
+        id = super()._setObject(  # noqa: A001
+            id, object, roles, user, set_owner, suppress_events=True
+        )
         notify(ObjectAddedEvent(self._getOb(id), self, id))
         return id
 

@@ -8,6 +8,7 @@ archive's record classes take the ``frozen_guard`` decorator: on a filed
 record each of these methods is refused, outside an amendment or an approved
 disposition.
 """
+
 from xinfang_archive import _
 from xinfang_archive.archival.freeze import allowed_for
 from xinfang_archive.archival.freeze import FrozenRecord
@@ -17,23 +18,39 @@ from xinfang_archive.archival.freeze import is_frozen
 # Every public method of OFS.PropertyManager, AccessControl's RoleManager and
 # Owned, and WebDAV, that writes to the object it is called on.
 MANAGEMENT_CHANGES = (
-    "manage_addProperty", "manage_editProperties", "manage_changeProperties",
-    "manage_changePropertyTypes", "manage_delProperties",
-    "manage_role", "manage_acquiredPermissions", "manage_permission", "manage_changePermissions",
-    "manage_defined_roles", "manage_addLocalRoles", "manage_setLocalRoles", "manage_delLocalRoles",
-    "manage_takeOwnership", "manage_changeOwnershipType", "changeOwnership",
-    "PUT", "manage_FTPput",
+    "manage_addProperty",
+    "manage_editProperties",
+    "manage_changeProperties",
+    "manage_changePropertyTypes",
+    "manage_delProperties",
+    "manage_role",
+    "manage_acquiredPermissions",
+    "manage_permission",
+    "manage_changePermissions",
+    "manage_defined_roles",
+    "manage_addLocalRoles",
+    "manage_setLocalRoles",
+    "manage_delLocalRoles",
+    "manage_takeOwnership",
+    "manage_changeOwnershipType",
+    "changeOwnership",
+    "PUT",
+    "manage_FTPput",
 )
 
 
 def _guarded(cls, name):
     def method(self, *args, **kwargs):
         if is_frozen(self) and not allowed_for(self, ("amend", "dispose")):
-            raise FrozenRecord(self, _("A filed record cannot be edited; amend it with a reason."))
+            raise FrozenRecord(
+                self, _("A filed record cannot be edited; amend it with a reason.")
+            )
         return getattr(super(cls, self), name)(*args, **kwargs)
 
     method.__name__ = name
-    method.__doc__ = f"{name}, refused on a filed record."  # a docstring: still publishable
+    method.__doc__ = (
+        f"{name}, refused on a filed record."  # a docstring: still publishable
+    )
     return method
 
 

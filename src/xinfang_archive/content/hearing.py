@@ -5,6 +5,7 @@ ever sees the masked minutes published from its transcript (see
 ``content/notice.py``).  Its id and number (``TZ-2024-0003``) never carry a
 name, because the public URL of the minutes is derived from them.
 """
+
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
 from datetime import date
@@ -15,9 +16,9 @@ from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
-from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingFolder
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.registration import next_sequence
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import LINE_CHARS
@@ -47,15 +48,21 @@ class HearingFolder(Container):
 class IHearingParty(model.Schema):
     """One party (当事人) of a hearing."""
 
-    name = schema.TextLine(title=_("Name"), required=True, constraint=at_most(NAME_CHARS))
+    name = schema.TextLine(
+        title=_("Name"), required=True, constraint=at_most(NAME_CHARS)
+    )
     role = schema.Choice(
         title=_("Role"), vocabulary="xinfang_archive.hearing_roles", required=True
     )
     organisation = schema.TextLine(title=_("Organisation"), required=False)
-    address = schema.TextLine(title=_("Address"), required=False, constraint=at_most(LINE_CHARS))
+    address = schema.TextLine(
+        title=_("Address"), required=False, constraint=at_most(LINE_CHARS)
+    )
     private = schema.Bool(
         title=_("Private person"),
-        description=_("Names and data of private persons are masked when the minutes are published."),
+        description=_(
+            "Names and data of private persons are masked when the minutes are published."
+        ),
         required=False,
         default=True,
     )
@@ -65,7 +72,9 @@ class IHearingSchema(model.Schema):
     hearing_number = schema.TextLine(title=_("Hearing number"), required=False)
     directives.omitted("hearing_number")
 
-    title = schema.TextLine(title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS))
+    title = schema.TextLine(
+        title=_("Subject"), required=True, constraint=at_most(TITLE_CHARS)
+    )
     cases = RelationList(
         title=_("Cases heard"),
         value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
@@ -110,9 +119,14 @@ class IHearingSchema(model.Schema):
 
     @invariant
     def end_after_start(data):
-        start, end = getattr(data, "hearing_date", None), getattr(data, "end_date", None)
+        start, end = (
+            getattr(data, "hearing_date", None),
+            getattr(data, "end_date", None),
+        )
         if start and end and end < start:
-            raise Invalid(_("The last day of the hearing cannot be before its first day."))
+            raise Invalid(
+                _("The last day of the hearing cannot be before its first day.")
+            )
 
 
 @implementer(IHearing)
@@ -127,15 +141,21 @@ class Hearing(Container):
         if start is None:
             return []
         end = getattr(self, "end_date", None) or start
-        return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
+        return [
+            date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)
+        ]
 
     def private_parties(self):
         return [row for row in (self.parties or ()) if row and row.get("private")]
 
     def officials(self):
         """Names spoken in office: chair, panel and parties that are not private."""
-        names = [self.chair] + list(self.panel or ())
-        names += [row.get("name") for row in (self.parties or ()) if row and not row.get("private")]
+        names = [self.chair, *list(self.panel or ())]
+        names += [
+            row.get("name")
+            for row in (self.parties or ())
+            if row and not row.get("private")
+        ]
         return [name for name in names if name]
 
 

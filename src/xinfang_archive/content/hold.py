@@ -5,6 +5,7 @@ authority (e.g. a court's or an inspection's notice); who placed it and when
 is its creator and creation date, who released it and when its workflow
 history (transition ``release``, with a comment).
 """
+
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
@@ -20,7 +21,9 @@ class IHoldSchema(model.Schema):
     reason = schema.Text(title=_("Reason for the hold"), required=True)
     authority = schema.TextLine(
         title=_("Authority"),
-        description=_("The notice or decision the hold rests on (e.g. a court's notice number)."),
+        description=_(
+            "The notice or decision the hold rests on (e.g. a court's notice number)."
+        ),
         required=False,
     )
     archival_codes = schema.List(
@@ -37,8 +40,12 @@ class IHoldSchema(model.Schema):
 
         unknown = unknown_codes(getattr(data, "archival_codes", None) or [])
         if unknown:
-            raise Invalid(_("No filed record has the archival code ${codes}.",
-                            mapping={"codes": ", ".join(unknown)}))
+            raise Invalid(
+                _(
+                    "No filed record has the archival code ${codes}.",
+                    mapping={"codes": ", ".join(unknown)},
+                )
+            )
 
 
 @implementer(IHold)

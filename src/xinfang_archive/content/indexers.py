@@ -5,6 +5,7 @@ goes through keyed fingerprints (``xinfang_archive.privacy.keys``).
 ``SearchableText`` is answered by the full-text index
 (``search.catalog_index``), which builds its own documents.
 """
+
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import ISupervision

@@ -1,4 +1,5 @@
 """Marker interfaces of the archive's content types."""
+
 from zope.interface import Interface
 
 

@@ -5,6 +5,7 @@ dump of every field in clear) under View: the leak crawler read a case's ID
 number and phone in it as the inspector.  On the archive's records they need
 "View personal data", which a page or REST answer would mask for the others.
 """
+
 from AccessControl.PermissionRole import PermissionRole
 from xinfang_archive.permissions import ViewPersonalData
 

@@ -1,4 +1,5 @@
 """Earlier cases of the same petitioner (same ID number, or same name + phone)."""
+
 from plone import api
 from xinfang_archive.privacy.keys import petitioner_keys
 
@@ -21,11 +22,15 @@ def matching_cases(rows, exclude_uid=None, limit=50):
         sort_on="received_date",
         sort_order="descending",
     )
-    return [b for b in brains if b.UID != exclude_uid][:limit]
+    return [b for b in brains if exclude_uid != b.UID][:limit]
 
 
 def earlier_cases(case, limit=50):
     """Cases of the same petitioner(s) received before ``case`` (or on the same day)."""
     found = matching_cases(case.petitioners, exclude_uid=case.UID(), limit=limit)
     received = case.received_date
-    return [b for b in found if not received or not b.received_date or b.received_date <= received]
+    return [
+        b
+        for b in found
+        if not received or not b.received_date or b.received_date <= received
+    ]

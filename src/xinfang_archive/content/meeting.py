@@ -8,6 +8,7 @@ final (``xf_meeting_workflow``); finalizing puts each decision on its case
 (``meetings/finalize.py``).  The checks of the decisions are in
 ``meetings/decisions.py``; they hold for the forms, for code and for REST.
 """
+
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
 from plone.app.content.interfaces import INameFromTitle
@@ -64,14 +65,24 @@ class IMeetingDecision(model.Schema):
         required=False,
     )
     due_date = schema.Date(title=_("Due date"), required=False)
-    instructions = schema.TextLine(title=_("Instructions"), required=False, constraint=at_most(LINE_CHARS))
-    settled = schema.Bool(title=_("Settled at the meeting"), required=False, default=False)
+    instructions = schema.TextLine(
+        title=_("Instructions"), required=False, constraint=at_most(LINE_CHARS)
+    )
+    settled = schema.Bool(
+        title=_("Settled at the meeting"), required=False, default=False
+    )
 
 
 class ICoordinationMeetingSchema(model.Schema):
-    kind = schema.Choice(title=_("Kind of meeting"), vocabulary="xinfang_archive.meeting_kinds", required=True)
+    kind = schema.Choice(
+        title=_("Kind of meeting"),
+        vocabulary="xinfang_archive.meeting_kinds",
+        required=True,
+    )
     meeting_date = schema.Date(title=_("Meeting date"), required=True)
-    chair = schema.TextLine(title=_("Chair"), required=True, constraint=at_most(NAME_CHARS))
+    chair = schema.TextLine(
+        title=_("Chair"), required=True, constraint=at_most(NAME_CHARS)
+    )
     attendee_units = schema.List(
         title=_("Attending units"),
         value_type=schema.Choice(vocabulary="xinfang_archive.units"),
@@ -80,7 +91,9 @@ class ICoordinationMeetingSchema(model.Schema):
     )
     attendees = schema.List(
         title=_("Attending people"),
-        description=_("One person per line, with their post (officials, not petitioners)."),
+        description=_(
+            "One person per line, with their post (officials, not petitioners)."
+        ),
         value_type=schema.TextLine(constraint=at_most(NAME_CHARS)),
         required=False,
         default=[],
@@ -99,7 +112,9 @@ class ICoordinationMeetingSchema(model.Schema):
 
     @invariant
     def decisions_valid(data):
-        problems = decision_problems(getattr(data, "meeting_date", None), getattr(data, "decisions", None) or ())
+        problems = decision_problems(
+            getattr(data, "meeting_date", None), getattr(data, "decisions", None) or ()
+        )
         if problems:
             raise Invalid(problems[0])
 
@@ -140,6 +155,9 @@ class NameFromMeeting:
 def meeting_saved(meeting, event):
     """Decisions are checked however the meeting is added or edited: a bad one
     refuses the change (and the transaction saves nothing)."""
-    problems = decision_problems(getattr(meeting, "meeting_date", None), getattr(meeting, "decisions", None) or ())
+    problems = decision_problems(
+        getattr(meeting, "meeting_date", None),
+        getattr(meeting, "decisions", None) or (),
+    )
     if problems:
         raise Invalid(problems[0])

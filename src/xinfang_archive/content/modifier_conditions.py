@@ -11,6 +11,7 @@ rest of the transaction under exactly that key.  A condition written to
 depend on an object's data would need this cache removed
 (``uninstall()``).
 """
+
 from Acquisition import aq_base
 from Products.CMFCore.utils import getToolByName
 from Products.CMFEditions.interfaces.IModifier import IConditionalModifier
@@ -25,7 +26,12 @@ _original = ModifierRegistryTool._collectModifiers
 
 def _kind(tool, obj):
     base = aq_base(obj)
-    return (id(aq_base(tool)), getattr(base, "portal_type", None), providedBy(base), bool(base))
+    return (
+        id(aq_base(tool)),
+        getattr(base, "portal_type", None),
+        providedBy(base),
+        bool(base),
+    )
 
 
 def _applicable(tool, obj):
@@ -33,11 +39,14 @@ def _applicable(tool, obj):
     for ``obj``, in the tool's order: what Plone's method computes before
     it filters by interface."""
     portal = getToolByName(tool, "portal_url").getPortalObject()
-    return [(id_, o.getModifier()) for id_, o in tool.objectItems()
-            if IConditionalModifier.providedBy(o) and o.isApplicable(obj, portal)]
+    return [
+        (id_, o.getModifier())
+        for id_, o in tool.objectItems()
+        if IConditionalModifier.providedBy(o) and o.isApplicable(obj, portal)
+    ]
 
 
-def collect_modifiers(self, obj, interface, reversed=False):
+def collect_modifiers(self, obj, interface, reversed=False):  # noqa: A002
     """``ModifierRegistryTool._collectModifiers`` with the conditions'
     answer kept for the transaction, by kind of object (``_kind``)."""
     try:

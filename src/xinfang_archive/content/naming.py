@@ -1,4 +1,5 @@
 """Ids of new cases come from their registration numbers (xf-2024-000123)."""
+
 from plone.app.content.interfaces import INameFromTitle
 from xinfang_archive.content.registration import ensure_registration_number
 from zope.interface import implementer

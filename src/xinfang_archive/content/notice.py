@@ -7,6 +7,7 @@ is.  Nobody edits a notice by hand; publishing again rewrites it, and
 retracting the minutes withdraws it.  Its id comes from the hearing number,
 so its URL is stable across publications.
 """
+
 from collective.z3cform.datagridfield.row import DictRow
 from plone.dexterity.content import Container
 from plone.dexterity.content import Item
@@ -35,7 +36,9 @@ class IHearingNoticeSchema(model.Schema):
     end_date = schema.Date(title=_("Last day of the hearing"), required=False)
     place = schema.TextLine(title=_("Place"), required=False)
     chair = schema.TextLine(title=_("Chair"), required=False)
-    panel = schema.List(title=_("Hearing panel"), value_type=schema.TextLine(), required=False)
+    panel = schema.List(
+        title=_("Hearing panel"), value_type=schema.TextLine(), required=False
+    )
     agenda = schema.Text(title=_("Agenda"), required=False)
     turns = schema.List(
         title=_("Speaker turns"),

@@ -1,4 +1,5 @@
 """档案管理 ArchiveOffice: where appraisals and holds live."""
+
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from xinfang_archive.content.interfaces import IArchiveOffice

@@ -10,6 +10,7 @@ keyed by the case's registration number.  Those fields are read with "View
 reception minutes" and written with "Record reception minutes", which the
 workflow gives only once the reception is held.
 """
+
 from AccessControl import ClassSecurityInfo
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
@@ -57,7 +58,9 @@ class IInstruction(model.Schema):
     """The leader's instruction (批示) on one case received."""
 
     case_number = schema.TextLine(
-        title=_("Case registration number"), required=True, constraint=at_most(NAME_CHARS)
+        title=_("Case registration number"),
+        required=True,
+        constraint=at_most(NAME_CHARS),
     )
     instructed_on = schema.Date(title=_("Instructed on"), required=False)
     instruction = schema.Text(
@@ -69,15 +72,23 @@ class IFollowUp(model.Schema):
     """One follow-up (定期过问) of the leader on one case received."""
 
     case_number = schema.TextLine(
-        title=_("Case registration number"), required=True, constraint=at_most(NAME_CHARS)
+        title=_("Case registration number"),
+        required=True,
+        constraint=at_most(NAME_CHARS),
     )
     day = schema.Date(title=_("Follow-up date"), required=True)
-    note = schema.Text(title=_("Follow-up note"), required=True, constraint=at_most(TEXT_CHARS))
+    note = schema.Text(
+        title=_("Follow-up note"), required=True, constraint=at_most(TEXT_CHARS)
+    )
 
 
 class ILeaderReceptionSchema(model.Schema):
-    leader = schema.TextLine(title=_("Leader"), required=True, constraint=at_most(NAME_CHARS))
-    post = schema.TextLine(title=_("Post"), required=True, constraint=at_most(TITLE_CHARS))
+    leader = schema.TextLine(
+        title=_("Leader"), required=True, constraint=at_most(NAME_CHARS)
+    )
+    post = schema.TextLine(
+        title=_("Post"), required=True, constraint=at_most(TITLE_CHARS)
+    )
     responsibilities = schema.TextLine(
         title=_("Responsibilities"),
         description=_("The matters the leader is in charge of (分管工作)."),
@@ -87,7 +98,9 @@ class ILeaderReceptionSchema(model.Schema):
     reception_date = schema.Date(title=_("Reception date"), required=True)
     start_time = schema.Time(title=_("Start time"), required=True)
     end_time = schema.Time(title=_("End time"), required=True)
-    place = schema.TextLine(title=_("Place"), required=True, constraint=at_most(LINE_CHARS))
+    place = schema.TextLine(
+        title=_("Place"), required=True, constraint=at_most(LINE_CHARS)
+    )
     notes = schema.Text(
         title=_("Notes for the public"), required=False, constraint=at_most(TEXT_CHARS)
     )
@@ -114,12 +127,14 @@ class ILeaderReceptionSchema(model.Schema):
         max_length=MAX_ROWS,
     )
     directives.widget("follow_ups", DataGridFieldWidgetFactory, auto_append=False)
-    directives.read_permission(**{name: READ_MINUTES for name in STAFF_FIELDS})
-    directives.write_permission(**{name: RECORD_MINUTES for name in STAFF_FIELDS})
+    directives.read_permission(**dict.fromkeys(STAFF_FIELDS, READ_MINUTES))
+    directives.write_permission(**dict.fromkeys(STAFF_FIELDS, RECORD_MINUTES))
 
     @invariant
     def end_after_start(data):
-        problem = time_problem(getattr(data, "start_time", None), getattr(data, "end_time", None))
+        problem = time_problem(
+            getattr(data, "start_time", None), getattr(data, "end_time", None)
+        )
         if problem:
             raise Invalid(problem)
 
@@ -130,13 +145,24 @@ class ILeaderReceptionSchema(model.Schema):
         from xinfang_archive.receptions.rules import now
 
         context = getattr(data, "__context__", None)
-        day, start = getattr(data, "reception_date", None), getattr(data, "start_time", None)
-        if (not ILeaderReception.providedBy(context) or day is None or start is None
-                or api.content.get_state(context, default=None) != "published"):
+        day, start = (
+            getattr(data, "reception_date", None),
+            getattr(data, "start_time", None),
+        )
+        if (
+            not ILeaderReception.providedBy(context)
+            or day is None
+            or start is None
+            or api.content.get_state(context, default=None) != "published"
+        ):
             return
         if datetime.combine(day, start, LOCAL_TIME) <= now():
-            raise Invalid(_("A published reception day cannot be moved to a time that has passed: "
-                            "withdraw the publication first."))
+            raise Invalid(
+                _(
+                    "A published reception day cannot be moved to a time that has passed: "
+                    "withdraw the publication first."
+                )
+            )
 
     @invariant
     def rows_name_linked_cases(data):
@@ -158,7 +184,9 @@ def unknown_case_problem(reception, data):
     """Instructions and follow-ups name cases received at this reception."""
     from xinfang_archive.content.reception_links import case_numbers
 
-    rows = list(getattr(data, "instructions", None) or ()) + list(getattr(data, "follow_ups", None) or ())
+    rows = list(getattr(data, "instructions", None) or ()) + list(
+        getattr(data, "follow_ups", None) or ()
+    )
     known = case_numbers(reception)
     for row in rows:
         number = (row or {}).get("case_number")
@@ -189,22 +217,34 @@ class LeaderReception(Item):
 
     def Title(self):
         day = getattr(self, "reception_date", None)
-        parts = (day.isoformat() if day else "", getattr(self, "leader", None) or "",
-                 getattr(self, "post", None) or "", "信访接待日")
+        parts = (
+            day.isoformat() if day else "",
+            getattr(self, "leader", None) or "",
+            getattr(self, "post", None) or "",
+            "信访接待日",
+        )
         return " ".join(part for part in parts if part)
 
     def starts(self):
         """The start as an aware datetime in the bureau's time (None if unset)."""
-        day, start = getattr(self, "reception_date", None), getattr(self, "start_time", None)
+        day, start = (
+            getattr(self, "reception_date", None),
+            getattr(self, "start_time", None),
+        )
         if day is None:
             return None
         return datetime.combine(day, start or datetime.min.time(), LOCAL_TIME)
 
     def ends(self):
-        day, end = getattr(self, "reception_date", None), getattr(self, "end_time", None)
+        day, end = (
+            getattr(self, "reception_date", None),
+            getattr(self, "end_time", None),
+        )
         if day is None:
             return None
-        return datetime.combine(day, end or datetime.max.time().replace(microsecond=0), LOCAL_TIME)
+        return datetime.combine(
+            day, end or datetime.max.time().replace(microsecond=0), LOCAL_TIME
+        )
 
 
 class INameFromReception(INameFromTitle):

@@ -1,5 +1,6 @@
 """Catalog indexers of reception days: Plone's ``start`` and ``end`` (the
 public schedule queries and sorts on them)."""
+
 from DateTime import DateTime
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import ILeaderReception

@@ -5,6 +5,7 @@ received at (``reception`` on the case, a relation); a reception finds its
 cases by the back references.  Either without the other is refused with a
 message, on the registration form and however a case is added.
 """
+
 from Acquisition import aq_base
 from plone import api
 from xinfang_archive import _
@@ -41,7 +42,9 @@ def received_cases(reception):
     if intids is None or intids.queryId(reception) is None:
         return []
     found = []
-    for relation in api.relation.get(target=reception, relationship=RELATIONSHIP, unrestricted=True):
+    for relation in api.relation.get(
+        target=reception, relationship=RELATIONSHIP, unrestricted=True
+    ):
         case = relation.from_object
         if case is not None and IPetitionCase.providedBy(case) and case not in found:
             found.append(case)
@@ -50,16 +53,24 @@ def received_cases(reception):
 
 
 def case_numbers(reception):
-    return {case.registration_number for case in received_cases(reception) if case.registration_number}
+    return {
+        case.registration_number
+        for case in received_cases(reception)
+        if case.registration_number
+    }
 
 
 def channel_problem(channel, reception):
     """The message refusing a channel and reception that do not go together, or None."""
     if channel == RECEPTION_CHANNEL and reception is None:
-        return _("A case received at a leader's reception day (领导接待日) must name that reception.")
+        return _(
+            "A case received at a leader's reception day (领导接待日) must name that reception."
+        )
     if channel != RECEPTION_CHANNEL and reception is not None:
-        return _("Only a case with channel 领导接待日 is linked to a reception day: "
-                 "choose that channel or remove the reception.")
+        return _(
+            "Only a case with channel 领导接待日 is linked to a reception day: "
+            "choose that channel or remove the reception."
+        )
     return None
 
 
@@ -69,8 +80,13 @@ def form_problem(data):
     channel = getattr(data, "channel", None)
     reception = _target(getattr(data, "reception", None))
     context = getattr(data, "__context__", None)
-    if (reception is None and channel == RECEPTION_CHANNEL and IPetitionCase.providedBy(context)
-            and getattr(context, "channel", None) == RECEPTION_CHANNEL and reception_of(context) is None):
+    if (
+        reception is None
+        and channel == RECEPTION_CHANNEL
+        and IPetitionCase.providedBy(context)
+        and getattr(context, "channel", None) == RECEPTION_CHANNEL
+        and reception_of(context) is None
+    ):
         return None
     return channel_problem(channel, reception)
 
@@ -79,7 +95,9 @@ def _names_a_reception(case):
     """A reception (or, on an imported record, one not in this archive: a
     broken relation that remembers it)."""
     value = getattr(aq_base(case), "reception", None)
-    return reception_of(case) is not None or getattr(value, "target_uid", None) is not None
+    return (
+        reception_of(case) is not None or getattr(value, "target_uid", None) is not None
+    )
 
 
 def case_added(case, event):
@@ -88,7 +106,9 @@ def case_added(case, event):
     perhaps before reception days were recorded: it keeps what it says."""
     if getattr(case, "_v_imported", False):
         return
-    named = case if _names_a_reception(case) else None  # channel_problem asks only whether one is named
+    named = (
+        case if _names_a_reception(case) else None
+    )  # channel_problem asks only whether one is named
     problem = channel_problem(getattr(case, "channel", None), named)
     if problem:
         raise Invalid(problem)

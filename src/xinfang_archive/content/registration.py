@@ -6,6 +6,7 @@ resolution: two transactions that take a number at once conflict, and the
 loser is retried by the publisher (or by the caller), so a number is never
 handed out twice and never skipped once committed.
 """
+
 from BTrees.OOBTree import OOBTree
 from datetime import date
 from persistent import Persistent
@@ -57,8 +58,13 @@ def _pattern(fmt):
     """A regular expression for the numbers ``fmt`` makes."""
     parts = re.split(r"(\{year\}|\{seq[^}]*\})", fmt)
     regex = "".join(
-        "(?P<year>\\d{4})" if part == "{year}" else "(?P<seq>\\d+)" if part.startswith("{seq") else re.escape(part)
-        for part in parts)
+        "(?P<year>\\d{4})"
+        if part == "{year}"
+        else "(?P<seq>\\d+)"
+        if part.startswith("{seq")
+        else re.escape(part)
+        for part in parts
+    )
     return re.compile(f"^{regex}$")
 
 

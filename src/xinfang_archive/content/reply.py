@@ -1,4 +1,5 @@
 """答复 Reply: a statutory reply letter (告知书 / 意见书) of a case."""
+
 from plone.app.textfield import RichText
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
@@ -6,8 +7,8 @@ from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
-from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IReply
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.i18n import record_text
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from zope import schema
@@ -22,7 +23,9 @@ OPINION_KINDS = ("handling_opinion", "review_opinion", "rereview_opinion")
 
 class IReplySchema(model.Schema):
     kind = schema.Choice(
-        title=_("Kind of reply"), vocabulary="xinfang_archive.reply_kinds", required=True
+        title=_("Kind of reply"),
+        vocabulary="xinfang_archive.reply_kinds",
+        required=True,
     )
     document_number = schema.TextLine(title=_("Document number"), required=True)
     reply_date = schema.Date(title=_("Reply date"), required=True)

@@ -6,6 +6,7 @@ A report lists the disputes the unit found, or is an explicit zero report
 (``jsj-2026-11``), its title from the unit, the period and its kind.  Who
 reported what is computed in ``reports/screening.py``.
 """
+
 from Acquisition import aq_base
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
@@ -61,7 +62,9 @@ class InvalidMonth(schema.ValidationError):
 
 
 class InvalidQuarter(schema.ValidationError):
-    __doc__ = _("The period must be a quarter written as year-Q and its number, e.g. 2026-Q4.")
+    __doc__ = _(
+        "The period must be a quarter written as year-Q and its number, e.g. 2026-Q4."
+    )
 
 
 def valid_period(value):
@@ -75,11 +78,15 @@ def valid_period(value):
 class IDispute(model.Schema):
     """One dispute found by the screening."""
 
-    matter = schema.TextLine(title=_("Matter"), required=True, constraint=at_most(TITLE_CHARS))
+    matter = schema.TextLine(
+        title=_("Matter"), required=True, constraint=at_most(TITLE_CHARS)
+    )
     parties = schema.TextLine(
         title=_("Parties"), required=True, constraint=at_most(LINE_CHARS)
     )
-    people_count = schema.Int(title=_("Number of people"), required=True, min=1, default=1)
+    people_count = schema.Int(
+        title=_("Number of people"), required=True, min=1, default=1
+    )
     category = schema.Choice(
         title=_("Category"), vocabulary="xinfang_archive.categories", required=True
     )
@@ -102,10 +109,14 @@ class IDispute(model.Schema):
 
 
 class IScreeningReportSchema(model.Schema):
-    unit = schema.Choice(title=_("Unit"), vocabulary="xinfang_archive.units", required=True)
+    unit = schema.Choice(
+        title=_("Unit"), vocabulary="xinfang_archive.units", required=True
+    )
     period = schema.TextLine(
         title=_("Period"),
-        description=_("The month (2026-11) or quarter (2026-Q4) screened, as configured."),
+        description=_(
+            "The month (2026-11) or quarter (2026-Q4) screened, as configured."
+        ),
         required=True,
         constraint=valid_period,
     )
@@ -124,13 +135,17 @@ class IScreeningReportSchema(model.Schema):
         default=[],
     )
     directives.widget("disputes", DataGridFieldWidgetFactory, auto_append=False)
-    notes = schema.Text(title=_("Notes"), required=False, constraint=at_most(TEXT_CHARS))
+    notes = schema.Text(
+        title=_("Notes"), required=False, constraint=at_most(TEXT_CHARS)
+    )
 
     @invariant
     def zero_or_disputes(data):
         disputes = [row for row in (getattr(data, "disputes", None) or ()) if row]
         if getattr(data, "zero_report", False) and disputes:
-            raise Invalid(_("A zero report lists no disputes: remove them or untick zero report."))
+            raise Invalid(
+                _("A zero report lists no disputes: remove them or untick zero report.")
+            )
         if not getattr(data, "zero_report", False) and not disputes:
             raise Invalid(_("List at least one dispute, or file a zero report."))
 
@@ -182,7 +197,11 @@ def may_report_for(unit):
 class ScreeningReport(Item):
     def Title(self):
         unit = title_of("units", getattr(self, "unit", None))
-        kind = _("Zero report") if getattr(self, "zero_report", False) else _("Screening report")
+        kind = (
+            _("Zero report")
+            if getattr(self, "zero_report", False)
+            else _("Screening report")
+        )
         parts = (unit, getattr(self, "period", None) or "", record_text(kind))
         return " ".join(part for part in parts if part)
 

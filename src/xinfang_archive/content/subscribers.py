@@ -1,4 +1,5 @@
 """Content events: repeat flags and the seal of accusation material."""
+
 from xinfang_archive.privacy import accusation
 
 

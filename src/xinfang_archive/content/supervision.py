@@ -1,11 +1,12 @@
 """督办 Supervision: an order to speed up or correct the handling of a case."""
+
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.derived_title import derived_title
 from xinfang_archive.content.frozen import frozen_guard
-from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import ISupervision
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.vocabularies.registry import title_of
 from zope import schema
 from zope.interface import implementer

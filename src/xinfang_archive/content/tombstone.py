@@ -4,6 +4,7 @@ It keeps the archival code (so that the numbering stays gap-free), the
 title and dates, the reason and the people of the appraisal that destroyed
 it, and the list of the files that were destroyed (names and checksums).
 """
+
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
@@ -15,7 +16,9 @@ from zope.interface import implementer
 class ITombstoneSchema(model.Schema):
     title = schema.TextLine(title=_("Title"), required=True)
     archival_code = schema.TextLine(title=_("Archival code"), required=True)
-    registration_number = schema.TextLine(title=_("Registration number"), required=False)
+    registration_number = schema.TextLine(
+        title=_("Registration number"), required=False
+    )
     received_date = schema.Date(title=_("Received date"), required=False)
     closed_on = schema.Date(title=_("Closed on"), required=False)
     filing_year = schema.Int(title=_("Year"), required=False)
@@ -28,7 +31,10 @@ class ITombstoneSchema(model.Schema):
     approved_by = schema.TextLine(title=_("Approved by"), required=False)
     executed_by = schema.TextLine(title=_("Destroyed by"), required=False)
     destroyed_files = schema.List(
-        title=_("Destroyed files"), value_type=schema.TextLine(), required=False, default=[],
+        title=_("Destroyed files"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
     )
 
 

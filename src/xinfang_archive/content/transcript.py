@@ -7,6 +7,7 @@ kept here (``mask_exclusions``, ``mask_additions``) together with a digest
 of the text they were reviewed on, so that a transcript changed after the
 review cannot be published without a new look at the masks.
 """
+
 from AccessControl import ClassSecurityInfo
 from collective.z3cform.datagridfield.datagridfield import DataGridFieldWidgetFactory
 from collective.z3cform.datagridfield.row import DictRow
@@ -16,9 +17,9 @@ from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
 from xinfang_archive.content.frozen import frozen_guard
-from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
+from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import TITLE_CHARS
 from zope import schema
@@ -47,7 +48,12 @@ class ISpeakerTurn(model.Schema):
 
 
 class IHearingTranscriptSchema(model.Schema):
-    title = schema.TextLine(title=_("Title"), required=True, default="听证笔录", constraint=at_most(TITLE_CHARS))
+    title = schema.TextLine(
+        title=_("Title"),
+        required=True,
+        default="听证笔录",
+        constraint=at_most(TITLE_CHARS),
+    )
     turns = schema.List(
         title=_("Speaker turns"),
         value_type=DictRow(title=_("Turn"), schema=ISpeakerTurn),
@@ -67,15 +73,23 @@ class IHearingTranscriptSchema(model.Schema):
     )
     recording_reference = schema.TextLine(
         title=_("Audio/video recording"),
-        description=_("Where the recording is kept (archive number or storage reference)."),
+        description=_(
+            "Where the recording is kept (archive number or storage reference)."
+        ),
         required=False,
     )
 
     mask_exclusions = schema.List(
-        title=_("Masks not applied"), value_type=schema.TextLine(), required=False, default=[]
+        title=_("Masks not applied"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
     )
     mask_additions = schema.List(
-        title=_("Further text to mask"), value_type=schema.TextLine(), required=False, default=[]
+        title=_("Further text to mask"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
     )
     mask_review_digest = schema.TextLine(title=_("Reviewed text"), required=False)
     mask_reviewed_by = schema.TextLine(title=_("Masks reviewed by"), required=False)

@@ -9,6 +9,7 @@ generator draws random ids instead, checked against the catalog and the
 version storage, so creations no longer meet in one object.  The ids are
 above every number the old counter gave (2**40 and up).
 """
+
 from zope.component.hooks import getSite
 
 import secrets
@@ -38,7 +39,11 @@ class RandomUidGenerator:
         site = getSite()
         catalog = getattr(site, "portal_catalog", None)
         index = catalog._catalog.indexes.get("cmf_uid") if catalog is not None else None
-        if index is not None and getattr(index, "_index", None) is not None and uid in index._index:
+        if (
+            index is not None
+            and getattr(index, "_index", None) is not None
+            and uid in index._index
+        ):
             return True
         storage = getattr(site, "portal_historiesstorage", None)
         return storage is not None and storage.isRegistered(uid)

@@ -1,4 +1,5 @@
 """Field constraints with clear (translated) messages."""
+
 from datetime import date
 from xinfang_archive import _
 from xinfang_archive.privacy.idcard import id_number_problem
@@ -15,7 +16,9 @@ class InvalidIdNumber(ValidationError):
 
 
 class InvalidPhone(ValidationError):
-    __doc__ = _("The phone number must have 7 to 13 digits (mobile or area code + number).")
+    __doc__ = _(
+        "The phone number must have 7 to 13 digits (mobile or area code + number)."
+    )
 
 
 class DateInFuture(ValidationError):
@@ -30,8 +33,10 @@ class TextTooLong(ValidationError):
         self.length, self.limit = len(value), limit
 
     def doc(self):
-        return _("Too long: ${length} characters, at most ${limit}.",
-                 mapping={"length": self.length, "limit": self.limit})
+        return _(
+            "Too long: ${length} characters, at most ${limit}.",
+            mapping={"length": self.length, "limit": self.limit},
+        )
 
     def __str__(self):
         return f"Too long: {self.length} characters, at most {self.limit}."
@@ -47,6 +52,7 @@ TEXT_CHARS = 20_000
 
 def at_most(limit):
     """A field constraint: at most ``limit`` characters."""
+
     def constraint(value):
         if value and len(value) > limit:
             raise TextTooLong(value, limit)

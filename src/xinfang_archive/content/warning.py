@@ -10,6 +10,7 @@ triggered it), so the same warning is never raised twice.  A person
 acknowledges it with a note (``xf_warning_workflow``); who and when are kept.
 An acknowledged warning is filed on its own (``archival/records.py``).
 """
+
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.supermodel import model
@@ -38,27 +39,54 @@ class WarningFolder(LargeFolder):
 
 class IEarlyWarningSchema(model.Schema):
     rule_id = schema.TextLine(title=_("Rule"), required=True)
-    rule_kind = schema.Choice(title=_("Kind of rule"), vocabulary="xinfang_archive.warning_kinds", required=True)
+    rule_kind = schema.Choice(
+        title=_("Kind of rule"),
+        vocabulary="xinfang_archive.warning_kinds",
+        required=True,
+    )
     rule_title = schema.TextLine(title=_("Rule title"), required=True)
     warning_key = schema.TextLine(title=_("Warning key"), required=True)
     records = schema.List(
-        title=_("Records that triggered it"), value_type=schema.TextLine(), required=False, default=[],
+        title=_("Records that triggered it"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
     )
-    summary = schema.Text(title=_("Summary"), required=True, constraint=at_most(TEXT_CHARS))
-    unit = schema.Choice(title=_("Unit"), vocabulary="xinfang_archive.units", required=False)
+    summary = schema.Text(
+        title=_("Summary"), required=True, constraint=at_most(TEXT_CHARS)
+    )
+    unit = schema.Choice(
+        title=_("Unit"), vocabulary="xinfang_archive.units", required=False
+    )
     occurred_on = schema.Date(title=_("Day of the matter"), required=False)
     restricted = schema.Bool(
         title=_("About accusation material"),
         description=_("Read by the bureau only: it concerns an accusation (举报)."),
-        required=False, default=False,
+        required=False,
+        default=False,
     )
     acknowledged_by = schema.TextLine(title=_("Acknowledged by"), required=False)
     acknowledged_on = schema.Datetime(title=_("Acknowledged on"), required=False)
-    acknowledgement = schema.Text(title=_("Note of the acknowledgement"), required=False,
-                                  constraint=at_most(TEXT_CHARS))
+    acknowledgement = schema.Text(
+        title=_("Note of the acknowledgement"),
+        required=False,
+        constraint=at_most(TEXT_CHARS),
+    )
     # Written by the rules and the acknowledgement, never in a form.
-    directives.omitted("rule_id", "rule_kind", "rule_title", "warning_key", "records", "summary", "unit",
-                       "occurred_on", "restricted", "acknowledged_by", "acknowledged_on", "acknowledgement")
+    directives.omitted(
+        "rule_id",
+        "rule_kind",
+        "rule_title",
+        "warning_key",
+        "records",
+        "summary",
+        "unit",
+        "occurred_on",
+        "restricted",
+        "acknowledged_by",
+        "acknowledged_on",
+        "acknowledgement",
+    )
 
 
 @implementer(IEarlyWarning, IFileableRecord)
@@ -68,7 +96,9 @@ class IEarlyWarningSchema(model.Schema):
 class EarlyWarning(Item):
     def Title(self):
         day = getattr(self, "occurred_on", None)
-        title = getattr(self, "rule_title", None) or getattr(self, "rule_id", None) or ""
+        title = (
+            getattr(self, "rule_title", None) or getattr(self, "rule_id", None) or ""
+        )
         return f"{title}（{day.isoformat()}）" if day else title
 
     def Description(self):

@@ -1,5 +1,6 @@
 """The 归档设置 control panel: fonds and codes, organisation codes, the
 retention schedule (validated, and shown as a table under the form)."""
+
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -54,14 +55,22 @@ class FilingSettingsView(ControlPanelFormWrapper):
                 condition = " ∧ ".join(
                     "{}: {}".format(
                         self._t(KEY_TITLES[key]),
-                        " / ".join(sorted(self._t(known.get(key, {}).get(v, v)) for v in values)),
+                        " / ".join(
+                            sorted(
+                                self._t(known.get(key, {}).get(v, v)) for v in values
+                            )
+                        ),
                     )
                     for key, values in rule.terms
                 )
-            rows.append(dict(
-                condition=condition, period=rule.period,
-                period_title=self._t(PERIOD_TITLES[rule.period]), note=rule.note,
-            ))
+            rows.append(
+                {
+                    "condition": condition,
+                    "period": rule.period,
+                    "period_title": self._t(PERIOD_TITLES[rule.period]),
+                    "note": rule.note,
+                }
+            )
         return rows
 
 
@@ -69,12 +78,19 @@ def check_organisation_codes(lines):
     seen = set()
     for line in lines:
         parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 2 or not parts[0] or not ORGANISATION.match(parts[1]) or parts[0] in seen:
-            raise Invalid(_(
-                "Each line is unit or category code|organisation code|title, the organisation "
-                "code in capital letters and digits, each source once: ${line}",
-                mapping={"line": line},
-            ))
+        if (
+            len(parts) < 2
+            or not parts[0]
+            or not ORGANISATION.match(parts[1])
+            or parts[0] in seen
+        ):
+            raise Invalid(
+                _(
+                    "Each line is unit or category code|organisation code|title, the organisation "
+                    "code in capital letters and digits, each source once: ${line}",
+                    mapping={"line": line},
+                )
+            )
         seen.add(parts[0])
 
 
@@ -94,10 +110,12 @@ class FilingSettingsValidator(validator.SimpleFieldValidator):
             try:
                 parse_rules(value or [], known_values())
             except RuleError as error:
-                raise Invalid(_(
-                    "Retention schedule, line “${line}”: ${problem}",
-                    mapping={"line": error.line, "problem": error.message},
-                ))
+                raise Invalid(
+                    _(
+                        "Retention schedule, line “${line}”: ${problem}",
+                        mapping={"line": error.line, "problem": error.message},
+                    )
+                ) from None
 
 
 validator.WidgetValidatorDiscriminators(

@@ -1,4 +1,5 @@
 """The 信访档案设置 control panel: deadlines, numbering and vocabularies."""
+
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from xinfang_archive import _
@@ -26,12 +27,16 @@ class ArchiveSettingsView(ControlPanelFormWrapper):
 def check_registration_format(value):
     """The format must number with {seq} and may use {year}, nothing else."""
     try:
-        names = {f[1] for f in string.Formatter().parse(value or "") if f[1] is not None}
+        names = {
+            f[1] for f in string.Formatter().parse(value or "") if f[1] is not None
+        }
         sample = value.format(year=2024, seq=1)
     except (ValueError, KeyError, IndexError, AttributeError):
-        raise Invalid(_("The format is not a valid pattern."))
+        raise Invalid(_("The format is not a valid pattern.")) from None
     if "seq" not in names or not names <= {"year", "seq"} or not sample:
-        raise Invalid(_("The format must contain {seq} and may contain {year}, nothing else."))
+        raise Invalid(
+            _("The format must contain {seq} and may contain {year}, nothing else.")
+        )
 
 
 class SettingsValidator(validator.SimpleFieldValidator):

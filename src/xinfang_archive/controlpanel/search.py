@@ -1,5 +1,6 @@
 """The 全文检索设置 control panel: engine, index directory, domain dictionary;
 shows the state of the index."""
+
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from xinfang_archive import _
@@ -30,7 +31,9 @@ class SearchSettingsForm(RegistryEditForm):
             store = current_store()
             stats = store.engine.stats()
         except (SearchNotConfigured, OSError) as error:
-            self.description = _("The index cannot be opened: ${error}", mapping={"error": str(error)})
+            self.description = _(
+                "The index cannot be opened: ${error}", mapping={"error": str(error)}
+            )
             return
         mapping = {
             "engine": stats["engine"],
@@ -43,19 +46,27 @@ class SearchSettingsForm(RegistryEditForm):
         if dsn is None:
             self.description = _(
                 "Index (${engine}) in ${path}: ${documents} documents, ${size} MB, "
-                "${pending} changes waiting to be written.", mapping=mapping)
+                "${pending} changes waiting to be written.",
+                mapping=mapping,
+            )
             return
         try:
             with connection_for(dsn).cursor() as cursor:
                 mapping["logged"] = changelog.counts(cursor)["documents"]
-                mapping["pending"] = max(changelog.last_seq(cursor) - Follower(dsn, store).state()["seq"], 0)
+                mapping["pending"] = max(
+                    changelog.last_seq(cursor) - Follower(dsn, store).state()["seq"], 0
+                )
         except psycopg2.Error as error:
-            self.description = _("The shared search log cannot be read: ${error}", mapping={"error": str(error)})
+            self.description = _(
+                "The shared search log cannot be read: ${error}",
+                mapping={"error": str(error)},
+            )
             return
         self.description = _(
             "This host's index (${engine}) in ${path}: ${documents} documents, ${size} MB; the shared "
             "log of every host: ${logged} documents, ${pending} changes not yet applied here.",
-            mapping=mapping)
+            mapping=mapping,
+        )
 
 
 class SearchSettingsView(ControlPanelFormWrapper):
@@ -75,7 +86,10 @@ class SearchSettingsValidator(validator.SimpleFieldValidator):
             for word in value or ():
                 if not word.strip() or any(c.isspace() for c in word.strip()):
                     raise Invalid(
-                        _("Dictionary entries are single words: ${word}", mapping={"word": word})
+                        _(
+                            "Dictionary entries are single words: ${word}",
+                            mapping={"word": word},
+                        )
                     )
 
 

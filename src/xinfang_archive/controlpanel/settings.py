@@ -4,6 +4,7 @@ Vocabularies are lists of ``code|标题`` lines so that stored values are stable
 codes while a bureau can rename or add entries.  Units add two columns:
 ``code|标题|上级代码|级别`` with 级别 one of county, township, village, department.
 """
+
 from xinfang_archive import _
 from zope import schema
 from zope.interface import Interface
@@ -98,7 +99,9 @@ DEFAULT_DOCUMENT_KINDS = [
 
 
 class InvalidCodeLines(schema.ValidationError):
-    __doc__ = _("Each line must be code|title, with a unique code of letters, digits, - or _.")
+    __doc__ = _(
+        "Each line must be code|title, with a unique code of letters, digits, - or _."
+    )
 
 
 _CODE = re.compile(r"^[A-Za-z0-9_\-]+$")

@@ -7,6 +7,7 @@ category or unit, a day that is not a day or a period that ends before it
 starts, and an id used twice (across the lists too) are refused with a
 Chinese message naming the line, and nothing is saved.
 """
+
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from xinfang_archive import _
@@ -39,14 +40,23 @@ class WarningSettingsForm(RegistryEditForm):
         try:
             R.parse_all(data)
         except R.RuleError as error:
-            name = next((name for name in (*R.FIELDS.values(), R.PERIODS_FIELD)
-                         if error.line in (data.get(name) or ())), R.FIELDS[R.COLLECTIVE])
-            errors = errors + (self._error(name, Invalid(error.message), setErrors),)
+            name = next(
+                (
+                    name
+                    for name in (*R.FIELDS.values(), R.PERIODS_FIELD)
+                    if error.line in (data.get(name) or ())
+                ),
+                R.FIELDS[R.COLLECTIVE],
+            )
+            errors = (*errors, self._error(name, Invalid(error.message), setErrors))
         return data, errors
 
     def _error(self, name, error, set_error):
         widget = self.widgets[name]
-        view = getMultiAdapter((error, self.request, widget, widget.field, self, self.context), IErrorViewSnippet)
+        view = getMultiAdapter(
+            (error, self.request, widget, widget.field, self, self.context),
+            IErrorViewSnippet,
+        )
         view.update()
         if set_error:
             widget.error = view
@@ -69,7 +79,9 @@ class WarningSettingsValidator(validator.SimpleFieldValidator):
             elif name == R.PERIODS_FIELD:
                 R.parse_periods(value or [])
         except R.RuleError as error:
-            raise Invalid(error.message)
+            raise Invalid(error.message) from None
 
 
-validator.WidgetValidatorDiscriminators(WarningSettingsValidator, view=WarningSettingsForm, field=IField)
+validator.WidgetValidatorDiscriminators(
+    WarningSettingsValidator, view=WarningSettingsForm, field=IField
+)

@@ -8,6 +8,7 @@ the package, ``sentences.txt``, written by ``write_bundled_sentences``).
 Run ``python -m xinfang_archive.demo.corpus [CORPUS_DIR]`` to refresh the
 bundled copy.
 """
+
 from pathlib import Path
 
 import os
@@ -43,7 +44,9 @@ _JUNK = re.compile(
 _CHUNK = re.compile(r"^\d+、")
 _CHUNK_LENGTH = 200
 _CHUNK_RUN = 5
-_ON_SUBJECT = re.compile(r"信访|上访|来访|来信|群众|矛盾|纠纷|诉求|稳定|依法|责任|党委|政府|干部")
+_ON_SUBJECT = re.compile(
+    r"信访|上访|来访|来信|群众|矛盾|纠纷|诉求|稳定|依法|责任|党委|政府|干部"
+)
 # An enumeration inside a sentence, with 1 mis-scanned as l: "四个方面：l、实行…".
 _INNER_ENUMERATION = re.compile(r"(?<=[：，])\s*[l\d一二三四五六七八九十]+、")
 
@@ -88,7 +91,7 @@ def _preview_chunks(lines):
     """
     chunks = set()
     run = []
-    for index, line in enumerate(lines + ["end"]):
+    for index, line in enumerate([*lines, "end"]):
         if not line:
             continue  # blank lines between the chunks
         if _CHUNK.match(line) and len(line) >= _CHUNK_LENGTH:
@@ -136,7 +139,9 @@ def extract_sentences(corpus_dir):
                 sentences.append(sentence)
     # The scraped pages repeat an article in chunks cut at random places: a
     # sentence that is the tail of another one is such a cut-off fragment.
-    return [s for s in sentences if not any(o != s and o.endswith(s) for o in sentences)]
+    return [
+        s for s in sentences if not any(o != s and o.endswith(s) for o in sentences)
+    ]
 
 
 def _has_corpus(path):
@@ -192,7 +197,9 @@ def write_bundled_sentences(corpus_dir=None, path=BUNDLED):
     """(Re)write the bundled fallback file from the corpus; returns the count."""
     source = Path(corpus_dir) if corpus_dir is not None else find_corpus_dir()
     if source is None:
-        raise FileNotFoundError("No corpus directory found; pass one or set $" + ENV_VARIABLE)
+        raise FileNotFoundError(
+            "No corpus directory found; pass one or set $" + ENV_VARIABLE
+        )
     sentences = extract_sentences(source)
     Path(path).write_text("\n".join(sentences) + "\n", encoding="utf-8")
     return len(sentences)

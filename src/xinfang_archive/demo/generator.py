@@ -18,9 +18,10 @@ today for a moment, and the dates of the plan are written afterwards.  Texts
 
 The caller commits.
 """
+
+from DateTime import DateTime
 from datetime import date
 from datetime import timedelta
-from DateTime import DateTime
 from html import escape
 from plone import api
 from plone.app.textfield.value import RichTextValue
@@ -70,7 +71,12 @@ TRANSITIONS_TO = {
     "replied": ("accept", "assign", "reply"),
     "in_review": ("accept", "assign", "reply", "request_review"),
     "in_rereview": (
-        "accept", "assign", "reply", "request_review", "reply_review", "request_rereview",
+        "accept",
+        "assign",
+        "reply",
+        "request_review",
+        "reply_review",
+        "request_rereview",
     ),
 }
 
@@ -103,8 +109,13 @@ REPLY_BEFORE = {
 REPLY_AFTER = {"accept": "acceptance_notice"}
 
 CHANNEL_WEIGHTS = {
-    "letter": 26, "visit": 24, "online": 20, "hotline": 14, "mailbox": 8,
-    "reception_day": 4, "outreach": 4,
+    "letter": 26,
+    "visit": 24,
+    "online": 20,
+    "hotline": 14,
+    "mailbox": 8,
+    "reception_day": 4,
+    "outreach": 4,
 }
 GRADE_WEIGHTS = {"early": 30, "ordinary": 55, "key": 15}
 OUTCOME_WEIGHTS = {"support": 35, "explain": 45, "not_supported": 20}
@@ -126,41 +137,81 @@ CATEGORY_UNITS = {
 }
 
 COMPANIES = (
-    "县农机厂", "红星机械厂", "城关建筑公司", "青山水泥厂", "河西砖瓦厂",
-    "恒达化工有限公司", "县纺织厂", "鑫源房地产开发公司", "宏远物流公司",
+    "县农机厂",
+    "红星机械厂",
+    "城关建筑公司",
+    "青山水泥厂",
+    "河西砖瓦厂",
+    "恒达化工有限公司",
+    "县纺织厂",
+    "鑫源房地产开发公司",
+    "宏远物流公司",
 )
 
 # Per category: subjects and the petitioner's matter; {place} {company} {year}.
 CATEGORY_TEXTS = {
     "land": (
-        ("反映{place}征地补偿款未足额发放问题", "{year}年{place}部分土地被征收，征地补偿款至今未足额发放到户"),
-        ("要求解决{place}房屋拆迁安置问题", "房屋被拆除后安置房迟迟未交付，过渡费也已停发"),
-        ("反映{place}承包土地被违规占用问题", "家中承包的责任田被他人违规占用建房，多次协调未果"),
+        (
+            "反映{place}征地补偿款未足额发放问题",
+            "{year}年{place}部分土地被征收，征地补偿款至今未足额发放到户",
+        ),
+        (
+            "要求解决{place}房屋拆迁安置问题",
+            "房屋被拆除后安置房迟迟未交付，过渡费也已停发",
+        ),
+        (
+            "反映{place}承包土地被违规占用问题",
+            "家中承包的责任田被他人违规占用建房，多次协调未果",
+        ),
     ),
     "labour": (
-        ("反映{company}拖欠工资问题", "在{company}务工期间被拖欠工资，企业负责人一直推脱"),
+        (
+            "反映{company}拖欠工资问题",
+            "在{company}务工期间被拖欠工资，企业负责人一直推脱",
+        ),
         ("要求补缴养老保险问题", "原单位未按规定为其缴纳养老保险，影响退休待遇"),
-        ("反映工伤认定及待遇落实问题", "{year}年在{company}工作时受伤，工伤待遇至今没有落实"),
+        (
+            "反映工伤认定及待遇落实问题",
+            "{year}年在{company}工作时受伤，工伤待遇至今没有落实",
+        ),
     ),
     "enterprise": (
-        ("反映原{company}改制职工安置问题", "原{company}改制时职工安置不到位，经济补偿金未兑现"),
+        (
+            "反映原{company}改制职工安置问题",
+            "原{company}改制时职工安置不到位，经济补偿金未兑现",
+        ),
         ("要求落实企业改制遗留问题", "企业改制后拖欠的集资款和医药费一直未予解决"),
     ),
     "welfare": (
         ("申请最低生活保障待遇问题", "家庭生活困难，多次申请最低生活保障未获批准"),
-        ("反映{place}低保评定不公问题", "{place}低保评定过程不公开，部分不符合条件的人员享受低保"),
+        (
+            "反映{place}低保评定不公问题",
+            "{place}低保评定过程不公开，部分不符合条件的人员享受低保",
+        ),
         ("要求解决临时救助问题", "家人患重病住院，医疗费用负担沉重，要求给予临时救助"),
     ),
     "legal": (
-        ("反映法院判决执行难问题", "民事判决生效后对方一直未履行，申请执行至今没有结果"),
+        (
+            "反映法院判决执行难问题",
+            "民事判决生效后对方一直未履行，申请执行至今没有结果",
+        ),
         ("对交通事故纠纷处理结果不服问题", "对交通事故责任认定和赔偿结果不服"),
     ),
     "village": (
-        ("反映{place}村务财务不公开问题", "{place}村务财务长期不公开，集体收入去向不明"),
-        ("反映{place}集体资金使用问题", "{place}集体土地租金的使用未经村民代表大会讨论"),
+        (
+            "反映{place}村务财务不公开问题",
+            "{place}村务财务长期不公开，集体收入去向不明",
+        ),
+        (
+            "反映{place}集体资金使用问题",
+            "{place}集体土地租金的使用未经村民代表大会讨论",
+        ),
     ),
     "discipline": (
-        ("举报{place}村干部违规问题", "{place}村干部在项目建设中优亲厚友、虚报冒领补贴"),
+        (
+            "举报{place}村干部违规问题",
+            "{place}村干部在项目建设中优亲厚友、虚报冒领补贴",
+        ),
         ("举报有关人员违规收受财物问题", "有关工作人员在办理审批事项时收受财物"),
     ),
     "urban": (
@@ -169,7 +220,10 @@ CATEGORY_TEXTS = {
         ("反映道路施工噪声扰民问题", "附近道路夜间施工噪声很大，严重影响居民休息"),
     ),
     "environment": (
-        ("反映{company}排放废气污染问题", "{company}长期排放刺鼻废气，周边群众深受其害"),
+        (
+            "反映{company}排放废气污染问题",
+            "{company}长期排放刺鼻废气，周边群众深受其害",
+        ),
         ("反映{place}养殖场污染问题", "{place}养殖场粪污直排，污染河道和农田"),
     ),
     "other": (
@@ -260,11 +314,11 @@ def _transitions(state, rng):
             return ["reject", "close"]
         steps = ["accept", "assign", "reply"]
         if roll < 0.78:
-            return steps + ["close"]
+            return [*steps, "close"]
         steps += ["request_review", "reply_review"]
         if roll < 0.92:
-            return steps + ["close"]
-        return steps + ["request_rereview", "reply_rereview"]
+            return [*steps, "close"]
+        return [*steps, "request_rereview", "reply_rereview"]
     steps = list(TRANSITIONS_TO[state])
     if state == "replied" and rng.random() < 0.25:
         steps += ["request_review", "reply_review"]
@@ -291,7 +345,7 @@ def _limits(settings):
     return limits
 
 
-def plan_timeline(state, rng, today, settings=None, years=YEARS):
+def plan_timeline(state, rng, today, settings=None, years=YEARS):  # noqa: C901
     """``(received_date, [(transition, date)…], extension_days)`` for one case.
 
     Days are laid out from the receipt within the statutory periods of
@@ -329,7 +383,13 @@ def plan_timeline(state, rng, today, settings=None, years=YEARS):
             day = max(day, accepted + rng.randint(low, max(low, handle_days - 2)))
         elif step == "reply":
             end = accepted + handle_days + extension
-            day = min(end, max(day + 1, accepted + rng.randint(handle_days // 4, handle_days + extension)))
+            day = min(
+                end,
+                max(
+                    day + 1,
+                    accepted + rng.randint(handle_days // 4, handle_days + extension),
+                ),
+            )
         elif step == "request_review":
             day += rng.randint(1, max(1, limits["review_request_days"]))
         elif step == "request_rereview":
@@ -343,7 +403,11 @@ def plan_timeline(state, rng, today, settings=None, years=YEARS):
                 day += rng.randint(3, 20)
             else:
                 # 办结 once the petitioner let the review window pass.
-                window = limits["rereview_request_days" if events[-1][0] == "reply_review" else "review_request_days"]
+                window = limits[
+                    "rereview_request_days"
+                    if events[-1][0] == "reply_review"
+                    else "review_request_days"
+                ]
                 day += window + rng.randint(1, 15)
         events.append((step, day))
     last = day
@@ -353,22 +417,44 @@ def plan_timeline(state, rng, today, settings=None, years=YEARS):
         start = -rng.randint(last + 1, max(last + 1, span))
     else:
         if state == "registered":
-            age = accept_days + rng.randint(1, 15) if overdue else rng.randint(0, accept_days - 1)
+            age = (
+                accept_days + rng.randint(1, 15)
+                if overdue
+                else rng.randint(0, accept_days - 1)
+            )
         elif state == "accepted" and not overdue:
             age = rng.randint(0, min(10, handle_days - 1))
         elif state in ("accepted", "in_progress"):
             deadline = accepted + handle_days + extension - last
-            age = deadline + rng.randint(1, 20) if overdue else rng.randint(0, max(0, deadline - 5))
+            age = (
+                deadline + rng.randint(1, 20)
+                if overdue
+                else rng.randint(0, max(0, deadline - 5))
+            )
         elif state == "replied":
             # Still inside the window for a review (or re-review) request.
-            window = limits["rereview_request_days" if steps[-1] == "reply_review" else "review_request_days"]
+            window = limits[
+                "rereview_request_days"
+                if steps[-1] == "reply_review"
+                else "review_request_days"
+            ]
             age = rng.randint(0, max(0, window - 1))
         else:
-            period = limits["review_reply_days" if state == "in_review" else "rereview_reply_days"]
-            age = period + rng.randint(1, 15) if overdue else rng.randint(0, max(0, period - 2))
+            period = limits[
+                "review_reply_days" if state == "in_review" else "rereview_reply_days"
+            ]
+            age = (
+                period + rng.randint(1, 15)
+                if overdue
+                else rng.randint(0, max(0, period - 2))
+            )
         start = -(last + age)
     received = today + timedelta(days=start)
-    return received, [(step, received + timedelta(days=d)) for step, d in events], extension
+    return (
+        received,
+        [(step, received + timedelta(days=d)) for step, d in events],
+        extension,
+    )
 
 
 class _Numbers:
@@ -405,7 +491,9 @@ class CaseGenerator:
         unit_rows = parse_lines(registry_lines("units"))
         self.units = [row[0] for row in unit_rows]
         self.unit_titles = {row[0]: row[1] for row in unit_rows}
-        self.category_titles = {row[0]: row[1] for row in parse_lines(registry_lines("categories"))}
+        self.category_titles = {
+            row[0]: row[1] for row in parse_lines(registry_lines("categories"))
+        }
         self.places = Places(unit_rows)
         # Any unit may handle a case, villages only the matters of their own.
         self.handling_units = [
@@ -413,7 +501,9 @@ class CaseGenerator:
         ] or self.units
         self.bureau = self.unit_titles.get("XF", "信访局")
         self.numbers = _Numbers(start=len(self.folder))
-        self.receptions = None  # the reception days (demo.receptions), made on first use
+        self.receptions = (
+            None  # the reception days (demo.receptions), made on first use
+        )
         self.receivers = [random_name(self.rng) for _i in range(6)]
         self.approvers = [random_name(self.rng) for _i in range(4)]
         for name in ("channels", "categories", "grades", "units"):
@@ -423,7 +513,9 @@ class CaseGenerator:
     # texts
 
     def sentences_text(self, low, high):
-        return self.rng.sample(self.sentences, min(len(self.sentences), self.rng.randint(low, high)))
+        return self.rng.sample(
+            self.sentences, min(len(self.sentences), self.rng.randint(low, high))
+        )
 
     def handler_of(self, unit):
         """The demo staff's handler of ``unit`` (``demo.staff``), if created."""
@@ -431,7 +523,9 @@ class CaseGenerator:
             from plone import api
 
             group = api.group.get(groupname="case_handlers")
-            self._handlers = set(group.getGroupMemberIds()) if group is not None else set()
+            self._handlers = (
+                set(group.getGroupMemberIds()) if group is not None else set()
+            )
         user_id = f"handler-{(unit or '').lower()}"
         return user_id if user_id in self._handlers else None
 
@@ -450,7 +544,11 @@ class CaseGenerator:
             if code == "place":
                 # 属地管理: the township, or for village affairs the village.
                 code = self.places.township_of(place) if place else None
-                if category == "village" and place in self.places.villages and rng.random() < 0.5:
+                if (
+                    category == "village"
+                    and place in self.places.villages
+                    and rng.random() < 0.5
+                ):
                     code = place
             if code in self.units:
                 preferred.append(code)
@@ -466,10 +564,14 @@ class CaseGenerator:
         place = self.places.random_place(rng)
         if collective:
             flags.add("collective")
-            people = rng.choice((0, 1, 3, 5, 7, 10, 15, 25, 40, 55)) + COLLECTIVE_MIN_PEOPLE
+            people = (
+                rng.choice((0, 1, 3, 5, 7, 10, 15, 25, 40, 55)) + COLLECTIVE_MIN_PEOPLE
+            )
             rows = rng.randint(1, MAX_REPRESENTATIVES)
             petitioners = [
-                random_petitioner(rng, self.places, representative=True, place=place, today=self.today)
+                random_petitioner(
+                    rng, self.places, representative=True, place=place, today=self.today
+                )
                 for _i in range(rows)
             ]
         else:
@@ -492,17 +594,20 @@ class CaseGenerator:
 
         place_title = self.places.full_title(place) if place else ""
         subject, matter = rng.choice(
-            CATEGORY_TEXTS.get(category) or (("反映{category}问题", "反映有关{category}问题"),)
+            CATEGORY_TEXTS.get(category)
+            or (("反映{category}问题", "反映有关{category}问题"),)
         )
-        values = dict(
-            place=place_title or "当地",
-            company=rng.choice(COMPANIES),
-            year=received.year - rng.randint(0, 5),
-            category=self.category_titles.get(category, category),
-        )
+        values = {
+            "place": place_title or "当地",
+            "company": rng.choice(COMPANIES),
+            "year": received.year - rng.randint(0, 5),
+            "category": self.category_titles.get(category, category),
+        }
         first = petitioners[0]["name"]
         who = f"{first}等{people}人" if people > 1 else first
-        summary = f"{who}反映：{matter.format(**values)}。" + "".join(self.sentences_text(2, 4))
+        summary = f"{who}反映：{matter.format(**values)}。" + "".join(
+            self.sentences_text(2, 4)
+        )
 
         unit = None
         if state not in ("registered", "accepted", "rejected") or rng.random() < 0.5:
@@ -510,28 +615,30 @@ class CaseGenerator:
         leader = None
         if grade == "key" or rng.random() < 0.3:
             leader = f"{random_name(rng)}（{rng.choice(LEADER_POSITIONS)}）"
-        return dict(
-            title=subject.format(**values),
-            channel=channel,
-            received_date=received,
-            first_receiver=rng.choice(self.receivers),
-            petitioners=petitioners,
-            people_count=people,
-            category=category,
-            grade=grade,
-            flags=flags,
-            responsible_unit=unit,
-            leader_in_charge=leader,
-            summary=summary,
-            request=REQUESTS.get(category, "要求有关部门予以答复。"),
-        )
+        return {
+            "title": subject.format(**values),
+            "channel": channel,
+            "received_date": received,
+            "first_receiver": rng.choice(self.receivers),
+            "petitioners": petitioners,
+            "people_count": people,
+            "category": category,
+            "grade": grade,
+            "flags": flags,
+            "responsible_unit": unit,
+            "leader_in_charge": leader,
+            "summary": summary,
+            "request": REQUESTS.get(category, "要求有关部门予以答复。"),
+        }
 
     # documents and replies
 
     def office_time(self, day):
         """A time during office hours of ``day``, as a DateTime."""
         rng = self.rng
-        return DateTime(f"{day.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00")
+        return DateTime(
+            f"{day.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00"
+        )
 
     def _date_created(self, obj, day):
         stamp = self.office_time(day)
@@ -539,7 +646,9 @@ class CaseGenerator:
         obj.modification_date = stamp
         return obj
 
-    def add_document(self, case, title, responsible, when, numbered=True, accusation=False):
+    def add_document(
+        self, case, title, responsible, when, numbered=True, accusation=False
+    ):
         rng = self.rng
         index = len([i for i in case.objectIds() if i.startswith("document-")]) + 1
         text = title + "\n\n" + "\n".join(self.sentences_text(3, 8)) + "\n"
@@ -556,7 +665,9 @@ class CaseGenerator:
             responsible=responsible,
             document_date=when,
             document_number=self.numbers.next("X信", when.year) if numbered else None,
-            classification="internal" if "internal" in self.classifications else self.classifications[0],
+            classification="internal"
+            if "internal" in self.classifications
+            else self.classifications[0],
             pages=rng.randint(1, 8),
             accusation=accusation,
         )
@@ -564,8 +675,10 @@ class CaseGenerator:
 
     def add_reply(self, case, kind, when, outcome=None):
         first = case.petitioners[0]["name"]
-        opening = REPLY_OPENINGS[kind].format(title=case.title, days=case.extension_days or "")
-        paragraphs = [f"{first}：", opening] + self.sentences_text(2, 4)
+        opening = REPLY_OPENINGS[kind].format(
+            title=case.title, days=case.extension_days or ""
+        )
+        paragraphs = [f"{first}：", opening, *self.sentences_text(2, 4)]
         if outcome:
             paragraphs.append(OUTCOME_SENTENCES.get(outcome, ""))
         if kind in ("handling_opinion", "review_opinion"):
@@ -573,7 +686,11 @@ class CaseGenerator:
             paragraphs.append(
                 f"如不服本意见，可自收到本意见书之日起{self.review_days}日内向上一级行政机关请求{step}。"
             )
-        signer = self._unit_title(case.responsible_unit) if kind == "handling_opinion" else self.bureau
+        signer = (
+            self._unit_title(case.responsible_unit)
+            if kind == "handling_opinion"
+            else self.bureau
+        )
         paragraphs += [signer, f"{when.year}年{when.month}月{when.day}日"]
         html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
         reply = api.content.create(
@@ -627,8 +744,10 @@ class CaseGenerator:
                 self.add_reply(case, kind, when, outcome)
             if transition in ("reply", "reply_review") and rng.random() < 0.6:
                 self.add_document(
-                    case, rng.choice(("调查笔录", "情况说明", "调查报告", "听证笔录")),
-                    unit_title, when - timedelta(days=rng.randint(0, 3)),
+                    case,
+                    rng.choice(("调查笔录", "情况说明", "调查报告", "听证笔录")),
+                    unit_title,
+                    when - timedelta(days=rng.randint(0, 3)),
                 )
             self.fire(case, transition, when)
             if transition in REPLY_AFTER:
@@ -640,7 +759,9 @@ class CaseGenerator:
         """督办 on some cases: open ones (some overdue) and, done, on closed ones."""
         rng = self.rng
         open_state = state in ("in_progress", "in_review", "in_rereview")
-        if not (open_state and rng.random() < 0.35) and not (state == "closed" and rng.random() < 0.1):
+        if not (open_state and rng.random() < 0.35) and not (
+            state == "closed" and rng.random() < 0.1
+        ):
             return None
         start = case.assigned_on or case.accepted_on or case.received_date
         issued = min(self.today, start + timedelta(days=rng.randint(3, 20)))
@@ -649,7 +770,9 @@ class CaseGenerator:
             type="Supervision",
             id=f"supervision-{len(case.objectIds())}",
             method=rng.choice(("phone", "letter", "on_site")),
-            issued_by=rng.choice(("县信访联席会议办公室", "县委督查室", "县政府督查室")),
+            issued_by=rng.choice(
+                ("县信访联席会议办公室", "县委督查室", "县政府督查室")
+            ),
             issued_on=issued,
             due_date=issued + timedelta(days=rng.choice((7, 10, 15))),
             instructions="请加快办理进度，按期报送办理结果。",
@@ -664,7 +787,11 @@ class CaseGenerator:
         if closed is None or rng.random() > 0.7:
             return
         when = min(self.today, closed + timedelta(days=rng.randint(3, 30)))
-        satisfaction = _weighted(rng, self.satisfaction, SATISFACTION_WEIGHTS) if self.satisfaction else None
+        satisfaction = (
+            _weighted(rng, self.satisfaction, SATISFACTION_WEIGHTS)
+            if self.satisfaction
+            else None
+        )
         case.follow_up_date = when
         case.satisfaction = satisfaction
         case.follow_up_note = FOLLOW_UP_NOTES.get(satisfaction, "已回访。")
@@ -673,13 +800,12 @@ class CaseGenerator:
         """``[(state, received, events, extension)]`` for ``count`` cases, in
         the order of receipt (so that registration numbers follow it)."""
         plans = [
-            (state,) + plan_timeline(state, self.rng, self.today, self.settings)
+            (state, *plan_timeline(state, self.rng, self.today, self.settings))
             for state in state_plan(count, self.rng)
         ]
         return sorted(plans, key=lambda plan: plan[1])
 
     def make_case(self, state, received, events, extension):
-        rng = self.rng
         fields = self.case_fields(state, received)
         # The number the case would get on adding, taken here so that the
         # case is created under its final id (no rename, no second indexing).
@@ -708,7 +834,9 @@ class CaseGenerator:
             accusation=case.category == "discipline" and from_petitioner,
         )
         if self.receptions is not None and case.channel == RECEPTION_CHANNEL:
-            self.receptions.instruct(case, self.unit_titles.get(case.responsible_unit), self.today)
+            self.receptions.instruct(
+                case, self.unit_titles.get(case.responsible_unit), self.today
+            )
         self.drive(case, events, extension)
         if api.content.get_state(case) == "closed" and case.outcome:
             self.follow_up(case, case.closed_on)
@@ -732,7 +860,7 @@ class CaseGenerator:
             return
         days = [received] + [when for _t, when in events]
         previous = None
-        for entry, day in zip(entries, days):
+        for entry, day in zip(entries, days, strict=False):
             stamp = self.office_time(day)
             if previous is not None and stamp < previous:
                 stamp = previous + 1 / 24 / 60  # a minute later, same order
@@ -760,7 +888,9 @@ def generate_cases(portal, count, seed=0, corpus_dir=None, progress=None):
     return created
 
 
-def case_batches(portal, count, seed=0, corpus_dir=None, progress=None, size=SAVEPOINT_EVERY):
+def case_batches(
+    portal, count, seed=0, corpus_dir=None, progress=None, size=SAVEPOINT_EVERY
+):
     """The cases of ``generate_cases`` as units of work of ``size`` cases: a
     callable each, that makes them and returns them, for a caller that
     commits each unit and does one again after a conflict (the command line
@@ -780,4 +910,4 @@ def case_batches(portal, count, seed=0, corpus_dir=None, progress=None, size=SAV
         return make
 
     for first in range(0, count, size):
-        yield unit(first, plans[first:first + size])
+        yield unit(first, plans[first : first + size])

@@ -6,6 +6,7 @@ The demo runs as a transient hearing organizer: the minutes workflow's
 guards ask for the role of a real user (as the demo filing does for the
 archivist).
 """
+
 from AccessControl.users import SimpleUser
 from datetime import date
 from datetime import timedelta
@@ -31,18 +32,35 @@ MAX_HEARINGS = 12
 
 def _turns(rng, case, chair, unit_name, unit_title, sentences):
     petitioner = case.petitioners[0]
-    said = lambda low, high: "".join(rng.sample(sentences, min(len(sentences), rng.randint(low, high))))  # noqa: E731
+    said = lambda low, high: "".join(
+        rng.sample(sentences, min(len(sentences), rng.randint(low, high)))
+    )
     address = petitioner.get("address") or ""
     phone = petitioner.get("phone") or ""
     return [
-        {"speaker": chair, "role": "chair",
-         "text": f"现在开始听证。本次听证事项为信访件{case.registration_number}反映的问题。请信访人陈述。"},
-        {"speaker": petitioner["name"], "role": "petitioner",
-         "text": f"我叫{petitioner['name']}，住{address}，联系电话{phone}。" + said(2, 3)},
-        {"speaker": unit_name, "role": "unit", "text": f"{unit_title}答复如下：" + said(2, 4)},
+        {
+            "speaker": chair,
+            "role": "chair",
+            "text": f"现在开始听证。本次听证事项为信访件{case.registration_number}反映的问题。请信访人陈述。",
+        },
+        {
+            "speaker": petitioner["name"],
+            "role": "petitioner",
+            "text": f"我叫{petitioner['name']}，住{address}，联系电话{phone}。"
+            + said(2, 3),
+        },
+        {
+            "speaker": unit_name,
+            "role": "unit",
+            "text": f"{unit_title}答复如下：" + said(2, 4),
+        },
         {"speaker": chair, "role": "chair", "text": "请双方作最后陈述。"},
         {"speaker": petitioner["name"], "role": "petitioner", "text": said(1, 2)},
-        {"speaker": chair, "role": "chair", "text": "听证结束，听证员将评议后提出意见。"},
+        {
+            "speaker": chair,
+            "role": "chair",
+            "text": "听证结束，听证员将评议后提出意见。",
+        },
     ]
 
 
@@ -56,13 +74,18 @@ def add_demo_hearings(portal, seed=0, today=None):
     candidates = [
         brain._unrestrictedGetObject()
         for brain in catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase", review_state=("in_review", "in_rereview", "closed"),
+            portal_type="PetitionCase",
+            review_state=("in_review", "in_rereview", "closed"),
             sort_on="received_date",
         )
     ]
     candidates = [case for case in candidates if case.review_requested_on]
-    chosen = [case for case in candidates if rng.random() < HEARING_SHARE][:MAX_HEARINGS]
-    organizer = SimpleUser(DEMO_ORGANIZER, "", ["HearingOrganizer"], []).__of__(portal.acl_users)
+    chosen = [case for case in candidates if rng.random() < HEARING_SHARE][
+        :MAX_HEARINGS
+    ]
+    organizer = SimpleUser(DEMO_ORGANIZER, "", ["HearingOrganizer"], []).__of__(
+        portal.acl_users
+    )
     made = []
     intids = getUtility(IIntIds)
     with api.env.adopt_user(user=organizer):
@@ -71,16 +94,24 @@ def add_demo_hearings(portal, seed=0, today=None):
             start = case.rereview_requested_on or case.review_requested_on
             if state in ("in_review", "in_rereview"):
                 # Held soon after the request; one still ahead.
-                day = min(today + timedelta(days=rng.randint(1, 10)), start + timedelta(days=rng.randint(5, 15)))
+                day = min(
+                    today + timedelta(days=rng.randint(1, 10)),
+                    start + timedelta(days=rng.randint(5, 15)),
+                )
             else:
                 # Held before the case closed (and never ahead of today).
-                day = min(start + timedelta(days=rng.randint(5, 15)), case.closed_on or today, today)
+                day = min(
+                    start + timedelta(days=rng.randint(5, 15)),
+                    case.closed_on or today,
+                    today,
+                )
             chair = random_name(rng)
             unit_name = random_name(rng)
             unit_title = title_of("units", case.responsible_unit) or "承办单位"
             petitioner = case.petitioners[0]
             hearing = createContentInContainer(
-                portal["hearings"], "Hearing",
+                portal["hearings"],
+                "Hearing",
                 title=f"关于{petitioner['name']}反映{title_of('categories', case.category)}问题的听证",
                 cases=[RelationValue(intids.getId(case))],
                 hearing_date=day,
@@ -88,10 +119,20 @@ def add_demo_hearings(portal, seed=0, today=None):
                 chair=chair,
                 panel=[random_name(rng) for _i in range(rng.choice((2, 4)))],
                 parties=[
-                    {"name": petitioner["name"], "role": "petitioner", "organisation": None,
-                     "address": petitioner.get("address"), "private": True},
-                    {"name": unit_name, "role": "unit", "organisation": unit_title, "address": None,
-                     "private": False},
+                    {
+                        "name": petitioner["name"],
+                        "role": "petitioner",
+                        "organisation": None,
+                        "address": petitioner.get("address"),
+                        "private": True,
+                    },
+                    {
+                        "name": unit_name,
+                        "role": "unit",
+                        "organisation": unit_title,
+                        "address": None,
+                        "private": False,
+                    },
                 ],
                 public=rng.random() < 0.85,
                 agenda=f"听取信访人与{unit_title}关于信访件{case.registration_number}所涉问题的陈述和意见。",
@@ -101,7 +142,9 @@ def add_demo_hearings(portal, seed=0, today=None):
                 continue
             api.content.transition(obj=hearing, transition="hold")
             transcript = createContentInContainer(
-                hearing, "HearingTranscript", title="听证笔录",
+                hearing,
+                "HearingTranscript",
+                title="听证笔录",
                 turns=_turns(rng, case, chair, unit_name, unit_title, sentences),
             )
             # Some minutes of cases still under review wait as drafts; a

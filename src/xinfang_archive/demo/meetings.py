@@ -9,6 +9,7 @@ The demo runs as a transient bureau secretary holding the registrar's and
 the inspector's roles: the meeting workflow's guards ask for a real user's
 roles (as the demo filing does for the archivist).
 """
+
 from AccessControl.users import SimpleUser
 from datetime import date
 from datetime import timedelta
@@ -40,14 +41,21 @@ CASES_PER_MEETING = (2, 4)
 
 
 def _units():
-    return [row[0] for row in parse_lines(registry_lines("units")) if len(row) > 3 and row[3] != "county"]
+    return [
+        row[0]
+        for row in parse_lines(registry_lines("units"))
+        if len(row) > 3 and row[3] != "county"
+    ]
 
 
 def _minutes(rng, sentences, kind_title, cases):
     listed = "、".join(case.registration_number for case in cases)
     body = "".join(rng.sample(sentences, min(len(sentences), 3)))
     return RichTextValue(
-        f"<p>本次{kind_title}研究了信访件{listed}。</p><p>{body}</p>", "text/html", "text/x-html-safe")
+        f"<p>本次{kind_title}研究了信访件{listed}。</p><p>{body}</p>",
+        "text/html",
+        "text/x-html-safe",
+    )
 
 
 def _decision(rng, case, day, units):
@@ -74,17 +82,23 @@ def meeting_units(portal, seed=0, today=None):
     units = _units()
     catalog = api.portal.get_tool("portal_catalog")
     by_year = {}
-    for brain in catalog.unrestrictedSearchResults(portal_type="PetitionCase", sort_on="received_date"):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="PetitionCase", sort_on="received_date"
+    ):
         case = brain._unrestrictedGetObject()
         if api.content.get_state(case) not in ("registered", "transferred", "filed"):
             by_year.setdefault(case.received_date.year, []).append(case)
-    secretary = SimpleUser(DEMO_SECRETARY, "", ["Registrar", "Inspector"], []).__of__(portal.acl_users)
+    secretary = SimpleUser(DEMO_SECRETARY, "", ["Registrar", "Inspector"], []).__of__(
+        portal.acl_users
+    )
 
     def unit(state, year, number, cases):
         def make():
             rng.setstate(state)
             with api.env.adopt_user(user=secretary):
-                return _make_meeting(portal, rng, sentences, units, today, year, number, cases)
+                return _make_meeting(
+                    portal, rng, sentences, units, today, year, number, cases
+                )
 
         return make
 
@@ -92,7 +106,10 @@ def meeting_units(portal, seed=0, today=None):
         pool = list(by_year[year])
         rng.shuffle(pool)
         for number in range(MEETINGS_PER_YEAR):
-            cases = [pool.pop() for _i in range(min(len(pool), rng.randint(*CASES_PER_MEETING)))]
+            cases = [
+                pool.pop()
+                for _i in range(min(len(pool), rng.randint(*CASES_PER_MEETING)))
+            ]
             if not cases:
                 break
             yield unit(rng.getstate(), year, number, cases)
@@ -106,16 +123,26 @@ def _make_meeting(portal, rng, sentences, units, today, year, number, cases):
     kind, kind_title = MEETING_KINDS[number % len(MEETING_KINDS)]
     kind_title = record_text(kind_title)
     meeting = createContentInContainer(
-        portal["meetings"], "CoordinationMeeting",
-        kind=kind, meeting_date=day, chair=f"{random_name(rng)}（{rng.choice(POSTS)}）",
-        attendee_units=sorted({case.responsible_unit for case in cases if case.responsible_unit} | {"XF"}),
-        attendees=[f"{random_name(rng)}（{post}）" for post in ("信访局副局长", "承办单位负责人")],
+        portal["meetings"],
+        "CoordinationMeeting",
+        kind=kind,
+        meeting_date=day,
+        chair=f"{random_name(rng)}（{rng.choice(POSTS)}）",
+        attendee_units=sorted(
+            {case.responsible_unit for case in cases if case.responsible_unit} | {"XF"}
+        ),
+        attendees=[
+            f"{random_name(rng)}（{post}）"
+            for post in ("信访局副局长", "承办单位负责人")
+        ],
         decisions=[_decision(rng, case, day, units) for case in cases],
         minutes=_minutes(rng, sentences, kind_title, cases),
     )
     api.content.transition(obj=meeting, transition="submit")
     # this year's last meeting may still wait for its review
-    if not (year == today.year and number == MEETINGS_PER_YEAR - 1 and rng.random() < 0.5):
+    if not (
+        year == today.year and number == MEETINGS_PER_YEAR - 1 and rng.random() < 0.5
+    ):
         api.content.transition(obj=meeting, transition="finalize")
     return meeting
 

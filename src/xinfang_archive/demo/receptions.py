@@ -10,6 +10,7 @@ weeks, as the bureau announces them in advance; one more stays planned.
 The demo works as a transient registrar (the workflow's guards ask for the
 role of a real user), as the demo filing does for the archivist.
 """
+
 from AccessControl.users import SimpleUser
 from datetime import date
 from datetime import time
@@ -70,9 +71,16 @@ class DemoReceptions:
     def _new(self, day):
         name, post, duties = self.leader_of(day)
         return createContentInContainer(
-            self.folder, "LeaderReception", checkConstraints=False,
-            leader=name, post=post, responsibilities=duties, reception_date=day,
-            start_time=time(9, 0), end_time=time(11, 30), place=self.rng.choice(PLACES),
+            self.folder,
+            "LeaderReception",
+            checkConstraints=False,
+            leader=name,
+            post=post,
+            responsibilities=duties,
+            reception_date=day,
+            start_time=time(9, 0),
+            end_time=time(11, 30),
+            place=self.rng.choice(PLACES),
             notes="来访群众请携带本人身份证件及相关材料。",
         )
 
@@ -80,8 +88,14 @@ class DemoReceptions:
         """The reception day of ``day`` (held: the day has come)."""
         reception = self.days.get(day)
         if reception is None:
-            existing = [b._unrestrictedGetObject() for b in api.portal.get_tool("portal_catalog")
-                        .unrestrictedSearchResults(portal_type="LeaderReception", getId=f"jdr-{day.isoformat()}")]
+            existing = [
+                b._unrestrictedGetObject()
+                for b in api.portal.get_tool(
+                    "portal_catalog"
+                ).unrestrictedSearchResults(
+                    portal_type="LeaderReception", getId=f"jdr-{day.isoformat()}"
+                )
+            ]
             reception = existing[0] if existing else None
         if reception is None:
             with api.env.adopt_user(user=_registrar(self.portal)):
@@ -100,16 +114,26 @@ class DemoReceptions:
         if rng.random() >= INSTRUCTED_SHARE:
             return
         unit = unit_title or "承办单位"
-        reception.instructions = list(reception.instructions or []) + [{
-            "case_number": case.registration_number, "instructed_on": case.received_date,
-            "instruction": rng.choice(INSTRUCTIONS).format(unit=unit, days=rng.choice((15, 30))),
-        }]
+        reception.instructions = [
+            *list(reception.instructions or []),
+            {
+                "case_number": case.registration_number,
+                "instructed_on": case.received_date,
+                "instruction": rng.choice(INSTRUCTIONS).format(
+                    unit=unit, days=rng.choice((15, 30))
+                ),
+            },
+        ]
         follow_up = case.received_date + timedelta(days=rng.randint(10, 40))
         if follow_up <= today:
-            reception.follow_ups = list(reception.follow_ups or []) + [{
-                "case_number": case.registration_number, "day": follow_up,
-                "note": rng.choice(FOLLOW_UPS).format(unit=unit),
-            }]
+            reception.follow_ups = [
+                *list(reception.follow_ups or []),
+                {
+                    "case_number": case.registration_number,
+                    "day": follow_up,
+                    "note": rng.choice(FOLLOW_UPS).format(unit=unit),
+                },
+            ]
 
 
 def add_demo_receptions(portal, seed=0, today=None):
@@ -118,14 +142,20 @@ def add_demo_receptions(portal, seed=0, today=None):
     today = today or date.today()
     demo = DemoReceptions(portal, seed=seed)
     catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(portal_type="LeaderReception", review_state="held"):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="LeaderReception", review_state="held"
+    ):
         reception = brain._unrestrictedGetObject()
         if reception.minutes is not None:
             continue
         cases = received_cases(reception)
-        lines = [f"<p>{reception.leader}（{reception.post}）在{reception.place}接待来访群众"
-                 f"{len(cases)}批次。</p>"]
-        lines += [f"<p>{case.registration_number}：{case.title}。</p>" for case in cases]
+        lines = [
+            f"<p>{reception.leader}（{reception.post}）在{reception.place}接待来访群众"
+            f"{len(cases)}批次。</p>"
+        ]
+        lines += [
+            f"<p>{case.registration_number}：{case.title}。</p>" for case in cases
+        ]
         reception.minutes = RichTextValue("".join(lines), "text/html", "text/html")
     coming = []
     with api.env.adopt_user(user=_registrar(portal)):

@@ -8,11 +8,12 @@ zero reports (零报告), the others list one to three disputes.  Older reports
 were accepted by the bureau, the latest wait for it.  The demo runs as a
 transient user holding the roles the workflow's guards ask for.
 """
+
 from AccessControl.users import SimpleUser
+from DateTime import DateTime
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from DateTime import DateTime
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.demo.people import random_name
@@ -41,8 +42,14 @@ MATTERS = {
     "enterprise": ("改制企业职工安置遗留问题",),
     "other": ("邻里用水纠纷", "婚姻家庭矛盾"),
 }
-MEASURES = ("村（居）委会调解", "镇街牵头约谈双方", "主管部门联合调处", "司法所介入调解",
-            "落实专人稳控", "纳入重点化解台账")
+MEASURES = (
+    "村（居）委会调解",
+    "镇街牵头约谈双方",
+    "主管部门联合调处",
+    "司法所介入调解",
+    "落实专人稳控",
+    "纳入重点化解台账",
+)
 GRADES = (("early", 0.55), ("ordinary", 0.33), ("key", 0.12))
 
 
@@ -56,22 +63,28 @@ def _grade(rng):
 
 
 def _disputes(rng, period_end, settled):
-    categories = [code for code, _title in parse_lines(registry_lines("categories")) if code in MATTERS]
+    categories = [
+        code
+        for code, _title in parse_lines(registry_lines("categories"))
+        if code in MATTERS
+    ]
     rows = []
     for _i in range(rng.choice((1, 1, 2, 3))):
         category = rng.choice(categories)
         people = rng.choice((2, 3, 5, 8, 12, 20, 35))
-        rows.append({
-            "matter": rng.choice(MATTERS[category]),
-            "parties": f"{random_name(rng)}等{people}人",
-            "people_count": people,
-            "category": category,
-            "risk_grade": _grade(rng),
-            "measures": rng.choice(MEASURES),
-            "responsible": random_name(rng),
-            "deadline": period_end + timedelta(days=rng.choice((15, 30, 60))),
-            "state": "resolved" if settled and rng.random() < 0.85 else "open",
-        })
+        rows.append(
+            {
+                "matter": rng.choice(MATTERS[category]),
+                "parties": f"{random_name(rng)}等{people}人",
+                "people_count": people,
+                "category": category,
+                "risk_grade": _grade(rng),
+                "measures": rng.choice(MEASURES),
+                "responsible": random_name(rng),
+                "deadline": period_end + timedelta(days=rng.choice((15, 30, 60))),
+                "state": "resolved" if settled and rng.random() < 0.85 else "open",
+            }
+        )
     return rows
 
 
@@ -83,7 +96,9 @@ def _dated(report, dates):
     """Date the report's workflow entries: {action: day}."""
     history = report.workflow_history[screening.WORKFLOW_ID]
     report.workflow_history[screening.WORKFLOW_ID] = tuple(
-        dict(entry, time=_stamp(dates[entry["action"]], 10)) if entry.get("action") in dates else entry
+        dict(entry, time=_stamp(dates[entry["action"]], 10))
+        if entry.get("action") in dates
+        else entry
         for entry in history
     )
 
@@ -103,13 +118,17 @@ def screening_units(portal, seed=0, today=None, periods=PERIODS):
         chosen.append(period)
         period = screening.previous_period(period)
     folder = portal["screening"]
-    user = SimpleUser(DEMO_USER, "", ["Registrar", "CaseHandler"], []).__of__(portal.acl_users)
+    user = SimpleUser(DEMO_USER, "", ["Registrar", "CaseHandler"], []).__of__(
+        portal.acl_users
+    )
 
     def unit(state, age, period):
         def make():
             rng.setstate(state)
             with api.env.adopt_user(user=user):
-                return _period_reports(folder, rng, today, deadline_day, periods, age, period)
+                return _period_reports(
+                    folder, rng, today, deadline_day, periods, age, period
+                )
 
         return make
 
@@ -129,13 +148,21 @@ def _period_reports(folder, rng, today, deadline_day, periods, age, period):
             continue
         zero = rng.random() < ZERO_SHARE
         report = createContentInContainer(
-            folder, "ScreeningReport", unit=unit, period=period, zero_report=zero,
+            folder,
+            "ScreeningReport",
+            unit=unit,
+            period=period,
+            zero_report=zero,
             disputes=[] if zero else _disputes(rng, end, settled=not recent),
         )
         api.content.transition(obj=report, transition="submit")
         late = rng.random() < LATE_SHARE
-        submitted = min(today, deadline + timedelta(days=rng.randint(1, 12)) if late
-                        else deadline - timedelta(days=rng.randint(0, 4)))
+        submitted = min(
+            today,
+            deadline + timedelta(days=rng.randint(1, 12))
+            if late
+            else deadline - timedelta(days=rng.randint(0, 4)),
+        )
         dates = {"submit": submitted}
         if age < periods - 1:  # the latest period's reports wait for the bureau
             api.content.transition(obj=report, transition="accept")
@@ -148,5 +175,8 @@ def _period_reports(folder, rng, today, deadline_day, periods, age, period):
 
 def add_demo_screening(portal, seed=0, today=None, periods=PERIODS):
     """Reports of every unit for the last ``periods`` due periods; returns them."""
-    return [report for make in screening_units(portal, seed=seed, today=today, periods=periods)
-            for report in make()]
+    return [
+        report
+        for make in screening_units(portal, seed=seed, today=today, periods=periods)
+        for report in make()
+    ]

@@ -2,6 +2,7 @@
 of every unit that has units below it, so that need-to-know by unit can be
 tried at once.  Passwords are random (never a fixed default); the caller
 keeps them where only the instance's owner reads them."""
+
 from plone import api
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.privacy.units import ensure_unit_groups
@@ -31,10 +32,16 @@ def demo_staff_plan():
     for code in parents:
         slug = code.lower()
         plan.append(
-            (f"handler-{slug}", f"承办人（{paths[code]}）", ("case_handlers", unit_group(code)))
+            (
+                f"handler-{slug}",
+                f"承办人（{paths[code]}）",
+                ("case_handlers", unit_group(code)),
+            )
         )
         if code in has_children:
-            plan.append((f"head-{slug}", f"单位负责人（{paths[code]}）", (heads_group(code),)))
+            plan.append(
+                (f"head-{slug}", f"单位负责人（{paths[code]}）", (heads_group(code),))
+            )
     return plan
 
 
@@ -49,7 +56,9 @@ def add_demo_staff(site, seed=0):
             continue
         password = secrets.token_urlsafe(12)
         api.user.create(
-            email=f"{user_id}@example.org", username=user_id, password=password,
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=password,
             properties={"fullname": random_name(rng)},
         )
         for group_id in groups:

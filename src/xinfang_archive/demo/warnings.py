@@ -10,11 +10,12 @@ warnings older than a month, each with a note.
 ``warning_units`` returns the work as units, each a callable the caller
 commits (and does again after a conflict with the serving site).
 """
+
 from AccessControl.users import SimpleUser
+from DateTime import DateTime
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from DateTime import DateTime
 from plone import api
 from xinfang_archive.demo.generator import YEARS
 from xinfang_archive.earlywarning.acknowledge import acknowledge
@@ -72,9 +73,14 @@ def warning_units(portal, seed=0, today=None, size=CASES_PER_UNIT):
 
     yield periods_unit
     catalog = api.portal.get_tool("portal_catalog")
-    uids = [b.UID for b in catalog.unrestrictedSearchResults(portal_type="PetitionCase", sort_on="received_date")]
+    uids = [
+        b.UID
+        for b in catalog.unrestrictedSearchResults(
+            portal_type="PetitionCase", sort_on="received_date"
+        )
+    ]
     for first in range(0, len(uids), size):
-        yield _cases_unit(catalog, folder, uids[first:first + size])
+        yield _cases_unit(catalog, folder, uids[first : first + size])
     yield _reports_unit(catalog, folder)
 
     def acknowledge_unit(state, ids):
@@ -84,14 +90,18 @@ def warning_units(portal, seed=0, today=None, size=CASES_PER_UNIT):
 
         return make
 
-    warnings = sorted(folder.objectValues(), key=lambda w: (w.occurred_on or today, w.getId()))
+    warnings = sorted(
+        folder.objectValues(), key=lambda w: (w.occurred_on or today, w.getId())
+    )
     ids = [warning.getId() for warning in warnings]
     for first in range(0, len(ids), size):
-        yield acknowledge_unit(rng.getstate(), ids[first:first + size])
+        yield acknowledge_unit(rng.getstate(), ids[first : first + size])
 
 
 def _objects(catalog, **query):
-    return [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(**query)]
+    return [
+        b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(**query)
+    ]
 
 
 def _cases_unit(catalog, folder, uids):
@@ -109,9 +119,20 @@ def _reports_unit(catalog, folder):
     def make():
         rules, periods = current_rules()
         made = []
-        for report in _objects(catalog, portal_type="ScreeningReport",
-                               review_state=("submitted", "accepted", "filed")):
-            made.extend(evaluate_report(report, first_submission(report) or local_today(), rules, periods, folder))
+        for report in _objects(
+            catalog,
+            portal_type="ScreeningReport",
+            review_state=("submitted", "accepted", "filed"),
+        ):
+            made.extend(
+                evaluate_report(
+                    report,
+                    first_submission(report) or local_today(),
+                    rules,
+                    periods,
+                    folder,
+                )
+            )
         return made
 
     return make
@@ -120,21 +141,33 @@ def _reports_unit(catalog, folder):
 def _date_and_acknowledge(portal, folder, rng, today, ids):
     """Each warning of ``ids`` dated on the day of its matter; most of those
     older than a month acknowledged a few days later, with a note."""
-    registrar = SimpleUser(DEMO_REGISTRAR, "", ["Registrar"], []).__of__(portal.acl_users)
+    registrar = SimpleUser(DEMO_REGISTRAR, "", ["Registrar"], []).__of__(
+        portal.acl_users
+    )
     done = []
     for warning in [folder[i] for i in ids if i in folder]:
         day = min(warning.occurred_on or today, today)
         warning.creation_date = _stamp(day, rng.randint(8, 17), rng.randint(0, 59))
         old = (today - day).days > ACKNOWLEDGE_AFTER
-        if old and api.content.get_state(warning) == "raised" and rng.random() < ACKNOWLEDGED_SHARE:
+        if (
+            old
+            and api.content.get_state(warning) == "raised"
+            and rng.random() < ACKNOWLEDGED_SHARE
+        ):
             with api.env.adopt_user(user=registrar):
                 acknowledge(warning, rng.choice(NOTES))
             when = min(day + timedelta(days=rng.randint(0, 5)), today)
             stamp = _stamp(when, rng.randint(8, 17), rng.randint(0, 59))
-            warning.acknowledged_on = stamp.asdatetime().astimezone(LOCAL_TIME).replace(tzinfo=None)
+            warning.acknowledged_on = (
+                stamp.asdatetime().astimezone(LOCAL_TIME).replace(tzinfo=None)
+            )
             history = warning.workflow_history["xf_warning_workflow"]
             warning.workflow_history["xf_warning_workflow"] = tuple(
-                dict(entry, time=stamp) if entry.get("action") == "acknowledge" else entry for entry in history)
+                dict(entry, time=stamp)
+                if entry.get("action") == "acknowledge"
+                else entry
+                for entry in history
+            )
             done.append(warning)
         warning.reindexObject()
     return done

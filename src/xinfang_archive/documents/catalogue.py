@@ -1,4 +1,5 @@
 """The filing catalogue (归档文件目录) of one year/retention/organisation group."""
+
 from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -8,7 +9,6 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles import Side
 from openpyxl.utils import get_column_letter
 from xinfang_archive import _
-from xinfang_archive.documents.layout import LANDSCAPE
 from xinfang_archive.documents.layout import build_pdf
 from xinfang_archive.documents.layout import column_widths
 from xinfang_archive.documents.layout import content_width
@@ -16,6 +16,7 @@ from xinfang_archive.documents.layout import grid_table
 from xinfang_archive.documents.layout import header_row
 from xinfang_archive.documents.layout import heading_line
 from xinfang_archive.documents.layout import labelled
+from xinfang_archive.documents.layout import LANDSCAPE
 from xinfang_archive.documents.layout import number_text
 from xinfang_archive.documents.layout import paragraph
 from xinfang_archive.documents.layout import title_block
@@ -50,16 +51,25 @@ def heading_pairs(heading):
         (_("Fonds name"), heading.fonds_name),
         (_("Year"), heading.year),
         (_("Retention period"), f"{heading.retention} {heading.retention_title}"),
-        (_("Organisation (subject)"),
-         f"{heading.organisation_code} {heading.organisation_title}"),
+        (
+            _("Organisation (subject)"),
+            f"{heading.organisation_code} {heading.organisation_title}",
+        ),
     )
 
 
 def row_values(row):
     """The cells of a row: numbers stay numbers, the date is YYYYMMDD text."""
     return (
-        row.number, row.archival_code, row.document_number, row.responsible,
-        row.title, yyyymmdd(row.date), row.classification, row.pages, row.remarks,
+        row.number,
+        row.archival_code,
+        row.document_number,
+        row.responsible,
+        row.title,
+        yyyymmdd(row.date),
+        row.classification,
+        row.pages,
+        row.remarks,
     )
 
 
@@ -67,8 +77,9 @@ def catalogue_pdf(heading, rows):
     """The catalogue as an A4 landscape PDF."""
     table_rows = [header_row(COLUMNS)] + [_pdf_cells(row) for row in rows]
     widths = column_widths(content_width(LANDSCAPE), PDF_WIDTHS_MM)
-    story = title_block(TITLE, heading_line(heading_pairs(heading))) + [
-        grid_table(table_rows, widths, header_rows=1, centred_columns=CENTRED)
+    story = [
+        *title_block(TITLE, heading_line(heading_pairs(heading))),
+        grid_table(table_rows, widths, header_rows=1, centred_columns=CENTRED),
     ]
     return build_pdf(story, pagesize=LANDSCAPE, title=record_text(TITLE))
 
@@ -86,8 +97,11 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 HEADER_ROW = 3
 ALIGNMENTS = tuple(
-    Alignment(vertical="center", wrap_text=column in WRAPPED,
-              horizontal="center" if column in CENTRED else None)
+    Alignment(
+        vertical="center",
+        wrap_text=column in WRAPPED,
+        horizontal="center" if column in CENTRED else None,
+    )
     for column in range(len(COLUMNS))
 )
 
@@ -108,7 +122,9 @@ def catalogue_xlsx(heading, rows):
 def _write_title(sheet, heading):
     last = get_column_letter(len(COLUMNS))
     sheet.append([record_text(TITLE)])
-    sheet.append(["    ".join(labelled(label, value) for label, value in heading_pairs(heading))])
+    sheet.append(
+        ["    ".join(labelled(label, value) for label, value in heading_pairs(heading))]
+    )
     sheet.merge_cells(f"A1:{last}1")
     sheet.merge_cells(f"A2:{last}2")
     sheet["A1"].font = Font(bold=True, size=16)
@@ -121,10 +137,12 @@ def _write_table(sheet, rows):
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
         cell.border = BORDER
     for number, row in enumerate(rows, start=HEADER_ROW + 1):
-        values = zip(row_values(row), ALIGNMENTS)
+        values = zip(row_values(row), ALIGNMENTS, strict=False)
         for column, (value, alignment) in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=column, value=value)
             if isinstance(value, str) and value.startswith("="):

@@ -4,6 +4,7 @@ reportlab's built-in ``STSong-Light`` CID font is never used: it is not
 embedded, so a PDF written with it depends on the reader's fonts and is not
 fit for the archive.
 """
+
 from functools import cache
 from pathlib import Path
 from reportlab.pdfbase import pdfmetrics

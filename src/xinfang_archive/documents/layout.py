@@ -1,4 +1,5 @@
 """Page, paragraph and table layout shared by the archive's PDF documents."""
+
 from functools import cache
 from io import BytesIO
 from reportlab.lib import colors
@@ -60,17 +61,29 @@ def column_widths(total, widths_mm):
 @cache
 def _styles(font):
     base = ParagraphStyle(
-        "cell", fontName=font, fontSize=CELL_SIZE, leading=CELL_SIZE + 2.5,
+        "cell",
+        fontName=font,
+        fontSize=CELL_SIZE,
+        leading=CELL_SIZE + 2.5,
         wordWrap="CJK",  # Chinese has no spaces: break between any characters
     )
     return {
         "cell": base,
         "centre": ParagraphStyle("centre", base, alignment=TA_CENTER),
-        "heading": ParagraphStyle("heading", base, fontSize=10, leading=14, spaceAfter=3 * mm),
+        "heading": ParagraphStyle(
+            "heading", base, fontSize=10, leading=14, spaceAfter=3 * mm
+        ),
         # Running text (minutes): larger, with room between paragraphs.
-        "body": ParagraphStyle("body", base, fontSize=11, leading=18, spaceAfter=2 * mm),
+        "body": ParagraphStyle(
+            "body", base, fontSize=11, leading=18, spaceAfter=2 * mm
+        ),
         "title": ParagraphStyle(
-            "title", base, fontSize=18, leading=24, alignment=TA_CENTER, spaceAfter=4 * mm
+            "title",
+            base,
+            fontSize=18,
+            leading=24,
+            alignment=TA_CENTER,
+            spaceAfter=4 * mm,
         ),
     }
 
@@ -91,8 +104,17 @@ def heading_line(pairs):
     return HEADING_GAP.join(labelled(label, value) for label, value in pairs)
 
 
-def grid_table(rows, widths, *, header_rows=0, label_columns=(), centred_columns=(),
-               row_heights=None, lines="GRID", commands=()):
+def grid_table(
+    rows,
+    widths,
+    *,
+    header_rows=0,
+    label_columns=(),
+    centred_columns=(),
+    row_heights=None,
+    lines="GRID",
+    commands=(),
+):
     """A ruled table in the CJK font; header rows repeat on every page.
 
     ``lines`` is GRID (every cell ruled) or BOX (only the outline).
@@ -113,7 +135,9 @@ def grid_table(rows, widths, *, header_rows=0, label_columns=(), centred_columns
         ]
     style += [("BACKGROUND", (col, 0), (col, -1), LABEL_FILL) for col in label_columns]
     style += [("ALIGN", (col, 0), (col, -1), "CENTER") for col in centred_columns]
-    table = LongTable(rows, colWidths=widths, rowHeights=row_heights, repeatRows=header_rows)
+    table = LongTable(
+        rows, colWidths=widths, rowHeights=row_heights, repeatRows=header_rows
+    )
     table.setStyle(TableStyle(style + list(commands)))
     return table
 
@@ -124,9 +148,7 @@ def header_row(labels):
 
 def form_table(pairs, width, label_width=32 * mm):
     """Label | value rows of a form (labels are messages, values text)."""
-    rows = [
-        [paragraph(record_text(label)), paragraph(value)] for label, value in pairs
-    ]
+    rows = [[paragraph(record_text(label)), paragraph(value)] for label, value in pairs]
     return grid_table(rows, [label_width, width - label_width], label_columns=(0,))
 
 
@@ -138,8 +160,14 @@ def sign_off_table(entries, width):
     """
     signature, day = record_text(_("Signature")), record_text(_("Date"))
     rows = [
-        [paragraph(record_text(label)), paragraph(name), paragraph(signature, "centre"), "",
-         paragraph(day, "centre"), yyyymmdd(when)]
+        [
+            paragraph(record_text(label)),
+            paragraph(name),
+            paragraph(signature, "centre"),
+            "",
+            paragraph(day, "centre"),
+            yyyymmdd(when),
+        ]
         for label, name, when in entries
     ]
     widths = column_widths(width, (30, 36, 18, None, 18, 30))
@@ -190,8 +218,15 @@ def build_pdf(story, *, pagesize, title, numbered=True, on_first_page=None):
     """Lay ``story`` out on ``pagesize`` pages and return the PDF."""
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=pagesize, title=title, creator="xinfang_archive", lang="zh-CN",
-        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        buffer,
+        pagesize=pagesize,
+        title=title,
+        creator="xinfang_archive",
+        lang="zh-CN",
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
     )
     options = {"canvasmaker": _NumberedCanvas if numbered else ArchiveCanvas}
     if on_first_page is not None:

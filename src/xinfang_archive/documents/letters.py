@@ -10,6 +10,7 @@ marked (a dashed circle labelled "（印章）"): the real one is put on paper.
 The text is Chinese whatever the language of the user who renders it: a
 letter is a record in the bureau's language.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from io import BytesIO
@@ -25,8 +26,8 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus.flowables import HRFlowable
 from xinfang_archive.documents.fonts import font_name
-from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import _NumberedCanvas
+from xinfang_archive.documents.layout import PORTRAIT
 from xml.sax.saxutils import escape
 
 import datetime
@@ -88,9 +89,16 @@ def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def default_rights(kind, *, handle_days=60, max_extension_days=30,
-                   review_request_days=30, rereview_request_days=30,
-                   review_authority="", rereview_authority=""):
+def default_rights(
+    kind,
+    *,
+    handle_days=60,
+    max_extension_days=30,
+    review_request_days=30,
+    rereview_request_days=30,
+    review_authority="",
+    rereview_authority="",
+):
     """The petitioner's rights and deadlines a letter of ``kind`` states.
 
     After 信访条例 (2005) and 信访工作条例 (2022). The day counts are the
@@ -98,7 +106,12 @@ def default_rights(kind, *, handle_days=60, max_extension_days=30,
     authorities default to the generic wording.
     """
     _check_kind(kind)
-    for days in (handle_days, max_extension_days, review_request_days, rereview_request_days):
+    for days in (
+        handle_days,
+        max_extension_days,
+        review_request_days,
+        rereview_request_days,
+    ):
         if not isinstance(days, int) or days <= 0:
             raise ValueError(f"期限天数须为正整数，而不是 {days!r}。")
     if kind == "acceptance_notice":
@@ -169,9 +182,16 @@ def render_letter(letter):
     validate(letter)
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=PORTRAIT, title=pdf_title(letter), author=letter.issuing_unit.strip(),
-        subject=letter.registration_number.strip(), creator="xinfang_archive", lang="zh-CN",
-        leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN, topMargin=TOP_MARGIN,
+        buffer,
+        pagesize=PORTRAIT,
+        title=pdf_title(letter),
+        author=letter.issuing_unit.strip(),
+        subject=letter.registration_number.strip(),
+        creator="xinfang_archive",
+        lang="zh-CN",
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN,
         bottomMargin=BOTTOM_MARGIN,
     )
     registration = letter.registration_number.strip()
@@ -179,14 +199,18 @@ def render_letter(letter):
     def first_page(canvas, document):
         if registration:  # small print in the top margin, over the type area
             canvas.setFont(font_name(), SMALL_SIZE)
-            canvas.drawString(LEFT_MARGIN, PORTRAIT[1] - TOP_MARGIN + 4 * mm,
-                              f"信访件编号：{registration}")
+            canvas.drawString(
+                LEFT_MARGIN,
+                PORTRAIT[1] - TOP_MARGIN + 4 * mm,
+                f"信访件编号：{registration}",
+            )
 
     document.build(_story(letter), onFirstPage=first_page, canvasmaker=_LetterCanvas)
     return buffer.getvalue()
 
 
 # -- the story ---------------------------------------------------------------
+
 
 def _story(letter):
     styles = _styles(font_name())
@@ -196,15 +220,22 @@ def _story(letter):
 
     story = [
         para(letter.issuing_unit.strip(), "unit"),
-        HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=1 * mm,
-                   spaceAfter=LEADING * 0.8),
+        HRFlowable(
+            width="100%",
+            thickness=1.5,
+            color=RED,
+            spaceBefore=1 * mm,
+            spaceAfter=LEADING * 0.8,
+        ),
         para(letter.title, "title"),
         para(letter.document_number.strip(), "number"),
         para(letter.addressee.strip(), "addressee"),
     ]
     paragraphs = _paragraphs(letter.body)
     if letter.kind in OUTCOME_LABELS:
-        paragraphs.append(_sentence(f"{OUTCOME_LABELS[letter.kind]}：{letter.outcome.strip()}"))
+        paragraphs.append(
+            _sentence(f"{OUTCOME_LABELS[letter.kind]}：{letter.outcome.strip()}")
+        )
     paragraphs += _paragraphs(letter.rights)
     story += [para(text, "body") for text in paragraphs]
     signature = _SignatureBlock(letter.issuing_unit.strip(), chinese_date(letter.date))
@@ -233,23 +264,58 @@ _STYLE_CACHE = {}
 def _styles(font):
     if font not in _STYLE_CACHE:
         body = ParagraphStyle(
-            "letter-body", fontName=font, fontSize=BODY_SIZE, leading=LEADING,
-            wordWrap="CJK", alignment=TA_JUSTIFY, firstLineIndent=2 * CHAR,
+            "letter-body",
+            fontName=font,
+            fontSize=BODY_SIZE,
+            leading=LEADING,
+            wordWrap="CJK",
+            alignment=TA_JUSTIFY,
+            firstLineIndent=2 * CHAR,
         )
         _STYLE_CACHE[font] = {
             "body": body,
-            "unit": ParagraphStyle("letter-unit", body, fontSize=26, leading=34,
-                                   alignment=TA_CENTER, firstLineIndent=0, textColor=RED),
-            "title": ParagraphStyle("letter-title", body, fontSize=22, leading=32,
-                                    alignment=TA_CENTER, firstLineIndent=0),
-            "number": ParagraphStyle("letter-number", body, alignment=TA_RIGHT,
-                                     firstLineIndent=0, rightIndent=CHAR,
-                                     spaceAfter=LEADING * 0.5),
-            "addressee": ParagraphStyle("letter-addressee", body, firstLineIndent=0,
-                                        alignment=0, keepWithNext=True),
-            "cc": ParagraphStyle("letter-cc", body, fontSize=14, leading=22,
-                                 firstLineIndent=0, leftIndent=14, rightIndent=14,
-                                 alignment=0),
+            "unit": ParagraphStyle(
+                "letter-unit",
+                body,
+                fontSize=26,
+                leading=34,
+                alignment=TA_CENTER,
+                firstLineIndent=0,
+                textColor=RED,
+            ),
+            "title": ParagraphStyle(
+                "letter-title",
+                body,
+                fontSize=22,
+                leading=32,
+                alignment=TA_CENTER,
+                firstLineIndent=0,
+            ),
+            "number": ParagraphStyle(
+                "letter-number",
+                body,
+                alignment=TA_RIGHT,
+                firstLineIndent=0,
+                rightIndent=CHAR,
+                spaceAfter=LEADING * 0.5,
+            ),
+            "addressee": ParagraphStyle(
+                "letter-addressee",
+                body,
+                firstLineIndent=0,
+                alignment=0,
+                keepWithNext=True,
+            ),
+            "cc": ParagraphStyle(
+                "letter-cc",
+                body,
+                fontSize=14,
+                leading=22,
+                firstLineIndent=0,
+                leftIndent=14,
+                rightIndent=14,
+                alignment=0,
+            ),
         }
     return _STYLE_CACHE[font]
 
@@ -267,7 +333,9 @@ class _Closing(Flowable):
         self.paragraph, self.signature = paragraph, signature
 
     def wrap(self, available_width, available_height):
-        _, self.paragraph_height = self.paragraph.wrap(available_width, available_height)
+        _, self.paragraph_height = self.paragraph.wrap(
+            available_width, available_height
+        )
         _, signature_height = self.signature.wrap(available_width, available_height)
         self.width = available_width
         self.height = self.paragraph_height + SIGNATURE_GAP + signature_height

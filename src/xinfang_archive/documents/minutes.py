@@ -3,12 +3,13 @@
 Rendered from a notice, which holds masked text only: nothing unmasked can
 reach this document.
 """
+
 from xinfang_archive import _
-from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import build_pdf
 from xinfang_archive.documents.layout import content_width
 from xinfang_archive.documents.layout import form_table
 from xinfang_archive.documents.layout import paragraph
+from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import spacer
 from xinfang_archive.documents.layout import title_block
 from xinfang_archive.i18n import record_text
@@ -44,14 +45,28 @@ def render_minutes(notice):
         )
     )
     if notice.agenda:
-        story += [spacer(4), paragraph(record_text(_("Agenda")), "heading"), paragraph(notice.agenda, "body")]
+        story += [
+            spacer(4),
+            paragraph(record_text(_("Agenda")), "heading"),
+            paragraph(notice.agenda, "body"),
+        ]
     if notice.turns:
         story += [spacer(4), paragraph(record_text(_("Speaker turns")), "heading")]
         for turn in notice.turns:
             role = roles.get(turn.get("role"), "")
-            speaker = f"{turn.get('speaker') or ''}（{role}）" if role else turn.get("speaker") or ""
+            speaker = (
+                f"{turn.get('speaker') or ''}（{role}）"
+                if role
+                else turn.get("speaker") or ""
+            )
             story.append(paragraph(f"{speaker}：{turn.get('text') or ''}", "body"))
     if notice.free_text:
         story += [spacer(4)]
-        story += [paragraph(line, "body") for line in notice.free_text.splitlines() if line.strip()]
-    return build_pdf(story, pagesize=PORTRAIT, title=f"{record_text(TITLE)} {notice.hearing_number}")
+        story += [
+            paragraph(line, "body")
+            for line in notice.free_text.splitlines()
+            if line.strip()
+        ]
+    return build_pdf(
+        story, pagesize=PORTRAIT, title=f"{record_text(TITLE)} {notice.hearing_number}"
+    )

@@ -1,4 +1,5 @@
 """Plain data of the archive's documents, filled in by the Plone side."""
+
 from dataclasses import dataclass
 from datetime import date
 

@@ -7,7 +7,9 @@ stores it as a versioned ``Reply`` of the case, with the PDF as the reply's
 letter file, in one transaction: a letter that does not validate creates
 nothing.
 """
+
 from datetime import date
+from html import escape
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import createContentInContainer
@@ -24,14 +26,15 @@ from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.workflow.clocks import handling_deadline
 
-from html import escape
-
 
 MAX_ADDRESSEES = 5
 
 
 def bureau_name():
-    return api.portal.get_registry_record(f"{FILING_PREFIX}.fonds_name", default="") or "信访局"
+    return (
+        api.portal.get_registry_record(f"{FILING_PREFIX}.fonds_name", default="")
+        or "信访局"
+    )
 
 
 def addressee(case):
@@ -39,7 +42,11 @@ def addressee(case):
     rows = [row for row in case.petitioners or () if row and row.get("name")]
     chosen = [row for row in rows if row.get("representative")] or rows
     names = [row["name"].strip() for row in chosen[:MAX_ADDRESSEES]]
-    suffix = "等" if len(chosen) > MAX_ADDRESSEES or (case.people_count or 1) > len(names) > 1 else ""
+    suffix = (
+        "等"
+        if len(chosen) > MAX_ADDRESSEES or (case.people_count or 1) > len(names) > 1
+        else ""
+    )
     return "、".join(names) + suffix + "：" if names else "信访人："
 
 
@@ -71,24 +78,34 @@ def default_body(case, kind):
         deadline = handling_deadline(case)
         reason = (case.extension_reason or "").strip() or "情况复杂"
         days = case.extension_days or 0
-        return [f"{matter}，因{reason}，经本机关负责人批准，办理期限延长{days}日，至{_cn(deadline)}。"]
+        return [
+            f"{matter}，因{reason}，经本机关负责人批准，办理期限延长{days}日，至{_cn(deadline)}。"
+        ]
     if kind == "handling_opinion":
         return [f"{matter}，本机关已依法办理。经调查核实，现将处理意见告知如下："]
     if kind == "review_opinion":
-        return [f"你不服原处理意见提出的复查请求（信访件编号：{case.registration_number}），本机关已依法复查。经复查，现将复查意见告知如下："]
-    return [f"你不服复查意见提出的复核请求（信访件编号：{case.registration_number}），本机关已依法复核。经复核，现将复核意见告知如下："]
+        return [
+            f"你不服原处理意见提出的复查请求（信访件编号：{case.registration_number}），本机关已依法复查。经复查，现将复查意见告知如下："
+        ]
+    return [
+        f"你不服复查意见提出的复核请求（信访件编号：{case.registration_number}），本机关已依法复核。经复核，现将复核意见告知如下："
+    ]
 
 
 def draft_letter(case, kind, document_number, body=None, outcome=None, day=None):
     """The ``Letter`` of ``kind`` for ``case`` (not validated, not stored)."""
     settings = get_settings()
-    rights = default_rights(
-        kind,
-        handle_days=settings.handle_days,
-        max_extension_days=settings.max_extension_days,
-        review_request_days=settings.review_request_days,
-        rereview_request_days=settings.rereview_request_days,
-    ) if kind in LETTER_KINDS else []
+    rights = (
+        default_rights(
+            kind,
+            handle_days=settings.handle_days,
+            max_extension_days=settings.max_extension_days,
+            review_request_days=settings.review_request_days,
+            rereview_request_days=settings.rereview_request_days,
+        )
+        if kind in LETTER_KINDS
+        else []
+    )
     if isinstance(body, str):
         body = [line for line in body.splitlines() if line.strip()]
     return Letter(
@@ -97,8 +114,14 @@ def draft_letter(case, kind, document_number, body=None, outcome=None, day=None)
         addressee=addressee(case),
         issuing_unit=issuing_unit(case, kind),
         date=day or date.today(),
-        body=list(body) if body else default_body(case, kind) if kind in LETTER_KINDS else [],
-        outcome=title_of("outcomes", outcome) if outcome and kind in OPINION_KINDS else None,
+        body=list(body)
+        if body
+        else default_body(case, kind)
+        if kind in LETTER_KINDS
+        else [],
+        outcome=title_of("outcomes", outcome)
+        if outcome and kind in OPINION_KINDS
+        else None,
         rights=rights,
         registration_number=case.registration_number or "",
     )
@@ -126,5 +149,7 @@ def issue_reply(case, kind, document_number, body=None, outcome=None, day=None):
         reply_date=letter.date,
         outcome=outcome if kind in OPINION_KINDS else None,
         body=RichTextValue(html, "text/html", "text/x-html-safe"),
-        letter_file=NamedBlobFile(data=pdf, filename=filename, contentType="application/pdf"),
+        letter_file=NamedBlobFile(
+            data=pdf, filename=filename, contentType="application/pdf"
+        ),
     )

@@ -1,4 +1,5 @@
 """The filing stamp (归档章, DA/T 22-2015) and the stamped renditions of a file."""
+
 from io import BytesIO
 from pypdf import PdfReader
 from pypdf import PdfWriter
@@ -11,13 +12,13 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 from xinfang_archive import _
 from xinfang_archive.documents.fonts import font_name
-from xinfang_archive.documents.layout import MARGIN
-from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import ArchiveCanvas
 from xinfang_archive.documents.layout import build_pdf
 from xinfang_archive.documents.layout import content_width
 from xinfang_archive.documents.layout import form_table
+from xinfang_archive.documents.layout import MARGIN
 from xinfang_archive.documents.layout import number_text
+from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import title_block
 from xinfang_archive.documents.layout import yyyymmdd
 from xinfang_archive.i18n import record_text
@@ -60,13 +61,21 @@ def draw_stamp(canvas, x, y, stamp):
     canvas.rect(x, y, STAMP_WIDTH, STAMP_HEIGHT)
     canvas.line(x, y + cell_height, x + STAMP_WIDTH, y + cell_height)
     for column in range(1, COLUMNS):
-        canvas.line(x + column * cell_width, y, x + column * cell_width, y + STAMP_HEIGHT)
+        canvas.line(
+            x + column * cell_width, y, x + column * cell_width, y + STAMP_HEIGHT
+        )
     for index, (label, value) in enumerate(stamp_cells(stamp)):
         row, column = divmod(index, COLUMNS)
         centre = x + (column + 0.5) * cell_width
         bottom = y + (1 - row) * cell_height
-        _centred(canvas, record_text(label), centre, bottom + cell_height - LABEL_SIZE - 1,
-                 LABEL_SIZE, cell_width)
+        _centred(
+            canvas,
+            record_text(label),
+            centre,
+            bottom + cell_height - LABEL_SIZE - 1,
+            LABEL_SIZE,
+            cell_width,
+        )
         _centred(canvas, value, centre, bottom + 2, VALUE_SIZE, cell_width)
     canvas.restoreState()
 
@@ -134,7 +143,9 @@ def _own_resources(page):
     own = DictionaryObject()
     for key, value in page.get(RESOURCES, DictionaryObject()).get_object().items():
         value = value.get_object()
-        own[key] = DictionaryObject(value) if isinstance(value, DictionaryObject) else value
+        own[key] = (
+            DictionaryObject(value) if isinstance(value, DictionaryObject) else value
+        )
     page[NameObject(RESOURCES)] = own
 
 
@@ -163,16 +174,22 @@ def _overlay(page, stamp):
 
 def cover_sheet(stamp, info):
     """An A4 cover sheet with the stamp and the metadata of a filed file."""
+
     def first_page(canvas, document):
         draw_stamp(canvas, *stamp_position(*PORTRAIT), stamp)
 
     title = _("Filing cover sheet")
     clear_of_stamp = Spacer(0, STAMP_OFFSET + STAMP_HEIGHT + 6 * mm - MARGIN)
-    story = [clear_of_stamp] + title_block(title) + [
-        form_table(_cover_pairs(info), content_width(PORTRAIT))
+    story = [
+        clear_of_stamp,
+        *title_block(title),
+        form_table(_cover_pairs(info), content_width(PORTRAIT)),
     ]
     return build_pdf(
-        story, pagesize=PORTRAIT, title=record_text(title), numbered=False,
+        story,
+        pagesize=PORTRAIT,
+        title=record_text(title),
+        numbered=False,
         on_first_page=first_page,
     )
 

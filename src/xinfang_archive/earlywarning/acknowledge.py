@@ -2,13 +2,14 @@
 unit it concerns, takes note of it with a note of what is done; who and when
 are kept on the warning, in its workflow history, a version and the audit
 trail (the transition's own entry)."""
+
 from datetime import datetime
 from plone import api
+from Products.CMFCore.WorkflowCore import WorkflowException
 from xinfang_archive import _
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.i18n import record_text
 from xinfang_archive.localtime import LOCAL_TIME
-from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.interface import Invalid
 
 
@@ -47,9 +48,13 @@ def prepare(warning, note):
     before the transition (which ``before_transition`` lets through then)."""
     user = api.user.get_current()
     warning.acknowledged_by = user.getId()
-    warning.acknowledged_on = datetime.now(LOCAL_TIME).replace(tzinfo=None)  # local time (versions are pickled)
+    warning.acknowledged_on = datetime.now(LOCAL_TIME).replace(
+        tzinfo=None
+    )  # local time (versions are pickled)
     warning.acknowledgement = note.strip()
-    _save_version(warning, user.getId())  # while raised: the acknowledged warning is read-only
+    _save_version(
+        warning, user.getId()
+    )  # while raised: the acknowledged warning is read-only
 
 
 def acknowledge(warning, note):
@@ -69,8 +74,13 @@ def before_transition(warning, event):
     warning holds its note and who wrote it first (``prepare``)."""
     if event.transition is None or event.transition.getId() != TRANSITION:
         return
-    if not ((getattr(warning, "acknowledgement", None) or "").strip() and getattr(warning, "acknowledged_by", None)):
-        raise AcknowledgementMissing(record_text(_("Write a note: what is known or done about the warning.")))
+    if not (
+        (getattr(warning, "acknowledgement", None) or "").strip()
+        and getattr(warning, "acknowledged_by", None)
+    ):
+        raise AcknowledgementMissing(
+            record_text(_("Write a note: what is known or done about the warning."))
+        )
 
 
 def _save_version(warning, user_id):

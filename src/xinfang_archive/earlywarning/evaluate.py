@@ -22,6 +22,7 @@ other from a fixed day (``window_of``), so that one window raises at most one
 warning.  Summaries name records by their registration numbers and units,
 categories and counts: never a petitioner's name or number.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -61,7 +62,10 @@ class Candidate:
 
 def warning_id(key):
     """The id of the warning of ``key`` (the same key, the same warning)."""
-    return "yj-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return (
+        "yj-"
+        + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    )
 
 
 def window_of(day, days):
@@ -113,12 +117,27 @@ def candidates_for_case(case, rules, periods, catalog, existing=lambda wid: Fals
 def _collective(rule, case, facts, periods, catalog, existing):
     if facts["people"] < rule.threshold:
         return []
-    summary = _text(_(
-        "Case ${number} (${category}) involves ${people} people; the rule warns from ${threshold}.",
-        mapping={"number": facts["number"], "category": title_of("categories", facts["category"]),
-                 "people": facts["people"], "threshold": rule.threshold}))
-    return [Candidate(rule, f"{rule.id}|{facts['uid']}", [facts["uid"]], summary, facts["unit"],
-                      facts["received"])]
+    summary = _text(
+        _(
+            "Case ${number} (${category}) involves ${people} people; the rule warns from ${threshold}.",
+            mapping={
+                "number": facts["number"],
+                "category": title_of("categories", facts["category"]),
+                "people": facts["people"],
+                "threshold": rule.threshold,
+            },
+        )
+    )
+    return [
+        Candidate(
+            rule,
+            f"{rule.id}|{facts['uid']}",
+            [facts["uid"]],
+            summary,
+            facts["unit"],
+            facts["received"],
+        )
+    ]
 
 
 def _repeat(rule, case, facts, periods, catalog, existing):
@@ -130,36 +149,72 @@ def _repeat(rule, case, facts, periods, catalog, existing):
         keys = keys_of(getattr(case, "petitioners", None))
         if not keys:
             return []
-        brains = [b for b in catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase", petitioner_keys=sorted(keys),
-            received_date={"query": (received - window, received + window), "range": "min:max"},
-            sort_on="received_date") if b.UID != facts["uid"]]
+        brains = [
+            b
+            for b in catalog.unrestrictedSearchResults(
+                portal_type="PetitionCase",
+                petitioner_keys=sorted(keys),
+                received_date={
+                    "query": (received - window, received + window),
+                    "range": "min:max",
+                },
+                sort_on="received_date",
+            )
+            if facts["uid"] != b.UID
+        ]
         others = [(b.UID, b) for b in brains]
 
         def message(mapping):
-            return _("Case ${number}: the same petitioner petitioned ${count} more times within ${days} days "
-                     "(${numbers}).", mapping=mapping)
+            return _(
+                "Case ${number}: the same petitioner petitioned ${count} more times within ${days} days "
+                "(${numbers}).",
+                mapping=mapping,
+            )
     else:
         others = []
         for relation in getattr(case, "related_cases", None) or ():
             earlier = getattr(relation, "to_object", None)
             day = getattr(earlier, "received_date", None)
-            if earlier is not None and day is not None and abs((day - received).days) <= rule.days:
+            if (
+                earlier is not None
+                and day is not None
+                and abs((day - received).days) <= rule.days
+            ):
                 others.append((earlier.UID(), _Brain(earlier)))
 
         def message(mapping):
-            return _("Case ${number}: the same matter was petitioned ${count} more times within ${days} days "
-                     "(${numbers}).", mapping=mapping)
+            return _(
+                "Case ${number}: the same matter was petitioned ${count} more times within ${days} days "
+                "(${numbers}).",
+                mapping=mapping,
+            )
+
     if not others:
         return []
-    others = others[:MAX_RECORDS - 1]
+    others = others[: MAX_RECORDS - 1]
     uids = sorted({facts["uid"], *(uid for uid, _b in others)})
-    summary = _text(message({
-        "number": facts["number"], "count": len(others), "days": rule.days,
-        "numbers": _numbers([b for _uid, b in others])}))
+    summary = _text(
+        message(
+            {
+                "number": facts["number"],
+                "count": len(others),
+                "days": rule.days,
+                "numbers": _numbers([b for _uid, b in others]),
+            }
+        )
+    )
     restricted = any(_brain_accuses(b) for _uid, b in others)
-    return [Candidate(rule, f"{rule.id}|{','.join(uids)}", uids, summary, facts["unit"], received,
-                      restricted=restricted)]
+    return [
+        Candidate(
+            rule,
+            f"{rule.id}|{','.join(uids)}",
+            uids,
+            summary,
+            facts["unit"],
+            received,
+            restricted=restricted,
+        )
+    ]
 
 
 class _Brain:
@@ -195,26 +250,50 @@ def _surge(rule, case, facts, periods, catalog, existing):
     key = f"{rule.id}|{code}|{first.isoformat()}"
     if existing(warning_id(key)):
         return []
-    query = {"portal_type": "PetitionCase", SURGE_INDEXES[rule.dimension]: code,
-             "received_date": {"query": (first, last), "range": "min:max"}}
+    query = {
+        "portal_type": "PetitionCase",
+        SURGE_INDEXES[rule.dimension]: code,
+        "received_date": {"query": (first, last), "range": "min:max"},
+    }
     results = catalog.unrestrictedSearchResults(**query)
     count = len(results)
     if count < rule.threshold:
         return []
     brains = list(results[:MAX_RECORDS])
     names = "categories" if rule.dimension == "category" else "units"
-    mapping = {"first": first.isoformat(), "last": last.isoformat(), "count": count,
-               "title": title_of(names, code), "threshold": rule.threshold}
+    mapping = {
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "count": count,
+        "title": title_of(names, code),
+        "threshold": rule.threshold,
+    }
     if rule.dimension == "category":
-        message = _("From ${first} to ${last}, ${count} cases of the category ${title} were received; "
-                    "the rule warns from ${threshold}.", mapping=mapping)
+        message = _(
+            "From ${first} to ${last}, ${count} cases of the category ${title} were received; "
+            "the rule warns from ${threshold}.",
+            mapping=mapping,
+        )
     else:
-        message = _("From ${first} to ${last}, ${count} cases were assigned to ${title}; "
-                    "the rule warns from ${threshold}.", mapping=mapping)
+        message = _(
+            "From ${first} to ${last}, ${count} cases were assigned to ${title}; "
+            "the rule warns from ${threshold}.",
+            mapping=mapping,
+        )
     summary = _text(message)
     unit = code if rule.dimension == "unit" else None
-    return [Candidate(rule, key, sorted(b.UID for b in brains), summary, unit, first,
-                      restricted=any(_brain_accuses(b) for b in brains), extra={"count": count})]
+    return [
+        Candidate(
+            rule,
+            key,
+            sorted(b.UID for b in brains),
+            summary,
+            unit,
+            first,
+            restricted=any(_brain_accuses(b) for b in brains),
+            extra={"count": count},
+        )
+    ]
 
 
 def _sensitive(rule, case, facts, periods, catalog, existing):
@@ -224,18 +303,35 @@ def _sensitive(rule, case, facts, periods, catalog, existing):
     for period in periods:
         if not period.holds(facts["received"]):
             continue
-        summary = _text(_(
-            "During ${period} (${start} to ${end}) the key matter ${number} (${category}, ${people} people) "
-            "was received.",
-            mapping={"period": period.name, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                     "number": facts["number"], "category": title_of("categories", facts["category"]),
-                     "people": facts["people"]}))
+        summary = _text(
+            _(
+                "During ${period} (${start} to ${end}) the key matter ${number} (${category}, ${people} people) "
+                "was received.",
+                mapping={
+                    "period": period.name,
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
+                    "number": facts["number"],
+                    "category": title_of("categories", facts["category"]),
+                    "people": facts["people"],
+                },
+            )
+        )
         key = f"{rule.id}|{period.name}|{period.start.isoformat()}|{facts['uid']}"
-        found.append(Candidate(rule, key, [facts["uid"]], summary, facts["unit"], facts["received"]))
+        found.append(
+            Candidate(
+                rule, key, [facts["uid"]], summary, facts["unit"], facts["received"]
+            )
+        )
     return found
 
 
-_CASE_RULES = {R.COLLECTIVE: _collective, R.REPEAT: _repeat, R.SURGE: _surge, R.SENSITIVE: _sensitive}
+_CASE_RULES = {
+    R.COLLECTIVE: _collective,
+    R.REPEAT: _repeat,
+    R.SURGE: _surge,
+    R.SENSITIVE: _sensitive,
+}
 
 
 def candidates_for_report(report, rules, periods, day):
@@ -251,25 +347,52 @@ def candidates_for_report(report, rules, periods, day):
             key_of_row = dispute_key(row)
             people = row.get("people_count") or 0
             category = row.get("category")
-            mapping = {"unit": title_of("units", unit), "period": getattr(report, "period", ""),
-                       "category": title_of("categories", category), "people": people}
+            mapping = {
+                "unit": title_of("units", unit),
+                "period": getattr(report, "period", ""),
+                "category": title_of("categories", category),
+                "people": people,
+            }
             restricted = category in ACCUSATION_CATEGORIES
             if rule.kind == R.COLLECTIVE and people >= rule.threshold:
-                summary = _text(_(
-                    "The screening report of ${unit} for ${period} lists a dispute (${category}) involving "
-                    "${people} people; the rule warns from ${threshold}.",
-                    mapping=dict(mapping, threshold=rule.threshold)))
-                found.append(Candidate(rule, f"{rule.id}|{uid}|{key_of_row}", [uid], summary, unit, day,
-                                       restricted=restricted))
+                summary = _text(
+                    _(
+                        "The screening report of ${unit} for ${period} lists a dispute (${category}) involving "
+                        "${people} people; the rule warns from ${threshold}.",
+                        mapping=dict(mapping, threshold=rule.threshold),
+                    )
+                )
+                found.append(
+                    Candidate(
+                        rule,
+                        f"{rule.id}|{uid}|{key_of_row}",
+                        [uid],
+                        summary,
+                        unit,
+                        day,
+                        restricted=restricted,
+                    )
+                )
             elif rule.kind == R.SENSITIVE and row.get("risk_grade") == KEY_GRADE:
                 for period in periods:
                     if not period.holds(day):
                         continue
-                    summary = _text(_(
-                        "During ${name} (${start} to ${end}) the screening report of ${unit} for ${period} "
-                        "listed a dispute of key risk (${category}, ${people} people).",
-                        mapping=dict(mapping, name=period.name, start=period.start.isoformat(),
-                                     end=period.end.isoformat())))
+                    summary = _text(
+                        _(
+                            "During ${name} (${start} to ${end}) the screening report of ${unit} for ${period} "
+                            "listed a dispute of key risk (${category}, ${people} people).",
+                            mapping=dict(
+                                mapping,
+                                name=period.name,
+                                start=period.start.isoformat(),
+                                end=period.end.isoformat(),
+                            ),
+                        )
+                    )
                     key = f"{rule.id}|{period.name}|{period.start.isoformat()}|{uid}|{key_of_row}"
-                    found.append(Candidate(rule, key, [uid], summary, unit, day, restricted=restricted))
+                    found.append(
+                        Candidate(
+                            rule, key, [uid], summary, unit, day, restricted=restricted
+                        )
+                    )
     return found

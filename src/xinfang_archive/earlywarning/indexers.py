@@ -1,5 +1,6 @@
 """Catalog indexers of warnings: the list filters by rule and by unit; a
 package of cases finds the warnings about them by their records."""
+
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IEarlyWarning
 

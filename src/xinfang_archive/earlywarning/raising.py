@@ -6,6 +6,7 @@ user of its own (``SYSTEM_USER``) adopted for the creation, so that the
 audit trail names it and the person who registered the case gets no role on
 the warning.  The unit grants follow (``privacy.units.warning_changed``).
 """
+
 from AccessControl.users import SimpleUser
 from plone import api
 from plone.dexterity.utils import createContentInContainer
@@ -42,10 +43,19 @@ def raise_candidates(candidates, folder):
             continue
         with api.env.adopt_user(user=_system_user(portal)):
             warning = createContentInContainer(
-                folder, PORTAL_TYPE, checkConstraints=False, id=candidate.id,
-                rule_id=candidate.rule.id, rule_kind=candidate.rule.kind, rule_title=candidate.rule.title,
-                warning_key=candidate.key, records=list(candidate.records), summary=candidate.summary,
-                unit=candidate.unit, occurred_on=candidate.occurred_on, restricted=bool(candidate.restricted),
+                folder,
+                PORTAL_TYPE,
+                checkConstraints=False,
+                id=candidate.id,
+                rule_id=candidate.rule.id,
+                rule_kind=candidate.rule.kind,
+                rule_title=candidate.rule.title,
+                warning_key=candidate.key,
+                records=list(candidate.records),
+                summary=candidate.summary,
+                unit=candidate.unit,
+                occurred_on=candidate.occurred_on,
+                restricted=bool(candidate.restricted),
             )
         made.append(warning)
     if made:
@@ -67,7 +77,9 @@ def follow_case(case):
     if not uid:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(portal_type=PORTAL_TYPE, warning_records=uid)
+    brains = catalog.unrestrictedSearchResults(
+        portal_type=PORTAL_TYPE, warning_records=uid
+    )
     if not brains:
         return []
     accusation = is_accusation_case(case)
@@ -79,9 +91,16 @@ def follow_case(case):
             continue  # filed: its metadata are proven by its manifest (its case is filed too)
         restricted = bool(getattr(warning, "restricted", False)) or accusation
         new_unit = warning.unit
-        if unit and warning.rule_kind != "surge" and (not warning.unit or list(warning.records) == [uid]):
+        if (
+            unit
+            and warning.rule_kind != "surge"
+            and (not warning.unit or list(warning.records) == [uid])
+        ):
             new_unit = unit
-        if restricted == bool(getattr(warning, "restricted", False)) and new_unit == warning.unit:
+        if (
+            restricted == bool(getattr(warning, "restricted", False))
+            and new_unit == warning.unit
+        ):
             continue
         warning.restricted, warning.unit = restricted, new_unit
         warning_changed(warning, None)  # the unit grants again (none when restricted)
@@ -105,7 +124,9 @@ def evaluate_case(case, rules=None, periods=None, folder=None):
     if folder is None:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    candidates = candidates_for_case(case, rules, periods, catalog, existing=folder.__contains__)
+    candidates = candidates_for_case(
+        case, rules, periods, catalog, existing=folder.__contains__
+    )
     return raise_candidates(candidates, folder)
 
 

@@ -7,6 +7,7 @@ kinds: a warning names its rule by id); ``current_rules`` reads what is
 saved and leaves out, with a log entry, lines that would not parse (a
 registry written by hand), so that evaluation never fails a registration.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
@@ -24,8 +25,12 @@ REPEAT = "repeat"
 SURGE = "surge"
 SENSITIVE = "sensitive"
 KINDS = (COLLECTIVE, REPEAT, SURGE, SENSITIVE)
-FIELDS = {COLLECTIVE: "collective_rules", REPEAT: "repeat_rules", SURGE: "surge_rules",
-          SENSITIVE: "sensitive_rules"}
+FIELDS = {
+    COLLECTIVE: "collective_rules",
+    REPEAT: "repeat_rules",
+    SURGE: "surge_rules",
+    SENSITIVE: "sensitive_rules",
+}
 PERIODS_FIELD = "sensitive_periods"
 FORMATS = {
     COLLECTIVE: "id|标题|人数",
@@ -77,7 +82,10 @@ class RuleError(ValueError):
 
     @property
     def message(self):
-        return _("Line “${line}”: ${problem}", mapping={"line": self.line, "problem": self.problem})
+        return _(
+            "Line “${line}”: ${problem}",
+            mapping={"line": self.line, "problem": self.problem},
+        )
 
 
 def _columns(line, expected):
@@ -96,14 +104,17 @@ def _count(line, text, problem):
     try:
         value = int(text)
     except (TypeError, ValueError):
-        raise RuleError(line, problem)
+        raise RuleError(line, problem) from None
     if value < 1 or value > MAX_COUNT:
         raise RuleError(line, problem)
     return value
 
 
 def _days(line, text):
-    problem = _("the number of days must be a whole number from 1 to ${max}.", mapping={"max": MAX_DAYS})
+    problem = _(
+        "the number of days must be a whole number from 1 to ${max}.",
+        mapping={"max": MAX_DAYS},
+    )
     value = _count(line, text, problem)
     if value > MAX_DAYS:
         raise RuleError(line, problem)
@@ -115,32 +126,63 @@ def parse_rule(kind, line, known=None):
     unit to their codes (checked when given)."""
     parts, enabled = _columns(line, COLUMNS[kind])
     if len(parts) != COLUMNS[kind]:
-        raise RuleError(line, _("write it as ${format} (add |off to disable it).",
-                                mapping={"format": FORMATS[kind]}))
+        raise RuleError(
+            line,
+            _(
+                "write it as ${format} (add |off to disable it).",
+                mapping={"format": FORMATS[kind]},
+            ),
+        )
     rule_id, title = parts[0], parts[1]
     if not _ID.match(rule_id):
         raise RuleError(line, _("the id is made of letters, digits, - or _."))
     if not title:
         raise RuleError(line, _("the rule needs a title."))
     if kind == COLLECTIVE:
-        people = _count(line, parts[2], _("the number of people must be a positive whole number."))
+        people = _count(
+            line, parts[2], _("the number of people must be a positive whole number.")
+        )
         return Rule(rule_id, kind, title, enabled, threshold=people)
     if kind == REPEAT:
         if parts[2] not in REPEAT_KEYS:
-            raise RuleError(line, _("the third column is petitioner (the same petitioner) or matter (the same matter)."))
-        return Rule(rule_id, kind, title, enabled, key=parts[2], days=_days(line, parts[3]))
+            raise RuleError(
+                line,
+                _(
+                    "the third column is petitioner (the same petitioner) or matter (the same matter)."
+                ),
+            )
+        return Rule(
+            rule_id, kind, title, enabled, key=parts[2], days=_days(line, parts[3])
+        )
     if kind == SURGE:
         dimension, value = parts[2], parts[3] or ANY
         if dimension not in SURGE_DIMENSIONS:
             raise RuleError(line, _("the third column is category or unit."))
         if known is not None and value != ANY and value not in known.get(dimension, ()):
-            problem = (_("there is no category with the code ${code}.", mapping={"code": value})
-                       if dimension == "category"
-                       else _("there is no unit with the code ${code}.", mapping={"code": value}))
+            problem = (
+                _(
+                    "there is no category with the code ${code}.",
+                    mapping={"code": value},
+                )
+                if dimension == "category"
+                else _(
+                    "there is no unit with the code ${code}.", mapping={"code": value}
+                )
+            )
             raise RuleError(line, problem)
-        cases = _count(line, parts[4], _("the number of cases must be a positive whole number."))
-        return Rule(rule_id, kind, title, enabled, threshold=cases, dimension=dimension, value=value,
-                    days=_days(line, parts[5]))
+        cases = _count(
+            line, parts[4], _("the number of cases must be a positive whole number.")
+        )
+        return Rule(
+            rule_id,
+            kind,
+            title,
+            enabled,
+            threshold=cases,
+            dimension=dimension,
+            value=value,
+            days=_days(line, parts[5]),
+        )
     return Rule(rule_id, kind, title, enabled)
 
 
@@ -150,13 +192,18 @@ def _day(line, text):
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise RuleError(line, _("${day} is not a day of the calendar.", mapping={"day": text}))
+        raise RuleError(
+            line, _("${day} is not a day of the calendar.", mapping={"day": text})
+        ) from None
 
 
 def parse_period(line):
     parts = [part.strip() for part in line.split("|")]
     if len(parts) != 3 or not parts[0]:
-        raise RuleError(line, _("write it as ${format}.", mapping={"format": FORMATS[PERIODS_FIELD]}))
+        raise RuleError(
+            line,
+            _("write it as ${format}.", mapping={"format": FORMATS[PERIODS_FIELD]}),
+        )
     start, end = _day(line, parts[1]), _day(line, parts[2])
     if end < start:
         raise RuleError(line, _("the last day is before the first day."))
@@ -165,8 +212,10 @@ def parse_period(line):
 
 def known_codes():
     """{"category": codes, "unit": codes} of the registry's lists."""
-    return {"category": {row[0] for row in parse_lines(registry_lines("categories"))},
-            "unit": {row[0] for row in parse_lines(registry_lines("units"))}}
+    return {
+        "category": {row[0] for row in parse_lines(registry_lines("categories"))},
+        "unit": {row[0] for row in parse_lines(registry_lines("units"))},
+    }
 
 
 def _nonblank(lines):
@@ -178,7 +227,10 @@ def parse_kind(kind, lines, known=None):
     for line in _nonblank(lines):
         rule = parse_rule(kind, line, known)
         if rule.id in seen:
-            raise RuleError(line, _("the id ${id} is used by another rule.", mapping={"id": rule.id}))
+            raise RuleError(
+                line,
+                _("the id ${id} is used by another rule.", mapping={"id": rule.id}),
+            )
         seen.add(rule.id)
         rules.append(rule)
     return rules
@@ -196,8 +248,15 @@ def parse_all(values, known=None):
     for kind in KINDS:
         for rule in parse_kind(kind, values.get(FIELDS[kind]), known):
             if rule.id in seen:
-                line = next(line for line in _nonblank(values.get(FIELDS[kind])) if line.split("|")[0].strip() == rule.id)
-                raise RuleError(line, _("the id ${id} is used by another rule.", mapping={"id": rule.id}))
+                line = next(
+                    line
+                    for line in _nonblank(values.get(FIELDS[kind]))
+                    if line.split("|")[0].strip() == rule.id
+                )
+                raise RuleError(
+                    line,
+                    _("the id ${id} is used by another rule.", mapping={"id": rule.id}),
+                )
             seen[rule.id] = rule
             rules.append(rule)
     return rules, parse_periods(values.get(PERIODS_FIELD))
@@ -205,8 +264,8 @@ def parse_all(values, known=None):
 
 def current_rules():
     """``(enabled rules, periods)`` as saved; lines that do not parse are left out."""
-    from xinfang_archive.earlywarning.settings import PREFIX
     from plone.registry.interfaces import IRegistry
+    from xinfang_archive.earlywarning.settings import PREFIX
     from zope.component import queryUtility
 
     registry = queryUtility(IRegistry)
@@ -218,7 +277,9 @@ def current_rules():
             try:
                 rule = parse_rule(kind, line)
             except RuleError:
-                logger.warning("Early warning rule left out (it does not parse): %s", line)
+                logger.warning(
+                    "Early warning rule left out (it does not parse): %s", line
+                )
                 continue
             if rule.enabled and rule.id not in seen:
                 seen.add(rule.id)
@@ -233,14 +294,18 @@ def current_rules():
 
 def rule_titles():
     """{rule id: title} of every rule saved (disabled ones too), for lists and filters."""
-    from xinfang_archive.earlywarning.settings import PREFIX
     from plone.registry.interfaces import IRegistry
+    from xinfang_archive.earlywarning.settings import PREFIX
     from zope.component import queryUtility
 
     registry = queryUtility(IRegistry)
     titles = {}
     for kind in KINDS:
-        for line in _nonblank(registry.get(f"{PREFIX}.{FIELDS[kind]}", None) if registry is not None else ()):
+        for line in _nonblank(
+            registry.get(f"{PREFIX}.{FIELDS[kind]}", None)
+            if registry is not None
+            else ()
+        ):
             parts = [part.strip() for part in line.split("|")]
             if len(parts) > 1 and parts[0]:
                 titles.setdefault(parts[0], parts[1])

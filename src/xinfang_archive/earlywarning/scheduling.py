@@ -14,12 +14,13 @@ indexed in this transaction, whether CMFCore's own before-commit hook ran
 before it or not.  ``flush`` evaluates what is scheduled at once (tests, and
 the demo, which evaluates before its own commit).
 """
+
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from contextlib import contextmanager
-from Products.CMFCore.indexing import processQueue
 from plone import api
+from Products.CMFCore.indexing import processQueue
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.earlywarning.evaluate import candidates_for_case
 from xinfang_archive.earlywarning.evaluate import candidates_for_report
@@ -104,14 +105,21 @@ def evaluate_pending(pending):
             continue
         try:
             if kind == CASE:
-                candidates = candidates_for_case(obj, rules, periods, catalog, existing=folder.__contains__)
+                candidates = candidates_for_case(
+                    obj, rules, periods, catalog, existing=folder.__contains__
+                )
             else:
-                candidates = candidates_for_report(obj, rules, periods, first_submission(obj) or local_today())
+                candidates = candidates_for_report(
+                    obj, rules, periods, first_submission(obj) or local_today()
+                )
         except ConflictError:
             raise
         except Exception:
             # evaluation only reads: a rule that fails never refuses a registration
-            logger.exception("Early warning evaluation failed for %s", "/".join(obj.getPhysicalPath()))
+            logger.exception(
+                "Early warning evaluation failed for %s",
+                "/".join(obj.getPhysicalPath()),
+            )
             continue
         made.extend(raise_candidates(candidates, folder))
     return made

@@ -19,6 +19,7 @@ them); a trailing ``off`` column disables a rule without deleting it::
                                                one of the sensitive periods
     sensitive_periods  名称|YYYY-MM-DD|YYYY-MM-DD
 """
+
 from xinfang_archive import _
 from zope import schema
 from zope.interface import Interface
@@ -44,8 +45,11 @@ DEFAULT_SENSITIVE_RULES = [
 
 def _lines(title, description, default):
     return schema.List(
-        title=title, description=description, value_type=schema.TextLine(),
-        default=list(default), required=False,
+        title=title,
+        description=description,
+        value_type=schema.TextLine(),
+        default=list(default),
+        required=False,
     )
 
 
@@ -54,41 +58,51 @@ class IWarningSettings(Interface):
 
     collective_rules = _lines(
         _("Collective petitions and large disputes"),
-        _("help_collective_rules",
-          default="id|title|number of people per line: a collective petition, or a dispute found by the "
-                  "screening, of at least that many people. Add |off to disable a rule."),
+        _(
+            "help_collective_rules",
+            default="id|title|number of people per line: a collective petition, or a dispute found by the "
+            "screening, of at least that many people. Add |off to disable a rule.",
+        ),
         DEFAULT_COLLECTIVE_RULES,
     )
     repeat_rules = _lines(
         _("Repeat petitions"),
-        _("help_repeat_rules",
-          default="id|title|petitioner or matter|days per line: the same petitioner (ID number, or name and "
-                  "phone) or the same matter (a case linked to an earlier case) again within that many days. "
-                  "Add |off to disable a rule."),
+        _(
+            "help_repeat_rules",
+            default="id|title|petitioner or matter|days per line: the same petitioner (ID number, or name and "
+            "phone) or the same matter (a case linked to an earlier case) again within that many days. "
+            "Add |off to disable a rule.",
+        ),
         DEFAULT_REPEAT_RULES,
     )
     surge_rules = _lines(
         _("Surges of intake"),
-        _("help_surge_rules",
-          default="id|title|category or unit|code or *|number of cases|days per line: the cases received of "
-                  "one category (or assigned to one unit) reach that number within a window of that many days "
-                  "(windows follow each other from a fixed day; * stands for each category or unit). "
-                  "Add |off to disable a rule."),
+        _(
+            "help_surge_rules",
+            default="id|title|category or unit|code or *|number of cases|days per line: the cases received of "
+            "one category (or assigned to one unit) reach that number within a window of that many days "
+            "(windows follow each other from a fixed day; * stands for each category or unit). "
+            "Add |off to disable a rule.",
+        ),
         DEFAULT_SURGE_RULES,
     )
     sensitive_rules = _lines(
         _("Sensitive periods: rules"),
-        _("help_sensitive_rules",
-          default="id|title per line: during a sensitive period, every key matter that arrives (a case of "
-                  "grade key or a collective petition, a screened dispute of key risk) raises a warning. "
-                  "Add |off to disable a rule."),
+        _(
+            "help_sensitive_rules",
+            default="id|title per line: during a sensitive period, every key matter that arrives (a case of "
+            "grade key or a collective petition, a screened dispute of key risk) raises a warning. "
+            "Add |off to disable a rule.",
+        ),
         DEFAULT_SENSITIVE_RULES,
     )
     sensitive_periods = _lines(
         _("Sensitive periods"),
-        _("help_sensitive_periods",
-          default="name|first day|last day per line, days as YYYY-MM-DD: important meetings and major "
-                  "events (重要会议、重大活动期间)."),
+        _(
+            "help_sensitive_periods",
+            default="name|first day|last day per line, days as YYYY-MM-DD: important meetings and major "
+            "events (重要会议、重大活动期间).",
+        ),
         [],
     )
 
@@ -97,4 +111,6 @@ def warning_settings():
     from plone.registry.interfaces import IRegistry
     from zope.component import getUtility
 
-    return getUtility(IRegistry).forInterface(IWarningSettings, prefix=PREFIX, check=False)
+    return getUtility(IRegistry).forInterface(
+        IWarningSettings, prefix=PREFIX, check=False
+    )

@@ -6,6 +6,7 @@ kind and registration number, the SHA-256 digests) is an extension and is
 marked so in ``schemas/dat46.xsd``.  Optional elements are left out when
 empty, so that an element in the document always carries a value.
 """
+
 from copy import deepcopy
 from datetime import date
 from datetime import datetime
@@ -18,8 +19,19 @@ SCHEMA = "dat46.xsd"
 ROOT = "电子文件元数据"
 FORMAT_VERSION = "1"
 AGGREGATIONS = ("件", "文件")
-KINDS = ("case", "document", "reply", "supervision", "hearing", "transcript", "meeting", "accountability",
-         "reception", "screening", "warning")
+KINDS = (
+    "case",
+    "document",
+    "reply",
+    "supervision",
+    "hearing",
+    "transcript",
+    "meeting",
+    "accountability",
+    "reception",
+    "screening",
+    "warning",
+)
 DIGEST_ALGORITHM = "SHA-256"
 PART_OF = ("组成", "属于", "本文件是所属信访件（或听证）的组成部分")
 
@@ -48,7 +60,9 @@ def add(parent, tag, value, attrib=None):
     text = clean(value)
     if not text:
         return None
-    element = etree.SubElement(parent, q(tag), {k: v for k, v in (attrib or {}).items() if v})
+    element = etree.SubElement(
+        parent, q(tag), {k: v for k, v in (attrib or {}).items() if v}
+    )
     element.text = text
     return element
 
@@ -92,12 +106,18 @@ def check_required(info):
         if not clean(value)
     ]
     if missing:
-        raise ValueError(f"record {clean(info.uid) or '?'}: missing required " + ", ".join(missing))
+        raise ValueError(
+            f"record {clean(info.uid) or '?'}: missing required " + ", ".join(missing)
+        )
     if info.kind not in KINDS:
-        raise ValueError(f"record {info.uid}: unknown kind {info.kind!r} (one of {', '.join(KINDS)})")
+        raise ValueError(
+            f"record {info.uid}: unknown kind {info.kind!r} (one of {', '.join(KINDS)})"
+        )
 
 
-def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime) -> etree._Element:
+def record_metadata(
+    info: RecordInfo, *, aggregation="件", generated: datetime
+) -> etree._Element:
     """The ``电子文件元数据`` element of one record (see ``schemas/dat46.xsd``).
 
     ``aggregation`` is 聚合层次: "件" for the filed item (the case), "文件"
@@ -110,7 +130,8 @@ def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime)
         raise ValueError(f"聚合层次 must be one of {AGGREGATIONS}, not {aggregation!r}")
     check_required(info)
     root = etree.Element(
-        q(ROOT), {"版本": FORMAT_VERSION, "生成时间": require_aware(generated, "generated")},
+        q(ROOT),
+        {"版本": FORMAT_VERSION, "生成时间": require_aware(generated, "generated")},
         nsmap={None: NAMESPACE},
     )
     add(root, "聚合层次", aggregation)
@@ -133,10 +154,22 @@ def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime)
     add(code, "档号值", info.archival_code)
     add(code, "全宗号", info.fonds_code)
     add(code, "年度", f"{info.filing_year:04d}" if info.filing_year else "")
-    add(code, "保管期限", clean(info.retention_title) or info.retention_period,
-        {"代码": clean(info.retention_period)})
-    add(code, "机构或问题", clean(info.organisation_code) or info.organisation_title,
-        {"名称": clean(info.organisation_title) if clean(info.organisation_code) else ""})
+    add(
+        code,
+        "保管期限",
+        clean(info.retention_title) or info.retention_period,
+        {"代码": clean(info.retention_period)},
+    )
+    add(
+        code,
+        "机构或问题",
+        clean(info.organisation_code) or info.organisation_title,
+        {
+            "名称": clean(info.organisation_title)
+            if clean(info.organisation_code)
+            else ""
+        },
+    )
     add(code, "类别号", info.category_code)
     add(code, "室编件号", positive(info.item_number))
     if len(code) and not clean(info.archival_code):
@@ -156,8 +189,12 @@ def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime)
     add(content, "责任者", info.responsible)
     add(content, "日期", iso_date(info.date))
     add(content, "文种", info.document_kind)
-    add(content, "密级", clean(info.classification_title) or info.classification,
-        {"代码": clean(info.classification)})
+    add(
+        content,
+        "密级",
+        clean(info.classification_title) or info.classification,
+        {"代码": clean(info.classification)},
+    )
 
     form = etree.SubElement(root, q("形式特征"))
     add(form, "件数", str(len(info.files or ())))
@@ -171,15 +208,27 @@ def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime)
         add(document, "文档序号", str(number))
         add(document, "计算机文件名", item.filename)
         add(document, "计算机文件大小", str(item.size))
-        add(document, "格式信息", file_format(item), {"媒体类型": clean(item.content_type)})
+        add(
+            document,
+            "格式信息",
+            file_format(item),
+            {"媒体类型": clean(item.content_type)},
+        )
         add(document, "页数", positive(item.pages))
         location = etree.SubElement(document, q("存储位置"))
         add(location, "当前位置", item.href)
-        add(document, "数字摘要", clean(item.sha256).lower(), {"算法": DIGEST_ALGORITHM})
+        add(
+            document, "数字摘要", clean(item.sha256).lower(), {"算法": DIGEST_ALGORITHM}
+        )
     attach(root, data)
 
     business = etree.Element(q("业务实体"))
-    add(business, "业务状态", clean(info.state_title) or info.state, {"代码": clean(info.state)})
+    add(
+        business,
+        "业务状态",
+        clean(info.state_title) or info.state,
+        {"代码": clean(info.state)},
+    )
     if info.created is not None:
         add(business, "创建时间", require_aware(info.created, "created"))
     if info.modified is not None:
@@ -194,7 +243,12 @@ def record_metadata(info: RecordInfo, *, aggregation="件", generated: datetime)
         add(relation, "关系", PART_OF[1])
         add(relation, "关系描述", PART_OF[2])
 
-    add(root, "元数据摘要", clean(info.metadata_sha256).lower(), {"算法": DIGEST_ALGORITHM})
+    add(
+        root,
+        "元数据摘要",
+        clean(info.metadata_sha256).lower(),
+        {"算法": DIGEST_ALGORITHM},
+    )
     return root
 
 
@@ -202,7 +256,9 @@ def xml_bytes(element):
     """UTF-8 with an XML declaration, indented (on a copy: the tree is left as is)."""
     if isinstance(element, etree._ElementTree):
         element = element.getroot()
-    copy = deepcopy(element)  # (tostring's default ASCII cannot carry Chinese tag names)
+    copy = deepcopy(
+        element
+    )  # (tostring's default ASCII cannot carry Chinese tag names)
     copy.tail = None
     etree.indent(copy, space="  ")
     return etree.tostring(copy, xml_declaration=True, encoding="UTF-8")

@@ -1,8 +1,9 @@
 """Records of the site as ``RecordInfo`` and their history as ``Event``s,
 for the DA/T 46 metadata, the envelopes and the events of a package."""
+
 from Acquisition import aq_base
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from plone import api
 from plone.uuid.interfaces import IUUID
 from xinfang_archive.archival.codes import parse as parse_code
@@ -20,11 +21,27 @@ from zope.i18nmessageid import Message
 
 
 AGENT = "xinfang-archive"
-FORMATS = {"pdf": "PDF", "docx": "DOCX", "text": "TXT", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
-KIND_OF_TYPE = {"PetitionCase": "case", "CaseDocument": "document", "Reply": "reply",
-                "Supervision": "supervision", "Hearing": "hearing", "HearingTranscript": "transcript",
-                "CoordinationMeeting": "meeting", "AccountabilityRecord": "accountability",
-                "LeaderReception": "reception", "ScreeningReport": "screening", "EarlyWarning": "warning"}
+FORMATS = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "text": "TXT",
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "tiff": "TIFF",
+}
+KIND_OF_TYPE = {
+    "PetitionCase": "case",
+    "CaseDocument": "document",
+    "Reply": "reply",
+    "Supervision": "supervision",
+    "Hearing": "hearing",
+    "HearingTranscript": "transcript",
+    "CoordinationMeeting": "meeting",
+    "AccountabilityRecord": "accountability",
+    "LeaderReception": "reception",
+    "ScreeningReport": "screening",
+    "EarlyWarning": "warning",
+}
 
 
 def _aware(value):
@@ -32,27 +49,41 @@ def _aware(value):
         return None
     if hasattr(value, "asdatetime"):
         value = value.asdatetime()
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _plone_text(msgid):
-    return translate(Message(msgid, domain="plone"), target_language="zh_CN") if msgid else ""
+    return (
+        translate(Message(msgid, domain="plone"), target_language="zh_CN")
+        if msgid
+        else ""
+    )
 
 
 def _format_name(entry, filename):
     kind = (entry or {}).get("kind") or ""
     if kind in FORMATS:
         return FORMATS[kind]
-    return (filename.rpartition(".")[2] or "").upper() if "." in (filename or "") else ""
+    return (
+        (filename.rpartition(".")[2] or "").upper() if "." in (filename or "") else ""
+    )
 
 
-def _describe(obj, case, path, files, fonds_name):
+def _describe(obj, case, path, files, fonds_name):  # noqa: C901
     """``RecordInfo`` of ``obj`` (a record of ``case``, or a hearing record)."""
     kind = KIND_OF_TYPE[obj.portal_type]
     info = RecordInfo(
-        kind=kind, uid=IUUID(obj), identifier="", path=path, title=obj.Title(),
-        responsible="", date=None, state=api.content.get_state(obj, default="") or "",
-        created=_aware(obj.created()), modified=_aware(obj.modified()), files=list(files),
+        kind=kind,
+        uid=IUUID(obj),
+        identifier="",
+        path=path,
+        title=obj.Title(),
+        responsible="",
+        date=None,
+        state=api.content.get_state(obj, default="") or "",
+        created=_aware(obj.created()),
+        modified=_aware(obj.modified()),
+        files=list(files),
         fonds_name=fonds_name,
     )
     info.state_title = _plone_text(state_title(obj)) if info.state else ""
@@ -64,8 +95,14 @@ def _describe(obj, case, path, files, fonds_name):
         info.identifier = obj.registration_number or obj.getId()
         info.date = obj.received_date
         info.responsible = title_of("units", obj.responsible_unit) or fonds_name
-        info.keywords = [k for k in (title_of("categories", obj.category),
-                                     title_of("channels", obj.channel)) if k]
+        info.keywords = [
+            k
+            for k in (
+                title_of("categories", obj.category),
+                title_of("channels", obj.channel),
+            )
+            if k
+        ]
         info.document_kind = "信访件"
     elif kind == "document":
         info.identifier = path
@@ -81,7 +118,9 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = fonds_name
         info.date = obj.reply_date
         info.document_number = obj.document_number or ""
-        info.document_kind = record_text(dict(_reply_kinds()).get(obj.kind, "")) if obj.kind else ""
+        info.document_kind = (
+            record_text(dict(_reply_kinds()).get(obj.kind, "")) if obj.kind else ""
+        )
     elif kind == "supervision":
         info.identifier = path
         info.responsible = obj.issued_by or ""
@@ -104,7 +143,9 @@ def _describe(obj, case, path, files, fonds_name):
         info.document_kind = "责任追究决定"
     elif kind == "reception":
         info.identifier = obj.getId()
-        info.responsible = f"{obj.leader}（{obj.post}）" if obj.post else (obj.leader or "")
+        info.responsible = (
+            f"{obj.leader}（{obj.post}）" if obj.post else (obj.leader or "")
+        )
         info.date = obj.reception_date
         info.document_kind = "领导信访接待日记录"
     elif kind == "screening":
@@ -114,10 +155,14 @@ def _describe(obj, case, path, files, fonds_name):
         info.responsible = title_of("units", obj.unit) or ""
         # the day the unit reported (its first submission), else the day it was written
         info.date = first_submission(obj) or obj.created().asdatetime().date()
-        info.document_kind = "矛盾纠纷排查零报告" if obj.zero_report else "矛盾纠纷排查报告"
+        info.document_kind = (
+            "矛盾纠纷排查零报告" if obj.zero_report else "矛盾纠纷排查报告"
+        )
     elif kind == "warning":
         info.identifier = obj.getId()
-        info.responsible = title_of("units", obj.unit) or fonds_name  # a county-wide warning: the bureau's
+        info.responsible = (
+            title_of("units", obj.unit) or fonds_name
+        )  # a county-wide warning: the bureau's
         info.date = obj.occurred_on or obj.created().asdatetime().date()
         info.document_kind = "社会稳定预警记录"
     elif kind == "transcript":
@@ -135,7 +180,9 @@ def _describe(obj, case, path, files, fonds_name):
         info.fonds_code = case.fonds_code
         info.filing_year = case.filing_year
         info.retention_period = case.retention_period
-        info.retention_title = record_text(PERIOD_TITLES.get(case.retention_period, case.retention_period))
+        info.retention_title = record_text(
+            PERIOD_TITLES.get(case.retention_period, case.retention_period)
+        )
         info.organisation_code = case.organisation_code
         info.organisation_title = case.organisation_title or ""
         info.category_code = code.group.category
@@ -158,8 +205,13 @@ def _reply_kinds():
 
 def file_info(field, named_file, sha256, size, href, entry=None):
     return FileInfo(
-        field=field, filename=named_file.filename or "", content_type=named_file.contentType or "",
-        size=size, sha256=sha256, href=href, pages=(entry or {}).get("pages"),
+        field=field,
+        filename=named_file.filename or "",
+        content_type=named_file.contentType or "",
+        size=size,
+        sha256=sha256,
+        href=href,
+        pages=(entry or {}).get("pages"),
         format_name=_format_name(entry, named_file.filename),
     )
 
@@ -216,41 +268,93 @@ def case_events(case, fixity_runs=()):
     events = []
 
     def add(kind, when, agent, detail, outcome="success", outcome_detail=""):
-        events.append(Event(identifier=f"evt-{uid}-{len(events) + 1}", type=kind, time=_iso_time(when),
-                            agent=agent or AGENT, outcome=outcome, detail=detail, object_uid=uid,
-                            object_identifier=identifier, outcome_detail=outcome_detail))
+        events.append(
+            Event(
+                identifier=f"evt-{uid}-{len(events) + 1}",
+                type=kind,
+                time=_iso_time(when),
+                agent=agent or AGENT,
+                outcome=outcome,
+                detail=detail,
+                object_uid=uid,
+                object_identifier=identifier,
+                outcome_detail=outcome_detail,
+            )
+        )
 
     creators = case.listCreators()
-    add("creation", case.created(), creators[0] if creators else AGENT,
-        f"登记信访件 {number}" if number else f"形成 {case.Title()}")
+    add(
+        "creation",
+        case.created(),
+        creators[0] if creators else AGENT,
+        f"登记信访件 {number}" if number else f"形成 {case.Title()}",
+    )
     for ingestion in getattr(aq_base(case), "ingestions", None) or ():
         producer = ingestion.get("producer")
-        add("ingestion", ingestion["time"], ingestion.get("actor"),
-            f"导入：{ingestion.get('source') or ''}" + (f"（来自 {producer}）" if producer else ""))
+        add(
+            "ingestion",
+            ingestion["time"],
+            ingestion.get("actor"),
+            f"导入：{ingestion.get('source') or ''}"
+            + (f"（来自 {producer}）" if producer else ""),
+        )
     if not code:
         return events
-    add("filing", case.filed_on, case.filed_by,
+    add(
+        "filing",
+        case.filed_on,
+        case.filed_by,
         f"归档立案，档号 {code}，保管期限 {record_text(PERIOD_TITLES.get(case.retention_period, ''))}",
-        outcome_detail=f"文件清单 {len(case.archival_manifest)} 项（含元数据摘要）")
+        outcome_detail=f"文件清单 {len(case.archival_manifest)} 项（含元数据摘要）",
+    )
     filed_on = _aware(case.filed_on)
     for run in fixity_runs:
         if run.started is None or _aware(run.started) < filed_on:
             continue
         problems = [p for p in run.problems if p[0] == code]
         if problems:
-            add("fixity", run.started, AGENT, "固定性检查（SHA-256）", "failure",
-                "；".join(f"{p[1]} {p[3] or p[2]}：{p[4]}" for p in problems[:20]))
+            add(
+                "fixity",
+                run.started,
+                AGENT,
+                "固定性检查（SHA-256）",
+                "failure",
+                "；".join(f"{p[1]} {p[3] or p[2]}：{p[4]}" for p in problems[:20]),
+            )
         else:
-            add("fixity", run.started, AGENT, "固定性检查（SHA-256）", "success", "全部文件与元数据完好")
+            add(
+                "fixity",
+                run.started,
+                AGENT,
+                "固定性检查（SHA-256）",
+                "success",
+                "全部文件与元数据完好",
+            )
     for amendment in getattr(case, "amendments", None) or ():
-        fields = "、".join(c.get("title") or c.get("field") for c in amendment.get("changes") or ())
-        add("amendment", amendment["time"], amendment.get("actor"),
-            f"更正 {amendment.get('path') or '信访件'}：{fields}", outcome_detail=amendment.get("reason") or "")
+        fields = "、".join(
+            c.get("title") or c.get("field") for c in amendment.get("changes") or ()
+        )
+        add(
+            "amendment",
+            amendment["time"],
+            amendment.get("actor"),
+            f"更正 {amendment.get('path') or '信访件'}：{fields}",
+            outcome_detail=amendment.get("reason") or "",
+        )
     for change in getattr(case, "retention_history", None) or ():
-        add("retention", change["time"], change.get("actor"),
-            f"保管期限 {change.get('before')} → {change.get('after')}", outcome_detail=change.get("reason") or "")
+        add(
+            "retention",
+            change["time"],
+            change.get("actor"),
+            f"保管期限 {change.get('before')} → {change.get('after')}",
+            outcome_detail=change.get("reason") or "",
+        )
     for transfer in getattr(case, "transfers", None) or ():
-        add("transfer", transfer["time"], transfer.get("actor"),
+        add(
+            "transfer",
+            transfer["time"],
+            transfer.get("actor"),
             f"移交 {transfer.get('receiver') or ''}，包 {transfer.get('package')}",
-            outcome_detail=f"包校验值 SHA-256 {transfer.get('package_sha256')}")
+            outcome_detail=f"包校验值 SHA-256 {transfer.get('package_sha256')}",
+        )
     return events

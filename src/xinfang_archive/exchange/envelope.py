@@ -11,6 +11,7 @@ changed after packaging (not who made it); the bag's manifest proves the
 files.  Trimming text nodes keeps the digest valid when the XML is
 re-indented; values are written stripped, so no information is lost.
 """
+
 from copy import deepcopy
 from datetime import datetime
 from lxml import etree
@@ -54,12 +55,20 @@ def add(parent, tag, value, attrib=None):
 def signed_object_digest(signed) -> str:
     """SHA-256 over the C14N 2.0 (TrimTextNodes) form of ``被签名对象``."""
     # Serialised first: canonicalize() cannot see namespaces declared above a subtree.
-    canonical = etree.canonicalize(etree.tostring(signed, encoding="unicode", with_tail=False), strip_text=True)
+    canonical = etree.canonicalize(
+        etree.tostring(signed, encoding="unicode", with_tail=False), strip_text=True
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def envelope(info: RecordInfo, metadata: etree._Element, *, content: dict[str, bytes] | None = None,
-             generated: datetime, producer: str) -> etree._Element:
+def envelope(
+    info: RecordInfo,
+    metadata: etree._Element,
+    *,
+    content: dict[str, bytes] | None = None,
+    generated: datetime,
+    producer: str,
+) -> etree._Element:
     """The ``电子文件封装包`` element of one record (see ``schemas/envelope.xsd``).
 
     ``metadata`` is the record's ``dat46.record_metadata`` element; a copy is
@@ -92,22 +101,52 @@ def envelope(info: RecordInfo, metadata: etree._Element, *, content: dict[str, b
         for number, item in enumerate(info.files, start=1):
             embedded = content.get(item.href)
             document = etree.SubElement(
-                data, q("文档"), {"序号": str(number), "封装方式": "嵌入" if embedded is not None else "引用"})
+                data,
+                q("文档"),
+                {
+                    "序号": str(number),
+                    "封装方式": "嵌入" if embedded is not None else "引用",
+                },
+            )
             add(document, "文档标识符", clean(item.field))
             add(document, "计算机文件名", clean(item.filename))
             add(document, "计算机文件大小", str(item.size))
-            add(document, "格式信息", dat46.file_format(item), {"媒体类型": clean(item.content_type)})
-            add(document, "数字摘要", clean(item.sha256).lower(), {"算法": DIGEST_ALGORITHM})
+            add(
+                document,
+                "格式信息",
+                dat46.file_format(item),
+                {"媒体类型": clean(item.content_type)},
+            )
+            add(
+                document,
+                "数字摘要",
+                clean(item.sha256).lower(),
+                {"算法": DIGEST_ALGORITHM},
+            )
             add(document, "存储位置", clean(item.href))
             if embedded is not None:
-                if len(embedded) != item.size or hashlib.sha256(embedded).hexdigest() != clean(item.sha256).lower():
-                    raise ValueError(f"content for {item.href} does not match its size and SHA-256")
+                if (
+                    len(embedded) != item.size
+                    or hashlib.sha256(embedded).hexdigest()
+                    != clean(item.sha256).lower()
+                ):
+                    raise ValueError(
+                        f"content for {item.href} does not match its size and SHA-256"
+                    )
                 encoding = etree.SubElement(document, q("编码"))
                 add(encoding, "编码描述", ENCODING_DESCRIPTION)
                 add(encoding, "编码数据", base64.b64encode(embedded).decode("ascii"))
 
-    digest = add(root, "封装包摘要", None,
-                 {"摘要算法": DIGEST_ALGORITHM, "规范化方法": C14N_METHOD, "规范化参数": C14N_PARAMETERS})
+    digest = add(
+        root,
+        "封装包摘要",
+        None,
+        {
+            "摘要算法": DIGEST_ALGORITHM,
+            "规范化方法": C14N_METHOD,
+            "规范化参数": C14N_PARAMETERS,
+        },
+    )
     etree.indent(root, space="  ")
     digest.text = signed_object_digest(signed)
     return root
@@ -122,7 +161,10 @@ def envelope_digest_ok(element) -> bool:
     if signed is None or digest is None:
         return False
     if (digest.get("摘要算法"), digest.get("规范化方法"), digest.get("规范化参数")) != (
-            DIGEST_ALGORITHM, C14N_METHOD, C14N_PARAMETERS):
+        DIGEST_ALGORITHM,
+        C14N_METHOD,
+        C14N_PARAMETERS,
+    ):
         return False
     return hmac.compare_digest(clean(digest.text), signed_object_digest(signed))
 

@@ -4,6 +4,7 @@ Element names are PREMIS 3's, in the archive's own namespace: the PREMIS
 XSD cannot be fetched here, so ``schemas/events.xsd`` restates the subset we
 write (see its documentation).
 """
+
 from datetime import datetime
 from lxml import etree
 from xinfang_archive.exchange.dat46 import clean
@@ -17,8 +18,18 @@ import re
 NAMESPACE = "urn:xinfang-archive:events:1"
 SCHEMA = "events.xsd"
 PREMIS_VERSION = "3.0"
-EVENT_TYPES = ("creation", "ingestion", "migration", "filing", "fixity", "amendment",
-               "retention", "transfer", "export", "validation")
+EVENT_TYPES = (
+    "creation",
+    "ingestion",
+    "migration",
+    "filing",
+    "fixity",
+    "amendment",
+    "retention",
+    "transfer",
+    "export",
+    "validation",
+)
 OUTCOMES = ("success", "failure")
 SYSTEM_AGENT = "xinfang-archive"
 # DA/T 22-2015 档号 (X001-XF·2024-D30-JSJ-0007); anything else an event
@@ -50,17 +61,26 @@ def object_identifier_type(value):
 
 
 def check(event):
-    problems = [name for name in ("identifier", "agent", "object_uid") if not clean(getattr(event, name))]
+    problems = [
+        name
+        for name in ("identifier", "agent", "object_uid")
+        if not clean(getattr(event, name))
+    ]
     if event.type not in EVENT_TYPES:
         problems.append(f"type {event.type!r} (one of {', '.join(EVENT_TYPES)})")
     if event.outcome not in OUTCOMES:
         problems.append(f"outcome {event.outcome!r} (one of {', '.join(OUTCOMES)})")
     if problems:
-        raise ValueError(f"event {clean(event.identifier) or '?'}: bad or missing " + ", ".join(problems))
+        raise ValueError(
+            f"event {clean(event.identifier) or '?'}: bad or missing "
+            + ", ".join(problems)
+        )
     require_aware(event.time, f"event {event.identifier}: time")
 
 
-def events_document(events: list[Event], *, package_id: str, generated: datetime) -> etree._Element:
+def events_document(
+    events: list[Event], *, package_id: str, generated: datetime
+) -> etree._Element:
     """The ``premis`` element listing the package's events, then their agents.
 
     Events are sorted by time, then identifier; agents are the distinct
@@ -76,29 +96,68 @@ def events_document(events: list[Event], *, package_id: str, generated: datetime
     if duplicates:
         raise ValueError("duplicate event identifiers: " + ", ".join(duplicates))
 
-    root = etree.Element(q("premis"), {
-        "version": PREMIS_VERSION,
-        "packageIdentifier": clean(package_id),
-        "generated": require_aware(generated, "generated"),
-    }, nsmap={None: NAMESPACE})
+    root = etree.Element(
+        q("premis"),
+        {
+            "version": PREMIS_VERSION,
+            "packageIdentifier": clean(package_id),
+            "generated": require_aware(generated, "generated"),
+        },
+        nsmap={None: NAMESPACE},
+    )
     for event in sorted(events, key=lambda e: (e.time, clean(e.identifier))):
         element = add(root, "event")
-        identifier(element, "eventIdentifier", "eventIdentifier", "local", clean(event.identifier))
+        identifier(
+            element,
+            "eventIdentifier",
+            "eventIdentifier",
+            "local",
+            clean(event.identifier),
+        )
         add(element, "eventType", event.type)
         add(element, "eventDateTime", event.time.isoformat())
         if clean(event.detail):
-            add(add(element, "eventDetailInformation"), "eventDetail", clean(event.detail))
+            add(
+                add(element, "eventDetailInformation"),
+                "eventDetail",
+                clean(event.detail),
+            )
         outcome = add(element, "eventOutcomeInformation")
         add(outcome, "eventOutcome", event.outcome)
         if clean(event.outcome_detail):
-            add(add(outcome, "eventOutcomeDetail"), "eventOutcomeDetailNote", clean(event.outcome_detail))
-        agent = identifier(element, "linkingAgentIdentifier", "linkingAgentIdentifier",
-                           *agent_identifier(event.agent))
-        add(agent, "linkingAgentRole", "executing program" if clean(event.agent) == SYSTEM_AGENT else "implementer")
-        identifier(element, "linkingObjectIdentifier", "linkingObjectIdentifier", "UID", clean(event.object_uid))
+            add(
+                add(outcome, "eventOutcomeDetail"),
+                "eventOutcomeDetailNote",
+                clean(event.outcome_detail),
+            )
+        agent = identifier(
+            element,
+            "linkingAgentIdentifier",
+            "linkingAgentIdentifier",
+            *agent_identifier(event.agent),
+        )
+        add(
+            agent,
+            "linkingAgentRole",
+            "executing program"
+            if clean(event.agent) == SYSTEM_AGENT
+            else "implementer",
+        )
+        identifier(
+            element,
+            "linkingObjectIdentifier",
+            "linkingObjectIdentifier",
+            "UID",
+            clean(event.object_uid),
+        )
         if clean(event.object_identifier):
-            identifier(element, "linkingObjectIdentifier", "linkingObjectIdentifier",
-                       object_identifier_type(clean(event.object_identifier)), clean(event.object_identifier))
+            identifier(
+                element,
+                "linkingObjectIdentifier",
+                "linkingObjectIdentifier",
+                object_identifier_type(clean(event.object_identifier)),
+                clean(event.object_identifier),
+            )
     for name in sorted({clean(event.agent) for event in events}):
         agent = add(root, "agent")
         identifier(agent, "agentIdentifier", "agentIdentifier", *agent_identifier(name))

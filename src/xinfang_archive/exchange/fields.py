@@ -5,6 +5,7 @@ data grid (petitioners, parties, speaker turns) are named elements with
 their sub-fields, relations are ``<ref uid=… identifier=…/>`` and files are
 ``<file …>`` elements, referenced by ``href`` or embedded as base64.
 """
+
 from collective.z3cform.datagridfield.row import DictRow
 from datetime import date
 from datetime import datetime
@@ -22,11 +23,29 @@ import base64
 
 NS = "urn:xinfang-archive:exchange:1"
 NSMAP = {None: NS}
-ROW_ELEMENTS = {"petitioners": "petitioner", "parties": "party", "turns": "turn", "decisions": "decision",
-                "disputes": "dispute", "instructions": "instruction", "follow_ups": "follow_up"}
+ROW_ELEMENTS = {
+    "petitioners": "petitioner",
+    "parties": "party",
+    "turns": "turn",
+    "decisions": "decision",
+    "disputes": "dispute",
+    "instructions": "instruction",
+    "follow_ups": "follow_up",
+}
 
 TEXT, DATE, DATETIME, TIME, INT, BOOL, ITEMS, ROWS, REFS, RICHTEXT, FILE = (
-    "text", "date", "datetime", "time", "int", "bool", "items", "rows", "refs", "richtext", "file")
+    "text",
+    "date",
+    "datetime",
+    "time",
+    "int",
+    "bool",
+    "items",
+    "rows",
+    "refs",
+    "richtext",
+    "file",
+)
 
 
 def q(name):
@@ -116,7 +135,9 @@ def write_field(parent, name, field, value, files, ref_identifier=None):
                     write_field(row_element, sub_name, sub_field, row[sub_name], files)
     elif kind == REFS:
         for relation in value if IRelationList.providedBy(field) else [value]:
-            uid, identifier = ref_identifier(relation) if ref_identifier else (None, None)
+            uid, identifier = (
+                ref_identifier(relation) if ref_identifier else (None, None)
+            )
             attrs = {k: v for k, v in (("uid", uid), ("identifier", identifier)) if v}
             etree.SubElement(element, q("ref"), attrs)
     elif kind == RICHTEXT:
@@ -147,7 +168,7 @@ class FileProblem(ValueError):
     """A referenced or embedded file is missing or does not match its checksum."""
 
 
-def read_field(element, field, files):
+def read_field(element, field, files):  # noqa: C901
     """The Python value of ``element`` for ``field``.  ``files(element)``
     returns the checked bytes of a ``<file>`` element."""
     kind = kind_of(field)
@@ -175,8 +196,11 @@ def read_field(element, field, files):
     if kind == REFS:
         return [(ref.get("uid"), ref.get("identifier")) for ref in element]
     if kind == RICHTEXT:
-        return RichTextValue(element.text or "", element.get("content-type", "text/html"),
-                             "text/x-html-safe")
+        return RichTextValue(
+            element.text or "",
+            element.get("content-type", "text/html"),
+            "text/x-html-safe",
+        )
     if kind == FILE:
         return files(element)
     text = element.text or ""

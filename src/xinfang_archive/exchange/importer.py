@@ -26,12 +26,13 @@ written all or nothing, committed in batches.
   archive already has a report of is refused (one report per unit and
   period), and nothing of it is written.
 """
+
 from Acquisition import aq_base
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
-from datetime import timezone
 from DateTime import DateTime
+from datetime import datetime
+from datetime import UTC
 from pathlib import Path
 from persistent.list import PersistentList
 from plone import api
@@ -41,16 +42,19 @@ from plone.uuid.interfaces import IMutableUUID
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
 from xinfang_archive.archival.states import FILED_STATES
-from xinfang_archive.content.accountability import COUNTERS_KEY as ACCOUNTABILITY_COUNTERS_KEY
-from xinfang_archive.content.accountability import NUMBER_FORMAT as ACCOUNTABILITY_NUMBER_FORMAT
+from xinfang_archive.content.accountability import (
+    COUNTERS_KEY as ACCOUNTABILITY_COUNTERS_KEY,
+)
+from xinfang_archive.content.accountability import (
+    NUMBER_FORMAT as ACCOUNTABILITY_NUMBER_FORMAT,
+)
 from xinfang_archive.content.hearing import HEARING_COUNTERS_KEY
 from xinfang_archive.content.hearing import HEARING_NUMBER_FORMAT
 from xinfang_archive.content.registration import reserve_number
-from xinfang_archive.exchange.versioning import automatic_versioning_paused
+from xinfang_archive.exchange.fields import kind_of
 from xinfang_archive.exchange.fields import local
 from xinfang_archive.exchange.fields import NS
 from xinfang_archive.exchange.fields import REFS
-from xinfang_archive.exchange.fields import kind_of
 from xinfang_archive.exchange.reader import FileSource
 from xinfang_archive.exchange.reader import read_record
 from xinfang_archive.exchange.reader import RecordProblem
@@ -62,6 +66,7 @@ from xinfang_archive.exchange.safexml import DEFAULT_MAX_BYTES
 from xinfang_archive.exchange.safexml import load_schema
 from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import XMLRefused
+from xinfang_archive.exchange.versioning import automatic_versioning_paused
 from xinfang_archive.i18n import record_text
 from xinfang_archive.retry import ATTEMPTS
 from xinfang_archive.retry import commit_retrying
@@ -86,8 +91,15 @@ logger = logging.getLogger("xinfang_archive.exchange")
 IMPORTED, SKIPPED, FAILED, CHECKED = "imported", "skipped", "failed", "checked"
 EXCHANGE_SCHEMA = "exchange.xsd"
 # Where each kind of top-level record is imported to.
-CONTAINERS = {"case": "cases", "hearing": "hearings", "meeting": "meetings", "accountability": "accountability",
-              "reception": "receptions", "screening": "screening", "warning": "warnings"}
+CONTAINERS = {
+    "case": "cases",
+    "hearing": "hearings",
+    "meeting": "meetings",
+    "accountability": "accountability",
+    "reception": "receptions",
+    "screening": "screening",
+    "warning": "warnings",
+}
 # libxml2's path of an error: "/*/*[3]/…" (the third child) for a default
 # namespace, "/x:exchange/x:case[3]/…" (the third case) for a prefixed one
 TOP_LEVEL = re.compile(r"^/[^/]+/(?P<step>[^/\[]+)(?:\[(?P<index>\d+)\])?(?:/|$)")
@@ -118,11 +130,17 @@ class ImportReport:
     seconds: float = 0.0
     versions: int = 0
     files: int = 0
-    deferred: list = field(default_factory=list)  # [path, line] of cases a worker left to the end
+    deferred: list = field(
+        default_factory=list
+    )  # [path, line] of cases a worker left to the end
     rewritten: int = 0  # batches written again after meeting another writer's commit
 
     def count(self, status, kind=None):
-        return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
+        return sum(
+            1
+            for o in self.outcomes
+            if o.status == status and (kind is None or o.kind == kind)
+        )
 
     @property
     def ok(self):
@@ -144,13 +162,21 @@ def exchange_files(source):
         return []
     if is_package(source):
         data = source / "data"
-        found = (sorted(data.glob("receptions/*/exchange.xml")) + sorted(data.glob("screening/*/exchange.xml"))
-                 + sorted(data.glob("cases/*/exchange.xml")) + sorted(data.glob("hearings/*/exchange.xml"))
-                 + sorted(data.glob("meetings/*/exchange.xml"))
-                 + sorted(data.glob("accountability/*/exchange.xml"))
-                 + sorted(data.glob("warnings/*/exchange.xml")))
+        found = (
+            sorted(data.glob("receptions/*/exchange.xml"))
+            + sorted(data.glob("screening/*/exchange.xml"))
+            + sorted(data.glob("cases/*/exchange.xml"))
+            + sorted(data.glob("hearings/*/exchange.xml"))
+            + sorted(data.glob("meetings/*/exchange.xml"))
+            + sorted(data.glob("accountability/*/exchange.xml"))
+            + sorted(data.glob("warnings/*/exchange.xml"))
+        )
     else:  # the packages in it are sources of their own (see packages_in)
-        found = sorted(path for path in source.rglob("*.xml") if path.is_file() and not _in_package(path, source))
+        found = sorted(
+            path
+            for path in source.rglob("*.xml")
+            if path.is_file() and not _in_package(path, source)
+        )
     return [path for path in found if not _linked(path, source)]
 
 
@@ -164,8 +190,13 @@ def packages_in(source):
     source = Path(source)
     if source.is_symlink() or not source.is_dir() or is_package(source):
         return []
-    return sorted(tag.parent for tag in source.rglob("bagit.txt")
-                  if tag.is_file() and not _linked(tag, source) and not _in_package(tag.parent.parent, source))
+    return sorted(
+        tag.parent
+        for tag in source.rglob("bagit.txt")
+        if tag.is_file()
+        and not _linked(tag, source)
+        and not _in_package(tag.parent.parent, source)
+    )
 
 
 def _in_package(path, root):
@@ -209,8 +240,18 @@ class Importer:
     (what a parallel import does before its workers start, so that their
     cases find them); a worker and the end of a parallel import leave them."""
 
-    def __init__(self, site, dry_run=False, commit_every=50, max_bytes=DEFAULT_MAX_BYTES,
-                 progress=None, note="xinfang-archive import", share=None, only=None, early_only=False):
+    def __init__(
+        self,
+        site,
+        dry_run=False,
+        commit_every=50,
+        max_bytes=DEFAULT_MAX_BYTES,
+        progress=None,
+        note="xinfang-archive import",
+        share=None,
+        only=None,
+        early_only=False,
+    ):
         self.site = site
         self.share = share
         self.only = only
@@ -248,11 +289,21 @@ class Importer:
         """``[(exchange file, directory its references may point into)]`` of
         ``sources``; damaged packages are refused here."""
         sources = [Path(source) for source in sources]
-        sources = [s for source in sources for s in (source, *packages_in(source)) if self._package_ok(s)]
-        files = [(path, self._root(source)) for source in sources for path in exchange_files(source)]
+        sources = [
+            s
+            for source in sources
+            for s in (source, *packages_in(source))
+            if self._package_ok(s)
+        ]
+        files = [
+            (path, self._root(source))
+            for source in sources
+            for path in exchange_files(source)
+        ]
         if not files and not self.report.refused_files:
             self.report.refused_files.extend(
-                (str(s), record_text(_("No exchange XML found here."))) for s in sources)
+                (str(s), record_text(_("No exchange XML found here."))) for s in sources
+            )
         return files
 
     def _mine(self, path, element):
@@ -281,7 +332,9 @@ class Importer:
                 invalid = self._schema_errors(root)
                 if self.share is None and self.only is None:
                     # reception days and screening reports: before the cases that name them
-                    for element in [e for e in root if isinstance(e.tag, str) and local(e) in EARLY]:
+                    for element in [
+                        e for e in root if isinstance(e.tag, str) and local(e) in EARLY
+                    ]:
                         self._one(path, base, element, invalid, may_wait=False)
                 if self.early_only:
                     continue
@@ -289,8 +342,11 @@ class Importer:
                 planned += len(cases)
                 if self.share is None:
                     # hearings, meetings and accountability records: after the cases they name
-                    hearings.extend((path, base, e, invalid) for e in root
-                                    if isinstance(e.tag, str) and local(e) in LATE)
+                    hearings.extend(
+                        (path, base, e, invalid)
+                        for e in root
+                        if isinstance(e.tag, str) and local(e) in LATE
+                    )
                 for element in cases:
                     self._one(path, base, element, invalid)
                     done += 1
@@ -322,16 +378,34 @@ class Importer:
         from xinfang_archive.exchange.verify import verify_package
 
         report = verify_package(source)
-        damaged = report.missing or report.changed or report.extra or report.structure or report.invalid_xml
+        damaged = (
+            report.missing
+            or report.changed
+            or report.extra
+            or report.structure
+            or report.invalid_xml
+        )
         if damaged or report.digest == "mismatch":
-            self.report.refused_files.append((str(source), record_text(_(
-                "The package is not intact; nothing of it was imported.")) + " "
-                + "；".join(report_lines(report)[1:])))
+            self.report.refused_files.append(
+                (
+                    str(source),
+                    record_text(
+                        _("The package is not intact; nothing of it was imported.")
+                    )
+                    + " "
+                    + "；".join(report_lines(report)[1:]),
+                )
+            )
             return False
         if report.digest == "absent":
-            self.report.warnings.append(record_text(_(
-                "${path}: no package checksum beside it; the package's own manifests were checked.",
-                mapping={"path": str(source)})))
+            self.report.warnings.append(
+                record_text(
+                    _(
+                        "${path}: no package checksum beside it; the package's own manifests were checked.",
+                        mapping={"path": str(source)},
+                    )
+                )
+            )
         return True
 
     def _tick(self, done, total):
@@ -347,9 +421,14 @@ class Importer:
         root = tree.getroot()
         if root.tag != ROOT:
             if len(self.report.warnings) < 1000:
-                self.report.warnings.append(record_text(_(
-                    "${path}: not an exchange file (root element ${root}); left out.",
-                    mapping={"path": str(path), "root": root.tag})))
+                self.report.warnings.append(
+                    record_text(
+                        _(
+                            "${path}: not an exchange file (root element ${root}); left out.",
+                            mapping={"path": str(path), "root": root.tag},
+                        )
+                    )
+                )
             return None
         return root
 
@@ -366,11 +445,17 @@ class Importer:
             owner = None
             if match:
                 step = match.group("step")
-                siblings = children if step == "*" else [e for e in children if local(e) == step.split(":")[-1]]
+                siblings = (
+                    children
+                    if step == "*"
+                    else [e for e in children if local(e) == step.split(":")[-1]]
+                )
                 index = int(match.group("index") or 1) - 1
                 if 0 <= index < len(siblings) and local(siblings[index]) in ORDER:
                     owner = siblings[index]
-            invalid.setdefault(owner, []).append(f"XSD（第 {error.line} 行）：{error.message}")
+            invalid.setdefault(owner, []).append(
+                f"XSD（第 {error.line} 行）：{error.message}"
+            )
         return invalid
 
     def _one(self, path, base, element, invalid, may_wait=True):
@@ -382,8 +467,12 @@ class Importer:
         exactly as a real one, but never commits (the transaction is aborted
         at the end): what it reports is what a real run would do."""
         kind = local(element)
-        outcome = Outcome(source=f"{path}:{element.sourceline}", kind=kind,
-                          identifier=identifier_of(element), status=FAILED)
+        outcome = Outcome(
+            source=f"{path}:{element.sourceline}",
+            kind=kind,
+            identifier=identifier_of(element),
+            status=FAILED,
+        )
         problems = invalid.get(None, []) + invalid.get(element, [])
         if problems:
             outcome.messages = problems
@@ -405,19 +494,32 @@ class Importer:
                 counts = self.report.versions, self.report.files
                 try:
                     with all_or_nothing():
-                        self._write(record, origin=dict(source=Path(path).name,
-                                                        producer=element.getparent().get("producer") or ""))
+                        self._write(
+                            record,
+                            origin={
+                                "source": Path(path).name,
+                                "producer": element.getparent().get("producer") or "",
+                            },
+                        )
                 except BaseException:
-                    self.report.versions, self.report.files = counts  # nothing of it was kept
+                    self.report.versions, self.report.files = (
+                        counts  # nothing of it was kept
+                    )
                     raise
                 self.known.add(record)
                 outcome.status = CHECKED if self.dry_run else IMPORTED
         except RecordProblem as problem:
             outcome.messages = problem.messages
-        except Exception as error:  # anything else: this item is skipped, the others go on
+        except (
+            Exception
+        ) as error:  # anything else: this item is skipped, the others go on
             logger.exception("Import of %s failed", outcome.identifier)
-            outcome.messages = [_("Could not be written: ${error}",
-                                  mapping={"error": f"{type(error).__name__}: {error}"})]
+            outcome.messages = [
+                _(
+                    "Could not be written: ${error}",
+                    mapping={"error": f"{type(error).__name__}: {error}"},
+                )
+            ]
         self.report.outcomes.append(outcome)
         if outcome.status in (IMPORTED, CHECKED):
             self.uncommitted += 1
@@ -444,7 +546,9 @@ class Importer:
             before = len(self.report.outcomes)
             for path, base, element, invalid in waiting:
                 self._one(path, base, element, invalid, may_wait=True)
-            if len(self.report.outcomes) == before:  # nothing moved: write them as they are
+            if (
+                len(self.report.outcomes) == before
+            ):  # nothing moved: write them as they are
                 for path, base, element, invalid in self.waiting:
                     self._one(path, base, element, invalid, may_wait=False)
                 self.waiting = []
@@ -475,22 +579,38 @@ class Importer:
                 tries.append(True)
                 self._resolve_pending_relations(final)
 
-            commit_retrying(write, f"{self.note}: {self.uncommitted} items",
-                            attempts=ATTEMPTS if self.share is None else WORKER_ATTEMPTS)
+            commit_retrying(
+                write,
+                f"{self.note}: {self.uncommitted} items",
+                attempts=ATTEMPTS if self.share is None else WORKER_ATTEMPTS,
+            )
         self.uncommitted = 0
         self._start_batch()
 
     def _start_batch(self):
         self.batch = []
-        self.at_batch_start = (len(self.report.outcomes), len(self.report.warnings), self.report.versions,
-                               self.report.files, dict(self.pending_relations), list(self.waiting),
-                               len(self.report.deferred))
+        self.at_batch_start = (
+            len(self.report.outcomes),
+            len(self.report.warnings),
+            self.report.versions,
+            self.report.files,
+            dict(self.pending_relations),
+            list(self.waiting),
+            len(self.report.deferred),
+        )
 
     def _replay(self):
         """The state at the start of the batch, then its items again (the
         site as committed now: the UIDs and numbers are read again)."""
-        (outcomes, warnings, self.report.versions, self.report.files, pending, waiting,
-         deferred) = self.at_batch_start
+        (
+            outcomes,
+            warnings,
+            self.report.versions,
+            self.report.files,
+            pending,
+            waiting,
+            deferred,
+        ) = self.at_batch_start
         del self.report.outcomes[outcomes:]
         del self.report.warnings[warnings:]
         del self.report.deferred[deferred:]
@@ -518,32 +638,56 @@ class Importer:
         number_index = "registration_number" if record.kind.element == "case" else None
         by_number = []
         if number_index and record.values.get("registration_number"):
-            by_number = list(self._brains(portal_type=record.kind.portal_type,
-                                          registration_number=record.values["registration_number"]))
+            by_number = list(
+                self._brains(
+                    portal_type=record.kind.portal_type,
+                    registration_number=record.values["registration_number"],
+                )
+            )
         if record.kind.element == "hearing" and record.values.get("hearing_number"):
             uid = self.known.hearing_numbers.get(record.values["hearing_number"])
             by_number = list(self._brains(UID=uid)) if uid else []
         if by_uid:
             brain = by_uid[0]
-            if brain.portal_type != record.kind.portal_type or (
-                    by_number and by_number[0].UID != record.uid) or (
-                    number_index and record.values.get("registration_number")
-                    and brain.registration_number != record.values["registration_number"]):
-                raise RecordProblem([_("The UID ${uid} already belongs to another record (${path}).",
-                                       mapping={"uid": record.uid, "path": brain.getPath()})])
+            if (
+                brain.portal_type != record.kind.portal_type
+                or (by_number and record.uid != by_number[0].UID)
+                or (
+                    number_index
+                    and record.values.get("registration_number")
+                    and brain.registration_number
+                    != record.values["registration_number"]
+                )
+            ):
+                raise RecordProblem(
+                    [
+                        _(
+                            "The UID ${uid} already belongs to another record (${path}).",
+                            mapping={"uid": record.uid, "path": brain.getPath()},
+                        )
+                    ]
+                )
             self._repair_relations(record, brain)
             return _("Already in the archive (same UID): skipped.")
         if by_number:
-            if record.uid and by_number[0].UID != record.uid:
-                raise RecordProblem([_("The number ${number} already belongs to another record with another UID.",
-                                       mapping={"number": record.identifier})])
+            if record.uid and record.uid != by_number[0].UID:
+                raise RecordProblem(
+                    [
+                        _(
+                            "The number ${number} already belongs to another record with another UID.",
+                            mapping={"number": record.identifier},
+                        )
+                    ]
+                )
             self._repair_relations(record, by_number[0])
             return _("Already in the archive (same number): skipped.")
         return None
 
-    def _check(self, record):
+    def _check(self, record):  # noqa: C901
         problems = []
-        if record.kind.element == "case" and not record.values.get("registration_number"):
+        if record.kind.element == "case" and not record.values.get(
+            "registration_number"
+        ):
             problems.append(_("A case needs its registration number (登记编号)."))
         if record.kind.element == "hearing" and not record.values.get("hearing_number"):
             # what a rerun knows it by, as a case by its registration number
@@ -551,30 +695,49 @@ class Importer:
         uids = [item.uid for _path, item in record.walk() if item.uid]
         twice = sorted({uid for uid in uids if uids.count(uid) > 1})
         if twice:
-            problems.append(_("Given twice in this import: ${what}.", mapping={"what": ", ".join(twice)}))
+            problems.append(
+                _(
+                    "Given twice in this import: ${what}.",
+                    mapping={"what": ", ".join(twice)},
+                )
+            )
         for path, item in record.walk():
             problems.extend(self._field_problems(item, path))
             if item.uid and item.uid in self.known.uids:
-                problems.append(_("The UID ${uid} already belongs to another record.",
-                                  mapping={"uid": item.uid}))
+                problems.append(
+                    _(
+                        "The UID ${uid} already belongs to another record.",
+                        mapping={"uid": item.uid},
+                    )
+                )
             problems.extend(self._workflow_problems(item))
         if record.kind.element == "meeting":
             for row in record.values.get("decisions") or ():
                 number = (row or {}).get("case_number")
                 if number and self._case_for(None, number) is None:
-                    problems.append(_("The meeting decides on a case that is not in the archive: ${case}.",
-                                      mapping={"case": number}))
+                    problems.append(
+                        _(
+                            "The meeting decides on a case that is not in the archive: ${case}.",
+                            mapping={"case": number},
+                        )
+                    )
         if record.kind.element == "screening":
             problems.extend(self._screening_problems(record))
         if record.kind.element == "hearing":
             for uid, identifier in record.values.get("cases") or ():
                 if self._case_for(uid, identifier) is None:
-                    problems.append(_("The hearing names a case that is not in the archive: ${case}.",
-                                      mapping={"case": identifier or uid}))
+                    problems.append(
+                        _(
+                            "The hearing names a case that is not in the archive: ${case}.",
+                            mapping={"case": identifier or uid},
+                        )
+                    )
         if record.archival:
             problems.extend(self._archival_problems(record))
         elif record.state in FILED_STATES:
-            problems.append(_("A filed case comes with its archival data (档号, manifest)."))
+            problems.append(
+                _("A filed case comes with its archival data (档号, manifest).")
+            )
         if problems:
             raise RecordProblem(problems)
 
@@ -598,23 +761,50 @@ class Importer:
         if not item.workflow_id:
             return []
         wf = self.workflow.getWorkflowById(item.workflow_id)
-        if wf is None or item.workflow_id not in self.workflow.getChainForPortalType(item.kind.portal_type):
-            return [_("Unknown workflow ${workflow} for ${what}.",
-                      mapping={"workflow": item.workflow_id, "what": item.kind.portal_type})]
-        unknown = sorted({e["review_state"] for e in item.history if e["review_state"] not in wf.states})
+        if wf is None or item.workflow_id not in self.workflow.getChainForPortalType(
+            item.kind.portal_type
+        ):
+            return [
+                _(
+                    "Unknown workflow ${workflow} for ${what}.",
+                    mapping={
+                        "workflow": item.workflow_id,
+                        "what": item.kind.portal_type,
+                    },
+                )
+            ]
+        unknown = sorted(
+            {
+                e["review_state"]
+                for e in item.history
+                if e["review_state"] not in wf.states
+            }
+        )
         if item.state not in wf.states:
             unknown = sorted(set(unknown) | {item.state})
         if unknown:
-            return [_("Unknown workflow state ${state}.", mapping={"state": ", ".join(unknown)})]
+            return [
+                _(
+                    "Unknown workflow state ${state}.",
+                    mapping={"state": ", ".join(unknown)},
+                )
+            ]
         if not item.history or item.history[-1]["review_state"] != item.state:
-            return [_("The workflow history does not end in the state given (${state}).",
-                      mapping={"state": item.state})]
+            return [
+                _(
+                    "The workflow history does not end in the state given (${state}).",
+                    mapping={"state": item.state},
+                )
+            ]
         return []
 
     def _field_problems(self, item, path):
         fields = schema_fields(item.kind.portal_type)
-        values = {name: _complete_rows(fields[name], value) for name, value in item.values.items()
-                  if kind_of(fields[name]) != REFS}
+        values = {
+            name: _complete_rows(fields[name], value)
+            for name, value in item.values.items()
+            if kind_of(fields[name]) != REFS
+        }
         probe = _Probe(self.site, fields, values)
         iface = _schema(item.kind.portal_type)
         problems = []
@@ -634,16 +824,29 @@ class Importer:
 
         code = record.archival.get("archival_code") or ""
         if not well_formed(code):
-            return [_("The archival code ${code} is not well-formed.", mapping={"code": code})]
+            return [
+                _(
+                    "The archival code ${code} is not well-formed.",
+                    mapping={"code": code},
+                )
+            ]
         parsed = parse_code(code)
         state = group_state(parsed.group, self.site)
         holder = state.items.get(parsed.item) if state is not None else None
         if holder is not None and holder != record.uid:
-            return [_("The archival code ${code} is already held by another record in this archive.",
-                      mapping={"code": code})]
+            return [
+                _(
+                    "The archival code ${code} is already held by another record in this archive.",
+                    mapping={"code": code},
+                )
+            ]
         if record.state not in FILED_STATES:
-            return [_("Archival data belongs to filed cases only (state: ${state}).",
-                      mapping={"state": record.state or "-"})]
+            return [
+                _(
+                    "Archival data belongs to filed cases only (state: ${state}).",
+                    mapping={"state": record.state or "-"},
+                )
+            ]
         return _archival_consistency(record.archival, parsed)
 
     def _case_for(self, uid, identifier, receptions=False):
@@ -652,7 +855,9 @@ class Importer:
         types = ("PetitionCase", "LeaderReception") if receptions else ("PetitionCase",)
         brains = self._brains(UID=uid, portal_type=types) if uid else []
         if not brains and identifier:
-            brains = self._brains(portal_type="PetitionCase", registration_number=identifier)
+            brains = self._brains(
+                portal_type="PetitionCase", registration_number=identifier
+            )
         if not brains and identifier and receptions:
             brains = self._brains(portal_type="LeaderReception", getId=identifier)
         if brains:
@@ -668,10 +873,15 @@ class Importer:
         if record.kind.element == "case":
             reserve_number(record.identifier)
         elif record.kind.element == "hearing":
-            reserve_number(record.identifier, HEARING_NUMBER_FORMAT, HEARING_COUNTERS_KEY)
+            reserve_number(
+                record.identifier, HEARING_NUMBER_FORMAT, HEARING_COUNTERS_KEY
+            )
         elif record.values.get("record_number"):
-            reserve_number(record.values["record_number"], ACCOUNTABILITY_NUMBER_FORMAT,
-                           ACCOUNTABILITY_COUNTERS_KEY)
+            reserve_number(
+                record.values["record_number"],
+                ACCOUNTABILITY_NUMBER_FORMAT,
+                ACCOUNTABILITY_COUNTERS_KEY,
+            )
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj
             self._lifecycle(target, item)
@@ -684,14 +894,27 @@ class Importer:
             self._publish_notices(obj, record)
         from xinfang_archive.audit.recorder import record as audit
 
-        audit("import", obj, details=dict(identifier=record.identifier, source=self.note,
-                                          versions=sum(len(i.versions) for _p, i in record.walk())))
+        audit(
+            "import",
+            obj,
+            details={
+                "identifier": record.identifier,
+                "source": self.note,
+                "versions": sum(len(i.versions) for _p, i in record.walk()),
+            },
+        )
         if record.kind.element == "case":
             # provenance for the package's PREMIS events: when and from what
             # this archive took the case in (the audit trail holds the rest)
-            obj.ingestions = PersistentList([dict(
-                time=datetime.now(timezone.utc).isoformat(), actor=api.user.get_current().getId(),
-                **(origin or {}))])
+            obj.ingestions = PersistentList(
+                [
+                    dict(
+                        time=datetime.now(UTC).isoformat(),
+                        actor=api.user.get_current().getId(),
+                        **(origin or {}),
+                    )
+                ]
+            )
         for _path, item in record.walk():
             target = obj.unrestrictedTraverse(_path) if _path else obj
             target.reindexObject()
@@ -704,7 +927,9 @@ class Importer:
         fields = schema_fields(item.kind.portal_type)
         ready = {}
         for name, value in values.items():
-            if kind_of(fields[name]) == REFS and IRelationChoice.providedBy(fields[name]):
+            if kind_of(fields[name]) == REFS and IRelationChoice.providedBy(
+                fields[name]
+            ):
                 # one relation (a case's reception day): kept broken if not in the
                 # archive, and mended at the end if it comes in later in the run
                 relations, missing = self._relations(value or [])
@@ -713,7 +938,9 @@ class Importer:
                 value = relations[0] if relations else None
             elif kind_of(fields[name]) == REFS:
                 relations, missing = self._relations(value)
-                if missing and values is item.values:  # resolved at the end, if they come in
+                if (
+                    missing and values is item.values
+                ):  # resolved at the end, if they come in
                     self.pending_relations[(id(item), name)] = (item, name, list(value))
                 value = relations
             ready[name] = value
@@ -726,7 +953,9 @@ class Importer:
         relations, missing = [], []
         for uid, identifier in refs:
             target = self._case_for(uid, identifier, receptions=True)
-            if target is None and uid:  # a screening report an accountability record names
+            if (
+                target is None and uid
+            ):  # a screening report an accountability record names
                 brains = self._brains(UID=uid)
                 target = brains[0]._unrestrictedGetObject() if brains else None
             if target is None:
@@ -755,7 +984,9 @@ class Importer:
         # (numbering, query code, access of accusation material) sees them;
         # the versions are replayed after.
         self._set(obj, item, item.values)
-        obj._v_imported = True  # a record registered elsewhere (content.reception_links)
+        obj._v_imported = (
+            True  # a record registered elsewhere (content.reception_links)
+        )
         new_id = self._id_for(container, item, obj)
         obj.id = new_id
         container._setObject(new_id, obj)
@@ -764,23 +995,42 @@ class Importer:
         for version in item.versions:
             self._set(obj, item, version.values)
             obj.modification_date = DateTime(version.time)
-            self.repository._recursiveSave(obj, {}, {
-                "comment": version.comment, "timestamp": version.time.timestamp(),
-                "originator": None, "principal": version.principal or "",
-            }, autoapply=self.repository.autoapply)
+            self.repository._recursiveSave(
+                obj,
+                {},
+                {
+                    "comment": version.comment,
+                    "timestamp": version.time.timestamp(),
+                    "originator": None,
+                    "principal": version.principal or "",
+                },
+                autoapply=self.repository.autoapply,
+            )
             self.report.versions += 1
         if item.versions:
             self._set(obj, item, item.values)
-        elif self.repository.isVersionable(obj) and self.repository.supportsPolicy(obj, "at_edit_autoversion"):
+        elif self.repository.isVersionable(obj) and self.repository.supportsPolicy(
+            obj, "at_edit_autoversion"
+        ):
             # As Plone does for anything added: a first version, here as imported.
             when = item.modified or item.created
-            self.repository._recursiveSave(obj, {}, {
-                "comment": record_text(_("Imported")), "originator": None,
-                "timestamp": when.timestamp() if when else time.time(),
-                "principal": (item.creators or (api.user.get_current().getId(),))[0],
-            }, autoapply=self.repository.autoapply)
+            self.repository._recursiveSave(
+                obj,
+                {},
+                {
+                    "comment": record_text(_("Imported")),
+                    "originator": None,
+                    "timestamp": when.timestamp() if when else time.time(),
+                    "principal": (item.creators or (api.user.get_current().getId(),))[
+                        0
+                    ],
+                },
+                autoapply=self.repository.autoapply,
+            )
             self.report.versions += 1
-        self.report.files += sum(1 for v in item.values.values() if INamedFile.providedBy(v))
+        self.report.files += sum(
+            1 for v in item.values.values() if INamedFile.providedBy(v)
+        )
         for child in item.children:
             self._create(obj, child)
         return obj
@@ -809,7 +1059,9 @@ class Importer:
         if item.creators:
             obj.setCreators(item.creators)
         if item.workflow_id:
-            entries = tuple(dict(entry, time=DateTime(entry["time"])) for entry in item.history)
+            entries = tuple(
+                dict(entry, time=DateTime(entry["time"])) for entry in item.history
+            )
             history = obj.workflow_history
             history[item.workflow_id] = entries
             for other in list(history.keys()):
@@ -826,9 +1078,18 @@ class Importer:
         from xinfang_archive.archival.numbering import reserve_item
 
         data = dict(record.archival)
-        for name in ("archival_code", "fonds_code", "filing_year", "retention_period",
-                     "retention_expires", "organisation_code", "organisation_title",
-                     "item_number", "filed_on", "filed_by"):
+        for name in (
+            "archival_code",
+            "fonds_code",
+            "filing_year",
+            "retention_period",
+            "retention_expires",
+            "organisation_code",
+            "organisation_title",
+            "item_number",
+            "filed_on",
+            "filed_by",
+        ):
             setattr(case, name, data.get(name))
         case.retention_rules = tuple(data.get("retention_rules") or ())
         case.archival_manifest = tuple(data.get("manifest") or ())
@@ -839,21 +1100,32 @@ class Importer:
         if data.get("reception_record"):
             case.reception_record = data["reception_record"]
         parsed = parse_code(case.archival_code)
-        reserve_item(parsed.group, parsed.item, site=self.site).items[parsed.item] = IUUID(case)
+        reserve_item(parsed.group, parsed.item, site=self.site).items[parsed.item] = (
+            IUUID(case)
+        )
         freeze(case)
 
     def _publish_notices(self, hearing, record):
         """Published minutes are public through their notice: write it again."""
         from xinfang_archive.hearings.publication import write_notice
-
         from xinfang_archive.hearings.rules import publish_problems
 
         for transcript in hearing.objectValues():
             if api.content.get_state(transcript, default=None) == "published":
                 problems = publish_problems(transcript)
                 if problems:
-                    raise RecordProblem([_("Published minutes that may not be published: ${reasons}",
-                                           mapping={"reasons": "；".join(record_text(p) for p in problems)})])
+                    raise RecordProblem(
+                        [
+                            _(
+                                "Published minutes that may not be published: ${reasons}",
+                                mapping={
+                                    "reasons": "；".join(
+                                        record_text(p) for p in problems
+                                    )
+                                },
+                            )
+                        ]
+                    )
                 write_notice(transcript)
 
     def _resolve_pending_relations(self, final=False):
@@ -872,16 +1144,33 @@ class Importer:
                 still[key] = (item, name, refs)
                 continue
             obj = brains[0]._unrestrictedGetObject()
-            single = not isinstance(getattr(aq_base(obj), name, None), (list, tuple))  # a RelationChoice
+            single = not isinstance(
+                getattr(aq_base(obj), name, None), (list, tuple)
+            )  # a RelationChoice
             current = _as_list(getattr(aq_base(obj), name, None))
-            if [r.to_id for r in relations] != [getattr(r, "to_id", None) for r in current]:
-                setattr(aq_base(obj), name, (relations[0] if relations else None) if single else relations)
+            if [r.to_id for r in relations] != [
+                getattr(r, "to_id", None) for r in current
+            ]:
+                setattr(
+                    aq_base(obj),
+                    name,
+                    (relations[0] if relations else None) if single else relations,
+                )
                 updateRelations(obj, None)
             if missing:
-                self.report.warnings.append(record_text(_(
-                    "${what}: related records not in the archive: ${missing}.",
-                    mapping={"what": getattr(obj, "registration_number", obj.getId()),
-                             "missing": ", ".join(missing)})))
+                self.report.warnings.append(
+                    record_text(
+                        _(
+                            "${what}: related records not in the archive: ${missing}.",
+                            mapping={
+                                "what": getattr(
+                                    obj, "registration_number", obj.getId()
+                                ),
+                                "missing": ", ".join(missing),
+                            },
+                        )
+                    )
+                )
         self.pending_relations = still
 
     def _repair_relations(self, record, brain):
@@ -891,7 +1180,11 @@ class Importer:
         top = None
         for path, item in record.walk():
             fields = schema_fields(item.kind.portal_type)
-            related = {name: refs for name, refs in item.values.items() if refs and kind_of(fields[name]) == REFS}
+            related = {
+                name: refs
+                for name, refs in item.values.items()
+                if refs and kind_of(fields[name]) == REFS
+            }
             if not related:
                 continue
             if path:
@@ -904,7 +1197,9 @@ class Importer:
             item.uid = IUUID(obj)
             for name, refs in related.items():
                 current = _as_list(getattr(aq_base(obj), name, None))
-                if any(getattr(relation, "to_id", None) is None for relation in current):
+                if any(
+                    getattr(relation, "to_id", None) is None for relation in current
+                ):
                     self.pending_relations[(id(item), name)] = (item, name, list(refs))
 
 
@@ -934,8 +1229,13 @@ def _archival_consistency(archival, parsed):
     group = parsed.group
     history = archival.get("retention_history") or []
     in_force = history[-1].get("after") if history else group.period
-    expected = {"fonds_code": group.fonds, "filing_year": group.year, "retention_period": in_force,
-                "organisation_code": group.organisation, "item_number": parsed.item}
+    expected = {
+        "fonds_code": group.fonds,
+        "filing_year": group.year,
+        "retention_period": in_force,
+        "organisation_code": group.organisation,
+        "item_number": parsed.item,
+    }
     wrong = [name for name, value in expected.items() if archival.get(name) != value]
     if history and history[0].get("before") != group.period:
         wrong.append("retention_history")
@@ -944,8 +1244,12 @@ def _archival_consistency(archival, parsed):
     elif archival.get("retention_expires") != expiry(group.year, in_force):
         wrong.append("retention_expires")
     if wrong:
-        return [_("The archival data do not agree with the archival code ${code}: ${fields}.",
-                  mapping={"code": str(parsed), "fields": ", ".join(sorted(set(wrong)))})]
+        return [
+            _(
+                "The archival data do not agree with the archival code ${code}: ${fields}.",
+                mapping={"code": str(parsed), "fields": ", ".join(sorted(set(wrong)))},
+            )
+        ]
     return []
 
 
@@ -959,8 +1263,11 @@ class _Known:
         self.uids = set(catalog._catalog.getIndex("UID").uniqueValues())
         self.numbers = set(catalog.uniqueValuesFor("registration_number"))
         hearings = site.get("hearings")
-        self.hearing_numbers = {hearing.hearing_number: IUUID(hearing) for hearing in (
-            hearings.objectValues() if hearings is not None else ()) if getattr(hearing, "hearing_number", None)}
+        self.hearing_numbers = {
+            hearing.hearing_number: IUUID(hearing)
+            for hearing in (hearings.objectValues() if hearings is not None else ())
+            if getattr(hearing, "hearing_number", None)
+        }
 
     def may_hold(self, record):
         uids = {item.uid for _path, item in record.walk() if item.uid}
@@ -996,35 +1303,62 @@ def manifest_problems(case):
     for path, obj in records_of(case):
         uid = IUUID(obj, None)
         if (uid, METADATA) not in listed:
-            problems.append(_("The record ${path} is not in the filing manifest.",
-                              mapping={"path": path or case.getId()}))
+            problems.append(
+                _(
+                    "The record ${path} is not in the filing manifest.",
+                    mapping={"path": path or case.getId()},
+                )
+            )
             continue
         for name, value in files_of(obj):
             if (uid, name) not in listed:
-                problems.append(_("The file ${filename} of ${path} is not in the filing manifest.",
-                                  mapping={"filename": value.filename or name, "path": path or case.getId()}))
+                problems.append(
+                    _(
+                        "The file ${filename} of ${path} is not in the filing manifest.",
+                        mapping={
+                            "filename": value.filename or name,
+                            "path": path or case.getId(),
+                        },
+                    )
+                )
     for entry in case.archival_manifest:
         path = entry.get("path") or ""
         obj = case.unrestrictedTraverse(path, None) if path else case
         if obj is None or IUUID(obj, None) != entry.get("uid"):
-            problems.append(_("The filed record ${path} is missing from the import.",
-                              mapping={"path": path or case.getId()}))
+            problems.append(
+                _(
+                    "The filed record ${path} is missing from the import.",
+                    mapping={"path": path or case.getId()},
+                )
+            )
             continue
         if entry["field"] == METADATA:
             if metadata_digest(obj) != entry["sha256"]:
-                problems.append(_("The metadata of ${path} differ from what was filed (digest mismatch).",
-                                  mapping={"path": path or case.getId()}))
+                problems.append(
+                    _(
+                        "The metadata of ${path} differ from what was filed (digest mismatch).",
+                        mapping={"path": path or case.getId()},
+                    )
+                )
             continue
         value = getattr(aq_base(obj), entry["field"], None)
         if value is None:
-            problems.append(_("The filed file ${filename} of ${path} is missing from the import.",
-                              mapping={"filename": entry.get("filename"), "path": path}))
+            problems.append(
+                _(
+                    "The filed file ${filename} of ${path} is missing from the import.",
+                    mapping={"filename": entry.get("filename"), "path": path},
+                )
+            )
             continue
         with value.open() as stream:
             sha, _size = sha256_stream(stream)
         if sha != entry["sha256"]:
-            problems.append(_("The file ${filename} of ${path} differs from what was filed (checksum mismatch).",
-                              mapping={"filename": entry.get("filename"), "path": path}))
+            problems.append(
+                _(
+                    "The file ${filename} of ${path} differs from what was filed (checksum mismatch).",
+                    mapping={"filename": entry.get("filename"), "path": path},
+                )
+            )
     return problems
 
 
@@ -1037,7 +1371,9 @@ def _complete_rows(field, value):
     if kind_of(field) != ROWS or not value:
         return value
     row_fields = getFieldsInOrder(field.value_type.schema)
-    return [dict({name: sub.default for name, sub in row_fields}, **row) for row in value]
+    return [
+        dict({name: sub.default for name, sub in row_fields}, **row) for row in value
+    ]
 
 
 def _schema(portal_type):
@@ -1051,7 +1387,7 @@ class _Probe:
     their values from here, vocabularies see the site as context."""
 
     def __init__(self, site, fields, values):
-        self.__dict__.update({name: None for name in fields})
+        self.__dict__.update(dict.fromkeys(fields))
         self.__dict__.update(values)
         self._site = site
 
@@ -1060,27 +1396,41 @@ def _error_text(error):
     """A validation error as the Chinese text an operator can act on."""
     from zope.interface import Invalid
     from zope.schema import ValidationError
+    from zope.schema._bootstrapinterfaces import OutOfBounds
+    from zope.schema._bootstrapinterfaces import TooLong
+    from zope.schema._bootstrapinterfaces import TooShort
     from zope.schema.interfaces import ConstraintNotSatisfied
     from zope.schema.interfaces import RequiredMissing
     from zope.schema.interfaces import WrongContainedType
     from zope.schema.interfaces import WrongType
-    from zope.schema._bootstrapinterfaces import OutOfBounds
-    from zope.schema._bootstrapinterfaces import TooLong
-    from zope.schema._bootstrapinterfaces import TooShort
 
     if isinstance(error, RequiredMissing):
         return record_text(_("required, but missing"))
     if isinstance(error, WrongContainedType):
         inner = error.errors or []
-        return "；".join(_error_text(e) for e in inner) or record_text(_("an item is not valid"))
-    if isinstance(error, ConstraintNotSatisfied) and type(error) is ConstraintNotSatisfied:
-        return record_text(_("${value} is not an allowed value", mapping={"value": error.value}))
+        return "；".join(_error_text(e) for e in inner) or record_text(
+            _("an item is not valid")
+        )
+    if (
+        isinstance(error, ConstraintNotSatisfied)
+        and type(error) is ConstraintNotSatisfied
+    ):
+        return record_text(
+            _("${value} is not an allowed value", mapping={"value": error.value})
+        )
     if isinstance(error, (OutOfBounds, TooLong, TooShort)):
-        return record_text(_("${value} is out of the allowed range", mapping={"value": error.value}))
+        return record_text(
+            _("${value} is out of the allowed range", mapping={"value": error.value})
+        )
     if isinstance(error, WrongType):
-        return record_text(_("${value} is of the wrong type", mapping={"value": error.value}))
-    if isinstance(error, ValidationError) and type(error).__doc__ and type(error).__module__.startswith(
-            "xinfang_archive"):
+        return record_text(
+            _("${value} is of the wrong type", mapping={"value": error.value})
+        )
+    if (
+        isinstance(error, ValidationError)
+        and type(error).__doc__
+        and type(error).__module__.startswith("xinfang_archive")
+    ):
         return record_text(error.doc())
     if isinstance(error, Invalid) and error.args and not isinstance(error.args[0], str):
         return record_text(error.args[0])

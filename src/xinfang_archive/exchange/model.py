@@ -4,6 +4,7 @@ The writers of the DA/T 46 metadata, the DA/T 48-style envelopes and the
 PREMIS-style events work on these records only, never on content objects,
 so that they can be tested (and read) without a site.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date

@@ -38,10 +38,11 @@ report (every dispute, its links to cases by UID) travel; a later package
 carries them again, and the receiving archive skips them as already held.
 They carry personal data, as the cases do: the package is for archives.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -53,10 +54,10 @@ from xinfang_archive.exchange import dat46
 from xinfang_archive.exchange import envelope as envelopes
 from xinfang_archive.exchange import events as premis
 from xinfang_archive.exchange.describe import case_events
-from xinfang_archive.exchange.describe import describe_case
 from xinfang_archive.exchange.describe import describe_accountability
-from xinfang_archive.exchange.describe import describe_record
+from xinfang_archive.exchange.describe import describe_case
 from xinfang_archive.exchange.describe import describe_hearing
+from xinfang_archive.exchange.describe import describe_record
 from xinfang_archive.exchange.describe import file_info
 from xinfang_archive.exchange.fields import FileWriter
 from xinfang_archive.exchange.model import Event
@@ -65,10 +66,10 @@ from xinfang_archive.exchange.verify import write_package_digest
 from xinfang_archive.exchange.writer import exchange_bytes
 from xinfang_archive.exchange.writer import PRODUCER
 from xinfang_archive.hearings.clock import linked_hearings
-from xinfang_archive.meetings.decisions import find_case
-from xinfang_archive.meetings.decisions import FINALIZED
-from xinfang_archive.meetings.decisions import meetings_of_case
 from xinfang_archive.i18n import record_text
+from xinfang_archive.meetings.decisions import FINALIZED
+from xinfang_archive.meetings.decisions import find_case
+from xinfang_archive.meetings.decisions import meetings_of_case
 
 import bagit
 import mimetypes
@@ -78,9 +79,14 @@ import time
 
 # Records filed on their own (archival/records.py), packed beside the cases.
 ALONE_TYPES = tuple(RECORD_TYPES)
-EXTENSIONS = {"application/pdf": ".pdf", "text/plain": ".txt", "image/png": ".png",
-              "image/jpeg": ".jpg", "image/tiff": ".tif",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 
 class PackageError(Exception):
@@ -104,9 +110,13 @@ class PackageResult:
     bytes: int = 0
     seconds: float = 0.0
     codes: list = field(default_factory=list)
-    hearings_left_out: list = field(default_factory=list)  # heard cases outside the package too
+    hearings_left_out: list = field(
+        default_factory=list
+    )  # heard cases outside the package too
     meetings: int = 0
-    meetings_left_out: list = field(default_factory=list)  # decided on cases outside the package too
+    meetings_left_out: list = field(
+        default_factory=list
+    )  # decided on cases outside the package too
     receptions: int = 0
     screening: int = 0
     warnings: int = 0
@@ -128,7 +138,9 @@ class _PayloadFiles(FileWriter):
     def place(self, named_file, sha256):
         ext = EXTENSIONS.get(named_file.contentType) or (
             Path(named_file.filename or "").suffix.lower()[:10]
-            or mimetypes.guess_extension(named_file.contentType or "") or ".bin")
+            or mimetypes.guess_extension(named_file.contentType or "")
+            or ".bin"
+        )
         relative = f"files/{sha256}{ext}"
         target = self.folder / relative
         if relative not in self.written:
@@ -163,36 +175,67 @@ def _record_name(info):
 
 def _write_records(folder, infos, generated, producer):
     for info in infos:
-        metadata = dat46.record_metadata(info, aggregation="件" if not info.parent_uid else "文件",
-                                         generated=generated)
+        metadata = dat46.record_metadata(
+            info,
+            aggregation="件" if not info.parent_uid else "文件",
+            generated=generated,
+        )
         name = _record_name(info)
         (folder / "metadata").mkdir(exist_ok=True)
-        (folder / "metadata" / f"{name}.xml").write_bytes(dat46.metadata_bytes(metadata))
+        (folder / "metadata" / f"{name}.xml").write_bytes(
+            dat46.metadata_bytes(metadata)
+        )
         (folder / "envelopes").mkdir(exist_ok=True)
-        item = envelopes.envelope(info, metadata, generated=generated, producer=producer)
-        (folder / "envelopes" / f"{name}.xml").write_bytes(envelopes.envelope_bytes(item))
+        item = envelopes.envelope(
+            info, metadata, generated=generated, producer=producer
+        )
+        (folder / "envelopes" / f"{name}.xml").write_bytes(
+            envelopes.envelope_bytes(item)
+        )
 
 
 def _manifest_index(case):
-    return {(e.get("uid"), e.get("field")): e for e in getattr(case, "archival_manifest", None) or ()}
+    return {
+        (e.get("uid"), e.get("field")): e
+        for e in getattr(case, "archival_manifest", None) or ()
+    }
 
 
-def build_package(cases, target, *, purpose="export", receiver="", actor=None, progress=None,
-                  processes=1):
+def build_package(
+    cases,
+    target,
+    *,
+    purpose="export",
+    receiver="",
+    actor=None,
+    progress=None,
+    processes=1,
+):
     """Write the package of ``cases`` (filed or not; records filed on their
     own may be among them) to ``target``; returns a ``PackageResult``.
     ``purpose`` is "export" or "transfer"."""
     started = time.perf_counter()
     target = Path(target)
     if target.exists():
-        raise PackageError(_("The package ${path} exists already.", mapping={"path": str(target)}))
+        raise PackageError(
+            _("The package ${path} exists already.", mapping={"path": str(target)})
+        )
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.mkdir(mode=0o700)  # personal data inside: closed until _restrict
     try:
-        result = _build(_unique(cases), partial, target, purpose, receiver, actor, progress, processes)
+        result = _build(
+            _unique(cases),
+            partial,
+            target,
+            purpose,
+            receiver,
+            actor,
+            progress,
+            processes,
+        )
     except BaseException:
         # a failed package leaves nothing behind (no half package with personal data)
         shutil.rmtree(partial, ignore_errors=True)
@@ -215,41 +258,75 @@ def _unique(cases):
 def _build(cases, partial, target, purpose, receiver, actor, progress, processes):
     settings = filing_settings()
     fonds_name = settings.fonds_name or ""
-    generated = datetime.now(timezone.utc)
+    generated = datetime.now(UTC)
     actor = actor or api.user.get_current().getId()
     runs = recorded_runs(api.portal.get())
     all_events = []
     result = PackageResult(path=target, digest="")
     hearings = {}
     try:
-        _write_payload(cases, partial, result, hearings, runs, all_events, fonds_name, generated,
-                       actor, purpose, receiver, progress)
+        _write_payload(
+            cases,
+            partial,
+            result,
+            hearings,
+            runs,
+            all_events,
+            fonds_name,
+            generated,
+            actor,
+            purpose,
+            receiver,
+            progress,
+        )
     except ValueError as error:  # a record the archival metadata cannot describe
-        raise PackageError(_("A record cannot be described in the package: ${error}",
-                             mapping={"error": str(error)}))
+        raise PackageError(
+            _(
+                "A record cannot be described in the package: ${error}",
+                mapping={"error": str(error)},
+            )
+        ) from None
     package_id = target.name
-    events_element = premis.events_document(all_events, package_id=package_id, generated=generated)
+    events_element = premis.events_document(
+        all_events, package_id=package_id, generated=generated
+    )
     (partial / "events.xml").write_bytes(premis.events_bytes(events_element))
     bag_info = {
         "Source-Organization": fonds_name or "信访局",
         "Organization-Address": "",
         "External-Identifier": package_id,
         "External-Description": f"{'移交' if purpose == 'transfer' else '导出'}：{result.cases} 件信访件，"
-                                f"{result.hearings} 次听证，{result.meetings} 次会议，"
-                                f"{result.receptions} 个领导接待日，{result.screening} 份排查报告，{result.warnings} 条预警",
+        f"{result.hearings} 次听证，{result.meetings} 次会议，"
+        f"{result.receptions} 个领导接待日，{result.screening} 份排查报告，{result.warnings} 条预警",
         "Bag-Group-Identifier": settings.fonds_code or "",
         "Bag-Software-Agent": f"{PRODUCER} (bagit {bagit.VERSION})",
         "XF-Package-Purpose": purpose,
         "XF-Receiver": receiver,
         "XF-Cases": str(result.cases),
-        "XF-Archival-Codes": " ".join(result.codes[:50]) + (" …" if len(result.codes) > 50 else ""),
+        "XF-Archival-Codes": " ".join(result.codes[:50])
+        + (" …" if len(result.codes) > 50 else ""),
     }
-    bagit.make_bag(str(partial), {k: v for k, v in bag_info.items() if v},
-                   processes=processes, checksums=["sha256"])
+    bagit.make_bag(
+        str(partial),
+        {k: v for k, v in bag_info.items() if v},
+        processes=processes,
+        checksums=["sha256"],
+    )
     report = verify_package(partial, processes=processes)
-    if report.missing or report.changed or report.extra or report.structure or report.invalid_xml:
-        raise PackageError(_("The new package did not validate; it was not kept as ${path}.",
-                             mapping={"path": str(target)}), report)
+    if (
+        report.missing
+        or report.changed
+        or report.extra
+        or report.structure
+        or report.invalid_xml
+    ):
+        raise PackageError(
+            _(
+                "The new package did not validate; it was not kept as ${path}.",
+                mapping={"path": str(target)},
+            ),
+            report,
+        )
     _restrict(partial)
     partial.rename(target)
     digest_file = write_package_digest(target)
@@ -260,19 +337,41 @@ def _build(cases, partial, target, purpose, receiver, actor, progress, processes
 
 def _purpose_event(obj, purpose, receiver, generated, actor):
     return Event(
-        identifier=f"evt-{IUUID(obj)}-{purpose}", type=purpose, time=generated, agent=actor,
-        outcome="success", detail=("移交" + (f"至{receiver}" if receiver else "")) if purpose == "transfer"
-        else "导出为档案信息包", object_uid=IUUID(obj),
-        object_identifier=getattr(obj, "archival_code", "") or getattr(obj, "registration_number", "")
-        or obj.getId())
+        identifier=f"evt-{IUUID(obj)}-{purpose}",
+        type=purpose,
+        time=generated,
+        agent=actor,
+        outcome="success",
+        detail=("移交" + (f"至{receiver}" if receiver else ""))
+        if purpose == "transfer"
+        else "导出为档案信息包",
+        object_uid=IUUID(obj),
+        object_identifier=getattr(obj, "archival_code", "")
+        or getattr(obj, "registration_number", "")
+        or obj.getId(),
+    )
 
 
-def _write_payload(records, partial, result, hearings, runs, all_events, fonds_name, generated,
-                   actor, purpose, receiver, progress):
+def _write_payload(  # noqa: C901
+    records,
+    partial,
+    result,
+    hearings,
+    runs,
+    all_events,
+    fonds_name,
+    generated,
+    actor,
+    purpose,
+    receiver,
+    progress,
+):
     # a record filed on its own (a screening report) goes as those the cases name do
     alone = [r for r in records if r.portal_type in ALONE_TYPES]
     cases = [r for r in records if r.portal_type not in ALONE_TYPES]
-    named = {IUUID(record): record for record in alone}  # with the reception days and reports the cases name
+    named = {
+        IUUID(record): record for record in alone
+    }  # with the reception days and reports the cases name
     for record in alone:
         all_events.append(_purpose_event(record, purpose, receiver, generated, actor))
         if getattr(record, "archival_code", None):
@@ -283,8 +382,10 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
         files = _PayloadFiles(folder, partial)
         (folder / "exchange.xml").write_bytes(exchange_bytes([case], files=files))
         manifest = _manifest_index(case)
-        by_uid = {IUUID(obj): files.describe(obj, manifest)
-                  for obj in [case] + list(_inside(case))}
+        by_uid = {
+            IUUID(obj): files.describe(obj, manifest)
+            for obj in [case, *list(_inside(case))]
+        }
         infos = describe_case(case, by_uid, fonds_name)
         _write_records(folder, infos, generated, fonds_name or PRODUCER)
         all_events.extend(case_events(case, runs))
@@ -299,7 +400,9 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
             hearings.setdefault(IUUID(hearing), (hearing, case))
         # an export (moving records between archives) carries meetings in every
         # state; a transfer (移交) only those whose minutes are final
-        for meeting in meetings_of_case(case, states=() if purpose != "transfer" else (FINALIZED,)):
+        for meeting in meetings_of_case(
+            case, states=() if purpose != "transfer" else (FINALIZED,)
+        ):
             hearings.setdefault(IUUID(meeting), (meeting, case))
         for record in accountability_of(case):
             hearings.setdefault(IUUID(record), (record, case))
@@ -309,7 +412,9 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
             progress(done, len(cases))
     packed = {IUUID(case) for case in cases}
     for record, _case in list(hearings.values()):
-        if record.portal_type == "AccountabilityRecord" and _accountability_packed(record, packed):
+        if record.portal_type == "AccountabilityRecord" and _accountability_packed(
+            record, packed
+        ):
             # the screening reports it names (a report missed, 漏报), which it is about as much
             for relation in getattr(record, "screening_reports", None) or ():
                 target = getattr(relation, "to_object", None)
@@ -318,14 +423,20 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
     for warning in _warnings_about(set(packed) | set(named), purpose):
         named.setdefault(IUUID(warning), warning)
     for record in named.values():
-        _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events)
-    meetings = [m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"]
+        _write_named(
+            record, partial, result, packed, fonds_name, generated, runs, all_events
+        )
+    meetings = [
+        m for m, _case in hearings.values() if m.portal_type == "CoordinationMeeting"
+    ]
     _write_meetings(meetings, packed, partial, result, generated, fonds_name)
     for hearing, _case in hearings.values():
         if hearing.portal_type == "CoordinationMeeting":
             continue
         if hearing.portal_type == "AccountabilityRecord":
-            _write_accountability(hearing, partial, result, packed, fonds_name, generated)
+            _write_accountability(
+                hearing, partial, result, packed, fonds_name, generated
+            )
             continue
         named = {getattr(r, "to_object", None) for r in hearing.cases or ()}
         if None in named or {IUUID(c) for c in named} - packed:
@@ -337,7 +448,10 @@ def _write_payload(records, partial, result, hearings, runs, all_events, fonds_n
         folder.mkdir(parents=True)
         files = _PayloadFiles(folder, partial)
         (folder / "exchange.xml").write_bytes(exchange_bytes([hearing], files=files))
-        by_uid = {IUUID(obj): files.describe(obj, {}) for obj in [hearing] + list(hearing.objectValues())}
+        by_uid = {
+            IUUID(obj): files.describe(obj, {})
+            for obj in [hearing, *list(hearing.objectValues())]
+        }
         infos = describe_hearing(hearing, by_uid, fonds_name)
         _write_records(folder, infos, generated, fonds_name or PRODUCER)
         result.hearings += 1
@@ -358,7 +472,9 @@ def _write_meetings(meetings, packed, partial, result, generated, fonds_name):
         folder.mkdir(parents=True)
         files = _PayloadFiles(folder, partial)
         (folder / "exchange.xml").write_bytes(exchange_bytes([meeting], files=files))
-        infos = describe_hearing(meeting, {IUUID(meeting): files.describe(meeting, {})}, fonds_name)
+        infos = describe_hearing(
+            meeting, {IUUID(meeting): files.describe(meeting, {})}, fonds_name
+        )
         _write_records(folder, infos, generated, fonds_name or PRODUCER)
         result.meetings += 1
         result.records += len(infos)
@@ -375,7 +491,9 @@ def _write_accountability(record, partial, result, packed, fonds_name, generated
     folder.mkdir(parents=True)
     files = _PayloadFiles(folder, partial)
     (folder / "exchange.xml").write_bytes(exchange_bytes([record], files=files))
-    infos = describe_accountability(record, {IUUID(record): files.describe(record, {})}, fonds_name)
+    infos = describe_accountability(
+        record, {IUUID(record): files.describe(record, {})}, fonds_name
+    )
     _write_records(folder, infos, generated, fonds_name or PRODUCER)
     result.accountability += 1
     result.records += len(infos)
@@ -395,7 +513,9 @@ def _named_by(case):
     source = source_of(case)
     if source:
         catalog = api.portal.get_tool("portal_catalog")
-        for brain in catalog.unrestrictedSearchResults(UID=source[0], portal_type="ScreeningReport"):
+        for brain in catalog.unrestrictedSearchResults(
+            UID=source[0], portal_type="ScreeningReport"
+        ):
             yield brain._unrestrictedGetObject()
 
 
@@ -410,7 +530,11 @@ def _cases_of(record):
 
 
 # The folder of each kind of record written whole beside the cases, and its count.
-NAMED_FOLDERS = {"LeaderReception": "receptions", "ScreeningReport": "screening", "EarlyWarning": "warnings"}
+NAMED_FOLDERS = {
+    "LeaderReception": "receptions",
+    "ScreeningReport": "screening",
+    "EarlyWarning": "warnings",
+}
 # A transfer carries the warnings a person has acknowledged (and filed), an export every one.
 SETTLED_WARNINGS = ("acknowledged", "filed", "transferred")
 
@@ -420,15 +544,20 @@ def _warnings_about(uids, purpose):
     like a hearing, a warning also about records elsewhere stays out."""
     if not uids:
         return []
-    query = dict(portal_type="EarlyWarning", warning_records=list(uids))
+    query = {"portal_type": "EarlyWarning", "warning_records": list(uids)}
     if purpose == "transfer":
         query["review_state"] = list(SETTLED_WARNINGS)
     catalog = api.portal.get_tool("portal_catalog")
-    found = [brain._unrestrictedGetObject() for brain in catalog.unrestrictedSearchResults(**query)]
+    found = [
+        brain._unrestrictedGetObject()
+        for brain in catalog.unrestrictedSearchResults(**query)
+    ]
     return [warning for warning in found if set(warning.records or ()) <= uids]
 
 
-def _write_named(record, partial, result, packed, fonds_name, generated, runs, all_events):
+def _write_named(
+    record, partial, result, packed, fonds_name, generated, runs, all_events
+):
     """A reception day, a screening report or a warning, whole (see the
     module's docstring); a filed one with its own events (filing, fixity …)."""
     kind = NAMED_FOLDERS[record.portal_type]
@@ -436,8 +565,11 @@ def _write_named(record, partial, result, packed, fonds_name, generated, runs, a
     folder.mkdir(parents=True)
     files = _PayloadFiles(folder, partial)
     (folder / "exchange.xml").write_bytes(exchange_bytes([record], files=files))
-    infos = describe_record(record, {IUUID(record): files.describe(record, _manifest_index(record))},
-                            fonds_name)
+    infos = describe_record(
+        record,
+        {IUUID(record): files.describe(record, _manifest_index(record))},
+        fonds_name,
+    )
     _write_records(folder, infos, generated, fonds_name or PRODUCER)
     if getattr(record, "archival_code", None):
         all_events.extend(case_events(record, runs))

@@ -7,6 +7,7 @@ as JSON (``report_to_json``); the parent merges the reports
 (``merge_reports``) and imports what the workers left to the end: the
 cases referring to cases of another share, and the hearings.
 """
+
 from xinfang_archive.archival.codes import parse as parse_code
 from xinfang_archive.archival.numbering import reserve_item
 from xinfang_archive.content.registration import reserve_number
@@ -42,13 +43,25 @@ def reserve_ahead(site, files, max_bytes):
 
 
 def report_to_json(report):
-    return dict(
-        outcomes=[dict(source=o.source, kind=o.kind, identifier=o.identifier, status=o.status,
-                       messages=o.texts()) for o in report.outcomes],
-        refused_files=[list(item) for item in report.refused_files],
-        warnings=list(report.warnings), versions=report.versions, files=report.files,
-        deferred=list(report.deferred), seconds=report.seconds, rewritten=report.rewritten,
-    )
+    return {
+        "outcomes": [
+            {
+                "source": o.source,
+                "kind": o.kind,
+                "identifier": o.identifier,
+                "status": o.status,
+                "messages": o.texts(),
+            }
+            for o in report.outcomes
+        ],
+        "refused_files": [list(item) for item in report.refused_files],
+        "warnings": list(report.warnings),
+        "versions": report.versions,
+        "files": report.files,
+        "deferred": list(report.deferred),
+        "seconds": report.seconds,
+        "rewritten": report.rewritten,
+    }
 
 
 def report_from_json(data):

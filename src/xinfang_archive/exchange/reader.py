@@ -4,6 +4,7 @@ Reading never touches the site's content: it only needs the schemas.  A
 problem raises ``RecordProblem`` with the messages of the whole record, so
 that the import can report the item and skip it before writing anything.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -66,8 +67,14 @@ class RecordData:
 
     @property
     def identifier(self):
-        return (self.values.get("registration_number") or self.values.get("hearing_number")
-                or self.values.get("record_number") or self.id or self.uid or "")
+        return (
+            self.values.get("registration_number")
+            or self.values.get("hearing_number")
+            or self.values.get("record_number")
+            or self.id
+            or self.uid
+            or ""
+        )
 
     def walk(self, path=""):
         """``(path inside the top record, record)`` of this record and its children."""
@@ -77,7 +84,9 @@ class RecordData:
 
 
 def schema_fields(portal_type):
-    return dict(getFieldsInOrder(getUtility(IDexterityFTI, name=portal_type).lookupSchema()))
+    return dict(
+        getFieldsInOrder(getUtility(IDexterityFTI, name=portal_type).lookupSchema())
+    )
 
 
 class FileSource:
@@ -88,24 +97,53 @@ class FileSource:
 
     def __init__(self, directory, root=None):
         self.directory = Path(directory) if directory is not None else None
-        self.root = Path(root if root is not None else directory).resolve() if directory is not None else None
+        self.root = (
+            Path(root if root is not None else directory).resolve()
+            if directory is not None
+            else None
+        )
         self.cache = {}  # (href, sha256) → bytes already checked, so versions share one read
 
     def _referenced(self, href, size):
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("/", "\\")) or self.directory is None:
-            raise RecordProblem([_("The file reference ${href} is not a relative path inside the import.",
-                                   mapping={"href": href})])
+        if (
+            parts.scheme
+            or parts.netloc
+            or href.startswith(("/", "\\"))
+            or self.directory is None
+        ):
+            raise RecordProblem(
+                [
+                    _(
+                        "The file reference ${href} is not a relative path inside the import.",
+                        mapping={"href": href},
+                    )
+                ]
+            )
         path = (self.directory / unquote(parts.path)).resolve()
         if self.root not in path.parents:
-            raise RecordProblem([_("The file reference ${href} points outside the import.",
-                                   mapping={"href": href})])
+            raise RecordProblem(
+                [
+                    _(
+                        "The file reference ${href} points outside the import.",
+                        mapping={"href": href},
+                    )
+                ]
+            )
         if not path.is_file():
-            raise RecordProblem([_("The referenced file ${href} is missing.", mapping={"href": href})])
+            raise RecordProblem(
+                [_("The referenced file ${href} is missing.", mapping={"href": href})]
+            )
         actual = path.stat().st_size
         if actual != size:  # before reading it: a huge file is not read at all
-            raise RecordProblem([_("The file ${name} has ${actual} bytes, not the ${declared} declared.",
-                                   mapping={"name": href, "actual": actual, "declared": size})])
+            raise RecordProblem(
+                [
+                    _(
+                        "The file ${name} has ${actual} bytes, not the ${declared} declared.",
+                        mapping={"name": href, "actual": actual, "declared": size},
+                    )
+                ]
+            )
         return path.read_bytes()
 
     def __call__(self, element):
@@ -118,18 +156,44 @@ class FileSource:
                 data = self._referenced(href, size)
             else:
                 try:
-                    data = base64.b64decode("".join((element.text or "").split()), validate=True)
+                    data = base64.b64decode(
+                        "".join((element.text or "").split()), validate=True
+                    )
                 except (binascii.Error, ValueError):
-                    raise RecordProblem([_("The embedded file ${name} is not valid base64.",
-                                           mapping={"name": name})])
+                    raise RecordProblem(
+                        [
+                            _(
+                                "The embedded file ${name} is not valid base64.",
+                                mapping={"name": name},
+                            )
+                        ]
+                    ) from None
             if len(data) != size:
-                raise RecordProblem([_("The file ${name} has ${actual} bytes, not the ${declared} declared.",
-                                       mapping={"name": name, "actual": len(data), "declared": size})])
+                raise RecordProblem(
+                    [
+                        _(
+                            "The file ${name} has ${actual} bytes, not the ${declared} declared.",
+                            mapping={
+                                "name": name,
+                                "actual": len(data),
+                                "declared": size,
+                            },
+                        )
+                    ]
+                )
             if hashlib.sha256(data).hexdigest() != sha256:
-                raise RecordProblem([_("The file ${name} does not match its SHA-256 checksum.",
-                                       mapping={"name": name})])
+                raise RecordProblem(
+                    [
+                        _(
+                            "The file ${name} does not match its SHA-256 checksum.",
+                            mapping={"name": name},
+                        )
+                    ]
+                )
             self.cache[(href, sha256)] = data
-        return NamedBlobFile(data=data, filename=name, contentType=element.get("content-type"))
+        return NamedBlobFile(
+            data=data, filename=name, contentType=element.get("content-type")
+        )
 
 
 def read_metadata(element, portal_type, files):
@@ -149,9 +213,13 @@ def _child(element, name):
 def read_record(element, files):
     """The ``RecordData`` of a top-level element (``<case>``, ``<hearing>`` …) and its children."""
     kind = KINDS[local(element)]
-    record = RecordData(kind=kind, uid=element.get("uid"), id=element.get("id"),
-                        values=read_metadata(_child(element, "metadata"), kind.portal_type, files),
-                        line=element.sourceline)
+    record = RecordData(
+        kind=kind,
+        uid=element.get("uid"),
+        id=element.get("id"),
+        values=read_metadata(_child(element, "metadata"), kind.portal_type, files),
+        line=element.sourceline,
+    )
     lifecycle = _child(element, "lifecycle")
     if lifecycle is not None:
         record.created = parse_datetime(_child(lifecycle, "created").text)
@@ -162,16 +230,28 @@ def read_record(element, files):
             record.workflow_id, record.state = workflow.get("id"), workflow.get("state")
             for entry in workflow.findall(q("entry")):
                 comments = _child(entry, "comments")
-                record.history.append(dict(
-                    action=entry.get("action"), review_state=entry.get("state"),
-                    actor=entry.get("actor"), time=parse_datetime(entry.get("time")),
-                    comments=comments.text or "" if comments is not None else ""))
+                record.history.append(
+                    {
+                        "action": entry.get("action"),
+                        "review_state": entry.get("state"),
+                        "actor": entry.get("actor"),
+                        "time": parse_datetime(entry.get("time")),
+                        "comments": comments.text or "" if comments is not None else "",
+                    }
+                )
     versions = _child(element, "versions")
     for version in versions if versions is not None else ():
-        record.versions.append(VersionData(
-            number=int(version.get("number")), time=parse_datetime(version.get("time")),
-            principal=version.get("principal"), comment=version.get("comment") or "",
-            values=read_metadata(_child(version, "metadata"), kind.portal_type, files)))
+        record.versions.append(
+            VersionData(
+                number=int(version.get("number")),
+                time=parse_datetime(version.get("time")),
+                principal=version.get("principal"),
+                comment=version.get("comment") or "",
+                values=read_metadata(
+                    _child(version, "metadata"), kind.portal_type, files
+                ),
+            )
+        )
     archival = _child(element, "archival")
     if archival is not None:
         record.archival = read_archival(archival)
@@ -225,14 +305,27 @@ def _reception_record(element):
     def day(value):
         return date.fromisoformat(value) if value else None
 
-    record = {k: element.get(k) for k in ("reception", "reception_uid") if element.get(k)}
+    record = {
+        k: element.get(k) for k in ("reception", "reception_uid") if element.get(k)
+    }
     record["instructions"] = tuple(
-        dict(case_number=row.get("case_number"), instructed_on=day(row.get("instructed_on")),
-             instruction=row.text or "")
-        for row in element if local(row) == "instruction")
+        {
+            "case_number": row.get("case_number"),
+            "instructed_on": day(row.get("instructed_on")),
+            "instruction": row.text or "",
+        }
+        for row in element
+        if local(row) == "instruction"
+    )
     record["follow_ups"] = tuple(
-        dict(case_number=row.get("case_number"), day=day(row.get("day")), note=row.text or "")
-        for row in element if local(row) == "follow_up")
+        {
+            "case_number": row.get("case_number"),
+            "day": day(row.get("day")),
+            "note": row.text or "",
+        }
+        for row in element
+        if local(row) == "follow_up"
+    )
     return record
 
 
@@ -255,9 +348,14 @@ def _amendment(element):
         amendment["version"] = int(amendment["version"])
     amendment["reason"] = _child(element, "reason").text or ""
     amendment["changes"] = [
-        dict(field=c.get("field"), title=c.get("title") or "",
-             before=_child(c, "before").text or "", after=_child(c, "after").text or "")
-        for c in element.findall(q("change"))]
+        {
+            "field": c.get("field"),
+            "title": c.get("title") or "",
+            "before": _child(c, "before").text or "",
+            "after": _child(c, "after").text or "",
+        }
+        for c in element.findall(q("change"))
+    ]
     return amendment
 
 

@@ -7,7 +7,8 @@ text size and nesting depth stay on.  Schemas are read from one directory
 only; an ``xs:include``/``xs:import`` may name a sibling file there and
 nothing else.
 """
-from functools import lru_cache
+
+from functools import cache
 from lxml import etree
 from pathlib import Path
 from urllib.parse import unquote
@@ -29,8 +30,13 @@ NAMESPACES = {  # namespace URI -> XSD file name in SCHEMA_DIR
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 _CHUNK = 64 * 1024
-_POSITION = re.compile(r",\s*line \d+, column \d+\s*$")  # lxml appends it to the message
-_ENCODING_ERRORS = (etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING)
+_POSITION = re.compile(
+    r",\s*line \d+, column \d+\s*$"
+)  # lxml appends it to the message
+_ENCODING_ERRORS = (
+    etree.ErrorTypes.ERR_INVALID_ENCODING,
+    etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING,
+)
 
 
 class XMLRefused(Exception):
@@ -86,17 +92,17 @@ def hardened_parser(*, resolver=None, **extra):
     ``resolver`` is the only resolver (by default one that refuses every
     URL); ``extra`` overrides or adds parser options.
     """
-    options = dict(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        recover=False,
-        remove_comments=False,
-        remove_pis=False,
-    )
+    options = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "attribute_defaults": False,
+        "huge_tree": False,
+        "recover": False,
+        "remove_comments": False,
+        "remove_pis": False,
+    }
     options.update(extra)
     parser = etree.XMLParser(**options)
     parser.resolvers.add(resolver or _RefuseAll())
@@ -136,20 +142,41 @@ def _refusal(error, path):
     if code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY:
         return XMLRefused(_("The file is empty."), path, line)
     if code in _ENCODING_ERRORS:
-        return XMLRefused(_(
-            "The file is not valid UTF-8 or does not match its declared encoding (line ${line}): ${reason}",
-            mapping={"line": line, "reason": reason}), path, line)
+        return XMLRefused(
+            _(
+                "The file is not valid UTF-8 or does not match its declared encoding (line ${line}): ${reason}",
+                mapping={"line": line, "reason": reason},
+            ),
+            path,
+            line,
+        )
     if code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
         if "depth" in reason.lower():
-            return XMLRefused(_(
-                "Elements are nested more than 256 levels deep (line ${line}); the file is refused.",
-                mapping={"line": line}), path, line)
-        return XMLRefused(_(
-            "A text or attribute value over 10 MB (line ${line}): files that large must be referenced "
-            "(href with size and SHA-256), not embedded.",
-            mapping={"line": line}), path, line)
-    return XMLRefused(_("Malformed XML at line ${line}: ${reason}",
-                        mapping={"line": line, "reason": reason}), path, line)
+            return XMLRefused(
+                _(
+                    "Elements are nested more than 256 levels deep (line ${line}); the file is refused.",
+                    mapping={"line": line},
+                ),
+                path,
+                line,
+            )
+        return XMLRefused(
+            _(
+                "A text or attribute value over 10 MB (line ${line}): files that large must be referenced "
+                "(href with size and SHA-256), not embedded.",
+                mapping={"line": line},
+            ),
+            path,
+            line,
+        )
+    return XMLRefused(
+        _(
+            "Malformed XML at line ${line}: ${reason}",
+            mapping={"line": line, "reason": reason},
+        ),
+        path,
+        line,
+    )
 
 
 def _check_prolog(chunks, path):
@@ -175,9 +202,13 @@ def _check_prolog(chunks, path):
 
 
 def _doctype_refusal(path):
-    return XMLRefused(_(
-        "The file has a document type declaration (DOCTYPE); files with a DTD are refused, "
-        "since a DTD can expand entities without limit or read other files and network addresses."), path)
+    return XMLRefused(
+        _(
+            "The file has a document type declaration (DOCTYPE); files with a DTD are refused, "
+            "since a DTD can expand entities without limit or read other files and network addresses."
+        ),
+        path,
+    )
 
 
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
@@ -207,19 +238,36 @@ def _parse(source, path, parser, max_bytes):
         try:
             size = source.stat().st_size
         except OSError as error:
-            raise XMLRefused(_("The file could not be read: ${error}",
-                               mapping={"error": error.strerror or str(error)}), path) from None
+            raise XMLRefused(
+                _(
+                    "The file could not be read: ${error}",
+                    mapping={"error": error.strerror or str(error)},
+                ),
+                path,
+            ) from None
     if size > max_bytes:
-        raise XMLRefused(_("The file is too large (${size}, at most ${limit}).",
-                           mapping={"size": size_text(size), "limit": size_text(max_bytes)}), path)
+        raise XMLRefused(
+            _(
+                "The file is too large (${size}, at most ${limit}).",
+                mapping={"size": size_text(size), "limit": size_text(max_bytes)},
+            ),
+            path,
+        )
     if size == 0:
         raise XMLRefused(_("The file is empty."), path)
     head = source[:4] if isinstance(source, bytes) else _head(source)
     if head in UTF32_BOMS:
-        raise XMLRefused(_("The file is encoded as UTF-32, which is not accepted: save it as UTF-8."), path)
+        raise XMLRefused(
+            _(
+                "The file is encoded as UTF-32, which is not accepted: save it as UTF-8."
+            ),
+            path,
+        )
     try:
         if isinstance(source, bytes):
-            _check_prolog((source[i:i + _CHUNK] for i in range(0, size, _CHUNK)), path)
+            _check_prolog(
+                (source[i : i + _CHUNK] for i in range(0, size, _CHUNK)), path
+            )
             tree = etree.ElementTree(etree.fromstring(source, parser))
         else:
             with open(source, "rb") as handle:
@@ -229,11 +277,22 @@ def _parse(source, path, parser, max_bytes):
     except etree.XMLSyntaxError as error:
         raise _refusal(error, path) from None
     except OSError as error:
-        raise XMLRefused(_("The file could not be read: ${error}",
-                           mapping={"error": error.strerror or str(error)}), path) from None
+        raise XMLRefused(
+            _(
+                "The file could not be read: ${error}",
+                mapping={"error": error.strerror or str(error)},
+            ),
+            path,
+        ) from None
     docinfo = tree.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise _doctype_refusal(path)  # cannot happen after the prolog check; kept as a second lock
+    if (
+        docinfo.doctype
+        or docinfo.internalDTD is not None
+        or docinfo.externalDTD is not None
+    ):
+        raise _doctype_refusal(
+            path
+        )  # cannot happen after the prolog check; kept as a second lock
     return tree
 
 
@@ -259,12 +318,17 @@ def load_schema(filename, *, directory=None):
     return _load_schema(filename, Path(directory or SCHEMA_DIR).resolve())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_schema(filename, directory):
     path = (directory / filename).resolve()
     if not path.is_relative_to(directory):
-        raise XMLRefused(_("The schema ${schema} is not in the schema directory.",
-                           mapping={"schema": filename}), str(path))
+        raise XMLRefused(
+            _(
+                "The schema ${schema} is not in the schema directory.",
+                mapping={"schema": filename},
+            ),
+            str(path),
+        )
     resolver = _DirectoryResolver(directory)
     parser = hardened_parser(resolver=resolver)
     tree = _parse(path, str(path), parser, DEFAULT_MAX_BYTES)
@@ -272,12 +336,21 @@ def _load_schema(filename, directory):
         return etree.XMLSchema(tree)
     except etree.XMLSchemaParseError as error:
         if resolver.refused:
-            raise XMLRefused(_(
-                "The schema ${schema} refers to ${url}, which is outside the schema directory; "
-                "only files in that directory can be included or imported.",
-                mapping={"schema": filename, "url": resolver.refused[0]}), str(path)) from None
-        raise XMLRefused(_("The schema ${schema} could not be compiled: ${reason}",
-                           mapping={"schema": filename, "reason": str(error)}), str(path)) from None
+            raise XMLRefused(
+                _(
+                    "The schema ${schema} refers to ${url}, which is outside the schema directory; "
+                    "only files in that directory can be included or imported.",
+                    mapping={"schema": filename, "url": resolver.refused[0]},
+                ),
+                str(path),
+            ) from None
+        raise XMLRefused(
+            _(
+                "The schema ${schema} could not be compiled: ${reason}",
+                mapping={"schema": filename, "reason": str(error)},
+            ),
+            str(path),
+        ) from None
 
 
 def schema_for(root):

@@ -10,6 +10,7 @@ were made again (a tool that rewrites bags does).  It is a digest, not a
 signature: whoever recomputes it can forge it, which only the package
 checksum recorded at export or transfer (``--expected-sha256``) reveals.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from lxml import etree
@@ -58,16 +59,16 @@ def write_package_digest(bag_dir):
 @dataclass
 class PackageReport:
     path: str
-    missing: list = field(default_factory=list)    # listed in a manifest, absent
-    changed: list = field(default_factory=list)    # present, SHA-256 differs
-    extra: list = field(default_factory=list)      # payload files in no manifest
+    missing: list = field(default_factory=list)  # listed in a manifest, absent
+    changed: list = field(default_factory=list)  # present, SHA-256 differs
+    extra: list = field(default_factory=list)  # payload files in no manifest
     structure: list = field(default_factory=list)  # zh_CN texts
-    digest: str = "absent"                          # "ok", "mismatch", "absent"
+    digest: str = "absent"  # "ok", "mismatch", "absent"
     invalid_xml: list = field(default_factory=list)  # (path, line, message)
     # payload files whose SHA-256 is not the one their record's XML declares
     # (replaced, and the manifests made again)
     undeclared: list = field(default_factory=list)
-    expected: str = ""     # the package checksum recorded at export, when given
+    expected: str = ""  # the package checksum recorded at export, when given
     expected_ok: bool = True
     files_checked: int = 0
     bytes_checked: int = 0
@@ -75,9 +76,16 @@ class PackageReport:
     @property
     def ok(self):
         """Intact: nothing wrong and the package checksum present and matching."""
-        return (self.digest == "ok" and not self.missing and not self.changed and not self.extra
-                and not self.structure and not self.invalid_xml and not self.undeclared
-                and self.expected_ok)
+        return (
+            self.digest == "ok"
+            and not self.missing
+            and not self.changed
+            and not self.extra
+            and not self.structure
+            and not self.invalid_xml
+            and not self.undeclared
+            and self.expected_ok
+        )
 
 
 def _check_digest(bag_dir):
@@ -87,8 +95,11 @@ def _check_digest(bag_dir):
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
         match = _DIGEST_LINE.match(lines[0]) if len(lines) == 1 else None
-        if (match and match.group(2) == f"{bag_dir.name}/{TAG_MANIFEST}"
-                and match.group(1).lower() == package_digest(bag_dir)):
+        if (
+            match
+            and match.group(2) == f"{bag_dir.name}/{TAG_MANIFEST}"
+            and match.group(1).lower() == package_digest(bag_dir)
+        ):
             return "ok"
     except (OSError, UnicodeDecodeError):
         pass
@@ -110,17 +121,30 @@ def _check_bag(bag, bag_dir, report, processes):
         try:
             check()
         except bagit.BagError as error:
-            report.structure.append(record_text(_("BagIt structure: ${reason}",
-                                                  mapping={"reason": str(error)})))
+            report.structure.append(
+                record_text(
+                    _("BagIt structure: ${reason}", mapping={"reason": str(error)})
+                )
+            )
     if not (bag_dir / PAYLOAD_MANIFEST).is_file():
-        report.structure.append(record_text(_("No SHA-256 payload manifest (manifest-sha256.txt).")))
+        report.structure.append(
+            record_text(_("No SHA-256 payload manifest (manifest-sha256.txt)."))
+        )
     if not (bag_dir / TAG_MANIFEST).is_file():
-        report.structure.append(record_text(_("No SHA-256 tag manifest (tagmanifest-sha256.txt).")))
+        report.structure.append(
+            record_text(_("No SHA-256 tag manifest (tagmanifest-sha256.txt)."))
+        )
     try:
         bag._validate_oxum()
     except bagit.BagError as error:
-        report.structure.append(record_text(_("Payload-Oxum does not match the payload: ${reason}",
-                                              mapping={"reason": str(error)})))
+        report.structure.append(
+            record_text(
+                _(
+                    "Payload-Oxum does not match the payload: ${reason}",
+                    mapping={"reason": str(error)},
+                )
+            )
+        )
     missing, changed, extra = set(), set(), set()
     try:
         bag._validate_completeness()
@@ -138,7 +162,11 @@ def _check_bag(bag, bag_dir, report, processes):
                 # bagit reports an unreadable file as a mismatch, too
                 exists = (bag_dir / detail.path).is_file()
                 (changed if exists else missing).add(_posix(detail.path))
-    report.missing, report.changed, report.extra = sorted(missing), sorted(changed), sorted(extra - missing)
+    report.missing, report.changed, report.extra = (
+        sorted(missing),
+        sorted(changed),
+        sorted(extra - missing),
+    )
     for rel_path in bag.entries:
         full = bag_dir / rel_path
         if full.is_file():
@@ -157,21 +185,40 @@ def _xml_problems(path, rel_path, schemas=None):
         return [(rel_path, refused.line, str(refused))], {}
     namespace = etree.QName(tree.getroot()).namespace
     try:
-        schema = schemas.get(namespace) if schemas is not None else safexml.schema_for(tree)
-    except safexml.XMLRefused as refused:  # our own schema is broken: cannot vouch for the file
+        schema = (
+            schemas.get(namespace) if schemas is not None else safexml.schema_for(tree)
+        )
+    except (
+        safexml.XMLRefused
+    ) as refused:  # our own schema is broken: cannot vouch for the file
         return [(rel_path, None, str(refused))], {}
     errors = safexml.validation_errors(tree, schema) if schema is not None else []
     problems = [(rel_path, line, message) for line, message in errors]
-    if not errors and namespace == envelope.NAMESPACE and not envelope.envelope_digest_ok(tree):
-        problems.append((rel_path, None, record_text(_(
-            "The envelope digest (封装包摘要) does not match its signed object: "
-            "the envelope was changed after packaging."))))
+    if (
+        not errors
+        and namespace == envelope.NAMESPACE
+        and not envelope.envelope_digest_ok(tree)
+    ):
+        problems.append(
+            (
+                rel_path,
+                None,
+                record_text(
+                    _(
+                        "The envelope digest (封装包摘要) does not match its signed object: "
+                        "the envelope was changed after packaging."
+                    )
+                ),
+            )
+        )
     declared = {}
     folder = Path(rel_path).parent
     for element in tree.iter():
         href, sha256 = element.get("href"), element.get("sha256")
         if href and sha256 and "://" not in href:
-            declared[os.path.normpath(folder / href).replace(os.sep, "/")] = sha256.lower()
+            declared[os.path.normpath(folder / href).replace(os.sep, "/")] = (
+                sha256.lower()
+            )
     return problems, declared
 
 
@@ -193,8 +240,15 @@ def _xml_results(bag_dir, xml_files, schemas, processes):
             yield _xml_problems(path, rel_path, schemas)
 
 
-def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, progress=None,
-                   expected_sha256=None):
+def verify_package(
+    bag_dir,
+    *,
+    validate_xml=True,
+    schemas=None,
+    processes=1,
+    progress=None,
+    expected_sha256=None,
+):
     """Check the package ``bag_dir``: checksums, completeness, package digest, XML.
 
     ``schemas`` (``{namespace: XMLSchema}``) replaces ``safexml.schema_for``;
@@ -208,18 +262,26 @@ def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, pro
     report = PackageReport(path=str(bag_dir))
     report.digest = _check_digest(bag_dir)
     if not bag_dir.is_dir():
-        report.structure.append(record_text(_("Not a directory: ${path}", mapping={"path": str(bag_dir)})))
+        report.structure.append(
+            record_text(_("Not a directory: ${path}", mapping={"path": str(bag_dir)}))
+        )
         return report
     try:
         bag = bagit.Bag(str(bag_dir))
     except (bagit.BagError, OSError, UnicodeDecodeError) as error:
-        report.structure.append(record_text(_("Not a readable BagIt bag: ${reason}",
-                                              mapping={"reason": str(error)})))
+        report.structure.append(
+            record_text(
+                _("Not a readable BagIt bag: ${reason}", mapping={"reason": str(error)})
+            )
+        )
         return report
     xml_files = []
     if validate_xml and (bag_dir / "data").is_dir():
-        xml_files = sorted(p for p in (bag_dir / "data").rglob("*")
-                           if p.suffix.lower() == ".xml" and p.is_file())
+        xml_files = sorted(
+            p
+            for p in (bag_dir / "data").rglob("*")
+            if p.suffix.lower() == ".xml" and p.is_file()
+        )
     total = len(bag.entries) + len(xml_files)
     _check_bag(bag, bag_dir, report, processes)
     done = len(bag.entries)
@@ -250,6 +312,7 @@ def verify_package(bag_dir, *, validate_xml=True, schemas=None, processes=1, pro
 
 def report_lines(report):
     """The report the CLI prints, in zh_CN: totals, the problems by kind, a verdict."""
+
     def text(message):
         return record_text(message)
 
@@ -262,36 +325,76 @@ def report_lines(report):
         digest = _("Package checksum ${file}: absent", mapping=digest_file)
     lines = [
         text(_("Package: ${path}", mapping={"path": report.path})),
-        text(_("Files checked: ${files} (${size})",
-               mapping={"files": report.files_checked, "size": safexml.size_text(report.bytes_checked)})),
+        text(
+            _(
+                "Files checked: ${files} (${size})",
+                mapping={
+                    "files": report.files_checked,
+                    "size": safexml.size_text(report.bytes_checked),
+                },
+            )
+        ),
         text(digest),
     ]
     sections = (
-        (_("Missing (${count}):", mapping={"count": len(report.missing)}), report.missing),
-        (_("Changed (${count}):", mapping={"count": len(report.changed)}), report.changed),
+        (
+            _("Missing (${count}):", mapping={"count": len(report.missing)}),
+            report.missing,
+        ),
+        (
+            _("Changed (${count}):", mapping={"count": len(report.changed)}),
+            report.changed,
+        ),
         (_("Extra (${count}):", mapping={"count": len(report.extra)}), report.extra),
-        (_("Structure (${count}):", mapping={"count": len(report.structure)}), report.structure),
+        (
+            _("Structure (${count}):", mapping={"count": len(report.structure)}),
+            report.structure,
+        ),
     )
     for heading, items in sections:
         if items:
             lines.append(text(heading))
             lines.extend(f"  {item}" for item in items)
     if report.undeclared:
-        lines.append(text(_("Not the file its record declares (${count}):",
-                            mapping={"count": len(report.undeclared)})))
+        lines.append(
+            text(
+                _(
+                    "Not the file its record declares (${count}):",
+                    mapping={"count": len(report.undeclared)},
+                )
+            )
+        )
         lines.extend(f"  {item}" for item in report.undeclared)
     if report.invalid_xml:
-        lines.append(text(_("XML (${count}):", mapping={"count": len(report.invalid_xml)})))
+        lines.append(
+            text(_("XML (${count}):", mapping={"count": len(report.invalid_xml)}))
+        )
         for path, line, message in report.invalid_xml:
             if line is None:
                 lines.append(f"  {path}: {message}")
             else:
-                lines.append("  " + text(_("${path}, line ${line}: ${message}",
-                                           mapping={"path": path, "line": line, "message": message})))
+                lines.append(
+                    "  "
+                    + text(
+                        _(
+                            "${path}, line ${line}: ${message}",
+                            mapping={"path": path, "line": line, "message": message},
+                        )
+                    )
+                )
     if report.expected:
-        lines.append(text(
-            _("Recorded package checksum ${checksum}: matches", mapping={"checksum": report.expected})
-            if report.expected_ok else
-            _("Recorded package checksum ${checksum}: DIFFERS", mapping={"checksum": report.expected})))
+        lines.append(
+            text(
+                _(
+                    "Recorded package checksum ${checksum}: matches",
+                    mapping={"checksum": report.expected},
+                )
+                if report.expected_ok
+                else _(
+                    "Recorded package checksum ${checksum}: DIFFERS",
+                    mapping={"checksum": report.expected},
+                )
+            )
+        )
     lines.append(text(_("Package intact") if report.ok else _("Package has problems")))
     return lines

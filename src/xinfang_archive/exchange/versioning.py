@@ -1,7 +1,8 @@
 """Plone's automatic versioning, paused while an import replays versions."""
+
 from contextlib import contextmanager
-from plone.app.versioningbehavior.behaviors import IVersioningSupport
 from plone.app.versioningbehavior import subscribers as versioning
+from plone.app.versioningbehavior.behaviors import IVersioningSupport
 from zope.component import getGlobalSiteManager
 from zope.lifecycleevent.interfaces import IObjectAddedEvent
 from zope.lifecycleevent.interfaces import IObjectModifiedEvent
@@ -9,7 +10,10 @@ from zope.lifecycleevent.interfaces import IObjectModifiedEvent
 
 _VERSIONING_HANDLERS = (
     (versioning.create_version_on_save, (IVersioningSupport, IObjectModifiedEvent)),
-    (versioning.create_initial_version_after_adding, (IVersioningSupport, IObjectAddedEvent)),
+    (
+        versioning.create_initial_version_after_adding,
+        (IVersioningSupport, IObjectAddedEvent),
+    ),
 )
 
 

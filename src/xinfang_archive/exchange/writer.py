@@ -8,9 +8,10 @@ never written: it is the petitioner's secret.  A dispute screened and made
 a case is written on both sides, as the archive keeps it: the report's
 ``dispute_cases`` (dispute key → case UID) and the case's ``screening_source``.
 """
+
 from Acquisition import aq_base
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from lxml import etree
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -34,45 +35,68 @@ PRODUCER = "xinfang-archive"
 
 def _zope_datetime(value):
     """A Zope ``DateTime`` as an aware ``datetime``."""
-    return value.asdatetime().astimezone(timezone.utc)
+    return value.asdatetime().astimezone(UTC)
 
 
 def identifier_of(obj):
     """The identifier other systems know a record by."""
-    return (getattr(aq_base(obj), "registration_number", None)
-            or getattr(aq_base(obj), "hearing_number", None)
-            or getattr(aq_base(obj), "record_number", None) or obj.getId())
+    return (
+        getattr(aq_base(obj), "registration_number", None)
+        or getattr(aq_base(obj), "hearing_number", None)
+        or getattr(aq_base(obj), "record_number", None)
+        or obj.getId()
+    )
 
 
 def _relation_target(relation):
     to_object = getattr(relation, "to_object", None)
     if to_object is None:  # a record not in this archive, as it was imported
-        return getattr(relation, "target_uid", None), getattr(relation, "target_identifier", None)
+        return getattr(relation, "target_uid", None), getattr(
+            relation, "target_identifier", None
+        )
     return IUUID(to_object, None), identifier_of(to_object)
 
 
 def write_metadata(parent, obj, files, element_name="metadata"):
     metadata = etree.SubElement(parent, q(element_name))
     for name, field in main_schema_fields(obj):
-        write_field(metadata, name, field, getattr(aq_base(obj), name, None), files,
-                    ref_identifier=_relation_target)
+        write_field(
+            metadata,
+            name,
+            field,
+            getattr(aq_base(obj), name, None),
+            files,
+            ref_identifier=_relation_target,
+        )
     return metadata
 
 
 def write_lifecycle(parent, obj, kind):
     lifecycle = etree.SubElement(parent, q("lifecycle"))
-    etree.SubElement(lifecycle, q("created")).text = iso_datetime(_zope_datetime(obj.created()))
-    etree.SubElement(lifecycle, q("modified")).text = iso_datetime(_zope_datetime(obj.modified()))
+    etree.SubElement(lifecycle, q("created")).text = iso_datetime(
+        _zope_datetime(obj.created())
+    )
+    etree.SubElement(lifecycle, q("modified")).text = iso_datetime(
+        _zope_datetime(obj.modified())
+    )
     for creator in obj.listCreators():
         etree.SubElement(lifecycle, q("creator")).text = creator
     if kind.workflow:
-        history = (getattr(aq_base(obj), "workflow_history", None) or {}).get(kind.workflow) or ()
+        history = (getattr(aq_base(obj), "workflow_history", None) or {}).get(
+            kind.workflow
+        ) or ()
         if history:
-            workflow = etree.SubElement(lifecycle, q("workflow"), id=kind.workflow,
-                                        state=api.content.get_state(obj))
+            workflow = etree.SubElement(
+                lifecycle,
+                q("workflow"),
+                id=kind.workflow,
+                state=api.content.get_state(obj),
+            )
             for entry in history:
-                attrs = {"state": entry.get("review_state") or "",
-                         "time": iso_datetime(_zope_datetime(entry["time"]))}
+                attrs = {
+                    "state": entry.get("review_state") or "",
+                    "time": iso_datetime(_zope_datetime(entry["time"])),
+                }
                 for key in ("action", "actor"):
                     if entry.get(key):
                         attrs[key] = str(entry[key])
@@ -104,8 +128,10 @@ def write_versions(parent, obj, files):
         return None
     element = etree.SubElement(parent, q("versions"))
     for number, meta, version in versions:
-        attrs = {"number": str(number),
-                 "time": iso_datetime(datetime.fromtimestamp(meta["timestamp"], timezone.utc))}
+        attrs = {
+            "number": str(number),
+            "time": iso_datetime(datetime.fromtimestamp(meta["timestamp"], UTC)),
+        }
         if meta.get("principal"):
             attrs["principal"] = str(meta["principal"])
         if meta.get("comment"):
@@ -115,10 +141,30 @@ def write_versions(parent, obj, files):
     return element
 
 
-ARCHIVAL_SCALARS = ("archival_code", "fonds_code", "filing_year", "retention_period",
-                    "retention_expires", "retention_rules", "organisation_code",
-                    "organisation_title", "item_number", "filed_on", "filed_by")
-MANIFEST_ATTRS = ("path", "uid", "field", "sha256", "filename", "size", "content_type", "pages", "kind")
+ARCHIVAL_SCALARS = (
+    "archival_code",
+    "fonds_code",
+    "filing_year",
+    "retention_period",
+    "retention_expires",
+    "retention_rules",
+    "organisation_code",
+    "organisation_title",
+    "item_number",
+    "filed_on",
+    "filed_by",
+)
+MANIFEST_ATTRS = (
+    "path",
+    "uid",
+    "field",
+    "sha256",
+    "filename",
+    "size",
+    "content_type",
+    "pages",
+    "kind",
+)
 
 
 def _text(value):
@@ -145,35 +191,69 @@ def write_archival(parent, case):
             element.text = _text(value)
     manifest = etree.SubElement(archival, q("manifest"))
     for entry in case.archival_manifest:
-        etree.SubElement(manifest, q("entry"), {
-            key: _text(entry.get(key) or "") for key in MANIFEST_ATTRS
-            if key in ("path", "uid") or entry.get(key) not in (None, "")})
+        etree.SubElement(
+            manifest,
+            q("entry"),
+            {
+                key: _text(entry.get(key) or "")
+                for key in MANIFEST_ATTRS
+                if key in ("path", "uid") or entry.get(key) not in (None, "")
+            },
+        )
     amendments = etree.SubElement(archival, q("amendments"))
     for amendment in getattr(case, "amendments", None) or ():
-        attrs = {k: _text(amendment[k]) for k in ("time", "actor", "path", "title", "version")
-                 if amendment.get(k) not in (None, "")}
+        attrs = {
+            k: _text(amendment[k])
+            for k in ("time", "actor", "path", "title", "version")
+            if amendment.get(k) not in (None, "")
+        }
         element = etree.SubElement(amendments, q("amendment"), attrs)
         etree.SubElement(element, q("reason")).text = amendment.get("reason") or ""
         for change in amendment.get("changes") or ():
-            change_element = etree.SubElement(element, q("change"), {
-                k: str(change[k]) for k in ("field", "title") if change.get(k)})
-            etree.SubElement(change_element, q("before")).text = str(change.get("before") or "")
-            etree.SubElement(change_element, q("after")).text = str(change.get("after") or "")
+            change_element = etree.SubElement(
+                element,
+                q("change"),
+                {k: str(change[k]) for k in ("field", "title") if change.get(k)},
+            )
+            etree.SubElement(change_element, q("before")).text = str(
+                change.get("before") or ""
+            )
+            etree.SubElement(change_element, q("after")).text = str(
+                change.get("after") or ""
+            )
     history = etree.SubElement(archival, q("retention_history"))
     for change in getattr(case, "retention_history", None) or ():
-        element = etree.SubElement(history, q("change"), {
-            k: _text(change[k]) for k in ("time", "actor", "before", "after", "appraisal")
-            if change.get(k) not in (None, "")})
+        element = etree.SubElement(
+            history,
+            q("change"),
+            {
+                k: _text(change[k])
+                for k in ("time", "actor", "before", "after", "appraisal")
+                if change.get(k) not in (None, "")
+            },
+        )
         if change.get("reason"):
             etree.SubElement(element, q("reason")).text = change["reason"]
     transfers = getattr(case, "transfers", None) or ()
     if transfers:
         element = etree.SubElement(archival, q("transfers"))
         for transfer in transfers:
-            etree.SubElement(element, q("transfer"), {
-                k: _text(transfer[k]) for k in ("time", "actor", "package", "package_sha256",
-                                                "receiver", "appraisal")
-                if transfer.get(k) not in (None, "")})
+            etree.SubElement(
+                element,
+                q("transfer"),
+                {
+                    k: _text(transfer[k])
+                    for k in (
+                        "time",
+                        "actor",
+                        "package",
+                        "package_sha256",
+                        "receiver",
+                        "appraisal",
+                    )
+                    if transfer.get(k) not in (None, "")
+                },
+            )
     _write_reception_record(archival, getattr(aq_base(case), "reception_record", None))
     return archival
 
@@ -183,16 +263,23 @@ def _write_reception_record(archival, record):
     reception day, copied into the case at its filing (receptions/filing.py)."""
     if not record:
         return
-    element = etree.SubElement(archival, q("reception_record"), {
-        k: str(record[k]) for k in ("reception", "reception_uid") if record.get(k)})
+    element = etree.SubElement(
+        archival,
+        q("reception_record"),
+        {k: str(record[k]) for k in ("reception", "reception_uid") if record.get(k)},
+    )
     for row in record.get("instructions") or ():
-        etree.SubElement(element, q("instruction"), {
-            k: _text(row[k]) for k in ("case_number", "instructed_on") if row.get(k)
-        }).text = row.get("instruction") or ""
+        etree.SubElement(
+            element,
+            q("instruction"),
+            {k: _text(row[k]) for k in ("case_number", "instructed_on") if row.get(k)},
+        ).text = row.get("instruction") or ""
     for row in record.get("follow_ups") or ():
-        etree.SubElement(element, q("follow_up"), {
-            k: _text(row[k]) for k in ("case_number", "day") if row.get(k)
-        }).text = row.get("note") or ""
+        etree.SubElement(
+            element,
+            q("follow_up"),
+            {k: _text(row[k]) for k in ("case_number", "day") if row.get(k)},
+        ).text = row.get("note") or ""
 
 
 def write_screening_source(parent, case):
@@ -203,7 +290,9 @@ def write_screening_source(parent, case):
     if not source:
         return None
     report, key = source
-    return etree.SubElement(parent, q("screening_source"), {"report": report, "key": key})
+    return etree.SubElement(
+        parent, q("screening_source"), {"report": report, "key": key}
+    )
 
 
 def write_dispute_cases(parent, report):
@@ -226,13 +315,17 @@ def write_dispute_cases(parent, report):
 
 def in_document_order(records):
     """``records`` in the order exchange.xsd asks (stable within a kind)."""
-    return sorted(records, key=lambda obj: ORDER.index(BY_TYPE[obj.portal_type].element))
+    return sorted(
+        records, key=lambda obj: ORDER.index(BY_TYPE[obj.portal_type].element)
+    )
 
 
 def record_element(obj, files, versions=True):
     """The element of ``obj`` (a case or a hearing) and everything in it."""
     kind = BY_TYPE[obj.portal_type]
-    element = etree.Element(q(kind.element), {"uid": IUUID(obj), "id": obj.getId()}, nsmap=NSMAP)
+    element = etree.Element(
+        q(kind.element), {"uid": IUUID(obj), "id": obj.getId()}, nsmap=NSMAP
+    )
     _fill(element, obj, kind, files, versions)
     return element
 
@@ -250,19 +343,29 @@ def _fill(element, obj, kind, files, versions):
         write_dispute_cases(element, obj)
     for group, child_element in kind.children:
         child_kind = KINDS[child_element]
-        children = [child for child in obj.objectValues() if child.portal_type == child_kind.portal_type]
+        children = [
+            child
+            for child in obj.objectValues()
+            if child.portal_type == child_kind.portal_type
+        ]
         if not children:
             continue
         group_element = etree.SubElement(element, q(group))
         for child in children:
-            item = etree.SubElement(group_element, q(child_kind.element),
-                                    {"uid": IUUID(child), "id": child.getId()})
+            item = etree.SubElement(
+                group_element,
+                q(child_kind.element),
+                {"uid": IUUID(child), "id": child.getId()},
+            )
             _fill(item, child, child_kind, files, versions)
 
 
 def exchange_attributes(source=""):
-    attrs = {"version": FORMAT_VERSION, "created": iso_datetime(datetime.now(timezone.utc)),
-             "producer": f"{PRODUCER} {_version()}"}
+    attrs = {
+        "version": FORMAT_VERSION,
+        "created": iso_datetime(datetime.now(UTC)),
+        "producer": f"{PRODUCER} {_version()}",
+    }
     if source:
         attrs["source"] = source
     return attrs
@@ -299,4 +402,6 @@ def exchange_bytes(records, files=None, versions=True, source=""):
     root = etree.Element(q("exchange"), exchange_attributes(source), nsmap=NSMAP)
     for obj in in_document_order(records):
         root.append(record_element(obj, files, versions))
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return etree.tostring(
+        root, xml_declaration=True, encoding="utf-8", pretty_print=True
+    )

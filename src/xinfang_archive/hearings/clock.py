@@ -5,6 +5,7 @@ The days of every hearing linked to a case that is not cancelled are
 skipped when the re-review deadline is counted; a hearing scheduled in the
 future already moves the deadline it will pause.
 """
+
 from datetime import timedelta
 from plone import api
 from zope.component import queryUtility

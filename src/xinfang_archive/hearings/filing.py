@@ -7,6 +7,7 @@ it once every case of the hearing is filed (``file`` in ``xf_minutes_workflow``)
 frozen by their workflow; a published notice stays public until it is
 withdrawn (``withdraw``, which leaves the minutes filed).
 """
+
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.checks import INTEGRITY
@@ -32,24 +33,45 @@ def hearing_problems(case):
         if state == "cancelled":
             continue
         if state == "scheduled":
-            problems.append(Problem(INTEGRITY, _(
-                "Hearing ${number} is still scheduled: mark it as held or cancel it.",
-                mapping={"number": number})))
+            problems.append(
+                Problem(
+                    INTEGRITY,
+                    _(
+                        "Hearing ${number} is still scheduled: mark it as held or cancel it.",
+                        mapping={"number": number},
+                    ),
+                )
+            )
             continue
         transcripts = _transcripts(hearing)
         if not transcripts:
-            problems.append(Problem(INTEGRITY, _(
-                "Hearing ${number} has no transcript.", mapping={"number": number})))
+            problems.append(
+                Problem(
+                    INTEGRITY,
+                    _(
+                        "Hearing ${number} has no transcript.",
+                        mapping={"number": number},
+                    ),
+                )
+            )
         for transcript in transcripts:
             if api.content.get_state(transcript, default=None) in UNFINISHED:
-                problems.append(Problem(INTEGRITY, _(
-                    "The transcript of hearing ${number} is not approved yet.",
-                    mapping={"number": number})))
+                problems.append(
+                    Problem(
+                        INTEGRITY,
+                        _(
+                            "The transcript of hearing ${number} is not approved yet.",
+                            mapping={"number": number},
+                        ),
+                    )
+                )
     return problems
 
 
 def cases_all_filed(hearing):
-    cases = [getattr(r, "to_object", None) for r in getattr(hearing, "cases", None) or ()]
+    cases = [
+        getattr(r, "to_object", None) for r in getattr(hearing, "cases", None) or ()
+    ]
     return bool(cases) and all(
         case is not None and api.content.get_state(case, default=None) in FILED_STATES
         for case in cases

@@ -9,6 +9,7 @@ and further names may be suggested (``privacy.redaction``).  The organizer's
 choices (masks not applied, further text to mask) are stored on the
 transcript with a digest of everything the masks were computed from.
 """
+
 from hashlib import sha256
 from xinfang_archive.hearings.settings import hearing_settings
 from xinfang_archive.privacy.redaction import apply_masks
@@ -84,7 +85,9 @@ def review_digest(transcript):
         "exclusions": sorted(transcript.mask_exclusions or ()),
         "settings": list(hearing_settings()),
     }
-    return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return sha256(
+        json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 def _masks(transcript, text, additions=None):

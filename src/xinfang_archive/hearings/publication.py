@@ -5,8 +5,9 @@ a refused or failed publication leaves no notice behind.  Its id comes from
 the hearing number and is kept on the transcript, so the public URL stays
 the same when the minutes are retracted and published again.
 """
-from datetime import date
+
 from DateTime import DateTime
+from datetime import date
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.utils import getToolByName

@@ -3,6 +3,7 @@
 As for cases (``workflow/rules.py``), one function serves the workflow
 guard, the preview page and the REST answer, so a refusal always says why.
 """
+
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.hearings.masks import review_digest
@@ -18,7 +19,9 @@ def publish_problems(transcript):
             _("The hearing was not public: its minutes may not be published.")
         )
     if api.content.get_state(hearing, default=None) != "held":
-        problems.append(_("Only the minutes of a hearing that was held may be published."))
+        problems.append(
+            _("Only the minutes of a hearing that was held may be published.")
+        )
     reviewed = getattr(transcript, "mask_review_digest", None)
     if not reviewed:
         problems.append(_("Review the masks in the preview before publishing."))
@@ -38,7 +41,11 @@ def file_problems(transcript):
 
     hearing = transcript.hearing()
     if hearing is None or not cases_all_filed(hearing):
-        return [_("The minutes are filed with their cases: not every case of the hearing is filed yet.")]
+        return [
+            _(
+                "The minutes are filed with their cases: not every case of the hearing is filed yet."
+            )
+        ]
     return []
 
 

@@ -1,4 +1,5 @@
 """Registry records of hearings: how the published minutes mask names."""
+
 from plone import api
 from xinfang_archive import _
 from zope import schema
@@ -37,6 +38,8 @@ class IHearingSettings(Interface):
 
 def hearing_settings():
     """(name mask style, suggest names), with the defaults when a record is missing."""
-    style = api.portal.get_registry_record(f"{PREFIX}.name_mask_style", default="surname")
+    style = api.portal.get_registry_record(
+        f"{PREFIX}.name_mask_style", default="surname"
+    )
     suggest = api.portal.get_registry_record(f"{PREFIX}.suggest_names", default=True)
     return style or "surname", bool(suggest)

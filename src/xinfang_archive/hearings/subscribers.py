@@ -1,4 +1,5 @@
 """Event handlers of hearings and transcripts."""
+
 from xinfang_archive.hearings.publication import withdraw_notice
 from xinfang_archive.hearings.publication import write_notice
 

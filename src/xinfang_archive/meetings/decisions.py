@@ -10,6 +10,7 @@ A decision is about its case: whoever reads it must be allowed to view the
 case, and a decision on a case holding accusation material (举报) is read
 only by those who may see that material (never by the accused unit).
 """
+
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.privacy.accusation import is_accusation_case
@@ -26,7 +27,9 @@ def find_case(number):
     if not number:
         return None
     catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(portal_type="PetitionCase", registration_number=number):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="PetitionCase", registration_number=number
+    ):
         return brain._unrestrictedGetObject()
     return None
 
@@ -36,7 +39,11 @@ def rows_of(meeting):
 
 
 def case_numbers(rows):
-    return [row.get("case_number").strip() for row in rows if row and (row.get("case_number") or "").strip()]
+    return [
+        row.get("case_number").strip()
+        for row in rows
+        if row and (row.get("case_number") or "").strip()
+    ]
 
 
 def decision_problems(meeting_date, rows):
@@ -47,21 +54,43 @@ def decision_problems(meeting_date, rows):
             continue
         number = (row.get("case_number") or "").strip()
         if not number:
-            problems.append(_("Decision ${row} names no case.", mapping={"row": position}))
+            problems.append(
+                _("Decision ${row} names no case.", mapping={"row": position})
+            )
         elif find_case(number) is None:
-            problems.append(_("Decision ${row}: there is no case numbered ${number}.",
-                              mapping={"row": position, "number": number}))
+            problems.append(
+                _(
+                    "Decision ${row}: there is no case numbered ${number}.",
+                    mapping={"row": position, "number": number},
+                )
+            )
         elif number in seen:
-            problems.append(_("Case ${number} has two decisions at this meeting: give it one.",
-                              mapping={"number": number}))
+            problems.append(
+                _(
+                    "Case ${number} has two decisions at this meeting: give it one.",
+                    mapping={"number": number},
+                )
+            )
         seen.add(number)
         if not row.get("unit"):
-            problems.append(_("Decision ${row} assigns no unit: every decision names the unit that handles it.",
-                              mapping={"row": position}))
+            problems.append(
+                _(
+                    "Decision ${row} assigns no unit: every decision names the unit that handles it.",
+                    mapping={"row": position},
+                )
+            )
         due = row.get("due_date")
         if due and meeting_date and due < meeting_date:
-            problems.append(_("Decision ${row}: the due date ${due} is before the meeting (${date}).",
-                              mapping={"row": position, "due": due.isoformat(), "date": meeting_date.isoformat()}))
+            problems.append(
+                _(
+                    "Decision ${row}: the due date ${due} is before the meeting (${date}).",
+                    mapping={
+                        "row": position,
+                        "due": due.isoformat(),
+                        "date": meeting_date.isoformat(),
+                    },
+                )
+            )
     return problems
 
 
@@ -91,10 +120,17 @@ def meetings_of_case(case, states=(FINALIZED,)):
     if not number:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    query = dict(portal_type="CoordinationMeeting", meeting_cases=number, sort_on="meeting_date")
+    query = {
+        "portal_type": "CoordinationMeeting",
+        "meeting_cases": number,
+        "sort_on": "meeting_date",
+    }
     if states:
         query["review_state"] = list(states)
-    return [brain._unrestrictedGetObject() for brain in catalog.unrestrictedSearchResults(**query)]
+    return [
+        brain._unrestrictedGetObject()
+        for brain in catalog.unrestrictedSearchResults(**query)
+    ]
 
 
 def decisions_on_case(case):
@@ -114,15 +150,15 @@ def decision_rows_of_meeting(meeting):
     """The meeting's decisions the current user may read, with their cases."""
     units = unit_paths()
     return [
-        dict(
-            case_number=case.registration_number,
-            case_title=case.Title(),
-            case_url=case.absolute_url(),
-            unit=row.get("unit") or "",
-            unit_title=units.get(row.get("unit"), row.get("unit") or ""),
-            due_date=(row["due_date"].isoformat() if row.get("due_date") else ""),
-            instructions=text_for_viewer(case, row.get("instructions") or ""),
-            settled=bool(row.get("settled")),
-        )
+        {
+            "case_number": case.registration_number,
+            "case_title": case.Title(),
+            "case_url": case.absolute_url(),
+            "unit": row.get("unit") or "",
+            "unit_title": units.get(row.get("unit"), row.get("unit") or ""),
+            "due_date": (row["due_date"].isoformat() if row.get("due_date") else ""),
+            "instructions": text_for_viewer(case, row.get("instructions") or ""),
+            "settled": bool(row.get("settled")),
+        }
         for row, case in readable_decisions(meeting)
     ]

@@ -6,6 +6,7 @@ the minutes are final.  The kinds of the finalized meetings that decided on
 a case are a fact of the retention schedule (key ``meeting``): the rules can
 keep the files of cases settled by the leading group longer.
 """
+
 from xinfang_archive import _
 from xinfang_archive.archival.checks import INTEGRITY
 from xinfang_archive.archival.checks import Problem
@@ -17,13 +18,21 @@ UNFINISHED = ("draft", "review")
 
 def meeting_problems(case):
     return [
-        Problem(INTEGRITY, _(
-            "The minutes of ${meeting}, which decided on this case, are not final yet.",
-            mapping={"meeting": meeting.Title()}))
+        Problem(
+            INTEGRITY,
+            _(
+                "The minutes of ${meeting}, which decided on this case, are not final yet.",
+                mapping={"meeting": meeting.Title()},
+            ),
+        )
         for meeting in meetings_of_case(case, states=UNFINISHED)
     ]
 
 
 def meeting_kinds(case):
     """The kinds of the finalized meetings that decided on ``case``."""
-    return frozenset(kind for kind in (getattr(m, "kind", None) for m in meetings_of_case(case)) if kind)
+    return frozenset(
+        kind
+        for kind in (getattr(m, "kind", None) for m in meetings_of_case(case))
+        if kind
+    )

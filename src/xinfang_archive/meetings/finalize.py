@@ -8,6 +8,7 @@ The case page also shows every finalized decision on the case
 (``decisions_on_case``).  One audit entry per case decided on names the
 meeting and the decision; the transition itself is audited as usual.
 """
+
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive import _
@@ -29,11 +30,19 @@ def supervision_instructions(meeting, row, case):
     """What the supervision says: on a case holding accusation material only
     where to read the decision (its handlers may be the accused)."""
     if holds_accusation(case):
-        return record_text(_(
-            "Decided at ${meeting}: read the decision there (the case holds accusation material).",
-            mapping={"meeting": meeting.Title()}))
+        return record_text(
+            _(
+                "Decided at ${meeting}: read the decision there (the case holds accusation material).",
+                mapping={"meeting": meeting.Title()},
+            )
+        )
     unit = title_of("units", row.get("unit"))
-    text = record_text(_("Assigned to ${unit} by ${meeting}.", mapping={"unit": unit, "meeting": meeting.Title()}))
+    text = record_text(
+        _(
+            "Assigned to ${unit} by ${meeting}.",
+            mapping={"unit": unit, "meeting": meeting.Title()},
+        )
+    )
     return f"{text}{row.get('instructions') or ''}"
 
 
@@ -42,9 +51,13 @@ def add_supervision(meeting, row, case):
     the reviewer who finalizes need not add supervisions to cases)."""
     with api.env.adopt_roles(["Manager"]):
         supervision = createContentInContainer(
-            case, "Supervision", checkConstraints=False,
+            case,
+            "Supervision",
+            checkConstraints=False,
             method=SUPERVISION_METHOD,
-            issued_by=f"{meeting.Title()}（{meeting.chair}）" if meeting.chair else meeting.Title(),
+            issued_by=f"{meeting.Title()}（{meeting.chair}）"
+            if meeting.chair
+            else meeting.Title(),
             issued_on=meeting.meeting_date,
             due_date=row["due_date"],
             instructions=supervision_instructions(meeting, row, case),
@@ -68,14 +81,20 @@ def put_decisions_on_cases(meeting):
         if row.get("due_date") and not row.get("settled") and not frozen:
             supervision = add_supervision(meeting, row, case)
         numbers.append(number)
-        record("meeting_decision", case, details=dict(
-            meeting=meeting.Title(),
-            meeting_path="/".join(meeting.getPhysicalPath()[len(api.portal.get().getPhysicalPath()):]),
-            unit=row.get("unit") or "",
-            due_date=row["due_date"].isoformat() if row.get("due_date") else "",
-            settled=bool(row.get("settled")),
-            supervision=supervision.getId() if supervision is not None else "",
-        ))
+        record(
+            "meeting_decision",
+            case,
+            details={
+                "meeting": meeting.Title(),
+                "meeting_path": "/".join(
+                    meeting.getPhysicalPath()[len(api.portal.get().getPhysicalPath()) :]
+                ),
+                "unit": row.get("unit") or "",
+                "due_date": row["due_date"].isoformat() if row.get("due_date") else "",
+                "settled": bool(row.get("settled")),
+                "supervision": supervision.getId() if supervision is not None else "",
+            },
+        )
     return numbers
 
 

@@ -1,6 +1,7 @@
 """Catalog indexers of meetings: the cases decided on, the kind and the date
 (the case page finds a case's meetings by ``meeting_cases``; search facets
 read kind and date)."""
+
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 

@@ -13,6 +13,7 @@ Once set, the flag itself is not editable by anyone (its write permission is
 sealed to nobody): clearing it takes two people, a request and an approval by
 someone else (``xinfang_archive.privacy.clearing``), and is audited.
 """
+
 from AccessControl.Permission import getPermissions
 from AccessControl.Permission import Permission
 from AccessControl.PermissionRole import rolesForPermissionOn
@@ -62,7 +63,9 @@ def may_read_about(case):
     (it may View the case, and an accusation case's material too)."""
     if case is None or not api.user.has_permission("View", obj=case):
         return False
-    return not is_accusation_case(case) or bool(api.user.has_permission(ViewAccusation, obj=case))
+    return not is_accusation_case(case) or bool(
+        api.user.has_permission(ViewAccusation, obj=case)
+    )
 
 
 def is_sealed(obj):
@@ -72,7 +75,9 @@ def is_sealed(obj):
 def accusation_roles(portal=None):
     """The roles that may see accusation material (at the site root)."""
     portal = portal if portal is not None else api.portal.get()
-    roles = {r["name"] for r in portal.rolesOfPermission(ViewAccusation) if r["selected"]}
+    roles = {
+        r["name"] for r in portal.rolesOfPermission(ViewAccusation) if r["selected"]
+    }
     return roles | ADOPTED_ROLES
 
 
@@ -111,7 +116,9 @@ def seal(document, allowed=None):
                 held |= allowed  # granted to everybody: now to the allowed roles only
             roles = held & allowed
             if name == SAVE_VERSION and "Owner" in held:
-                roles |= {"Owner"}  # who adds it saves its first version (and reads nothing by it)
+                roles |= {
+                    "Owner"
+                }  # who adds it saves its first version (and reads nothing by it)
             roles = tuple(sorted(roles))
         _set(document, name, roles)
     setattr(document, SEALED, True)

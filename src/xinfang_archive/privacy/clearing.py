@@ -7,9 +7,10 @@ approves their own request.  Each step is in the audit trail.  The approval
 clears the flag, which unseals the document; on a filed record it is an
 amendment (更正) with the reason and both names.
 """
+
 from AccessControl import Unauthorized
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent.mapping import PersistentMapping
 from plone import api
 from xinfang_archive import _
@@ -62,15 +63,23 @@ def request_clearing(document, reason):
     if not reason:
         raise ClearingRefused(_("Clearing the accusation flag needs a reason."))
     if len(reason) > MAX_REASON:
-        raise ClearingRefused(_("The reason is too long (at most ${count} characters).",
-                                mapping={"count": MAX_REASON}))
+        raise ClearingRefused(
+            _(
+                "The reason is too long (at most ${count} characters).",
+                mapping={"count": MAX_REASON},
+            )
+        )
     if pending_request(document):
-        raise ClearingRefused(_("A request to clear this flag is already waiting for approval."))
+        raise ClearingRefused(
+            _("A request to clear this flag is already waiting for approval.")
+        )
     request = PersistentMapping(
-        requested_by=_actor(), requested_at=datetime.now(timezone.utc).isoformat(), reason=reason,
+        requested_by=_actor(),
+        requested_at=datetime.now(UTC).isoformat(),
+        reason=reason,
     )
     IAnnotations(document)[ANNOTATION] = request
-    record("accusation.request", document, details=dict(reason=reason))
+    record("accusation.request", document, details={"reason": reason})
     return dict(request)
 
 
@@ -84,8 +93,15 @@ def reject_clearing(document, note=""):
     note = (note or "").strip()[:MAX_REASON]
     del IAnnotations(document)[ANNOTATION]
     withdrawn = request["requested_by"] == _actor()
-    record("accusation.withdraw" if withdrawn else "accusation.reject", document,
-           details=dict(reason=request["reason"], requested_by=request["requested_by"], note=note))
+    record(
+        "accusation.withdraw" if withdrawn else "accusation.reject",
+        document,
+        details={
+            "reason": request["reason"],
+            "requested_by": request["requested_by"],
+            "note": note,
+        },
+    )
 
 
 def approve_clearing(document):
@@ -96,19 +112,35 @@ def approve_clearing(document):
         raise ClearingRefused(_("No request to clear this flag is waiting."))
     approver = _actor()
     if request["requested_by"] == approver:
-        raise ClearingRefused(_("A second person must approve: nobody approves their own request."))
+        raise ClearingRefused(
+            _("A second person must approve: nobody approves their own request.")
+        )
     reason = request["reason"]
     with clearing_approved(document):
         if is_frozen(document):
-            amend(document, {"accusation": False},
-                  f"撤销举报标记：{reason}（申请：{request['requested_by']}，批准：{approver}）")
+            amend(
+                document,
+                {"accusation": False},
+                f"撤销举报标记：{reason}（申请：{request['requested_by']}，批准：{approver}）",
+            )
         else:
             document.accusation = False
             # The approver may not edit the case in its present state; the
             # change is theirs (the trail names them) but saving its version
             # and reindexing are the archive's, checked above.
             with api.env.adopt_roles(["Manager"]):
-                notify(ObjectModifiedEvent(document, Attributes(ICaseDocumentSchema, "accusation")))
+                notify(
+                    ObjectModifiedEvent(
+                        document, Attributes(ICaseDocumentSchema, "accusation")
+                    )
+                )
     del IAnnotations(document)[ANNOTATION]
-    record("accusation.clear", document,
-           details=dict(reason=reason, requested_by=request["requested_by"], approved_by=approver))
+    record(
+        "accusation.clear",
+        document,
+        details={
+            "reason": reason,
+            "requested_by": request["requested_by"],
+            "approved_by": approver,
+        },
+    )

@@ -1,4 +1,5 @@
 """Resident identity card numbers (居民身份证号码, GB 11643-1999)."""
+
 from datetime import date
 
 import re
@@ -11,7 +12,7 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 def check_digit(first17):
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False))
     return _CHECK[total % 11]
 
 

@@ -4,6 +4,7 @@ The shapes follow common Chinese government practice:
 ``330102********1234`` for an ID number, ``138****5678`` for a phone number,
 and an address cut after its first characters (province/city/district).
 """
+
 from AccessControl import getSecurityManager
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.redaction import redact
@@ -65,8 +66,13 @@ def personal_fields(obj):
 
     names = set()
     for schema in iterSchemata(obj):
-        for name, permission in (schema.queryTaggedValue(READ_PERMISSIONS_KEY) or {}).items():
-            if permission == "xinfang_archive.ViewPersonalData" and name != "petitioners":
+        for name, permission in (
+            schema.queryTaggedValue(READ_PERMISSIONS_KEY) or {}
+        ).items():
+            if (
+                permission == "xinfang_archive.ViewPersonalData"
+                and name != "petitioners"
+            ):
                 names.add(name)
     return names
 

@@ -39,6 +39,7 @@ number or address gets the same key at each occurrence (whatever the
 width of its digits or the separators it is written with), so excluding one
 key un-masks it everywhere and nowhere else.
 """
+
 from dataclasses import dataclass
 
 import logging
@@ -74,13 +75,70 @@ class Mask:
 # Compound surnames (复姓). A name that starts with one of them keeps all
 # of it in the "surname" style (欧阳修 → 欧阳某, not 欧某).
 COMPOUND_SURNAMES = frozenset(
-    """
-    欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕
-    令狐 钟离 闻人 万俟 澹台 申屠 端木 南宫 西门 呼延 赫连 独孤 拓跋 百里
-    东郭 淳于 鲜于 濮阳 太史 司空 司寇 公冶 公羊 公良 公西 左丘 亓官 仲孙
-    太叔 梁丘 谷梁 宰父 巫马 漆雕 乐正 壤驷 微生 羊舌 闾丘 东门 子车 颛孙
-    段干 第五 单于 完颜 爱新觉罗 叶赫那拉
-    """.split()
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "闻人",
+        "万俟",
+        "澹台",
+        "申屠",
+        "端木",
+        "南宫",
+        "西门",
+        "呼延",
+        "赫连",
+        "独孤",
+        "拓跋",
+        "百里",
+        "东郭",
+        "淳于",
+        "鲜于",
+        "濮阳",
+        "太史",
+        "司空",
+        "司寇",
+        "公冶",
+        "公羊",
+        "公良",
+        "公西",
+        "左丘",
+        "亓官",
+        "仲孙",
+        "太叔",
+        "梁丘",
+        "谷梁",
+        "宰父",
+        "巫马",
+        "漆雕",
+        "乐正",
+        "壤驷",
+        "微生",
+        "羊舌",
+        "闾丘",
+        "东门",
+        "子车",
+        "颛孙",
+        "段干",
+        "第五",
+        "单于",
+        "完颜",
+        "爱新觉罗",
+        "叶赫那拉",
+    ]
 )
 
 # Common single-character surnames. Only used to filter jieba's person-name
@@ -103,12 +161,58 @@ COMMON_SURNAMES = frozenset(
 
 # Words jieba 0.42 tags "nr" in hearing minutes that are not names.
 _NOT_NAMES = frozenset(
-    """
-    陈述 申请人 被申请人 信访人 当事人 代理人 委托人 主持人 听证员 记录员
-    承办人 负责人 联系人 经办人 责任人 证人 法人 本人 老人 家人 村民 居民
-    群众 同志 领导 主任 书记 局长 镇长 村长 组长 科长 处长 乡长 县长 市长
-    区长 信访 听证 明确 安全 高度 周边 方面 连续 平安 和谐 文明 公平 公正
-    """.split()
+    [
+        "陈述",
+        "申请人",
+        "被申请人",
+        "信访人",
+        "当事人",
+        "代理人",
+        "委托人",
+        "主持人",
+        "听证员",
+        "记录员",
+        "承办人",
+        "负责人",
+        "联系人",
+        "经办人",
+        "责任人",
+        "证人",
+        "法人",
+        "本人",
+        "老人",
+        "家人",
+        "村民",
+        "居民",
+        "群众",
+        "同志",
+        "领导",
+        "主任",
+        "书记",
+        "局长",
+        "镇长",
+        "村长",
+        "组长",
+        "科长",
+        "处长",
+        "乡长",
+        "县长",
+        "市长",
+        "区长",
+        "信访",
+        "听证",
+        "明确",
+        "安全",
+        "高度",
+        "周边",
+        "方面",
+        "连续",
+        "平安",
+        "和谐",
+        "文明",
+        "公平",
+        "公正",
+    ]
 )
 
 # Suggestions ending like a place are places (红星村, 文三路), not people.
@@ -257,7 +361,10 @@ def _mask_characters(original, keep=0):
 
 def _mask_phone(original):
     # + ( ) and separators stay: "+** *** **** ****"
-    return "".join(CHAR_MASK if unicodedata.normalize("NFKC", ch).isdigit() else ch for ch in original)
+    return "".join(
+        CHAR_MASK if unicodedata.normalize("NFKC", ch).isdigit() else ch
+        for ch in original
+    )
 
 
 # ---------------------------------------------------------------- addresses
@@ -280,7 +387,9 @@ _ADMIN_SUFFIX = (
 _ADMIN = rf"(?>[{_HAN}]{{1,8}}?{_ADMIN_SUFFIX})"  # shortest unit: 杭州市|西湖区
 
 # Named places below the town level: roads, lanes, villages, estates.
-_PLACE_SUFFIX = r"(?:大道|大街|胡同|社区|小区|花园|公寓|大厦|家园|新村|路|街|巷|弄|村|苑|庄)"
+_PLACE_SUFFIX = (
+    r"(?:大道|大街|胡同|社区|小区|花园|公寓|大厦|家园|新村|路|街|巷|弄|村|苑|庄)"
+)
 _PLACE = rf"(?>[{_HAN}]{{1,8}}{_PLACE_SUFFIX})"  # longest: 新村路, not 新村
 
 # Numbered parts: 259号, 3幢, 2单元, 501室, 123弄, 3组, 5号楼, A座.
@@ -300,7 +409,9 @@ or at least two numbered parts (1号楼2单元301室). A single ``15号`` is not
 an address (文号 〔2024〕15号, 第5号), nor is a district or a road alone."""
 
 _ADMIN_PREFIX_RE = re.compile(rf"{_ADMIN}{{0,6}}+")
-_FIRST_COMPONENT_RE = re.compile(rf"(?P<name>[{_HAN}]{{1,8}}?)(?:{_ADMIN_SUFFIX}|{_PLACE_SUFFIX})")
+_FIRST_COMPONENT_RE = re.compile(
+    rf"(?P<name>[{_HAN}]{{1,8}}?)(?:{_ADMIN_SUFFIX}|{_PLACE_SUFFIX})"
+)
 
 # Characters and words that cannot begin an address but often come right
 # before one (住在…, 反映…, 位于…): the regular expression can only bound
@@ -308,15 +419,89 @@ _FIRST_COMPONENT_RE = re.compile(rf"(?P<name>[{_HAN}]{{1,8}}?)(?:{_ADMIN_SUFFIX}
 # moved past the last of these found in that name.
 _LEAD_INS = tuple(
     sorted(
-        set(
-            """
-            在 住 是 的 我 你 他 她 们 址 为 到 与 及 或 把 被 对 给 称 说 叫
-            该 此 这 那 了 着 往 去 搬 据 按 要 想 已 但 就 请 由
-            位于 住于 居住于 于是 反映 举报 投诉 居住 来自 户籍 地址 住址 信访人 申请人 当事人
-            代理人 本人 家属 前往 表示 认为 要求 声称 提出 希望 请求 证明 确认
-            核实 陈述 发言 房屋 门口 附近 原籍 籍贯 现居 家住 租住 暂住 位置
-            """.split()
-        ),
+        {
+            "在",
+            "住",
+            "是",
+            "的",
+            "我",
+            "你",
+            "他",
+            "她",
+            "们",
+            "址",
+            "为",
+            "到",
+            "与",
+            "及",
+            "或",
+            "把",
+            "被",
+            "对",
+            "给",
+            "称",
+            "说",
+            "叫",
+            "该",
+            "此",
+            "这",
+            "那",
+            "了",
+            "着",
+            "往",
+            "去",
+            "搬",
+            "据",
+            "按",
+            "要",
+            "想",
+            "已",
+            "但",
+            "就",
+            "请",
+            "由",
+            "位于",
+            "住于",
+            "居住于",
+            "于是",
+            "反映",
+            "举报",
+            "投诉",
+            "居住",
+            "来自",
+            "户籍",
+            "地址",
+            "住址",
+            "信访人",
+            "申请人",
+            "当事人",
+            "代理人",
+            "本人",
+            "家属",
+            "前往",
+            "表示",
+            "认为",
+            "要求",
+            "声称",
+            "提出",
+            "希望",
+            "请求",
+            "证明",
+            "确认",
+            "核实",
+            "陈述",
+            "发言",
+            "房屋",
+            "门口",
+            "附近",
+            "原籍",
+            "籍贯",
+            "现居",
+            "家住",
+            "租住",
+            "暂住",
+            "位置",
+        },
         key=len,
         reverse=True,
     )
@@ -377,7 +562,9 @@ def _find_addresses(folded, protected):
         for start in _address_starts(folded, match.start(), protected):
             trimmed = ADDRESS_RE.match(folded, start, end)
             if trimmed:
-                found.append((trimmed.start(), trimmed.end(), len(trimmed.group("prefix"))))
+                found.append(
+                    (trimmed.start(), trimmed.end(), len(trimmed.group("prefix")))
+                )
                 break
         pos = end
     return found
@@ -417,13 +604,45 @@ def _posseg():
 # a dictionary word this frequent is taken for a name only where the
 # context says it is one (信访人李强, 李强：…).
 _COMMON_WORD_FREQUENCY = 100
-_BEFORE_NAME = tuple(
-    """
-    信访人 申请人 第三人 证人 当事人 代理人 委托人 村民 居民 邻居 群众 其妻
-    其夫 其子 其女 妻子 丈夫 儿子 女儿 父亲 母亲 老人 亲属 家属 叫 名叫
-    """.split()
+_BEFORE_NAME = (
+    "信访人",
+    "申请人",
+    "第三人",
+    "证人",
+    "当事人",
+    "代理人",
+    "委托人",
+    "村民",
+    "居民",
+    "邻居",
+    "群众",
+    "其妻",
+    "其夫",
+    "其子",
+    "其女",
+    "妻子",
+    "丈夫",
+    "儿子",
+    "女儿",
+    "父亲",
+    "母亲",
+    "老人",
+    "亲属",
+    "家属",
+    "叫",
+    "名叫",
 )
-_AFTER_NAME = tuple(":：说称讲问答") + ("表示", "同志", "先生", "女士", "老人", "一家", "家属", "夫妇")
+_AFTER_NAME = (
+    *tuple(":：说称讲问答"),
+    "表示",
+    "同志",
+    "先生",
+    "女士",
+    "老人",
+    "一家",
+    "家属",
+    "夫妇",
+)
 
 
 def _looks_like_name(word):
@@ -485,7 +704,12 @@ def suggested_names(text):
     i = 0
     while i < len(tokens):
         start, end, word, flag = tokens[i]
-        if flag.startswith("nr") and len(word) == 1 and word in COMMON_SURNAMES and i + 1 < len(tokens):
+        if (
+            flag.startswith("nr")
+            and len(word) == 1
+            and word in COMMON_SURNAMES
+            and i + 1 < len(tokens)
+        ):
             n_start, end, given, n_flag = tokens[i + 1]
             if n_start == start + 1 and n_flag.startswith("nr") and len(given) <= 2:
                 word = word + given
@@ -504,7 +728,15 @@ def suggested_names(text):
 # ---------------------------------------------------------------- finding
 
 # Among masks with the same span, the more specific kind wins.
-_PRIORITY = {"name": 0, "id_number": 1, "phone": 2, "plate": 3, "address": 4, "custom": 5, "suggested": 6}
+_PRIORITY = {
+    "name": 0,
+    "id_number": 1,
+    "phone": 2,
+    "plate": 3,
+    "address": 4,
+    "custom": 5,
+    "suggested": 6,
+}
 
 
 def _occurrences(folded, literal):
@@ -545,7 +777,7 @@ def _resolve(candidates):
     return chosen
 
 
-def find_masks(
+def find_masks(  # noqa: C901
     text,
     *,
     names=(),
@@ -596,8 +828,14 @@ def find_masks(
                 candidates.append((start, end, "suggested", None))
                 name_spans.append((start, end))
 
-    for pattern, kind in ((ID_NUMBER_RE, "id_number"), (PHONE_RE, "phone"), (PLATE_RE, "plate")):
-        candidates.extend((m.start(), m.end(), kind, None) for m in pattern.finditer(folded))
+    for pattern, kind in (
+        (ID_NUMBER_RE, "id_number"),
+        (PHONE_RE, "phone"),
+        (PLATE_RE, "plate"),
+    ):
+        candidates.extend(
+            (m.start(), m.end(), kind, None) for m in pattern.finditer(folded)
+        )
 
     for address in _clean(addresses):
         prefix = address_prefix(fold(address))
@@ -609,7 +847,10 @@ def find_masks(
         candidates.append((start, end, "address", prefix_length))
 
     for addition in _clean(additions):
-        candidates.extend((i, i + len(addition), "custom", None) for i in _occurrences(folded, addition))
+        candidates.extend(
+            (i, i + len(addition), "custom", None)
+            for i in _occurrences(folded, addition)
+        )
 
     masks = []
     for start, end, kind, extra in _resolve(candidates):
@@ -628,7 +869,9 @@ def find_masks(
             replacement = original[:extra] + ADDRESS_MASK
         else:
             replacement = CUSTOM_MASK
-        masks.append(Mask(start, end, kind, original, replacement, mask_key(kind, original)))
+        masks.append(
+            Mask(start, end, kind, original, replacement, mask_key(kind, original))
+        )
     return masks
 
 
@@ -647,7 +890,9 @@ def apply_masks(text, masks, *, excluded=frozenset()):
         if mask.key in excluded:
             continue
         if text[mask.start : mask.end] != mask.original:
-            raise ValueError(f"mask {mask.key!r} does not match the text at {mask.start}:{mask.end}")
+            raise ValueError(
+                f"mask {mask.key!r} does not match the text at {mask.start}:{mask.end}"
+            )
         if mask.start < pos:
             raise ValueError(f"mask {mask.key!r} overlaps the mask before it")
         parts.append(text[pos : mask.start])

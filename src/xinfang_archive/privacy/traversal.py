@@ -6,13 +6,14 @@ view is published on: a public view (``@@passwordreset``, ``@@sitemap``,
 case would render the record's title for anyone.  After traversal, every
 archive record on the path must be viewable by the user, whatever the view.
 """
+
 from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
 from xinfang_archive.content.interfaces import IAccountabilityRecord
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICoordinationMeeting
-from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IEarlyWarning
+from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IPetitionCase
@@ -22,8 +23,17 @@ from xinfang_archive.content.interfaces import ISupervision
 
 
 RECORDS = (
-    IPetitionCase, ICaseDocument, IReply, ISupervision, IHearing, IHearingTranscript,
-    IScreeningReport, ICoordinationMeeting, ILeaderReception, IAccountabilityRecord, IEarlyWarning,
+    IPetitionCase,
+    ICaseDocument,
+    IReply,
+    ISupervision,
+    IHearing,
+    IHearingTranscript,
+    IScreeningReport,
+    ICoordinationMeeting,
+    ILeaderReception,
+    IAccountabilityRecord,
+    IEarlyWarning,
 )
 
 

@@ -18,6 +18,7 @@ time.  Bureau roles (registrar, archivist, inspector) are global and see the
 whole archive; accusation material stays sealed to every unit role
 (``privacy.accusation``).
 """
+
 from Acquisition import aq_base
 from plone import api
 from xinfang_archive.vocabularies.registry import parse_lines
@@ -132,7 +133,9 @@ def _forget_cached_local_roles(obj):
         cache = IAnnotations(request)
     except TypeError:
         return
-    for key in [k for k in cache.keys() if isinstance(k, str) and k.startswith(LOCAL_ROLES_CACHE)]:
+    for key in [
+        k for k in cache if isinstance(k, str) and k.startswith(LOCAL_ROLES_CACHE)
+    ]:
         del cache[key]
 
 
@@ -141,7 +144,9 @@ def hearings_of(case):
     from xinfang_archive.content.interfaces import IHearing
 
     try:
-        relations = api.relation.get(target=case, relationship="cases", unrestricted=True)
+        relations = api.relation.get(
+            target=case, relationship="cases", unrestricted=True
+        )
     except Exception:  # no relation catalog (a bare test site)
         return []
     found = []
@@ -165,7 +170,9 @@ def sync_hearing(hearing, parents=None, new=False):
 def sync_case(case, new=False):
     """The case's grants follow its responsible unit, and its hearings' too."""
     parents = unit_parents()
-    changed = apply_unit_roles(case, [getattr(case, "responsible_unit", None)], parents, new=new)
+    changed = apply_unit_roles(
+        case, [getattr(case, "responsible_unit", None)], parents, new=new
+    )
     if changed:
         for hearing in hearings_of(case):
             sync_hearing(hearing, parents)
@@ -209,7 +216,7 @@ def units_of(user_id):
     for group_id in user.getGroups():
         if not is_unit_group(group_id):
             continue
-        code = group_id[len(GROUP_PREFIX):]
+        code = group_id[len(GROUP_PREFIX) :]
         if code.endswith(HEADS_SUFFIX) and code[: -len(HEADS_SUFFIX)] in codes:
             headed.append(code[: -len(HEADS_SUFFIX)])
         elif code in codes:
@@ -230,20 +237,28 @@ def hearing_changed(hearing, event):
 
 def screening_report_changed(report, event):
     """A screening report is its unit's: handled by its staff, read by the heads above."""
-    apply_unit_roles(report, [getattr(report, "unit", None)], new=IObjectAddedEvent.providedBy(event))
+    apply_unit_roles(
+        report, [getattr(report, "unit", None)], new=IObjectAddedEvent.providedBy(event)
+    )
 
 
 def accountability_record_changed(record, event):
     """An accountability record is read by the heads of the unit held to
     account (and those above); its workflow gives the unit's staff nothing."""
-    apply_unit_roles(record, [getattr(record, "unit", None)], new=IObjectAddedEvent.providedBy(event))
+    apply_unit_roles(
+        record, [getattr(record, "unit", None)], new=IObjectAddedEvent.providedBy(event)
+    )
 
 
 def warning_changed(warning, event):
     """An early warning is read by its unit's staff and the heads above; one
     about accusation material (``restricted``) by the bureau alone, never by
     a unit (it may be the accused one)."""
-    codes = [] if getattr(warning, "restricted", False) else [getattr(warning, "unit", None)]
+    codes = (
+        []
+        if getattr(warning, "restricted", False)
+        else [getattr(warning, "unit", None)]
+    )
     apply_unit_roles(warning, codes, new=IObjectAddedEvent.providedBy(event))
 
 

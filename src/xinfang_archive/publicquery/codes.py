@@ -17,6 +17,7 @@ anyone test guesses against it offline.
 Two codes colliding is a matter of the birthday bound (about 4·10⁻⁷ for a
 million cases); a new code is still checked against the index and redrawn.
 """
+
 from Acquisition import aq_base
 from plone import api
 from plone.indexer import indexer

@@ -9,6 +9,7 @@ and a FieldIndex lookup costs the same whether the key is there or not.
 A match is confirmed against the code stored on the case with a
 constant-time comparison before anything of the case is read.
 """
+
 from dataclasses import dataclass
 from plone import api
 from xinfang_archive import _
@@ -24,7 +25,9 @@ import hmac
 import math
 
 
-NOT_FOUND = _("No petition matches this query code. Please check the code and try again.")
+NOT_FOUND = _(
+    "No petition matches this query code. Please check the code and try again."
+)
 
 
 def too_many_message(retry_after):
@@ -53,7 +56,9 @@ def find_case(text):
     catalog = api.portal.get_tool("portal_catalog")
     if key is None or INDEX not in catalog.indexes():
         return None  # nothing can be found: no secret or no index yet
-    brains = catalog.unrestrictedSearchResults(portal_type="PetitionCase", **{INDEX: key})
+    brains = catalog.unrestrictedSearchResults(
+        portal_type="PetitionCase", **{INDEX: key}
+    )
     wanted = code.encode("utf-8")
     matches = [
         case

@@ -30,6 +30,7 @@ timestamps), and clients that stopped are swept out once a minute. The
 limits are constants; the clock is injectable (``LIMITER.clock``, then
 ``LIMITER.reset()``) so that tests never sleep.
 """
+
 from collections import deque
 
 import ipaddress
@@ -59,8 +60,14 @@ def client_key(address):
 
 
 class RateLimiter:
-    def __init__(self, per_client=PER_CLIENT, client_window=CLIENT_WINDOW,
-                 global_limit=GLOBAL, global_window=GLOBAL_WINDOW, clock=time.monotonic):
+    def __init__(
+        self,
+        per_client=PER_CLIENT,
+        client_window=CLIENT_WINDOW,
+        global_limit=GLOBAL,
+        global_window=GLOBAL_WINDOW,
+        clock=time.monotonic,
+    ):
         self.per_client = per_client
         self.client_window = client_window
         self.global_limit = global_limit
@@ -115,7 +122,9 @@ class RateLimiter:
         (once a global window: a client that never comes back is forgotten)."""
         self._swept = now
         horizon = now - self.client_window
-        for key in [k for k, times in self._clients.items() if not times or times[-1] <= horizon]:
+        for key in [
+            k for k, times in self._clients.items() if not times or times[-1] <= horizon
+        ]:
             del self._clients[key]
 
 

@@ -20,10 +20,10 @@ deadline are shown: no registration number, no category (it would say
 "accusation"), no reply (it would say what was alleged and against whom),
 and a neutral note that points to the written reply.
 """
+
 from datetime import date
 from plone import api
 from xinfang_archive import _
-from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.privacy.accusation import is_accusation_case
 from xinfang_archive.privacy.redaction import redact
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -35,7 +35,6 @@ from zope.i18nmessageid import Message
 
 import lxml.etree
 import lxml.html
-
 
 
 # The labels of the case page's clock (the same messages).
@@ -51,7 +50,20 @@ WITHHELD = _(
     "please refer to the written reply you received."
 )
 
-_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+)
 
 
 def is_accusation(case):
@@ -101,18 +113,25 @@ def published_replies(case, request, today=None):
             continue
         # A letter often names the matter ("你反映的……问题"): its title is
         # never shown here, so it is masked like the personal data.
-        text = redact("\n".join(paragraphs(reply.body)), names=names, addresses=addresses,
-                      additions=[t for t in (getattr(case, "title", None),) if t], style="surname")
+        text = redact(
+            "\n".join(paragraphs(reply.body)),
+            names=names,
+            addresses=addresses,
+            additions=[t for t in (getattr(case, "title", None),) if t],
+            style="surname",
+        )
         kind = kinds.get(reply.kind)
-        result.append({
-            "kind": reply.kind,
-            "kind_title": translate(kind, context=request) if kind else reply.kind,
-            "document_number": reply.document_number or "",
-            "reply_date": _iso(reply.reply_date),
-            "outcome": reply.outcome,
-            "outcome_title": title_of("outcomes", reply.outcome) or None,
-            "text": text,
-        })
+        result.append(
+            {
+                "kind": reply.kind,
+                "kind_title": translate(kind, context=request) if kind else reply.kind,
+                "document_number": reply.document_number or "",
+                "reply_date": _iso(reply.reply_date),
+                "outcome": reply.outcome,
+                "outcome_title": title_of("outcomes", reply.outcome) or None,
+                "text": text,
+            }
+        )
     return result
 
 
@@ -122,7 +141,9 @@ def public_result(case, request, today=None):
     accusation = is_accusation(case)
     return {
         "registration_number": None if accusation else case.registration_number,
-        "category": None if accusation else title_of("categories", case.category) or None,
+        "category": None
+        if accusation
+        else title_of("categories", case.category) or None,
         "state": api.content.get_state(case, default=None),
         "state_title": state_title(case, request),
         "received_date": _iso(case.received_date),
@@ -131,7 +152,9 @@ def public_result(case, request, today=None):
         "closed_on": _iso(case.closed_on),
         "deadline": _iso(deadline),
         "deadline_kind": kind if deadline else None,
-        "deadline_title": translate(DEADLINE_TITLES[kind], context=request) if deadline else None,
+        "deadline_title": translate(DEADLINE_TITLES[kind], context=request)
+        if deadline
+        else None,
         "replies": [] if accusation else published_replies(case, request, today),
         "withheld": accusation,
         "notice": translate(WITHHELD, context=request) if accusation else None,

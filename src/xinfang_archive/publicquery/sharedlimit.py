@@ -9,20 +9,20 @@ the count are one step for all processes).  Only allowed attempts are
 stored and rows older than the longest window are deleted on the way, so
 the table holds at most ``GLOBAL × CLIENT_WINDOW / GLOBAL_WINDOW`` rows.
 """
+
 from xinfang_archive.cluster.database import dsn_of
 from xinfang_archive.cluster.database import relstorage_of
 from xinfang_archive.publicquery.pglimit import PostgresRateLimiter
-from xinfang_archive.publicquery.ratelimit import CLIENT_WINDOW
 from xinfang_archive.publicquery.ratelimit import client_key
+from xinfang_archive.publicquery.ratelimit import CLIENT_WINDOW
 from xinfang_archive.publicquery.ratelimit import GLOBAL
 from xinfang_archive.publicquery.ratelimit import GLOBAL_WINDOW
 from xinfang_archive.publicquery.ratelimit import PER_CLIENT
-
 from zope.component.hooks import getSite
 
 import contextlib
-import os
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -39,8 +39,15 @@ class SharedRateLimiter:
     """``hit(address)`` as ``RateLimiter.hit``; the clock is the wall clock
     (processes share no monotonic one), injectable for tests."""
 
-    def __init__(self, path, per_client=PER_CLIENT, client_window=CLIENT_WINDOW,
-                 global_limit=GLOBAL, global_window=GLOBAL_WINDOW, clock=time.time):
+    def __init__(
+        self,
+        path,
+        per_client=PER_CLIENT,
+        client_window=CLIENT_WINDOW,
+        global_limit=GLOBAL,
+        global_window=GLOBAL_WINDOW,
+        clock=time.time,
+    ):
         self.path = str(path)
         self.per_client = per_client
         self.client_window = client_window
@@ -89,19 +96,27 @@ class SharedRateLimiter:
         db.execute("BEGIN IMMEDIATE")
         try:
             now = self.clock()
-            db.execute("DELETE FROM attempts WHERE at <= ?", (now - max(self.client_window, self.global_window),))
+            db.execute(
+                "DELETE FROM attempts WHERE at <= ?",
+                (now - max(self.client_window, self.global_window),),
+            )
             everyone, first_of_all = db.execute(
-                "SELECT COUNT(*), MIN(at) FROM attempts WHERE at > ?", (now - self.global_window,)).fetchone()
+                "SELECT COUNT(*), MIN(at) FROM attempts WHERE at > ?",
+                (now - self.global_window,),
+            ).fetchone()
             mine, first_of_mine = db.execute(
                 "SELECT COUNT(*), MIN(at) FROM attempts WHERE client = ? AND at > ?",
-                (key, now - self.client_window)).fetchone()
+                (key, now - self.client_window),
+            ).fetchone()
             waits = []
             if mine >= self.per_client:
                 waits.append(first_of_mine + self.client_window - now)
             if everyone >= self.global_limit:
                 waits.append(first_of_all + self.global_window - now)
             if waits:
-                db.execute("COMMIT")  # the expired rows go; the refused attempt is not counted
+                db.execute(
+                    "COMMIT"
+                )  # the expired rows go; the refused attempt is not counted
                 return max(1, math.ceil(max(waits)))
             db.execute("INSERT INTO attempts (client, at) VALUES (?, ?)", (key, now))
             db.execute("COMMIT")

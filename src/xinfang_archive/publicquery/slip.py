@@ -5,15 +5,16 @@ letter is read by staff without "View personal data" and is full-text
 indexed): it is handed over on a slip printed on demand, and a code that
 leaked is replaced by a new one, which makes the old one useless at once.
 """
+
+from Acquisition import aq_base
 from datetime import date
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
-from Acquisition import aq_base
 from xinfang_archive import _
-from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import build_pdf
 from xinfang_archive.documents.layout import paragraph
+from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import spacer
 from xinfang_archive.documents.layout import title_block
 from xinfang_archive.documents.reply_letters import bureau_name
@@ -33,13 +34,25 @@ def render_slip(case, code):
     story += [
         paragraph(f"信访件编号：{case.registration_number}", "body"),
         paragraph(f"查询码：{format_code(code)}", "title"),
-        paragraph("请凭此查询码在本机关网站“信访结果查询”页面查询信访事项的办理进展和结果。"
-                  "查询码不区分大小写，可不输入连字符。", "body"),
-        paragraph("请妥善保管：任何持有查询码的人都能查看该信访事项的办理结果。", "body"),
+        paragraph(
+            "请凭此查询码在本机关网站“信访结果查询”页面查询信访事项的办理进展和结果。"
+            "查询码不区分大小写，可不输入连字符。",
+            "body",
+        ),
+        paragraph(
+            "请妥善保管：任何持有查询码的人都能查看该信访事项的办理结果。", "body"
+        ),
         spacer(10),
-        paragraph(f"{bureau_name()}　{today.year}年{today.month}月{today.day}日", "body"),
+        paragraph(
+            f"{bureau_name()}　{today.year}年{today.month}月{today.day}日", "body"
+        ),
     ]
-    return build_pdf(story, pagesize=PORTRAIT, title=f"查询码 {case.registration_number}", numbered=False)
+    return build_pdf(
+        story,
+        pagesize=PORTRAIT,
+        title=f"查询码 {case.registration_number}",
+        numbered=False,
+    )
 
 
 class QueryCodeSlipView(BrowserView):
@@ -53,7 +66,10 @@ class QueryCodeSlipView(BrowserView):
         pdf = render_slip(self.context, code)
         response = self.request.response
         response.setHeader("Content-Type", "application/pdf")
-        response.setHeader("Content-Disposition", f'inline; filename="query-code-{self.context.getId()}.pdf"')
+        response.setHeader(
+            "Content-Disposition",
+            f'inline; filename="query-code-{self.context.getId()}.pdf"',
+        )
         response.setHeader("Cache-Control", "no-store")
         return pdf
 
@@ -70,7 +86,11 @@ class NewQueryCodeView(BrowserView):
         if CODE_ATTRIBUTE in aq_base(case).__dict__:
             delattr(aq_base(case), CODE_ATTRIBUTE)
         ensure_query_code(case)
-        api.portal.get_tool("portal_catalog").catalog_object(case, idxs=[INDEX], update_metadata=False)
-        api.portal.show_message(_("A new query code was issued; the old one no longer works."), self.request)
+        api.portal.get_tool("portal_catalog").catalog_object(
+            case, idxs=[INDEX], update_metadata=False
+        )
+        api.portal.show_message(
+            _("A new query code was issued; the old one no longer works."), self.request
+        )
         self.request.response.redirect(case.absolute_url())
         return ""

@@ -19,6 +19,7 @@ The answer is never cached (``Cache-Control: no-store``) and does not echo
 the code typed, so every "not found" page is the same page, whatever was
 wrong with the code.
 """
+
 from plone.protect.authenticator import AuthenticatorView
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -30,7 +31,9 @@ from xinfang_archive.publicquery.result import public_result
 from zope.i18n import translate
 
 
-EXPIRED = _("The form has expired. Please reload the page and enter the query code again.")
+EXPIRED = _(
+    "The form has expired. Please reload the page and enter the query code again."
+)
 
 
 class ResultQueryView(BrowserView):
@@ -56,7 +59,9 @@ class ResultQueryView(BrowserView):
         if outcome.limited:
             response.setStatus(429)
             response.setHeader("Retry-After", str(outcome.retry_after))
-            self.message = translate(too_many_message(outcome.retry_after), context=self.request)
+            self.message = translate(
+                too_many_message(outcome.retry_after), context=self.request
+            )
         elif outcome.case is None:
             self.message = translate(NOT_FOUND, context=self.request)
         else:

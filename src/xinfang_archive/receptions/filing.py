@@ -6,6 +6,7 @@ leader's instructions and follow-ups on it are copied into the case file
 (``reception_record``, frozen with the case), so the filed file holds the
 批示 it was handled under even if the reception's record is edited later.
 """
+
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.checks import INTEGRITY
@@ -21,16 +22,25 @@ def reception_problems(case):
     reception = reception_of(case)
     if reception is None or api.content.get_state(reception, default=None) == "held":
         return []
-    return [Problem(INTEGRITY, _(
-        "The reception day ${title} at which the case was received is not recorded as held yet.",
-        mapping={"title": reception.Title()}))]
+    return [
+        Problem(
+            INTEGRITY,
+            _(
+                "The reception day ${title} at which the case was received is not recorded as held yet.",
+                mapping={"title": reception.Title()},
+            ),
+        )
+    ]
 
 
 def rows_for(case, reception):
     number = case.registration_number
     return {
-        name: tuple(dict(row) for row in (getattr(reception, name, None) or ())
-                    if row and row.get("case_number") == number)
+        name: tuple(
+            dict(row)
+            for row in (getattr(reception, name, None) or ())
+            if row and row.get("case_number") == number
+        )
         for name in ("instructions", "follow_ups")
     }
 
@@ -51,6 +61,10 @@ def record_reception(case):
     reception = reception_of(case)
     if reception is None:
         return None
-    record = dict(rows_for(case, reception), reception=reception.Title(), reception_uid=reception.UID())
+    record = dict(
+        rows_for(case, reception),
+        reception=reception.Title(),
+        reception_uid=reception.UID(),
+    )
     case.reception_record = record
     return record

@@ -3,6 +3,7 @@
 One function serves the workflow guard (``transition_allowed``), the
 reception page and the REST answer, so a refusal always says why.
 """
+
 from datetime import datetime
 from xinfang_archive import _
 from xinfang_archive.localtime import LOCAL_TIME
@@ -18,21 +19,25 @@ def publish_problems(reception, moment=None):
     if starts is None:
         return [_("The reception has no date: it cannot be published.")]
     if starts <= (moment or now()):
-        return [_(
-            "The reception day ${day} has already begun or passed: it cannot be "
-            "published as a coming reception. Record it as held instead.",
-            mapping={"day": reception.reception_date.isoformat()},
-        )]
+        return [
+            _(
+                "The reception day ${day} has already begun or passed: it cannot be "
+                "published as a coming reception. Record it as held instead.",
+                mapping={"day": reception.reception_date.isoformat()},
+            )
+        ]
     return []
 
 
 def hold_problems(reception, moment=None):
     day = getattr(reception, "reception_date", None)
     if day is not None and day > (moment or now()).date():
-        return [_(
-            "The reception day ${day} has not come yet: it cannot be recorded as held.",
-            mapping={"day": day.isoformat()},
-        )]
+        return [
+            _(
+                "The reception day ${day} has not come yet: it cannot be recorded as held.",
+                mapping={"day": day.isoformat()},
+            )
+        ]
     return []
 
 

@@ -9,16 +9,26 @@ may View (need-to-know by unit; accusation cases never reach the accused
 unit), their instructions and follow-ups masked for those without "View
 personal data".
 """
+
 from DateTime import DateTime
 from plone import api
 from xinfang_archive.content.reception_links import received_cases
 from xinfang_archive.privacy.accusation import may_read_about
 from xinfang_archive.privacy.masking import rows_for_viewer
 
+
 MAX_PAGE = 50
 MAX_START = 5000  # deeper pages of a schedule are not served
-PUBLIC_FIELDS = ("leader", "post", "responsibilities", "reception_date", "start_time",
-                 "end_time", "place", "notes")
+PUBLIC_FIELDS = (
+    "leader",
+    "post",
+    "responsibilities",
+    "reception_date",
+    "start_time",
+    "end_time",
+    "place",
+    "notes",
+)
 
 
 def upcoming(folder, limit=MAX_PAGE, start=0, moment=None):
@@ -36,7 +46,7 @@ def upcoming(folder, limit=MAX_PAGE, start=0, moment=None):
         sort_limit=start + limit,
     )
     total = getattr(brains, "actual_result_count", None) or len(brains)
-    return total, [brain.getObject() for brain in brains[start:start + limit]]
+    return total, [brain.getObject() for brain in brains[start : start + limit]]
 
 
 def public_entry(reception):
@@ -46,25 +56,34 @@ def public_entry(reception):
     entry["url"] = reception.absolute_url()
     entry["time"] = "{}–{}".format(
         reception.start_time.strftime("%H:%M") if reception.start_time else "",
-        reception.end_time.strftime("%H:%M") if reception.end_time else "")
+        reception.end_time.strftime("%H:%M") if reception.end_time else "",
+    )
     return entry
 
 
 def _addresses(case):
-    return [row.get("address") for row in (case.petitioners or ()) if row and row.get("address")]
+    return [
+        row.get("address")
+        for row in (case.petitioners or ())
+        if row and row.get("address")
+    ]
 
 
 def known_addresses(reception):
     """The petitioners' addresses of every case received (masked wherever
     the record of the day names them)."""
-    return [address for case in received_cases(reception) for address in _addresses(case)]
+    return [
+        address for case in received_cases(reception) for address in _addresses(case)
+    ]
 
 
 def received(reception):
     """The cases received that the user may View, each with its instructions
     and follow-ups (masked as the case's own free text is); an accusation
     case only for those who may see accusation material."""
-    instructions = [row for row in getattr(reception, "instructions", None) or () if row]
+    instructions = [
+        row for row in getattr(reception, "instructions", None) or () if row
+    ]
     follow_ups = [row for row in getattr(reception, "follow_ups", None) or () if row]
     result = []
     for case in received_cases(reception):
@@ -72,20 +91,30 @@ def received(reception):
             continue
         number = case.registration_number
         addresses = _addresses(case)
-        result.append({
-            "case": case,
-            "number": number,
-            "title": case.title,
-            "url": case.absolute_url(),
-            "state": api.content.get_state(case, default=""),
-            "instructions": rows_for_viewer(
-                case, [r for r in instructions if r.get("case_number") == number],
-                texts=("instruction",), addresses=addresses),
-            "follow_ups": sorted(rows_for_viewer(
-                case, [r for r in follow_ups if r.get("case_number") == number],
-                texts=("note",), addresses=addresses),
-                key=lambda row: row.get("day") or ""),
-        })
+        result.append(
+            {
+                "case": case,
+                "number": number,
+                "title": case.title,
+                "url": case.absolute_url(),
+                "state": api.content.get_state(case, default=""),
+                "instructions": rows_for_viewer(
+                    case,
+                    [r for r in instructions if r.get("case_number") == number],
+                    texts=("instruction",),
+                    addresses=addresses,
+                ),
+                "follow_ups": sorted(
+                    rows_for_viewer(
+                        case,
+                        [r for r in follow_ups if r.get("case_number") == number],
+                        texts=("note",),
+                        addresses=addresses,
+                    ),
+                    key=lambda row: row.get("day") or "",
+                ),
+            }
+        )
     return result
 
 

@@ -3,6 +3,7 @@ cases: the screening periods due in a month (``reports/screening.py``) and
 the accountability records decided (责任追究), as the pure shapes of
 ``reports/figures.py``.  Read whatever the reader may view: the bulletin
 counts every unit."""
+
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -39,10 +40,15 @@ def screening_periods(year, month, today):
     result = []
     for period in periods_due(year, month, kind, deadline_day):
         rows, _totals = screening.period_status(
-            units, screening.collect(folder, period), period, deadline_day, today)
-        result.append(ScreeningPeriod(
-            period, screening.deadline_of(period, deadline_day),
-            tuple((row.unit, row.status, bool(row.late)) for row in rows)))
+            units, screening.collect(folder, period), period, deadline_day, today
+        )
+        result.append(
+            ScreeningPeriod(
+                period,
+                screening.deadline_of(period, deadline_day),
+                tuple((row.unit, row.status, bool(row.late)) for row in rows),
+            )
+        )
     return result
 
 
@@ -50,7 +56,9 @@ def decided_accountability():
     """``Accountability`` of every decided record (unrestricted: the ranking counts all)."""
     catalog = api.portal.get_tool("portal_catalog")
     found = []
-    for brain in catalog.unrestrictedSearchResults(portal_type="AccountabilityRecord", review_state=DECIDED):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="AccountabilityRecord", review_state=DECIDED
+    ):
         record = brain._unrestrictedGetObject()
         day = getattr(record, "decision_date", None)
         if getattr(record, "unit", None) and day is not None:

@@ -8,6 +8,7 @@ at its next reindex.  The workflow records no date for a rejection (不予受理
 the day of the last ``reject`` transition in the workflow history, on the
 bureau's clock, stands for it.
 """
+
 from Acquisition import aq_base
 from datetime import datetime
 from plone import api
@@ -26,7 +27,12 @@ logger = logging.getLogger("xinfang_archive.reports")
 
 COLUMN = "case_facts"
 FACTS = (
-    "accepted_on", "replied_on", "rejected_on", "accept_due", "handle_due", "satisfaction",
+    "accepted_on",
+    "replied_on",
+    "rejected_on",
+    "accept_due",
+    "handle_due",
+    "satisfaction",
     "people",
 )
 WORKFLOW_ID = "xf_case_workflow"
@@ -80,7 +86,9 @@ def refresh_case_facts(portal=None, savepoint_every=500):
     for brain in catalog.unrestrictedSearchResults(portal_type=CASE_TYPE):
         case = brain._unrestrictedGetObject()
         # Straight to the catalog: the full-text index has nothing to update.
-        catalog.catalog_object(case, brain.getPath(), idxs=["case_deadline"], update_metadata=1)
+        catalog.catalog_object(
+            case, brain.getPath(), idxs=["case_deadline"], update_metadata=1
+        )
         count += 1
         if count % savepoint_every == 0:
             transaction.savepoint(optimistic=True)

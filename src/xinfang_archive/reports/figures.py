@@ -101,13 +101,14 @@ Every rate is a numerator and a denominator; its percentage is none (printed
     alone (so is 排查报送及时率 for a unit with no screening period due).
     Units are ranked by score (rounded to 0.01), high first, ties by unit code.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 from heapq import nsmallest
-from typing import Iterable
 
 
 UNASSIGNED = ""
@@ -129,13 +130,23 @@ STAGES = {
 }
 OPEN_STATES = frozenset(STAGES)
 
-SCORE_WEIGHTS = {"handling_on_time": 40, "satisfaction": 25, "not_overdue": 15,
-                 "screening_on_time": 20}
+SCORE_WEIGHTS = {
+    "handling_on_time": 40,
+    "satisfaction": 25,
+    "not_overdue": 15,
+    "screening_on_time": 20,
+}
 ACCOUNTABILITY_PENALTY = 5
 """Points taken off a unit's score per accountability record decided in the month."""
 
 DIMENSIONS = ("category", "channel", "unit", "grade")
-RATE_NAMES = ("acceptance_on_time", "handling_on_time", "reply", "handling", "satisfaction")
+RATE_NAMES = (
+    "acceptance_on_time",
+    "handling_on_time",
+    "reply",
+    "handling",
+    "satisfaction",
+)
 
 
 @dataclass(frozen=True)
@@ -323,7 +334,9 @@ class Bulletin:
     intake_ytd: Intake  # 1 January to the end of the month
     month_over_month: Change
     year_over_year: Change
-    monthly_intake: tuple[tuple[int, int, int], ...]  # (year, month, count), last 12 months
+    monthly_intake: tuple[
+        tuple[int, int, int], ...
+    ]  # (year, month, count), last 12 months
     rates: Rates  # the month
     rates_ytd: Rates
     units: tuple[UnitFigures, ...]  # ranked
@@ -358,8 +371,16 @@ def month_end(year, month):
 
 class _IntakeCounter:
     __slots__ = (
-        "total", "people", "category", "channel", "unit", "grade",
-        "repeat", "skip_level", "collective", "collective_people",
+        "category",
+        "channel",
+        "collective",
+        "collective_people",
+        "grade",
+        "people",
+        "repeat",
+        "skip_level",
+        "total",
+        "unit",
     )
 
     def __init__(self):
@@ -391,15 +412,33 @@ class _IntakeCounter:
 
     def freeze(self):
         return Intake(
-            self.total, self.people, self.category, self.channel, self.unit, self.grade,
-            self.repeat, self.skip_level, self.collective, self.collective_people,
+            self.total,
+            self.people,
+            self.category,
+            self.channel,
+            self.unit,
+            self.grade,
+            self.repeat,
+            self.skip_level,
+            self.collective,
+            self.collective_people,
         )
 
 
 class _RateCounter:
     """Numerators and denominators of the five rates of one period."""
 
-    __slots__ = ("a_num", "a_den", "h_num", "r_num", "h_den", "p_num", "p_den", "s_num", "s_den")
+    __slots__ = (
+        "a_den",
+        "a_num",
+        "h_den",
+        "h_num",
+        "p_den",
+        "p_num",
+        "r_num",
+        "s_den",
+        "s_num",
+    )
 
     def __init__(self):
         for name in self.__slots__:
@@ -416,18 +455,34 @@ class _RateCounter:
 
 
 class _UnitCounter:
-    __slots__ = ("received", "h_num", "h_den", "s_num", "s_den", "open", "overdue",
-                 "q_num", "q_den", "accountability")
+    __slots__ = (
+        "accountability",
+        "h_den",
+        "h_num",
+        "open",
+        "overdue",
+        "q_den",
+        "q_num",
+        "received",
+        "s_den",
+        "s_num",
+    )
 
     def __init__(self):
         for name in self.__slots__:
             setattr(self, name, 0)
 
 
-def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
-                    *, overdue_limit: int = OVERDUE_LIMIT,
-                    screening: Iterable[ScreeningPeriod] = (),
-                    accountability: Iterable[Accountability] = ()) -> Bulletin:
+def monthly_figures(  # noqa: C901
+    rows: Iterable[CaseRow],
+    year: int,
+    month: int,
+    today: date,
+    *,
+    overdue_limit: int = OVERDUE_LIMIT,
+    screening: Iterable[ScreeningPeriod] = (),
+    accountability: Iterable[Accountability] = (),
+) -> Bulletin:
     """The figures of the bulletin of ``year``/``month`` as of ``today``.
 
     One pass over ``rows``; only the overdue cases are kept, and only the
@@ -484,7 +539,11 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
                     rates.a_num += on_time
 
         due = row.handle_due
-        if due is not None and ystart <= due <= end and (handled is not None or due < today):
+        if (
+            due is not None
+            and ystart <= due <= end
+            and (handled is not None or due < today)
+        ):
             on_time = handled is not None and handled <= due
             done = handled is not None
             rates_ytd.h_den += 1
@@ -536,14 +595,16 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
     for period in sorted(screening, key=lambda p: (p.deadline, p.period)):
         if not (start <= period.deadline <= end and period.deadline < today):
             continue
-        tally = dict(reported=0, zero=0, missing=0, late=0)
+        tally = {"reported": 0, "zero": 0, "missing": 0, "late": 0}
         for unit, status, late in period.rows:
             tally[status] += 1
             tally["late"] += bool(late)
             counter = unit_counter(unit)
             counter.q_den += 2
             counter.q_num += 0 if status == "missing" else 1 if late else 2
-        counts.append(ScreeningCount(period.period, period.deadline, len(period.rows), **tally))
+        counts.append(
+            ScreeningCount(period.period, period.deadline, len(period.rows), **tally)
+        )
     decided = 0
     for record in accountability:
         if record.unit and start <= record.decided_on <= end:
@@ -552,11 +613,18 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
 
     month_rates = rates.freeze()
     listed = nsmallest(
-        overdue_limit, overdue, key=lambda row: (row.deadline, row.registration_number, row.uid)
+        overdue_limit,
+        overdue,
+        key=lambda row: (row.deadline, row.registration_number, row.uid),
     )
     return Bulletin(
-        year=year, month=month, today=today, start=start, end=end,
-        intake=intake.freeze(), intake_ytd=intake_ytd.freeze(),
+        year=year,
+        month=month,
+        today=today,
+        start=start,
+        end=end,
+        intake=intake.freeze(),
+        intake_ytd=intake_ytd.freeze(),
         month_over_month=Change(window[12], window[11]),
         year_over_year=Change(window[12], window[0]),
         monthly_intake=tuple(
@@ -574,8 +642,14 @@ def monthly_figures(rows: Iterable[CaseRow], year: int, month: int, today: date,
     )
 
 
-def unit_score(handling_on_time, satisfaction, overdue_share, bureau,
-               screening_on_time=Rate(), accountability=0):
+def unit_score(
+    handling_on_time,
+    satisfaction,
+    overdue_share,
+    bureau,
+    screening_on_time=Rate(),
+    accountability=0,
+):
     """The ranking score (see the module's docstring); None with no component.
 
     Each rate is a :class:`Rate`; ``bureau`` is the month's :class:`Rates`,
@@ -584,8 +658,10 @@ def unit_score(handling_on_time, satisfaction, overdue_share, bureau,
     ``accountability`` is the number of records decided in the month.
     """
     components = (
-        (SCORE_WEIGHTS["handling_on_time"],
-         _percent_or(handling_on_time, bureau.handling_on_time)),
+        (
+            SCORE_WEIGHTS["handling_on_time"],
+            _percent_or(handling_on_time, bureau.handling_on_time),
+        ),
         (SCORE_WEIGHTS["satisfaction"], _percent_or(satisfaction, bureau.satisfaction)),
         (SCORE_WEIGHTS["not_overdue"], 100 - (overdue_share.percent or 0)),
         (SCORE_WEIGHTS["screening_on_time"], screening_on_time.percent),
@@ -609,25 +685,45 @@ def _ranking(units, bureau):
         handling = Rate(counter.h_num, counter.h_den)
         satisfaction = Rate(counter.s_num, counter.s_den)
         punctuality = Rate(counter.q_num, counter.q_den)
-        score = unit_score(handling, satisfaction, Rate(counter.overdue, counter.open), bureau,
-                           punctuality, counter.accountability)
+        score = unit_score(
+            handling,
+            satisfaction,
+            Rate(counter.overdue, counter.open),
+            bureau,
+            punctuality,
+            counter.accountability,
+        )
         lines.append((code, counter, handling, satisfaction, score))
     lines.sort(key=lambda line: (-(line[4] if line[4] is not None else -1), line[0]))
     return tuple(
         UnitFigures(
-            rank=rank, code=code, received=counter.received, handling_on_time=handling,
-            satisfaction=satisfaction, open=counter.open, overdue=counter.overdue, score=score,
+            rank=rank,
+            code=code,
+            received=counter.received,
+            handling_on_time=handling,
+            satisfaction=satisfaction,
+            open=counter.open,
+            overdue=counter.overdue,
+            score=score,
             screening_on_time=Rate(counter.q_num, counter.q_den),
             accountability=counter.accountability,
         )
-        for rank, (code, counter, handling, satisfaction, score) in enumerate(lines, start=1)
+        for rank, (code, counter, handling, satisfaction, score) in enumerate(
+            lines, start=1
+        )
     )
 
 
 def _overdue_case(row, today):
     return OverdueCase(
-        uid=row.uid, registration_number=row.registration_number, title=row.title,
-        received=row.received, unit=row.unit, category=row.category, state=row.state,
-        stage=STAGES[row.state], deadline=row.deadline,
+        uid=row.uid,
+        registration_number=row.registration_number,
+        title=row.title,
+        received=row.received,
+        unit=row.unit,
+        category=row.category,
+        state=row.state,
+        stage=STAGES[row.state],
+        deadline=row.deadline,
         days_overdue=(today - row.deadline).days,
     )

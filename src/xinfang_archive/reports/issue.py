@@ -1,5 +1,6 @@
 """One issue of the monthly bulletin in the site: its period, the bureau that
 issues it, the titles of the codes, and its figures from the catalog."""
+
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive.archival.settings import filing_settings
@@ -56,8 +57,11 @@ def parse_period(year, month, today):
         period = Period(int(year), int(month))
     except (TypeError, ValueError):
         raise BadPeriod(f"{year}-{month}") from None
-    if not (1 <= period.month <= 12 and FIRST_YEAR <= period.year
-            and (period.year, period.month) <= (today.year, today.month)):
+    if not (
+        1 <= period.month <= 12
+        and period.year >= FIRST_YEAR
+        and (period.year, period.month) <= (today.year, today.month)
+    ):
         raise BadPeriod(period.key)
     return period
 
@@ -97,7 +101,10 @@ def make_bulletin(period, today=None, rows=None):
     today = today or date.today()
     rows = case_rows() if rows is None else rows
     return monthly_figures(
-        rows, period.year, period.month, today,
+        rows,
+        period.year,
+        period.month,
+        today,
         screening=screening_periods(period.year, period.month, today),
         accountability=decided_accountability(),
     )

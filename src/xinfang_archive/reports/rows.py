@@ -8,6 +8,7 @@ catalog's table, without making a brain of each: 100,000 cases take about
 0.6 s once the catalog is in memory, about 5 s from a cold cache (unpickling
 the records, Plone's DateTime columns mostly; see benchmarks/bulletin.py).
 """
+
 from operator import itemgetter
 from plone import api
 from Products.CMFCore.indexing import processQueue
@@ -23,8 +24,18 @@ logger = logging.getLogger("xinfang_archive.reports")
 
 # The metadata columns a row is made of, in the order ``_row`` reads them.
 COLUMNS = (
-    "UID", "registration_number", "Title", "received_date", "case_channel", "case_category",
-    "case_unit", "case_grade", "case_flags", "review_state", "closed_on", "case_deadline",
+    "UID",
+    "registration_number",
+    "Title",
+    "received_date",
+    "case_channel",
+    "case_category",
+    "case_unit",
+    "case_grade",
+    "case_flags",
+    "review_state",
+    "closed_on",
+    "case_deadline",
     COLUMN,
 )
 FACT_COUNT = len(FACTS)
@@ -57,7 +68,10 @@ def case_rows(catalog=None):
     if without_facts:
         logger.warning(
             "%d cases have no %s metadata: they count without acceptance and reply dates "
-            "until reindexed (upgrade step 1003)", without_facts, COLUMN)
+            "until reindexed (upgrade step 1003)",
+            without_facts,
+            COLUMN,
+        )
     return rows
 
 
@@ -65,8 +79,21 @@ def _row(values, default_facts=None):
     """The row of one metadata record; None when its facts are missing and
     no ``default_facts`` are given.  A missing value (``Missing.Value``) is
     false, so ``or`` turns it into the row's empty value."""
-    (uid, number, title, received, channel, category, unit, grade, flags, state, closed,
-     deadline, facts) = values
+    (
+        uid,
+        number,
+        title,
+        received,
+        channel,
+        category,
+        unit,
+        grade,
+        flags,
+        state,
+        closed,
+        deadline,
+        facts,
+    ) = values
     if facts.__class__ is not tuple or len(facts) != FACT_COUNT:
         if default_facts is None:
             return None

@@ -16,6 +16,7 @@ it was filed in time.
 The arithmetic and ``period_status`` are pure; ``collect`` reads the
 reports of a screening folder.
 """
+
 from calendar import monthrange
 from collections import namedtuple
 from datetime import date
@@ -43,7 +44,8 @@ _PATTERNS = {
 
 # What ``collect`` reads of a report (``submitted``: the first submission's day).
 ReportFacts = namedtuple(
-    "ReportFacts", "unit period zero disputes highest_grade state submitted name url title"
+    "ReportFacts",
+    "unit period zero disputes highest_grade state submitted name url title",
 )
 # One row of the status table (``status``: reported, zero or missing).
 StatusRow = namedtuple("StatusRow", "unit title status report late")
@@ -51,7 +53,9 @@ StatusRow = namedtuple("StatusRow", "unit title status report late")
 
 def screening_settings():
     """(period kind, deadline day), with the defaults when a record is missing."""
-    kind = api.portal.get_registry_record("xinfang_archive.screening_period", default=MONTH)
+    kind = api.portal.get_registry_record(
+        "xinfang_archive.screening_period", default=MONTH
+    )
     day = api.portal.get_registry_record(
         "xinfang_archive.screening_deadline_day", default=DEFAULT_DEADLINE_DAY
     )
@@ -93,7 +97,9 @@ def period_bounds(period):
     """First and last day of ``period``."""
     year, month, length = _first_month(period)
     last_year, last_month = _add_months(year, month, length - 1)
-    return date(year, month, 1), date(last_year, last_month, monthrange(last_year, last_month)[1])
+    return date(year, month, 1), date(
+        last_year, last_month, monthrange(last_year, last_month)[1]
+    )
 
 
 def deadline_of(period, deadline_day):
@@ -141,7 +147,7 @@ def period_status(units, reports, period, deadline_day, today):
     deadline = deadline_of(period, deadline_day)
     by_unit = {report.unit: report for report in reports if report.period == period}
     rows = []
-    totals = dict(reported=0, zero=0, missing=0, late=0)
+    totals = {"reported": 0, "zero": 0, "missing": 0, "late": 0}
     for code, title in units:
         report = by_unit.get(code)
         submitted = report.submitted if report is not None else None
@@ -167,7 +173,9 @@ def units_under(headed, units=None, parents=None):
     units = report_units() if units is None else units
     parents = unit_parents() if parents is None else parents
     headed = set(headed)
-    return [(code, title) for code, title in units if headed & set(lineage(code, parents))]
+    return [
+        (code, title) for code, title in units if headed & set(lineage(code, parents))
+    ]
 
 
 def report_id(unit, period):
@@ -190,7 +198,10 @@ def reports_of_period(folder, period):
     for name in folder.objectIds():
         if name.endswith(suffix):
             obj = folder._getOb(name)
-            if getattr(obj, "portal_type", None) == "ScreeningReport" and obj.period == period:
+            if (
+                getattr(obj, "portal_type", None) == "ScreeningReport"
+                and obj.period == period
+            ):
                 found.append(obj)
     return found
 

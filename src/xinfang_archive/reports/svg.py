@@ -6,6 +6,7 @@ first, the font of the PDF).  Every drawing uses the ids ``clip`` and
 ``group``; inlined several times in one page, the first ``clip`` would cut
 the others, so each chart gets ids of its own.
 """
+
 from reportlab.graphics import renderSVG
 from xinfang_archive.documents.fonts import font_name
 from xml.sax.saxutils import escape
@@ -27,8 +28,13 @@ def inline_svg(drawing, key, label):
     prefixed by ``key`` and ``label`` as its accessible name."""
     text = renderSVG.drawToString(drawing)
     text = _HEAD.sub(
-        f'<svg class="xf-chart" role="img" aria-label={quoteattr(label)} ', text, count=1)
+        f'<svg class="xf-chart" role="img" aria-label={quoteattr(label)} ',
+        text,
+        count=1,
+    )
     text = _TITLE.sub(f"<title>{escape(label)}</title>", text, count=1)
-    text = text.replace('id="clip"', f'id="{key}-clip"').replace("url(#clip)", f"url(#{key}-clip)")
+    text = text.replace('id="clip"', f'id="{key}-clip"').replace(
+        "url(#clip)", f"url(#{key}-clip)"
+    )
     text = text.replace('id="group"', f'id="{key}-group"')
     return text.replace(f"font-family: {font_name()}", f"font-family: {FONT_STACK}")

@@ -14,9 +14,11 @@ category and unit, and the page adds the title (and a link) only of the
 cases the viewer may open, as the rest of the staff pages do.  Downloads of
 the PDF and the JSON are recorded in the audit trail as exports.
 """
+
 from datetime import date
 from plone import api
 from Products.Five.browser import BrowserView
+from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.browser.outputs import content_disposition
@@ -27,14 +29,13 @@ from xinfang_archive.documents.bulletin import render_bulletin
 from xinfang_archive.reports.facts import CASE_TYPE
 from xinfang_archive.reports.figures import RATE_NAMES
 from xinfang_archive.reports.issue import BadPeriod
-from xinfang_archive.reports.issue import FIRST_YEAR
 from xinfang_archive.reports.issue import bulletin_titles
 from xinfang_archive.reports.issue import bureau_name
+from xinfang_archive.reports.issue import FIRST_YEAR
 from xinfang_archive.reports.issue import make_bulletin
 from xinfang_archive.reports.issue import parse_period
 from xinfang_archive.reports.rows import case_rows
 from xinfang_archive.reports.svg import inline_svg
-from urllib.parse import urlencode
 from zope.i18n import translate
 
 import json
@@ -42,8 +43,10 @@ import json
 
 VIEW_BULLETIN = "xinfang_archive: View bulletin"  # the permission of the three views
 PDF_TYPE = "application/pdf"
-BAD_PERIOD = _("There is no bulletin for that month: give a year and a month (1 to 12), "
-               "not after the current month.")
+BAD_PERIOD = _(
+    "There is no bulletin for that month: give a year and a month (1 to 12), "
+    "not after the current month."
+)
 CHART_WIDTH = 640
 PIE_WIDTH = 360
 
@@ -72,16 +75,26 @@ class BulletinView(BrowserView):
     def send(self, data, content_type, filename, fallback):
         response = self.request.response
         response.setHeader("Content-Type", content_type)
-        response.setHeader("Content-Disposition", content_disposition(filename, fallback, "inline"))
+        response.setHeader(
+            "Content-Disposition", content_disposition(filename, fallback, "inline")
+        )
         response.setHeader("Content-Length", str(len(data)))
         response.setHeader("X-Content-Type-Options", "nosniff")
         response.setHeader("Cache-Control", "private, no-store")
         return data
 
     def recorded(self, fmt):
-        record("export", self.context, details=dict(
-            what="monthly-bulletin", format=fmt, period=self.period.key,
-            received=self.bulletin.received, overdue=self.bulletin.overdue_total))
+        record(
+            "export",
+            self.context,
+            details={
+                "what": "monthly-bulletin",
+                "format": fmt,
+                "period": self.period.key,
+                "received": self.bulletin.received,
+                "overdue": self.bulletin.overdue_total,
+            },
+        )
 
 
 class MonthlyBulletinView(BulletinView):
@@ -91,12 +104,17 @@ class MonthlyBulletinView(BulletinView):
         if not self.prepare():
             return self.error
         pdf = render_bulletin(
-            self.bulletin, self.titles, bureau=bureau_name(), issue_label=self.period.issue,
+            self.bulletin,
+            self.titles,
+            bureau=bureau_name(),
+            issue_label=self.period.issue,
             case_titles=False,
         )
         self.recorded("pdf")
         return self.send(
-            pdf, PDF_TYPE, f"{document.TITLE}-{self.period.label}.pdf",
+            pdf,
+            PDF_TYPE,
+            f"{document.TITLE}-{self.period.label}.pdf",
             f"monthly-bulletin-{self.period.key}.pdf",
         )
 
@@ -111,9 +129,12 @@ class BulletinDataView(BulletinView):
         data["issue"] = {"bureau": bureau_name(), "label": self.period.issue}
         self.recorded("json")
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return self.send(body, "application/json; charset=utf-8",
-                         f"monthly-bulletin-{self.period.key}.json",
-                         f"monthly-bulletin-{self.period.key}.json")
+        return self.send(
+            body,
+            "application/json; charset=utf-8",
+            f"monthly-bulletin-{self.period.key}.json",
+            f"monthly-bulletin-{self.period.key}.json",
+        )
 
 
 class BulletinDashboardView(BulletinView):
@@ -145,13 +166,21 @@ class BulletinDashboardView(BulletinView):
         }
 
     def years(self):
-        first = min((row.received.year for row in self.rows if row.received), default=self.today.year)
+        first = min(
+            (row.received.year for row in self.rows if row.received),
+            default=self.today.year,
+        )
         first = max(FIRST_YEAR, min(first, self.period.year))
-        return [{"value": year, "selected": year == self.period.year}
-                for year in range(self.today.year, first - 1, -1)]
+        return [
+            {"value": year, "selected": year == self.period.year}
+            for year in range(self.today.year, first - 1, -1)
+        ]
 
     def months(self):
-        return [{"value": month, "selected": month == self.period.month} for month in range(1, 13)]
+        return [
+            {"value": month, "selected": month == self.period.month}
+            for month in range(1, 13)
+        ]
 
     def summary(self):
         return document.summary_text(self.bulletin, self.names)
@@ -172,14 +201,29 @@ class BulletinDashboardView(BulletinView):
 
     def breakdown(self, dimension):
         """Title and rows of one dimension, as the bulletin's table."""
-        month_total, ytd_total = self.bulletin.intake.total, self.bulletin.intake_ytd.total
+        month_total, ytd_total = (
+            self.bulletin.intake.total,
+            self.bulletin.intake_ytd.total,
+        )
         rows = [
-            {"title": title, "month": month, "month_share": document.share_text(month, month_total),
-             "ytd": ytd, "ytd_share": document.share_text(ytd, ytd_total)}
-            for _code, title, month, ytd in document.breakdown_rows(self.bulletin, dimension, self.names)
+            {
+                "title": title,
+                "month": month,
+                "month_share": document.share_text(month, month_total),
+                "ytd": ytd,
+                "ytd_share": document.share_text(ytd, ytd_total),
+            }
+            for _code, title, month, ytd in document.breakdown_rows(
+                self.bulletin, dimension, self.names
+            )
         ]
-        return {"id": f"xf-bulletin-{dimension}", "title": self.dimension_title(dimension),
-                "rows": rows, "month": month_total, "ytd": ytd_total}
+        return {
+            "id": f"xf-bulletin-{dimension}",
+            "title": self.dimension_title(dimension),
+            "rows": rows,
+            "month": month_total,
+            "ytd": ytd_total,
+        }
 
     def dimension_title(self, dimension):
         return document.DIMENSION_TITLES[dimension]
@@ -191,26 +235,55 @@ class BulletinDashboardView(BulletinView):
         month, ytd = self.bulletin.intake, self.bulletin.intake_ytd
         share = document.share_text
         lines = (
-            (_("Repeat petitions (cases)"), month.repeat, month.total, ytd.repeat, ytd.total),
-            (_("Skip-level petitions (cases)"), month.skip_level, month.total, ytd.skip_level,
-             ytd.total),
-            (_("Collective petitions (groups)"), month.collective, month.total, ytd.collective,
-             ytd.total),
-            (_("Collective petitions (people)"), month.collective_people, month.people,
-             ytd.collective_people, ytd.people),
+            (
+                _("Repeat petitions (cases)"),
+                month.repeat,
+                month.total,
+                ytd.repeat,
+                ytd.total,
+            ),
+            (
+                _("Skip-level petitions (cases)"),
+                month.skip_level,
+                month.total,
+                ytd.skip_level,
+                ytd.total,
+            ),
+            (
+                _("Collective petitions (groups)"),
+                month.collective,
+                month.total,
+                ytd.collective,
+                ytd.total,
+            ),
+            (
+                _("Collective petitions (people)"),
+                month.collective_people,
+                month.people,
+                ytd.collective_people,
+                ytd.people,
+            ),
         )
         return [
-            {"title": self._t(title), "month": now, "month_share": share(now, now_total),
-             "ytd": then, "ytd_share": share(then, then_total)}
+            {
+                "title": self._t(title),
+                "month": now,
+                "month_share": share(now, now_total),
+                "ytd": then,
+                "ytd_share": share(then, then_total),
+            }
             for title, now, now_total, then, then_total in lines
         ]
 
     def rates(self):
         return [
-            {"name": name, "title": document.RATE_TITLES[name],
-             "month": document.rate_cell(getattr(self.bulletin.rates, name)),
-             "ytd": document.rate_cell(getattr(self.bulletin.rates_ytd, name)),
-             "definition": document.RATE_DEFINITIONS[name]}
+            {
+                "name": name,
+                "title": document.RATE_TITLES[name],
+                "month": document.rate_cell(getattr(self.bulletin.rates, name)),
+                "ytd": document.rate_cell(getattr(self.bulletin.rates_ytd, name)),
+                "definition": document.RATE_DEFINITIONS[name],
+            }
             for name in RATE_NAMES
         ]
 
@@ -219,11 +292,18 @@ class BulletinDashboardView(BulletinView):
 
     def units(self):
         return [
-            {"rank": unit.rank, "title": self.names("unit", unit.code), "received": unit.received,
-             "handling": document.rate_cell(unit.handling_on_time),
-             "satisfaction": document.rate_cell(unit.satisfaction), "open": unit.open,
-             "overdue": unit.overdue,
-             "score": document.NO_DATA if unit.score is None else f"{unit.score:.2f}"}
+            {
+                "rank": unit.rank,
+                "title": self.names("unit", unit.code),
+                "received": unit.received,
+                "handling": document.rate_cell(unit.handling_on_time),
+                "satisfaction": document.rate_cell(unit.satisfaction),
+                "open": unit.open,
+                "overdue": unit.overdue,
+                "score": document.NO_DATA
+                if unit.score is None
+                else f"{unit.score:.2f}",
+            }
             for unit in self.bulletin.units
         ]
 
@@ -236,7 +316,9 @@ class BulletinDashboardView(BulletinView):
         visible = {}
         if cases:
             catalog = api.portal.get_tool("portal_catalog")
-            for brain in catalog(portal_type=CASE_TYPE, UID=[case["uid"] for case in cases]):
+            for brain in catalog(
+                portal_type=CASE_TYPE, UID=[case["uid"] for case in cases]
+            ):
                 visible[brain.UID] = (brain.Title, brain.getURL())
         rows = []
         for number, case in enumerate(cases, start=1):
@@ -246,8 +328,11 @@ class BulletinDashboardView(BulletinView):
 
     def overdue_counts(self):
         overdue = self.data["overdue"]
-        return {"total": overdue["total"], "not_listed": overdue["not_listed"],
-                "limit": overdue["limit"]}
+        return {
+            "total": overdue["total"],
+            "not_listed": overdue["not_listed"],
+            "limit": overdue["limit"],
+        }
 
     # -- charts ---------------------------------------------------------------
 
@@ -255,18 +340,29 @@ class BulletinDashboardView(BulletinView):
         """The bulletin's four charts as inline SVG, keyed by name (None when
         there is nothing to draw, as in the PDF)."""
         bulletin, names = self.bulletin, self.names
-        charts = {"intake": inline_svg(document.intake_chart(bulletin, CHART_WIDTH), "xf-chart-intake",
-                                       self._t(_("Intake of the last twelve months")))}
+        charts = {
+            "intake": inline_svg(
+                document.intake_chart(bulletin, CHART_WIDTH),
+                "xf-chart-intake",
+                self._t(_("Intake of the last twelve months")),
+            )
+        }
         charts["category"] = charts["channel"] = charts["ranking"] = None
         if bulletin.received:
             charts["category"] = inline_svg(
-                document.category_chart(bulletin, names, CHART_WIDTH), "xf-chart-category",
-                self._t(_("Cases of the month by category")))
+                document.category_chart(bulletin, names, CHART_WIDTH),
+                "xf-chart-category",
+                self._t(_("Cases of the month by category")),
+            )
             charts["channel"] = inline_svg(
-                document.channel_chart(bulletin, names, PIE_WIDTH), "xf-chart-channel",
-                self._t(_("Cases of the month by channel")))
+                document.channel_chart(bulletin, names, PIE_WIDTH),
+                "xf-chart-channel",
+                self._t(_("Cases of the month by channel")),
+            )
         if any(unit.score is not None for unit in bulletin.units):
             charts["ranking"] = inline_svg(
-                document.ranking_chart(bulletin, names, CHART_WIDTH), "xf-chart-ranking",
-                self._t(_("Scores of the responsible units")))
+                document.ranking_chart(bulletin, names, CHART_WIDTH),
+                "xf-chart-ranking",
+                self._t(_("Scores of the responsible units")),
+            )
         return charts

@@ -25,6 +25,7 @@ Personal data (ID numbers, phones) found in free text is moved out of the
 ``grams`` view into ``personal``, so that it matches only for users allowed
 to see it; the stored text for snippets carries it masked.
 """
+
 from functools import lru_cache
 from xinfang_archive.privacy.masking import mask_id_number
 from xinfang_archive.privacy.masking import mask_phone
@@ -57,15 +58,49 @@ PHONE_RE = re.compile(
     rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?(?:1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
     rf"|\(?0\d{{2,3}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}})(?!\d)"
 )
-PERSONAL_RE = re.compile(f"(?P<id>{ID_NUMBER_RE.pattern})|(?P<phone>{PHONE_RE.pattern})")
+PERSONAL_RE = re.compile(
+    f"(?P<id>{ID_NUMBER_RE.pattern})|(?P<phone>{PHONE_RE.pattern})"
+)
 
 DEFAULT_DICTIONARY = (
-    "信访", "信访件", "信访人", "信访局", "信访事项", "听证", "听证会", "听证笔录",
-    "复查", "复核", "复查意见", "复核意见", "拆迁补偿", "征地补偿", "征地拆迁",
-    "重复访", "越级访", "集体访", "低保", "低保救助", "劳动社保", "企业改制",
-    "涉法涉诉", "村务财务", "纪检举报", "不予受理", "办结", "督办", "回访",
-    "包案领导", "交办", "转送", "属地管理", "处理意见书", "答复意见", "归档",
-    "档号", "保管期限",
+    "信访",
+    "信访件",
+    "信访人",
+    "信访局",
+    "信访事项",
+    "听证",
+    "听证会",
+    "听证笔录",
+    "复查",
+    "复核",
+    "复查意见",
+    "复核意见",
+    "拆迁补偿",
+    "征地补偿",
+    "征地拆迁",
+    "重复访",
+    "越级访",
+    "集体访",
+    "低保",
+    "低保救助",
+    "劳动社保",
+    "企业改制",
+    "涉法涉诉",
+    "村务财务",
+    "纪检举报",
+    "不予受理",
+    "办结",
+    "督办",
+    "回访",
+    "包案领导",
+    "交办",
+    "转送",
+    "属地管理",
+    "处理意见书",
+    "答复意见",
+    "归档",
+    "档号",
+    "保管期限",
 )
 
 
@@ -135,7 +170,12 @@ def query_grams(text):
             tokens.extend((run[i : i + 2], True) for i in range(len(run) - 1))
             tokens.append((run[-1], False))
     prefix = False
-    if tokens and not tokens[-1][1] and len(tokens[-1][0]) == 1 and RUN_RE.match(tokens[-1][0]).group("han"):
+    if (
+        tokens
+        and not tokens[-1][1]
+        and len(tokens[-1][0]) == 1
+        and RUN_RE.match(tokens[-1][0]).group("han")
+    ):
         if len(tokens) > 1 and tokens[-2][1]:
             tokens.pop()
         else:
@@ -183,8 +223,9 @@ class Segmenter:
         """The most telling words of ``text`` (jieba's TF-IDF)."""
         with self.lock:
             if self._jieba is None:
-                import jieba
                 from jieba import analyse
+
+                import jieba
 
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
@@ -218,7 +259,11 @@ def split_personal(text):
         clean.append(" ")
         shown.append(text[cursor:start])
         digits = personal_form(number)
-        shown.append(mask_id_number(digits.upper()) if match.lastgroup == "id" else mask_phone(digits))
+        shown.append(
+            mask_id_number(digits.upper())
+            if match.lastgroup == "id"
+            else mask_phone(digits)
+        )
         cursor = end
     if not found:
         return text, found, text
@@ -235,8 +280,12 @@ def personal_form(text):
     if ID_NUMBER_RE.fullmatch(folded.upper()) or PHONE_RE.fullmatch(folded):
         digits = re.sub(r"[^0-9x]", "", folded)
         for code in ("0086", "86"):
-            if digits.startswith(code) and len(digits) - len(code) == 11 and digits[len(code)] == "1":
-                digits = digits[len(code):]
+            if (
+                digits.startswith(code)
+                and len(digits) - len(code) == 11
+                and digits[len(code)] == "1"
+            ):
+                digits = digits[len(code) :]
         return digits
     return folded
 

@@ -6,6 +6,7 @@ content type or file name is believed, because uploads are often mislabelled.
 ``extract_text`` never raises: one corrupt, truncated or encrypted attachment
 is logged and yields ``""``, so that indexing the record still succeeds.
 """
+
 from docx.table import Table
 from pdfminer.high_level import extract_text as pdf_extract_text
 
@@ -85,7 +86,9 @@ _HTML_START = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
     re.I | re.S,
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PDF_CID = re.compile(r"\(cid:\d+\)")
 # A PDF line ends where the layout wrapped it; Chinese is written without
@@ -94,21 +97,59 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PDF_WRAP = re.compile(rf"(?<=[{_HAN}])[ \t]*(?:\n[ \t]*){{1,2}}(?=[{_HAN}])")
 
 # Vertical separators become newlines; NUL disappears.
-_VERTICAL = {c: "\n" for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_VERTICAL = dict.fromkeys((11, 12, 28, 29, 30, 133, 8232, 8233), "\n")
 _VERTICAL[0x00] = None
 _HORIZONTAL_RUN = re.compile(r"[^\S\n]+")
 _NEWLINE_RUN = re.compile(r" ?(?:\n ?)+")
 
 _HTML_DROP = ("script", "style", "noscript", "template")
 _HTML_BLOCKS = frozenset(
-    "address article aside blockquote br caption dd div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav "
-    "ol p pre section table tbody thead tfoot title tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "title",
+        "tr",
+        "ul",
+    ]
 )
 _HTML_CELLS = frozenset(("td", "th"))
 
 
-def extract_text(data: bytes, content_type: str | None = None, filename: str | None = None) -> str:
+def extract_text(
+    data: bytes, content_type: str | None = None, filename: str | None = None
+) -> str:
     """Return the normalised plain text of an attachment, or "" if none.
 
     Never raises: unreadable input is logged as a warning.
@@ -128,9 +169,7 @@ def extract_text(data: bytes, content_type: str | None = None, filename: str | N
             text = _docx_text(data)
         elif kind == HTML:
             text = _html_text(data, _charset(content_type))
-        elif kind == TEXT:
-            text = _decode(data, _charset(content_type))
-        elif kind is None and _looks_like_text(data):
+        elif kind == TEXT or (kind is None and _looks_like_text(data)):
             text = _decode(data, _charset(content_type))
         else:
             return ""

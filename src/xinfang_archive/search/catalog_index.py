@@ -25,6 +25,7 @@ thereby get the archive's Chinese analysis too.
   ``NOT``); ``*`` is dropped, as a trailing character already matches as a
   prefix.
 """
+
 from AccessControl.class_init import InitializeClass
 from AccessControl.SecurityInfo import ClassSecurityInfo
 from Acquisition import aq_inner
@@ -103,7 +104,7 @@ class FullTextIndex(SimpleItem):
 
     manage_options = ()
 
-    def __init__(self, id, extra=None, caller=None):
+    def __init__(self, id, extra=None, caller=None):  # noqa: A002 (PluginIndexes')
         self.id = id
         self.indexed_attrs = [id]
 

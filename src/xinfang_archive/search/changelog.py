@@ -12,6 +12,7 @@ new host reads each object's latest document once, never the history.
 ``NOTIFY xinfang_search`` goes out with each commit (PostgreSQL delivers
 it when the transaction commits) and wakes the hosts' followers.
 """
+
 from dataclasses import asdict
 from psycopg2.extras import execute_values
 from xinfang_archive.search.model import IndexDocument
@@ -34,12 +35,20 @@ def publish(cursor, changes):
     if not changes:
         return
     rows = [
-        (uid, doc.stamp if doc is not None else None,
-         json.dumps(asdict(doc), ensure_ascii=False) if doc is not None else None)
+        (
+            uid,
+            doc.stamp if doc is not None else None,
+            json.dumps(asdict(doc), ensure_ascii=False) if doc is not None else None,
+        )
         for uid, doc in changes.items()
     ]
-    execute_values(cursor, _UPSERT, rows, template="(%s, nextval('xinfang_search_seq'), %s, %s)",
-                   page_size=500)
+    execute_values(
+        cursor,
+        _UPSERT,
+        rows,
+        template="(%s, nextval('xinfang_search_seq'), %s, %s)",
+        page_size=500,
+    )
     cursor.execute(f"NOTIFY {CHANNEL}")
 
 
@@ -65,8 +74,10 @@ def read_after(cursor, seq, limit=PAGE, deletions=True):
         f"SELECT seq, uid, doc FROM xinfang_search_log WHERE seq > %s{where} ORDER BY seq LIMIT %s",
         (seq, limit),
     )
-    return [(row_seq, uid, IndexDocument(**json.loads(doc)) if doc is not None else None)
-            for row_seq, uid, doc in cursor.fetchall()]
+    return [
+        (row_seq, uid, IndexDocument(**json.loads(doc)) if doc is not None else None)
+        for row_seq, uid, doc in cursor.fetchall()
+    ]
 
 
 def stamps(cursor):
@@ -76,7 +87,9 @@ def stamps(cursor):
 
 
 def counts(cursor):
-    cursor.execute("SELECT count(*) FILTER (WHERE doc IS NOT NULL), count(*) FILTER (WHERE doc IS NULL), "
-                   "coalesce(max(seq), 0) FROM xinfang_search_log")
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE doc IS NOT NULL), count(*) FILTER (WHERE doc IS NULL), "
+        "coalesce(max(seq), 0) FROM xinfang_search_log"
+    )
     documents, deletions, seq = cursor.fetchone()
     return {"documents": documents, "deletions": deletions, "seq": seq}

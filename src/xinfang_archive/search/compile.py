@@ -13,10 +13,12 @@ score). The semantics every engine then shares:
 * the user's principals must meet the document's ``allowed`` tokens;
 * query words that are jieba words of a document add to its score.
 """
+
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.analysis import personal_form
 from xinfang_archive.search.analysis import query_grams
 from xinfang_archive.search.model import KEYWORDS
+
 
 WORD_BOOST = 2.0
 
@@ -91,7 +93,9 @@ class Compiler:
             return self.range_(node)
         if isinstance(node, ql.And):
             must = [self.node(c) for c in node.children if not isinstance(c, ql.Not)]
-            must_not = [self.node(c.child) for c in node.children if isinstance(c, ql.Not)]
+            must_not = [
+                self.node(c.child) for c in node.children if isinstance(c, ql.Not)
+            ]
             return self.b.boolean(must=must or [self.b.all()], must_not=must_not)
         if isinstance(node, ql.Or):
             return self.b.boolean(should=[self.node(c) for c in node.children])

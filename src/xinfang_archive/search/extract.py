@@ -11,6 +11,7 @@ to the ``personal`` view only; the stored text shows them masked.
 Documents inside a case carry the case's year, category, unit, channel,
 grade and state, so that they filter and facet with it.
 """
+
 from AccessControl.PermissionRole import rolesForPermissionOn
 from Acquisition import aq_base
 from Acquisition import aq_inner
@@ -52,8 +53,16 @@ PERSONAL_KEYS = ("id_number", "phone", "address", "person_name", "person_post")
 SKIP_FIELDS = {"registration_number"}  # added first, as a code
 STORED_TEXT = 20_000  # characters kept for snippets
 INHERITED = ("category", "unit", "channel", "grade", "state")
-DATE_FIELDS = ("received_date", "document_date", "reply_date", "issued_on", "hearing_date", "meeting_date",
-               "reception_date", "decision_date")
+DATE_FIELDS = (
+    "received_date",
+    "document_date",
+    "reply_date",
+    "issued_on",
+    "hearing_date",
+    "meeting_date",
+    "reception_date",
+    "decision_date",
+)
 # Fields read with a permission of their own (a reception day's record of the
 # day): never indexed while the object itself is public.
 RESTRICTED_FIELDS = frozenset({"minutes", "instructions", "follow_ups"})
@@ -129,7 +138,7 @@ def _term_title(field, obj, value):
         return None
 
 
-def _field_texts(obj, public=False):
+def _field_texts(obj, public=False):  # noqa: C901
     """(texts, personal values) of every schema field of ``obj`` (of a
     ``public`` one, not its ``RESTRICTED_FIELDS``)."""
     texts, personal = [], []
@@ -153,7 +162,9 @@ def _field_texts(obj, public=False):
             elif INamedFile.providedBy(value):
                 texts.append(value.filename or "")
                 texts.append(attachments.text(value))
-            elif ICollection.providedBy(field) and isinstance(value, (list, tuple, set, frozenset)):
+            elif ICollection.providedBy(field) and isinstance(
+                value, (list, tuple, set, frozenset)
+            ):
                 value_type = getattr(field, "value_type", None)
                 for item in value:
                     if isinstance(item, dict):
@@ -168,8 +179,14 @@ def _field_texts(obj, public=False):
 
 def _highest_risk(obj):
     """The highest risk grade of the disputes a record lists (a screening report), or None."""
-    grades = {row.get("risk_grade") for row in getattr(aq_base(obj), "disputes", None) or () if isinstance(row, dict)}
-    return next((code for code, _title in reversed(RISK_GRADES) if code in grades), None)
+    grades = {
+        row.get("risk_grade")
+        for row in getattr(aq_base(obj), "disputes", None) or ()
+        if isinstance(row, dict)
+    }
+    return next(
+        (code for code, _title in reversed(RISK_GRADES) if code in grades), None
+    )
 
 
 def _case_of(obj):
@@ -204,8 +221,16 @@ def stamp(path, modified, review_state, allowed, case_state=""):
     """What verify-index compares: it changes when the object's path,
     modification, state, visibility or its case's state change."""
     micros = modified.micros() if isinstance(modified, DateTime) else 0
-    raw = "|".join([path, str(micros), review_state or "", ",".join(sorted(allowed)), case_state or ""])
-    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    raw = "|".join(
+        [
+            path,
+            str(micros),
+            review_state or "",
+            ",".join(sorted(allowed)),
+            case_state or "",
+        ]
+    )
+    return hashlib.sha1(raw.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def readers(obj):
@@ -242,38 +267,44 @@ def document_for(obj, segmenter):
     codes = {name: getattr(aq_base(obj), name, None) for name in CODE_FIELDS}
     codes = {k: v for k, v in codes.items() if isinstance(v, str) and v}
     source = case if case is not None else obj
-    keywords = dict(
-        portal_type=obj.portal_type,
-        category=getattr(aq_base(source), "category", None),
+    keywords = {
+        "portal_type": obj.portal_type,
+        "category": getattr(aq_base(source), "category", None),
         # a record of a unit outside any case (a screening report…) has a ``unit``
-        unit=getattr(aq_base(source), "responsible_unit", None) or getattr(aq_base(obj), "unit", None),
-        channel=getattr(aq_base(source), "channel", None),
-        grade=getattr(aq_base(source), "grade", None) or _highest_risk(source),
-        state=case_state or state if case is not None else state,
-        retention=getattr(aq_base(obj), "retention_period", None)
+        "unit": getattr(aq_base(source), "responsible_unit", None)
+        or getattr(aq_base(obj), "unit", None),
+        "channel": getattr(aq_base(source), "channel", None),
+        "grade": getattr(aq_base(source), "grade", None) or _highest_risk(source),
+        "state": case_state or state if case is not None else state,
+        "retention": getattr(aq_base(obj), "retention_period", None)
         or getattr(aq_base(source), "retention_period", None),
         # an accountability record's cause and measure (责任追究)
-        cause=getattr(aq_base(obj), "cause", None),
-        measure=getattr(aq_base(obj), "measure", None),
+        "cause": getattr(aq_base(obj), "cause", None),
+        "measure": getattr(aq_base(obj), "measure", None),
         # the kind of a document, reply letter or meeting (会议类型), the rule of a warning
-        kind=getattr(aq_base(obj), "kind", None) or getattr(aq_base(obj), "document_kind", None)
+        "kind": getattr(aq_base(obj), "kind", None)
+        or getattr(aq_base(obj), "document_kind", None)
         or getattr(aq_base(obj), "rule_kind", None),
-    )
+    }
     keywords = {k: str(v) for k, v in keywords.items() if v}
     date = _date_of(obj)
     case_date = _date_of(source) if source is not obj else date
-    year = getattr(aq_base(source), "filing_year", None) or (case_date.year if case_date else 0)
-
-    stored = dict(
-        title=obj.Title(),
-        path=path[len(portal_path):] if path.startswith(portal_path) else path,
-        portal_type=obj.portal_type,
-        date=date.isoformat() if date else "",
-        codes=codes,
-        state=state,
-        case_title=case.Title() if case is not None and case is not obj else "",
-        case_path="/".join(case.getPhysicalPath())[len(portal_path):] if case is not None else "",
+    year = getattr(aq_base(source), "filing_year", None) or (
+        case_date.year if case_date else 0
     )
+
+    stored = {
+        "title": obj.Title(),
+        "path": path[len(portal_path) :] if path.startswith(portal_path) else path,
+        "portal_type": obj.portal_type,
+        "date": date.isoformat() if date else "",
+        "codes": codes,
+        "state": state,
+        "case_title": case.Title() if case is not None and case is not obj else "",
+        "case_path": "/".join(case.getPhysicalPath())[len(portal_path) :]
+        if case is not None
+        else "",
+    }
     return build_document(
         uid,
         texts=list(codes.values()) + texts,
@@ -296,7 +327,9 @@ def _known_addresses(obj, case):
     """The addresses of the petitioners and parties of ``obj``, its case and
     its container (a transcript's hearing), longest first."""
     holders = {id(h): h for h in (obj, case, aq_parent(aq_inner(obj))) if h is not None}
-    if ILeaderReception.providedBy(obj):  # its record of the day speaks of the cases received
+    if ILeaderReception.providedBy(
+        obj
+    ):  # its record of the day speaks of the cases received
         from xinfang_archive.content.reception_links import received_cases
 
         holders.update((id(c), c) for c in received_cases(obj))
@@ -310,14 +343,29 @@ def _known_addresses(obj, case):
     return sorted(found, key=len, reverse=True)
 
 
-def build_document(uid, texts, segmenter, personal=(), allowed=("Anonymous",),
-                   personal_allowed=(), stamp="", stored=None, keywords=None,
-                   year=0, date=None, addresses=(), title="", description=""):
+def build_document(
+    uid,
+    texts,
+    segmenter,
+    personal=(),
+    allowed=("Anonymous",),
+    personal_allowed=(),
+    stamp="",
+    stored=None,
+    keywords=None,
+    year=0,
+    date=None,
+    addresses=(),
+    title="",
+    description="",
+):
     """An ``IndexDocument`` from plain texts: folded, personal numbers moved
     out (and masked in the stored text), segmented; the known ``addresses``
     masked in the stored text too (snippets are read by users who may not
     see them). Also used by the benchmark, which indexes text without a site."""
-    normalized = unicodedata.normalize("NFKC", FIELD_SEPARATOR.join(t for t in texts if t))
+    normalized = unicodedata.normalize(
+        "NFKC", FIELD_SEPARATOR.join(t for t in texts if t)
+    )
     clean, numbers, shown = split_personal(normalized)
     for address in addresses:
         address = unicodedata.normalize("NFKC", address)

@@ -15,6 +15,7 @@ milliseconds, and polls every few seconds in case a notification was
 missed.  The process that committed also catches up at once after its
 commit (``after_commit``), so a user finds what they just saved.
 """
+
 from xinfang_archive.cluster.database import connect
 from xinfang_archive.cluster.database import connection_for
 from xinfang_archive.cluster.database import dsn_of
@@ -111,10 +112,14 @@ class Follower:
                 total = changelog.counts(cursor)["documents"]
                 seq, applied = 0, 0
                 while True:
-                    rows = changelog.read_after(cursor, seq, limit=BULK_PAGE, deletions=False)
+                    rows = changelog.read_after(
+                        cursor, seq, limit=BULK_PAGE, deletions=False
+                    )
                     if not rows:
                         break
-                    self.store.engine.apply({uid: doc for _seq, uid, doc in rows}, bulk=True)
+                    self.store.engine.apply(
+                        {uid: doc for _seq, uid, doc in rows}, bulk=True
+                    )
                     seq = rows[-1][0]
                     applied += len(rows)
                     if progress:

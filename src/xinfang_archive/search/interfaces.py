@@ -1,4 +1,5 @@
 """The one small interface both search engines implement."""
+
 from zope.interface import Attribute
 from zope.interface import Interface
 

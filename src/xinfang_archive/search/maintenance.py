@@ -5,6 +5,7 @@ index with the same stamp (path, modification, state, visibility, its
 case's state, see ``extract.stamp``). ``verify`` reports what is missing,
 stale or extra; ``fix`` repairs exactly that; ``rebuild`` starts afresh.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from plone.dexterity.interfaces import IDexterityContent
@@ -48,7 +49,9 @@ def catalog_stamps(site):
     catalog = getToolByName(site, "portal_catalog")
     allowed_index = catalog._catalog.getIndex("allowedRolesAndUsers")
     brains = _brains(site)
-    case_states = {b.getPath(): b.review_state for b in brains if b.portal_type == "PetitionCase"}
+    case_states = {
+        b.getPath(): b.review_state for b in brains if b.portal_type == "PetitionCase"
+    }
     out = {}
     for brain in brains:
         if not brain.UID:
@@ -62,7 +65,10 @@ def catalog_stamps(site):
                 break
             parent = parent.rsplit("/", 1)[0]
         allowed = allowed_index.getEntryForObject(brain.getRID(), default=[]) or []
-        out[brain.UID] = (stamp(path, brain.modified, brain.review_state or "", allowed, case_state), brain)
+        out[brain.UID] = (
+            stamp(path, brain.modified, brain.review_state or "", allowed, case_state),
+            brain,
+        )
     return out
 
 
@@ -79,7 +85,9 @@ def verify(site, store):
     return report
 
 
-def _write_objects(site, store, objects, segmenter, progress=None, total=None, bulk=False):
+def _write_objects(
+    site, store, objects, segmenter, progress=None, total=None, bulk=False
+):
     batch, done = {}, 0
     for obj in objects:
         doc = document_for(obj, segmenter)
@@ -109,7 +117,7 @@ def fix(site, store, report, segmenter):
     paths = report.missing + report.stale
     written = _write_objects(site, store, _objects(site, paths), segmenter)
     if report.extra:
-        store.write({uid: None for uid in report.extra})
+        store.write(dict.fromkeys(report.extra))
     return written
 
 
@@ -126,5 +134,11 @@ def rebuild(site, store, segmenter, progress=None, fresh=True):
         store.clear()
     paths = [b.getPath() for b in brains]
     return _write_objects(
-        site, store, _objects(site, paths), segmenter, progress=progress, total=len(paths), bulk=fresh
+        site,
+        store,
+        _objects(site, paths),
+        segmenter,
+        progress=progress,
+        total=len(paths),
+        bulk=fresh,
     )

@@ -1,12 +1,35 @@
 """The engine-neutral shapes: what is indexed, what is asked, what comes back."""
+
 from dataclasses import dataclass
 from dataclasses import field
 
+
 # Keyword fields with exact filters and facet counts.
-FACETS = ("portal_type", "year", "category", "unit", "channel", "grade", "state", "retention",
-          "cause", "measure", "kind")
-KEYWORDS = ("portal_type", "category", "unit", "channel", "grade", "state", "retention",
-            "cause", "measure", "kind")
+FACETS = (
+    "portal_type",
+    "year",
+    "category",
+    "unit",
+    "channel",
+    "grade",
+    "state",
+    "retention",
+    "cause",
+    "measure",
+    "kind",
+)
+KEYWORDS = (
+    "portal_type",
+    "category",
+    "unit",
+    "channel",
+    "grade",
+    "state",
+    "retention",
+    "cause",
+    "measure",
+    "kind",
+)
 SORTS = ("relevance", "date", "-date")
 # The text views a query can be asked of: all the text, the title alone,
 # the description alone (Plone's SearchableText, Title, Description).

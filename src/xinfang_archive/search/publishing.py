@@ -12,6 +12,7 @@ commit fails (and is retried) if another transaction changed it meanwhile,
 so no commit publishes a document built from outdated state after the
 commit that changed it.
 """
+
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
@@ -87,7 +88,9 @@ def _catch_up(committed, dsn, store):
         # a busy lock means another thread or process is applying the log
         Follower(dsn, store).catch_up(wait=False)
     except Exception:
-        logger.exception("Applying the search change log after a commit failed; the follower will")
+        logger.exception(
+            "Applying the search change log after a commit failed; the follower will"
+        )
 
 
 def read_current(obj):
@@ -101,8 +104,14 @@ def read_current(obj):
     while case is not None and not IPetitionCase.providedBy(case):
         case = aq_parent(aq_inner(case))
     container = aq_parent(aq_inner(obj))
-    if not any(getattr(aq_base(container), name, None) for name in ("petitioners", "parties")):
+    if not any(
+        getattr(aq_base(container), name, None) for name in ("petitioners", "parties")
+    ):
         container = None
     for holder in (obj, case, container):
-        if holder is not None and getattr(holder, "_p_jar", None) is jar and holder._p_oid is not None:
+        if (
+            holder is not None
+            and getattr(holder, "_p_jar", None) is jar
+            and holder._p_oid is not None
+        ):
             jar.readCurrent(holder)

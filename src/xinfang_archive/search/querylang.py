@@ -63,6 +63,7 @@ index into the normalised input for code.
 :func:`to_text` writes an AST back as a canonical query string (Chinese field
 names, ISO dates), with ``parse(to_text(parse(q))) == parse(q)``.
 """
+
 from dataclasses import dataclass
 from xinfang_archive import _
 
@@ -240,14 +241,20 @@ def _at(position):
 
 def _unclosed_quote(pos):
     return QuerySyntaxError(
-        _("Unclosed quote at character ${position} of the search query.", mapping={"position": _at(pos)}),
+        _(
+            "Unclosed quote at character ${position} of the search query.",
+            mapping={"position": _at(pos)},
+        ),
         pos,
     )
 
 
 def _empty_quotes(pos):
     return QuerySyntaxError(
-        _("Empty quotes at character ${position} of the search query.", mapping={"position": _at(pos)}),
+        _(
+            "Empty quotes at character ${position} of the search query.",
+            mapping={"position": _at(pos)},
+        ),
         pos,
     )
 
@@ -662,7 +669,7 @@ def parse(text):
     token = parser.peek()
     if token.kind == "RPAREN":
         raise _unmatched_parenthesis(token.pos)
-    assert token.kind == "EOF", token
+    assert token.kind == "EOF", token  # noqa: S101 (an invariant of the grammar)
     return node
 
 
@@ -705,7 +712,9 @@ def _range_text(node):
     if start is None and end is None:
         raise ValueError(f"{node!r} has neither a start nor an end")
     if node.name == "year":
-        if (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day) != (12, 31)):
+        if (start and (start.month, start.day) != (1, 1)) or (
+            end and (end.month, end.day) != (12, 31)
+        ):
             raise ValueError(f"{node!r} is not made of whole years")
         head = f"{start.year:04d}" if start else ""
         tail = f"{end.year:04d}" if end else ""
@@ -715,7 +724,9 @@ def _range_text(node):
     if start and end:
         if start == end:
             return _iso(start)
-        if start == datetime.date(start.year, 1, 1) and end == datetime.date(start.year, 12, 31):
+        if start == datetime.date(start.year, 1, 1) and end == datetime.date(
+            start.year, 12, 31
+        ):
             return f"{start.year:04d}"
         last = calendar.monthrange(start.year, start.month)[1]
         if start.day == 1 and end == datetime.date(start.year, start.month, last):
@@ -757,7 +768,8 @@ def to_text(node):
         if isinstance(node, Or):
             return " OR ".join(to_text(child) for child in node.children)
         return " ".join(
-            f"({to_text(child)})" if isinstance(child, Or) else to_text(child) for child in node.children
+            f"({to_text(child)})" if isinstance(child, Or) else to_text(child)
+            for child in node.children
         )
     raise TypeError(f"not a query node: {node!r}")
 

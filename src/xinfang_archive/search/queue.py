@@ -8,6 +8,7 @@ reflects committed transactions only.
 On an archive in PostgreSQL (RelStorage) the documents go instead into the
 change log all hosts follow, inside the commit (``publishing``).
 """
+
 from plone.base.interfaces import IPloneSiteRoot
 from plone.dexterity.interfaces import IDexterityContent
 from plone.uuid.interfaces import IUUID
@@ -86,17 +87,25 @@ class SearchIndexProcessor:
             txn.data(self)
         except KeyError:
             txn.set_data(self, True)
-            publishing.join(txn, self.take_pending, jar, dsn_of(storage), current_store(getSite()))
+            publishing.join(
+                txn, self.take_pending, jar, dsn_of(storage), current_store(getSite())
+            )
         return True
 
     def _add(self, obj):
         if not _indexable(obj):
             return
-        segmenter = current_segmenter()  # one registry read for the case and its documents
+        segmenter = (
+            current_segmenter()
+        )  # one registry read for the case and its documents
         objects = [obj]
         if IPetitionCase.providedBy(obj):
             # documents of a case carry its state and attributes
-            objects.extend(child for child in obj.objectValues() if IDexterityContent.providedBy(child))
+            objects.extend(
+                child
+                for child in obj.objectValues()
+                if IDexterityContent.providedBy(child)
+            )
         shared = self._shared(obj)
         built = self.built
         for item in objects:

@@ -6,6 +6,7 @@ asks the engine with the user's principals, and turns the hits into rows
 counts into labelled options. Both the page and the REST service call it,
 so they cannot disagree.
 """
+
 from datetime import date
 from plone import api
 from xinfang_archive import _
@@ -24,6 +25,7 @@ from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate
 
 import re
+
 
 MAX_PAGE_SIZE = 100
 FACET_TITLES = {
@@ -49,9 +51,13 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 def _valid_text(name, value):
     if not isinstance(value, str):
-        raise SearchError(_("The parameter ${name} must be text.", mapping={"name": name}))
+        raise SearchError(
+            _("The parameter ${name} must be text.", mapping={"name": name})
+        )
     if _SURROGATES.search(value):
-        raise SearchError(_("The parameter ${name} is not valid UTF-8 text.", mapping={"name": name}))
+        raise SearchError(
+            _("The parameter ${name} is not valid UTF-8 text.", mapping={"name": name})
+        )
     return value
 
 
@@ -92,7 +98,7 @@ def _date(value, label):
     except ValueError:
         raise SearchError(
             _("${label}: not a date (YYYY-MM-DD).", mapping={"label": label})
-        )
+        ) from None
 
 
 def build_query(text, filters=None, date_from=None, date_to=None):
@@ -100,7 +106,7 @@ def build_query(text, filters=None, date_from=None, date_to=None):
     try:
         node = ql.parse(text or "")
     except ql.QuerySyntaxError as error:
-        raise SearchError(error.message)
+        raise SearchError(error.message) from None
     parts = [] if isinstance(node, ql.All) else [node]
     for name, values in (filters or {}).items():
         if name not in FACETS:
@@ -108,7 +114,12 @@ def build_query(text, filters=None, date_from=None, date_to=None):
         values = [values] if isinstance(values, str) else list(values)
         values = [str(v) for v in values if str(v).strip()]
         if len(values) > ql.MAX_TERMS or any(len(v) > ql.MAX_LENGTH for v in values):
-            raise SearchError(_("Too many or too long values for the filter ${name}.", mapping={"name": name}))
+            raise SearchError(
+                _(
+                    "Too many or too long values for the filter ${name}.",
+                    mapping={"name": name},
+                )
+            )
         if values:
             fields = [ql.Field(name, v) for v in values]
             parts.append(fields[0] if len(fields) == 1 else ql.Or(tuple(fields)))
@@ -139,15 +150,24 @@ class Labels:
             if name == "unit":
                 table = unit_paths()
             elif name in ("category", "channel", "grade"):
-                table = titles({"category": "categories", "channel": "channels",
-                                "grade": "grades"}[name])
+                table = titles(
+                    {
+                        "category": "categories",
+                        "channel": "channels",
+                        "grade": "grades",
+                    }[name]
+                )
             elif name == "retention":
                 table = {k: self.t(v) for k, v in RETENTION_TITLES.items()}
             elif name in ("cause", "measure"):
                 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_CAUSES
                 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 
-                pairs = ACCOUNTABILITY_CAUSES if name == "cause" else ACCOUNTABILITY_MEASURES
+                pairs = (
+                    ACCOUNTABILITY_CAUSES
+                    if name == "cause"
+                    else ACCOUNTABILITY_MEASURES
+                )
                 table = {k: self.t(v) for k, v in pairs}
             elif name == "kind":
                 table = {k: self.t(v) for k, v in record_kinds()}
@@ -160,9 +180,13 @@ class Labels:
     def label(self, name, value):
         if name == "portal_type":
             fti = self.types.getTypeInfo(value)
-            return self.t(fti.Title(), domain=fti.i18n_domain or "plone") if fti else value
+            return (
+                self.t(fti.Title(), domain=fti.i18n_domain or "plone") if fti else value
+            )
         if name == "state":
-            return self.state(value, "PetitionCase")  # documents carry their case's state
+            return self.state(
+                value, "PetitionCase"
+            )  # documents carry their case's state
         if name == "year":
             return str(value)
         return self._table(name).get(value, value)
@@ -176,13 +200,20 @@ class Labels:
             if name == "state":
                 reverse = {}
                 for wf in self.workflow.objectValues():
-                    for state in getattr(getattr(wf, "states", None), "objectValues", lambda: [])():
-                        reverse.setdefault(self.t(state.title, domain="plone"), state.getId())
+                    for state in getattr(
+                        getattr(wf, "states", None), "objectValues", lambda: []
+                    )():
+                        reverse.setdefault(
+                            self.t(state.title, domain="plone"), state.getId()
+                        )
                         reverse.setdefault(state.title, state.getId())
             elif name == "portal_type":
                 reverse = {}
                 for fti in self.types.objectValues():
-                    reverse.setdefault(self.t(fti.Title(), domain=fti.i18n_domain or "plone"), fti.getId())
+                    reverse.setdefault(
+                        self.t(fti.Title(), domain=fti.i18n_domain or "plone"),
+                        fti.getId(),
+                    )
             else:
                 reverse = {title: code for code, title in self._table(name).items()}
                 if name == "unit":
@@ -203,11 +234,22 @@ class Labels:
     def state(self, value, portal_type):
         if not value:
             return ""
-        return self.t(self.workflow.getTitleForStateOnType(value, portal_type), domain="plone")
+        return self.t(
+            self.workflow.getTitleForStateOnType(value, portal_type), domain="plone"
+        )
 
 
-def archive_search(request, text="", filters=None, date_from=None, date_to=None,
-                   sort="relevance", page=1, page_size=20, facets=FACETS):
+def archive_search(
+    request,
+    text="",
+    filters=None,
+    date_from=None,
+    date_to=None,
+    sort="relevance",
+    page=1,
+    page_size=20,
+    facets=FACETS,
+):
     """Run a search for the current user; a dict ready for JSON or a page."""
     if sort not in SORTS:
         raise SearchError(_("Unknown sort order: ${sort}", mapping={"sort": sort}))
@@ -215,11 +257,13 @@ def archive_search(request, text="", filters=None, date_from=None, date_to=None,
         page = max(int(page), 1)
         page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     except (TypeError, ValueError):
-        raise SearchError(_("Page and page size must be numbers."))
+        raise SearchError(_("Page and page size must be numbers.")) from None
     if page * page_size > MAX_WINDOW:
         raise SearchError(
-            _("Only the first ${max} results can be paged through; narrow the search.",
-              mapping={"max": MAX_WINDOW})
+            _(
+                "Only the first ${max} results can be paged through; narrow the search.",
+                mapping={"max": MAX_WINDOW},
+            )
         )
     labels = Labels(request)
     query = labels.resolve(build_query(text, filters, date_from, date_to))
@@ -251,9 +295,13 @@ def archive_search(request, text="", filters=None, date_from=None, date_to=None,
                 "date": data.get("date", ""),
                 "codes": data.get("codes", {}),
                 "state": data.get("state", ""),
-                "state_title": labels.state(data.get("state", ""), data.get("portal_type", "")),
+                "state_title": labels.state(
+                    data.get("state", ""), data.get("portal_type", "")
+                ),
                 "case_title": data.get("case_title", ""),
-                "case_url": portal_url + data["case_path"] if data.get("case_path") else "",
+                "case_url": portal_url + data["case_path"]
+                if data.get("case_path")
+                else "",
                 "snippet": snippet(data.get("text", ""), terms),
                 "score": round(hit.score, 4),
             }
@@ -286,7 +334,11 @@ def similar_cases(obj=None, text="", limit=5):
     from plone.uuid.interfaces import IUUID
 
     if obj is not None:
-        parts = [obj.Title(), getattr(obj, "summary", "") or "", getattr(obj, "request", "") or ""]
+        parts = [
+            obj.Title(),
+            getattr(obj, "summary", "") or "",
+            getattr(obj, "request", "") or "",
+        ]
         text = "\n".join(p for p in parts if p)
     words = current_segmenter().keywords(text)
     if not words:
@@ -294,18 +346,23 @@ def similar_cases(obj=None, text="", limit=5):
     exclude = (IUUID(obj),) if obj is not None else ()
     store = current_store()
     result = store.engine.similar(
-        words, principals=user_principals(), exclude_uids=exclude, limit=limit,
+        words,
+        principals=user_principals(),
+        exclude_uids=exclude,
+        limit=limit,
         query=ql.Field("portal_type", "PetitionCase"),
     )
     portal_url = api.portal.get().absolute_url()
     rows = []
     for hit in result.hits:
-        rows.append({
-            "uid": hit.uid,
-            "url": portal_url + hit.stored.get("path", ""),
-            "title": hit.stored.get("title", ""),
-            "date": hit.stored.get("date", ""),
-            "codes": hit.stored.get("codes", {}),
-            "score": round(hit.score, 4),
-        })
+        rows.append(
+            {
+                "uid": hit.uid,
+                "url": portal_url + hit.stored.get("path", ""),
+                "title": hit.stored.get("title", ""),
+                "date": hit.stored.get("date", ""),
+                "codes": hit.stored.get("codes", {}),
+                "score": round(hit.score, 4),
+            }
+        )
     return rows

@@ -1,5 +1,6 @@
 """Registry records of the search (``xinfang_archive.search.*``), edited in
 the 全文检索设置 control panel."""
+
 from xinfang_archive import _
 from xinfang_archive.search.analysis import DEFAULT_DICTIONARY
 from xinfang_archive.search.engines import ENGINES
@@ -10,10 +11,14 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 
 ENGINE_VOCABULARY = SimpleVocabulary(
-    [SimpleTerm(name, name, title) for name, title in (
-        ("tantivy", "Tantivy"),
-        ("whoosh", "Whoosh"),
-    ) if name in ENGINES]
+    [
+        SimpleTerm(name, name, title)
+        for name, title in (
+            ("tantivy", "Tantivy"),
+            ("whoosh", "Whoosh"),
+        )
+        if name in ENGINES
+    ]
 )
 
 PREFIX = "xinfang_archive.search"

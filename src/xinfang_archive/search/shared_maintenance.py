@@ -9,6 +9,7 @@ log, refilling it from the log (never from the objects) when they differ;
 ``republish`` rebuilds the whole log from the database (every host
 follows); ``refill`` rebuilds only this host's index from the log.
 """
+
 from dataclasses import dataclass
 from xinfang_archive.cluster.database import connection_for
 from xinfang_archive.cluster.database import dsn_of
@@ -48,7 +49,9 @@ class SharedReport:
 def _compare(expected, actual):
     report = Report(indexed=len(actual), in_catalog=len(expected))
     report.missing = sorted(uid for uid in expected if uid not in actual)
-    report.stale = sorted(uid for uid, value in expected.items() if uid in actual and actual[uid] != value)
+    report.stale = sorted(
+        uid for uid, value in expected.items() if uid in actual and actual[uid] != value
+    )
     report.extra = sorted(uid for uid in actual if uid not in expected)
     return report
 
@@ -75,7 +78,15 @@ def verify(site, store, attempts=3):
     return SharedReport(log=log, host=host, behind=max(behind, 0))
 
 
-def publish_objects(site, store, objects, segmenter, progress=None, total=None, note="xinfang-archive reindex"):
+def publish_objects(
+    site,
+    store,
+    objects,
+    segmenter,
+    progress=None,
+    total=None,
+    note="xinfang-archive reindex",
+):
     """Publish the documents of ``objects`` into the log, ``BATCH`` per
     transaction (each commit reads its objects current: a batch that met
     another writer is built again)."""
@@ -93,6 +104,7 @@ def publish_objects(site, store, objects, segmenter, progress=None, total=None, 
                     docs[doc.uid] = doc
                     read_current(obj)
             join(transaction.get(), lambda: docs, connection, dsn, store)
+
         commit_retrying(work, note)
         connection.cacheGC()
 
@@ -114,14 +126,24 @@ def publish_deletions(site, store, uids, note="xinfang-archive verify-index"):
         return
     dsn = shared_dsn(site)
     connection = site._p_jar
-    commit_retrying(lambda: join(transaction.get(), lambda: dict.fromkeys(uids), connection, dsn, store),
-                    note)
+    commit_retrying(
+        lambda: join(
+            transaction.get(), lambda: dict.fromkeys(uids), connection, dsn, store
+        ),
+        note,
+    )
 
 
 def fix(site, store, report, segmenter):
     """Repair the log, then this host's index; returns the documents published."""
     paths = report.log.missing + report.log.stale
-    written = publish_objects(site, store, _objects(site, paths), segmenter, note="xinfang-archive verify-index")
+    written = publish_objects(
+        site,
+        store,
+        _objects(site, paths),
+        segmenter,
+        note="xinfang-archive verify-index",
+    )
     publish_deletions(site, store, report.log.extra)
     follower = Follower(shared_dsn(site), store)
     if not report.host.ok:
@@ -141,7 +163,14 @@ def republish(site, store, segmenter, progress=None):
     applies them); documents of objects no longer catalogued removed."""
     brains = _brains(site)
     paths = [b.getPath() for b in brains]
-    count = publish_objects(site, store, _objects(site, paths), segmenter, progress=progress, total=len(paths))
+    count = publish_objects(
+        site,
+        store,
+        _objects(site, paths),
+        segmenter,
+        progress=progress,
+        total=len(paths),
+    )
     with connection_for(shared_dsn(site)).cursor() as cursor:
         logged = set(changelog.stamps(cursor))
     publish_deletions(site, store, sorted(logged - {b.UID for b in brains if b.UID}))

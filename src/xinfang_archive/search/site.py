@@ -6,6 +6,7 @@ the instance's zope.conf); ``search-index`` beside the FileStorage's
 directory. Storages without a file (tests' DemoStorage) need one of the
 first two.
 """
+
 from AccessControl import getSecurityManager
 from pathlib import Path
 from plone import api
@@ -55,7 +56,9 @@ def current_store(site=None):
 
 def current_segmenter():
     settings = search_settings()
-    words = tuple(settings.dictionary or ()) if settings is not None else DEFAULT_DICTIONARY
+    words = (
+        tuple(settings.dictionary or ()) if settings is not None else DEFAULT_DICTIONARY
+    )
     return segmenter(words or DEFAULT_DICTIONARY)
 
 

@@ -3,6 +3,7 @@
 The stored text never holds personal numbers in clear, so a snippet cannot
 show one unmasked, whatever matched.
 """
+
 from html import escape
 from xinfang_archive.search.analysis import highlight_pattern
 
@@ -36,7 +37,9 @@ def snippet(text, terms, window=WINDOW, fragments=FRAGMENTS):
         head = text[: window * 2]
         return str(escape(head)) + ("…" if len(text) > len(head) else "")
     pieces = []
-    windows = _merge([(max(s - window, 0), min(e + window, len(text))) for s, e in spans])
+    windows = _merge(
+        [(max(s - window, 0), min(e + window, len(text))) for s, e in spans]
+    )
     for start, end in windows[:fragments]:
         inner = [(s, e) for s, e in spans if s >= start and e <= end]
         out, cursor = [], start

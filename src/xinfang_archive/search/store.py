@@ -14,6 +14,7 @@ process that dies after the database commit leaves its changes in the
 spool for the next writer. An index that cannot be opened is moved aside
 and recreated empty (``broken``); ``reindex`` fills it from the database.
 """
+
 from dataclasses import asdict
 from pathlib import Path
 from xinfang_archive.search.engines import engine_class
@@ -60,7 +61,9 @@ class IndexStore:
             raise  # the machine's trouble (permissions, disk, files): not a broken index
         except Exception as error:
             aside = self.base / f"index.broken-{time.strftime('%Y%m%d%H%M%S')}"
-            logger.error("Search index %s cannot be opened (%s); moved to %s", path, error, aside)
+            logger.error(
+                "Search index %s cannot be opened (%s); moved to %s", path, error, aside
+            )
             shutil.move(str(path), str(aside))
             self.broken = str(aside)
             self.created = True
@@ -82,7 +85,10 @@ class IndexStore:
             try:
                 self.handle = open(self.store.lock_path, "a+")
                 try:
-                    fcntl.flock(self.handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(
+                        self.handle,
+                        fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB,
+                    )
                 except BlockingIOError:
                     self.handle.close()
                     raise IndexStore.Busy() from None
@@ -110,7 +116,10 @@ class IndexStore:
         if not changes:
             return
         name = f"{time.time_ns():020d}-{os.getpid()}-{next(_counter):08d}"
-        payload = {uid: (asdict(doc) if doc is not None else None) for uid, doc in changes.items()}
+        payload = {
+            uid: (asdict(doc) if doc is not None else None)
+            for uid, doc in changes.items()
+        }
         tmp = self.spool / f".{name}.tmp"
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False)
@@ -133,12 +142,16 @@ class IndexStore:
                 try:
                     with open(path, encoding="utf-8") as handle:
                         data = json.load(handle)
-                    docs = {uid: IndexDocument(**doc) if doc is not None else None
-                            for uid, doc in data.items()}
+                    docs = {
+                        uid: IndexDocument(**doc) if doc is not None else None
+                        for uid, doc in data.items()
+                    }
                 except Exception as error:
                     # one bad file must not block every later write; it is
                     # kept (.bad) for inspection, verify-index --fix repairs
-                    logger.error("Unreadable spool file %s (%s); set aside as .bad", path, error)
+                    logger.error(
+                        "Unreadable spool file %s (%s); set aside as .bad", path, error
+                    )
                     path.rename(path.with_suffix(".bad"))
                     continue
                 merged.update(docs)

@@ -1,4 +1,5 @@
 """Upgrade to 1012: accountability records (责任追究) and their folder."""
+
 from plone import api
 from xinfang_archive.setuphandlers import add_accountability_folder
 

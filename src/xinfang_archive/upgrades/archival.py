@@ -1,4 +1,5 @@
 """Upgrade to 1002: filing, retention and the audit trail."""
+
 from plone import api
 from xinfang_archive.setuphandlers import add_archive_office
 from xinfang_archive.setuphandlers import add_catalog_indexes

@@ -1,5 +1,6 @@
 """Upgrade to 1004: transfer (the ``transferred`` state, transfer settings)
 and metadata digests that name relations by target UID."""
+
 from plone import api
 from xinfang_archive.archival.manifest import legacy_relation_id
 from xinfang_archive.archival.manifest import METADATA
@@ -20,8 +21,9 @@ def rebase_relation_digests(portal):
     is proven unchanged); any other entry is left for fixity to report."""
     catalog = api.portal.get_tool("portal_catalog")
     rebased = 0
-    for brain in catalog.unrestrictedSearchResults(portal_type="PetitionCase",
-                                                   review_state=FILED_STATES):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="PetitionCase", review_state=FILED_STATES
+    ):
         case = brain._unrestrictedGetObject()
         entries = list(case.archival_manifest)
         changed = False
@@ -33,7 +35,10 @@ def rebase_relation_digests(portal):
             if obj is None:
                 continue
             new = metadata_digest(obj)
-            if new != entry["sha256"] and metadata_digest(obj, relation=legacy_relation_id) == entry["sha256"]:
+            if (
+                new != entry["sha256"]
+                and metadata_digest(obj, relation=legacy_relation_id) == entry["sha256"]
+            ):
                 entries[index] = dict(entry, sha256=new)
                 changed = True
                 rebased += 1

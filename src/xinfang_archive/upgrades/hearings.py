@@ -1,4 +1,5 @@
 """Upgrade to 1003: hearings, transcripts and the public board of minutes."""
+
 from plone import api
 from xinfang_archive.publicquery.codes import give_codes_to_existing_cases
 from xinfang_archive.reports.facts import add_case_facts

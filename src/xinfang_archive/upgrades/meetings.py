@@ -1,5 +1,6 @@
 """Upgrade to 1010: coordination meetings (会议) at /meetings, their catalog
 indexes, and the supervision method their decisions are issued under."""
+
 from plone import api
 from xinfang_archive.setuphandlers import add_catalog_indexes
 from xinfang_archive.setuphandlers import add_meeting_folder
@@ -15,4 +16,4 @@ def add_meetings(context):
     name = "xinfang_archive.supervision_methods"
     methods = list(api.portal.get_registry_record(name, default=None) or [])
     if not any(line.split("|", 1)[0].strip() == "meeting" for line in methods):
-        api.portal.set_registry_record(name, methods + [METHOD])
+        api.portal.set_registry_record(name, [*methods, METHOD])

@@ -1,4 +1,5 @@
 """Upgrade steps of need-to-know by unit."""
+
 from plone import api
 from xinfang_archive.privacy import units
 from xinfang_archive.upgrades.archival import reprotect_accusation_material
@@ -24,7 +25,9 @@ def units_need_to_know(context):
         for brain in catalog.unrestrictedSearchResults(portal_type=portal_type):
             obj = brain._unrestrictedGetObject()
             if sync is None:
-                changed += units.apply_unit_roles(obj, [getattr(obj, "responsible_unit", None)], parents)
+                changed += units.apply_unit_roles(
+                    obj, [getattr(obj, "responsible_unit", None)], parents
+                )
             else:
                 changed += sync(obj, parents)
     reprotect_accusation_material(api.portal.get())

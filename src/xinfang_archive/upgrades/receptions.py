@@ -1,4 +1,5 @@
 """Upgrade to 1011: leader reception days (领导信访接待日)."""
+
 from plone import api
 from xinfang_archive.content.reception_links import RECEPTION_CHANNEL
 from xinfang_archive.setuphandlers import add_reception_folder
@@ -14,7 +15,7 @@ def ensure_reception_channel():
     lines = list(api.portal.get_registry_record(CHANNELS, default=None) or [])
     if any(line.split("|", 1)[0].strip() == RECEPTION_CHANNEL for line in lines):
         return False
-    api.portal.set_registry_record(CHANNELS, lines + [CHANNEL_LINE])
+    api.portal.set_registry_record(CHANNELS, [*lines, CHANNEL_LINE])
     return True
 
 

@@ -2,6 +2,7 @@
 amended like filed cases, and the schedule's rules that came with issue 18's
 records (meetings, reception days, records filed on their own) reach sites
 made before them."""
+
 from plone import api
 from xinfang_archive.archival.settings import DEFAULT_RETENTION_RULES
 from xinfang_archive.upgrades.screening import RECORD
@@ -14,9 +15,13 @@ NEW_KEYS = ("record", "meeting", "reception")
 def amendable_records(context):
     """The screening workflow's filed state lets archivists amend: the filed
     reports take its new permissions."""
-    workflow = api.portal.get_tool("portal_workflow").getWorkflowById("xf_screening_workflow")
+    workflow = api.portal.get_tool("portal_workflow").getWorkflowById(
+        "xf_screening_workflow"
+    )
     catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(portal_type="ScreeningReport", review_state="filed"):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="ScreeningReport", review_state="filed"
+    ):
         report = brain._unrestrictedGetObject()
         if workflow.updateRoleMappingsFor(report):
             report.reindexObjectSecurity()
@@ -28,8 +33,11 @@ def add_schedule_rules(context=None):
     period of the rules that hold decides, so their order does not matter)."""
     rules = list(api.portal.get_registry_record(RECORD, default=None) or [])
     stated = {rule.split("|")[0] for rule in rules}
-    added = [rule for rule in DEFAULT_RETENTION_RULES
-             if rule.split("=")[0] in NEW_KEYS and rule.split("|")[0] not in stated]
+    added = [
+        rule
+        for rule in DEFAULT_RETENTION_RULES
+        if rule.split("=")[0] in NEW_KEYS and rule.split("|")[0] not in stated
+    ]
     if added:
         api.portal.set_registry_record(RECORD, rules + added)
     return added

@@ -1,6 +1,7 @@
 """1000 → 1001: the full-text search (settings, portal tab, control panel)
 and an index built from what the site already holds; 1007 → 1008: the same
 index rebuilt in its new schema."""
+
 from plone import api
 from xinfang_archive.search.maintenance import rebuild
 from xinfang_archive.search.shared_maintenance import republish_at_commit

@@ -1,4 +1,5 @@
 """Vocabularies the statutory rules depend on: not editable by a bureau."""
+
 from xinfang_archive import _
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
@@ -36,7 +37,9 @@ HEARING_ROLES = (
     ("other", _("Other")),  # 其他
 )
 # "other" counts as private: a speaker of unknown standing is masked.
-PRIVATE_HEARING_ROLES = frozenset({"petitioner", "agent", "third_party", "witness", "other"})
+PRIVATE_HEARING_ROLES = frozenset(
+    {"petitioner", "agent", "third_party", "witness", "other"}
+)
 
 
 APPRAISAL_DECISIONS = (
@@ -93,7 +96,10 @@ ACCOUNTABILITY_MEASURES = (
 
 # 社会稳定预警: the kinds of early-warning rule (earlywarning/rules.py).
 WARNING_KINDS = (
-    ("collective", _("Collective petition or large dispute")),  # 集体访、较大规模矛盾纠纷
+    (
+        "collective",
+        _("Collective petition or large dispute"),
+    ),  # 集体访、较大规模矛盾纠纷
     ("repeat", _("Repeat petition")),  # 重复信访
     ("surge", _("Surge of intake")),  # 来件激增
     ("sensitive", _("Key matter in a sensitive period")),  # 敏感时期重点事项
@@ -142,11 +148,21 @@ def case_handlers_vocabulary(context=None):
 
     group = api.group.get(groupname="case_handlers")
     terms = []
-    members = sorted(group.getGroupMembers(), key=lambda m: m.getId()) if group is not None else []
+    members = (
+        sorted(group.getGroupMembers(), key=lambda m: m.getId())
+        if group is not None
+        else []
+    )
     for member in members:
         user_id = member.getId()
         name = member.getProperty("fullname", "") or user_id
-        terms.append(SimpleTerm(value=user_id, token=user_id, title=f"{name} ({user_id})" if name != user_id else user_id))
+        terms.append(
+            SimpleTerm(
+                value=user_id,
+                token=user_id,
+                title=f"{name} ({user_id})" if name != user_id else user_id,
+            )
+        )
     current = getattr(context, "case_handler", None)
     if isinstance(current, str) and current and current not in {t.value for t in terms}:
         terms.append(SimpleTerm(value=current, token=current, title=current))

@@ -5,6 +5,7 @@ Each record is a list of ``code|标题`` lines (see
 was later removed from the list still shows, under its code, so that old
 records never break.
 """
+
 from plone.registry.interfaces import IRegistry
 from zope.component import queryUtility
 from zope.interface import provider
@@ -67,7 +68,9 @@ def _vocabulary(pairs):
 def registry_vocabulary(name):
     @provider(IVocabularyFactory)
     def factory(context=None):
-        return _vocabulary((row[0], row[1]) for row in parse_lines(registry_lines(name)))
+        return _vocabulary(
+            (row[0], row[1]) for row in parse_lines(registry_lines(name))
+        )
 
     return factory
 

@@ -12,6 +12,7 @@ Every open case has one current deadline that the bureau must meet:
 petitioner may ask for a review (or re-review); it is reported as ``window``.
 All lengths are calendar days, read from the registry.
 """
+
 from datetime import date
 from datetime import timedelta
 from plone import api

@@ -3,6 +3,7 @@
 Shared by the REST endpoint and the transition form, so that both validate
 the same way.  Input is written only when the user may edit the case.
 """
+
 from AccessControl import getSecurityManager
 from xinfang_archive import _
 from zope.component import getUtility
@@ -43,7 +44,9 @@ def apply_transition_input(case, transition, data):
         try:
             given["extension_days"] = int(given["extension_days"])
         except (TypeError, ValueError):
-            raise TransitionInputError([_("The extension must be a whole number of days.")])
+            raise TransitionInputError(
+                [_("The extension must be a whole number of days.")]
+            ) from None
     for name, value in given.items():
         if isinstance(value, str):
             value = value.strip()
@@ -51,6 +54,11 @@ def apply_transition_input(case, transition, data):
             vocabulary = getUtility(IVocabularyFactory, CHOICES[name])(case)
             if value not in vocabulary:
                 raise TransitionInputError(
-                    [_("Unknown value for ${field}: ${value}.", mapping={"field": name, "value": value})]
+                    [
+                        _(
+                            "Unknown value for ${field}: ${value}.",
+                            mapping={"field": name, "value": value},
+                        )
+                    ]
                 )
         setattr(case, name, value or None)

@@ -1,4 +1,5 @@
 """Finding the replies of a case."""
+
 from xinfang_archive.content.interfaces import IReply
 
 
@@ -15,6 +16,8 @@ def replies(case, kind=None):
 def latest_reply(case, kind, since=None):
     """The newest reply of ``kind`` dated on or after ``since``."""
     candidates = [
-        r for r in replies(case, kind) if since is None or (r.reply_date and r.reply_date >= since)
+        r
+        for r in replies(case, kind)
+        if since is None or (r.reply_date and r.reply_date >= since)
     ]
     return candidates[-1] if candidates else None

@@ -5,6 +5,7 @@ may not happen now, as translatable messages.  The same function serves the
 workflow guards (an allowed transition has no problems), the REST endpoint and
 the transition form, so a refused transition always says why.
 """
+
 from datetime import date
 from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
@@ -68,7 +69,11 @@ def _accept(case, settings, today):
 
 def _reject(case, settings, today):
     if not replies(case, "rejection_notice"):
-        return [_("A rejection notice (不予受理告知书) must be issued before the case is not accepted.")]
+        return [
+            _(
+                "A rejection notice (不予受理告知书) must be issued before the case is not accepted."
+            )
+        ]
     return []
 
 
@@ -82,7 +87,10 @@ def _assign(case, settings, today):
             _(
                 "The handler ${handler} is not a member of the responsible unit ${unit}: "
                 "add them to the unit's group or choose another handler.",
-                mapping={"handler": handler, "unit": title_of("units", case.responsible_unit)},
+                mapping={
+                    "handler": handler,
+                    "unit": title_of("units", case.responsible_unit),
+                },
             )
         ]
     return []
@@ -118,7 +126,9 @@ def _extend(case, settings, today):
 
 
 def _reply(case, settings, today):
-    return _opinion_problems(case, "handling_opinion", case.accepted_on, _("handling opinion (处理意见书)"))
+    return _opinion_problems(
+        case, "handling_opinion", case.accepted_on, _("handling opinion (处理意见书)")
+    )
 
 
 def _request_window(requested_on, replied_on, days, today, already, nothing, late):
@@ -151,7 +161,12 @@ def _request_review(case, settings, today):
 
 
 def _reply_review(case, settings, today):
-    return _opinion_problems(case, "review_opinion", case.review_requested_on, _("review opinion (复查意见书)"))
+    return _opinion_problems(
+        case,
+        "review_opinion",
+        case.review_requested_on,
+        _("review opinion (复查意见书)"),
+    )
 
 
 def _request_rereview(case, settings, today):
@@ -172,7 +187,10 @@ def _request_rereview(case, settings, today):
 
 def _reply_rereview(case, settings, today):
     return _opinion_problems(
-        case, "rereview_opinion", case.rereview_requested_on, _("re-review opinion (复核意见书)")
+        case,
+        "rereview_opinion",
+        case.rereview_requested_on,
+        _("re-review opinion (复核意见书)"),
     )
 
 

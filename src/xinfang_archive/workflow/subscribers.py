@@ -2,6 +2,7 @@
 
 Refusing what the rules forbid is the guards' job (``transition_allowed``
 calls ``rules.transition_problems``): a refused transition fires no event."""
+
 from datetime import date
 from xinfang_archive.workflow.replies import latest_reply
 

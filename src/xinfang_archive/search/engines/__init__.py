@@ -12,4 +12,6 @@ def engine_class(name):
         from xinfang_archive.search.engines.tantivy_engine import TantivyEngine
 
         return TantivyEngine
-    raise ValueError(f"Unknown search engine: {name!r} (choose from {', '.join(ENGINES)})")
+    raise ValueError(
+        f"Unknown search engine: {name!r} (choose from {', '.join(ENGINES)})"
+    )

@@ -1,5 +1,6 @@
 """What both engines share: the interface, the compiler, the convenience
 methods written in terms of ``apply`` and ``search``."""
+
 from pathlib import Path
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.compile import Compiler
@@ -19,9 +20,15 @@ class BaseEngine:
         self.path.mkdir(parents=True, exist_ok=True)
 
     def _query(self, request, similar=False):
-        if request.offset < 0 or request.limit < 0 or request.offset + request.limit > MAX_WINDOW:
+        if (
+            request.offset < 0
+            or request.limit < 0
+            or request.offset + request.limit > MAX_WINDOW
+        ):
             raise ValueError(f"Results beyond the first {MAX_WINDOW} cannot be fetched")
-        return Compiler(self.builder, request.principals).request(request, similar=similar)
+        return Compiler(self.builder, request.principals).request(
+            request, similar=similar
+        )
 
     def _compile_text(self, query, view):
         return Compiler(self.builder, None, personal=False, view=view).node(query)
@@ -30,7 +37,7 @@ class BaseEngine:
         self.apply({doc.uid: doc for doc in docs})
 
     def unindex(self, uids):
-        self.apply({uid: None for uid in uids})
+        self.apply(dict.fromkeys(uids))
 
     def similar(self, words, principals=None, exclude_uids=(), limit=10, query=None):
         request = SearchRequest(

@@ -5,6 +5,7 @@ handed over as space-separated tokens for its whitespace tokenizer (one
 token per position, see ``analysis``), as are the ``words``, so phrase
 queries mean exactly what they mean in Whoosh.
 """
+
 from xinfang_archive.search.analysis import gram_views
 from xinfang_archive.search.analysis import RUN_RE
 from xinfang_archive.search.engines.base import BaseEngine
@@ -34,7 +35,9 @@ def _schema():
     b.add_unsigned_field("uid_lo", fast=True)
     for name in ("grams", "personal", "title", "description"):
         b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-        b.add_text_field(name + "_heads", tokenizer_name="whitespace", index_option="position")
+        b.add_text_field(
+            name + "_heads", tokenizer_name="whitespace", index_option="position"
+        )
     b.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
     b.add_text_field("allowed", tokenizer_name="raw", index_option="basic")
     b.add_text_field("personal_allowed", tokenizer_name="raw", index_option="basic")
@@ -76,7 +79,10 @@ class Builder:
         if prefix:
             # Tantivy's phrase-prefix query stops at 50 expansions: the
             # heads view (first character per position) has no such limit
-            heads = [t if len(t) == 1 or not RUN_RE.match(t).group("han") else t[0] for t in tokens]
+            heads = [
+                t if len(t) == 1 or not RUN_RE.match(t).group("han") else t[0]
+                for t in tokens
+            ]
             return self.phrase(field + "_heads", heads)
         if len(tokens) == 1:
             return Q.term_query(self.schema, field, tokens[0])
@@ -185,10 +191,16 @@ class TantivyEngine(BaseEngine):
     def search(self, request, similar=False):
         query = self._query(request, similar)
         searcher = self._searcher()
-        kwargs = dict(limit=max(request.limit, 1), offset=request.offset, count=True)
+        kwargs = {
+            "limit": max(request.limit, 1),
+            "offset": request.offset,
+            "count": True,
+        }
         if request.sort in ("date", "-date"):
             kwargs["order_by_field"] = "date"
-            kwargs["order"] = tantivy.Order.Asc if request.sort == "date" else tantivy.Order.Desc
+            kwargs["order"] = (
+                tantivy.Order.Asc if request.sort == "date" else tantivy.Order.Desc
+            )
         result = searcher.search(query, **kwargs)
         hits = []
         for key, address in result.hits[: request.limit]:
@@ -203,12 +215,14 @@ class TantivyEngine(BaseEngine):
         total = searcher.num_docs
         if not total:
             return {}
-        hits = searcher.search(self._compile_text(query, view), limit=total, count=False).hits
+        hits = searcher.search(
+            self._compile_text(query, view), limit=total, count=False
+        ).hits
         addresses = [address for _score, address in hits]
         highs = searcher.fast_field_values("uid_hi", addresses)
         lows = searcher.fast_field_values("uid_lo", addresses)
         out = {}
-        for (score, address), hi, lo in zip(hits, highs, lows):
+        for (score, address), hi, lo in zip(hits, highs, lows, strict=False):
             if hi or lo:
                 uid = f"{hi:016x}{lo:016x}"
             else:
@@ -228,17 +242,19 @@ class TantivyEngine(BaseEngine):
         out = {}
         for name in names:
             buckets = raw.get(name, {}).get("buckets", [])
-            pairs = [(str(b["key"]).removesuffix(".0"), int(b["doc_count"])) for b in buckets]
+            pairs = [
+                (str(b["key"]).removesuffix(".0"), int(b["doc_count"])) for b in buckets
+            ]
             out[name] = [(v, c) for v, c in pairs if v not in ("", "0")]
         return out
 
     def stats(self):
-        return dict(
-            engine=self.name,
-            path=str(self.path),
-            documents=self._searcher().num_docs,
-            size_bytes=self.size_bytes(),
-        )
+        return {
+            "engine": self.name,
+            "path": str(self.path),
+            "documents": self._searcher().num_docs,
+            "size_bytes": self.size_bytes(),
+        }
 
     def stamps(self):
         searcher = self._searcher()

@@ -5,6 +5,7 @@ positions are token positions (so phrases work), and the ``grams`` view
 gives exact substring recall (see ``analysis``). They are module-level
 classes without state because Whoosh pickles the schema into the index.
 """
+
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
@@ -33,13 +34,24 @@ import threading
 class GramAnalyzer(Composable):
     """Folded text (or a list of folded texts) to ``grams`` tokens."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         parts = [value] if isinstance(value, str) else list(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
         for part in parts:
-            for text, position in gram_tokens(part, start=position):
+            # each part goes on from the position where the last one ended
+            for text, position in gram_tokens(part, start=position):  # noqa: B020
                 token.text = text
                 token.boost = 1.0
                 if positions:
@@ -51,8 +63,18 @@ class GramAnalyzer(Composable):
 class ValuesAnalyzer(Composable):
     """A list of values, each one token (words, roles, keywords)."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         values = value.split() if isinstance(value, str) else list(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, text in enumerate(values):
@@ -63,24 +85,24 @@ class ValuesAnalyzer(Composable):
             yield token
 
 
-def _field(format, analyzer, **kwargs):
-    return FieldType(format=format, analyzer=analyzer, **kwargs)
+def _field(posting_format, analyzer, **kwargs):
+    return FieldType(format=posting_format, analyzer=analyzer, **kwargs)
 
 
 def _schema():
-    fields = dict(
-        uid=ID(unique=True, stored=True),
-        grams=_field(Positions(), GramAnalyzer(), scorable=True),
-        title=_field(Positions(), GramAnalyzer(), scorable=True),
-        description=_field(Positions(), GramAnalyzer(), scorable=True),
-        personal=_field(Positions(), GramAnalyzer(), scorable=True),
-        words=_field(Frequency(), ValuesAnalyzer(), scorable=True),
-        allowed=_field(Existence(), ValuesAnalyzer()),
-        personal_allowed=_field(Existence(), ValuesAnalyzer()),
-        year=NUMERIC(int, bits=32, sortable=True),
-        date=NUMERIC(int, bits=32, sortable=True),
-        data=STORED(),
-    )
+    fields = {
+        "uid": ID(unique=True, stored=True),
+        "grams": _field(Positions(), GramAnalyzer(), scorable=True),
+        "title": _field(Positions(), GramAnalyzer(), scorable=True),
+        "description": _field(Positions(), GramAnalyzer(), scorable=True),
+        "personal": _field(Positions(), GramAnalyzer(), scorable=True),
+        "words": _field(Frequency(), ValuesAnalyzer(), scorable=True),
+        "allowed": _field(Existence(), ValuesAnalyzer()),
+        "personal_allowed": _field(Existence(), ValuesAnalyzer()),
+        "year": NUMERIC(int, bits=32, sortable=True),
+        "date": NUMERIC(int, bits=32, sortable=True),
+        "data": STORED(),
+    }
     for name in KEYWORDS:
         fields[name] = ID(sortable=True)
     return Schema(**fields)
@@ -147,7 +169,9 @@ class WhooshEngine(BaseEngine):
             missing = set(_schema().names()) - set(self.ix.schema.names())
             if missing:
                 # like Tantivy's schema check: the store moves it aside, reindex fills a new one
-                raise ValueError(f"The index was written without the fields {sorted(missing)}")
+                raise ValueError(
+                    f"The index was written without the fields {sorted(missing)}"
+                )
         else:
             self.ix = whoosh_index.create_in(str(self.path), _schema())
         self.builder = Builder()
@@ -165,20 +189,20 @@ class WhooshEngine(BaseEngine):
         return cached[1]
 
     def _fields(self, doc):
-        fields = dict(
-            uid=doc.uid,
-            grams=doc.grams,
-            title=doc.title,
-            description=doc.description,
+        fields = {
+            "uid": doc.uid,
+            "grams": doc.grams,
+            "title": doc.title,
+            "description": doc.description,
             # a string, so that the analyzer runs (lists are taken as terms)
-            personal=FIELD_SEPARATOR.join(doc.personal),
-            words=list(doc.words),
-            allowed=list(doc.allowed),
-            personal_allowed=list(doc.personal_allowed),
-            year=int(doc.year or 0),
-            date=int(doc.date or 0),
-            data=dict(doc.stored, uid=doc.uid, stamp=doc.stamp),
-        )
+            "personal": FIELD_SEPARATOR.join(doc.personal),
+            "words": list(doc.words),
+            "allowed": list(doc.allowed),
+            "personal_allowed": list(doc.personal_allowed),
+            "year": int(doc.year or 0),
+            "date": int(doc.date or 0),
+            "data": dict(doc.stored, uid=doc.uid, stamp=doc.stamp),
+        }
         for name in KEYWORDS:
             value = doc.keywords.get(name)
             if value:
@@ -207,9 +231,11 @@ class WhooshEngine(BaseEngine):
     def search(self, request, similar=False):
         query = self._query(request, similar)
         searcher = self._searcher()
-        kwargs = dict(limit=request.offset + max(request.limit, 1))
+        kwargs = {"limit": request.offset + max(request.limit, 1)}
         if request.sort in ("date", "-date"):
-            kwargs["sortedby"] = sorting.FieldFacet("date", reverse=request.sort == "-date")
+            kwargs["sortedby"] = sorting.FieldFacet(
+                "date", reverse=request.sort == "-date"
+            )
         groups = self._groups(request)
         if groups:
             kwargs["groupedby"] = groups
@@ -245,16 +271,18 @@ class WhooshEngine(BaseEngine):
         groups = self._groups(request)
         if not groups:
             return {}
-        results = self._searcher().search(self._query(request), limit=1, groupedby=groups)
+        results = self._searcher().search(
+            self._query(request), limit=1, groupedby=groups
+        )
         return self._facet_counts(results, groups, request)
 
     def stats(self):
-        return dict(
-            engine=self.name,
-            path=str(self.path),
-            documents=self._searcher().doc_count(),
-            size_bytes=self.size_bytes(),
-        )
+        return {
+            "engine": self.name,
+            "path": str(self.path),
+            "documents": self._searcher().doc_count(),
+            "size_bytes": self.size_bytes(),
+        }
 
     def stamps(self):
         out = {}

@@ -9,13 +9,14 @@ for several values), ``date_from``/``date_to`` (YYYY-MM-DD), ``sort``
 paging links; results are only what the user may view, and personal
 numbers match only where the user may see personal data.
 """
+
 from plone.restapi.services import Service
+from urllib.parse import urlencode
 from xinfang_archive.search.searching import archive_search
 from xinfang_archive.search.searching import filters_from_form
 from xinfang_archive.search.searching import form_text
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.site import SearchNotConfigured
-from urllib.parse import urlencode
 from zope.i18n import translate
 
 
@@ -35,8 +36,12 @@ class ArchiveSearch(Service):
             )
         except SearchError as error:
             self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest",
-                              "message": translate(error.message, context=self.request)}}
+            return {
+                "error": {
+                    "type": "BadRequest",
+                    "message": translate(error.message, context=self.request),
+                }
+            }
         except SearchNotConfigured as error:
             self.request.response.setStatus(503)
             return {"error": {"type": "ServiceUnavailable", "message": str(error)}}

@@ -6,6 +6,7 @@ unhashable``) or a string given for a table row (``AttributeError``) escape
 as a 500.  These, registered for the archive's browser layer, check the
 shape first and then do what plone.restapi's do.
 """
+
 from collective.z3cform.datagridfield.deserializer import DatagridRowDeserializer
 from collective.z3cform.datagridfield.interfaces import IRow
 from plone.dexterity.interfaces import IDexterityContent
@@ -33,8 +34,11 @@ class OneChoiceDeserializer(ChoiceFieldDeserializer):
         if isinstance(value, dict) and "token" in value:
             value = value["token"]
         if isinstance(value, (list, tuple, set, dict)):
-            raise _refused(_("${field}: one value (a code) is expected, not a list or an object."),
-                           self.request, self.field)
+            raise _refused(
+                _("${field}: one value (a code) is expected, not a list or an object."),
+                self.request,
+                self.field,
+            )
         return super().__call__(value)
 
 
@@ -43,5 +47,9 @@ class OneChoiceDeserializer(ChoiceFieldDeserializer):
 class RowDeserializer(DatagridRowDeserializer):
     def __call__(self, row):
         if not isinstance(row, dict):
-            raise _refused(_("${field}: each row is an object of named values."), self.request, self.field)
+            raise _refused(
+                _("${field}: each row is an object of named values."),
+                self.request,
+                self.field,
+            )
         return super().__call__(row)

@@ -4,6 +4,7 @@ The ``petitioners`` field carries a read permission, so plone.restapi leaves
 it out for anyone lacking "View personal data"; this serializer puts the
 masked rows back for them, and adds the statutory clock of the case.
 """
+
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeFolderToJson
 from xinfang_archive.archival.info import archival_info
@@ -26,12 +27,15 @@ FREE_TEXT = ("summary", "request")
 class SerializeCaseToJson(SerializeFolderToJson):
     def __call__(self, version=None, include_items=True, include_expansion=True):
         result = super().__call__(
-            version=version, include_items=include_items, include_expansion=include_expansion
+            version=version,
+            include_items=include_items,
+            include_expansion=include_expansion,
         )
         if not can_view_personal_data(self.context):
             obj = self.getVersion("current" if version is None else version)
             result["petitioners"] = [
-                mask_petitioner(row or {}) for row in getattr(obj, "petitioners", None) or ()
+                mask_petitioner(row or {})
+                for row in getattr(obj, "petitioners", None) or ()
             ]
             for name in FREE_TEXT:
                 if result.get(name):

@@ -3,6 +3,7 @@
 parties' addresses, and the numbers and addresses said in the turns or
 written in the free text.  The original stays in the edit form and in the
 organizer's mask preview."""
+
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeFolderToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
@@ -21,10 +22,15 @@ from zope.interface import Interface
 @adapter(IHearing, Interface)
 class SerializeHearingToJson(SerializeFolderToJson):
     def __call__(self, version=None, include_items=True, include_expansion=True):
-        result = super().__call__(version=version, include_items=include_items,
-                                  include_expansion=include_expansion)
+        result = super().__call__(
+            version=version,
+            include_items=include_items,
+            include_expansion=include_expansion,
+        )
         if not can_view_personal_data(self.context) and result.get("parties"):
-            result["parties"] = rows_for_viewer(self.context, result["parties"], addresses_in=("address",))
+            result["parties"] = rows_for_viewer(
+                self.context, result["parties"], addresses_in=("address",)
+            )
         return result
 
 
@@ -36,8 +42,11 @@ class SerializeTranscriptToJson(SerializeToJson):
         if not can_view_personal_data(self.context):
             addresses = mask_inputs(self.context)["addresses"]
             if result.get("turns"):
-                result["turns"] = rows_for_viewer(self.context, result["turns"], texts=("text",),
-                                                  addresses=addresses)
+                result["turns"] = rows_for_viewer(
+                    self.context, result["turns"], texts=("text",), addresses=addresses
+                )
             if result.get("free_text"):
-                result["free_text"] = text_for_viewer(self.context, result["free_text"], addresses)
+                result["free_text"] = text_for_viewer(
+                    self.context, result["free_text"], addresses
+                )
         return result

@@ -3,10 +3,11 @@ cases they may read (``meetings/decisions.py``), with their cases' numbers,
 titles and links, and the minutes masked for those without "View personal
 data".  The stored rows carry a read permission, so plone.restapi leaves
 them out; this serializer puts the reader's own rows back."""
+
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
-from xinfang_archive.meetings.decisions import decision_rows_of_meeting
 from xinfang_archive.content.interfaces import ICoordinationMeeting
+from xinfang_archive.meetings.decisions import decision_rows_of_meeting
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.component import adapter
@@ -22,6 +23,10 @@ class SerializeMeetingToJson(SerializeToJson):
         obj = self.getVersion("current" if version is None else version)
         result["decisions"] = decision_rows_of_meeting(obj)
         minutes = result.get("minutes")
-        if isinstance(minutes, dict) and minutes.get("data") and not can_view_personal_data(self.context):
+        if (
+            isinstance(minutes, dict)
+            and minutes.get("data")
+            and not can_view_personal_data(self.context)
+        ):
             minutes["data"] = text_for_viewer(self.context, minutes["data"])
         return result

@@ -5,6 +5,7 @@ On the case folder: cases matching ``id_number`` or ``name`` + ``phone``
 given as query parameters, to check a petitioner while registering.
 Needs "View personal data": the answer tells whether a person petitioned.
 """
+
 from plone.restapi.services import Service
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.matching import earlier_cases
@@ -24,7 +25,9 @@ def _item(brain):
         "registration_number": brain.registration_number,
         "title": brain.Title,
         "review_state": brain.review_state,
-        "received_date": received.isoformat() if hasattr(received, "isoformat") else None,
+        "received_date": received.isoformat()
+        if hasattr(received, "isoformat")
+        else None,
     }
 
 
@@ -35,10 +38,17 @@ class PetitionerMatches(Service):
         else:
             form = self.request.form
             try:
-                row = {key: form_text(form, key) for key in ("id_number", "name", "phone")}
+                row = {
+                    key: form_text(form, key) for key in ("id_number", "name", "phone")
+                }
             except SearchError as error:
                 self.request.response.setStatus(400)
-                return {"error": {"type": "BadRequest", "message": translate(error.message, context=self.request)}}
+                return {
+                    "error": {
+                        "type": "BadRequest",
+                        "message": translate(error.message, context=self.request),
+                    }
+                }
             if row["id_number"]:
                 try:
                     valid_id_number(row["id_number"])

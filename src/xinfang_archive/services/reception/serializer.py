@@ -3,6 +3,7 @@ reception minutes", so absent for the public) keeps only the rows of cases
 the reader may View, and is masked for those without "View personal data"
 (inspectors, archivists): the numbers and known addresses in the minutes,
 instructions and follow-ups."""
+
 from plone import api
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
@@ -24,16 +25,39 @@ ROWS = (("instructions", "instruction"), ("follow_ups", "note"))
 class SerializeReceptionToJson(SerializeToJson):
     def __call__(self, version=None, include_items=True):
         result = super().__call__(version=version, include_items=include_items)
-        if not any(result.get(name) for name, _text in ROWS) and not result.get("minutes"):
+        if not any(result.get(name) for name, _text in ROWS) and not result.get(
+            "minutes"
+        ):
             return result
         cases = received_cases(self.context)
-        visible = {c.registration_number for c in cases if api.user.has_permission("View", obj=c)}
-        addresses = [row.get("address") for c in cases for row in (c.petitioners or ()) if row and row.get("address")]
+        visible = {
+            c.registration_number
+            for c in cases
+            if api.user.has_permission("View", obj=c)
+        }
+        addresses = [
+            row.get("address")
+            for c in cases
+            for row in (c.petitioners or ())
+            if row and row.get("address")
+        ]
         for name, text in ROWS:
             if result.get(name):
-                rows = [row for row in result[name] if (row or {}).get("case_number") in visible]
-                result[name] = rows_for_viewer(self.context, rows, texts=(text,), addresses=addresses)
+                rows = [
+                    row
+                    for row in result[name]
+                    if (row or {}).get("case_number") in visible
+                ]
+                result[name] = rows_for_viewer(
+                    self.context, rows, texts=(text,), addresses=addresses
+                )
         minutes = result.get("minutes")
-        if isinstance(minutes, dict) and minutes.get("data") and not can_view_personal_data(self.context):
-            result["minutes"] = dict(minutes, data=text_for_viewer(self.context, minutes["data"], addresses))
+        if (
+            isinstance(minutes, dict)
+            and minutes.get("data")
+            and not can_view_personal_data(self.context)
+        ):
+            result["minutes"] = dict(
+                minutes, data=text_for_viewer(self.context, minutes["data"], addresses)
+            )
         return result

@@ -5,6 +5,7 @@ Body: ``{"kind": "handling_opinion", "document_number": "城信复〔2024〕1号
 for the letter drafted from the case.  Answers 201 with the new Reply, or
 400 with the reason in Chinese (nothing is created then).
 """
+
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.interfaces import ISerializeToJson

@@ -13,6 +13,7 @@ CSRF token is asked for: the lookup changes nothing in the database (so
 plone.protect, which stays on, has nothing to refuse) and another site
 cannot read the answer; the rate limits are what bound guessing.
 """
+
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from xinfang_archive.publicquery.lookup import attempt
@@ -48,4 +49,6 @@ class ResultQuery(Service):
         return code if isinstance(code, str) else ""
 
     def _error(self, kind, message):
-        return {"error": {"type": kind, "message": translate(message, context=self.request)}}
+        return {
+            "error": {"type": kind, "message": translate(message, context=self.request)}
+        }

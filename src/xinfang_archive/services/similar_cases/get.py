@@ -6,6 +6,7 @@ registered), to spot a repeat petition (needs "Add portal content", as the
 registration form). ``limit`` (≤ 20, default 5). Only cases the user may
 view.
 """
+
 from plone.restapi.services import Service
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.search.searching import form_text
@@ -29,7 +30,12 @@ class SimilarCases(Service):
                 items = similar_cases(text=text, limit=limit) if text else []
         except SearchError as error:
             self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": translate(error.message, context=self.request)}}
+            return {
+                "error": {
+                    "type": "BadRequest",
+                    "message": translate(error.message, context=self.request),
+                }
+            }
         except SearchNotConfigured as error:
             self.request.response.setStatus(503)
             return {"error": {"type": "ServiceUnavailable", "message": str(error)}}

@@ -2,6 +2,7 @@
 acknowledgement masked for those without "View personal data", as on its
 page; its records are the ones the reader may read (``records_for_viewer``),
 and its key (which names every record by UID) is left out."""
+
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
 from xinfang_archive.content.interfaces import IEarlyWarning
@@ -20,11 +21,18 @@ class SerializeWarningToJson(SerializeToJson):
         obj = self.getVersion("current" if version is None else version)
         for name in ("summary", "acknowledgement"):
             if result.get(name):
-                result[name] = text_for_viewer(self.context, getattr(obj, name, None) or result[name])
+                result[name] = text_for_viewer(
+                    self.context, getattr(obj, name, None) or result[name]
+                )
         result.pop("warning_key", None)
         result["records"] = [
-            {"@id": row["url"], "UID": row["uid"], "@type": row["type"], "registration_number": row["number"],
-             "title": row["title"]}
+            {
+                "@id": row["url"],
+                "UID": row["uid"],
+                "@type": row["type"],
+                "registration_number": row["number"],
+                "title": row["title"],
+            }
             for row in records_for_viewer(self.context)
         ]
         return result

@@ -6,6 +6,7 @@ statutory rules say why (window passed, reply missing …) in the user's
 language, and transitions that need input (the extension) take it in the
 same request.  A refused request changes nothing.
 """
+
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from Products.CMFCore.utils import getToolByName
@@ -42,10 +43,13 @@ class CaseWorkflowTransition(WorkflowTransition):
         (workflow,) = wftool.getWorkflowsFor(self.context) or (None,)
         state = wftool.getInfoFor(self.context, "review_state", None)
         if workflow is None or self.transition not in workflow.transitions:
-            return self._refuse([_("Unknown transition: ${t}.", mapping={"t": self.transition})])
+            return self._refuse(
+                [_("Unknown transition: ${t}.", mapping={"t": self.transition})]
+            )
         if self.transition not in workflow.states[state].transitions:
             state_title = translate(
-                Message(workflow.states[state].title, domain="plone"), context=self.request
+                Message(workflow.states[state].title, domain="plone"),
+                context=self.request,
             )
             return self._refuse(
                 [
@@ -54,7 +58,10 @@ class CaseWorkflowTransition(WorkflowTransition):
                         default="“${transition}” is not possible while the case is “${state}”.",
                         mapping={
                             "transition": translate(
-                                Message(workflow.transitions[self.transition].title, domain="plone"),
+                                Message(
+                                    workflow.transitions[self.transition].title,
+                                    domain="plone",
+                                ),
                                 context=self.request,
                             ),
                             "state": state_title,
@@ -63,7 +70,9 @@ class CaseWorkflowTransition(WorkflowTransition):
                 ]
             )
         try:
-            apply_transition_input(self.context, self.transition, json_body(self.request))
+            apply_transition_input(
+                self.context, self.transition, json_body(self.request)
+            )
         except TransitionInputError as error:
             return self._refuse(error.messages)
         problems = transition_problems(self.context, self.transition)
@@ -83,15 +92,26 @@ class CaseWorkflowTransition(WorkflowTransition):
         try:
             return super().reply()
         except FilingRefused as refused:
-            return self._refuse([
-                _("${property}: ${problem}", mapping={
-                    "property": PROPERTY_TITLES[p.property],
-                    "problem": p.message if not p.path else _(
-                        "${record}: ${problem}",
-                        mapping={"record": self._record_title(p.path), "problem": p.message}),
-                })
-                for p in refused.problems
-            ])
+            return self._refuse(
+                [
+                    _(
+                        "${property}: ${problem}",
+                        mapping={
+                            "property": PROPERTY_TITLES[p.property],
+                            "problem": p.message
+                            if not p.path
+                            else _(
+                                "${record}: ${problem}",
+                                mapping={
+                                    "record": self._record_title(p.path),
+                                    "problem": p.message,
+                                },
+                            ),
+                        },
+                    )
+                    for p in refused.problems
+                ]
+            )
 
 
 class _RuledTransition(WorkflowTransition):
@@ -109,7 +129,13 @@ class _RuledTransition(WorkflowTransition):
                 transaction.doom()
                 self.request.response.setStatus(400)
                 texts = [translate(m, context=self.request) for m in problems]
-                return {"error": {"type": "TransitionRefused", "message": " ".join(texts), "problems": texts}}
+                return {
+                    "error": {
+                        "type": "TransitionRefused",
+                        "message": " ".join(texts),
+                        "problems": texts,
+                    }
+                }
         return super().reply()
 
 
@@ -117,7 +143,9 @@ class AppraisalWorkflowTransition(_RuledTransition):
     """On an appraisal: four eyes, holds, not due, transfer not available."""
 
     def problems(self):
-        from xinfang_archive.archival.disposition import transition_problems as appraisal_problems
+        from xinfang_archive.archival.disposition import (
+            transition_problems as appraisal_problems,
+        )
 
         return appraisal_problems(self.context, self.transition)
 
@@ -126,7 +154,9 @@ class MinutesWorkflowTransition(_RuledTransition):
     """On a transcript: publishing needs a public, held hearing and reviewed masks."""
 
     def problems(self):
-        from xinfang_archive.hearings.rules import transition_problems as minutes_problems
+        from xinfang_archive.hearings.rules import (
+            transition_problems as minutes_problems,
+        )
 
         return minutes_problems(self.context, self.transition)
 
@@ -135,7 +165,9 @@ class ReceptionWorkflowTransition(_RuledTransition):
     """On a reception day: published in advance only, held on or after the day."""
 
     def problems(self):
-        from xinfang_archive.receptions.rules import transition_problems as reception_problems
+        from xinfang_archive.receptions.rules import (
+            transition_problems as reception_problems,
+        )
 
         return reception_problems(self.context, self.transition)
 

@@ -9,6 +9,7 @@ service such as ``@workflow`` without preflight.  So a REST write without an
 from the site's own origin; clients that send their credentials in the
 header (basic auth, a JWT bearer token) are not affected.
 """
+
 from plone import api
 from plone.rest.interfaces import IAPIRequest
 from urllib.parse import urlsplit
@@ -41,12 +42,20 @@ def refuse_foreign_cookie_writes(event):
         return
     if api.user.is_anonymous():
         return  # no login rides along: nothing to forge
-    content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+    content_type = (
+        (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+    )
     if content_type in JSON_TYPES or content_type.endswith("+json"):
         return
     sent_from = request.getHeader("Origin") or request.getHeader("Referer")
     if sent_from and _origin(sent_from) == _own_origin(request):
         return
-    raise Forbidden(translate(_(
-        "A change through the REST API with a login cookie needs a JSON body "
-        "(Content-Type: application/json) or a request from this site."), context=request))
+    raise Forbidden(
+        translate(
+            _(
+                "A change through the REST API with a login cookie needs a JSON body "
+                "(Content-Type: application/json) or a request from this site."
+            ),
+            context=request,
+        )
+    )
