@@ -34,29 +34,20 @@ from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.archival.numbering import group_state
 from xinfang_archive.archival.records import RECORD_TYPES
+from xinfang_archive.archival.refusal import DispositionRefused
 from xinfang_archive.archival.retention import expiry
-from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import rank
+from xinfang_archive.archival.transfer import destination_problems
+from xinfang_archive.archival.transfer import transfer
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.i18n import record_text
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 
 import time
 
 
 DESTROY, EXTEND, TRANSFER = "destroy", "extend", "transfer"
 OPEN_APPRAISAL_STATES = ("proposed", "approved")
-
-
-class DispositionRefused(Exception):
-    """A disposition step cannot happen; ``problems`` (translatable) say why."""
-
-    def __init__(self, problems):
-        if isinstance(
-            problems, DispositionRefused
-        ):  # re-raised by CMFCore's workflow tool
-            problems = problems.problems
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def clean_codes(codes):
@@ -231,8 +222,6 @@ def transition_problems(appraisal, transition_id, user_id=None):
             appraisal.decision, codes, appraisal.new_period, appraisal
         )
         if appraisal.decision == TRANSFER:
-            from xinfang_archive.archival.transfer import destination_problems
-
             problems += destination_problems()
         return problems
     return []
@@ -306,8 +295,6 @@ def execute(appraisal):
         rows = [destroy(case, appraisal) for case in cases]
         appraisal.destruction_list = destruction_list(appraisal, rows)
     elif appraisal.decision == TRANSFER:
-        from xinfang_archive.archival.transfer import transfer
-
         transfer(appraisal, cases)
     else:
         raise DispositionRefused(transition_problems(appraisal, "execute"))

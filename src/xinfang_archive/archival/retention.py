@@ -20,6 +20,7 @@ from xinfang_archive.archival.records import RECORD_KEYS
 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import MEETING_KINDS
+from xinfang_archive.vocabularies.fixed import PERIODS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
 
@@ -30,13 +31,6 @@ def reception_facts(case):
     return facts(case)
 
 
-# Period code → years (None: permanent), longest first.
-PERIODS = {"Y": None, "D30": 30, "D10": 10}
-PERIOD_TITLES = {
-    "Y": _("Permanent"),
-    "D30": _("30 years"),
-    "D10": _("10 years"),
-}
 STAGES = {
     "rejected": _("Not accepted"),
     "review": _("Reviewed (复查)"),

@@ -22,6 +22,7 @@ from zope.interface import Interface
 
 
 PREFIX = "xinfang_archive.filing"
+RETENTION_RULES_RECORD = f"{PREFIX}.retention_rules"
 
 DEFAULT_ORGANISATION_CODES = [
     "XF|XF|信访局",

@@ -15,9 +15,13 @@ from pathlib import Path
 from persistent.list import PersistentList
 from plone import api
 from xinfang_archive import _
+from xinfang_archive.archival.refusal import DispositionRefused
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.states import TRANSFERRED
 from xinfang_archive.audit.recorder import record
+from xinfang_archive.exchange.package import build_package
+from xinfang_archive.exchange.package import kept_only_if_committed
+from xinfang_archive.exchange.package import PackageError
 
 import os
 
@@ -81,11 +85,6 @@ def package_name(appraisal, now):
 
 def transfer(appraisal, cases):
     """Write the package of ``cases``, then record the transfer on each."""
-    from xinfang_archive.archival.disposition import DispositionRefused
-    from xinfang_archive.exchange.package import build_package
-    from xinfang_archive.exchange.package import kept_only_if_committed
-    from xinfang_archive.exchange.package import PackageError
-
     problems = destination_problems()
     if problems:
         raise DispositionRefused(problems)

@@ -6,7 +6,6 @@ from urllib.parse import quote
 from xinfang_archive import _
 from xinfang_archive.archival.disposition import held
 from xinfang_archive.archival.info import archival_info
-from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
@@ -19,11 +18,13 @@ from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import unit_paths
 from xinfang_archive.workflow.clocks import statutory_clock
 from xinfang_archive.workflow.rules import transition_problems
+from xinfang_archive.workflow.titles import object_state_text
 from zope.component import queryMultiAdapter
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -35,14 +36,6 @@ CLOCK_LABELS = {
     "review": _("Review opinion due"),
     "rereview": _("Re-review opinion due"),
 }
-
-
-def state_title(obj):
-    wftool = api.portal.get_tool("portal_workflow")
-    state = api.content.get_state(obj, default=None)
-    if state is None:
-        return ""
-    return wftool.getTitleForStateOnType(state, obj.portal_type)
 
 
 class CaseView(BrowserView):
@@ -57,7 +50,7 @@ class CaseView(BrowserView):
         return api.content.get_state(self.context)
 
     def state_title(self):
-        return self.t(state_title(self.context), domain="plone")
+        return object_state_text(self.context, self.request)
 
     def can_view_personal_data(self):
         return can_view_personal_data(self.context)
@@ -255,7 +248,7 @@ class CaseView(BrowserView):
             {
                 "obj": hearing,
                 "days": "、".join(day.isoformat() for day in hearing.days()),
-                "state": self.t(state_title(hearing), domain="plone"),
+                "state": object_state_text(hearing, self.request),
             }
             for hearing in linked_hearings(self.context)
             if api.user.has_permission("View", obj=hearing)

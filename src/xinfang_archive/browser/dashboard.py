@@ -23,8 +23,8 @@ from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
-from zope.i18nmessageid import Message
 
 
 OPEN_STATES = ("registered", "accepted", "in_progress", "in_review", "in_rereview")
@@ -196,7 +196,6 @@ class DashboardView(BrowserView):
     def _rows(self, brains):
         units = unit_paths()
         grades = titles("grades")
-        wftool = api.portal.get_tool("portal_workflow")
         state_titles = {}
         rows = []
         for brain in brains:
@@ -210,15 +209,7 @@ class DashboardView(BrowserView):
                     "state": state_titles.get(brain.review_state)
                     or state_titles.setdefault(
                         brain.review_state,
-                        translate(
-                            Message(
-                                wftool.getTitleForStateOnType(
-                                    brain.review_state, "PetitionCase"
-                                ),
-                                domain="plone",
-                            ),
-                            context=self.request,
-                        ),
+                        state_text(brain.review_state, "PetitionCase", self.request),
                     ),
                     "unit": units.get(brain.case_unit, brain.case_unit or ""),
                     "grade": grades.get(brain.case_grade, brain.case_grade or ""),

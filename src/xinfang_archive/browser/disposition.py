@@ -19,9 +19,10 @@ from xinfang_archive import _
 from xinfang_archive.archival import disposition
 from xinfang_archive.archival.fixity import last_run
 from xinfang_archive.archival.fixity import recorded_runs
-from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.localtime import local_text
 from xinfang_archive.vocabularies.fixed import APPRAISAL_DECISIONS
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
+from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 
@@ -36,13 +37,7 @@ class _Base(BrowserView):
         return self._t(PERIOD_TITLES[code]) if code in PERIOD_TITLES else (code or "")
 
     def state_title(self, obj):
-        wftool = api.portal.get_tool("portal_workflow")
-        state = api.content.get_state(obj, default="")
-        return self._t(
-            Message(
-                wftool.getTitleForStateOnType(state, obj.portal_type), domain="plone"
-            )
-        )
+        return object_state_text(obj, self.request)
 
     def local(self, value):
         return local_text(value, seconds=False)

@@ -17,7 +17,7 @@ from xinfang_archive.archival.filing import file_cases
 from xinfang_archive.archival.filing import FilingRefused
 from xinfang_archive.archival.filing import make_plan
 from xinfang_archive.archival.filing import TRANSITION
-from xinfang_archive.archival.retention import PERIOD_TITLES
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from zope.i18n import translate

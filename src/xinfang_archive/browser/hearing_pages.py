@@ -11,6 +11,7 @@ from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import rows_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import HEARING_ROLES
+from xinfang_archive.workflow.titles import object_state_msgid
 from zope.i18n import translate
 
 
@@ -46,10 +47,7 @@ class HearingPage(BrowserView):
         ]
 
     def state_title(self, obj):
-        wftool = api.portal.get_tool("portal_workflow")
-        return wftool.getTitleForStateOnType(
-            api.content.get_state(obj, default=""), obj.portal_type
-        )
+        return object_state_msgid(obj)
 
 
 class TranscriptPage(BrowserView):

@@ -17,15 +17,14 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
-from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.documents.minutes import render_minutes
 from xinfang_archive.hearings import masks as masking
 from xinfang_archive.hearings.publication import notice_of
 from xinfang_archive.hearings.rules import publish_problems
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.vocabularies.fixed import HEARING_ROLES
+from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
-from zope.i18nmessageid import Message
 
 import lxml.etree
 
@@ -395,7 +394,7 @@ class HearingsView(BrowserView):
         catalog = api.portal.get_tool("portal_catalog")
 
         def state(obj):
-            return _t(Message(state_title(obj), domain="plone"), self.request)
+            return object_state_text(obj, self.request)
 
         rows = []
         for brain in catalog(

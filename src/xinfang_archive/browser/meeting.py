@@ -15,6 +15,7 @@ from xinfang_archive.meetings.decisions import decisions_on_case
 from xinfang_archive.meetings.decisions import rows_of
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
 
 
@@ -58,14 +59,7 @@ class MeetingView(BrowserView):
         return self.index()
 
     def state_title(self):
-        wftool = api.portal.get_tool("portal_workflow")
-        state = api.content.get_state(self.context, default=None)
-        title = (
-            wftool.getTitleForStateOnType(state, self.context.portal_type)
-            if state
-            else ""
-        )
-        return translate(title, domain="plone", context=self.request)
+        return object_state_text(self.context, self.request)
 
     def unit_titles(self):
         units = unit_paths()

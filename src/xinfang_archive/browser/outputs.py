@@ -41,7 +41,6 @@ from xinfang_archive.archival.fixity import MISSING
 from xinfang_archive.archival.info import is_filed
 from xinfang_archive.archival.manifest import read_bytes
 from xinfang_archive.archival.manifest import records_of
-from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import rank
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.states import (
@@ -69,6 +68,7 @@ from xinfang_archive.documents.stamp import stamped_pdf
 from xinfang_archive.i18n import record_text
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.permissions import ManageArchive
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths

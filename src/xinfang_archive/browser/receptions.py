@@ -14,7 +14,6 @@ from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
-from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.content.indexers import html_text
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.permissions import AddLeaderReception
@@ -26,6 +25,8 @@ from xinfang_archive.receptions.schedule import known_addresses
 from xinfang_archive.receptions.schedule import public_entry
 from xinfang_archive.receptions.schedule import received
 from xinfang_archive.receptions.schedule import upcoming
+from xinfang_archive.workflow.titles import object_state_text
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
 
 import lxml.etree
@@ -78,13 +79,7 @@ class ReceptionsView(BrowserView):
             {
                 "title": b.Title,
                 "url": b.getURL(),
-                "state": translate(
-                    api.portal.get_tool("portal_workflow").getTitleForStateOnType(
-                        b.review_state, "LeaderReception"
-                    ),
-                    domain="plone",
-                    context=self.request,
-                ),
+                "state": state_text(b.review_state, "LeaderReception", self.request),
             }
             for b in brains
         ]
@@ -139,9 +134,7 @@ class ReceptionPage(BrowserView):
         return public_entry(self.context)
 
     def state_title(self):
-        return translate(
-            state_title(self.context), domain="plone", context=self.request
-        )
+        return object_state_text(self.context, self.request)
 
     def may_read_record(self):
         return bool(api.user.has_permission(ViewReceptionMinutes, obj=self.context))

@@ -18,8 +18,8 @@ from xinfang_archive.privacy.units import units_of
 from xinfang_archive.reports import screening
 from xinfang_archive.setuphandlers import ACCOUNTABILITY_ID
 from xinfang_archive.vocabularies.fixed import RISK_GRADES
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
-from zope.i18nmessageid import Message
 
 import urllib.parse
 
@@ -125,9 +125,7 @@ class ScreeningStatusView(BrowserView):
     def _state(self, report):
         if report is None or report.state is None:
             return ""
-        wftool = api.portal.get_tool("portal_workflow")
-        title = wftool.getTitleForStateOnType(report.state, "ScreeningReport")
-        return self.t(Message(title, domain="plone"))
+        return state_text(report.state, "ScreeningReport", self.request)
 
     def _can_view(self, name):
         obj = self.context.get(name)

@@ -10,7 +10,6 @@ registrar converts the others (``@@dispute-to-case``).
 
 from plone import api
 from Products.Five.browser import BrowserView
-from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.content.dispute_link import case_links
 from xinfang_archive.content.dispute_link import CONVERTIBLE_STATES
 from xinfang_archive.content.dispute_link import dispute_key
@@ -21,6 +20,8 @@ from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import DISPUTE_STATES
 from xinfang_archive.vocabularies.fixed import RISK_GRADES
 from xinfang_archive.vocabularies.registry import title_of
+from xinfang_archive.workflow.titles import object_state_text
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
 
 
@@ -32,7 +33,7 @@ class ScreeningReportPage(BrowserView):
         return title_of("units", self.context.unit)
 
     def state(self):
-        return self.t(state_title(self.context), domain="plone")
+        return object_state_text(self.context, self.request)
 
     def notes(self):
         return text_for_viewer(self.context, getattr(self.context, "notes", None))
@@ -58,7 +59,6 @@ class ScreeningReportPage(BrowserView):
         cases = self._cases(links.values())
         grades, states = dict(RISK_GRADES), dict(DISPUTE_STATES)
         convert = self.may_convert()
-        self._wf = api.portal.get_tool("portal_workflow")
         shown = []
         for row, masked in zip(
             rows,
@@ -84,11 +84,8 @@ class ScreeningReportPage(BrowserView):
                     and {
                         "url": brain.getURL(),
                         "number": brain.registration_number or brain.Title,
-                        "state": self.t(
-                            self._wf.getTitleForStateOnType(
-                                brain.review_state, "PetitionCase"
-                            ),
-                            domain="plone",
+                        "state": state_text(
+                            brain.review_state, "PetitionCase", self.request
                         ),
                         "unit": title_of("units", brain.case_unit),
                     },

@@ -17,7 +17,6 @@ from plone.supermodel import model
 from plone.z3cform.layout import wrap_form
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
-from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.earlywarning.acknowledge import acknowledge
@@ -28,6 +27,8 @@ from xinfang_archive.earlywarning.rules import rule_titles
 from xinfang_archive.privacy.masking import text_for_viewer
 from xinfang_archive.vocabularies.fixed import WARNING_KINDS
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.titles import object_state_text
+from xinfang_archive.workflow.titles import state_text
 from z3c.form import button
 from z3c.form import form
 from zExceptions import Unauthorized
@@ -41,7 +42,6 @@ import urllib.parse
 
 PAGE_SIZE = 30
 STATES = ("raised", "acknowledged")
-STATE_TITLES = {"raised": "Warning raised", "acknowledged": "Warning acknowledged"}
 
 
 def _t(request, message, domain="xinfang_archive"):
@@ -58,11 +58,7 @@ def warning_rows(brains, request, units=None):
             "summary": brain.Description,
             "unit": units.get(brain.warning_unit, brain.warning_unit or ""),
             "state": brain.review_state,
-            "state_title": _t(
-                request,
-                STATE_TITLES.get(brain.review_state, brain.review_state),
-                domain="plone",
-            ),
+            "state_title": state_text(brain.review_state, "EarlyWarning", request),
             "raised": brain.created.strftime("%Y-%m-%d") if brain.created else "",
         }
         for brain in brains
@@ -115,7 +111,7 @@ class WarningsView(BrowserView):
         return [
             {
                 "value": state,
-                "title": _t(self.request, STATE_TITLES[state], domain="plone"),
+                "title": state_text(state, "EarlyWarning", self.request),
                 "selected": state == self.state,
             }
             for state in STATES
@@ -174,7 +170,7 @@ class WarningPage(BrowserView):
         )
 
     def state(self):
-        return self.t(state_title(self.context), domain="plone")
+        return object_state_text(self.context, self.request)
 
     def unit(self):
         return unit_paths().get(self.context.unit, self.context.unit or "")

@@ -11,11 +11,11 @@ from xinfang_archive.archival.codes import ORGANISATION
 from xinfang_archive.archival.retention import KEY_TITLES
 from xinfang_archive.archival.retention import known_values
 from xinfang_archive.archival.retention import parse_rules
-from xinfang_archive.archival.retention import PERIOD_TITLES
 from xinfang_archive.archival.retention import RuleError
 from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.settings import IFilingSettings
 from xinfang_archive.archival.settings import PREFIX
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from z3c.form import validator
 from zope.i18n import translate
 from zope.interface import Invalid

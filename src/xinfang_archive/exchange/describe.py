@@ -9,13 +9,13 @@ from plone.uuid.interfaces import IUUID
 from xinfang_archive.archival.codes import parse as parse_code
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import records_of
-from xinfang_archive.archival.retention import PERIOD_TITLES
-from xinfang_archive.browser.case_view import state_title
 from xinfang_archive.exchange.model import Event
 from xinfang_archive.exchange.model import FileInfo
 from xinfang_archive.exchange.model import RecordInfo
 from xinfang_archive.i18n import record_text
+from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.registry import title_of
+from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 
@@ -86,7 +86,9 @@ def _describe(obj, case, path, files, fonds_name):  # noqa: C901
         files=list(files),
         fonds_name=fonds_name,
     )
-    info.state_title = _plone_text(state_title(obj)) if info.state else ""
+    info.state_title = (
+        object_state_text(obj, target_language="zh_CN") if info.state else ""
+    )
     repository = api.portal.get_tool("portal_repository")
     if repository.isVersionable(obj):
         history = repository.getHistoryMetadata(obj)

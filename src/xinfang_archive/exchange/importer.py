@@ -1224,7 +1224,7 @@ def _archival_consistency(archival, parsed):
     filed with; an extension recorded in the retention history changes the
     period in force and its expiry.)"""
     from xinfang_archive.archival.retention import expiry
-    from xinfang_archive.archival.retention import PERIODS
+    from xinfang_archive.vocabularies.fixed import PERIODS
 
     group = parsed.group
     history = archival.get("retention_history") or []

@@ -30,8 +30,8 @@ from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.replies import replies
+from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
-from zope.i18nmessageid import Message
 
 import lxml.etree
 import lxml.html
@@ -92,12 +92,7 @@ def _iso(value):
 
 
 def state_title(case, request):
-    state = api.content.get_state(case, default=None)
-    if state is None:
-        return ""
-    wftool = api.portal.get_tool("portal_workflow")
-    title = wftool.getTitleForStateOnType(state, case.portal_type)
-    return translate(Message(title, domain="plone"), context=request)
+    return object_state_text(case, request)
 
 
 def published_replies(case, request, today=None):

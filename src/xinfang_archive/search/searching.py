@@ -22,6 +22,7 @@ from xinfang_archive.search.snippets import snippet
 from xinfang_archive.vocabularies.fixed import record_kinds
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.titles import state_msgid
 from zope.i18n import translate
 
 import re
@@ -234,9 +235,7 @@ class Labels:
     def state(self, value, portal_type):
         if not value:
             return ""
-        return self.t(
-            self.workflow.getTitleForStateOnType(value, portal_type), domain="plone"
-        )
+        return self.t(state_msgid(value, portal_type), domain="plone")
 
 
 def archive_search(

@@ -5,7 +5,7 @@ made before them."""
 
 from plone import api
 from xinfang_archive.archival.settings import DEFAULT_RETENTION_RULES
-from xinfang_archive.upgrades.screening import RECORD
+from xinfang_archive.archival.settings import RETENTION_RULES_RECORD as RECORD
 
 
 # The schedule's keys that came with meetings, reception days and records filed on their own.

@@ -42,6 +42,16 @@ PRIVATE_HEARING_ROLES = frozenset(
 )
 
 
+# Retention periods (保管期限, DA/T 22): code → years (None: permanent),
+# longest first, and their titles.
+PERIODS = {"Y": None, "D30": 30, "D10": 10}
+PERIOD_TITLES = {
+    "Y": _("Permanent"),  # 永久
+    "D30": _("30 years"),  # 30年
+    "D10": _("10 years"),  # 10年
+}
+
+
 APPRAISAL_DECISIONS = (
     ("destroy", _("Destroy")),  # 销毁
     ("extend", _("Extend the retention period")),  # 延长保管期限
@@ -134,8 +144,6 @@ def appraisal_decisions_vocabulary(context=None):
 
 @provider(IVocabularyFactory)
 def retention_periods_vocabulary(context=None):
-    from xinfang_archive.archival.retention import PERIOD_TITLES
-
     return _vocabulary(PERIOD_TITLES.items())
 
 

@@ -17,6 +17,7 @@ from xinfang_archive.archival.filing import TRANSITION as FILE
 from xinfang_archive.workflow.inputs import apply_transition_input
 from xinfang_archive.workflow.inputs import TransitionInputError
 from xinfang_archive.workflow.rules import transition_problems
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 
@@ -47,10 +48,7 @@ class CaseWorkflowTransition(WorkflowTransition):
                 [_("Unknown transition: ${t}.", mapping={"t": self.transition})]
             )
         if self.transition not in workflow.states[state].transitions:
-            state_title = translate(
-                Message(workflow.states[state].title, domain="plone"),
-                context=self.request,
-            )
+            state_title = state_text(state, self.context.portal_type, self.request)
             return self._refuse(
                 [
                     _(
