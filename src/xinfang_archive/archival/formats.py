@@ -11,34 +11,18 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from xinfang_archive import _
+from xinfang_archive.fileformats import BINARY
+from xinfang_archive.fileformats import declared_kind
+from xinfang_archive.fileformats import DOCX
+from xinfang_archive.fileformats import HTML
+from xinfang_archive.fileformats import IMAGE
+from xinfang_archive.fileformats import PDF
+from xinfang_archive.fileformats import sniff
+from xinfang_archive.fileformats import TEXT
 
 import docx
 import io
-import os
 import zipfile
-
-
-PDF, DOCX, TEXT, IMAGE = "pdf", "docx", "text", "image"
-
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-_DECLARED = {
-    "application/pdf": PDF,
-    "application/x-pdf": PDF,
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": DOCX,
-    "image/png": IMAGE,
-    "image/jpeg": IMAGE,
-    "image/tiff": IMAGE,
-}
-_EXTENSIONS = {
-    ".pdf": PDF,
-    ".docx": DOCX,
-    ".txt": TEXT,
-    ".png": IMAGE,
-    ".jpg": IMAGE,
-    ".jpeg": IMAGE,
-    ".tif": IMAGE,
-    ".tiff": IMAGE,
-}
 
 
 @dataclass(frozen=True)
@@ -50,28 +34,24 @@ class FileCheck:
 
 
 def _sniff(data):
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return DOCX if "word/document.xml" in archive.namelist() else None
-        except zipfile.BadZipFile:
-            return None
-    if data.startswith(_IMAGE_MAGIC):
-        return IMAGE
-    if b"\x00" not in data[:8192]:
+    """The kind of a file the archive can keep, from its bytes, or None."""
+    try:
+        kind = sniff(data)
+    except zipfile.BadZipFile:
+        return None
+    if kind in (PDF, DOCX, IMAGE):
+        return kind
+    if kind is None and b"\x00" not in data[:8192]:
         return TEXT
     return None
 
 
 def _declared(content_type, filename):
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if mime in _DECLARED:
-        return _DECLARED[mime]
-    if mime.startswith("text/"):
+    """The declared kind in filing's terms: HTML is text, other binaries unknown."""
+    kind = declared_kind(content_type, filename)
+    if kind == HTML:
         return TEXT
-    return _EXTENSIONS.get(os.path.splitext(filename or "")[1].lower())
+    return None if kind == BINARY else kind
 
 
 def pdf_pages(data):

@@ -9,76 +9,26 @@ is logged and yields ``""``, so that indexing the record still succeeds.
 
 from docx.table import Table
 from pdfminer.high_level import extract_text as pdf_extract_text
+from xinfang_archive.fileformats import charset
+from xinfang_archive.fileformats import declared_kind
+from xinfang_archive.fileformats import DOCX
+from xinfang_archive.fileformats import HTML
+from xinfang_archive.fileformats import PDF
+from xinfang_archive.fileformats import sniff
+from xinfang_archive.fileformats import TEXT
 
 import codecs
 import docx
 import io
 import logging
 import lxml.html
-import os
 import re
-import zipfile
 
 
 logger = logging.getLogger("xinfang_archive.search")
 
 MAX_PDF_PAGES = 500
 MAX_TEXT_CHARS = 2_000_000
-
-PDF = "pdf"
-DOCX = "docx"
-HTML = "html"
-TEXT = "text"
-BINARY = "binary"
-
-_DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-_CONTENT_TYPES = {
-    "application/pdf": PDF,
-    "application/x-pdf": PDF,
-    _DOCX_MIME: DOCX,
-    "text/html": HTML,
-    "application/xhtml+xml": HTML,
-}
-
-_EXTENSIONS = {
-    ".pdf": PDF,
-    ".docx": DOCX,
-    ".htm": HTML,
-    ".html": HTML,
-    ".xhtml": HTML,
-    ".txt": TEXT,
-    ".text": TEXT,
-    ".csv": TEXT,
-    ".tsv": TEXT,
-    ".md": TEXT,
-}
-
-# Declared families we never try to read as text.
-_BINARY_MAJOR_TYPES = ("image", "audio", "video", "font", "model")
-
-# Magic numbers of formats we do not extract (legacy .doc is OLE2).
-_BINARY_MAGIC = (
-    b"\x89PNG\r\n\x1a\n",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF87a",
-    b"GIF89a",
-    b"II*\x00",  # TIFF
-    b"MM\x00*",
-    b"RIFF",  # WAV, AVI, WebP
-    b"ID3\x02",  # MP3 with an ID3v2 tag
-    b"ID3\x03",
-    b"ID3\x04",
-    b"OggS",
-    b"fLaC",
-    b"\x1f\x8b",  # gzip
-    b"7z\xbc\xaf\x27\x1c",
-    b"Rar!\x1a\x07",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE2: .doc, .xls, .msg
-    b"\x00\x00\x01\x00",  # ICO
-)
-
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 # Leading comments may not contain "-->", so the match cannot backtrack
 # exponentially over many comments.
@@ -158,9 +108,9 @@ def extract_text(
         if not data:
             return ""
         data = bytes(data)
-        kind = _sniff(data)
+        kind = sniff(data)
         if kind is None:
-            kind = _declared_kind(content_type, filename)
+            kind = declared_kind(content_type, filename)
         if kind is None and _HTML_START.match(data[:4096]):
             kind = HTML
         if kind == PDF:
@@ -168,9 +118,9 @@ def extract_text(
         elif kind == DOCX:
             text = _docx_text(data)
         elif kind == HTML:
-            text = _html_text(data, _charset(content_type))
+            text = _html_text(data, charset(content_type))
         elif kind == TEXT or (kind is None and _looks_like_text(data)):
-            text = _decode(data, _charset(content_type))
+            text = _decode(data, charset(content_type))
         else:
             return ""
         if text is None:
@@ -190,43 +140,6 @@ def extract_text(
             exc,
         )
         return ""
-
-
-def _sniff(data):
-    """The format the bytes themselves declare, or None."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(_ZIP_MAGIC):
-        # A ZipFile error propagates: a bad zip is broken input.
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if "word/document.xml" in archive.namelist():
-                return DOCX
-        return BINARY
-    if data.startswith(_BINARY_MAGIC) or data[4:8] == b"ftyp":  # ftyp: MP4, HEIC
-        return BINARY
-    return None
-
-
-def _declared_kind(content_type, filename):
-    """The format from the content type, else the file name, or None."""
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if mime in _CONTENT_TYPES:
-        return _CONTENT_TYPES[mime]
-    if mime.startswith("text/"):
-        return TEXT
-    if mime.split("/", 1)[0] in _BINARY_MAJOR_TYPES:
-        return BINARY
-    extension = os.path.splitext(filename or "")[1].lower()
-    return _EXTENSIONS.get(extension)
-
-
-def _charset(content_type):
-    """The charset parameter of a content type, or None."""
-    for param in (content_type or "").split(";")[1:]:
-        name, _sep, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
 
 
 def _looks_like_text(data):
