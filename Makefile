@@ -17,7 +17,7 @@ APT_INSTALL = f() { echo "Installing Debian packages: $$*"; \
     $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$$@"; } >"$$log" 2>&1 \
   || { cat "$$log"; rm -f "$$log"; exit 1; }; rm -f "$$log"; }; f
 
-.PHONY: start install install-test test browser-deps system-deps postgres-deps versions sdist-check clean
+.PHONY: start install install-test test browser-deps system-deps postgres-deps versions sdist-check i18n i18n-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -70,6 +70,14 @@ versions:
 # '# sdist-only:' line of constraints.txt (the test suite checks it too).
 sdist-check: $(STAMP)
 	$(BIN)/python tools/sdist_only.py --check
+
+# Message catalogs (i18ndude, in the test extra): rebuild the .pot files and
+# sync the zh_CN .po files; the check writes nothing (tests/test_i18n.py runs it).
+i18n: $(TEST_STAMP)
+	$(BIN)/python tools/i18n.py
+
+i18n-check: $(TEST_STAMP)
+	$(BIN)/python tools/i18n.py --check
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

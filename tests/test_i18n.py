@@ -1,10 +1,10 @@
 """Simplified-Chinese catalogs: complete, placeholders intact, used by the site.
 
-The catalogs are kept in step with the sources by ``tools/i18n_extract.py``;
-when a test here fails because of a new message, run::
+i18ndude keeps the catalogs in step with the sources and polib reads them
+(``tools/i18n.py``); when a test here fails because of a new message, run::
 
-    python tools/i18n_extract.py          # adds the new msgids to the zh_CN .po files
-    python tools/i18n_extract.py --check  # lists what still lacks a translation
+    python tools/i18n.py          # adds the new msgids to the zh_CN .po files
+    python tools/i18n.py --check  # lists what still lacks a translation
 """
 
 from pathlib import Path
@@ -15,6 +15,7 @@ from zope.i18nmessageid import Message
 
 import gettext
 import io
+import polib
 import pytest
 import sys
 import xml.etree.ElementTree as ET
@@ -23,10 +24,10 @@ import xml.etree.ElementTree as ET
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-import i18n_extract  # noqa: E402
+import i18n  # noqa: E402
 
 
-HINT = "\nrun `python tools/i18n_extract.py`, translate the new msgids, then `--check`"
+HINT = "\nrun `python tools/i18n.py`, translate the new msgids, then `--check`"
 
 STATES = {
     "registered": "登记",
@@ -57,51 +58,59 @@ TRANSITIONS = {
 
 
 @pytest.fixture(scope="module")
-def extraction():
-    return i18n_extract.extract(ROOT)
+def result():
+    return i18n.check(ROOT)
 
 
 @pytest.fixture(scope="module")
-def result():
-    return i18n_extract.check(ROOT)
+def extraction(result):
+    """The messages of the sources: {domain: {msgid: polib entry}}."""
+    return {
+        domain: {entry.msgid: entry for entry in catalog}
+        for domain, catalog in result.catalogs.items()
+    }
 
 
 def test_both_domains_have_messages(result):
     assert result.counts["xinfang_archive"] > 50
     assert result.counts["plone"] >= len(STATES) + len(TRANSITIONS)
+    # the committed .pot and .po files hold exactly the messages of the sources
+    assert not result.out_of_step, "\n".join(result.out_of_step) + HINT
 
 
 def test_every_message_has_a_zh_cn_translation(result):
-    missing = [
-        f"{domain}: {msgid!r} ({reason})" for domain, msgid, reason in result.missing
-    ]
-    assert not missing, "missing zh_CN translations:\n" + "\n".join(missing) + HINT
+    assert not result.missing, (
+        "missing zh_CN translations:\n" + "\n".join(result.missing) + HINT
+    )
 
 
 def test_translations_keep_exactly_the_placeholders(extraction):
     problems = []
-    for domain, catalog in extraction.catalogs.items():
-        _header, entries = i18n_extract.read_po(i18n_extract.po_path(ROOT, domain))
-        for message in catalog:
-            entry = entries.get(message.msgid)
+    for domain, messages in extraction.items():
+        translations = {e.msgid: e for e in polib.pofile(str(i18n.po_path(domain)))}
+        for msgid, message in messages.items():
+            entry = translations.get(msgid)
             if entry is None or not entry.msgstr:
                 continue  # reported by the completeness test
-            expected = i18n_extract.placeholders(message.source_text)
-            found = i18n_extract.placeholders(entry.msgstr)
+            expected = i18n.placeholders(i18n.default(message) or msgid)
+            found = i18n.placeholders(entry.msgstr)
             if expected != found:
                 problems.append(
-                    f"{domain}: {message.msgid!r}: {sorted(expected)} != {sorted(found)}"
+                    f"{domain}: {msgid!r}: {sorted(expected)} != {sorted(found)}"
                 )
     assert not problems, "\n".join(problems)
 
 
-def test_messages_are_extractable(extraction):
-    """Every ``_()`` call has a literal msgid (and default) the tool can read."""
-    assert not extraction.warnings, "\n".join(extraction.warnings)
+def test_messages_are_extractable(result):
+    """Every ``_()`` call has a literal msgid (and default) that i18ndude reads,
+    i18ndude reads every source without complaint, and every text of a template
+    is marked for translation (or ``i18n:ignore``: i18ndude find-untranslated)."""
+    assert not result.warnings, "\n".join(result.warnings)
+    assert not result.untranslated, "\n".join(result.untranslated)
 
 
 def test_every_state_and_transition_title_is_extracted(extraction):
-    plone = extraction.catalogs["plone"].messages
+    plone = extraction["plone"]
     for definition in (ROOT / "profiles" / "default" / "workflows").glob(
         "*/definition.xml"
     ):
@@ -112,7 +121,7 @@ def test_every_state_and_transition_title_is_extracted(extraction):
 
 
 def test_fti_titles_and_descriptions_are_extracted(extraction):
-    ours = extraction.catalogs["xinfang_archive"].messages
+    ours = extraction["xinfang_archive"]
     for path in (ROOT / "profiles" / "default" / "types").glob("*.xml"):
         tree = ET.parse(path)
         for prop in tree.getroot().findall("property"):
@@ -127,21 +136,21 @@ def test_po_files_parse_and_compile():
     """The .po files compile (as zope.i18n does at start-up) and GNU gettext reads them."""
     from pythongettext.msgfmt import Msgfmt
 
-    for domain in i18n_extract.DOMAINS:
-        path = i18n_extract.po_path(ROOT, domain)
-        header, entries = i18n_extract.read_po(path)
-        fields = i18n_extract.parse_header(header.msgstr)
+    for domain in i18n.DOMAINS:
+        path = i18n.po_path(domain)
+        catalog_file = polib.pofile(str(path))
+        fields = catalog_file.metadata
         assert fields["Content-Type"] == "text/plain; charset=UTF-8"
         assert fields["Language"] == "zh_CN"
         assert fields["Plural-Forms"] == "nplurals=1; plural=0;"
         assert fields["Domain"] == domain
         mo = Msgfmt(str(path), name=domain).get()
         catalog = gettext.GNUTranslations(io.BytesIO(mo))
-        for msgid, entry in entries.items():
-            assert catalog.gettext(msgid) == entry.msgstr
+        for entry in catalog_file:
+            assert catalog.gettext(entry.msgid) == entry.msgstr
 
 
-# --- the extractor itself ----------------------------------------------------
+# --- the tools themselves: i18ndude as tools/i18n.py calls it ----------------
 
 
 PY_SOURCE = """
@@ -149,70 +158,103 @@ from xinfang_archive import _
 from plone.base import PloneMessageFactory as PMF
 
 A = _("Say \\"hi\\" to ${name}")
-B = _("msg_multi", default="Line one\\nline two with a \\\\ and a tab\\t.")
+B = _("msg_multi", default="Line one, line two")
 C = _("Implicit " "concatenation")
 D = PMF("Not ours")
 E = _(variable)
 """
 
 
-def test_python_extraction_reads_only_our_factory():
-    catalog = i18n_extract.Catalog("xinfang_archive")
-    warnings = []
-    i18n_extract.extract_python_source(PY_SOURCE, "sample.py", catalog, warnings)
-    assert set(catalog.messages) == {
+def sample(tmp_path, **files):
+    """A package ``pkg`` under ``tmp_path`` with ``files`` (``a_py``: ``a.py``)."""
+    package = tmp_path / "pkg"
+    package.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (package / name.replace("_", ".")).write_text(text, encoding="utf-8")
+
+
+def build(tmp_path, domain="xinfang_archive"):
+    pot = tmp_path / f"{domain}.pot"
+    said = i18n.rebuild_pot(domain, pot, root=tmp_path, sources=("pkg",))
+    return {entry.msgid: entry for entry in polib.pofile(str(pot))}, said
+
+
+def test_python_extraction_reads_only_our_factory(tmp_path):
+    sample(tmp_path, sample_py=PY_SOURCE)
+    messages, said = build(tmp_path)
+    assert set(messages) == {
         'Say "hi" to ${name}',
         "msg_multi",
         "Implicit concatenation",
     }
-    assert (
-        catalog.messages["msg_multi"].default
-        == "Line one\nline two with a \\ and a tab\t."
-    )
-    assert catalog.messages['Say "hi" to ${name}'].references == {"sample.py:5"}
-    assert len(warnings) == 1 and "sample.py:9" in warnings[0]
+    assert i18n.default(messages["msg_multi"]) == "Line one, line two"
+    assert messages['Say "hi" to ${name}'].occurrences == [("pkg/sample.py", "")]
+    assert not said
+    # what i18ndude silently skips is reported by the check
+    warnings = i18n.unreadable_calls(tmp_path, package="pkg")
+    assert len(warnings) == 1 and "pkg/sample.py:9" in warnings[0]
+    assert build(tmp_path, "plone")[0] == {}  # the plone domain takes no Python
 
 
-def test_po_round_trip_escapes_quotes_and_newlines():
-    catalog = i18n_extract.Catalog("xinfang_archive")
-    i18n_extract.extract_python_source(PY_SOURCE, "sample.py", catalog, [])
+def test_po_round_trip_escapes_quotes_and_newlines(tmp_path):
+    sample(tmp_path, sample_py=PY_SOURCE)
+    build(tmp_path)
+    pot = tmp_path / "xinfang_archive.pot"
+    po = tmp_path / "zh_CN.po"
     translations = {
-        'Say "hi" to ${name}': "向${name}说“嗨”",
+        'Say "hi" to ${name}': '向${name}说“嗨”和"你好"',
         "msg_multi": "第一行\n第二行 \\ 与制表符\t。",
     }
-    existing = {
-        k: i18n_extract.PoEntry(msgid=k, msgstr=v) for k, v in translations.items()
+    catalog = polib.POFile()
+    catalog.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": "zh_CN",
     }
-    text = i18n_extract.merge_po(catalog, None, existing, "2024-01-01 00:00+0000")
-    header, entries = i18n_extract.parse_po(text)
+    for msgid, msgstr in translations.items():
+        catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    catalog.save(str(po))
+    assert i18n.sync(pot, po) == [f"{po}: 1 added, 0 removed"]
+    entries = {e.msgid: e for e in polib.pofile(str(po))}
     assert {k: e.msgstr for k, e in entries.items() if e.msgstr} == translations
     assert entries["Implicit concatenation"].msgstr == ""
-    assert entries["msg_multi"].default == "Line one\nline two with a \\ and a tab\t."
-    assert "Language: zh_CN" in header.msgstr
-    # merging again is stable, and drops what is no longer used
-    assert (
-        i18n_extract.merge_po(catalog, header, entries, "2024-01-01 00:00+0000") == text
+    assert i18n.default(entries["msg_multi"]) == "Line one, line two"
+    assert polib.pofile(str(po)).metadata["Language"] == "zh_CN"
+    # syncing again is stable, and drops what is no longer used
+    text = po.read_text(encoding="utf-8")
+    i18n.sync(pot, po)
+    assert po.read_text(encoding="utf-8") == text
+    sample(
+        tmp_path, sample_py=PY_SOURCE.replace('C = _("Implicit " "concatenation")', "")
     )
-    del catalog.messages["Implicit concatenation"]
-    _h, again = i18n_extract.parse_po(
-        i18n_extract.merge_po(catalog, header, entries, "x")
-    )
-    assert set(again) == set(translations)
-    # the pot parses back as well
-    _h, pot = i18n_extract.parse_po(i18n_extract.render_pot(catalog))
-    assert set(pot) == set(translations)
+    build(tmp_path)
+    assert i18n.sync(pot, po) == [f"{po}: 0 added, 1 removed"]
+    assert {e.msgid for e in polib.pofile(str(po))} == set(translations)
+    assert {e.msgid for e in polib.pofile(str(pot))} == set(translations)
 
 
-def test_changed_default_makes_the_translation_fuzzy():
-    catalog = i18n_extract.Catalog("xinfang_archive")
-    catalog.add("msg_x", "New text ${n}", "a.py:1", [])
-    old = i18n_extract.PoEntry(
-        msgid="msg_x", msgstr="旧译文${n}", extracted=['Default: "Old text ${n}"']
+def test_changed_default_makes_the_translation_fuzzy(tmp_path):
+    sample(
+        tmp_path,
+        a_py='from xinfang_archive import _\n_("msg_x", default="Old text ${n}")\n',
     )
-    _h, entries = i18n_extract.parse_po(
-        i18n_extract.merge_po(catalog, None, {"msg_x": old}, "x")
+    build(tmp_path)
+    pot, po = tmp_path / "xinfang_archive.pot", tmp_path / "zh_CN.po"
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.save(str(po))
+    i18n.sync(pot, po)
+    catalog = polib.pofile(str(po))
+    catalog.find("msg_x").msgstr = "旧译文${n}"
+    catalog.save()
+    sample(
+        tmp_path,
+        a_py='from xinfang_archive import _\n_("msg_x", default="New text ${n}")\n',
     )
-    assert entries["msg_x"].fuzzy and entries["msg_x"].msgstr == "旧译文${n}"
+    build(tmp_path)
+    i18n.sync(pot, po)
+    entry = polib.pofile(str(po)).find("msg_x")
+    assert entry.fuzzy and entry.msgstr == "旧译文${n}"
+    assert i18n.default(entry) == "New text ${n}"
 
 
 TEMPLATE = """<html xmlns:i18n="http://xml.zope.org/namespaces/i18n"
@@ -230,24 +272,21 @@ TEMPLATE = """<html xmlns:i18n="http://xml.zope.org/namespaces/i18n"
 """
 
 
-def test_template_extraction():
-    catalogs = {d: i18n_extract.Catalog(d) for d in i18n_extract.DOMAINS}
-    warnings = []
-    i18n_extract.extract_template_source(TEMPLATE, "t.pt", catalogs, warnings)
-    messages = catalogs["xinfang_archive"].messages
+def test_template_extraction(tmp_path):
+    sample(tmp_path, t_pt=TEMPLATE)
+    messages, said = build(tmp_path)
     assert set(messages) == {
-        "Hello ${who}, you have <em>new</em> mail.<br/>",
+        "Hello ${who}, you have <em>new</em> mail.<br />",
         "label_explicit",
         "Case picture",
         "title_id",
     }
-    assert messages["label_explicit"].default == "Explicit default"
-    assert messages["title_id"].default == "Ignored"
-    assert messages["label_explicit"].references == {"t.pt:7"}
-    assert not catalogs[
-        "plone"
-    ].messages  # only xinfang_archive is taken from templates
-    assert not warnings
+    assert i18n.default(messages["label_explicit"]) == "Explicit default"
+    assert i18n.default(messages["title_id"]) == "Ignored"
+    assert messages["label_explicit"].occurrences == [("pkg/t.pt", "")]
+    assert not said
+    # only xinfang_archive is taken from templates
+    assert build(tmp_path, "plone")[0] == {}
 
 
 # --- translations in the running site ------------------------------------------
