@@ -21,8 +21,8 @@ from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.audit.recorder import record
-from xinfang_archive.browser.outputs import content_disposition
-from xinfang_archive.browser.outputs import refuse
+from xinfang_archive.browser.downloads import content_disposition
+from xinfang_archive.browser.downloads import refuse
 from xinfang_archive.documents import bulletin as document
 from xinfang_archive.documents.bulletin import dashboard_data
 from xinfang_archive.documents.bulletin import render_bulletin
