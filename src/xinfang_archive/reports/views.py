@@ -24,8 +24,9 @@ from xinfang_archive.audit.recorder import record
 from xinfang_archive.browser.downloads import content_disposition
 from xinfang_archive.browser.downloads import refuse
 from xinfang_archive.documents import bulletin as document
-from xinfang_archive.documents.bulletin import dashboard_data
 from xinfang_archive.documents.bulletin import render_bulletin
+from xinfang_archive.reports.breakdown import breakdown_rows
+from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.facts import CASE_TYPE
 from xinfang_archive.reports.figures import RATE_NAMES
 from xinfang_archive.reports.issue import BadPeriod
@@ -36,6 +37,17 @@ from xinfang_archive.reports.issue import make_bulletin
 from xinfang_archive.reports.issue import parse_period
 from xinfang_archive.reports.rows import case_rows
 from xinfang_archive.reports.svg import inline_svg
+from xinfang_archive.reports.text import day_text
+from xinfang_archive.reports.text import NO_DATA
+from xinfang_archive.reports.text import rate_cell
+from xinfang_archive.reports.text import score_note_text
+from xinfang_archive.reports.text import share_text
+from xinfang_archive.reports.text import summary_text
+from xinfang_archive.reports.titles import DIMENSION_TITLES
+from xinfang_archive.reports.titles import RATE_DEFINITIONS
+from xinfang_archive.reports.titles import RATE_NOTE
+from xinfang_archive.reports.titles import RATE_TITLES
+from xinfang_archive.reports.titles import Titles
 from zope.i18n import translate
 
 import json
@@ -143,7 +155,7 @@ class BulletinDashboardView(BulletinView):
     def __call__(self):
         if not self.prepare():
             return self.error
-        self.names = document.Titles(self.titles)
+        self.names = Titles(self.titles)
         self.data = dashboard_data(self.bulletin, self.titles, case_titles=False)
         return self.index()
 
@@ -157,9 +169,9 @@ class BulletinDashboardView(BulletinView):
             "period": self.period.label,
             "issue": self.period.issue,
             "bureau": bureau_name(),
-            "start": document.day_text(self.bulletin.start),
-            "end": document.day_text(self.bulletin.end),
-            "today": document.day_text(self.today),
+            "start": day_text(self.bulletin.start),
+            "end": day_text(self.bulletin.end),
+            "today": day_text(self.today),
             "pdf": self.url("monthly-bulletin"),
             "json": self.url("bulletin-data"),
             "dashboard": f"{api.portal.get().absolute_url()}/@@bulletin-dashboard",
@@ -183,7 +195,7 @@ class BulletinDashboardView(BulletinView):
         ]
 
     def summary(self):
-        return document.summary_text(self.bulletin, self.names)
+        return summary_text(self.bulletin, self.names)
 
     # -- figures --------------------------------------------------------------
 
@@ -209,11 +221,11 @@ class BulletinDashboardView(BulletinView):
             {
                 "title": title,
                 "month": month,
-                "month_share": document.share_text(month, month_total),
+                "month_share": share_text(month, month_total),
                 "ytd": ytd,
-                "ytd_share": document.share_text(ytd, ytd_total),
+                "ytd_share": share_text(ytd, ytd_total),
             }
-            for _code, title, month, ytd in document.breakdown_rows(
+            for _code, title, month, ytd in breakdown_rows(
                 self.bulletin, dimension, self.names
             )
         ]
@@ -226,14 +238,14 @@ class BulletinDashboardView(BulletinView):
         }
 
     def dimension_title(self, dimension):
-        return document.DIMENSION_TITLES[dimension]
+        return DIMENSION_TITLES[dimension]
 
     def rate_title(self, name):
-        return document.RATE_TITLES[name]
+        return RATE_TITLES[name]
 
     def special(self):
         month, ytd = self.bulletin.intake, self.bulletin.intake_ytd
-        share = document.share_text
+        share = share_text
         lines = (
             (
                 _("Repeat petitions (cases)"),
@@ -279,16 +291,16 @@ class BulletinDashboardView(BulletinView):
         return [
             {
                 "name": name,
-                "title": document.RATE_TITLES[name],
-                "month": document.rate_cell(getattr(self.bulletin.rates, name)),
-                "ytd": document.rate_cell(getattr(self.bulletin.rates_ytd, name)),
-                "definition": document.RATE_DEFINITIONS[name],
+                "title": RATE_TITLES[name],
+                "month": rate_cell(getattr(self.bulletin.rates, name)),
+                "ytd": rate_cell(getattr(self.bulletin.rates_ytd, name)),
+                "definition": RATE_DEFINITIONS[name],
             }
             for name in RATE_NAMES
         ]
 
     def rate_note(self):
-        return document.RATE_NOTE
+        return RATE_NOTE
 
     def units(self):
         return [
@@ -296,19 +308,17 @@ class BulletinDashboardView(BulletinView):
                 "rank": unit.rank,
                 "title": self.names("unit", unit.code),
                 "received": unit.received,
-                "handling": document.rate_cell(unit.handling_on_time),
-                "satisfaction": document.rate_cell(unit.satisfaction),
+                "handling": rate_cell(unit.handling_on_time),
+                "satisfaction": rate_cell(unit.satisfaction),
                 "open": unit.open,
                 "overdue": unit.overdue,
-                "score": document.NO_DATA
-                if unit.score is None
-                else f"{unit.score:.2f}",
+                "score": NO_DATA if unit.score is None else f"{unit.score:.2f}",
             }
             for unit in self.bulletin.units
         ]
 
     def score_note(self):
-        return document.score_note_text()
+        return score_note_text()
 
     def overdue(self):
         """The listed overdue cases; title and link only where the viewer may View the case."""
