@@ -12,8 +12,8 @@ from tests.test_documents import page_sizes
 from tests.test_documents import pages_of
 from tests.test_documents import pdf_text
 from tests.test_documents import squeeze
-from xinfang_archive.documents.bulletin import dashboard_data
 from xinfang_archive.documents.bulletin import render_bulletin
+from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.figures import CaseRow
 from xinfang_archive.reports.figures import monthly_figures
 from xinfang_archive.reports.figures import Rate
@@ -671,7 +671,7 @@ def test_unit_score_terms():
 
 
 def test_the_score_note_writes_the_formula():
-    from xinfang_archive.documents.bulletin import score_note_text
+    from xinfang_archive.reports.text import score_note_text
 
     note = score_note_text()
     assert (

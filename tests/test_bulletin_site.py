@@ -14,10 +14,10 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from tests.test_documents import assert_fonts_embedded
 from tests.test_documents import pdf_text
+from xinfang_archive.browser.bulletin import VIEW_BULLETIN
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.reports.figures import CaseRow
-from xinfang_archive.reports.views import VIEW_BULLETIN
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.clocks import handling_deadline
 

@@ -48,7 +48,8 @@ DOWNLOAD_VIEWS = {
     "images",
     "@@images",
 }
-# Views that record their own, more precise, entry (browser/outputs.py).
+# Views that record their own, more precise, entry (browser/filing_catalogue.py,
+# archival_rendition.py, record_note.py, archival_outputs.py).
 SELF_RECORDING_VIEWS = {
     "archival-rendition",
     "record-note",

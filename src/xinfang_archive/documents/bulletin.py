@@ -1,9 +1,12 @@
-"""The monthly bulletin of petition work (信访工作月通报) as PDF and dashboard data.
+"""The monthly bulletin of petition work (信访工作月通报) as PDF: its layout.
 
 The bulletin is a document of the bureau, issued in Chinese: its headings and
 sentences are Chinese text, as the figures' titles are (the caller passes
 ``titles``: ``{"category" | "channel" | "unit" | "grade": {code: 中文名}}``,
-e.g. from the registry vocabularies).  Nothing here needs Plone.
+e.g. from the registry vocabularies).  Nothing here needs Plone.  The
+figures come from ``reports.figures``, their wording (titles, text, the
+summary) from ``reports.titles`` and ``reports.text``, shared with the
+dashboard, whose data is ``reports.dashboard``.
 
 Layout (A4 portrait, the archive's embedded CJK font, page numbers): title and
 issue; 一 summary in prose; 二 intake against last month and last year, with
@@ -45,47 +48,26 @@ from xinfang_archive.documents.layout import HEADING_GAP
 from xinfang_archive.documents.layout import paragraph
 from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import spacer
-from xinfang_archive.reports.figures import ACCOUNTABILITY_PENALTY
-from xinfang_archive.reports.figures import DIMENSIONS
-from xinfang_archive.reports.figures import percent_text
+from xinfang_archive.reports.breakdown import breakdown_rows
 from xinfang_archive.reports.figures import RATE_NAMES
-from xinfang_archive.reports.figures import SCORE_WEIGHTS
-from xinfang_archive.reports.figures import UNASSIGNED
+from xinfang_archive.reports.text import change_text
+from xinfang_archive.reports.text import day_text
+from xinfang_archive.reports.text import NO_DATA
+from xinfang_archive.reports.text import period_text
+from xinfang_archive.reports.text import rate_cell
+from xinfang_archive.reports.text import score_note_text
+from xinfang_archive.reports.text import share_text
+from xinfang_archive.reports.text import summary_text
+from xinfang_archive.reports.titles import DIMENSION_TITLES
+from xinfang_archive.reports.titles import RATE_DEFINITIONS
+from xinfang_archive.reports.titles import RATE_NOTE
+from xinfang_archive.reports.titles import RATE_TITLES
+from xinfang_archive.reports.titles import STAGE_TITLES
+from xinfang_archive.reports.titles import Titles
 from xml.sax.saxutils import escape
 
 
 TITLE = "信访工作月通报"
-DIMENSION_TITLES = {
-    "category": "问题类别",
-    "channel": "信访渠道",
-    "unit": "责任单位",
-    "grade": "信访等级",
-}
-RATE_TITLES = {
-    "acceptance_on_time": "按期受理率",
-    "handling_on_time": "按期办结率",
-    "reply": "回复率",
-    "handling": "处理率",
-    "satisfaction": "满意率",
-}
-# The 口径说明 printed under the rates (see reports.figures for the full text).
-RATE_DEFINITIONS = {
-    "acceptance_on_time": "受理期限在统计期内且已有结果（已作出受理或不予受理决定，或期限已过）的事项中，"
-    "在期限当日或之前作出决定的比例；期限当日作出视为按期。",
-    "handling_on_time": "办理期限（含延期）在统计期内且已有结果（已答复或办结，或期限已过）的事项中，"
-    "在期限当日或之前答复（未经答复而办结的以办结日为准）的比例。",
-    "reply": "与按期办结率同一范围的事项中，截至统计日已答复或办结的比例（含超期答复）。",
-    "handling": "统计期内受理的事项中，截至统计日已答复或办结的比例。",
-    "satisfaction": "统计期内答复或办结且有回访评价的事项中，评价为满意或基本满意的比例。",
-}
-STAGE_TITLES = {
-    "accept": "受理",
-    "handle": "办理",
-    "review": "复查",
-    "rereview": "复核",
-}
-UNASSIGNED_TITLE = "未交办"
-NO_DATA = "—"
 RANKING_CHART_MAX = 40  # units drawn in the ranking chart; the table lists all
 CHART_BARS_MAX = 12  # bars of the category chart; the rest are drawn as one
 PALETTE = [
@@ -107,155 +89,6 @@ PALETTE = [
 ]
 BAR_COLOR = PALETTE[0]
 GRID_COLOR = colors.HexColor("#dddddd")
-
-
-# -- text -------------------------------------------------------------------
-
-
-def period_text(year, month):
-    return f"{year}年{month}月"
-
-
-def day_text(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def change_text(change):
-    """``上升5.2%`` / ``下降3.0%`` / ``持平`` / ``无可比数据``."""
-    tenths = change.tenths
-    if tenths is None:
-        return "无可比数据"
-    if tenths == 0:
-        return "持平"
-    return ("上升" if tenths > 0 else "下降") + percent_text(abs(tenths))
-
-
-def share_text(count, total):
-    """``count`` as a share of ``total``: ``35.2%``, ``—`` for a total of 0."""
-    return percent_text(_share_tenths(count, total))
-
-
-def rate_cell(rate):
-    """``92.3%（12/13）`` or ``—``."""
-    if not rate.denominator:
-        return NO_DATA
-    return f"{rate.text()}（{rate.numerator}/{rate.denominator}）"
-
-
-class Titles:
-    """Chinese titles of codes, the code itself when a title is missing."""
-
-    def __init__(self, titles):
-        self.titles = titles or {}
-
-    def __call__(self, dimension, code):
-        if dimension == "unit" and not code:
-            return UNASSIGNED_TITLE
-        return self.titles.get(dimension, {}).get(code) or code
-
-    def order(self, dimension):
-        """Codes in the order the caller lists them (registry order)."""
-        return {
-            code: index for index, code in enumerate(self.titles.get(dimension, {}))
-        }
-
-
-def breakdown_rows(bulletin, dimension, titles):
-    """``(code, title, month, year to date)`` for every code counted in either,
-    most frequent this month first, then by year to date, then in the
-    caller's order of codes."""
-    month, ytd = bulletin.intake.by(dimension), bulletin.intake_ytd.by(dimension)
-    order = titles.order(dimension)
-    codes = set(month) | set(ytd)
-    ranked = sorted(
-        codes,
-        key=lambda code: (
-            -month.get(code, 0),
-            -ytd.get(code, 0),
-            order.get(code, len(order)),
-            code,
-        ),
-    )
-    return [
-        (code, titles(dimension, code), month.get(code, 0), ytd.get(code, 0))
-        for code in ranked
-    ]
-
-
-def summary_text(bulletin, titles):
-    """The summary paragraph of the bulletin, generated from the figures."""
-    intake, ytd = bulletin.intake, bulletin.intake_ytd
-    total = intake.total
-    sentences = [
-        f"{period_text(bulletin.year, bulletin.month)}，共登记信访事项{total}件、"
-        f"涉及{intake.people}人次，环比{change_text(bulletin.month_over_month)}，"
-        f"同比{change_text(bulletin.year_over_year)}；"
-        f"本年累计登记{ytd.total}件、{ytd.people}人次。"
-    ]
-    if total:
-        channels = breakdown_rows(bulletin, "channel", titles)[:3]
-        sentences.append(
-            "从信访渠道看，"
-            + "、".join(
-                f"{title}{count}件（占{share_text(count, total)}）"
-                for _code, title, count, _ytd in channels
-                if count
-            )
-            + "。"
-        )
-        categories = [
-            row for row in breakdown_rows(bulletin, "category", titles)[:3] if row[2]
-        ]
-        parts = [
-            f"{title}（{count}件，占{share_text(count, total)}）"
-            for _code, title, count, _ytd in categories
-        ]
-        joined = (
-            parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + "和" + parts[-1]
-        )
-        sentences.append(f"从问题类别看，反映较为集中的是{joined}。")
-        grades = sorted(
-            intake.by_grade.items(),
-            key=lambda item: (titles.order("grade").get(item[0], 99), item[0]),
-        )
-        sentences.append(
-            "按信访等级分，"
-            + "、".join(f"{titles('grade', code)}{count}件" for code, count in grades)
-            + "。"
-        )
-        sentences.append(
-            f"重复访{intake.repeat}件，越级访{intake.skip_level}件，"
-            f"集体访{intake.collective}批{intake.collective_people}人次。"
-        )
-    rates = bulletin.rates
-    sentences.append(
-        "本月"
-        + "，".join(
-            f"{RATE_TITLES[name]}{getattr(rates, name).text()}"
-            for name in (
-                "acceptance_on_time",
-                "handling_on_time",
-                "reply",
-                "handling",
-                "satisfaction",
-            )
-        )
-        + "。"
-    )
-    if bulletin.overdue_total:
-        worst = bulletin.overdue[0].days_overdue if bulletin.overdue else 0
-        units = sum(1 for unit in bulletin.units if unit.overdue)
-        sentences.append(
-            f"截至{day_text(bulletin.today)}，超期未办结信访事项{bulletin.overdue_total}件，"
-            f"涉及{units}个责任单位，最长超期{worst}天，请有关单位对照附表抓紧办理。"
-        )
-    else:
-        sentences.append(f"截至{day_text(bulletin.today)}，无超期未办结信访事项。")
-    if len(bulletin.units) >= 6:
-        first = "、".join(titles("unit", unit.code) for unit in bulletin.units[:3])
-        last = "、".join(titles("unit", unit.code) for unit in bulletin.units[-3:])
-        sentences.append(f"责任单位综合排名前三位的是{first}，后三位的是{last}。")
-    return "".join(sentences)
 
 
 # -- styles -----------------------------------------------------------------
@@ -501,11 +334,6 @@ def rates_table(bulletin):
     return _table(rows, (None, 60, 60))
 
 
-RATE_NOTE = (
-    "比率后括号内为分子/分母；分母为0时记“—”。统计截至制表日，按登记日期归入统计期。"
-)
-
-
 def rate_notes():
     notes = [f"{RATE_TITLES[name]}：{RATE_DEFINITIONS[name]}" for name in RATE_NAMES]
     notes.append(RATE_NOTE)
@@ -548,21 +376,6 @@ def ranking_table(bulletin, titles):
     commands = (*NUMBERS_RIGHT, ("ALIGN", (0, 1), (0, -1), "CENTER"))
     return _table(
         rows, (9, None, 12, 27, 27, 10, 10, 15, 11, 14), commands=commands, compact=True
-    )
-
-
-def score_note_text():
-    """How the ranking score is made (printed under the ranking)."""
-    weights = SCORE_WEIGHTS
-    return (
-        f"综合得分＝（{weights['handling_on_time']}×按期办结率＋{weights['satisfaction']}×满意率"
-        f"＋{weights['not_overdue']}×（100－超期占比）＋{weights['screening_on_time']}×排查报送及时率）"
-        f"÷100－{ACCOUNTABILITY_PENALTY}×责任追究件数，最低为0，比率按百分数计；超期占比为超期件数占"
-        "在办件数的比例（无在办件为0）；排查报送及时率为本月到期的矛盾纠纷排查报告期中按期报送的比例，"
-        "逾期报送的按半期计，未报送的不计；责任追究件数为本月作出决定的责任追究件数。"
-        "单位本月无可计算的按期办结率或满意率的，以当月总体比率代替；本月无到期排查报告期的，"
-        "排查报送及时率一项不计，其余各项按权重折算；"
-        "得分相同的按单位代码排序。在办、超期为截至制表日的件数。"
     )
 
 
@@ -972,169 +785,3 @@ def render_bulletin(
     story.append(_section("十、矛盾纠纷排查报送与责任追究"))
     story += screening_block(bulletin)
     return build_pdf(story, pagesize=PORTRAIT, title=f"{TITLE} {period}")
-
-
-# -- dashboard --------------------------------------------------------------
-
-
-def _tenths(value):
-    return None if value is None else value / 10
-
-
-def _rate_data(rate, name):
-    return {
-        "label": RATE_TITLES[name],
-        "numerator": rate.numerator,
-        "denominator": rate.denominator,
-        "percent": _tenths(rate.tenths),
-        "text": rate.text(),
-    }
-
-
-def _intake_data(intake, titles):
-    data = {
-        "total": intake.total,
-        "people": intake.people,
-        "repeat": intake.repeat,
-        "skip_level": intake.skip_level,
-        "collective": intake.collective,
-        "collective_people": intake.collective_people,
-    }
-    for dimension in DIMENSIONS:
-        order = titles.order(dimension)
-        counts = sorted(
-            intake.by(dimension).items(),
-            key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]),
-        )
-        data[f"by_{dimension}"] = [
-            {
-                "code": code,
-                "title": titles(dimension, code),
-                "count": count,
-                "percent": _tenths(_share_tenths(count, intake.total)),
-            }
-            for code, count in counts
-        ]
-    return data
-
-
-def _share_tenths(count, total):
-    return (2000 * count + total) // (2 * total) if total else None
-
-
-def _change_data(change):
-    return {
-        "current": change.current,
-        "previous": change.previous,
-        "percent": _tenths(change.tenths),
-        "text": change_text(change),
-    }
-
-
-def dashboard_data(bulletin, titles, *, case_titles=True):
-    """The bulletin's figures as JSON-able data (dates in ISO form, percentages
-    to one decimal, None where a rate has nothing to count).  Without
-    ``case_titles`` the overdue cases carry no ``title``."""
-    names = Titles(titles)
-    data = _dashboard_data(bulletin, names)
-    if not case_titles:
-        for case in data["overdue"]["cases"]:
-            del case["title"]
-    return data
-
-
-def _dashboard_data(bulletin, names):
-    return {
-        "period": {
-            "year": bulletin.year,
-            "month": bulletin.month,
-            "label": period_text(bulletin.year, bulletin.month),
-            "start": bulletin.start.isoformat(),
-            "end": bulletin.end.isoformat(),
-            "today": bulletin.today.isoformat(),
-        },
-        "intake": {
-            "month": _intake_data(bulletin.intake, names),
-            "year_to_date": _intake_data(bulletin.intake_ytd, names),
-        },
-        "changes": {
-            "month_over_month": _change_data(bulletin.month_over_month),
-            "year_over_year": _change_data(bulletin.year_over_year),
-        },
-        "monthly_intake": [
-            {
-                "year": year,
-                "month": month,
-                "label": period_text(year, month),
-                "count": count,
-            }
-            for year, month, count in bulletin.monthly_intake
-        ],
-        "rates": {
-            "month": {
-                name: _rate_data(getattr(bulletin.rates, name), name)
-                for name in RATE_NAMES
-            },
-            "year_to_date": {
-                name: _rate_data(getattr(bulletin.rates_ytd, name), name)
-                for name in RATE_NAMES
-            },
-        },
-        "units": [
-            {
-                "rank": unit.rank,
-                "code": unit.code,
-                "title": names("unit", unit.code),
-                "received": unit.received,
-                "handling_on_time": _rate_data(
-                    unit.handling_on_time, "handling_on_time"
-                ),
-                "satisfaction": _rate_data(unit.satisfaction, "satisfaction"),
-                "open": unit.open,
-                "overdue": unit.overdue,
-                "score": unit.score,
-                "screening_on_time": {
-                    "percent": _tenths(unit.screening_on_time.tenths),
-                    "text": unit.screening_on_time.text(),
-                },
-                "accountability": unit.accountability,
-            }
-            for unit in bulletin.units
-        ],
-        "screening": [
-            {
-                "period": count.period,
-                "deadline": count.deadline.isoformat(),
-                "units": count.units,
-                "reported": count.reported,
-                "zero": count.zero,
-                "missing": count.missing,
-                "late": count.late,
-            }
-            for count in bulletin.screening
-        ],
-        "accountability": bulletin.accountability,
-        "overdue": {
-            "total": bulletin.overdue_total,
-            "limit": bulletin.overdue_limit,
-            "not_listed": bulletin.overdue_not_listed,
-            "cases": [
-                {
-                    "uid": case.uid,
-                    "registration_number": case.registration_number,
-                    "title": case.title,
-                    "received": case.received.isoformat(),
-                    "unit": case.unit or UNASSIGNED,
-                    "unit_title": names("unit", case.unit),
-                    "category": case.category,
-                    "category_title": names("category", case.category),
-                    "state": case.state,
-                    "stage": case.stage,
-                    "stage_title": STAGE_TITLES.get(case.stage, case.stage),
-                    "deadline": case.deadline.isoformat(),
-                    "days_overdue": case.days_overdue,
-                }
-                for case in bulletin.overdue
-            ],
-        },
-    }

@@ -70,7 +70,7 @@ def default_body(case, kind):
     if kind == "acceptance_notice":
         # No query code here: letters are read by staff who may not see
         # personal data and are indexed; the code goes on its own slip
-        # (publicquery/slip.py).
+        # (documents/query_slip.py).
         return [f"{matter}，经审查，符合受理条件，本机关决定予以受理。"]
     if kind == "rejection_notice":
         return [f"{matter}，经审查，不属于本机关受理范围，本机关决定不予受理。"]

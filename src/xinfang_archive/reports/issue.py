@@ -4,11 +4,11 @@ issues it, the titles of the codes, and its figures from the catalog."""
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive.archival.settings import filing_settings
-from xinfang_archive.documents.bulletin import period_text
 from xinfang_archive.reports.assessment import decided_accountability
 from xinfang_archive.reports.assessment import screening_periods
 from xinfang_archive.reports.figures import monthly_figures
 from xinfang_archive.reports.rows import case_rows
+from xinfang_archive.reports.text import period_text
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles

@@ -1,140 +1,36 @@
-"""The monthly bulletin (月通报) in the site, on the site root:
-
-* ``@@monthly-bulletin?year=2024&month=5``: the PDF (the previous month
-  without parameters);
-* ``@@bulletin-dashboard``: 统计看板, the same figures as a page, with the
-  bulletin's charts inline as SVG, a month picker and the PDF to download;
-* ``@@bulletin-data``: the figures as JSON.
-
-All three need "xinfang_archive: View bulletin" (the bureau's leaders,
-inspectors and registrars; see ``profiles/default/rolemap.xml``).  The
-figures count every case of the bureau, whoever asks; they name no case
-title: the PDF and the JSON list overdue cases by registration number,
-category and unit, and the page adds the title (and a link) only of the
-cases the viewer may open, as the rest of the staff pages do.  Downloads of
-the PDF and the JSON are recorded in the audit trail as exports.
+"""@@bulletin-dashboard on the site root: 统计看板, the monthly bulletin's
+figures as a page, with the bulletin's charts inline as SVG, a month picker
+and the PDF and JSON to download (see ``bulletin.py``).  Overdue cases get
+their title and a link only where the viewer may open them.
 """
 
-from datetime import date
 from plone import api
-from Products.Five.browser import BrowserView
-from urllib.parse import urlencode
 from xinfang_archive import _
-from xinfang_archive.audit.recorder import record
-from xinfang_archive.browser.outputs import content_disposition
-from xinfang_archive.browser.outputs import refuse
+from xinfang_archive.browser.bulletin import BulletinView
 from xinfang_archive.documents import bulletin as document
-from xinfang_archive.documents.bulletin import dashboard_data
-from xinfang_archive.documents.bulletin import render_bulletin
+from xinfang_archive.reports.breakdown import breakdown_rows
+from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.facts import CASE_TYPE
 from xinfang_archive.reports.figures import RATE_NAMES
-from xinfang_archive.reports.issue import BadPeriod
-from xinfang_archive.reports.issue import bulletin_titles
 from xinfang_archive.reports.issue import bureau_name
 from xinfang_archive.reports.issue import FIRST_YEAR
-from xinfang_archive.reports.issue import make_bulletin
-from xinfang_archive.reports.issue import parse_period
-from xinfang_archive.reports.rows import case_rows
 from xinfang_archive.reports.svg import inline_svg
+from xinfang_archive.reports.text import day_text
+from xinfang_archive.reports.text import NO_DATA
+from xinfang_archive.reports.text import rate_cell
+from xinfang_archive.reports.text import score_note_text
+from xinfang_archive.reports.text import share_text
+from xinfang_archive.reports.text import summary_text
+from xinfang_archive.reports.titles import DIMENSION_TITLES
+from xinfang_archive.reports.titles import RATE_DEFINITIONS
+from xinfang_archive.reports.titles import RATE_NOTE
+from xinfang_archive.reports.titles import RATE_TITLES
+from xinfang_archive.reports.titles import Titles
 from zope.i18n import translate
 
-import json
 
-
-VIEW_BULLETIN = "xinfang_archive: View bulletin"  # the permission of the three views
-PDF_TYPE = "application/pdf"
-BAD_PERIOD = _(
-    "There is no bulletin for that month: give a year and a month (1 to 12), "
-    "not after the current month."
-)
 CHART_WIDTH = 640
 PIE_WIDTH = 360
-
-
-class BulletinView(BrowserView):
-    """The period asked for and its figures (computed once per request)."""
-
-    def prepare(self):
-        """False (and a 400 answer ready) when the period is not valid."""
-        self.today = date.today()
-        form = self.request.form
-        try:
-            self.period = parse_period(form.get("year"), form.get("month"), self.today)
-        except BadPeriod:
-            self.error = refuse(self.request, 400, BAD_PERIOD)
-            return False
-        self.titles = bulletin_titles()
-        self.rows = case_rows()
-        self.bulletin = make_bulletin(self.period, self.today, self.rows)
-        return True
-
-    def url(self, name, **params):
-        query = {"year": self.period.year, "month": self.period.month, **params}
-        return f"{api.portal.get().absolute_url()}/@@{name}?{urlencode(query)}"
-
-    def send(self, data, content_type, filename, fallback):
-        response = self.request.response
-        response.setHeader("Content-Type", content_type)
-        response.setHeader(
-            "Content-Disposition", content_disposition(filename, fallback, "inline")
-        )
-        response.setHeader("Content-Length", str(len(data)))
-        response.setHeader("X-Content-Type-Options", "nosniff")
-        response.setHeader("Cache-Control", "private, no-store")
-        return data
-
-    def recorded(self, fmt):
-        record(
-            "export",
-            self.context,
-            details={
-                "what": "monthly-bulletin",
-                "format": fmt,
-                "period": self.period.key,
-                "received": self.bulletin.received,
-                "overdue": self.bulletin.overdue_total,
-            },
-        )
-
-
-class MonthlyBulletinView(BulletinView):
-    """@@monthly-bulletin: the PDF."""
-
-    def __call__(self):
-        if not self.prepare():
-            return self.error
-        pdf = render_bulletin(
-            self.bulletin,
-            self.titles,
-            bureau=bureau_name(),
-            issue_label=self.period.issue,
-            case_titles=False,
-        )
-        self.recorded("pdf")
-        return self.send(
-            pdf,
-            PDF_TYPE,
-            f"{document.TITLE}-{self.period.label}.pdf",
-            f"monthly-bulletin-{self.period.key}.pdf",
-        )
-
-
-class BulletinDataView(BulletinView):
-    """@@bulletin-data: the figures as JSON."""
-
-    def __call__(self):
-        if not self.prepare():
-            return self.error
-        data = dashboard_data(self.bulletin, self.titles, case_titles=False)
-        data["issue"] = {"bureau": bureau_name(), "label": self.period.issue}
-        self.recorded("json")
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return self.send(
-            body,
-            "application/json; charset=utf-8",
-            f"monthly-bulletin-{self.period.key}.json",
-            f"monthly-bulletin-{self.period.key}.json",
-        )
 
 
 class BulletinDashboardView(BulletinView):
@@ -143,7 +39,7 @@ class BulletinDashboardView(BulletinView):
     def __call__(self):
         if not self.prepare():
             return self.error
-        self.names = document.Titles(self.titles)
+        self.names = Titles(self.titles)
         self.data = dashboard_data(self.bulletin, self.titles, case_titles=False)
         return self.index()
 
@@ -157,9 +53,9 @@ class BulletinDashboardView(BulletinView):
             "period": self.period.label,
             "issue": self.period.issue,
             "bureau": bureau_name(),
-            "start": document.day_text(self.bulletin.start),
-            "end": document.day_text(self.bulletin.end),
-            "today": document.day_text(self.today),
+            "start": day_text(self.bulletin.start),
+            "end": day_text(self.bulletin.end),
+            "today": day_text(self.today),
             "pdf": self.url("monthly-bulletin"),
             "json": self.url("bulletin-data"),
             "dashboard": f"{api.portal.get().absolute_url()}/@@bulletin-dashboard",
@@ -183,7 +79,7 @@ class BulletinDashboardView(BulletinView):
         ]
 
     def summary(self):
-        return document.summary_text(self.bulletin, self.names)
+        return summary_text(self.bulletin, self.names)
 
     # -- figures --------------------------------------------------------------
 
@@ -209,11 +105,11 @@ class BulletinDashboardView(BulletinView):
             {
                 "title": title,
                 "month": month,
-                "month_share": document.share_text(month, month_total),
+                "month_share": share_text(month, month_total),
                 "ytd": ytd,
-                "ytd_share": document.share_text(ytd, ytd_total),
+                "ytd_share": share_text(ytd, ytd_total),
             }
-            for _code, title, month, ytd in document.breakdown_rows(
+            for _code, title, month, ytd in breakdown_rows(
                 self.bulletin, dimension, self.names
             )
         ]
@@ -226,14 +122,14 @@ class BulletinDashboardView(BulletinView):
         }
 
     def dimension_title(self, dimension):
-        return document.DIMENSION_TITLES[dimension]
+        return DIMENSION_TITLES[dimension]
 
     def rate_title(self, name):
-        return document.RATE_TITLES[name]
+        return RATE_TITLES[name]
 
     def special(self):
         month, ytd = self.bulletin.intake, self.bulletin.intake_ytd
-        share = document.share_text
+        share = share_text
         lines = (
             (
                 _("Repeat petitions (cases)"),
@@ -279,16 +175,16 @@ class BulletinDashboardView(BulletinView):
         return [
             {
                 "name": name,
-                "title": document.RATE_TITLES[name],
-                "month": document.rate_cell(getattr(self.bulletin.rates, name)),
-                "ytd": document.rate_cell(getattr(self.bulletin.rates_ytd, name)),
-                "definition": document.RATE_DEFINITIONS[name],
+                "title": RATE_TITLES[name],
+                "month": rate_cell(getattr(self.bulletin.rates, name)),
+                "ytd": rate_cell(getattr(self.bulletin.rates_ytd, name)),
+                "definition": RATE_DEFINITIONS[name],
             }
             for name in RATE_NAMES
         ]
 
     def rate_note(self):
-        return document.RATE_NOTE
+        return RATE_NOTE
 
     def units(self):
         return [
@@ -296,19 +192,17 @@ class BulletinDashboardView(BulletinView):
                 "rank": unit.rank,
                 "title": self.names("unit", unit.code),
                 "received": unit.received,
-                "handling": document.rate_cell(unit.handling_on_time),
-                "satisfaction": document.rate_cell(unit.satisfaction),
+                "handling": rate_cell(unit.handling_on_time),
+                "satisfaction": rate_cell(unit.satisfaction),
                 "open": unit.open,
                 "overdue": unit.overdue,
-                "score": document.NO_DATA
-                if unit.score is None
-                else f"{unit.score:.2f}",
+                "score": NO_DATA if unit.score is None else f"{unit.score:.2f}",
             }
             for unit in self.bulletin.units
         ]
 
     def score_note(self):
-        return document.score_note_text()
+        return score_note_text()
 
     def overdue(self):
         """The listed overdue cases; title and link only where the viewer may View the case."""
