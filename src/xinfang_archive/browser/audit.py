@@ -11,6 +11,7 @@ from xinfang_archive.audit.csvexport import write_csv
 from xinfang_archive.audit.recorder import audit_store
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.audit.store import canonical_json
+from xinfang_archive.browser.downloads import send
 from xinfang_archive.localtime import local_text
 from xinfang_archive.privacy.masking import text_for_viewer
 from zope.i18n import translate
@@ -167,12 +168,13 @@ class AuditLogView(BrowserView):
                 **{k: v for k, v in self.filters().items() if v},
             ),
         )
-        response = self.request.response
-        response.setHeader("Content-Type", "text/csv; charset=utf-8")
-        response.setHeader(
-            "Content-Disposition", 'attachment; filename="audit-trail.csv"'
+        return send(
+            self.request,
+            buffer.getvalue(),
+            "text/csv; charset=utf-8",
+            "audit-trail.csv",
+            "audit-trail.csv",
         )
-        return buffer.getvalue()
 
 
 class AuditHistoryView(AuditLogView):

@@ -17,6 +17,8 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
+from xinfang_archive.browser.downloads import PDF_TYPE
+from xinfang_archive.browser.downloads import send
 from xinfang_archive.documents.minutes import render_minutes
 from xinfang_archive.hearings import masks as masking
 from xinfang_archive.hearings.publication import notice_of
@@ -372,14 +374,9 @@ class NoticeView(BrowserView):
 
 class MinutesPdfView(BrowserView):
     def __call__(self):
+        name = f"{self.context.getId()}.pdf"
         pdf = render_minutes(self.context)
-        response = self.request.response
-        response.setHeader("Content-Type", "application/pdf")
-        response.setHeader(
-            "Content-Disposition", f'inline; filename="{self.context.getId()}.pdf"'
-        )
-        response.setHeader("Content-Length", str(len(pdf)))
-        return pdf
+        return send(self.request, pdf, PDF_TYPE, name, name, disposition="inline")
 
 
 class HearingsView(BrowserView):

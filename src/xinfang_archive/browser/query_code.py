@@ -11,6 +11,8 @@ from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
+from xinfang_archive.browser.downloads import PDF_TYPE
+from xinfang_archive.browser.downloads import send
 from xinfang_archive.documents.query_slip import render_slip
 from xinfang_archive.publicquery.codes import CODE_ATTRIBUTE
 from xinfang_archive.publicquery.codes import code_of
@@ -26,15 +28,9 @@ class QueryCodeSlipView(BrowserView):
         if not code:  # every case has one since registration (or the 1003 upgrade)
             self.request.response.setStatus(404)
             return ""
+        name = f"query-code-{self.context.getId()}.pdf"
         pdf = render_slip(self.context, code)
-        response = self.request.response
-        response.setHeader("Content-Type", "application/pdf")
-        response.setHeader(
-            "Content-Disposition",
-            f'inline; filename="query-code-{self.context.getId()}.pdf"',
-        )
-        response.setHeader("Cache-Control", "no-store")
-        return pdf
+        return send(self.request, pdf, PDF_TYPE, name, name, disposition="inline")
 
 
 class NewQueryCodeView(BrowserView):
