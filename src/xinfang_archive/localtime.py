@@ -1,5 +1,6 @@
 """The bureau's clock: times are stored in UTC and shown in China Standard Time."""
 
+from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,3 +22,32 @@ def local_text(value, seconds=True):
     return value.astimezone(LOCAL_TIME).strftime(
         "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
     )
+
+
+def local_day(value):
+    """The bureau's date of an aware datetime, a Zope DateTime or an ISO
+    string (a naive datetime is taken as it is; a date is returned as it is);
+    None for nothing or for an unreadable string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if hasattr(value, "asdatetime"):  # Zope's DateTime (workflow history)
+        value = value.asdatetime()
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_TIME).date() if value.tzinfo else value.date()
+    return value if isinstance(value, date) else None
+
+
+def iso_day(value):
+    """``YYYY-MM-DD`` of ``local_day(value)``, "" without one."""
+    day = local_day(value)
+    return day.isoformat() if day else ""
+
+
+def chinese_day(day):
+    """``2026年12月3日``: a date as Chinese documents write it."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -76,7 +76,7 @@ class AmendmentRefused(Exception):
         self.message = message
 
 
-def case_of(obj):
+def filed_unit_of(obj):
     """The filed unit ``obj`` belongs to: its case, or the record itself when
     it is filed on its own (a screening report)."""
     while obj is not None and not (
@@ -219,7 +219,7 @@ def amend(obj, changes, reason):
         raise AmendmentRefused(_("The amendment changes nothing."))
     _check_files(diffs)
 
-    case = case_of(obj)
+    case = filed_unit_of(obj)
     case_path = "/".join(case.getPhysicalPath())
     path = "/".join(obj.getPhysicalPath())[len(case_path) + 1 :]
     recorded = [

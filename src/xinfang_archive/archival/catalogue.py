@@ -19,7 +19,6 @@ from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import ICaseFolder
-from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.reply import OPINION_KINDS
 from xinfang_archive.documents.records import CatalogueRow
@@ -40,13 +39,6 @@ FILE_FIELDS = ((ICaseDocument, ("file",)), (IReply, ("signed_file", "letter_file
 
 def may_view(obj):
     return bool(api.user.has_permission("View", obj=obj))
-
-
-def case_of(obj):
-    """The case ``obj`` is in (``obj`` itself for a case), None outside one."""
-    while obj is not None and not IPetitionCase.providedBy(obj):
-        obj = aq_parent(obj)
-    return obj
 
 
 def case_folder_of(obj):

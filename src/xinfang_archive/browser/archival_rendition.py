@@ -11,7 +11,6 @@ Every download is recorded in the audit trail (``download``).
 from Acquisition import aq_base
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
-from xinfang_archive.archival.catalogue import case_of
 from xinfang_archive.archival.catalogue import file_field
 from xinfang_archive.archival.catalogue import filing_stamp
 from xinfang_archive.archival.catalogue import highest_classification
@@ -27,6 +26,7 @@ from xinfang_archive.browser.downloads import PDF_TYPE
 from xinfang_archive.browser.downloads import refuse
 from xinfang_archive.browser.downloads import send
 from xinfang_archive.content.interfaces import ICaseDocument
+from xinfang_archive.content.lineage import case_of
 from xinfang_archive.documents.records import DocumentInfo
 from xinfang_archive.documents.stamp import cover_sheet
 from xinfang_archive.documents.stamp import RenditionError

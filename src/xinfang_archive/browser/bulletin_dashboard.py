@@ -8,6 +8,7 @@ from plone import api
 from xinfang_archive import _
 from xinfang_archive.browser.bulletin import BulletinView
 from xinfang_archive.documents import bulletin as document
+from xinfang_archive.localtime import chinese_day
 from xinfang_archive.reports.breakdown import breakdown_rows
 from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.facts import CASE_TYPE
@@ -15,7 +16,6 @@ from xinfang_archive.reports.figures import RATE_NAMES
 from xinfang_archive.reports.issue import bureau_name
 from xinfang_archive.reports.issue import FIRST_YEAR
 from xinfang_archive.reports.svg import inline_svg
-from xinfang_archive.reports.text import day_text
 from xinfang_archive.reports.text import NO_DATA
 from xinfang_archive.reports.text import rate_cell
 from xinfang_archive.reports.text import score_note_text
@@ -53,9 +53,9 @@ class BulletinDashboardView(BulletinView):
             "period": self.period.label,
             "issue": self.period.issue,
             "bureau": bureau_name(),
-            "start": day_text(self.bulletin.start),
-            "end": day_text(self.bulletin.end),
-            "today": day_text(self.today),
+            "start": chinese_day(self.bulletin.start),
+            "end": chinese_day(self.bulletin.end),
+            "today": chinese_day(self.today),
             "pdf": self.url("monthly-bulletin"),
             "json": self.url("bulletin-data"),
             "dashboard": f"{api.portal.get().absolute_url()}/@@bulletin-dashboard",

@@ -5,8 +5,6 @@ recorded in the audit trail (``download``).
 """
 
 from Acquisition import aq_base
-from datetime import date
-from datetime import datetime
 from plone import api
 from Products.Five.browser import BrowserView
 from xinfang_archive import _
@@ -27,7 +25,8 @@ from xinfang_archive.documents import beikao
 from xinfang_archive.documents.beikao import beikao_pdf
 from xinfang_archive.documents.records import RecordNote
 from xinfang_archive.i18n import record_text
-from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import iso_day
+from xinfang_archive.localtime import local_day
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 
 
@@ -38,25 +37,6 @@ def user_title(user_id):
     return (
         (user.getProperty("fullname", "") or user_id) if user is not None else user_id
     )
-
-
-def local_day(value):
-    """The local (China Standard Time) date of an aware datetime or ISO string."""
-    if not value:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TIME).date() if value.tzinfo else value.date()
-    return value if isinstance(value, date) else None
-
-
-def day_text(value):
-    day = local_day(value)
-    return day.isoformat() if day else ""
 
 
 class RecordNoteView(BrowserView):
@@ -127,7 +107,7 @@ class RecordNoteView(BrowserView):
                 _(
                     "${date} ${actor} amended: ${reason}",
                     mapping={
-                        "date": day_text(amendment.get("time")),
+                        "date": iso_day(amendment.get("time")),
                         "actor": user_title(amendment.get("actor")),
                         "reason": amendment.get("reason", ""),
                     },
@@ -149,7 +129,7 @@ class RecordNoteView(BrowserView):
             _(
                 "${date} ${actor} changed the retention period from ${before} to ${after}: ${reason}",
                 mapping={
-                    "date": day_text(change.get("time") or change.get("date")),
+                    "date": iso_day(change.get("time") or change.get("date")),
                     "actor": user_title(change.get("actor")),
                     "before": period(change.get("before") or change.get("from")),
                     "after": period(
@@ -179,7 +159,7 @@ class RecordNoteView(BrowserView):
             if not results:
                 return ""
         results = [r for r in results if r[1] in visible]
-        when = day_text(run.finished or run.started)
+        when = iso_day(run.finished or run.started)
         changed = sum(1 for r in results if r[4] == CHANGED)
         missing = sum(1 for r in results if r[4] == MISSING)
         if changed or missing:

@@ -48,10 +48,10 @@ from xinfang_archive.documents.layout import HEADING_GAP
 from xinfang_archive.documents.layout import paragraph
 from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import spacer
+from xinfang_archive.localtime import chinese_day
 from xinfang_archive.reports.breakdown import breakdown_rows
 from xinfang_archive.reports.figures import RATE_NAMES
 from xinfang_archive.reports.text import change_text
-from xinfang_archive.reports.text import day_text
 from xinfang_archive.reports.text import NO_DATA
 from xinfang_archive.reports.text import period_text
 from xinfang_archive.reports.text import rate_cell
@@ -723,8 +723,8 @@ def render_bulletin(
         paragraph(TITLE, "title"),
         _text(HEADING_GAP.join((issue, bureau, period)), "subtitle"),
         _text(
-            f"统计期：{day_text(bulletin.start)}至{day_text(bulletin.end)}{HEADING_GAP}"
-            f"统计截至：{day_text(bulletin.today)}",
+            f"统计期：{chinese_day(bulletin.start)}至{chinese_day(bulletin.end)}{HEADING_GAP}"
+            f"统计截至：{chinese_day(bulletin.today)}",
             "subtitle",
         ),
         spacer(3),
@@ -765,7 +765,7 @@ def render_bulletin(
     if bulletin.overdue:
         story += [
             _text(
-                f"截至{day_text(bulletin.today)}，超期未办结{bulletin.overdue_total}件，"
+                f"截至{chinese_day(bulletin.today)}，超期未办结{bulletin.overdue_total}件，"
                 "按超期天数从多到少排列。",
                 "note",
             ),

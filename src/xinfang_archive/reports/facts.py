@@ -10,12 +10,11 @@ bureau's clock, stands for it.
 """
 
 from Acquisition import aq_base
-from datetime import datetime
 from plone import api
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.controlpanel.settings import get_settings
-from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_day
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.clocks import handling_deadline
 
@@ -46,16 +45,6 @@ def rejected_on(case):
         if entry.get("action") == "reject":
             return local_day(entry.get("time"))
     return None
-
-
-def local_day(stamp):
-    """The date of a DateTime (or datetime) on the bureau's clock."""
-    if stamp is None:
-        return None
-    moment = stamp if isinstance(stamp, datetime) else stamp.asdatetime()
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(LOCAL_TIME).date()
 
 
 def facts_of(case, settings=None):

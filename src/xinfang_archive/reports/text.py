@@ -3,6 +3,7 @@ them: periods, days, changes, shares and rates, the summary paragraph and how
 the ranking score is made.  Nothing here needs Plone.
 """
 
+from xinfang_archive.localtime import chinese_day
 from xinfang_archive.reports.breakdown import breakdown_rows
 from xinfang_archive.reports.breakdown import share_tenths
 from xinfang_archive.reports.figures import ACCOUNTABILITY_PENALTY
@@ -16,10 +17,6 @@ NO_DATA = "—"
 
 def period_text(year, month):
     return f"{year}年{month}月"
-
-
-def day_text(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def change_text(change):
@@ -108,11 +105,11 @@ def summary_text(bulletin, titles):
         worst = bulletin.overdue[0].days_overdue if bulletin.overdue else 0
         units = sum(1 for unit in bulletin.units if unit.overdue)
         sentences.append(
-            f"截至{day_text(bulletin.today)}，超期未办结信访事项{bulletin.overdue_total}件，"
+            f"截至{chinese_day(bulletin.today)}，超期未办结信访事项{bulletin.overdue_total}件，"
             f"涉及{units}个责任单位，最长超期{worst}天，请有关单位对照附表抓紧办理。"
         )
     else:
-        sentences.append(f"截至{day_text(bulletin.today)}，无超期未办结信访事项。")
+        sentences.append(f"截至{chinese_day(bulletin.today)}，无超期未办结信访事项。")
     if len(bulletin.units) >= 6:
         first = "、".join(titles("unit", unit.code) for unit in bulletin.units[:3])
         last = "、".join(titles("unit", unit.code) for unit in bulletin.units[-3:])

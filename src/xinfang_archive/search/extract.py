@@ -25,7 +25,7 @@ from Products.CMFCore.utils import getToolByName
 from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import ILeaderReception
-from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.content.lineage import case_of
 from xinfang_archive.permissions import ViewAccusation
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.masking import mask_address
@@ -189,15 +189,6 @@ def _highest_risk(obj):
     )
 
 
-def _case_of(obj):
-    current = aq_inner(obj)
-    while current is not None:
-        if IPetitionCase.providedBy(current):
-            return current
-        current = aq_parent(current)
-    return None
-
-
 def _review_state(obj):
     workflow = getToolByName(obj, "portal_workflow")
     try:
@@ -258,7 +249,7 @@ def document_for(obj, segmenter):
     portal = getToolByName(obj, "portal_url").getPortalObject()
     portal_path = "/".join(portal.getPhysicalPath())
     path = "/".join(obj.getPhysicalPath())
-    case = _case_of(obj)
+    case = case_of(obj)
     state = _review_state(obj)
     case_state = _review_state(case) if case is not None and case is not obj else ""
 
