@@ -2,13 +2,14 @@
 
 An entry describes something that happened, so it is written only when the
 transaction that did it commits: the trail joins the transaction as a
-two-phase-commit participant (``AuditParticipant``).  Its entries are written
-in ``tpc_vote``, under the trail's write lock, and made durable in
-``tpc_finish``; an aborted or conflicting transaction drops them (and its
-retry records again), and a trail that cannot be written fails the
-transaction before anything commits: no committed action without its entry.
-A savepoint rolled back drops the entries recorded since.  A few facts are
-true whatever the transaction does (a failed login) and are written at once
+two-phase-commit participant (``AuditParticipant``, a ``PendingWork``).
+Its entries are written in ``tpc_vote``, under the trail's write lock, and
+made durable in ``tpc_finish``; an aborted or conflicting transaction drops
+them (and its retry records again), and a trail that cannot be written
+fails the transaction before anything commits: no committed action without
+its entry.  A savepoint rolled back drops the entries recorded since (the
+participant takes part in savepoints).  A few facts are true whatever the
+transaction does (a failed login) and are written at once
 (``immediate=True``).
 
 On an archive in PostgreSQL the trail is a table of that database, one
@@ -23,25 +24,22 @@ else ``audit/audit.sqlite`` beside the FileStorage's directory.
 
 from pathlib import Path
 from plone.uuid.interfaces import IUUID
-from transaction.interfaces import ISavepointDataManager
 from xinfang_archive.audit.pgstore import PostgresAuditStore
 from xinfang_archive.audit.store import AuditStore
 from xinfang_archive.cluster.commit import join_storage
 from xinfang_archive.cluster.database import dsn_of
 from xinfang_archive.cluster.database import relstorage_of
+from xinfang_archive.pending_work import PendingWork
 from zope.component.hooks import getSite
-from zope.interface import implementer
 
 import logging
 import os
 import threading
-import transaction
 
 
 logger = logging.getLogger("xinfang_archive.audit")
 
 AUDIT_ENV = "XINFANG_AUDIT_LOG"
-_PENDING = object()  # key of the transaction's pending entries (Transaction.data)
 _stores = {}
 _lock = threading.Lock()
 
@@ -152,8 +150,7 @@ def _bounded(value, limit):
     return value
 
 
-@implementer(ISavepointDataManager)
-class AuditParticipant:
+class AuditParticipant(PendingWork):
     """The audit entries of one transaction, written in its two-phase commit."""
 
     # After the ZODB's storages ("~" sorts after their names): a conflict
@@ -162,29 +159,32 @@ class AuditParticipant:
     SORT_KEY = "~xinfang_archive.audit"
 
     def __init__(self, site, transaction_manager):
+        super().__init__(transaction_manager)
         self.site = site
-        self.transaction_manager = transaction_manager
         self.entries = []
         self.store = None
         self.voted = False
-        self.done = False
 
-    def sortKey(self):
-        return self.SORT_KEY
+    def on_join(self, txn):
+        if _shared_dsn(self.site) is not None:
+            # the entries are written in the storage's commit: it must take
+            # part even when the transaction changed no object (a view)
+            join_storage(self.site._p_jar)
 
-    def savepoint(self):
-        return _AuditSavepoint(self, len(self.entries))
+    def snapshot(self):
+        return len(self.entries)  # entries are only ever appended
 
-    def abort(self, txn):
-        self._end()
+    def restore(self, state):
+        del self.entries[state:]
+
+    def clear(self):
+        self.entries = []
+        self.voted = False
 
     def tpc_begin(self, txn):
         # Opening the trail can fail (no place for it, an unwritable file):
         # then the transaction fails here, before any storage commits.
         self.store = audit_store(self.site)
-
-    def commit(self, txn):
-        pass
 
     def tpc_vote(self, txn):
         if self.entries:
@@ -202,55 +202,20 @@ class AuditParticipant:
                 exc_info=True,
             )
         finally:
-            self._end()
+            self.end()
 
     def tpc_abort(self, txn):
         try:
             if self.voted:
                 self.store.abort_append()
         finally:
-            self._end()
-
-    def _end(self):
-        self.entries = []
-        self.voted = False
-        self.done = True
-
-
-class _AuditSavepoint:
-    def __init__(self, participant, mark):
-        self.participant = participant
-        self.mark = mark
-
-    def rollback(self):
-        del self.participant.entries[self.mark :]
-
-
-def _participant(site):
-    """The current transaction's participant, joined on first use."""
-    txn = transaction.get()
-    try:
-        participant = txn.data(_PENDING)
-    except KeyError:
-        participant = None
-    if participant is None or participant.done:
-        participant = AuditParticipant(site, transaction.manager)
-        txn.join(participant)
-        txn.set_data(_PENDING, participant)
-        if _shared_dsn(site) is not None:
-            # the entries are written in the storage's commit: it must take
-            # part even when the transaction changed no object (a view)
-            join_storage(site._p_jar)
-    return participant
+            self.end()
 
 
 def pending_entries():
     """The entries the current transaction will write when it commits."""
-    try:
-        participant = transaction.get().data(_PENDING)
-    except KeyError:
-        return []
-    return [] if participant is None or participant.done else list(participant.entries)
+    participant = AuditParticipant.current()
+    return [] if participant is None else list(participant.entries)
 
 
 def record(
@@ -262,4 +227,4 @@ def record(
     if immediate:
         audit_store(site).append([entry])
         return
-    _participant(site).entries.append(entry)
+    AuditParticipant.joined(site).entries.append(entry)

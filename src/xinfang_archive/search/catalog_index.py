@@ -32,16 +32,14 @@ from Acquisition import aq_inner
 from Acquisition import aq_parent
 from BTrees.IIBTree import IIBucket
 from OFS.SimpleItem import SimpleItem
-from Products.CMFCore.interfaces import IIndexQueueProcessor
 from Products.PluginIndexes.interfaces import IPluggableIndex
 from Products.PluginIndexes.interfaces import IQueryIndex
 from Products.ZCatalog.query import IndexQuery
 from Products.ZCatalog.ZCatalog import manage_zcatalog_indexes
-from xinfang_archive.savepoints import SEARCH_PROCESSOR
 from xinfang_archive.search import querylang as ql
 from xinfang_archive.search.engines.tantivy_engine import MemoryEngine
+from xinfang_archive.search.queue import pending_documents
 from xinfang_archive.search.site import current_store
-from zope.component import queryUtility
 from zope.interface import implementer
 
 
@@ -68,8 +66,7 @@ def _text_query(text):
 def _with_pending(found, query, view):
     """``found`` (from the index on disk) corrected by the documents this
     transaction has built and not committed."""
-    processor = queryUtility(IIndexQueueProcessor, name=SEARCH_PROCESSOR)
-    pending = dict(processor.pending) if processor is not None else {}
+    pending = pending_documents()
     if not pending:
         return found
     found = {uid: score for uid, score in found.items() if uid not in pending}

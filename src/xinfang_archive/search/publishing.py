@@ -16,14 +16,13 @@ commit that changed it.
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
-from transaction.interfaces import ISavepointDataManager
 from xinfang_archive.cluster.commit import commit_cursor
 from xinfang_archive.cluster.commit import join_storage
 from xinfang_archive.cluster.commit import prepare
 from xinfang_archive.content.interfaces import IPetitionCase
+from xinfang_archive.pending_work import PendingWork
 from xinfang_archive.search.changelog import publish
 from xinfang_archive.search.following import Follower
-from zope.interface import implementer
 
 import logging
 
@@ -31,54 +30,36 @@ import logging
 logger = logging.getLogger("xinfang_archive.search")
 
 
-@implementer(ISavepointDataManager)
-class LogParticipant:
+class LogParticipant(PendingWork):
+    """Writes the documents ``take_pending`` hands over into the change log,
+    in the vote.  It holds no work of its own: the documents wait in the
+    queue's ``PendingDocuments``, which savepoints roll back."""
+
     # after the ZODB connection, whose vote takes the object locks first
     SORT_KEY = "~xinfang_archive.search"
 
     def __init__(self, take_pending, connection):
+        super().__init__(connection.transaction_manager)
         self.take_pending = take_pending
         self.connection = connection
-        self.transaction_manager = connection.transaction_manager
-
-    def sortKey(self):
-        return self.SORT_KEY
-
-    def savepoint(self):
-        # the documents wait in the processor, which savepoints roll back
-        return _NoSavepointState()
 
     def tpc_begin(self, txn):
         prepare(self.connection)
-
-    def commit(self, txn):
-        pass
 
     def tpc_vote(self, txn):
         changes = self.take_pending()
         if changes:
             publish(commit_cursor(self.connection), changes)
 
-    def tpc_finish(self, txn):
-        pass
-
-    def tpc_abort(self, txn):
-        pass
-
-    def abort(self, txn):
-        pass
-
-
-class _NoSavepointState:
-    def rollback(self):
-        pass
-
 
 def join(txn, take_pending, connection, dsn, store):
     """Publish the transaction's documents at commit, then catch up."""
     join_storage(connection)
     txn.join(LogParticipant(take_pending, connection))
-    txn.addAfterCommitHook(_catch_up, (dsn, store))
+    if (_catch_up, (dsn, store)) not in [
+        (hook, args) for hook, args, _kws in txn.getAfterCommitHooks()
+    ]:  # joined again after a savepoint rolled back: catch up once
+        txn.addAfterCommitHook(_catch_up, (dsn, store))
 
 
 def _catch_up(committed, dsn, store):
