@@ -7,6 +7,8 @@ from xinfang_archive import _
 from xinfang_archive.i18n import record_text
 from xinfang_archive.privacy.keys import ensure_secret
 from xinfang_archive.privacy.units import ensure_unit_groups
+from xinfang_archive.search.catalog_index import META_TYPE
+from xinfang_archive.search.catalog_index import VIEWS
 from zope.interface import implementer
 
 import logging
@@ -245,8 +247,6 @@ class _TextIndexSettings:
 def restore_plone_text_indexes(catalog):
     """Give SearchableText, Title and Description back to Plone's
     ZCTextIndex, filled."""
-    from xinfang_archive.search.catalog_index import META_TYPE
-    from xinfang_archive.search.catalog_index import VIEWS
 
     restored = []
     for name in VIEWS:

@@ -11,11 +11,16 @@ from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.testing import zope as zope_testing
+from xinfang_archive.audit.recorder import AUDIT_ENV
+from xinfang_archive.audit.recorder import forget_stores as forget_audit
 from xinfang_archive.search.site import INDEX_ENV
+from xinfang_archive.search.store import clear_stores
+from xinfang_archive.search.store import forget_stores
 
 import os
 import shutil
 import tempfile
+import xinfang_archive
 
 
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
@@ -26,7 +31,6 @@ class XinfangArchiveLayer(PloneSandboxLayer):
 
     def setUpZope(self, app, configurationContext):
         import plone.restapi
-        import xinfang_archive
 
         # The full-text index lives outside the ZODB: a directory per run.
         self["search_index"] = tempfile.mkdtemp(prefix="xf-search-")
@@ -51,9 +55,6 @@ class XinfangArchiveLayer(PloneSandboxLayer):
         registry["plone.default_language"] = "zh-cn"
 
     def tearDownZope(self, app):
-        from xinfang_archive.audit.recorder import AUDIT_ENV
-        from xinfang_archive.audit.recorder import forget_stores as forget_audit
-        from xinfang_archive.search.store import forget_stores
 
         forget_stores()
         forget_audit()
@@ -73,7 +74,6 @@ class SearchIndexFunctionalTesting(FunctionalTesting):
     each test; the search index outside it is emptied with it."""
 
     def testTearDown(self):
-        from xinfang_archive.search.store import clear_stores
 
         super().testTearDown()
         clear_stores()

@@ -15,6 +15,7 @@ from xinfang_archive.archival.checks import Problem
 from xinfang_archive.archival.freeze import freeze
 from xinfang_archive.archival.freeze import is_frozen
 from xinfang_archive.archival.states import FILED_STATES
+from xinfang_archive.audit.recorder import record as audit
 from xinfang_archive.content.interfaces import IAccountabilityRecord
 
 
@@ -79,7 +80,6 @@ def cases_all_filed(record):
 
 def file_accountability(case):
     """Freeze the decided records of ``case`` whose cases are now all filed; returns them."""
-    from xinfang_archive.audit.recorder import record as audit
 
     filed = []
     for record in records_of(case):

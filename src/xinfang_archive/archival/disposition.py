@@ -37,9 +37,13 @@ from xinfang_archive.archival.records import RECORD_TYPES
 from xinfang_archive.archival.refusal import DispositionRefused
 from xinfang_archive.archival.retention import expiry
 from xinfang_archive.archival.retention import rank
+from xinfang_archive.archival.settings import filing_settings
 from xinfang_archive.archival.transfer import destination_problems
 from xinfang_archive.archival.transfer import transfer
 from xinfang_archive.audit.recorder import record
+from xinfang_archive.documents.destruction import destruction_list_pdf
+from xinfang_archive.documents.records import DestructionInfo
+from xinfang_archive.documents.records import DestructionRow
 from xinfang_archive.i18n import record_text
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 
@@ -413,10 +417,6 @@ def destroy(case, appraisal):
 
 def destruction_list(appraisal, rows):
     """The 销毁清册 PDF of an executed destruction."""
-    from xinfang_archive.archival.settings import filing_settings
-    from xinfang_archive.documents.destruction import destruction_list_pdf
-    from xinfang_archive.documents.records import DestructionInfo
-    from xinfang_archive.documents.records import DestructionRow
 
     settings = filing_settings()
     today = date.today()

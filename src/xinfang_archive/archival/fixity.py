@@ -21,6 +21,7 @@ from dataclasses import field
 from datetime import datetime
 from datetime import UTC
 from persistent import Persistent
+from xinfang_archive.archival.interfaces import ITombstone
 from xinfang_archive.archival.manifest import METADATA
 from xinfang_archive.archival.manifest import metadata_digest
 from xinfang_archive.archival.manifest import sha256_stream
@@ -156,7 +157,6 @@ def _object_for(uid):
 
 def run_fixity(site, progress=None):
     """Check every filed record of ``site``; returns a ``RunResult``."""
-    from xinfang_archive.archival.interfaces import ITombstone
 
     run = RunResult(started=datetime.now(UTC))
     site_path = "/".join(site.getPhysicalPath())

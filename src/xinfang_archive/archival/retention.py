@@ -16,7 +16,10 @@ records are never due.
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
+from xinfang_archive.accountability.filing import decided_measures
 from xinfang_archive.archival.records import RECORD_KEYS
+from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.receptions.filing import reception_facts as facts
 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import MEETING_KINDS
@@ -26,7 +29,6 @@ from xinfang_archive.vocabularies.registry import titles
 
 
 def reception_facts(case):
-    from xinfang_archive.receptions.filing import reception_facts as facts
 
     return facts(case)
 
@@ -199,7 +201,6 @@ def expiry(year, period):
 
 def case_facts(case):
     """``{key: frozenset(values)}`` of a case, as the rules read it."""
-    from xinfang_archive.accountability.filing import decided_measures
     from xinfang_archive.meetings.filing import (
         meeting_kinds,
     )  # meetings read the archival checks
@@ -240,7 +241,6 @@ def case_facts(case):
 def schedule_rules():
     """The site's schedule, parsed (values are not re-validated here: a unit
     removed from the list later must not stop filing under an old rule)."""
-    from xinfang_archive.archival.settings import filing_settings
 
     settings = filing_settings()
     return parse_rules(settings.retention_rules or [])

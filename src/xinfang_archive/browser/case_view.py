@@ -6,10 +6,14 @@ from urllib.parse import quote
 from xinfang_archive import _
 from xinfang_archive.archival.disposition import held
 from xinfang_archive.archival.info import archival_info
+from xinfang_archive.browser.meeting import decision_rows_of_case
+from xinfang_archive.content.dispute_link import source_of
 from xinfang_archive.content.interfaces import ICaseDocument
 from xinfang_archive.content.interfaces import IReply
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.content.matching import earlier_cases
+from xinfang_archive.content.reception_links import reception_of
+from xinfang_archive.hearings.clock import linked_hearings
 from xinfang_archive.localtime import local_text
 from xinfang_archive.permissions import AmendFiledRecord
 from xinfang_archive.permissions import ManageArchive
@@ -17,6 +21,8 @@ from xinfang_archive.permissions import ViewAuditTrail
 from xinfang_archive.privacy.masking import can_view_personal_data
 from xinfang_archive.privacy.masking import petitioners_for_viewer
 from xinfang_archive.privacy.masking import text_for_viewer
+from xinfang_archive.publicquery.codes import query_code_for_display
+from xinfang_archive.receptions.schedule import for_case
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -236,13 +242,11 @@ class CaseView(BrowserView):
 
     def query_code(self):
         """The petitioner's 查询码, for those who may see personal data."""
-        from xinfang_archive.publicquery.codes import query_code_for_display
 
         return query_code_for_display(self.context)
 
     def hearings(self):
         """The hearings on this case the user may see (their days pause the 复核 clock)."""
-        from xinfang_archive.hearings.clock import linked_hearings
 
         return [
             {
@@ -256,7 +260,6 @@ class CaseView(BrowserView):
 
     def screening_source(self):
         """The screening report whose dispute became this case, if the user may see it."""
-        from xinfang_archive.content.dispute_link import source_of
 
         source = source_of(self.context)
         found = api.content.find(UID=source[0]) if source else ()
@@ -265,7 +268,6 @@ class CaseView(BrowserView):
     def meeting_decisions(self):
         """The finalized meeting decisions on this case (meetings/decisions.py
         says who may read them: not the accused unit of an accusation)."""
-        from xinfang_archive.browser.meeting import decision_rows_of_case
 
         return decision_rows_of_case(self.context, self.request)
 
@@ -273,8 +275,6 @@ class CaseView(BrowserView):
         """The reception day the case was received at, with the leader's
         instructions and follow-ups on it (the schedule is public; the
         record is shown with the case, to those who may View the case)."""
-        from xinfang_archive.content.reception_links import reception_of
-        from xinfang_archive.receptions.schedule import for_case
 
         reception = reception_of(self.context)
         if reception is None:

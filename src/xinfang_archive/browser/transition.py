@@ -11,6 +11,7 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
+from xinfang_archive.content.case import IPetitionCaseSchema
 from xinfang_archive.workflow.inputs import apply_transition_input
 from xinfang_archive.workflow.inputs import CHOICES
 from xinfang_archive.workflow.inputs import input_fields
@@ -62,7 +63,6 @@ class CaseTransitionView(BrowserView):
 
     def choices(self):
         """Select inputs of the transition (unit and handler for "assign")."""
-        from xinfang_archive.content.case import IPetitionCaseSchema
 
         result = []
         for name in self.inputs():

@@ -14,6 +14,8 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.archival.disposition import proposal_problems
+from xinfang_archive.archival.disposition import transition_problems
 from xinfang_archive.content.interfaces import IAppraisal
 from zope import schema
 from zope.interface import implementer
@@ -54,7 +56,6 @@ class IAppraisalSchema(model.Schema):
 
     @invariant
     def records_may_be_appraised(data):
-        from xinfang_archive.archival.disposition import proposal_problems
 
         problems = proposal_problems(
             getattr(data, "decision", None),
@@ -74,6 +75,5 @@ class Appraisal(Item):
     @security.public
     def transition_allowed(self, transition_id):
         """For the workflow guards: True when the disposition rules allow it."""
-        from xinfang_archive.archival.disposition import transition_problems
 
         return not transition_problems(self, transition_id)

@@ -12,10 +12,13 @@ from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.petitioner import IPetitioner
+from xinfang_archive.content.reception_links import form_problem
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import not_in_future
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.content.validators import TITLE_CHARS
+from xinfang_archive.privacy.accusation import reseal_inside
+from xinfang_archive.workflow.rules import transition_problems
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from z3c.form.interfaces import IAddForm
 from z3c.relationfield.schema import RelationChoice
@@ -238,7 +241,6 @@ class IPetitionCaseSchema(model.Schema):
 
     @invariant
     def reception_goes_with_its_channel(data):
-        from xinfang_archive.content.reception_links import form_problem
 
         problem = form_problem(data)
         if problem:
@@ -269,7 +271,6 @@ class PetitionCase(Container):
     @security.public
     def transition_allowed(self, transition_id):
         """Used by the workflow guards: True when the case rules allow it."""
-        from xinfang_archive.workflow.rules import transition_problems
 
         return not transition_problems(self, transition_id)
 
@@ -280,6 +281,4 @@ class PetitionCase(Container):
         inside follows, as after a transition."""
         super().reindexObject(idxs=idxs or [], **kwargs)
         if idxs and "allowedRolesAndUsers" in idxs:
-            from xinfang_archive.privacy.accusation import reseal_inside
-
             reseal_inside(self)

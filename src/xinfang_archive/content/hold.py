@@ -9,6 +9,7 @@ history (transition ``release``, with a comment).
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from xinfang_archive import _
+from xinfang_archive.archival.disposition import unknown_codes
 from xinfang_archive.content.interfaces import IHold
 from zope import schema
 from zope.interface import implementer
@@ -36,7 +37,6 @@ class IHoldSchema(model.Schema):
 
     @invariant
     def codes_are_filed_records(data):
-        from xinfang_archive.archival.disposition import unknown_codes
 
         unknown = unknown_codes(getattr(data, "archival_codes", None) or [])
         if unknown:

@@ -27,12 +27,15 @@ from xinfang_archive.content.frozen import frozen_guard
 from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.interfaces import IReceptionFolder
 from xinfang_archive.content.marshaling import personal_dump
+from xinfang_archive.content.reception_links import case_numbers
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import LINE_CHARS
 from xinfang_archive.content.validators import NAME_CHARS
 from xinfang_archive.content.validators import TEXT_CHARS
 from xinfang_archive.content.validators import TITLE_CHARS
 from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.receptions.rules import now
+from xinfang_archive.receptions.rules import transition_problems
 from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
@@ -142,7 +145,6 @@ class ILeaderReceptionSchema(model.Schema):
     def published_stays_ahead(data):
         """A published day is moved, never into the past (公之于众 in advance)."""
         from plone import api
-        from xinfang_archive.receptions.rules import now
 
         context = getattr(data, "__context__", None)
         day, start = (
@@ -182,7 +184,6 @@ def time_problem(start, end):
 
 def unknown_case_problem(reception, data):
     """Instructions and follow-ups name cases received at this reception."""
-    from xinfang_archive.content.reception_links import case_numbers
 
     rows = list(getattr(data, "instructions", None) or ()) + list(
         getattr(data, "follow_ups", None) or ()
@@ -211,7 +212,6 @@ class LeaderReception(Item):
     @security.public
     def transition_allowed(self, transition_id):
         """Used by the workflow guards of ``publish`` and ``hold``."""
-        from xinfang_archive.receptions.rules import transition_problems
 
         return not transition_problems(self, transition_id)
 

@@ -22,6 +22,7 @@ from xinfang_archive.content.interfaces import IHearingTranscript
 from xinfang_archive.content.marshaling import personal_dump
 from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import TITLE_CHARS
+from xinfang_archive.hearings.rules import transition_problems
 from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
@@ -117,6 +118,5 @@ class HearingTranscript(Item):
     @security.public
     def transition_allowed(self, transition_id):
         """Used by the workflow guard of ``publish``."""
-        from xinfang_archive.hearings.rules import transition_problems
 
         return not transition_problems(self, transition_id)

@@ -37,6 +37,7 @@ from xinfang_archive.demo.corpus import load_sentences
 from xinfang_archive.demo.people import Places
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.demo.people import random_petitioner
+from xinfang_archive.demo.receptions import DemoReceptions
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 
@@ -812,8 +813,6 @@ class CaseGenerator:
         number = format_number(received.year, next_sequence(received.year, self.portal))
         if fields["channel"] == RECEPTION_CHANNEL:
             if self.receptions is None:
-                from xinfang_archive.demo.receptions import DemoReceptions
-
                 self.receptions = DemoReceptions(self.portal, seed=self.seed)
             fields["reception"] = self.receptions.relation(received)
         case = api.content.create(

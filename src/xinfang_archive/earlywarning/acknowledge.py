@@ -8,6 +8,7 @@ from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from xinfang_archive import _
 from xinfang_archive.content.validators import TEXT_CHARS
+from xinfang_archive.earlywarning.raising import _system_user
 from xinfang_archive.i18n import record_text
 from xinfang_archive.localtime import LOCAL_TIME
 from zope.interface import Invalid
@@ -86,7 +87,6 @@ def before_transition(warning, event):
 def _save_version(warning, user_id):
     """The acknowledged warning as a version, saved by the system (the
     acknowledger need not hold "Save new version")."""
-    from xinfang_archive.earlywarning.raising import _system_user
 
     repository = api.portal.get_tool("portal_repository")
     if not repository.isVersionable(warning):

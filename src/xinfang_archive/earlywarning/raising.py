@@ -11,9 +11,12 @@ from AccessControl.users import SimpleUser
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.uuid.interfaces import IUUID
+from xinfang_archive.archival.freeze import is_frozen
 from xinfang_archive.earlywarning.evaluate import candidates_for_case
 from xinfang_archive.earlywarning.evaluate import candidates_for_report
 from xinfang_archive.earlywarning.rules import current_rules
+from xinfang_archive.privacy.accusation import is_accusation_case
+from xinfang_archive.privacy.units import warning_changed
 
 import logging
 
@@ -69,9 +72,6 @@ def follow_case(case):
     one), and given the case's unit when they had none (raised before the
     case was routed) or concern that case alone (it was routed elsewhere).
     A surge of a unit stays that unit's."""
-    from xinfang_archive.archival.freeze import is_frozen
-    from xinfang_archive.privacy.accusation import is_accusation_case
-    from xinfang_archive.privacy.units import warning_changed
 
     uid = IUUID(case, None)
     if not uid:

@@ -11,6 +11,7 @@ registry written by hand), so that evaluation never fails a registration.
 from dataclasses import dataclass
 from datetime import date
 from xinfang_archive import _
+from xinfang_archive.earlywarning.settings import PREFIX
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 
@@ -265,7 +266,6 @@ def parse_all(values, known=None):
 def current_rules():
     """``(enabled rules, periods)`` as saved; lines that do not parse are left out."""
     from plone.registry.interfaces import IRegistry
-    from xinfang_archive.earlywarning.settings import PREFIX
     from zope.component import queryUtility
 
     registry = queryUtility(IRegistry)

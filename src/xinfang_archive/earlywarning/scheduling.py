@@ -29,6 +29,7 @@ from xinfang_archive.earlywarning.raising import raise_candidates
 from xinfang_archive.earlywarning.raising import warning_folder
 from xinfang_archive.earlywarning.rules import current_rules
 from xinfang_archive.localtime import local_today
+from xinfang_archive.privacy.accusation import is_accusation
 from xinfang_archive.reports.screening import first_submission
 from ZODB.POSException import ConflictError
 from zope.container.interfaces import IContainerModifiedEvent
@@ -149,7 +150,6 @@ def case_changed(case, event):
 
 def document_changed(document, event):
     """Accusation material in a case: its case's warnings follow at the commit."""
-    from xinfang_archive.privacy.accusation import is_accusation
 
     case = aq_parent(aq_inner(document))
     if is_accusation(document) and IPetitionCase.providedBy(case):

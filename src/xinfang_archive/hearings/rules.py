@@ -6,6 +6,7 @@ guard, the preview page and the REST answer, so a refusal always says why.
 
 from plone import api
 from xinfang_archive import _
+from xinfang_archive.hearings.filing import cases_all_filed
 from xinfang_archive.hearings.masks import review_digest
 
 
@@ -37,7 +38,6 @@ def publish_problems(transcript):
 
 def file_problems(transcript):
     """Minutes are filed with their cases: when every case of the hearing is."""
-    from xinfang_archive.hearings.filing import cases_all_filed
 
     hearing = transcript.hearing()
     if hearing is None or not cases_all_filed(hearing):

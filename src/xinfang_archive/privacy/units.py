@@ -21,6 +21,7 @@ whole archive; accusation material stays sealed to every unit role
 
 from Acquisition import aq_base
 from plone import api
+from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import unit_paths
@@ -141,7 +142,6 @@ def _forget_cached_local_roles(obj):
 
 def hearings_of(case):
     """The hearings that hear ``case`` (back references of their ``cases``)."""
-    from xinfang_archive.content.interfaces import IHearing
 
     try:
         relations = api.relation.get(

@@ -25,6 +25,7 @@ from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.privacy.keys import ensure_secret
 from xinfang_archive.privacy.keys import SECRET_KEY
 from xinfang_archive.privacy.masking import can_view_personal_data
+from xinfang_archive.setuphandlers import add_catalog_indexes
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import getSite
 
@@ -175,7 +176,6 @@ def give_codes_to_existing_cases(portal):
     and the catalog is updated directly, for this one index, which neither
     the freeze nor the full-text index sees as a change of the record.
     """
-    from xinfang_archive.setuphandlers import add_catalog_indexes
 
     catalog = api.portal.get_tool("portal_catalog")
     given = []

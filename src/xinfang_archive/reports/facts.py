@@ -15,6 +15,7 @@ from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.localtime import local_day
+from xinfang_archive.setuphandlers import add_catalog_indexes
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.clocks import handling_deadline
 
@@ -88,7 +89,6 @@ def refresh_case_facts(portal=None, savepoint_every=500):
 
 def add_case_facts(portal):
     """Upgrade step helper: the column, then the facts of existing cases."""
-    from xinfang_archive.setuphandlers import add_catalog_indexes
 
     add_catalog_indexes(portal)
     return refresh_case_facts(portal)

@@ -26,6 +26,7 @@ from xinfang_archive.content.indexers import html_text
 from xinfang_archive.content.interfaces import ICoordinationMeeting
 from xinfang_archive.content.interfaces import ILeaderReception
 from xinfang_archive.content.lineage import case_of
+from xinfang_archive.content.reception_links import received_cases
 from xinfang_archive.permissions import ViewAccusation
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy.masking import mask_address
@@ -321,8 +322,6 @@ def _known_addresses(obj, case):
     if ILeaderReception.providedBy(
         obj
     ):  # its record of the day speaks of the cases received
-        from xinfang_archive.content.reception_links import received_cases
-
         holders.update((id(c), c) for c in received_cases(obj))
     found = set()
     for holder in holders.values():

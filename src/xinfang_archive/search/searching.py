@@ -19,6 +19,8 @@ from xinfang_archive.search.site import current_segmenter
 from xinfang_archive.search.site import current_store
 from xinfang_archive.search.site import user_principals
 from xinfang_archive.search.snippets import snippet
+from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_CAUSES
+from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import record_kinds
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
@@ -161,9 +163,6 @@ class Labels:
             elif name == "retention":
                 table = {k: self.t(v) for k, v in RETENTION_TITLES.items()}
             elif name in ("cause", "measure"):
-                from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_CAUSES
-                from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
-
                 pairs = (
                     ACCOUNTABILITY_CAUSES
                     if name == "cause"

@@ -1,6 +1,7 @@
 """Upgrade to 1002: filing, retention and the audit trail."""
 
 from plone import api
+from xinfang_archive.privacy.accusation import apply
 from xinfang_archive.setuphandlers import add_archive_office
 from xinfang_archive.setuphandlers import add_catalog_indexes
 
@@ -18,7 +19,6 @@ def add_archival_indexes(context):
 def reprotect_accusation_material(portal):
     """Accusation material is sealed again from the site's rolemap (archivists
     see it since 1002; every permission is sealed since 1005)."""
-    from xinfang_archive.privacy.accusation import apply
 
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="CaseDocument"):

@@ -3,10 +3,10 @@
 from plone import api
 from xinfang_archive.setuphandlers import add_catalog_indexes
 from xinfang_archive.setuphandlers import add_warning_folder
+from xinfang_archive.upgrades.records import add_schedule_rules
 
 
 def add_warnings(context):
-    from xinfang_archive.upgrades.records import add_schedule_rules
 
     portal = api.portal.get()
     add_catalog_indexes(portal)

@@ -17,6 +17,8 @@ from datetime import date
 from datetime import timedelta
 from plone import api
 from xinfang_archive.controlpanel.settings import get_settings
+from xinfang_archive.hearings.clock import count_days
+from xinfang_archive.hearings.clock import hearing_days
 
 
 def _plus(start, days):
@@ -35,8 +37,6 @@ def handling_deadline(case, settings=None):
 def rereview_deadline(case, settings=None):
     """The re-review reply is due ``rereview_reply_days`` after the request,
     hearing days not counted (信访条例 Art. 35)."""
-    from xinfang_archive.hearings.clock import count_days
-    from xinfang_archive.hearings.clock import hearing_days
 
     settings = settings or get_settings()
     start = case.rereview_requested_on

@@ -12,8 +12,16 @@ from plone.restapi.services.workflow.transition import WorkflowTransition
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive import _
 from xinfang_archive.archival.checks import PROPERTY_TITLES
+from xinfang_archive.archival.disposition import (
+    transition_problems as appraisal_problems,
+)
 from xinfang_archive.archival.filing import FilingRefused
 from xinfang_archive.archival.filing import TRANSITION as FILE
+from xinfang_archive.earlywarning.acknowledge import acknowledgement_problems
+from xinfang_archive.earlywarning.acknowledge import prepare
+from xinfang_archive.earlywarning.acknowledge import TRANSITION
+from xinfang_archive.hearings.rules import transition_problems as minutes_problems
+from xinfang_archive.receptions.rules import transition_problems as reception_problems
 from xinfang_archive.workflow.inputs import apply_transition_input
 from xinfang_archive.workflow.inputs import TransitionInputError
 from xinfang_archive.workflow.rules import transition_problems
@@ -141,9 +149,6 @@ class AppraisalWorkflowTransition(_RuledTransition):
     """On an appraisal: four eyes, holds, not due, transfer not available."""
 
     def problems(self):
-        from xinfang_archive.archival.disposition import (
-            transition_problems as appraisal_problems,
-        )
 
         return appraisal_problems(self.context, self.transition)
 
@@ -152,9 +157,6 @@ class MinutesWorkflowTransition(_RuledTransition):
     """On a transcript: publishing needs a public, held hearing and reviewed masks."""
 
     def problems(self):
-        from xinfang_archive.hearings.rules import (
-            transition_problems as minutes_problems,
-        )
 
         return minutes_problems(self.context, self.transition)
 
@@ -163,9 +165,6 @@ class ReceptionWorkflowTransition(_RuledTransition):
     """On a reception day: published in advance only, held on or after the day."""
 
     def problems(self):
-        from xinfang_archive.receptions.rules import (
-            transition_problems as reception_problems,
-        )
 
         return reception_problems(self.context, self.transition)
 
@@ -179,15 +178,12 @@ class WarningWorkflowTransition(_RuledTransition):
         return json_body(self.request).get("comment", "") or ""
 
     def problems(self):
-        from xinfang_archive.earlywarning.acknowledge import acknowledgement_problems
-        from xinfang_archive.earlywarning.acknowledge import TRANSITION
 
         if self.transition != TRANSITION:
             return []
         return acknowledgement_problems(self.context, self._note())
 
     def reply(self):
-        from xinfang_archive.earlywarning.acknowledge import prepare
         from xinfang_archive.earlywarning.acknowledge import TRANSITION
 
         acknowledging = self.transition == TRANSITION and not self.problems()
