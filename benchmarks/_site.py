@@ -8,7 +8,8 @@ import sys
 import tempfile
 
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+# The repository, for the tests' helpers (``tests.helpers``).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 @contextmanager

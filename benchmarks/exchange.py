@@ -24,8 +24,8 @@ the top functions (the figures above are measured without it).
 
 from _site import bench_site
 from _site import du
-from archival_support import make_pdf
 from pathlib import Path
+from tests.helpers.archival import make_pdf
 
 import argparse
 import cProfile

@@ -12,9 +12,9 @@ instance for ``benchmarks/backup.py --var DIR``.
 """
 
 from _site import bench_site
-from conftest import case_data
 from datetime import date
 from datetime import timedelta
+from tests.helpers.cases import case_data
 
 import argparse
 import random

@@ -13,8 +13,8 @@ Two figures:
 """
 
 from _site import bench_site
-from conftest import case_data
 from datetime import date
+from tests.helpers.cases import case_data
 
 import argparse
 import random

@@ -36,7 +36,7 @@ import time
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))  # the repository: tests.helpers
 
 
 def percentile(values, q):
@@ -143,8 +143,8 @@ def bench_log(cluster, docs_count, root):
 
 
 def bench_hosts(cluster, cases, users, seconds, fresh, root):
-    from test_cli import clean_env
-    from test_cli import free_port
+    from tests.helpers.cli import clean_env
+    from tests.helpers.cli import free_port
 
     import load
     import requests
@@ -399,7 +399,7 @@ def freshness(site_a, site_b, auth, count):
 
 
 def main():
-    from postgres_support import Cluster
+    from tests.helpers.postgres import Cluster
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)

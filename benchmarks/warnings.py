@@ -14,11 +14,11 @@ With ``--var`` the loaded instance is kept and reused by the next run.
 """
 
 from _site import bench_site
-from conftest import case_data
 from dashboard import load
 from dashboard import petitioner
 from datetime import date
 from datetime import timedelta
+from tests.helpers.cases import case_data
 
 import argparse
 import random

@@ -1,11 +1,14 @@
-"""pytest-plone fixtures on the add-on's single layer stack."""
+"""pytest-plone fixtures on the add-on's single layer stack, and the tests'
+other fixtures; what tests share besides fixtures is in ``tests.helpers``."""
 
-from datetime import date
-from datetime import timedelta
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from pytest_plone import fixtures_factory
+from tests.helpers.cases import case_data
+from tests.helpers.staff import STAFF
+from tests.helpers.staff import STAFF_PASSWORD
+from tests.helpers.staff import STAFF_UNITS
 from xinfang_archive.testing import FUNCTIONAL_TESTING
 from xinfang_archive.testing import INTEGRATION_TESTING
 
@@ -22,48 +25,6 @@ globals().update(
         )
     )
 )
-
-
-# Staff users of the bureau, one per role group the profile creates.
-STAFF = {
-    "registrar": "registrars",
-    "handler": "case_handlers",
-    "organizer": "hearing_organizers",
-    "archivist": "archivists",
-    "inspector": "inspectors",
-    "head": "unit-CXX-heads",  # head of the county: reads the cases of every unit in it
-}
-
-# The unit groups the staff users belong to besides their role's group
-# (need-to-know by unit): the handler handles the cases of 住建局 (JSJ).
-STAFF_UNITS = {"handler": ("unit-JSJ",)}
-
-VALID_ID = "110101199003074514"  # a real-shaped ID with a correct check digit
-
-
-def case_data(**overrides):
-    data = {
-        "title": "征地补偿款未按时发放",
-        "channel": "letter",
-        "received_date": date.today() - timedelta(days=3),
-        "petitioners": [
-            {
-                "name": "张三",
-                "id_number": VALID_ID,
-                "phone": "13812345678",
-                "address": "浙江省杭州市西湖区文三路100号",
-                "representative": False,
-            }
-        ],
-        "people_count": 1,
-        "category": "land",
-        "grade": "ordinary",
-        "flags": set(),
-        "summary": "村民反映2023年征地补偿款至今未发放到位。",
-        "request": "要求尽快发放征地补偿款。",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture()
@@ -109,9 +70,6 @@ def staff(portal):
     return STAFF
 
 
-STAFF_PASSWORD = "test-Pa55-word"
-
-
 @pytest.fixture()
 def staff_users(functional_portal):
     """Committed staff users (one per role group) for HTTP tests."""
@@ -150,14 +108,6 @@ def session_for(request_factory, staff_users):
     return make
 
 
-def case_json(**overrides):
-    data = case_data(**overrides)
-    data["received_date"] = data["received_date"].isoformat()
-    data["flags"] = sorted(data["flags"])
-    data["@type"] = "PetitionCase"
-    return data
-
-
 @pytest.fixture()
 def request_(portal):
     """The test request, with the add-on's browser layer (for its views)."""
@@ -167,11 +117,6 @@ def request_(portal):
     request = portal.REQUEST
     alsoProvides(request, IXinfangArchiveLayer)
     return request
-
-
-def render(name, context, request):
-    """The HTML of the view ``name`` of ``context``."""
-    return api.content.get_view(name=name, context=context, request=request)()
 
 
 @pytest.fixture
@@ -195,8 +140,8 @@ def zh_cn():
 
 @pytest.fixture(scope="session")
 def postgresql():
-    """The tests' own PostgreSQL cluster (``postgres_support``), one per session."""
-    from postgres_support import Cluster
+    """The tests' own PostgreSQL cluster (``tests.helpers.postgres``), one per session."""
+    from tests.helpers.postgres import Cluster
 
     cluster = Cluster().start()
     try:
@@ -208,7 +153,7 @@ def postgresql():
 @pytest.fixture
 def relstorage_db(postgresql, tmp_path, request):
     """``(dsn, DB)``: a ZODB on RelStorage in a new database of its own."""
-    from postgres_support import open_db
+    from tests.helpers.postgres import open_db
     from xinfang_archive.cli.instance import libpq_dsn
 
     name = (
@@ -221,3 +166,14 @@ def relstorage_db(postgresql, tmp_path, request):
         yield dsn, db
     finally:
         db.close()
+
+
+@pytest.fixture()
+def archivists(portal, staff):
+    """A second archivist besides ``archivist``: four eyes for appraisals."""
+    if api.user.get(username="archivist2") is None:
+        api.user.create(
+            email="a2@example.org", username="archivist2", password="x-archivist2-x"
+        )
+        api.group.add_user(groupname="archivists", username="archivist2")
+    return "archivist", "archivist2"

@@ -9,8 +9,9 @@ from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
-from test_units import member_of
-from tests.archival_support import do
+from tests.helpers.archival import do
+from tests.helpers.relations import relation
+from tests.helpers.staff import member_of
 from types import SimpleNamespace
 from xinfang_archive.localtime import local_today
 from zope.i18n import translate
@@ -34,14 +35,6 @@ def zh(message):
 def as_manager(portal):
     login(portal, TEST_USER_NAME)
     setRoles(portal, TEST_USER_ID, ["Manager"])
-
-
-def relation(obj):
-    from z3c.relationfield import RelationValue
-    from zope.component import getUtility
-    from zope.intid.interfaces import IIntIds
-
-    return RelationValue(getUtility(IIntIds).getId(obj))
 
 
 def add_record(**overrides):
@@ -329,10 +322,10 @@ def test_upgrade_1010_adds_accountability(manager):
 def test_the_screening_status_page_starts_accountability_for_late_units(
     portal, staff, request_
 ):
-    from conftest import render
     from html import unescape
-    from test_screening import file_report
-    from test_screening import submitted_on
+    from tests.helpers.screening import file_report
+    from tests.helpers.screening import submitted_on
+    from tests.helpers.views import render
     from urllib.parse import parse_qsl
     from urllib.parse import urlsplit
     from xinfang_archive.reports import screening
@@ -397,8 +390,8 @@ def test_the_screening_status_page_starts_accountability_for_late_units(
 
 
 def test_the_bulletin_reads_screening_punctuality_and_decided_records(portal, staff):
-    from test_screening import file_report
-    from test_screening import submitted_on
+    from tests.helpers.screening import file_report
+    from tests.helpers.screening import submitted_on
     from xinfang_archive.reports import screening
     from xinfang_archive.reports.assessment import periods_due
     from xinfang_archive.reports.issue import make_bulletin
@@ -448,8 +441,8 @@ def test_the_bulletin_reads_screening_punctuality_and_decided_records(portal, st
 
 
 def test_a_case_files_with_its_decided_records_and_waits_for_a_draft(manager, staff):
-    from conftest import case_data
-    from tests.archival_support import close_case
+    from tests.helpers.archival import close_case
+    from tests.helpers.cases import case_data
     from xinfang_archive.archival.filing import make_plan
     from xinfang_archive.archival.freeze import is_frozen
     from xinfang_archive.archival.retention import case_facts

@@ -5,14 +5,14 @@ flag cleared only by a request and a second person's approval."""
 from AccessControl import Unauthorized
 from AccessControl.Permission import Permission
 from AccessControl.PermissionRole import rolesForPermissionOn
-from archival_support import add_document
-from archival_support import close_case
-from archival_support import do
-from conftest import case_data
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from tests.helpers.archival import add_document
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
 from xinfang_archive.audit.recorder import pending_entries
 from xinfang_archive.privacy.accusation import accusation_roles
 from xinfang_archive.privacy.accusation import is_sealed
@@ -128,7 +128,7 @@ def test_the_seal_follows_a_changed_workflow(handled):
 
 
 def add_reply_and_reply(case):
-    from archival_support import add_reply
+    from tests.helpers.archival import add_reply
 
     add_reply(case, "handling_opinion", outcome="explain")
     do(case, "reply")

@@ -4,16 +4,16 @@ decisions, the records behind a warning and a reception day's instructions
 all use ``privacy.accusation.is_accusation_case``; and the version history of
 a meeting or a screening report is the archive's masked one."""
 
-from archival_support import do
-from conftest import render
 from plone import api
 from plone.app.testing import login
-from test_meetings import add_meeting
-from test_meetings import decision
-from test_meetings import finalize
-from test_meetings import new_case
-from test_screening import dispute
-from test_screening import file_report
+from tests.helpers.archival import do
+from tests.helpers.meetings import add_meeting
+from tests.helpers.meetings import decision
+from tests.helpers.meetings import finalize
+from tests.helpers.meetings import new_case
+from tests.helpers.screening import dispute
+from tests.helpers.screening import file_report
+from tests.helpers.views import render
 from xinfang_archive.privacy.accusation import is_accusation_case
 
 import pytest

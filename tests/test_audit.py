@@ -1,14 +1,16 @@
 """The audit trail inside the archive: what is recorded, when, and how
 inspectors read it (functional layer: entries are written at commit)."""
 
-from archival_support import add_document
-from archival_support import close_case
-from conftest import case_data
-from conftest import STAFF_PASSWORD
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.dexterity.utils import createContentInContainer
+from tests.helpers.archival import add_document
+from tests.helpers.archival import close_case
+from tests.helpers.audit import actions_of
+from tests.helpers.audit import entries_for
+from tests.helpers.cases import case_data
+from tests.helpers.staff import STAFF_PASSWORD
 from xinfang_archive.audit.recorder import audit_path
 from xinfang_archive.audit.recorder import audit_store
 
@@ -19,16 +21,6 @@ import sqlite3
 import subprocess
 import sys
 import transaction
-
-
-def entries_for(obj=None, **filters):
-    if obj is not None:
-        filters["obj"] = obj.UID()
-    return list(audit_store().iter_entries(**filters))
-
-
-def actions_of(obj):
-    return [e.action for e in entries_for(obj)]
 
 
 def test_content_actions_are_recorded_at_commit_only(functional_portal):

@@ -1,18 +1,11 @@
 """What anonymous requests can make the audit trail write: bounded entries,
 failed logins counted past a per-source and an overall rate."""
 
+from tests.helpers.audit import Clock
 from xinfang_archive.audit.recorder import _bounded
 from xinfang_archive.audit.recorder import MAX_ITEMS
 from xinfang_archive.audit.recorder import MAX_TEXT
 from xinfang_archive.audit.throttle import Throttle
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_failed_logins_past_the_rate_are_counted_not_written():

@@ -9,18 +9,18 @@ run again here against PostgreSQL).
 from datetime import datetime
 from datetime import UTC
 from persistent.mapping import PersistentMapping
-from test_audit_store import CASE
-from test_audit_store import entry
-from test_audit_store import searchable as sqlite_searchable
-from test_audit_store import test_distinct_actors_and_actions  # noqa: F401 - run against PostgreSQL
-from test_audit_store import test_iter_entries_streams_every_match  # noqa: F401
-from test_audit_store import test_search_by_actor_and_action  # noqa: F401
-from test_audit_store import test_search_by_date_range_in_local_days  # noqa: F401
-from test_audit_store import test_search_by_object_path_or_uid  # noqa: F401
-from test_audit_store import test_search_by_text  # noqa: F401
-from test_audit_store import test_search_pages_newest_first_with_totals  # noqa: F401
-from test_audit_store import test_times_never_go_backwards_along_the_chain  # noqa: F401
-from test_search_changelog import FailingVote
+from tests.helpers.audit import CASE
+from tests.helpers.audit import entry
+from tests.helpers.audit import searchable_store
+from tests.helpers.transactions import FailingVote
+from tests.test_audit_store import test_distinct_actors_and_actions  # noqa: F401 - run against PostgreSQL
+from tests.test_audit_store import test_iter_entries_streams_every_match  # noqa: F401
+from tests.test_audit_store import test_search_by_actor_and_action  # noqa: F401
+from tests.test_audit_store import test_search_by_date_range_in_local_days  # noqa: F401
+from tests.test_audit_store import test_search_by_object_path_or_uid  # noqa: F401
+from tests.test_audit_store import test_search_by_text  # noqa: F401
+from tests.test_audit_store import test_search_pages_newest_first_with_totals  # noqa: F401
+from tests.test_audit_store import test_times_never_go_backwards_along_the_chain  # noqa: F401
 from xinfang_archive.audit.pgstore import PostgresAuditStore
 from xinfang_archive.audit.recorder import AuditParticipant
 from xinfang_archive.audit.store import entry_hash
@@ -38,9 +38,7 @@ def searchable(relstorage_db, tmp_path):
     """The SQLite tests' entries, in a trail in PostgreSQL."""
     dsn, _db = relstorage_db
     store = PostgresAuditStore(dsn)
-    store.append(
-        [vars_of(e) for e in sqlite_searchable.__wrapped__(tmp_path).iter_entries()]
-    )
+    store.append([vars_of(e) for e in searchable_store(tmp_path).iter_entries()])
     return store
 
 
@@ -199,7 +197,7 @@ def test_the_table_refuses_changes_and_tampering_shows(relstorage_db):
 def test_failed_logins_are_throttled_once_for_every_host(relstorage_db):
     """The throttle of the SQLite trail's test, kept in the database: two
     hosts' throttles are one."""
-    from test_audit_bounds import Clock
+    from tests.helpers.audit import Clock
     from xinfang_archive.audit.pgthrottle import PostgresThrottle
 
     dsn, _db = relstorage_db

@@ -9,12 +9,12 @@ prefix of the database, every blob it names, fixity and audit intact.
 """
 
 from pathlib import Path
-from test_cli import clean_env
-from test_cli import CLI
-from test_cli import free_port
-from test_cli import run
-from test_cli import wait_until_serving
-from test_operations import Load
+from tests.helpers.cli import clean_env
+from tests.helpers.cli import CLI
+from tests.helpers.cli import free_port
+from tests.helpers.cli import run
+from tests.helpers.cli import wait_until_serving
+from tests.helpers.load import Load
 
 import hashlib
 import json

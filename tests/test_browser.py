@@ -2,10 +2,10 @@
 the add form and finds it on the dashboard; the case page masks nothing for
 the registrar and everything for the inspector."""
 
-from conftest import STAFF_PASSWORD
 from datetime import date
 from datetime import timedelta
 from pathlib import Path
+from tests.helpers.staff import STAFF_PASSWORD
 
 import os
 import pytest
@@ -110,8 +110,8 @@ def test_search_filter_and_similar_cases_in_the_browser(
 ):
     """The inspector searches, narrows by a facet and opens a hit; the
     registrar sees a similar earlier case while typing a new one."""
-    from conftest import case_data
     from plone import api
+    from tests.helpers.cases import case_data
 
     import transaction
 
@@ -159,16 +159,16 @@ def test_organizer_publishes_minutes_and_the_public_reads_them(
 ):
     """The organizer reviews the masks side by side, unticks one, publishes;
     an anonymous visitor opens the board and the minutes, masked."""
-    from conftest import case_data
     from plone import api
     from plone.app.testing import setRoles
     from plone.app.testing import TEST_USER_ID
-    from tests.archival_support import do
-    from tests.hearing_support import add_transcript
-    from tests.hearing_support import approve
-    from tests.hearing_support import make_hearing
-    from tests.hearing_support import PETITIONER
-    from tests.hearing_support import petitioner_row
+    from tests.helpers.archival import do
+    from tests.helpers.cases import case_data
+    from tests.helpers.hearings import add_transcript
+    from tests.helpers.hearings import approve
+    from tests.helpers.hearings import make_hearing
+    from tests.helpers.hearings import PETITIONER
+    from tests.helpers.hearings import petitioner_row
 
     import transaction
 

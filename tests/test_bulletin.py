@@ -6,12 +6,12 @@ No Plone: the figures come from plain rows, the titles are passed in.
 
 from datetime import date
 from datetime import timedelta
-from tests.test_documents import A4_PORTRAIT
-from tests.test_documents import assert_fonts_embedded
-from tests.test_documents import page_sizes
-from tests.test_documents import pages_of
-from tests.test_documents import pdf_text
-from tests.test_documents import squeeze
+from tests.helpers.pdf import A4_PORTRAIT
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import page_sizes
+from tests.helpers.pdf import pages_of
+from tests.helpers.pdf import pdf_text
+from tests.helpers.pdf import squeeze
 from xinfang_archive.documents.bulletin import render_bulletin
 from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.figures import CaseRow

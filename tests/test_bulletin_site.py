@@ -1,19 +1,19 @@
 """The monthly bulletin in the site: rows from the catalog, the PDF, 统计看板,
 the JSON, who may open them, and the upgrade that fills the catalog column."""
 
-from archival_support import add_reply
-from archival_support import close_case
-from archival_support import do
-from conftest import case_data
-from conftest import STAFF_PASSWORD
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
-from tests.test_documents import assert_fonts_embedded
-from tests.test_documents import pdf_text
+from tests.helpers.archival import add_reply
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import pdf_text
+from tests.helpers.staff import STAFF_PASSWORD
 from xinfang_archive.browser.bulletin import VIEW_BULLETIN
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.localtime import LOCAL_TIME

@@ -3,9 +3,9 @@
 search finds, see their own transaction's writes, never match a personal
 number, and indexing writes nothing to the database."""
 
-from conftest import case_data
-from conftest import VALID_ID
 from plone import api
+from tests.helpers.cases import case_data
+from tests.helpers.cases import VALID_ID
 from xinfang_archive.search.catalog_index import META_TYPE
 from xinfang_archive.search.searching import archive_search
 

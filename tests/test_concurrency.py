@@ -10,9 +10,9 @@ publisher retries it, and gets the next number.
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
 from concurrent.futures import ThreadPoolExecutor
-from conftest import case_data
 from plone.app.testing import SITE_OWNER_NAME
 from plone.dexterity.utils import createContentInContainer
+from tests.helpers.cases import case_data
 from ZODB.POSException import ConflictError
 from zope.component.hooks import setSite
 
@@ -146,11 +146,11 @@ def test_many_interleaved_registrations_stay_gap_free(clients, functional_portal
 @pytest.fixture()
 def closed_cases(functional_portal, staff_users):
     """Three committed closed cases of one unit (so one numbering group)."""
-    from archival_support import add_document
-    from archival_support import close_case
     from plone import api
     from plone.app.testing import setRoles
     from plone.app.testing import TEST_USER_ID
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import close_case
 
     setRoles(functional_portal, TEST_USER_ID, ["Manager"])
     paths = []
@@ -235,8 +235,8 @@ def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(
     """A batch of an import whose commit conflicts (another client took a
     number of the same year meanwhile) is aborted and written again: every
     case is in once, the other client's number is never given twice."""
-    from exchange_support import exchange_document
-    from exchange_support import legacy_case
+    from tests.helpers.exchange import exchange_document
+    from tests.helpers.exchange import legacy_case
     from xinfang_archive.content.registration import next_sequence
     from xinfang_archive.exchange.importer import IMPORTED
     from xinfang_archive.exchange.importer import Importer

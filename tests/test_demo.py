@@ -25,7 +25,7 @@ import re
 import transaction
 
 
-VALID_ID = "110101199003074514"  # as in conftest.py
+VALID_ID = "110101199003074514"  # as in tests/helpers/cases.py
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 MOBILE = re.compile(r"^1[3589]\d{9}$")
 NUMBER = re.compile(r"^X信[\u4e00-\u9fff]*〔\d{4}〕\d+号$")

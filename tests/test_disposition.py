@@ -1,9 +1,5 @@
 """Disposition: due for appraisal, four eyes, holds, destroy, extend, transfer."""
 
-from archival_support import add_document
-from archival_support import close_case
-from archival_support import do
-from conftest import render
 from datetime import date
 from plone import api
 from plone.app.testing import login
@@ -12,29 +8,20 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.archival import add_document
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.disposition import propose
+from tests.helpers.translation import zh
+from tests.helpers.views import render
 from xinfang_archive.archival import disposition
 from xinfang_archive.archival.codes import parse
 from xinfang_archive.archival.fixity import run_fixity
 from xinfang_archive.archival.interfaces import ITombstone
 from xinfang_archive.archival.numbering import group_state
-from zope.i18n import translate
 
 import os
 import pytest
-
-
-def zh(messages):
-    return [translate(m, target_language="zh_CN") for m in messages]
-
-
-@pytest.fixture()
-def archivists(portal, staff):
-    if api.user.get(username="archivist2") is None:
-        api.user.create(
-            email="a2@example.org", username="archivist2", password="x-archivist2-x"
-        )
-        api.group.add_user(groupname="archivists", username="archivist2")
-    return "archivist", "archivist2"
 
 
 @pytest.fixture()
@@ -55,20 +42,6 @@ def filed(make_case, portal, archivists):
         return case
 
     return make
-
-
-def propose(portal, codes, decision="destroy", new_period=None, user="archivist"):
-    login(portal, user)
-    return createContentInContainer(
-        portal["archive-office"],
-        "Appraisal",
-        title="2024年度鉴定",
-        decision=decision,
-        archival_codes=list(codes),
-        new_period=new_period,
-        reason="保管期限已满，经鉴定无继续保存价值",
-        basis="鉴定小组会议纪要〔2024〕1号",
-    )
 
 
 def test_due_list_holds_only_records_whose_retention_ran_out(filed, portal):
@@ -344,8 +317,8 @@ def test_proposing_from_the_due_page_explains_refusals(filed, portal, request_):
 def test_rest_four_eyes_and_the_audit_trail(
     functional_portal, staff_users, session_for
 ):
-    from conftest import case_data
-    from conftest import STAFF_PASSWORD
+    from tests.helpers.cases import case_data
+    from tests.helpers.staff import STAFF_PASSWORD
     from xinfang_archive.audit.recorder import audit_store
 
     import transaction

@@ -9,13 +9,21 @@ from datetime import date
 from io import BytesIO
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_pages
-from pdfminer.high_level import extract_text
 from pdfminer.layout import LTTextContainer
 from pypdf import PdfReader
 from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
+from tests.helpers.pdf import A4_LANDSCAPE
+from tests.helpers.pdf import A4_PORTRAIT
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import embedded
+from tests.helpers.pdf import page_fonts
+from tests.helpers.pdf import page_sizes
+from tests.helpers.pdf import pages_of
+from tests.helpers.pdf import pdf_text
+from tests.helpers.pdf import squeeze
 from xinfang_archive import _
 from xinfang_archive.documents import fonts
 from xinfang_archive.documents.beikao import beikao_pdf
@@ -40,8 +48,6 @@ import pytest
 import time
 
 
-A4_PORTRAIT = (595, 842)
-A4_LANDSCAPE = (842, 595)
 CODE = "X001-XF·2024-D30-JSJ-0007"
 LONG_TITLE = "关于某某小区物业管理服务质量差、收费标准不透明以及公共维修基金使用情况长期不公开问题的反映"
 HEADING = CatalogueHeading("X001", "某某市信访局", 2024, "D30", "30年", "JSJ", "接待科")
@@ -70,45 +76,6 @@ def catalogue_rows(count):
 
 
 # -- reading PDFs back ------------------------------------------------------
-
-
-def squeeze(text):
-    """Text without whitespace: wrapped cells and spaced pairs compare whole."""
-    return "".join(text.split())
-
-
-def pdf_text(pdf, page=None):
-    pages = None if page is None else [page]
-    return squeeze(extract_text(BytesIO(pdf), page_numbers=pages))
-
-
-def pages_of(pdf):
-    return PdfReader(BytesIO(pdf)).pages
-
-
-def page_sizes(pdf):
-    return [
-        (round(page.mediabox.width), round(page.mediabox.height))
-        for page in pages_of(pdf)
-    ]
-
-
-def page_fonts(page):
-    font_dict = page["/Resources"].get_object().get("/Font", {})
-    return [font.get_object() for font in font_dict.get_object().values()]
-
-
-def embedded(font):
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and "/FontFile2" in descriptor.get_object()
-
-
-def assert_fonts_embedded(pdf):
-    """Every font of every page is an embedded TrueType font (no STSong-Light)."""
-    for page in pages_of(pdf):
-        page_font_list = page_fonts(page)
-        assert page_font_list
-        assert all(embedded(font) for font in page_font_list)
 
 
 # -- fonts ------------------------------------------------------------------

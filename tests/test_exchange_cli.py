@@ -4,9 +4,9 @@ an import killed in the middle and run again."""
 
 from lxml import etree
 from pathlib import Path
-from test_cli import clean_env
-from test_cli import CLI
-from test_cli import run
+from tests.helpers.cli import clean_env
+from tests.helpers.cli import CLI
+from tests.helpers.cli import run
 
 import bagit
 import os

@@ -1,18 +1,18 @@
 """Importing exchange XML into the site: checks, per-item errors, dry run,
 idempotence, versions, states and the archival data of filed cases."""
 
-from archival_support import add_document
-from archival_support import as_archivist
-from archival_support import as_manager
-from archival_support import close_case
-from archival_support import do
-from archival_support import make_pdf
-from conftest import case_data
-from exchange_support import exchange_document
-from exchange_support import file_element
-from exchange_support import legacy_case
 from lxml import etree
 from plone import api
+from tests.helpers.archival import add_document
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.archival import make_pdf
+from tests.helpers.cases import case_data
+from tests.helpers.exchange import exchange_document
+from tests.helpers.exchange import file_element
+from tests.helpers.exchange import legacy_case
 from xinfang_archive.exchange.importer import CHECKED
 from xinfang_archive.exchange.importer import FAILED
 from xinfang_archive.exchange.importer import IMPORTED
@@ -257,7 +257,7 @@ def test_a_filed_case_whose_records_differ_from_its_manifest_is_refused_whole(
 def test_the_upgrade_rebases_relation_digests_only_where_the_record_is_unchanged(
     site, filed_case
 ):
-    from hearing_support import relation
+    from tests.helpers.relations import relation
     from xinfang_archive.archival.fixity import run_fixity
     from xinfang_archive.archival.freeze import amending
     from xinfang_archive.archival.manifest import legacy_relation_id
@@ -394,7 +394,7 @@ def test_a_hearing_without_uid_is_not_imported_twice(site, filed_case, tmp_path)
 
 
 def test_minutes_that_may_not_be_published_are_refused(site, tmp_path):
-    from hearing_support import published_minutes
+    from tests.helpers.hearings import published_minutes
 
     case = api.content.create(
         container=site["cases"], type="PetitionCase", **case_data()

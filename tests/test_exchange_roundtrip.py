@@ -2,20 +2,20 @@
 the second site then exports the very same records (metadata, files,
 versions, workflow states and history, 档号, manifest, amendments)."""
 
-from archival_support import add_document
-from archival_support import as_archivist
-from archival_support import as_manager
-from archival_support import close_case
-from archival_support import do
-from archival_support import make_pdf
-from conftest import case_data
 from datetime import timedelta
-from hearing_support import published_minutes
-from hearing_support import relation
 from lxml import etree
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.file import NamedBlobFile
+from tests.helpers.archival import add_document
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.archival import make_pdf
+from tests.helpers.cases import case_data
+from tests.helpers.hearings import published_minutes
+from tests.helpers.relations import relation
 from xinfang_archive.exchange.importer import IMPORTED
 from xinfang_archive.exchange.importer import Importer
 from xinfang_archive.exchange.package import build_package
@@ -121,7 +121,7 @@ def rich_records(portal):
         }
     ]
     modified(reception)  # its second version
-    from test_screening import dispute
+    from tests.helpers.screening import dispute
     from xinfang_archive.content.dispute_link import dispute_key
     from xinfang_archive.content.dispute_link import link
 
@@ -475,7 +475,7 @@ def test_a_reception_day_or_report_coming_after_its_case_is_linked_at_the_end(
     and is linked to both once they are in."""
     from datetime import time
     from plone.dexterity.utils import createContentInContainer
-    from test_screening import dispute
+    from tests.helpers.screening import dispute
     from xinfang_archive.content.dispute_link import case_links
     from xinfang_archive.content.dispute_link import dispute_key
     from xinfang_archive.content.dispute_link import link
@@ -556,7 +556,7 @@ def test_a_second_report_for_a_unit_and_period_is_refused_and_nothing_saved(
     records of the file come in."""
     from datetime import time
     from plone.dexterity.utils import createContentInContainer
-    from test_screening import dispute
+    from tests.helpers.screening import dispute
     from uuid import uuid4
     from xinfang_archive.exchange.importer import FAILED
 
@@ -681,7 +681,7 @@ def test_a_filed_warning_travels_with_its_case_and_comes_back_the_same(
     filed with its 档号; the second site holds the very same warning, and the
     import does not run the rules again on the case it brings."""
     from plone.app.testing import login
-    from test_warnings import set_rules
+    from tests.helpers.earlywarning import set_rules
     from xinfang_archive.earlywarning.acknowledge import acknowledge
     from xinfang_archive.earlywarning.scheduling import flush
 

@@ -1,18 +1,18 @@
 """Filing (归档立案): archival codes, retention, the four-properties check and the freeze."""
 
 from AccessControl import Unauthorized
-from archival_support import add_document
-from archival_support import as_archivist
-from archival_support import as_manager
-from archival_support import close_case
-from archival_support import do
-from archival_support import make_pdf
-from archival_support import TODAY
-from conftest import case_data
 from datetime import date
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.archival import add_document
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.archival import make_pdf
+from tests.helpers.archival import TODAY
+from tests.helpers.cases import case_data
 from xinfang_archive.archival.codes import Group
 from xinfang_archive.archival.codes import parse
 from xinfang_archive.archival.codes import well_formed
@@ -494,7 +494,7 @@ def test_only_those_allowed_amend(filed, portal):
 
 
 def test_amended_personal_data_is_recorded_masked(filed, portal):
-    from conftest import VALID_ID
+    from tests.helpers.cases import VALID_ID
     from xinfang_archive.archival.amend import amend
 
     rows = [dict(row) for row in filed.petitioners]

@@ -1,11 +1,11 @@
 """The filing pages: the check shown, filing by POST, batch filing with refusals."""
 
-from archival_support import add_document
-from archival_support import as_archivist
-from archival_support import close_case
-from conftest import render
 from plone import api
 from plone.protect.authenticator import createToken
+from tests.helpers.archival import add_document
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import close_case
+from tests.helpers.views import render
 
 import pytest
 
@@ -88,10 +88,10 @@ def test_batch_filing_files_what_passes_and_reports_the_rest(closed, portal, req
 @pytest.fixture()
 def committed_closed(functional_portal, staff_users):
     """A committed closed case (functional layer, for HTTP)."""
-    from conftest import case_data
     from plone.app.testing import setRoles
     from plone.app.testing import TEST_USER_ID
     from plone.dexterity.utils import createContentInContainer
+    from tests.helpers.cases import case_data
 
     import transaction
 
@@ -141,8 +141,8 @@ def test_rest_filing_refuses_with_the_problems_then_files(
 
 
 def test_amend_form_records_an_amendment_with_its_reason(closed, portal, request_):
-    from archival_support import as_manager
-    from archival_support import do
+    from tests.helpers.archival import as_manager
+    from tests.helpers.archival import do
 
     case = closed()
     as_archivist(portal)
@@ -186,8 +186,8 @@ def test_amend_form_records_an_amendment_with_its_reason(closed, portal, request
 def test_archival_block_hides_accusation_files_from_those_who_may_not_see_them(
     closed, portal, request_, staff
 ):
-    from archival_support import do
     from plone.app.testing import login
+    from tests.helpers.archival import do
 
     case = closed(category="discipline")
     add_document(case, title="举报材料", filename="accusation.pdf", accusation=True)
@@ -204,8 +204,8 @@ def test_archival_block_hides_accusation_files_from_those_who_may_not_see_them(
 def test_amend_form_offers_no_personal_data_to_an_archivist(closed, portal, request_):
     """The archivist amends filed cases but may not see personal data: the
     fields that hold it are not on the form (they would show unmasked)."""
-    from archival_support import do
-    from conftest import VALID_ID
+    from tests.helpers.archival import do
+    from tests.helpers.cases import VALID_ID
 
     case = closed()
     case.summary = "信访人电话13812345678，要求补偿。"

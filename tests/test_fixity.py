@@ -1,12 +1,12 @@
 """Fixity of filed records in storage: missing and changed told apart, runs recorded."""
 
-from archival_support import add_document
-from archival_support import close_case
-from archival_support import do
-from conftest import case_data
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.dexterity.utils import createContentInContainer
+from tests.helpers.archival import add_document
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
 from xinfang_archive.archival.fixity import CHANGED
 from xinfang_archive.archival.fixity import INTACT
 from xinfang_archive.archival.fixity import last_run

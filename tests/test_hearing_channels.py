@@ -2,17 +2,17 @@
 search (Plone's and the archive's) and REST, probed as an anonymous visitor
 over HTTP; and the organizer's preview and publication over HTTP."""
 
-from conftest import case_data
 from plone import api
-from tests.archival_support import do
-from tests.hearing_support import add_transcript
-from tests.hearing_support import approve
-from tests.hearing_support import make_hearing
-from tests.hearing_support import petitioner_row
-from tests.hearing_support import published_minutes
-from tests.test_documents import assert_fonts_embedded
-from tests.test_documents import pdf_text
-from tests.test_hearings import SECRETS
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
+from tests.helpers.hearings import add_transcript
+from tests.helpers.hearings import approve
+from tests.helpers.hearings import make_hearing
+from tests.helpers.hearings import petitioner_row
+from tests.helpers.hearings import published_minutes
+from tests.helpers.hearings import SECRETS
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import pdf_text
 
 import lxml.etree
 import pytest

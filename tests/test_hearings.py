@@ -6,20 +6,19 @@ from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from Products.CMFCore.WorkflowCore import WorkflowException
-from tests.archival_support import do
-from tests.hearing_support import add_transcript
-from tests.hearing_support import approve
-from tests.hearing_support import CHAIR
-from tests.hearing_support import make_hearing
-from tests.hearing_support import PETITIONER
-from tests.hearing_support import PETITIONER_ADDRESS
-from tests.hearing_support import PETITIONER_PHONE
-from tests.hearing_support import petitioner_row
-from tests.hearing_support import published_minutes
-from tests.hearing_support import review_masks
-from tests.hearing_support import THIRD_PARTY
-from tests.hearing_support import to_rereview
-from tests.hearing_support import TODAY
+from tests.helpers.archival import do
+from tests.helpers.hearings import add_transcript
+from tests.helpers.hearings import approve
+from tests.helpers.hearings import CHAIR
+from tests.helpers.hearings import make_hearing
+from tests.helpers.hearings import PETITIONER
+from tests.helpers.hearings import PETITIONER_ADDRESS
+from tests.helpers.hearings import petitioner_row
+from tests.helpers.hearings import published_minutes
+from tests.helpers.hearings import review_masks
+from tests.helpers.hearings import SECRETS
+from tests.helpers.hearings import to_rereview
+from tests.helpers.hearings import TODAY
 from xinfang_archive.hearings.publication import notice_of
 from xinfang_archive.hearings.rules import publish_problems
 from xinfang_archive.workflow.clocks import current_deadline
@@ -27,16 +26,6 @@ from zope.i18n import translate
 from zope.lifecycleevent import modified
 
 import pytest
-
-
-SECRETS = (
-    PETITIONER,
-    THIRD_PARTY,
-    "文三路",
-    PETITIONER_PHONE,
-    "110101199003074514",
-    "浙A12345",
-)
 
 
 @pytest.fixture()
@@ -109,7 +98,7 @@ def test_hearing_no_longer_naming_a_case_releases_its_clock(manager, case, make_
     to_rereview(case)
     hearing = make_hearing(manager, [case], hearing_date=TODAY + timedelta(days=1))
     assert deadline_index(case) == TODAY + timedelta(days=31)
-    from tests.hearing_support import relation
+    from tests.helpers.relations import relation
 
     hearing.cases = [relation(other)]
     modified(hearing)
@@ -263,10 +252,10 @@ def test_transcript_needs_content():
 
 
 def test_filing_needs_finished_minutes_and_files_them_with_the_case(manager, make_case):
-    from tests.archival_support import add_document
-    from tests.archival_support import as_archivist
-    from tests.archival_support import as_manager
-    from tests.archival_support import close_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import as_archivist
+    from tests.helpers.archival import as_manager
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival.filing import FilingRefused
     from xinfang_archive.archival.filing import make_plan
 
@@ -301,8 +290,8 @@ def test_filing_needs_finished_minutes_and_files_them_with_the_case(manager, mak
 
 
 def test_a_cancelled_hearing_does_not_hold_up_filing(manager, make_case):
-    from tests.archival_support import add_document
-    from tests.archival_support import close_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival.filing import make_plan
 
     case = make_case()
@@ -314,8 +303,8 @@ def test_a_cancelled_hearing_does_not_hold_up_filing(manager, make_case):
 
 
 def test_masks_of_published_minutes_cannot_be_changed_in_place(manager, case, request_):
-    from conftest import render
     from plone.protect.authenticator import createToken
+    from tests.helpers.views import render
 
     _hearing, transcript, _notice = published_minutes(manager, case)
     request_.method = "POST"
@@ -344,7 +333,7 @@ def test_a_petitioner_recorded_in_an_official_role_is_still_masked(manager, case
 
 
 def test_hearings_page_and_add_form(manager, case, request_):
-    from conftest import render
+    from tests.helpers.views import render
 
     hearing = make_hearing(manager, [case])
     add_transcript(hearing)
@@ -365,7 +354,7 @@ def test_hearings_page_and_add_form(manager, case, request_):
 
 
 def test_case_page_lists_its_hearings(manager, case, request_):
-    from conftest import render
+    from tests.helpers.views import render
 
     hearing = make_hearing(manager, [case])
     html = render("case-view", case, request_)
@@ -374,10 +363,10 @@ def test_case_page_lists_its_hearings(manager, case, request_):
 
 
 def test_minutes_of_a_hearing_on_two_cases_are_filed_with_the_last(manager, make_case):
-    from tests.archival_support import add_document
-    from tests.archival_support import as_archivist
-    from tests.archival_support import as_manager
-    from tests.archival_support import close_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import as_archivist
+    from tests.helpers.archival import as_manager
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival.filing import file_cases
 
     first, second = make_case(), make_case()
@@ -408,9 +397,9 @@ def test_minutes_of_a_hearing_on_two_cases_are_filed_with_the_last(manager, make
 
 def test_a_failing_case_in_a_batch_is_rolled_back(manager, make_case, monkeypatch):
     from Products.CMFCore.WorkflowCore import WorkflowException
-    from tests.archival_support import add_document
-    from tests.archival_support import as_archivist
-    from tests.archival_support import close_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import as_archivist
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival import filing
 
     case = make_case()

@@ -5,6 +5,11 @@ from datetime import date
 from io import BytesIO
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTTextContainer
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import page_sizes
+from tests.helpers.pdf import pages_of
+from tests.helpers.pdf import pdf_text
+from tests.helpers.pdf import squeeze
 from xinfang_archive.documents.letters import chinese_date
 from xinfang_archive.documents.letters import default_rights
 from xinfang_archive.documents.letters import Letter
@@ -13,20 +18,6 @@ from xinfang_archive.documents.letters import OUTCOME_LABELS
 from xinfang_archive.documents.letters import render_letter
 
 import pytest
-
-
-try:
-    from tests.test_documents import assert_fonts_embedded
-    from tests.test_documents import page_sizes
-    from tests.test_documents import pages_of
-    from tests.test_documents import pdf_text
-    from tests.test_documents import squeeze
-except ImportError:  # tests/ itself on sys.path (pytest's prepend import mode)
-    from test_documents import assert_fonts_embedded
-    from test_documents import page_sizes
-    from test_documents import pages_of
-    from test_documents import pdf_text
-    from test_documents import squeeze
 
 
 A4_PORTRAIT = (595, 842)

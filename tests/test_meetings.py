@@ -2,10 +2,6 @@
 decisions per case, the minutes' review, what finalizing puts on the cases,
 who reads which decision, versions, and the upgrade that brings them."""
 
-from archival_support import add_document
-from archival_support import do
-from conftest import case_data
-from conftest import render
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -13,6 +9,14 @@ from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
+from tests.helpers.archival import add_document
+from tests.helpers.archival import do
+from tests.helpers.meetings import add_meeting
+from tests.helpers.meetings import decision
+from tests.helpers.meetings import finalize
+from tests.helpers.meetings import new_case
+from tests.helpers.meetings import TODAY
+from tests.helpers.views import render
 from types import SimpleNamespace
 from zope.i18n import translate
 from zope.interface import Invalid
@@ -20,44 +24,8 @@ from zope.interface import Invalid
 import pytest
 
 
-TODAY = date.today()
-
-
 def zh(message):
     return translate(message, target_language="zh_CN")
-
-
-def new_case(portal, **overrides):
-    return api.content.create(
-        container=portal["cases"], type="PetitionCase", **case_data(**overrides)
-    )
-
-
-def decision(case, **overrides):
-    row = {
-        "case_number": case.registration_number,
-        "unit": "JSJ",
-        "due_date": TODAY + timedelta(days=20),
-        "instructions": "由住建局牵头，一个月内拿出补偿方案。",
-        "settled": False,
-    }
-    row.update(overrides)
-    return row
-
-
-def add_meeting(portal, decisions, kind="joint", day=TODAY, **fields):
-    values = {
-        "kind": kind,
-        "meeting_date": day,
-        "chair": "李建国（副县长）",
-        "attendee_units": ["JSJ", "ZRZY"],
-        "attendees": ["王强（住建局局长）", "陈明（自然资源局副局长）"],
-        "decisions": decisions,
-    }
-    values.update(fields)
-    return api.content.create(
-        container=portal["meetings"], type="CoordinationMeeting", title="", **values
-    )
 
 
 def invariant_problems(**data):
@@ -70,12 +38,6 @@ def invariant_problems(**data):
         except Invalid as error:
             problems.append(zh(error.args[0]))
     return problems
-
-
-def finalize(meeting):
-    """Submitted by the registrar, finalized by an inspector (the test user as Manager here)."""
-    do(meeting, "submit")
-    do(meeting, "finalize")
 
 
 @pytest.fixture()
@@ -555,7 +517,7 @@ def test_meetings_are_found_by_their_text_and_date_by_those_who_read_every_decis
 def test_filing_waits_for_final_minutes_and_the_schedule_reads_the_meeting(
     meeting_site,
 ):
-    from archival_support import close_case
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival.filing import make_plan
     from xinfang_archive.archival.retention import case_facts
 
@@ -585,7 +547,7 @@ def test_filing_waits_for_final_minutes_and_the_schedule_reads_the_meeting(
 def test_rest_refuses_bad_decisions_in_chinese_and_serves_each_reader_their_rows(
     functional_portal, session_for
 ):
-    from conftest import case_json
+    from tests.helpers.cases import case_json
 
     import transaction
 

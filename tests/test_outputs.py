@@ -2,13 +2,6 @@
 stamped renditions and cover sheets, the record note (备考表) and the links
 of the case page; read back with pdfminer, pypdf and openpyxl."""
 
-from archival_support import add_document
-from archival_support import as_archivist
-from archival_support import as_manager
-from archival_support import close_case
-from archival_support import do
-from archival_support import TODAY
-from conftest import render
 from io import BytesIO
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
@@ -17,6 +10,13 @@ from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from pypdf import PdfReader
+from tests.helpers.archival import add_document
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import close_case
+from tests.helpers.archival import do
+from tests.helpers.archival import TODAY
+from tests.helpers.views import render
 from urllib.parse import unquote
 from xinfang_archive import _
 from xinfang_archive.archival.manifest import read_bytes
@@ -256,9 +256,9 @@ def test_rendition_of_a_text_document_is_a_cover_sheet(filed, portal, request_):
 
 
 def test_rendition_of_a_signed_reply(closed, make_case, portal, request_):
-    from archival_support import add_reply
-    from archival_support import make_pdf
     from plone.namedfile.file import NamedBlobFile
+    from tests.helpers.archival import add_reply
+    from tests.helpers.archival import make_pdf
 
     case = make_case()
     add_document(case)
@@ -420,9 +420,9 @@ def test_accusation_material_is_not_in_the_outputs_of_those_without_the_right(
 def test_downloads_are_recorded_in_the_audit_trail(
     functional_portal, staff_users, request_factory
 ):
-    from conftest import case_data
-    from conftest import STAFF_PASSWORD
     from plone.dexterity.utils import createContentInContainer
+    from tests.helpers.cases import case_data
+    from tests.helpers.staff import STAFF_PASSWORD
     from xinfang_archive.audit.recorder import audit_store
 
     import transaction

@@ -3,12 +3,12 @@ rolling a plain ``transaction.savepoint()`` back drops the audit entries
 and the full-text documents of what it undid, nested savepoints each go
 back to their own point, and the commit writes only what remains."""
 
-from conftest import case_data
 from plone import api
 from Products.CMFCore.indexing import processQueue
-from test_audit import actions_of
-from test_search import create_case
-from test_search import found
+from tests.helpers.audit import actions_of
+from tests.helpers.cases import case_data
+from tests.helpers.search import create_case
+from tests.helpers.search import found
 from xinfang_archive.audit.recorder import pending_entries
 from xinfang_archive.audit.recorder import record
 from xinfang_archive.search.queue import pending_documents

@@ -1,16 +1,16 @@
 """docs/permissions.md, checked cell by cell against the site."""
 
-from pathlib import Path
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from tests.helpers.permissions_doc import DOC
+from tests.helpers.permissions_doc import read_matrix
 from xinfang_archive.permissions import ViewPersonalData
 
 import pytest
 
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 USER_FOR_ROLE = {
     "Registrar": "registrar",
     "CaseHandler": "handler",
@@ -28,33 +28,6 @@ PERMISSIONS = {
 }
 
 
-def read_table(index=0):
-    """The rows of the ``index``-th table of the document."""
-    tables, current = [], None
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        if line.startswith("|"):
-            if current is None:
-                current = []
-                tables.append(current)
-            current.append(line)
-        else:
-            current = None
-    return tables[index]
-
-
-def read_matrix(index=0):
-    lines = read_table(index)
-    header = [h.strip() for h in lines[0].strip("|").split("|")]
-    keys = [" ".join(h.split(" ")[:-1]) or h for h in header]
-    rows = []
-    for line in lines[1:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        if set(cells[0]) <= set("-"):
-            continue
-        rows.append(dict(zip(keys, cells, strict=False)))
-    return rows
-
-
 MATRIX = read_matrix()
 
 
@@ -68,9 +41,9 @@ def test_matrix_covers_every_state_and_role(portal):
 def case_in_state(portal, staff):
     """A case put into a workflow state directly (the lifecycle is tested elsewhere)."""
     setRoles(portal, TEST_USER_ID, ["Manager"])
-    from conftest import case_data
+    from tests.helpers.cases import case_data
 
-    # the handler's unit (conftest.STAFF_UNITS); the head heads the county above it
+    # the handler's unit (tests.helpers.staff.STAFF_UNITS); the head heads the county above it
     case = api.content.create(
         container=portal["cases"],
         type="PetitionCase",
@@ -303,8 +276,8 @@ def test_meeting_matrix_covers_every_state_and_role(portal):
 @pytest.fixture()
 def meeting_in_state(portal, staff):
     """A meeting (with a decision on a case of the handler's unit) put into a state directly."""
-    from conftest import case_data
     from datetime import date
+    from tests.helpers.cases import case_data
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
     case = api.content.create(
@@ -495,7 +468,7 @@ def test_accountability_matrix_covers_every_state(portal):
     ids=lambda r: f"{r['state'].split()[0]}-{r['principal']}",
 )
 def test_accountability_cell(portal, staff, row):
-    from test_units import member_of
+    from tests.helpers.staff import member_of
     from xinfang_archive.localtime import local_today
 
     api.portal.set_registry_record(

@@ -1,16 +1,16 @@
 """An archive on RelStorage and PostgreSQL, served by two hosts.
 
 The tests start a PostgreSQL cluster of their own (Debian's server, see
-``postgres_support``). Two instances with separate ``var/`` directories
+``tests.helpers.postgres``). Two instances with separate ``var/`` directories
 stand for two hosts of one archive: what one registers, the other serves.
 """
 
-from conftest import case_json
-from test_cli import clean_env
-from test_cli import CLI
-from test_cli import free_port
-from test_cli import run
-from test_cli import wait_until_serving
+from tests.helpers.cases import case_json
+from tests.helpers.cli import clean_env
+from tests.helpers.cli import CLI
+from tests.helpers.cli import free_port
+from tests.helpers.cli import run
+from tests.helpers.cli import wait_until_serving
 
 import os
 import pytest

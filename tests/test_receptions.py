@@ -3,8 +3,6 @@ never in the past), the public schedule and feed (no petitioner data), the
 cases received (channel 领导接待日) with the leader's instructions and
 follow-ups, masking, and the upgrade."""
 
-from conftest import case_data
-from conftest import render
 from datetime import date
 from datetime import time
 from datetime import timedelta
@@ -16,7 +14,9 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.WorkflowCore import WorkflowException
-from tests.archival_support import do
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
+from tests.helpers.views import render
 from types import SimpleNamespace
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
@@ -404,7 +404,7 @@ def test_instructions_are_masked_without_view_personal_data(
 def test_cases_are_listed_only_to_those_who_may_view_them(
     site, held_reception, site_request
 ):
-    from test_units import member_of
+    from tests.helpers.staff import member_of
 
     reception, case = held_reception["reception"], held_reception["case"]
     other_unit = member_of("unit-MZJ", "mzj-staff")
@@ -469,7 +469,7 @@ def test_versions_are_saved_exactly_where_the_reception_may_be_modified(portal, 
 
 
 def test_reception_changes_are_audited(site):
-    from tests.test_audit import actions_of
+    from tests.helpers.audit import actions_of
 
     reception = add_reception(site)
     transaction.commit()
@@ -562,9 +562,9 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
 
 
 def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff):
-    from tests.archival_support import add_document
-    from tests.archival_support import as_archivist
-    from tests.archival_support import close_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import as_archivist
+    from tests.helpers.archival import close_case
     from xinfang_archive.archival.filing import make_plan
     from xinfang_archive.archival.retention import case_facts
 

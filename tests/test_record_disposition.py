@@ -8,13 +8,12 @@ from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import TEST_USER_NAME
-from test_disposition import archivists  # noqa: F401 - fixture
-from test_disposition import propose
-from test_disposition import zh
-from test_record_filing import accepted_report
-from tests.archival_support import as_archivist
-from tests.archival_support import as_manager
-from tests.archival_support import do
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import do
+from tests.helpers.disposition import propose
+from tests.helpers.records import accepted_report
+from tests.helpers.translation import zh
 from xinfang_archive.archival import disposition
 from xinfang_archive.archival.codes import parse
 from xinfang_archive.archival.interfaces import ITombstone
@@ -25,7 +24,7 @@ import pytest
 
 
 @pytest.fixture()
-def filed_report(portal, archivists):  # noqa: F811 - the fixture imported above
+def filed_report(portal, archivists):
     def make(due=True, period="2015-11"):
         login(portal, TEST_USER_NAME)
         report = accepted_report(portal, period=period)
@@ -179,11 +178,11 @@ def test_a_transfer_leaves_out_a_meeting_whose_minutes_are_not_final(
 ):
     """An export moves records between archives in every state; the archives
     receive only final minutes."""
-    from archival_support import add_document
-    from archival_support import close_case
-    from test_meetings import add_meeting
-    from test_meetings import decision
-    from test_meetings import new_case
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import close_case
+    from tests.helpers.meetings import add_meeting
+    from tests.helpers.meetings import decision
+    from tests.helpers.meetings import new_case
     from xinfang_archive.exchange.package import build_package
 
     login(portal, TEST_USER_NAME)

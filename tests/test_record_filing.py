@@ -6,11 +6,11 @@ from AccessControl import Unauthorized
 from datetime import date
 from plone import api
 from plone.app.testing import login
-from test_screening import dispute
-from test_screening import file_report
-from tests.archival_support import as_archivist
-from tests.archival_support import as_manager
-from tests.archival_support import do
+from tests.helpers.archival import as_archivist
+from tests.helpers.archival import as_manager
+from tests.helpers.archival import do
+from tests.helpers.records import accepted_report
+from tests.helpers.screening import file_report
 from xinfang_archive.archival.filing import FilingRefused
 from xinfang_archive.archival.filing import make_plan
 from xinfang_archive.archival.freeze import FrozenRecord
@@ -21,16 +21,6 @@ from zope.i18n import translate
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
-
-
-def accepted_report(portal, unit="JSJ", period="2025-11", zero=False):
-    as_manager(portal)
-    report = file_report(
-        unit=unit, period=period, zero=zero, disputes=None if zero else [dispute()]
-    )
-    do(report, "submit")
-    do(report, "accept")
-    return report
 
 
 def zh(messages):
@@ -128,7 +118,7 @@ def test_the_schedule_knows_the_record_types(portal):
 
 
 def test_the_file_record_page_shows_the_check_and_files(portal, staff, request_):
-    from conftest import render
+    from tests.helpers.views import render
 
     report = accepted_report(portal)
     login(portal, "archivist")

@@ -1,14 +1,14 @@
 """Reply letters issued from a case: content, storage as versioned Replies, form and REST."""
 
-from conftest import case_data
-from conftest import render
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.protect.authenticator import createToken
-from tests.archival_support import do
-from tests.test_documents import assert_fonts_embedded
-from tests.test_documents import pdf_text
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
+from tests.helpers.pdf import assert_fonts_embedded
+from tests.helpers.pdf import pdf_text
+from tests.helpers.views import render
 from xinfang_archive.documents.reply_letters import addressee
 from xinfang_archive.documents.reply_letters import issue_reply
 

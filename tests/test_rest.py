@@ -1,8 +1,8 @@
 """plone.restapi on cases: create, read (masked), update, @workflow, @history, bad input."""
 
-from conftest import case_json
-from conftest import VALID_ID
 from plone import api
+from tests.helpers.cases import case_json
+from tests.helpers.cases import VALID_ID
 
 import transaction
 
@@ -308,7 +308,7 @@ def test_cookie_login_writes_need_json_or_this_sites_origin(
 ):
     """A foreign page's simple request (text/plain, with the login cookie)
     does not reach a service; JSON, or the site's own origin, does."""
-    from conftest import STAFF_PASSWORD
+    from tests.helpers.staff import STAFF_PASSWORD
 
     url = create(session_for("registrar")).json()["@id"]
     portal_url = functional_portal.absolute_url()
@@ -434,7 +434,7 @@ def test_wrong_json_types_get_a_400_in_chinese_and_nothing_is_saved(
 
 
 def test_search_parameters_that_are_not_utf8_get_a_400(functional_portal, session_for):
-    from conftest import STAFF_PASSWORD
+    from tests.helpers.staff import STAFF_PASSWORD
 
     import requests
 

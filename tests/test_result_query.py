@@ -1,8 +1,6 @@
 """结果查询: query codes, the public page @@result-query and the REST
 endpoint @result-query, probed as an anonymous visitor over HTTP."""
 
-from conftest import case_data
-from conftest import VALID_ID
 from datetime import timedelta
 from plone import api
 from plone.app.testing import logout
@@ -10,8 +8,10 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import createContentInContainer
-from tests.archival_support import do
-from tests.archival_support import TODAY
+from tests.helpers.archival import do
+from tests.helpers.archival import TODAY
+from tests.helpers.cases import case_data
+from tests.helpers.cases import VALID_ID
 from xinfang_archive.publicquery import codes
 from xinfang_archive.publicquery import query_code_for_display
 from xinfang_archive.publicquery.lookup import find_case
@@ -545,7 +545,7 @@ def test_accusation_cases_show_only_state_and_dates(site, anonymous):
         assert hidden not in page.text and hidden not in repr(body), hidden
     # a case holding accusation material is treated the same
     other = replied_case(site["cases"])
-    from tests.archival_support import add_document
+    from tests.helpers.archival import add_document
 
     add_document(other, title="举报材料", accusation=True)
     transaction.commit()
@@ -599,8 +599,8 @@ def test_upgrade_through_1003_gives_existing_cases_codes(site):
 
 
 def test_the_code_is_on_a_slip_and_never_in_a_letter(make_case, request_, staff):
-    from conftest import render
-    from tests.test_documents import pdf_text
+    from tests.helpers.pdf import pdf_text
+    from tests.helpers.views import render
     from xinfang_archive.documents.reply_letters import issue_reply
 
     case = make_case()
@@ -619,8 +619,8 @@ def test_the_code_is_on_a_slip_and_never_in_a_letter(make_case, request_, staff)
 
 
 def test_a_leaked_code_is_replaced(make_case, request_):
-    from conftest import render
     from plone.protect.authenticator import createToken
+    from tests.helpers.views import render
 
     case = make_case()
     old = codes.code_of(case)

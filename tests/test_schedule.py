@@ -4,8 +4,8 @@ nightly fixity run shown on the 档案管理 page."""
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
-from test_cli import clean_env
-from test_cli import run
+from tests.helpers.cli import clean_env
+from tests.helpers.cli import run
 
 import configparser
 import re

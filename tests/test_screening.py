@@ -1,21 +1,18 @@
 """矛盾纠纷排查: screening reports and zero reports per unit and period, their
 workflow, need-to-know by unit, the period arithmetic and @@screening-status."""
 
-from conftest import render
-from DateTime import DateTime
 from datetime import date
-from datetime import datetime
-from datetime import time
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
-from plone.app.testing import setRoles
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import TEST_USER_NAME
-from test_units import member_of
-from tests.archival_support import do
+from tests.helpers.archival import do
+from tests.helpers.screening import as_manager
+from tests.helpers.screening import dispute
+from tests.helpers.screening import file_report
+from tests.helpers.screening import submitted_on
+from tests.helpers.staff import member_of
+from tests.helpers.views import render
 from types import SimpleNamespace
-from xinfang_archive.localtime import LOCAL_TIME
 from xinfang_archive.localtime import local_today
 from xinfang_archive.reports import screening
 from zope.i18n import translate
@@ -34,40 +31,6 @@ UNITS = [
 ]
 
 
-def dispute(**overrides):
-    row = {
-        "matter": "小区物业费纠纷",
-        "parties": "业主与物业公司，约30户",
-        "people_count": 30,
-        "category": "urban",
-        "risk_grade": "ordinary",
-        "measures": "街道牵头调解",
-        "responsible": "王五",
-        "deadline": date(2026, 12, 20),
-        "state": "open",
-    }
-    row.update(overrides)
-    return row
-
-
-def file_report(unit="JSJ", period="2026-11", zero=False, disputes=None):
-    disputes = [] if zero else (disputes or [dispute()])
-    return api.content.create(
-        container=api.portal.get()["screening"],
-        type="ScreeningReport",
-        title="",
-        unit=unit,
-        period=period,
-        zero_report=zero,
-        disputes=disputes,
-    )
-
-
-def as_manager(portal):
-    login(portal, TEST_USER_NAME)
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-
-
 def zh(message):
     return translate(message, target_language="zh_CN")
 
@@ -82,16 +45,6 @@ def invariant_problems(**data):
         except Invalid as error:
             problems.append(zh(error.args[0]))
     return problems
-
-
-def submitted_on(report, day):
-    """Backdate the report's submission to noon of ``day`` (local time)."""
-    stamp = DateTime(datetime.combine(day, time(12), tzinfo=LOCAL_TIME))
-    history = report.workflow_history["xf_screening_workflow"]
-    report.workflow_history["xf_screening_workflow"] = tuple(
-        dict(entry, time=stamp) if entry["action"] == "submit" else entry
-        for entry in history
-    )
 
 
 # --- filing and the workflow --------------------------------------------------------------

@@ -2,15 +2,15 @@
 without "View personal data", on the page and in REST) and a screened
 dispute registered as a case in one step, linked both ways."""
 
-from conftest import render
-from conftest import VALID_ID
 from plone import api
 from plone.app.testing import login
 from plone.protect import createToken
-from test_screening import as_manager
-from test_screening import dispute
-from test_screening import file_report
-from tests.archival_support import do
+from tests.helpers.archival import do
+from tests.helpers.cases import VALID_ID
+from tests.helpers.screening import as_manager
+from tests.helpers.screening import dispute
+from tests.helpers.screening import file_report
+from tests.helpers.views import render
 from xinfang_archive.content.dispute_link import case_links
 from xinfang_archive.content.dispute_link import dispute_key
 from xinfang_archive.content.dispute_link import link

@@ -1,14 +1,15 @@
 """The search index inside a real site: fed by the index queue on commit,
 permission-aware, and served by the page and @archive-search."""
 
-from conftest import case_data
-from conftest import VALID_ID
 from datetime import date
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from tests.helpers.cases import VALID_ID
+from tests.helpers.search import create_case
+from tests.helpers.search import found
 from xinfang_archive.search.searching import archive_search
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import current_store
@@ -18,21 +19,6 @@ import transaction
 
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-
-
-def create_case(site, **overrides):
-    case = api.content.create(
-        container=site["cases"], type="PetitionCase", **case_data(**overrides)
-    )
-    transaction.commit()
-    return case
-
-
-def found(site, text, **kwargs):
-    return [
-        item["uid"]
-        for item in archive_search(site.REQUEST, text=text, **kwargs)["items"]
-    ]
 
 
 def pdf(*lines):

@@ -8,9 +8,11 @@ middle of a commit leaves neither its objects nor its rows.
 """
 
 from persistent.mapping import PersistentMapping
+from tests.helpers.search_log import document
+from tests.helpers.search_log import publish_at_commit
+from tests.helpers.transactions import FailingVote
 from xinfang_archive.cluster.database import connect
 from xinfang_archive.search.following import Follower
-from xinfang_archive.search.model import IndexDocument
 from xinfang_archive.search.publishing import join
 from xinfang_archive.search.store import IndexStore
 
@@ -25,19 +27,6 @@ import time
 import transaction
 
 
-def document(uid, text):
-    return IndexDocument(
-        uid=uid,
-        grams=text,
-        words=[],
-        personal=[],
-        allowed=["Anonymous"],
-        personal_allowed=[],
-        stamp=f"stamp-{text}",
-        stored={"title": text},
-    )
-
-
 def rows(dsn):
     connection = connect(dsn)
     try:
@@ -50,46 +39,8 @@ def rows(dsn):
         connection.close()
 
 
-def publish_at_commit(connection, store, dsn, docs):
-    pending = dict(docs)
-
-    def take():
-        taken = dict(pending)
-        pending.clear()
-        return taken
-
-    join(transaction.get(), take, connection, dsn, store)
-
-
 def titles(store):
     return dict(store.engine.stamps().items())
-
-
-class FailingVote:
-    """A participant voting after the log (a later resource that fails)."""
-
-    def __init__(self, manager):
-        self.transaction_manager = manager
-
-    def sortKey(self):
-        return "~~failing"
-
-    def tpc_begin(self, txn):
-        pass
-
-    def commit(self, txn):
-        pass
-
-    def tpc_vote(self, txn):
-        raise RuntimeError("refused in the vote")
-
-    def tpc_finish(self, txn):
-        pass
-
-    def tpc_abort(self, txn):
-        pass
-
-    abort = tpc_abort
 
 
 def test_rows_are_written_with_the_commit_and_only_then(relstorage_db, tmp_path):
@@ -213,10 +164,10 @@ def test_an_index_of_another_log_or_half_filled_starts_over(relstorage_db, tmp_p
 
 
 KILLED = textwrap.dedent("""
-    import sys, time, transaction
-    sys.path.insert(0, {tests!r})
-    from postgres_support import open_db
-    from test_search_changelog import document, publish_at_commit
+    import os, sys, time, transaction
+    sys.path.insert(0, os.path.dirname({tests!r}))  # the repository: tests.helpers
+    from tests.helpers.postgres import open_db
+    from tests.helpers.search_log import document, publish_at_commit
     from xinfang_archive.search.store import IndexStore
 
     class Stall:

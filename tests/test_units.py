@@ -2,17 +2,17 @@
 row by row, and a change of a case's unit or of a user's unit taking effect
 at once in the catalog, the full-text index, the REST API and the dashboard."""
 
-from archival_support import add_document
-from archival_support import do
-from conftest import case_data
-from conftest import STAFF_PASSWORD
-from conftest import VALID_ID
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
-from test_permissions import read_matrix
+from tests.helpers.archival import add_document
+from tests.helpers.archival import do
+from tests.helpers.cases import case_data
+from tests.helpers.cases import VALID_ID
+from tests.helpers.permissions_doc import read_matrix
+from tests.helpers.staff import member_of
 from xinfang_archive.permissions import ViewPersonalData
 from xinfang_archive.privacy import units
 from xinfang_archive.search.searching import archive_search
@@ -24,17 +24,6 @@ import transaction
 
 
 UNIT_ROWS = read_matrix(1)
-
-
-def member_of(group_id, user_id=None):
-    user_id = user_id or "m-" + group_id.replace("-", "")[:20]
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.org", username=user_id, password=STAFF_PASSWORD
-        )
-    if group_id not in [g.id for g in api.group.get_groups(username=user_id)]:
-        api.group.add_user(groupname=group_id, username=user_id)
-    return user_id
 
 
 def as_manager():
@@ -153,7 +142,7 @@ def test_a_users_unit_takes_effect_at_once(village_case):
 
 
 def test_a_hearing_follows_the_units_of_its_cases(village_case, staff):
-    from hearing_support import make_hearing
+    from tests.helpers.hearings import make_hearing
 
     case, _plain, _secret = village_case
     hearing = make_hearing(api.portal.get(), [case])

@@ -242,8 +242,8 @@ def test_report_lines_in_chinese(bag, zh_cn):
 
 
 def test_envelope_digest_checked(tmp_path):
-    from test_package_xml import full_record
-    from test_package_xml import make_envelope
+    from tests.helpers.package_xml import full_record
+    from tests.helpers.package_xml import make_envelope
     from xinfang_archive.exchange.envelope import envelope_bytes
 
     bag_dir = tmp_path / "pkg"

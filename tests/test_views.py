@@ -1,6 +1,5 @@
 """The case page, the transition form, the dashboard and the version history."""
 
-from conftest import render
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -8,6 +7,7 @@ from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.protect.authenticator import createToken
+from tests.helpers.views import render
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 

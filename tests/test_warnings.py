@@ -4,14 +4,15 @@ masking, need-to-know by unit (an accusation case's warning stays with the
 bureau), the control panel refusing bad rules, pages, REST, the upgrade
 step and the demo."""
 
-from conftest import case_data
-from conftest import VALID_ID
 from datetime import timedelta
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
+from tests.helpers.cases import case_data
+from tests.helpers.cases import VALID_ID
+from tests.helpers.earlywarning import set_rules
 from xinfang_archive.earlywarning import rules as R
 from xinfang_archive.earlywarning.scheduling import flush
 from xinfang_archive.earlywarning.settings import PREFIX
@@ -21,12 +22,6 @@ from zope.interface import Invalid
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
-
-
-def set_rules(**lists):
-    """Only the given lists hold rules; the others are emptied."""
-    for name in (*R.FIELDS.values(), R.PERIODS_FIELD):
-        api.portal.set_registry_record(f"{PREFIX}.{name}", list(lists.get(name, [])))
 
 
 def warnings_of(portal, rule_id=None):
@@ -187,7 +182,7 @@ def test_repeat_outside_the_days_raises_nothing(portal, new_case):
 
 
 def test_repeat_of_the_same_matter(portal, new_case):
-    from test_accountability import relation
+    from tests.helpers.relations import relation
 
     set_rules(repeat_rules=["rm|同一事项90日内再次信访|matter|90"])
     earlier = new_case(received_date=local_today() - timedelta(days=60))
@@ -244,7 +239,7 @@ def test_key_matters_in_a_sensitive_period(portal, new_case):
 
 
 def test_a_submitted_screening_report_raises_its_warnings(portal, manager):
-    from tests.archival_support import do
+    from tests.helpers.archival import do
 
     today = local_today()
     set_rules(
@@ -338,7 +333,7 @@ def test_acknowledge_needs_a_note(portal, warning):
 
 
 def test_an_acknowledged_warning_is_filed_on_its_own(portal, warning):
-    from tests.archival_support import do
+    from tests.helpers.archival import do
     from xinfang_archive.archival.amend import amend
     from xinfang_archive.archival.filing import make_plan
     from xinfang_archive.archival.freeze import FrozenRecord
@@ -428,7 +423,7 @@ def test_the_acknowledge_form_checks_the_token(portal, warning, request_):
 
 
 def test_the_note_is_masked_without_personal_data(portal, warning, request_):
-    from conftest import render
+    from tests.helpers.views import render
     from xinfang_archive.earlywarning.acknowledge import acknowledge
 
     login(portal, "registrar")
@@ -447,7 +442,7 @@ def test_the_note_is_masked_without_personal_data(portal, warning, request_):
 
 
 def test_the_unit_reads_its_warning_other_units_do_not(portal, warning):
-    from test_units import member_of
+    from tests.helpers.staff import member_of
 
     login(portal, "handler")  # 住建局's handler
     assert api.user.has_permission("View", obj=warning)
@@ -461,7 +456,7 @@ def test_the_unit_reads_its_warning_other_units_do_not(portal, warning):
 def test_a_warning_about_an_accusation_stays_with_the_bureau(
     portal, new_case, staff, request_
 ):
-    from conftest import render
+    from tests.helpers.views import render
 
     set_rules(collective_rules=["big|较大规模集体访|50"])
     case = new_case(
@@ -487,7 +482,7 @@ def test_a_warning_about_an_accusation_stays_with_the_bureau(
 
 
 def test_the_list_filters_and_the_dashboard_box(portal, new_case, staff, request_):
-    from conftest import render
+    from tests.helpers.views import render
 
     set_rules(
         collective_rules=["big|较大规模集体访|50"],
@@ -735,8 +730,8 @@ def test_rest_acknowledges_only_with_a_note_and_pages_the_list(
 def test_a_warning_follows_its_case_to_its_unit_and_is_sealed_by_accusation_material(
     portal, new_case, staff
 ):
-    from tests.archival_support import add_document
-    from tests.archival_support import do
+    from tests.helpers.archival import add_document
+    from tests.helpers.archival import do
 
     set_rules(collective_rules=["big|较大规模集体访|50"])
     case = new_case(people_count=60, flags={"collective"})  # registered, not routed yet
@@ -762,7 +757,7 @@ def test_a_warning_follows_its_case_to_its_unit_and_is_sealed_by_accusation_mate
 def test_a_repeat_on_a_case_sealed_only_by_its_document_is_the_bureaus_alone(
     portal, new_case, staff
 ):
-    from tests.archival_support import add_document
+    from tests.helpers.archival import add_document
 
     set_rules(repeat_rules=["rp|同一信访人30日内再次信访|petitioner|30"])
     earlier = new_case(

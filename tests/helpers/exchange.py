@@ -1,6 +1,6 @@
 """Exchange XML as an older system would write it (shared by the exchange tests)."""
 
-from archival_support import make_pdf
+from tests.helpers.archival import make_pdf
 
 import base64
 import hashlib

@@ -3,11 +3,9 @@
 from datetime import date
 from plone import api
 from plone.dexterity.utils import createContentInContainer
-from tests.archival_support import add_reply
-from tests.archival_support import do
-from z3c.relationfield import RelationValue
-from zope.component import getUtility
-from zope.intid.interfaces import IIntIds
+from tests.helpers.archival import add_reply
+from tests.helpers.archival import do
+from tests.helpers.relations import relation
 
 
 TODAY = date.today()
@@ -48,10 +46,6 @@ def petitioner_row():
         "address": PETITIONER_ADDRESS,
         "representative": False,
     }
-
-
-def relation(obj):
-    return RelationValue(getUtility(IIntIds).getId(obj))
 
 
 def make_hearing(
@@ -146,3 +140,13 @@ def to_rereview(case):
     add_reply(case, "review_opinion", outcome="explain", number="信〔2024〕2号")
     do(case, "reply_review")
     do(case, "request_rereview")
+
+
+SECRETS = (
+    PETITIONER,
+    THIRD_PARTY,
+    "文三路",
+    PETITIONER_PHONE,
+    "110101199003074514",
+    "浙A12345",
+)

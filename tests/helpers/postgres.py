@@ -10,7 +10,7 @@ from pathlib import Path
 from relstorage.adapters.postgresql import PostgreSQLAdapter
 from relstorage.options import Options
 from relstorage.storage import RelStorage
-from test_cli import free_port
+from tests.helpers.cli import free_port
 from ZODB import DB
 
 import glob
