@@ -18,10 +18,10 @@ def bench_site(var=None, keep=False):
     from xinfang_archive.cli.app import login
     from xinfang_archive.cli.app import zope_app
     from xinfang_archive.cli.instance import Instance
-    from xinfang_archive.cli.main import QUIET_LOGGERS
     from xinfang_archive.cli.site import ADMIN
     from xinfang_archive.cli.site import ensure_admin
     from xinfang_archive.cli.site import ensure_site
+    from xinfang_archive.cli.site import QUIET_LOGGERS
 
     import logging
     import shutil

@@ -238,7 +238,7 @@ import sys
 from types import SimpleNamespace
 from xinfang_archive.archival.numbering import all_groups
 from xinfang_archive.archival.fixity import _object_for
-from xinfang_archive.cli.main import _site
+from xinfang_archive.cli.common import open_site as _site
 
 with _site(SimpleNamespace(var=sys.argv[1], site_id="xinfang")) as site:
     for key, group in sorted(all_groups(site).items()):

@@ -576,7 +576,7 @@ def test_the_ingest_check_finds_records_and_files_the_manifest_does_not_list(
     site, filed_case
 ):
     from xinfang_archive.archival.freeze import amending
-    from xinfang_archive.exchange.importer import manifest_problems
+    from xinfang_archive.exchange.archival_checks import manifest_problems
 
     assert manifest_problems(filed_case) == []
     with amending(filed_case), api.env.adopt_roles(["Manager", "ArchiveAmender"]):
@@ -612,10 +612,10 @@ def test_workers_share_the_cases_and_the_end_imports_what_they_left(site, tmp_pa
     """``import --workers N`` in one process: each share imports its cases and
     leaves those naming a case of another share to the end, which then imports
     them with the hearings; merged, it is what one import gives."""
-    from xinfang_archive.exchange.importer import share_of
     from xinfang_archive.exchange.parallel import merge_reports
     from xinfang_archive.exchange.parallel import report_from_json
     from xinfang_archive.exchange.parallel import report_to_json
+    from xinfang_archive.exchange.parallel import share_of
 
     numbers = [f"JX-2021-0003{n:02d}" for n in range(1, 9)]
     data = exchange_document(

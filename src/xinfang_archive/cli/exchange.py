@@ -2,6 +2,14 @@
 
 from pathlib import Path
 from xinfang_archive.archival.states import FILED_STATES
+from xinfang_archive.cli.app import fail
+from xinfang_archive.cli.common import instance_arguments
+from xinfang_archive.cli.common import open_site
+from xinfang_archive.cli.common import progress_bar
+from xinfang_archive.cli.common import WHILE_SERVING
+from xinfang_archive.cli.import_options import importer_for
+from xinfang_archive.cli.import_workers import run_parallel
+from xinfang_archive.cli.import_workers import run_worker
 from xinfang_archive.cli.instance import Instance
 
 import argparse
@@ -13,29 +21,11 @@ import time
 
 # bagit logs each problem in English; the commands report them in Chinese.
 logging.getLogger("bagit").setLevel(logging.ERROR)
+# Plone, the database and the archive's domain modules are imported inside
+# the commands that use them: the command line starts without loading them.
 
 
-def importer_for(site, args, **options):
-    """The ``Importer`` of an ``import`` command line (one process or a worker)."""
-    from xinfang_archive.exchange.importer import Importer
-
-    return Importer(
-        site,
-        commit_every=args.commit_every,
-        max_bytes=int(args.max_size * 1024 * 1024),
-        note=f"xinfang-archive import {' '.join(args.sources)}",
-        **options,
-    )
-
-
-def cmd_import(args):  # noqa: C901
-    from xinfang_archive.cli.main import _progress
-    from xinfang_archive.cli.main import _site
-    from xinfang_archive.exchange.importer import CHECKED
-    from xinfang_archive.exchange.importer import FAILED
-    from xinfang_archive.exchange.importer import IMPORTED
-    from xinfang_archive.exchange.importer import SKIPPED
-
+def cmd_import(args):
     sources = [Path(s) for s in args.sources]
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
@@ -44,32 +34,47 @@ def cmd_import(args):  # noqa: C901
     if args.commit_every is None:
         args.commit_every = 10 if args.workers > 1 or args.worker_plan else 50
     if args.worker_plan:
-        from xinfang_archive.cli.import_workers import run_worker
-
         return run_worker(args, sources)
     failed_workers = []
     if args.workers > 1 and not args.dry_run:
-        from xinfang_archive.cli.app import fail
-        from xinfang_archive.cli.import_workers import run_parallel
-
-        instance = Instance(args.var)
-        if not instance.zope_conf.exists():
-            fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
-        if instance.storage == "file":
-            print(
-                "导入失败：--workers 需要以 ZEO 或 PostgreSQL 存储数据的实例 (init --storage zeo)；"
-                "不带 --workers 可在一个进程中导入",
-                file=sys.stderr,
-            )
+        if not _may_run_workers(args):
             return 2
         report, failed_workers = run_parallel(args, sources)
     else:
         if args.workers > 1:
             print("试运行 dry run 只用一个进程 (--workers ignored)", file=sys.stderr)
-        with _site(args) as site:
+        with open_site(args) as site:
             report = importer_for(
-                site, args, dry_run=args.dry_run, progress=_progress("导入 import")
+                site, args, dry_run=args.dry_run, progress=progress_bar("导入 import")
             ).run(sources)
+    _print_summary(report, args)
+    _print_problems(report, args, failed_workers)
+    return 0 if report.ok and not failed_workers else 1
+
+
+def _may_run_workers(args):
+    """Parallel workers are clients of a database server (ZEO or
+    PostgreSQL): a FileStorage is opened by one process only."""
+    instance = Instance(args.var)
+    if not instance.zope_conf.exists():
+        fail(f"no instance in {instance.var}: run 'xinfang-archive init' first")
+    if instance.storage == "file":
+        print(
+            "导入失败：--workers 需要以 ZEO 或 PostgreSQL 存储数据的实例 (init --storage zeo)；"
+            "不带 --workers 可在一个进程中导入",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _print_summary(report, args):
+    """What was (or, in a dry run, would be) imported, skipped and failed."""
+    from xinfang_archive.exchange.import_report import CHECKED
+    from xinfang_archive.exchange.import_report import FAILED
+    from xinfang_archive.exchange.import_report import IMPORTED
+    from xinfang_archive.exchange.import_report import SKIPPED
+
     done = report.count(CHECKED if args.dry_run else IMPORTED)
     rate = done / max(report.seconds, 1e-6)
     verb = "可导入 would import" if args.dry_run else "已导入 imported"
@@ -92,6 +97,13 @@ def cmd_import(args):  # noqa: C901
         )
     if args.dry_run:
         print("试运行 dry run：数据库未作任何改动 (nothing was written)")
+
+
+def _print_problems(report, args, failed_workers):
+    """The refused files, the notes, each failed item with its messages,
+    the per-item report written, and the workers that failed."""
+    from xinfang_archive.exchange.import_report import FAILED
+
     for path, message in report.refused_files:
         print(f"拒绝文件 REFUSED {path}: {message}")
     for warning in report.warnings:
@@ -111,7 +123,6 @@ def cmd_import(args):  # noqa: C901
             f"失败 FAILED {message}；再次运行同一命令即可继续：已导入的信访件会被跳过 "
             "(run the same command again: what was imported is skipped)"
         )
-    return 0 if report.ok and not failed_workers else 1
 
 
 STATUS_TITLES = {
@@ -193,8 +204,6 @@ def _select_cases(site, args):
 
 def cmd_export(args):
     from xinfang_archive.audit.recorder import record
-    from xinfang_archive.cli.main import _progress
-    from xinfang_archive.cli.main import _site
     from xinfang_archive.exchange.package import build_package
     from xinfang_archive.exchange.package import PackageError
 
@@ -206,7 +215,7 @@ def cmd_export(args):
             file=sys.stderr,
         )
         return 2
-    with _site(args) as site:
+    with open_site(args) as site:
         cases, unknown = _select_cases(site, args)
         if unknown:
             print(f"导出失败：没有这些信访件 {', '.join(unknown)}", file=sys.stderr)
@@ -218,7 +227,7 @@ def cmd_export(args):
             result = build_package(
                 cases,
                 Path(args.out),
-                progress=_progress("导出 export"),
+                progress=progress_bar("导出 export"),
                 processes=args.processes,
             )
         except PackageError as error:
@@ -269,7 +278,6 @@ def _report_lines(report):
 
 
 def cmd_verify_package(args):
-    from xinfang_archive.cli.main import _progress
     from xinfang_archive.exchange.verify import report_lines
     from xinfang_archive.exchange.verify import verify_package
     from xinfang_archive.i18n import standalone_translations
@@ -279,7 +287,7 @@ def cmd_verify_package(args):
     report = verify_package(
         Path(args.package),
         processes=args.processes,
-        progress=_progress("校验 verify"),
+        progress=progress_bar("校验 verify"),
         expected_sha256=args.expected_sha256,
     )
     seconds = time.perf_counter() - started
@@ -303,9 +311,7 @@ IMPORT_COUNTS = (
 )
 
 
-def add_commands(commands, common):
-    from xinfang_archive.cli.main import WHILE_SERVING
-
+def add_commands(commands):
     imports = commands.add_parser(
         "import",
         help="import cases and the records about them from exchange XML, a directory or a package",
@@ -318,7 +324,7 @@ def add_commands(commands, common):
         "so a killed import can be run again. Exit 1 if any item failed."
         + WHILE_SERVING,
     )
-    common(imports)
+    instance_arguments(imports)
     imports.add_argument(
         "sources",
         nargs="+",
@@ -365,7 +371,7 @@ def add_commands(commands, common):
         "SHA-256 manifests and the package checksum (<out>.sha256). The package is "
         "validated before it is kept." + WHILE_SERVING,
     )
-    common(export)
+    instance_arguments(export)
     export.add_argument(
         "--out", required=True, help="directory of the new package (must not exist)"
     )

@@ -13,7 +13,11 @@ the hearings.  Killed, it is run again: what was committed is skipped.
 """
 
 from pathlib import Path
+from xinfang_archive.cli.common import open_site
+from xinfang_archive.cli.common import progress_bar
+from xinfang_archive.cli.import_options import importer_for
 from xinfang_archive.cli.instance import Instance
+from xinfang_archive.cli.zeo import serving
 
 import json
 import os
@@ -76,10 +80,7 @@ class _Worker:
 
 def run_parallel(args, sources):
     """The parent: returns ``(merged report, [messages of failed workers])``."""
-    from xinfang_archive.cli.exchange import importer_for
-    from xinfang_archive.cli.main import _progress
-    from xinfang_archive.cli.main import _site
-    from xinfang_archive.cli.zeo import serving
+    # the import's modules load Plone's: imported when the command runs
     from xinfang_archive.exchange.parallel import merge_reports
     from xinfang_archive.exchange.parallel import report_from_json
     from xinfang_archive.exchange.parallel import reserve_ahead
@@ -89,7 +90,7 @@ def run_parallel(args, sources):
 
     instance = Instance(args.var)
     started = time.perf_counter()
-    with serving(instance), _site(args) as site:
+    with serving(instance), open_site(args) as site:
         planner = importer_for(site, args)
         files = planner.plan(sources)
         commit_retrying(
@@ -108,7 +109,7 @@ def run_parallel(args, sources):
                 _Worker(_command(args, stream.name, k, args.workers))
                 for k in range(args.workers)
             ]
-            show = _progress(f"导入 import ×{args.workers}")
+            show = progress_bar(f"导入 import ×{args.workers}")
             while any(worker.process.poll() is None for worker in workers):
                 done = sum(worker.progress[0] for worker in workers)
                 total = sum(worker.progress[1] for worker in workers)
@@ -149,8 +150,6 @@ def run_parallel(args, sources):
 
 def run_worker(args, sources):
     """One worker: its share of the plan's cases; prints JSON lines."""
-    from xinfang_archive.cli.exchange import importer_for
-    from xinfang_archive.cli.main import _site
     from xinfang_archive.exchange.parallel import report_to_json
 
     share, workers = (int(n) for n in args.share.split("/"))
@@ -162,7 +161,7 @@ def run_worker(args, sources):
     def progress(done, total):
         print(json.dumps({"progress": [done, total]}), flush=True)
 
-    with _site(args) as site:
+    with open_site(args) as site:
         report = importer_for(
             site, args, progress=progress, share=(share, workers)
         ).run_files(files)

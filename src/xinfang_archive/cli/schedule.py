@@ -11,6 +11,8 @@ schedule it, and a run that finds another under way exits with 75.
 """
 
 from pathlib import Path
+from xinfang_archive.cli.common import instance_arguments
+from xinfang_archive.cli.instance import Instance
 
 import getpass
 import shlex
@@ -141,3 +143,47 @@ def crontab(instance, backup_to=None):
             f"{cron} {command_line(instance, arguments, backup_to)} >> {shlex.quote(str(log))} 2>&1"
         )
     return "\n".join(lines) + "\n"
+
+
+def cmd_schedule(args):
+    instance = Instance(args.var)
+    if not args.systemd:
+        print(crontab(instance, backup_to=args.backup_to), end="")
+        return 0
+    target = Path(args.systemd)
+    target.mkdir(parents=True, exist_ok=True)
+    units = systemd_units(instance, processes=args.processes, backup_to=args.backup_to)
+    for name, text in units.items():
+        (target / name).write_text(text, encoding="utf-8")
+    timers = " ".join(name for name in units if name.endswith(".timer"))
+    print(f"{len(units)} systemd units written to {target}. Install them (as root):")
+    print(
+        f"  cp {target}/xinfang-archive* /etc/systemd/system/ && systemctl daemon-reload"
+    )
+    print(f"  systemctl enable --now xinfang-archive.service {timers}")
+    return 0
+
+
+def add_commands(commands):
+    schedule = commands.add_parser(
+        "schedule",
+        help="the scheduled work (nightly fixity and backup, weekly full backup and pack) for systemd or cron",
+        description="Print a crontab of the scheduled work, or with --systemd write systemd units: the "
+        "server (restarted on failure) and a service and timer per job. Every job runs while the "
+        "site serves; a missed fixity run shows on the 档案管理 page.",
+    )
+    instance_arguments(schedule)
+    schedule.add_argument(
+        "--systemd", metavar="DIR", help="write systemd units into DIR instead"
+    )
+    schedule.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes of the server unit",
+    )
+    schedule.add_argument(
+        "--backup-to", metavar="DIR", help="backup directory of the backup jobs"
+    )
+    schedule.set_defaults(func=cmd_schedule)

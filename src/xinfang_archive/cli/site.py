@@ -6,6 +6,12 @@ import transaction
 
 
 ADMIN = "admin"
+# Benign set-up chatter of Plone's site creation, hidden from the console.
+QUIET_LOGGERS = (
+    "GenericSetup.componentregistry",
+    "Products.MimetypesRegistry.MimeTypesRegistry",
+    "ZODB.FileStorage",
+)
 DEFAULT_SITE_ID = "xinfang"
 SITE_TITLE = "信访档案馆"
 EXTENSION_PROFILES = (

@@ -2,7 +2,7 @@
 
 The parent plans the files, raises the numbering counters to the numbers
 the import brings (``reserve_ahead``), then N workers (ZEO clients) each
-import their share of the cases (``importer.share_of``) and report back
+import their share of the cases (``share_of``) and report back
 as JSON (``report_to_json``); the parent merges the reports
 (``merge_reports``) and imports what the workers left to the end: the
 cases referring to cases of another share, and the hearings.
@@ -13,11 +13,25 @@ from xinfang_archive.archival.numbering import reserve_item
 from xinfang_archive.content.registration import reserve_number
 from xinfang_archive.exchange.fields import local
 from xinfang_archive.exchange.fields import NS
-from xinfang_archive.exchange.importer import identifier_of
-from xinfang_archive.exchange.importer import ImportReport
-from xinfang_archive.exchange.importer import Outcome
+from xinfang_archive.exchange.import_report import ImportReport
+from xinfang_archive.exchange.import_report import Outcome
+from xinfang_archive.exchange.reader import identifier_of
 from xinfang_archive.exchange.safexml import parse
 from xinfang_archive.exchange.safexml import XMLRefused
+
+import zlib
+
+
+def share_of(element, workers):
+    """Which of ``workers`` parallel workers imports this case: by its
+    registration number, so that two cases giving the same number meet in
+    one worker, which skips or refuses the second as a single import does."""
+    return zlib.crc32(identifier_of(element).encode("utf-8")) % workers
+
+
+def where(path, element):
+    """How a case is named between the import processes: file and line."""
+    return [str(path), element.sourceline]
 
 
 def reserve_ahead(site, files, max_bytes):

@@ -83,6 +83,18 @@ class RecordData:
             yield from child.walk(f"{path}/{child.id}" if path else child.id)
 
 
+def identifier_of(element):
+    """What a top-level element is known by before it is read: its number
+    (registration, hearing, record), else its id or UID."""
+    metadata = element.find(q("metadata"))
+    if metadata is not None:
+        for name in ("registration_number", "hearing_number", "record_number"):
+            found = metadata.find(q(name))
+            if found is not None and found.text:
+                return found.text
+    return element.get("id") or element.get("uid") or ""
+
+
 def schema_fields(portal_type):
     return dict(
         getFieldsInOrder(getUtility(IDexterityFTI, name=portal_type).lookupSchema())

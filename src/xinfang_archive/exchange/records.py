@@ -65,3 +65,13 @@ LATE = ("hearing", "meeting", "accountability", "warning")
 ORDER = (*EARLY, "case", *LATE)
 # Top-level records filed on their own (archival.records): their archival data travel with them.
 FILED_ON_THEIR_OWN = ("screening", "warning")
+# Where each kind of top-level record is imported to: the site's folder.
+CONTAINERS = {
+    "case": "cases",
+    "hearing": "hearings",
+    "meeting": "meetings",
+    "accountability": "accountability",
+    "reception": "receptions",
+    "screening": "screening",
+    "warning": "warnings",
+}
