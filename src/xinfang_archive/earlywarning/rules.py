@@ -295,7 +295,6 @@ def current_rules():
 def rule_titles():
     """{rule id: title} of every rule saved (disabled ones too), for lists and filters."""
     from plone.registry.interfaces import IRegistry
-    from xinfang_archive.earlywarning.settings import PREFIX
     from zope.component import queryUtility
 
     registry = queryUtility(IRegistry)

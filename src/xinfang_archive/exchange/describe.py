@@ -8,12 +8,15 @@ from plone import api
 from plone.uuid.interfaces import IUUID
 from xinfang_archive.archival.codes import parse as parse_code
 from xinfang_archive.archival.manifest import METADATA
+from xinfang_archive.archival.manifest import metadata_digest
 from xinfang_archive.archival.manifest import records_of
 from xinfang_archive.exchange.model import Event
 from xinfang_archive.exchange.model import FileInfo
 from xinfang_archive.exchange.model import RecordInfo
 from xinfang_archive.i18n import record_text
+from xinfang_archive.reports.screening import first_submission
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
+from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.workflow.titles import object_state_text
 from zope.i18n import translate
@@ -151,8 +154,6 @@ def _describe(obj, case, path, files, fonds_name):  # noqa: C901
         info.date = obj.reception_date
         info.document_kind = "领导信访接待日记录"
     elif kind == "screening":
-        from xinfang_archive.reports.screening import first_submission
-
         info.identifier = obj.getId()
         info.responsible = title_of("units", obj.unit) or ""
         # the day the unit reported (its first submission), else the day it was written
@@ -193,14 +194,11 @@ def _describe(obj, case, path, files, fonds_name):  # noqa: C901
             if entry.get("uid") == info.uid and entry.get("field") == METADATA:
                 info.metadata_sha256 = entry["sha256"]
     if not info.metadata_sha256:
-        from xinfang_archive.archival.manifest import metadata_digest
-
         info.metadata_sha256 = metadata_digest(obj)
     return info
 
 
 def _reply_kinds():
-    from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 
     return REPLY_KINDS
 

@@ -13,6 +13,8 @@ from datetime import time
 from plone.app.textfield import RichText
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.interfaces import INamedFileField
+from xinfang_archive.archival.manifest import read_bytes
+from xinfang_archive.archival.manifest import sha256_stream
 from z3c.relationfield.interfaces import IRelationChoice
 from z3c.relationfield.interfaces import IRelationList
 from zope import schema
@@ -144,9 +146,6 @@ def write_field(parent, name, field, value, files, ref_identifier=None):
         element.text = value.raw
         element.set("content-type", value.mimeType or "text/html")
     elif kind == FILE:
-        from xinfang_archive.archival.manifest import read_bytes
-        from xinfang_archive.archival.manifest import sha256_stream
-
         with value.open() as stream:
             sha, size = sha256_stream(stream)
         element.set("name", value.filename or "")

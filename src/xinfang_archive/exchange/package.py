@@ -47,9 +47,16 @@ from pathlib import Path
 from plone import api
 from plone.uuid.interfaces import IUUID
 from xinfang_archive import _
+from xinfang_archive.accountability.filing import records_of
 from xinfang_archive.archival.fixity import recorded_runs
+from xinfang_archive.archival.manifest import files_of
+from xinfang_archive.archival.manifest import sha256_stream
 from xinfang_archive.archival.records import RECORD_TYPES
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.content.dispute_link import case_links
+from xinfang_archive.content.dispute_link import source_of
+from xinfang_archive.content.reception_links import received_cases
+from xinfang_archive.content.reception_links import reception_of
 from xinfang_archive.exchange import dat46
 from xinfang_archive.exchange import envelope as envelopes
 from xinfang_archive.exchange import events as premis
@@ -153,8 +160,6 @@ class _PayloadFiles(FileWriter):
 
     def describe(self, obj, manifest_entries):
         """The ``FileInfo``s of ``obj``'s current files (written if not yet)."""
-        from xinfang_archive.archival.manifest import files_of
-        from xinfang_archive.archival.manifest import sha256_stream
 
         infos = []
         for name, value in files_of(obj):
@@ -504,8 +509,6 @@ def _write_accountability(record, partial, result, packed, fonds_name, generated
 def _named_by(case):
     """The reception day ``case`` was received at and the screening report
     it was screened in (as a dispute), those that are in this archive."""
-    from xinfang_archive.content.dispute_link import source_of
-    from xinfang_archive.content.reception_links import reception_of
 
     reception = reception_of(case)
     if reception is not None:
@@ -521,8 +524,6 @@ def _named_by(case):
 
 def _cases_of(record):
     """The UIDs of the cases a reception day received or a screening report's disputes became."""
-    from xinfang_archive.content.dispute_link import case_links
-    from xinfang_archive.content.reception_links import received_cases
 
     if record.portal_type == "LeaderReception":
         return {IUUID(case) for case in received_cases(record)}
@@ -589,7 +590,6 @@ def _accountability_packed(record, packed):
 
 
 def accountability_of(case):
-    from xinfang_archive.accountability.filing import records_of
 
     return records_of(case)
 

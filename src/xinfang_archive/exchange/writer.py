@@ -16,6 +16,8 @@ from lxml import etree
 from plone import api
 from plone.uuid.interfaces import IUUID
 from xinfang_archive.archival.manifest import main_schema_fields
+from xinfang_archive.content.dispute_link import case_links
+from xinfang_archive.content.dispute_link import source_of
 from xinfang_archive.exchange.fields import FileWriter
 from xinfang_archive.exchange.fields import iso_datetime
 from xinfang_archive.exchange.fields import NSMAP
@@ -284,7 +286,6 @@ def _write_reception_record(archival, record):
 
 def write_screening_source(parent, case):
     """The screening report (UID) and dispute (key) the case was made from."""
-    from xinfang_archive.content.dispute_link import source_of
 
     source = source_of(case)
     if not source:
@@ -297,7 +298,6 @@ def write_screening_source(parent, case):
 
 def write_dispute_cases(parent, report):
     """The disputes of the report that became cases: key, case UID and number."""
-    from xinfang_archive.content.dispute_link import case_links
 
     links = case_links(report)
     if not links:

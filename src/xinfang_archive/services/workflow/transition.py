@@ -184,7 +184,6 @@ class WarningWorkflowTransition(_RuledTransition):
         return acknowledgement_problems(self.context, self._note())
 
     def reply(self):
-        from xinfang_archive.earlywarning.acknowledge import TRANSITION
 
         acknowledging = self.transition == TRANSITION and not self.problems()
         if acknowledging:
