@@ -13,7 +13,7 @@ from tests.helpers.archival import TODAY
 from tests.helpers.cases import case_data
 from tests.helpers.cases import VALID_ID
 from xinfang_archive.publicquery import codes
-from xinfang_archive.publicquery import query_code_for_display
+from xinfang_archive.publicquery.codes import query_code_for_display
 from xinfang_archive.publicquery.lookup import find_case
 from xinfang_archive.publicquery.lookup import NOT_FOUND
 from xinfang_archive.publicquery.lookup import too_many_message

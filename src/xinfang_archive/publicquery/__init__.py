@@ -7,11 +7,3 @@ may read of it.  The page ``@@result-query`` and the code's slip are views in
 ``documents.query_slip``); the REST endpoint ``@result-query`` lives in
 ``services/result_query``.
 """
-
-
-def query_code_for_display(case):
-    """The query code of ``case`` (``K7QM-2XPD-9R4T``), or None when the
-    current user lacks "View personal data" on it."""
-    from xinfang_archive.publicquery.codes import query_code_for_display
-
-    return query_code_for_display(case)
