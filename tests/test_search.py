@@ -189,6 +189,25 @@ def test_rest_search_with_facets_paging_and_errors(site, session_for):
     assert "引号" in bad.json()["error"]["message"]
 
 
+def test_rest_items_carry_id_and_type_as_plone_search_does(site, session_for):
+    first = create_case(
+        site, title="物业费纠纷", summary="小区业主反映物业费收取不合理。"
+    )
+    second = create_case(
+        site, title="再次反映物业费", summary="业主再次反映物业费收取不合理。"
+    )
+    session = session_for("admin")
+    found = session.get(
+        site.absolute_url() + "/@archive-search", params={"q": "物业费"}
+    )
+    (item, *_rest) = [i for i in found.json()["items"] if i["uid"] == first.UID()]
+    assert item["@id"] == item["url"] == first.absolute_url()
+    assert item["@type"] == "PetitionCase" and item["review_state"] == "registered"
+    similar = session.get(second.absolute_url() + "/@similar-cases").json()["items"]
+    assert similar[0]["@id"] == similar[0]["url"] == first.absolute_url()
+    assert similar[0]["@type"] == "PetitionCase"
+
+
 def test_search_page(site, session_for, staff_users):
     create_case(site, summary="反映廉租房分配不公。", category="welfare")
     session = session_for("inspector")

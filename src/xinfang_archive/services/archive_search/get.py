@@ -17,6 +17,7 @@ from xinfang_archive.search.searching import filters_from_form
 from xinfang_archive.search.searching import form_text
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.site import SearchNotConfigured
+from xinfang_archive.services.items import rest_item
 from zope.i18n import translate
 
 
@@ -58,7 +59,7 @@ class ArchiveSearch(Service):
             batching["next"] = link(result["page"] + 1)
         return {
             "@id": batching["@id"],
-            "items": result["items"],
+            "items": [rest_item(row) for row in result["items"]],
             "items_total": result["total"],
             "facets": result["facets"],
             "query": result["query"],

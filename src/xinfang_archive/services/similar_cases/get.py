@@ -13,6 +13,7 @@ from xinfang_archive.search.searching import form_text
 from xinfang_archive.search.searching import SearchError
 from xinfang_archive.search.searching import similar_cases
 from xinfang_archive.search.site import SearchNotConfigured
+from xinfang_archive.services.items import rest_item
 from zope.i18n import translate
 
 
@@ -39,4 +40,7 @@ class SimilarCases(Service):
         except SearchNotConfigured as error:
             self.request.response.setStatus(503)
             return {"error": {"type": "ServiceUnavailable", "message": str(error)}}
-        return {"items": items, "items_total": len(items)}
+        return {
+            "items": [rest_item(row, "PetitionCase") for row in items],
+            "items_total": len(items),
+        }
