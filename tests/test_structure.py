@@ -4,6 +4,7 @@ import-linter checks, and no import cycle (all in pyproject.toml)."""
 from pathlib import Path
 
 import grimp
+import pytest
 import subprocess
 import sys
 import tomllib
@@ -43,21 +44,25 @@ def test_import_contracts_are_kept():
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
 
 
-def test_every_package_is_in_a_layer():
+@pytest.fixture(scope="module")
+def graph():
+    """The package's import graph (every import, inside functions too)."""
+    return grimp.build_graph(PACKAGE, include_external_packages=False)
+
+
+def test_every_package_is_in_a_layer(graph):
     """A new package cannot slip past the contract by not being listed."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     (contract,) = config["tool"]["importlinter"]["contracts"]
     domain = {name.split(".")[1] for name in contract["source_modules"]}
-    graph = grimp.build_graph(PACKAGE, include_external_packages=False)
     top = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
     assert top - UI_LAYERS - domain == set()
     assert domain & UI_LAYERS == set()
 
 
-def test_no_import_cycle():
+def test_no_import_cycle(graph):
     """No module imports, directly or not, a module that imports it back
     (imports inside functions count too)."""
-    graph = grimp.build_graph(PACKAGE, include_external_packages=False)
     cycles = []
     for importer in sorted(graph.modules):
         for imported in sorted(graph.find_modules_directly_imported_by(importer)):

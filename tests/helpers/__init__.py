@@ -31,4 +31,5 @@
 - transactions: transaction participants that fail on purpose (FailingVote).
 - translation: messages in the zh_CN catalog's Chinese (zh).
 - views: a view of the add-on, rendered (render).
+- workflows: a workflow's diagram against its definition (diagram_edges_missing).
 """

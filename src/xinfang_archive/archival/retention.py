@@ -19,18 +19,13 @@ from xinfang_archive import _
 from xinfang_archive.accountability.filing import decided_measures
 from xinfang_archive.archival.records import RECORD_KEYS
 from xinfang_archive.archival.settings import filing_settings
-from xinfang_archive.receptions.filing import reception_facts as facts
+from xinfang_archive.receptions.filing import reception_facts
 from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import CASE_FLAGS
 from xinfang_archive.vocabularies.fixed import MEETING_KINDS
 from xinfang_archive.vocabularies.fixed import PERIODS
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import titles
-
-
-def reception_facts(case):
-
-    return facts(case)
 
 
 STAGES = {

@@ -105,12 +105,3 @@ class IWarningSettings(Interface):
         ),
         [],
     )
-
-
-def warning_settings():
-    from plone.registry.interfaces import IRegistry
-    from zope.component import getUtility
-
-    return getUtility(IRegistry).forInterface(
-        IWarningSettings, prefix=PREFIX, check=False
-    )

@@ -19,8 +19,6 @@ from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.workflow.titles import object_state_text
-from zope.i18n import translate
-from zope.i18nmessageid import Message
 
 
 AGENT = "xinfang-archive"
@@ -53,14 +51,6 @@ def _aware(value):
     if hasattr(value, "asdatetime"):
         value = value.asdatetime()
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _plone_text(msgid):
-    return (
-        translate(Message(msgid, domain="plone"), target_language="zh_CN")
-        if msgid
-        else ""
-    )
 
 
 def _format_name(entry, filename):

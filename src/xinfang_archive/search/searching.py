@@ -24,7 +24,7 @@ from xinfang_archive.vocabularies.fixed import ACCOUNTABILITY_MEASURES
 from xinfang_archive.vocabularies.fixed import record_kinds
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
-from xinfang_archive.workflow.titles import state_msgid
+from xinfang_archive.workflow.titles import state_text
 from zope.i18n import translate
 
 import re
@@ -232,9 +232,7 @@ class Labels:
         return node
 
     def state(self, value, portal_type):
-        if not value:
-            return ""
-        return self.t(state_msgid(value, portal_type), domain="plone")
+        return state_text(value, portal_type, self.request)
 
 
 def archive_search(

@@ -5,7 +5,7 @@ made before them."""
 
 from plone import api
 from xinfang_archive.archival.settings import DEFAULT_RETENTION_RULES
-from xinfang_archive.archival.settings import RETENTION_RULES_RECORD as RECORD
+from xinfang_archive.archival.settings import RETENTION_RULES_RECORD
 
 
 # The schedule's keys that came with meetings, reception days and records filed on their own.
@@ -31,7 +31,9 @@ def add_schedule_rules(context=None):
     """Add the default rules of the new keys whose condition the bureau's
     schedule does not state yet; its own rules stay as they are (the longest
     period of the rules that hold decides, so their order does not matter)."""
-    rules = list(api.portal.get_registry_record(RECORD, default=None) or [])
+    rules = list(
+        api.portal.get_registry_record(RETENTION_RULES_RECORD, default=None) or []
+    )
     stated = {rule.split("|")[0] for rule in rules}
     added = [
         rule
@@ -39,5 +41,5 @@ def add_schedule_rules(context=None):
         if rule.split("=")[0] in NEW_KEYS and rule.split("|")[0] not in stated
     ]
     if added:
-        api.portal.set_registry_record(RECORD, rules + added)
+        api.portal.set_registry_record(RETENTION_RULES_RECORD, rules + added)
     return added
