@@ -620,7 +620,7 @@ def test_upgrade_1013_adds_warnings(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1013")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1014",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1015",)
     assert portal["warnings"].portal_type == "WarningFolder"
     assert portal.portal_workflow.getChainForPortalType("EarlyWarning") == (
         "xf_warning_workflow",
@@ -628,6 +628,31 @@ def test_upgrade_1013_adds_warnings(manager):
     assert "EarlyWarning" in portal.portal_repository.getVersionableContentTypes()
     assert "warning_rule" in portal.portal_catalog.indexes()
     assert api.portal.get_registry_record(f"{PREFIX}.repeat_rules")
+
+
+def test_init_upgrades_a_site_at_1014_without_the_warning_records_index(manager):
+    """ZCatalog ignores a query on a missing index: without ``warning_records``
+    "the warnings that name this case" would be every warning."""
+    from xinfang_archive.audit.recorder import pending_entries
+    from xinfang_archive.cli.site import upgrade_site
+
+    portal = manager
+    catalog = portal.portal_catalog
+    catalog.delIndex("warning_records")
+    setup = portal.portal_setup
+    setup.setLastVersionForProfile("xinfang_archive:default", "1014")
+    assert upgrade_site(portal) == ("1014", "1015")
+    assert "warning_records" in catalog.indexes()
+    assert not catalog.unrestrictedSearchResults(
+        portal_type="EarlyWarning", warning_records="no-such-uid"
+    )
+    [entry] = [e for e in pending_entries() if e["action"] == "upgrade"]
+    assert entry["details"] == {
+        "profile": "xinfang_archive:default",
+        "from": "1014",
+        "to": "1015",
+    }
+    assert upgrade_site(portal) is None  # up to date: nothing to run
 
 
 def test_demo_raises_and_acknowledges_warnings(manager):

@@ -48,6 +48,7 @@ ACTION_TITLES = {
     "accusation.withdraw": _("Clearing of the accusation flag withdrawn"),
     "meeting_decision": _("Decided at a coordination meeting"),
     "dispute_to_case": _("Screened dispute registered as a case"),
+    "upgrade": _("Site upgraded to a new version"),
 }
 
 

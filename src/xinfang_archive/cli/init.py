@@ -33,6 +33,7 @@ def cmd_init(args):
     from xinfang_archive.cli.site import ensure_admin
     from xinfang_archive.cli.site import ensure_site
     from xinfang_archive.cli.site import QUIET_LOGGERS
+    from xinfang_archive.cli.site import upgrade_site
     from xinfang_archive.retry import commit_retrying
 
     for name in QUIET_LOGGERS:
@@ -40,7 +41,7 @@ def cmd_init(args):
     instance = Instance(args.var)
     instance.write_config(host=args.host, port=args.port, storage=args.storage)
     password, origin = instance.admin_password()
-    logins = None
+    logins = upgraded = None
     try:
         with zope_app(instance) as app:
             admin = commit_retrying(
@@ -51,6 +52,10 @@ def cmd_init(args):
             site, created = commit_retrying(
                 lambda: ensure_site(app, args.site_id), "xinfang-archive init: site"
             )
+            if not created:
+                upgraded = commit_retrying(
+                    lambda: upgrade_site(site), "xinfang-archive init: upgrade"
+                )
             if created and args.demo_cases:
                 logins = keep_demo_logins(
                     instance,
@@ -62,6 +67,8 @@ def cmd_init(args):
                 _follow_shared_log(site)
     except InstanceLocked as error:
         fail(str(error))
+    if upgraded:
+        print(f"  已升级 upgraded: {upgraded[0]} → {upgraded[1]}")
     print(
         f"信访档案馆 {'已创建' if created else '已就绪'}: http://{args.host}:{args.port}/{args.site_id}"
     )

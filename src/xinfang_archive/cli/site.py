@@ -65,3 +65,29 @@ def ensure_site(app, site_id=DEFAULT_SITE_ID, title=SITE_TITLE):
     registry["plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist"] = []
     transaction.get().note(f"xinfang-archive: created site {site_id}")
     return site, True
+
+
+PROFILE = "xinfang_archive:default"
+
+
+def upgrade_site(site):
+    """Run the add-on's pending upgrade steps (GenericSetup's, as the add-ons
+    control panel would); ``(from, to)`` versions, or None when up to date.
+
+    ``init`` calls this on an existing site, so that new code and its
+    database meet before the site serves; the upgrade is audited."""
+    from xinfang_archive.audit.recorder import record
+
+    setup = site.portal_setup
+    if not setup.listUpgrades(PROFILE):
+        return None
+    before = ".".join(setup.getLastVersionForProfile(PROFILE))
+    setup.upgradeProfile(PROFILE)
+    after = ".".join(setup.getLastVersionForProfile(PROFILE))
+    record(
+        "upgrade",
+        site,
+        details={"profile": PROFILE, "from": before, "to": after},
+    )
+    transaction.get().note(f"xinfang-archive: upgraded {PROFILE} {before} -> {after}")
+    return before, after
