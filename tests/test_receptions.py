@@ -432,7 +432,7 @@ def test_upgrade_1010_adds_receptions_and_keeps_the_bureaus_channels(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1010")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1015",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
     assert portal["receptions"].portal_type == "ReceptionFolder"
     assert portal.portal_workflow.getChainForPortalType("LeaderReception") == (
         "xf_reception_workflow",

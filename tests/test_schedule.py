@@ -97,7 +97,7 @@ def test_a_missed_nightly_fixity_run_shows_on_the_archive_office(manager):
     from xinfang_archive.archival.fixity import last_run
     from xinfang_archive.archival.fixity import record_run
     from xinfang_archive.archival.fixity import run_fixity
-    from xinfang_archive.browser.disposition import fixity_summary
+    from xinfang_archive.archival.fixity_status import fixity_summary
 
     record_run(manager, run_fixity(manager))
     assert fixity_summary(manager)["overdue"] is False

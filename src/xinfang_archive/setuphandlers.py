@@ -220,6 +220,16 @@ def post_install(context):
     add_reception_folder(portal)
     add_accountability_folder(portal)
     add_warning_folder(portal)
+    set_front_page(portal)
+
+
+HOME_VIEW = "xf-home"
+
+
+def set_front_page(portal):
+    """The site's front page is the role homes (``@@xf-home``), not Plone's
+    welcome text."""
+    portal.setLayout(HOME_VIEW)
 
 
 def uninstall(context):

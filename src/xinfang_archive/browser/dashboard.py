@@ -5,10 +5,6 @@ lists from ordinary, permission-filtered catalog queries limited to what is
 shown, so the page stays fast with 100,000 cases.
 """
 
-from BTrees.IIBTree import difference
-from BTrees.IIBTree import IISet
-from BTrees.IIBTree import intersection
-from BTrees.IIBTree import multiunion
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -17,27 +13,19 @@ from xinfang_archive import _
 from xinfang_archive.browser.warnings import warning_rows
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.privacy.units import units_of
-from xinfang_archive.search.site import user_principals
 from xinfang_archive.setuphandlers import WARNINGS_ID
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
 from xinfang_archive.workflow.titles import state_text
+from xinfang_archive.worklists.cases import OPEN_STATES
+from xinfang_archive.worklists.counts import CaseCounts
 from zope.i18n import translate
 
 
-OPEN_STATES = ("registered", "accepted", "in_progress", "in_review", "in_rereview")
 LIST_LIMIT = 50
 WARNINGS_SHOWN = 5
-
-
-def _as_set(value):
-    if value is None:
-        return IISet()
-    if isinstance(value, int):
-        return IISet((value,))
-    return value
 
 
 class DashboardView(BrowserView):
@@ -47,37 +35,11 @@ class DashboardView(BrowserView):
         self.soon = self.today + timedelta(days=get_settings().due_soon_days)
         return self.index()
 
-    # -- counts from the indexes -------------------------------------------------
-    def _index(self, name):
-        return self.catalog._catalog.getIndex(name)
-
-    def _rids(self, index_name, values):
-        index = self._index(index_name)
-        return multiunion([_as_set(index._index.get(value)) for value in values])
-
-    def _open_rids(self):
-        """Catalog ids of the open cases the user may see (the open states
-        belong to cases only): a unit's handler counts the unit's cases."""
-        if not hasattr(self, "_open"):
-            visible, _info = self._index("allowedRolesAndUsers")._apply_index(
-                {"allowedRolesAndUsers": user_principals()}
-            )
-            self._open = intersection(self._rids("review_state", OPEN_STATES), visible)
-        return self._open
-
-    def _overdue_rids(self):
-        if not hasattr(self, "_overdue"):
-            index = self._index("case_deadline")
-            rids, _ = index._apply_index(
-                {
-                    "case_deadline": {
-                        "query": self.today - timedelta(days=1),
-                        "range": "max",
-                    }
-                }
-            )
-            self._overdue = intersection(self._open_rids(), rids)
-        return self._overdue
+    @property
+    def _counts(self):
+        if not hasattr(self, "_case_counts"):
+            self._case_counts = CaseCounts(self.catalog, self.today)
+        return self._case_counts
 
     def due_soon_days(self):
         return (self.soon - self.today).days
@@ -110,49 +72,21 @@ class DashboardView(BrowserView):
         ]
 
     def counts(self):
-        index = self._index("case_deadline")
-        soon, _ = index._apply_index(
-            {"case_deadline": {"query": (self.today, self.soon), "range": "min:max"}}
-        )
         return {
-            "open": len(self._open_rids()),
-            "overdue": len(self._overdue_rids()),
-            "due_soon": len(intersection(self._open_rids(), soon)),
+            "open": len(self._counts.open_rids()),
+            "overdue": len(self._counts.overdue_rids()),
+            "due_soon": len(self._counts.due_by(self.soon)),
         }
-
-    def _breakdown(self, index_name, rows):
-        result = []
-        for code, title in rows:
-            rids = _as_set(self._index(index_name)._index.get(code))
-            total = len(intersection(self._open_rids(), rids))
-            if total:
-                overdue = len(intersection(self._overdue_rids(), rids))
-                result.append(
-                    {"code": code, "title": title, "open": total, "overdue": overdue}
-                )
-        return sorted(result, key=lambda r: (-r["overdue"], -r["open"]))
 
     def by_unit(self):
         """Open cases per responsible unit; those not routed yet come first."""
-        rows = self._breakdown("case_unit", unit_paths().items())
-        index = self._index("case_unit")
-        routed = multiunion([_as_set(v) for v in index._index.values()])
-        unrouted = difference(self._open_rids(), routed)
-        if len(unrouted):
-            rows.insert(
-                0,
-                {
-                    "code": "",
-                    "title": translate(_("Not routed yet"), context=self.request),
-                    "open": len(unrouted),
-                    "overdue": len(intersection(self._overdue_rids(), unrouted)),
-                },
-            )
-        return rows
+        return self._counts.by_unit(
+            translate(_("Not routed yet"), context=self.request)
+        )
 
     def by_grade(self):
         rows = [(row[0], row[1]) for row in parse_lines(registry_lines("grades"))]
-        return self._breakdown("case_grade", rows)
+        return self._counts.breakdown("case_grade", rows)
 
     # -- lists (security-filtered) --------------------------------------------------
     def _cases(self, **query):

@@ -6,9 +6,6 @@
 @@fixity-report    the recorded fixity runs
 """
 
-from datetime import datetime
-from datetime import timedelta
-from datetime import UTC
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.protect import CheckAuthenticator
@@ -17,8 +14,8 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from xinfang_archive import _
 from xinfang_archive.archival import disposition
-from xinfang_archive.archival.fixity import last_run
 from xinfang_archive.archival.fixity import recorded_runs
+from xinfang_archive.archival.fixity_status import fixity_summary
 from xinfang_archive.localtime import local_text
 from xinfang_archive.vocabularies.fixed import APPRAISAL_DECISIONS
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
@@ -41,37 +38,6 @@ class _Base(BrowserView):
 
     def local(self, value):
         return local_text(value, seconds=False)
-
-
-# A nightly run older than this has been missed (scheduled job failed or stopped).
-OVERDUE_AFTER = timedelta(hours=36)
-
-
-def fixity_summary(site, now=None):
-    """The last fixity run; ``overdue`` when none completed for longer than a
-    night and a half (the scheduled job failed, or none is scheduled)."""
-    run = last_run(site)
-    if run is None:
-        return None
-    now = now or datetime.now(UTC)
-    started = run.started if run.started.tzinfo else run.started.replace(tzinfo=UTC)
-    return {
-        "started": local_text(run.started, seconds=False),
-        "counts": run.counts,
-        "ok": run.ok,
-        "overdue": now - started > OVERDUE_AFTER,
-        "problems": [
-            {
-                "code": p[0],
-                "path": p[1],
-                "field": p[2],
-                "filename": p[3],
-                "status": p[4],
-                "detail": p[5],
-            }
-            for p in run.problems[:50]
-        ],
-    }
 
 
 class ArchiveOfficeView(_Base):

@@ -1,8 +1,9 @@
-"""Catalog indexers of reception days: Plone's ``start`` and ``end`` (the
-public schedule queries and sorts on them)."""
+"""Plone's ``start`` and ``end`` indexes of reception days (the public
+schedule queries and sorts on them) and of hearings (the hearings ahead)."""
 
 from DateTime import DateTime
 from plone.indexer import indexer
+from xinfang_archive.content.interfaces import IHearing
 from xinfang_archive.content.interfaces import ILeaderReception
 
 
@@ -18,3 +19,9 @@ def reception_start(obj):
 @indexer(ILeaderReception)
 def reception_end(obj):
     return _stamp(obj.ends())
+
+
+@indexer(IHearing)
+def hearing_start(obj):
+    day = getattr(obj, "hearing_date", None)
+    return DateTime(day.isoformat()) if day is not None else None

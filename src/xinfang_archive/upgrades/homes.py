@@ -1,0 +1,13 @@
+"""Upgrade to 1016: the role homes are the front page; hearings are indexed
+by their date (Plone's ``start``) for the hearings ahead."""
+
+from plone import api
+from xinfang_archive.setuphandlers import set_front_page
+
+
+def role_homes(context):
+    portal = api.portal.get()
+    set_front_page(portal)
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(portal_type="Hearing"):
+        brain._unrestrictedGetObject().reindexObject(idxs=["start"])

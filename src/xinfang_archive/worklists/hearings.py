@@ -1,0 +1,67 @@
+"""The hearing organizer's home: hearings ahead; transcripts and minutes
+to review (submitted) or to publish (approved)."""
+
+from DateTime import DateTime
+from xinfang_archive import _
+from xinfang_archive.localtime import chinese_day
+from xinfang_archive.localtime import local_day
+from xinfang_archive.setuphandlers import HEARINGS_ID
+from xinfang_archive.workflow.titles import state_text
+from xinfang_archive.worklists.block import Block
+from xinfang_archive.worklists.block import count_of
+from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import ROWS_SHOWN
+
+
+def hearings_ahead(catalog, request, today, portal_url):
+    """Scheduled hearings from today on, the nearest first (Plone's ``start``
+    index holds a hearing's date)."""
+    brains = catalog(
+        portal_type="Hearing",
+        review_state="scheduled",
+        start={"query": DateTime(today.isoformat()), "range": "min"},
+        sort_on="start",
+        sort_limit=ROWS_SHOWN,
+    )
+    rows = [
+        Row(
+            url=brain.getURL(),
+            title=brain.Title,
+            detail=chinese_day(local_day(brain.start)),
+        )
+        for brain in brains[:ROWS_SHOWN]
+    ]
+    return Block(
+        id="xf-home-hearings",
+        title=_("Hearings ahead"),
+        rows=rows,
+        count=count_of(brains),
+        more_url=f"{portal_url}/{HEARINGS_ID}",
+    )
+
+
+def transcripts_to_act_on(catalog, request, today, portal_url):
+    brains = catalog(
+        portal_type="HearingTranscript",
+        review_state=("submitted", "approved"),
+        sort_on="modified",
+        sort_limit=ROWS_SHOWN,
+    )
+    rows = [
+        Row(
+            url=brain.getURL(),
+            title=brain.Title,
+            detail=state_text(brain.review_state, "HearingTranscript", request),
+        )
+        for brain in brains[:ROWS_SHOWN]
+    ]
+    return Block(
+        id="xf-home-transcripts",
+        title=_("Transcripts and minutes to review or publish"),
+        rows=rows,
+        count=count_of(brains),
+        more_url=f"{portal_url}/{HEARINGS_ID}",
+    )
+
+
+BLOCKS = (hearings_ahead, transcripts_to_act_on)

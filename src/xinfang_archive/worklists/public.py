@@ -1,0 +1,77 @@
+"""The public's home: the result query, hearing notices, reception days."""
+
+from DateTime import DateTime
+from xinfang_archive import _
+from xinfang_archive.localtime import chinese_day
+from xinfang_archive.localtime import local_day
+from xinfang_archive.setuphandlers import NOTICES_ID
+from xinfang_archive.setuphandlers import RECEPTIONS_ID
+from xinfang_archive.worklists.block import Action
+from xinfang_archive.worklists.block import Block
+from xinfang_archive.worklists.block import count_of
+from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import ROWS_SHOWN
+
+
+def result_query(catalog, request, today, portal_url):
+    return Block(
+        id="xf-home-result-query",
+        title=_("Look up the result of your petition"),
+        status=_(
+            "With the query code printed on your registration slip you can "
+            "follow your petition and read its reply."
+        ),
+        actions=[Action(_("Look up a result"), f"{portal_url}/@@result-query")],
+    )
+
+
+def hearing_notices(catalog, request, today, portal_url):
+    brains = catalog(
+        portal_type="HearingNotice",
+        review_state="published",
+        sort_on="created",
+        sort_order="descending",
+        sort_limit=ROWS_SHOWN,
+    )
+    return Block(
+        id="xf-home-notices",
+        title=_("Hearing notices"),
+        rows=[
+            Row(
+                url=brain.getURL(),
+                title=brain.Title,
+                detail=chinese_day(local_day(brain.created)),
+            )
+            for brain in brains[:ROWS_SHOWN]
+        ],
+        count=count_of(brains),
+        more_url=f"{portal_url}/{NOTICES_ID}",
+    )
+
+
+def reception_days(catalog, request, today, portal_url):
+    """Published reception days from today on, the nearest first."""
+    brains = catalog(
+        portal_type="LeaderReception",
+        review_state="published",
+        start={"query": DateTime(today.isoformat()), "range": "min"},
+        sort_on="start",
+        sort_limit=ROWS_SHOWN,
+    )
+    return Block(
+        id="xf-home-receptions",
+        title=_("Leaders' reception days"),
+        rows=[
+            Row(
+                url=brain.getURL(),
+                title=brain.Title,
+                detail=chinese_day(local_day(brain.start)),
+            )
+            for brain in brains[:ROWS_SHOWN]
+        ],
+        count=count_of(brains),
+        more_url=f"{portal_url}/{RECEPTIONS_ID}",
+    )
+
+
+BLOCKS = (result_query, hearing_notices, reception_days)
