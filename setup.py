@@ -35,6 +35,7 @@ setup(
             "**/*.txt",
             "**/*.css",
             "**/*.js",
+            "**/*.svg",
             "**/*.in",
             "profiles/*/*",
             "profiles/*/*/*",

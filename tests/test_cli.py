@@ -72,6 +72,7 @@ def test_init_twice_then_serve(tmp_path):
     assert {
         "registrar",
         "archivist",
+        "archivist2",
         "inspector",
         "organizer",
         "handler-jsj",

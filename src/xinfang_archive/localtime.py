@@ -51,3 +51,16 @@ def iso_day(value):
 def chinese_day(day):
     """``2026年12月3日``: a date as Chinese documents write it."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_time(value):
+    """``2026年12月3日 07:41``: a moment (aware datetime, Zope DateTime or ISO
+    string) in the bureau's time; "" for nothing."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "asdatetime"):  # a Zope DateTime
+        value = value.asdatetime()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    moment = value.astimezone(LOCAL_TIME)
+    return f"{chinese_day(moment.date())} {moment:%H:%M}"

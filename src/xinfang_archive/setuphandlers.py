@@ -4,6 +4,7 @@ from plone import api
 from plone.base.interfaces import INonInstallable
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive import _
+from xinfang_archive.face import set_logo_and_favicon
 from xinfang_archive.i18n import record_text
 from xinfang_archive.privacy.keys import ensure_secret
 from xinfang_archive.privacy.units import ensure_unit_groups
@@ -221,6 +222,7 @@ def post_install(context):
     add_accountability_folder(portal)
     add_warning_folder(portal)
     set_front_page(portal)
+    set_logo_and_favicon()
 
 
 HOME_VIEW = "xf-home"

@@ -26,6 +26,7 @@ def generate(site, count, seed, serving=False):
     For the same reason screening reports are committed a period at a time,
     meetings and warnings one by one."""
     from xinfang_archive.demo.accountability import add_demo_accountability
+    from xinfang_archive.demo.bureau import set_demo_bureau
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import case_batches
     from xinfang_archive.demo.hearings import add_demo_hearings
@@ -36,6 +37,7 @@ def generate(site, count, seed, serving=False):
     from xinfang_archive.demo.warnings import warning_units
     from xinfang_archive.retry import commit_retrying
 
+    commit_retrying(set_demo_bureau, "xinfang-archive: demo bureau")
     staff = commit_retrying(
         lambda: add_demo_staff(site, seed=seed), "xinfang-archive: demo staff"
     )

@@ -150,6 +150,23 @@ VOCABULARY_FIELDS = (
 class IArchiveSettings(Interface):
     """Settings of the petition archive."""
 
+    # The bureau's own face: beside the logo (Plone's site settings hold
+    # the logo and the favicon) and in the footer.
+    bureau_name = schema.TextLine(
+        title=_("Bureau name"),
+        description=_("Shown beside the logo and in the footer."),
+        default="信访局",
+        required=True,
+    )
+    bureau_contact = schema.TextLine(
+        title=_("Contact line"),
+        description=_(
+            "The footer's line for the public: address, telephone, reception hours."
+        ),
+        default="",
+        required=False,
+    )
+
     registration_number_format = schema.TextLine(
         title=_("Registration number format"),
         description=_(

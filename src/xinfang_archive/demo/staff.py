@@ -19,6 +19,8 @@ BUREAU = (
     ("registrar", "登记员", ("registrars",)),
     ("organizer", "听证组织者", ("hearing_organizers",)),
     ("archivist", "档案员", ("archivists",)),
+    # a second archivist: an appraisal is approved by another than who proposed it
+    ("archivist2", "档案员（复核）", ("archivists",)),
     ("inspector", "督查员", ("inspectors",)),
 )
 
