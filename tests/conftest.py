@@ -5,6 +5,8 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from pytest_plone import fixtures_factory
+from tests.helpers.browser import CHROMIUM
+from tests.helpers.browser import FLAGS
 from tests.helpers.cases import case_data
 from tests.helpers.staff import STAFF
 from tests.helpers.staff import STAFF_PASSWORD
@@ -12,6 +14,7 @@ from tests.helpers.staff import STAFF_UNITS
 from xinfang_archive.testing import FUNCTIONAL_TESTING
 from xinfang_archive.testing import INTEGRATION_TESTING
 
+import os
 import pytest
 
 
@@ -177,3 +180,19 @@ def archivists(portal, staff):
         )
         api.group.add_user(groupname="archivists", username="archivist2")
     return "archivist", "archivist2"
+
+
+@pytest.fixture()
+def browser():
+    """Debian's headless Chromium (Playwright drives it)."""
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), (
+        "Debian chromium is required: make test installs it"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield browser
+        browser.close()

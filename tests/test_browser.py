@@ -4,50 +4,13 @@ the registrar and everything for the inspector."""
 
 from datetime import date
 from datetime import timedelta
-from pathlib import Path
-from tests.helpers.staff import STAFF_PASSWORD
+from tests.helpers.browser import login
+from tests.helpers.browser import SCREENSHOTS
 
-import os
 import pytest
-import shutil
 
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("XINFANG_SCREENSHOTS", "/tmp/xinfang-screenshots"))
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), (
-        "Debian chromium is required: make test installs it"
-    )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-def login(page, base, user):
-    page.goto(base + "/login")
-    page.fill("#__ac_name", user)
-    page.fill("#__ac_password", STAFF_PASSWORD)
-    page.click("#buttons-login")
-    page.wait_for_load_state()
 
 
 def test_register_case_through_add_form_and_see_it_on_dashboard(

@@ -668,3 +668,47 @@ def test_demo_accountability_records_over_the_years(demo_cases):
         cases = record.related_cases()
         if cases and all(api.content.get_state(case) == "filed" for case in cases):
             assert is_frozen(record), record.getId()
+
+
+def test_demo_archive_office_fills_every_screen(manager, tmp_path, monkeypatch):
+    """Records due for appraisal, an appraisal waiting for the second archivist,
+    one executed (a tombstone), a transfer package, a hold, and two fixity
+    runs, the last finding the file the demo damaged."""
+    from xinfang_archive.archival import disposition
+    from xinfang_archive.archival.fixity import recorded_runs
+    from xinfang_archive.archival.interfaces import ITombstone
+    from xinfang_archive.demo.archive_office import legacy_cases
+    from xinfang_archive.demo.archive_office import office_units
+    from xinfang_archive.demo.filing import file_earlier_years
+    from xinfang_archive.demo.staff import add_demo_staff
+
+    monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "transfers"))
+    add_demo_staff(manager, seed=3)
+    generate_cases(manager, 30, seed=3)
+    legacy = legacy_cases(manager, seed=3)
+    assert {case.received_date.year for case in legacy} == {date.today().year - 12}
+    assert not file_earlier_years(manager).refused
+    assert {case.retention_period for case in legacy} == {"D10"}
+    for unit in office_units(manager, seed=3):
+        unit()
+    office = manager["archive-office"]
+    appraisals = {
+        api.content.get_state(a): a
+        for a in office.objectValues()
+        if a.portal_type == "Appraisal" and a.decision == "destroy"
+    }
+    assert set(appraisals) == {"executed", "proposed"}
+    assert appraisals["executed"].approved_by == "archivist2"
+    tombstones = [
+        c for c in manager["cases"].objectValues() if ITombstone.providedBy(c)
+    ]
+    assert len(tombstones) == 1
+    [transfer] = [
+        a for a in office.objectValues() if getattr(a, "decision", "") == "transfer"
+    ]
+    assert (tmp_path / "transfers").is_dir() and transfer.transfer_sha256
+    [hold] = [h for h in office.objectValues() if h.portal_type == "Hold"]
+    assert api.content.get_state(hold) == "active"
+    assert len(disposition.due_brains()) == len(legacy) - 1  # one destroyed
+    last, first = recorded_runs(manager)[:2]  # newest first
+    assert first.ok and not last.ok and last.counts["changed"] == 1

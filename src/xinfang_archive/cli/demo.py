@@ -19,13 +19,16 @@ DEMO_LOGINS_FILE = "demo-logins.tsv"
 
 def generate(site, count, seed, serving=False):
     """Demo staff, cases, hearings, screening reports, meetings, reception days,
-    accountability records, early warnings and filings, each unit of work committed
+    accountability records, early warnings, filings and the archive office's
+    work (appraisals, a transfer, a hold, fixity runs), each unit of work committed
     (and done again after a conflict with the serving site).  While the site
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again.
     For the same reason screening reports are committed a period at a time,
     meetings and warnings one by one."""
     from xinfang_archive.demo.accountability import add_demo_accountability
+    from xinfang_archive.demo.archive_office import legacy_cases
+    from xinfang_archive.demo.archive_office import office_units
     from xinfang_archive.demo.bureau import set_demo_bureau
     from xinfang_archive.demo.filing import file_earlier_years
     from xinfang_archive.demo.generator import case_batches
@@ -67,6 +70,10 @@ def generate(site, count, seed, serving=False):
     # its registrations raise warnings in the same folder and windows)
     for make in warning_units(site, seed=seed, **({"size": 1} if serving else {})):
         commit_retrying(make, "xinfang-archive: demo warnings")
+    commit_retrying(
+        lambda: legacy_cases(site, seed=seed),
+        "xinfang-archive: demo cases refused twelve years ago",
+    )
     result = commit_retrying(
         lambda: file_earlier_years(site), "xinfang-archive: demo cases filed"
     )
@@ -75,6 +82,8 @@ def generate(site, count, seed, serving=False):
             f"{len(result.refused)} closed demo cases could not be filed",
             file=sys.stderr,
         )
+    for make in office_units(site, seed=seed):
+        commit_retrying(make, "xinfang-archive: demo archive office")
     return staff
 
 

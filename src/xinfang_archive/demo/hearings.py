@@ -1,6 +1,7 @@
 """Demo hearings: some cases in review or re-review get a hearing, and most
 of the held ones have their minutes published (masked), so that the public
-board, its feed and the 复核 clock's pause have something to show.
+board, its feed and the 复核 clock's pause have something to show; the
+first minutes of a case still under review wait for the organizer's review.
 
 The demo runs as a transient hearing organizer: the minutes workflow's
 guards ask for the role of a real user (as the demo filing does for the
@@ -86,7 +87,7 @@ def add_demo_hearings(portal, seed=0, today=None):
     organizer = SimpleUser(DEMO_ORGANIZER, "", ["HearingOrganizer"], []).__of__(
         portal.acl_users
     )
-    made = []
+    made, to_review = [], []
     intids = getUtility(IIntIds)
     with api.env.adopt_user(user=organizer):
         for case in chosen:
@@ -154,6 +155,9 @@ def add_demo_hearings(portal, seed=0, today=None):
             if draft and state != "closed":
                 continue
             api.content.transition(obj=transcript, transition="submit")
+            if state != "closed" and not to_review:
+                to_review.append(transcript)  # one waits for the organizer's review
+                continue
             api.content.transition(obj=transcript, transition="approve")
             if hearing.public:
                 transcript.mask_review_digest = review_digest(transcript)
