@@ -30,7 +30,8 @@ def demo(site, tmp_path, monkeypatch):
 
     monkeypatch.setenv("XINFANG_TRANSFER_DIR", str(tmp_path / "transfers"))
     staff = generate(site, 40, seed=3)
-    site.title = "信访档案馆"  # as ``init`` names it (the test layer's site is "Plone site")
+    # as ``init`` names it (the test layer's site is "Plone site")
+    site.title = "信访档案馆"
     api.portal.set_registry_record("plone.site_title", "信访档案馆")
     case = api.content.create(
         container=site["cases"],
