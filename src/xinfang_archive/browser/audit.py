@@ -49,6 +49,7 @@ ACTION_TITLES = {
     "meeting_decision": _("Decided at a coordination meeting"),
     "dispute_to_case": _("Screened dispute registered as a case"),
     "upgrade": _("Site upgraded to a new version"),
+    "job": _("Import or export in the background"),
 }
 
 

@@ -131,6 +131,7 @@ class ArchiveOfficeView(_Base):
                 "url": f"{here}/@@appraisal-due",
             },
             {"title": self._t(_("Place a hold")), "url": f"{here}/++add++Hold"},
+            {"title": self._t(_("Import and export")), "url": f"{here}/@@exchange"},
             {"title": self._t(_("Fixity runs")), "url": f"{here}/@@fixity-report"},
             {"title": self._t(_("Audit trail")), "url": f"{portal_url}/@@audit-log"},
         ]

@@ -1,7 +1,6 @@
 """``import``, ``export`` and ``verify-package``: the exchange commands."""
 
 from pathlib import Path
-from xinfang_archive.archival.states import FILED_STATES
 from xinfang_archive.cli.app import fail
 from xinfang_archive.cli.common import instance_arguments
 from xinfang_archive.cli.common import open_site
@@ -163,43 +162,13 @@ def _write_report(path, report):
 def _select_cases(site, args):
     """The cases named by --case (registration numbers or 档号), --selection
     (a file of them, one per line) or --year (filing year)."""
-    catalog = site.portal_catalog
-    wanted = list(args.case or [])
+    from xinfang_archive.exchange.selection import select_cases
+    from xinfang_archive.exchange.selection import selection_keys
+
+    keys = list(args.case or [])
     if args.selection:
-        lines = Path(args.selection).read_text(encoding="utf-8").splitlines()
-        wanted += [
-            line.strip() for line in lines if line.strip() and not line.startswith("#")
-        ]
-    cases, unknown = [], []
-    for key in wanted:
-        brains = catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase", registration_number=key
-        ) or catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase", archival_code=key
-        )
-        if not brains:
-            unknown.append(key)
-        else:
-            cases.append(brains[0]._unrestrictedGetObject())
-    if args.year:
-        brains = catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase",
-            review_state=FILED_STATES,
-            filing_year=args.year,
-            sort_on="archival_code",
-        )
-        cases += [brain._unrestrictedGetObject() for brain in brains]
-    if args.all:
-        brains = catalog.unrestrictedSearchResults(
-            portal_type="PetitionCase", sort_on="registration_number"
-        )
-        cases += [brain._unrestrictedGetObject() for brain in brains]
-    seen, unique = set(), []
-    for case in cases:
-        if case.UID() not in seen:
-            seen.add(case.UID())
-            unique.append(case)
-    return unique, unknown
+        keys += selection_keys(Path(args.selection).read_text(encoding="utf-8"))
+    return select_cases(site.portal_catalog, keys, year=args.year, everything=args.all)
 
 
 def cmd_export(args):
