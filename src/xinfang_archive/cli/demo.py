@@ -28,6 +28,7 @@ def generate(site, count, seed, serving=False):
     meetings and warnings one by one."""
     from xinfang_archive.demo.accountability import add_demo_accountability
     from xinfang_archive.demo.archive_office import legacy_cases
+    from xinfang_archive.demo.archive_office import legacy_count
     from xinfang_archive.demo.archive_office import office_units
     from xinfang_archive.demo.bureau import set_demo_bureau
     from xinfang_archive.demo.filing import file_earlier_years
@@ -71,7 +72,7 @@ def generate(site, count, seed, serving=False):
     for make in warning_units(site, seed=seed, **({"size": 1} if serving else {})):
         commit_retrying(make, "xinfang-archive: demo warnings")
     commit_retrying(
-        lambda: legacy_cases(site, seed=seed),
+        lambda: legacy_cases(site, seed=seed, count=legacy_count(count)),
         "xinfang-archive: demo cases refused twelve years ago",
     )
     result = commit_retrying(

@@ -42,6 +42,7 @@ def cmd_init(args):
     instance.write_config(host=args.host, port=args.port, storage=args.storage)
     password, origin = instance.admin_password()
     logins = upgraded = None
+    staff = []
     try:
         with zope_app(instance) as app:
             admin = commit_retrying(
@@ -57,12 +58,10 @@ def cmd_init(args):
                     lambda: upgrade_site(site), "xinfang-archive init: upgrade"
                 )
             if created and args.demo_cases:
-                logins = keep_demo_logins(
-                    instance,
-                    generate(
-                        site, args.demo_cases, args.seed, serving=instance.served()
-                    ),
+                staff = generate(
+                    site, args.demo_cases, args.seed, serving=instance.served()
                 )
+                logins = keep_demo_logins(instance, staff)
             if not created and instance.storage == "postgresql":
                 _follow_shared_log(site)
     except InstanceLocked as error:
@@ -89,9 +88,19 @@ def cmd_init(args):
         }[origin]
         print(f"  login: {ADMIN} / {password}   (password {where})")
     if created and args.demo_cases and logins:
-        print(
-            f"  demo staff (registrar, handlers of each unit, unit heads…): logins in {logins} (mode 600)"
-        )
+        _print_first_logins(staff, logins)
+
+
+def _print_first_logins(staff, path):
+    """One demo login per role, shown this once; every login stays in ``path``."""
+    from xinfang_archive.demo.staff import FIRST_LOGINS
+
+    created = {user_id: (password, role) for user_id, password, role in staff}
+    print(f"  演示账号 demo logins (shown once; all {len(staff)} in {path}, mode 600):")
+    for user_id in FIRST_LOGINS:
+        if user_id in created:
+            password, role = created[user_id]
+            print(f"    {user_id:<12} {password}   {role}")
 
 
 def _follow_shared_log(site):

@@ -7,8 +7,9 @@ shows something:
   tombstone), one waiting for the second archivist's approval;
 * a transfer to the archives (a package in the transfer directory);
 * a hold on a due record;
-* two fixity runs: yesterday's, all intact, and today's, which finds the
-  one file the demo damaged on purpose (as bit rot or tampering would).
+* three fixity runs: two days ago all intact; yesterday one changed file
+  (the demo changes its bytes on purpose, as bit rot or tampering would);
+  the file restored, today all intact again.
 
 The archivists are the demo staff ``archivist`` and ``archivist2`` (four
 eyes).  The caller commits each unit of work.
@@ -20,6 +21,7 @@ from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.archival import disposition
 from xinfang_archive.archival.fixity import record_run
+from xinfang_archive.archival.fixity import recorded_runs
 from xinfang_archive.archival.fixity import run_fixity
 from xinfang_archive.archival.transfer import destination_problems
 from xinfang_archive.demo.generator import CaseGenerator
@@ -30,6 +32,14 @@ import random
 
 LEGACY_YEARS = 12  # past the ten years a refused petition is kept
 LEGACY_CASES = 6
+LEGACY_SHARE = 8  # one legacy case per this many demo cases, at most LEGACY_CASES
+
+
+def legacy_count(demo_cases):
+    """A small demo (a test's handful of cases) gets none."""
+    return min(LEGACY_CASES, demo_cases // LEGACY_SHARE)
+
+
 PROPOSER, APPROVER = "archivist", "archivist2"
 
 
@@ -92,22 +102,36 @@ def _appraise(portal, codes, decision, title, approve=True, execute=True):
     return appraisal
 
 
+def _made(portal, portal_type, state, decision=None):
+    """Whether the archive office holds such an object already (a second
+    ``demo`` run on the same site adds no second one)."""
+    return any(
+        obj.portal_type == portal_type
+        and api.content.get_state(obj) == state
+        and (decision is None or getattr(obj, "decision", None) == decision)
+        for obj in _office(portal).objectValues()
+    )
+
+
 def office_units(portal, seed=0, today=None):
     """The archive office's demo work as units of work (a callable each)."""
     today = today or date.today()
     year = today.year
 
-    def due_codes():
-        return [brain.archival_code for brain in disposition.due_brains(today)]
+    def free_codes():
+        """Due codes neither held nor in an open appraisal."""
+        codes = [brain.archival_code for brain in disposition.due_brains(today)]
+        taken = set(disposition.held(codes)) | set(disposition.open_appraisals(codes))
+        return [code for code in codes if code not in taken]
 
     def destroy_one():
-        codes = due_codes()
-        if codes:
+        codes = free_codes()
+        if codes and not _made(portal, "Appraisal", "executed", "destroy"):
             _appraise(portal, codes[:1], "destroy", f"{year}年度第1次销毁鉴定")
 
     def propose_two():
-        codes = due_codes()
-        if len(codes) >= 3:
+        codes = free_codes()
+        if len(codes) >= 3 and not _made(portal, "Appraisal", "proposed", "destroy"):
             _appraise(
                 portal,
                 codes[:2],
@@ -118,8 +142,8 @@ def office_units(portal, seed=0, today=None):
             )
 
     def hold_one():
-        codes = due_codes()
-        if codes:
+        codes = free_codes()
+        if codes and not _made(portal, "Hold", "active"):
             with api.env.adopt_user(username=PROPOSER):
                 createContentInContainer(
                     _office(portal),
@@ -131,8 +155,8 @@ def office_units(portal, seed=0, today=None):
                 )
 
     def transfer_one():
-        if destination_problems():
-            return  # no transfer directory here: nothing to show
+        if destination_problems() or _made(portal, "Appraisal", "executed", "transfer"):
+            return  # no transfer directory here, or done: nothing to add
         brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
             portal_type="PetitionCase",
             review_state="filed",
@@ -143,18 +167,30 @@ def office_units(portal, seed=0, today=None):
             _appraise(portal, [brains[0].archival_code], "transfer", f"{year}年度移交")
 
     def fixity_runs():
-        first = run_fixity(portal)
-        first.started -= timedelta(days=1)
-        first.finished -= timedelta(days=1)
-        record_run(portal, first)
-        damage_one_file(portal)
+        """Two days ago all intact; yesterday one changed file (the demo
+        changes it on purpose); restored from the backup, today all intact.
+        A site with fixity runs already gets none (a second ``demo``)."""
+        if recorded_runs(portal):
+            return
+        record_run(portal, _dated(run_fixity(portal), days_ago=2))
+        damaged = damage_one_file(portal)
+        record_run(portal, _dated(run_fixity(portal), days_ago=1))
+        if damaged is not None:
+            restore_file(*damaged)
         record_run(portal, run_fixity(portal))
 
     return [destroy_one, propose_two, hold_one, transfer_one, fixity_runs]
 
 
+def _dated(run, days_ago):
+    run.started -= timedelta(days=days_ago)
+    run.finished -= timedelta(days=days_ago)
+    return run
+
+
 def damage_one_file(portal):
-    """Change the bytes of one filed document's file behind the archive's back."""
+    """Change the bytes of one filed document's file behind the archive's
+    back; ``(file, original bytes)``, or None without a filed file."""
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(
         portal_type="CaseDocument", sort_on="path"
@@ -168,5 +204,11 @@ def damage_one_file(portal):
             data = handle.read()
         with stored._blob.open("w") as handle:
             handle.write(data[:-1] + bytes([data[-1] ^ 0x01]) if data else b"\x00")
-        return document
+        return stored, data
     return None
+
+
+def restore_file(stored, data):
+    """Put the original bytes back, as restoring the file from a backup does."""
+    with stored._blob.open("w") as handle:
+        handle.write(data)

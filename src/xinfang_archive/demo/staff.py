@@ -25,6 +25,19 @@ BUREAU = (
 )
 
 
+# The logins ``init`` shows once, one per role to try (all are in the logins file).
+FIRST_LOGINS = (
+    "registrar",
+    "handler-cgz",  # a township (城关镇)
+    "handler-qsx",  # another township (青山乡)
+    "handler-jsj",  # a department (住房和城乡建设局)
+    "organizer",
+    "archivist",
+    "archivist2",
+    "inspector",
+)
+
+
 def demo_staff_plan():
     """``[(user id, what they are, groups)]`` for the units list of the site."""
     plan = list(BUREAU)
