@@ -16,6 +16,8 @@ by the next run.
 """
 
 from _site import bench_site
+from _site import bench_user
+from _site import view_times
 from datetime import date
 from datetime import timedelta
 from tests.helpers.cases import case_data
@@ -115,47 +117,11 @@ VIEWERS = {
 }
 
 
-def bench_user(viewer):
-    from plone import api
-
-    import secrets
-
-    user_id = "bench-" + viewer.split()[0]
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=secrets.token_urlsafe(12),
-        )
-        for group in VIEWERS[viewer]:
-            api.group.add_user(groupname=group, username=user_id)
-    return user_id
-
-
 def render_times(app, site, viewer="registrar", runs=20):
-    from AccessControl.SecurityManagement import newSecurityManager
-    from plone import api
-    from xinfang_archive.cli.app import login
-    from xinfang_archive.interfaces import IXinfangArchiveLayer
-    from zope.interface import alsoProvides
-
-    user = site.acl_users.getUser(bench_user(viewer))
-    newSecurityManager(None, user.__of__(site.acl_users))
-    from zope.globalrequest import setRequest
-
-    cases = site["cases"]
-    times = []
-    for _ in range(runs + 2):
-        request = app.REQUEST.clone()  # a fresh request each time: no memoized results
-        request["PARENTS"] = [app]
-        alsoProvides(request, IXinfangArchiveLayer)
-        setRequest(request)
-        view = api.content.get_view("case-dashboard", cases, request)
-        started = time.perf_counter()
-        html = view()
-        times.append((time.perf_counter() - started) * 1000)
-    login(app, "admin")
-    times = sorted(times[2:])  # the first renders warm caches
+    user_id = bench_user("bench-" + viewer.split()[0], VIEWERS[viewer])
+    times, view, html = view_times(
+        app, site, "case-dashboard", site["cases"], user_id, runs
+    )
     counts = view.counts()
     box = view.warnings() or {"open": 0}
     counts["warnings"] = box["open"]

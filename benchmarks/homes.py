@@ -11,12 +11,13 @@ p50 / p95 in ms.  With ``--var`` the loaded instance is kept and reused.
 """
 
 from _site import bench_site
+from _site import bench_user
+from _site import view_times
 from dashboard import load
 
 import argparse
 import random
 import statistics
-import time
 
 
 # Who renders the front page, with the groups that give them their role.
@@ -30,49 +31,14 @@ VIEWERS = {
 }
 
 
-def bench_user(viewer):
-    from plone import api
-
-    import secrets
-
-    user_id = "home-" + viewer.split()[0]
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=secrets.token_urlsafe(12),
-        )
-        for group in VIEWERS[viewer]:
-            api.group.add_user(groupname=group, username=user_id)
-    return user_id
+def user_of(viewer):
+    if viewer == "anonymous":
+        return None
+    return bench_user("home-" + viewer.split()[0], VIEWERS[viewer])
 
 
 def render_times(app, site, viewer, runs=20):
-    from AccessControl.SecurityManagement import newSecurityManager
-    from AccessControl.SecurityManagement import noSecurityManager
-    from plone import api
-    from xinfang_archive.cli.app import login
-    from xinfang_archive.interfaces import IXinfangArchiveLayer
-    from zope.globalrequest import setRequest
-    from zope.interface import alsoProvides
-
-    if viewer == "anonymous":
-        noSecurityManager()
-    else:
-        user = site.acl_users.getUser(bench_user(viewer))
-        newSecurityManager(None, user.__of__(site.acl_users))
-    times = []
-    for _ in range(runs + 2):
-        request = app.REQUEST.clone()  # a fresh request each time: no memoized results
-        request["PARENTS"] = [app]
-        alsoProvides(request, IXinfangArchiveLayer)
-        setRequest(request)
-        view = api.content.get_view("xf-home", site, request)
-        started = time.perf_counter()
-        html = view()
-        times.append((time.perf_counter() - started) * 1000)
-    login(app, "admin")
-    times = sorted(times[2:])  # the first renders warm caches
+    times, _view, html = view_times(app, site, "xf-home", site, user_of(viewer), runs)
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(html)
 
 
@@ -92,8 +58,7 @@ def main():
         repository = api.portal.get_tool("portal_repository")
         repository.removePolicyFromContentType("PetitionCase", "at_edit_autoversion")
         for viewer in VIEWERS:
-            if viewer != "anonymous":
-                bench_user(viewer)
+            user_of(viewer)
         transaction.commit()
         for size in (int(s) for s in args.sizes.split(",")):
             load(site, size, rng)

@@ -172,7 +172,7 @@ def _select_cases(site, args):
 
 
 def cmd_export(args):
-    from xinfang_archive.audit.recorder import record
+    from xinfang_archive.exchange.export_audit import record_export
     from xinfang_archive.exchange.package import build_package
     from xinfang_archive.exchange.package import PackageError
 
@@ -204,17 +204,7 @@ def cmd_export(args):
             for line in _report_lines(error.report):
                 print(f"  {line}", file=sys.stderr)
             return 1
-        record(
-            "export",
-            site,
-            title="archival package",
-            details={
-                "package": str(result.path),
-                "sha256": result.digest,
-                "cases": result.cases,
-                "archival_codes": result.codes[:500],
-            },
-        )
+        record_export(site, result)
         transaction.get().note(f"xinfang-archive export {result.path.name}")
         transaction.commit()
     print(

@@ -4,7 +4,7 @@ directory; audited as the command line's export is."""
 
 from pathlib import Path
 from plone import api
-from xinfang_archive.audit.recorder import record
+from xinfang_archive.exchange.export_audit import record_export
 from xinfang_archive.exchange.package import build_package
 from xinfang_archive.exchange.package import PackageError
 from xinfang_archive.exchange.selection import select_cases
@@ -26,17 +26,7 @@ def export_work(site, params, progress):
         result = build_package(cases, Path(params["target"]), progress=progress)
     except PackageError as error:
         return False, [f"导出失败：{record_text(error.message)}"], ""
-    record(
-        "export",
-        site,
-        title="archival package",
-        details={
-            "package": str(result.path),
-            "sha256": result.digest,
-            "cases": result.cases,
-            "archival_codes": result.codes[:500],
-        },
-    )
+    record_export(site, result)
     transaction.get().note(f"xinfang-archive export (browser) {result.path.name}")
     transaction.commit()
     return (

@@ -5,27 +5,15 @@ from plone import api
 from xinfang_archive import _
 from xinfang_archive.archival.disposition import filed_types
 from xinfang_archive.archival.fixity_status import fixity_summary
-from xinfang_archive.localtime import chinese_day
-from xinfang_archive.localtime import local_day
 from xinfang_archive.setuphandlers import OFFICE_ID
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
+from xinfang_archive.worklists.block import day_of
 from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.cases import case_query
 from zope.i18n import translate
-
-
-def _rows(brains, detail):
-    return [
-        Row(url=brain.getURL(), title=brain.Title, detail=detail(brain))
-        for brain in brains[:ROWS_SHOWN]
-    ]
-
-
-def _day(value):
-    day = local_day(value)
-    return chinese_day(day) if day else ""
 
 
 def cases_to_file(catalog, request, today, portal_url):
@@ -40,7 +28,7 @@ def cases_to_file(catalog, request, today, portal_url):
                 title=" ".join(
                     p for p in (brain.registration_number, brain.Title) if p
                 ),
-                detail=_day(brain.closed_on),
+                detail=day_of(brain.closed_on),
             )
             for brain in brains[:ROWS_SHOWN]
         ],
@@ -93,7 +81,7 @@ def appraisals_due(catalog, request, today, portal_url):
     return Block(
         id="xf-home-appraisal-due",
         title=_("Due for appraisal"),
-        rows=_rows(brains, lambda b: b.archival_code or ""),
+        rows=rows_of(brains, lambda b: b.archival_code or ""),
         count=count_of(brains),
         more_url=f"{portal_url}/{OFFICE_ID}/@@appraisal-due",
     )
@@ -110,7 +98,7 @@ def appraisals_waiting(catalog, request, today, portal_url):
     return Block(
         id="xf-home-appraisals",
         title=_("Appraisals waiting for approval"),
-        rows=_rows(brains, lambda b: f"{b.Creator} · {_day(b.created)}"),
+        rows=rows_of(brains, lambda b: f"{b.Creator} · {day_of(b.created)}"),
         count=count_of(brains),
         more_url=f"{portal_url}/{OFFICE_ID}",
     )
@@ -127,7 +115,7 @@ def holds(catalog, request, today, portal_url):
     return Block(
         id="xf-home-holds",
         title=_("Holds in force"),
-        rows=_rows(brains, lambda b: _day(b.created)),
+        rows=rows_of(brains, lambda b: day_of(b.created)),
         count=count_of(brains),
         more_url=f"{portal_url}/{OFFICE_ID}",
     )

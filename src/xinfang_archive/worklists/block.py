@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 from dataclasses import field
+from xinfang_archive.localtime import chinese_day
+from xinfang_archive.localtime import local_day
 from zope.i18nmessageid import Message
 
 
@@ -35,6 +37,20 @@ class Block:
     status: str = ""  # a line of text instead of rows (the fixity status)
     alert: bool = False  # the status calls for attention
     search_url: str = ""  # a search box posting here
+
+
+def rows_of(brains, detail):
+    """The first rows of ``brains``: title and link, ``detail(brain)`` beside."""
+    return [
+        Row(url=brain.getURL(), title=brain.Title, detail=detail(brain))
+        for brain in brains[:ROWS_SHOWN]
+    ]
+
+
+def day_of(value):
+    """``2026年12月3日``: the bureau's day of a date, datetime or Zope DateTime."""
+    day = local_day(value)
+    return chinese_day(day) if day else ""
 
 
 def count_of(brains):

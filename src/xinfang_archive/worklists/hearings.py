@@ -3,13 +3,12 @@ to review (submitted) or to publish (approved)."""
 
 from DateTime import DateTime
 from xinfang_archive import _
-from xinfang_archive.localtime import chinese_day
-from xinfang_archive.localtime import local_day
 from xinfang_archive.setuphandlers import HEARINGS_ID
 from xinfang_archive.workflow.titles import state_text
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
-from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import day_of
+from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 
 
@@ -23,14 +22,7 @@ def hearings_ahead(catalog, request, today, portal_url):
         sort_on="start",
         sort_limit=ROWS_SHOWN,
     )
-    rows = [
-        Row(
-            url=brain.getURL(),
-            title=brain.Title,
-            detail=chinese_day(local_day(brain.start)),
-        )
-        for brain in brains[:ROWS_SHOWN]
-    ]
+    rows = rows_of(brains, lambda brain: day_of(brain.start))
     return Block(
         id="xf-home-hearings",
         title=_("Hearings ahead"),
@@ -47,14 +39,10 @@ def transcripts_to_act_on(catalog, request, today, portal_url):
         sort_on="modified",
         sort_limit=ROWS_SHOWN,
     )
-    rows = [
-        Row(
-            url=brain.getURL(),
-            title=brain.Title,
-            detail=state_text(brain.review_state, "HearingTranscript", request),
-        )
-        for brain in brains[:ROWS_SHOWN]
-    ]
+    rows = rows_of(
+        brains,
+        lambda brain: state_text(brain.review_state, "HearingTranscript", request),
+    )
     return Block(
         id="xf-home-transcripts",
         title=_("Transcripts and minutes to review or publish"),

@@ -4,12 +4,11 @@ accepted, repeat-petition warnings."""
 from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.earlywarning.rules import current_rules
-from xinfang_archive.localtime import chinese_day
-from xinfang_archive.localtime import local_day
 from xinfang_archive.worklists.block import Action
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
-from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import day_of
+from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.cases import case_query
 from xinfang_archive.worklists.cases import case_rows
@@ -74,14 +73,7 @@ def repeat_warnings(catalog, request, today, portal_url):
         if rule_ids
         else []
     )
-    rows = [
-        Row(
-            url=brain.getURL(),
-            title=brain.Title,
-            detail=chinese_day(local_day(brain.created)),
-        )
-        for brain in brains[:ROWS_SHOWN]
-    ]
+    rows = rows_of(brains, lambda brain: day_of(brain.created))
     return Block(
         id="xf-home-repeats",
         title=_("Repeat petitions (warnings)"),

@@ -3,11 +3,11 @@ reviews and re-reviews), overdue cases by unit."""
 
 from urllib.parse import urlencode
 from xinfang_archive import _
-from xinfang_archive.localtime import chinese_day
-from xinfang_archive.localtime import local_day
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
+from xinfang_archive.worklists.block import day_of
 from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.counts import CaseCounts
 from zope.i18n import translate
@@ -29,14 +29,7 @@ def recent_decisions(catalog, request, today, portal_url):
         sort_order="descending",
         sort_limit=ROWS_SHOWN,
     )
-    rows = [
-        Row(
-            url=brain.getURL(),
-            title=brain.Title,
-            detail=chinese_day(local_day(brain.created)),
-        )
-        for brain in brains[:ROWS_SHOWN]
-    ]
+    rows = rows_of(brains, lambda brain: day_of(brain.created))
     return Block(
         id="xf-home-decisions",
         title=_("Recent decisions"),

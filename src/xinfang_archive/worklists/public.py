@@ -2,14 +2,13 @@
 
 from DateTime import DateTime
 from xinfang_archive import _
-from xinfang_archive.localtime import chinese_day
-from xinfang_archive.localtime import local_day
 from xinfang_archive.setuphandlers import NOTICES_ID
 from xinfang_archive.setuphandlers import RECEPTIONS_ID
 from xinfang_archive.worklists.block import Action
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
-from xinfang_archive.worklists.block import Row
+from xinfang_archive.worklists.block import day_of
+from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 
 
@@ -36,14 +35,7 @@ def hearing_notices(catalog, request, today, portal_url):
     return Block(
         id="xf-home-notices",
         title=_("Hearing notices"),
-        rows=[
-            Row(
-                url=brain.getURL(),
-                title=brain.Title,
-                detail=chinese_day(local_day(brain.created)),
-            )
-            for brain in brains[:ROWS_SHOWN]
-        ],
+        rows=rows_of(brains, lambda brain: day_of(brain.created)),
         count=count_of(brains),
         more_url=f"{portal_url}/{NOTICES_ID}",
     )
@@ -61,14 +53,7 @@ def reception_days(catalog, request, today, portal_url):
     return Block(
         id="xf-home-receptions",
         title=_("Leaders' reception days"),
-        rows=[
-            Row(
-                url=brain.getURL(),
-                title=brain.Title,
-                detail=chinese_day(local_day(brain.start)),
-            )
-            for brain in brains[:ROWS_SHOWN]
-        ],
+        rows=rows_of(brains, lambda brain: day_of(brain.start)),
         count=count_of(brains),
         more_url=f"{portal_url}/{RECEPTIONS_ID}",
     )
