@@ -5,6 +5,7 @@ the registrar and everything for the inspector."""
 from datetime import date
 from datetime import timedelta
 from tests.helpers.browser import login
+from tests.helpers.browser import register_case
 from tests.helpers.browser import SCREENSHOTS
 
 import pytest
@@ -23,29 +24,14 @@ def test_register_case_through_add_form_and_see_it_on_dashboard(
 
     page.goto(base + "/cases")
     page.click("#xf-register")
-    page.fill("#form-widgets-title", "村集体土地征收补偿款分配不公")
-    page.select_option("#form-widgets-channel", "visit")
-    page.fill(
-        "#form-widgets-received_date", (date.today() - timedelta(days=14)).isoformat()
-    )
-    page.fill("input[name='form.widgets.petitioners.0.widgets.name']", "王五")
-    page.fill(
-        "input[name='form.widgets.petitioners.0.widgets.id_number']",
-        "110101199003074514",
-    )
-    page.fill("input[name='form.widgets.petitioners.0.widgets.phone']", "13912345678")
-    page.fill(
-        "input[name='form.widgets.petitioners.0.widgets.address']", "城关镇东村三组"
-    )
-    page.fill("#form-widgets-people_count", "1")
-    page.select_option("#form-widgets-category", "land")
-    page.select_option("#form-widgets-grade", "key")
-    page.fill(
-        "#form-widgets-summary",
+    register_case(
+        page,
+        "村集体土地征收补偿款分配不公",
+        date.today() - timedelta(days=14),
+        "land",
+        "key",
         "反映村集体土地征收补偿款分配方案未经村民代表大会讨论。",
     )
-    page.click("#form-buttons-save")
-    page.wait_for_load_state()
 
     heading = page.inner_text("h1.documentFirstHeading")
     assert "XF-" in heading and "村集体土地征收补偿款分配不公" in heading

@@ -18,6 +18,7 @@ from xinfang_archive.jobs.worker import run
 
 import io
 import pytest
+import tempfile
 import threading
 import transaction
 import zipfile
@@ -205,3 +206,33 @@ def test_the_oldest_jobs_leave_with_their_files(site, tmp_path, monkeypatch):
     ]
     assert not (tmp_path / "jobs" / made[0]).exists()
     assert (tmp_path / "jobs" / made[2] / "upload.xml").exists()
+
+
+def test_a_refused_upload_leaves_no_file_behind(
+    manager, request_, tmp_path, monkeypatch
+):
+    """A ZIP with a path leading out is refused with a message in Chinese,
+    and nothing of it stays on the server's disk."""
+    from plone.protect.authenticator import createToken
+    from tests.helpers.views import render
+
+    class Upload(io.BytesIO):
+        filename = "package.zip"
+
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../outside.xml", "<exchange/>")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    request_.method = "POST"
+    request_.form.update(
+        {
+            "form.import": "1",
+            "file": Upload(evil.getvalue()),
+            "_authenticator": createToken(),
+        }
+    )
+    html = render("exchange", manager["archive-office"], request_)
+    assert request_.response.getStatus() == 400
+    assert "ZIP 文件含有指向其外部的路径" in html
+    assert list(tmp_path.iterdir()) == []
+    assert not records.recent_jobs(manager)

@@ -6,8 +6,9 @@ from datetime import date
 from plone import api
 from tests.helpers.archival import do
 from tests.helpers.browser import login
+from tests.helpers.browser import register_case
 from tests.helpers.browser import SCREENSHOTS
-from tests.helpers.cases import VALID_ID
+from tests.helpers.cases import case_data
 from tests.helpers.hearings import add_transcript
 from tests.helpers.hearings import approve
 from tests.helpers.hearings import make_hearing
@@ -36,16 +37,11 @@ def demo(site, tmp_path, monkeypatch):
     case = api.content.create(
         container=site["cases"],
         type="PetitionCase",
-        title="村民反映征地补偿款未发放到位",
-        channel="visit",
-        received_date=date.today(),
-        petitioners=[petitioner_row()],
-        people_count=1,
-        category="land",
-        grade="ordinary",
-        flags=set(),
-        summary="村民反映征地补偿款未发放到位。",
-        request="要求发放补偿款。",
+        **case_data(
+            title="村民反映征地补偿款未发放到位",
+            received_date=date.today(),
+            petitioners=[petitioner_row()],
+        ),
     )
     hearing = make_hearing(site, [case], title="关于征地补偿问题的听证")
     do(hearing, "hold")
@@ -82,21 +78,15 @@ def test_the_tour(site, demo, browser):
     assert page.is_visible("#xf-home-registrar")
     shoot(page, "registrar")
     page.click("#xf-home-intake a.btn")
-    page.fill("#form-widgets-title", "反映小区加装电梯补贴未兑现")
-    page.select_option("#form-widgets-channel", "visit")
-    page.fill("#form-widgets-received_date", date.today().isoformat())
-    page.fill("input[name='form.widgets.petitioners.0.widgets.name']", "周六")
-    page.fill("input[name='form.widgets.petitioners.0.widgets.id_number']", VALID_ID)
-    page.fill("input[name='form.widgets.petitioners.0.widgets.phone']", "13912345678")
-    page.fill(
-        "input[name='form.widgets.petitioners.0.widgets.address']", "城关镇东村三组"
+    register_case(
+        page,
+        "反映小区加装电梯补贴未兑现",
+        date.today(),
+        "urban",
+        "ordinary",
+        "反映小区加装电梯的补贴至今未兑现。",
+        name="周六",
     )
-    page.fill("#form-widgets-people_count", "1")
-    page.select_option("#form-widgets-category", "urban")
-    page.select_option("#form-widgets-grade", "ordinary")
-    page.fill("#form-widgets-summary", "反映小区加装电梯的补贴至今未兑现。")
-    page.click("#form-buttons-save")
-    page.wait_for_load_state()
     assert "反映小区加装电梯补贴未兑现" in page.inner_text("h1.documentFirstHeading"), [
         e.inner_text() for e in page.query_selector_all(".invalid-feedback, .alert")
     ]

@@ -128,13 +128,16 @@ def is_due(case, today=None):
     return expires is not None and expires <= (today or date.today())
 
 
-def due_brains(today=None):
-    """Catalog brains of the filed cases and records due for appraisal, oldest expiry first."""
+def due_brains(today=None, limit=None):
+    """Catalog brains of the filed cases and records due for appraisal, oldest
+    expiry first (the first ``limit`` sorted, all counted)."""
+    query = {"sort_limit": limit} if limit else {}
     return _catalog()(
         portal_type=filed_types(),
         review_state="filed",
         retention_expires={"query": today or date.today(), "range": "max"},
         sort_on="retention_expires",
+        **query,
     )
 
 

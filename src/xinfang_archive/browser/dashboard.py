@@ -33,13 +33,8 @@ class DashboardView(BrowserView):
         self.today = date.today()
         self.catalog = api.portal.get_tool("portal_catalog")
         self.soon = self.today + timedelta(days=get_settings().due_soon_days)
+        self._counts = CaseCounts(self.catalog, self.today)
         return self.index()
-
-    @property
-    def _counts(self):
-        if not hasattr(self, "_case_counts"):
-            self._case_counts = CaseCounts(self.catalog, self.today)
-        return self._case_counts
 
     def due_soon_days(self):
         return (self.soon - self.today).days

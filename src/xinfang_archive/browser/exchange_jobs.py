@@ -75,14 +75,19 @@ def _state(job):
     return "stale" if is_stale(job) else job.state
 
 
-def start(site, kind, params, work):
-    """A new job of the current user, started once this request commits."""
+def refuse_if_busy(site):
+    """One job at a time (a job whose process died does not count)."""
     if any(not is_stale(job) for job in running_jobs(site)):
         raise JobRefused(
             _(
                 "Another import or export is running; start this one when it has finished."
             )
         )
+
+
+def start(site, kind, params, work):
+    """A new job of the current user, started once this request commits."""
+    refuse_if_busy(site)
     job = add_job(site, kind, api.user.get_current().getId(), params)
     record(
         "job",
@@ -146,32 +151,35 @@ class ExchangeView(_JobsBase):
 
     def _import(self, form):
         site = api.portal.get()
+        refuse_if_busy(site)  # before an upload is saved for nothing
         upload = form.get("file")
         name = (form.get("server_name") or "").strip()
-        max_bytes = DEFAULT_MAX_BYTES
-        if getattr(upload, "filename", None):
-            staging = Path(tempfile.mkdtemp(prefix="xinfang-upload-"))
-            source = save_upload(upload, staging, max_bytes)
-            name = upload.filename
-        elif name:
+        params = {"max_bytes": DEFAULT_MAX_BYTES}
+        if not getattr(upload, "filename", None):
+            if not name:
+                raise JobRefused(
+                    _("Upload a file or choose one in the imports directory.")
+                )
             source = server_source(name)
             if source is None:
                 raise JobRefused(_("There is no such file in the imports directory."))
-            staging = None
-        else:
-            raise JobRefused(_("Upload a file or choose one in the imports directory."))
-        job = start(
-            site,
-            "import-dry-run",
-            {"source": str(source), "name": name, "max_bytes": max_bytes},
-            import_work(dry_run=True),
-        )
-        if staging is not None:  # the upload now belongs to the job
+            params.update(source=str(source), name=name)
+            return start(site, "import-dry-run", params, import_work(dry_run=True))
+        # saved aside first: the job's directory is named after the job, which
+        # is made only once the upload is known to be good
+        staging = Path(tempfile.mkdtemp(prefix="xinfang-upload-"))
+        try:
+            source = save_upload(upload, staging, params["max_bytes"])
+            params.update(source=str(source), name=upload.filename)
+            job = start(site, "import-dry-run", params, import_work(dry_run=True))
             kept = job_directory(job.id) / "upload"
             shutil.move(str(staging), str(kept))
-            job.params = dict(
-                job.params, source=str(kept / source.relative_to(staging))
-            )
+        except Exception:
+            shutil.rmtree(
+                staging, ignore_errors=True
+            )  # nothing of a refused upload stays
+            raise
+        job.params = dict(job.params, source=str(kept / source.relative_to(staging)))
         return job
 
     def _export(self, form):

@@ -39,10 +39,15 @@ class Block:
     search_url: str = ""  # a search box posting here
 
 
-def rows_of(brains, detail):
-    """The first rows of ``brains``: title and link, ``detail(brain)`` beside."""
+def rows_of(brains, detail, title=None):
+    """The first rows of ``brains``: title (``title(brain)``, else the
+    brain's) and link, ``detail(brain)`` beside."""
     return [
-        Row(url=brain.getURL(), title=brain.Title, detail=detail(brain))
+        Row(
+            url=brain.getURL(),
+            title=title(brain) if title else brain.Title,
+            detail=detail(brain),
+        )
         for brain in brains[:ROWS_SHOWN]
     ]
 
@@ -51,6 +56,18 @@ def day_of(value):
     """``2026年12月3日``: the bureau's day of a date, datetime or Zope DateTime."""
     day = local_day(value)
     return chinese_day(day) if day else ""
+
+
+def list_block(block_id, title, brains, detail, more_url, row_title=None, **options):
+    """A block listing the first of ``brains`` (``detail(brain)`` beside each), with their count."""
+    return Block(
+        id=block_id,
+        title=title,
+        rows=rows_of(brains, detail, row_title),
+        count=count_of(brains),
+        more_url=more_url,
+        **options,
+    )
 
 
 def count_of(brains):

@@ -18,6 +18,11 @@ def case_query(catalog, **query):
     return catalog(portal_type="PetitionCase", sort_limit=ROWS_SHOWN, **query)
 
 
+def case_title(brain):
+    """``XF-2026-000012 反映…``: a case's number and subject."""
+    return " ".join(p for p in (brain.registration_number, brain.Title) if p)
+
+
 def case_rows(brains, request, today, with_unit=True):
     """One row per case: number and subject; its deadline (overdue is an
     alert) and responsible unit."""

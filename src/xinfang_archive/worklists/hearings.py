@@ -5,10 +5,8 @@ from DateTime import DateTime
 from xinfang_archive import _
 from xinfang_archive.setuphandlers import HEARINGS_ID
 from xinfang_archive.workflow.titles import state_text
-from xinfang_archive.worklists.block import Block
-from xinfang_archive.worklists.block import count_of
 from xinfang_archive.worklists.block import day_of
-from xinfang_archive.worklists.block import rows_of
+from xinfang_archive.worklists.block import list_block
 from xinfang_archive.worklists.block import ROWS_SHOWN
 
 
@@ -22,13 +20,12 @@ def hearings_ahead(catalog, request, today, portal_url):
         sort_on="start",
         sort_limit=ROWS_SHOWN,
     )
-    rows = rows_of(brains, lambda brain: day_of(brain.start))
-    return Block(
-        id="xf-home-hearings",
-        title=_("Hearings ahead"),
-        rows=rows,
-        count=count_of(brains),
-        more_url=f"{portal_url}/{HEARINGS_ID}",
+    return list_block(
+        "xf-home-hearings",
+        _("Hearings ahead"),
+        brains,
+        lambda brain: day_of(brain.start),
+        f"{portal_url}/{HEARINGS_ID}",
     )
 
 
@@ -39,16 +36,12 @@ def transcripts_to_act_on(catalog, request, today, portal_url):
         sort_on="modified",
         sort_limit=ROWS_SHOWN,
     )
-    rows = rows_of(
+    return list_block(
+        "xf-home-transcripts",
+        _("Transcripts and minutes to review or publish"),
         brains,
         lambda brain: state_text(brain.review_state, "HearingTranscript", request),
-    )
-    return Block(
-        id="xf-home-transcripts",
-        title=_("Transcripts and minutes to review or publish"),
-        rows=rows,
-        count=count_of(brains),
-        more_url=f"{portal_url}/{HEARINGS_ID}",
+        f"{portal_url}/{HEARINGS_ID}",
     )
 
 

@@ -4,11 +4,12 @@ accepted, repeat-petition warnings."""
 from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.earlywarning.rules import current_rules
+from xinfang_archive.setuphandlers import WARNINGS_ID
 from xinfang_archive.worklists.block import Action
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
 from xinfang_archive.worklists.block import day_of
-from xinfang_archive.worklists.block import rows_of
+from xinfang_archive.worklists.block import list_block
 from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.cases import case_query
 from xinfang_archive.worklists.cases import case_rows
@@ -73,13 +74,12 @@ def repeat_warnings(catalog, request, today, portal_url):
         if rule_ids
         else []
     )
-    rows = rows_of(brains, lambda brain: day_of(brain.created))
-    return Block(
-        id="xf-home-repeats",
-        title=_("Repeat petitions (warnings)"),
-        rows=rows,
-        count=count_of(brains) if rule_ids else 0,
-        more_url=f"{portal_url}/warnings",
+    return list_block(
+        "xf-home-repeats",
+        _("Repeat petitions (warnings)"),
+        brains,
+        lambda brain: day_of(brain.created),
+        f"{portal_url}/{WARNINGS_ID}",
     )
 
 

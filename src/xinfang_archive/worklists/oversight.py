@@ -4,10 +4,9 @@ reviews and re-reviews), overdue cases by unit."""
 from urllib.parse import urlencode
 from xinfang_archive import _
 from xinfang_archive.worklists.block import Block
-from xinfang_archive.worklists.block import count_of
 from xinfang_archive.worklists.block import day_of
+from xinfang_archive.worklists.block import list_block
 from xinfang_archive.worklists.block import Row
-from xinfang_archive.worklists.block import rows_of
 from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.counts import CaseCounts
 from zope.i18n import translate
@@ -29,13 +28,12 @@ def recent_decisions(catalog, request, today, portal_url):
         sort_order="descending",
         sort_limit=ROWS_SHOWN,
     )
-    rows = rows_of(brains, lambda brain: day_of(brain.created))
-    return Block(
-        id="xf-home-decisions",
-        title=_("Recent decisions"),
-        rows=rows,
-        count=count_of(brains),
-        more_url=f"{portal_url}/@@archive-search?"
+    return list_block(
+        "xf-home-decisions",
+        _("Recent decisions"),
+        brains,
+        lambda brain: day_of(brain.created),
+        f"{portal_url}/@@archive-search?"
         + urlencode({"portal_type": "Reply", "sort": "-date"}),
     )
 

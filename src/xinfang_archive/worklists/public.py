@@ -6,9 +6,8 @@ from xinfang_archive.setuphandlers import NOTICES_ID
 from xinfang_archive.setuphandlers import RECEPTIONS_ID
 from xinfang_archive.worklists.block import Action
 from xinfang_archive.worklists.block import Block
-from xinfang_archive.worklists.block import count_of
 from xinfang_archive.worklists.block import day_of
-from xinfang_archive.worklists.block import rows_of
+from xinfang_archive.worklists.block import list_block
 from xinfang_archive.worklists.block import ROWS_SHOWN
 
 
@@ -32,12 +31,12 @@ def hearing_notices(catalog, request, today, portal_url):
         sort_order="descending",
         sort_limit=ROWS_SHOWN,
     )
-    return Block(
-        id="xf-home-notices",
-        title=_("Hearing notices"),
-        rows=rows_of(brains, lambda brain: day_of(brain.created)),
-        count=count_of(brains),
-        more_url=f"{portal_url}/{NOTICES_ID}",
+    return list_block(
+        "xf-home-notices",
+        _("Hearing notices"),
+        brains,
+        lambda brain: day_of(brain.created),
+        f"{portal_url}/{NOTICES_ID}",
     )
 
 
@@ -50,12 +49,12 @@ def reception_days(catalog, request, today, portal_url):
         sort_on="start",
         sort_limit=ROWS_SHOWN,
     )
-    return Block(
-        id="xf-home-receptions",
-        title=_("Leaders' reception days"),
-        rows=rows_of(brains, lambda brain: day_of(brain.start)),
-        count=count_of(brains),
-        more_url=f"{portal_url}/{RECEPTIONS_ID}",
+    return list_block(
+        "xf-home-receptions",
+        _("Leaders' reception days"),
+        brains,
+        lambda brain: day_of(brain.start),
+        f"{portal_url}/{RECEPTIONS_ID}",
     )
 
 
