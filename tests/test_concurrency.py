@@ -16,6 +16,7 @@ from tests.helpers.cases import case_data
 from ZODB.POSException import ConflictError
 from zope.component.hooks import setSite
 
+import itertools
 import pytest
 import transaction
 
@@ -227,6 +228,96 @@ def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site
     )  # the first attempt was refused
     assert int(mine.rsplit("-", 1)[1]) == int(theirs[0].rsplit("-", 1)[1]) + 1
     assert committed_numbers(site) == sorted([theirs[0], mine])
+
+
+def test_a_retried_unit_sees_what_the_site_committed_during_the_pause(clients, site):
+    """The web registers a case while the command line pauses after a
+    conflict: the next attempt must see it (a view fixed at the abort, before
+    the pause, would lose to it again) and commits at its second attempt."""
+    from plone import api
+    from xinfang_archive.retry import commit_retrying
+
+    first, second = clients
+    attempts, theirs = [], []
+
+    def work():
+        case = api.content.create(
+            container=site["cases"],
+            type="PetitionCase",
+            **case_data(title=f"命令行{len(attempts)}"),
+        )
+        if not attempts:
+            theirs.append(first.create_case("网页"))
+            first.commit()
+        attempts.append(case.registration_number)
+        return case.registration_number
+
+    def pause(_seconds):
+        if len(theirs) == 1:  # once: another registration while the command waits
+            theirs.append(second.create_case("网页（暂停时）"))
+            second.commit()
+
+    mine = commit_retrying(
+        work, "test: registration from the command line", sleep=pause
+    )
+    assert len(attempts) == 2, attempts
+    assert int(mine.rsplit("-", 1)[1]) == int(theirs[1].rsplit("-", 1)[1]) + 1
+    assert committed_numbers(site) == sorted([*theirs, mine])
+
+
+def test_a_unit_is_tried_for_the_whole_patience_then_the_conflict_is_raised(
+    site, capsys
+):
+    """A unit that always conflicts is tried for the whole patience (more than
+    the least number of attempts), with pauses that grow but stay short, says
+    once that the site is busy, then raises the conflict; nothing of it stays."""
+    from xinfang_archive.retry import ATTEMPTS
+    from xinfang_archive.retry import commit_retrying
+    from xinfang_archive.retry import LONGEST_PAUSE
+
+    now, tries = [0.0], []
+
+    def work():
+        tries.append(now[0])
+        site.title = "不应保存"
+        raise ConflictError("busy")
+
+    def pause(seconds):
+        now[0] += seconds
+
+    title = site.title
+    with pytest.raises(ConflictError):
+        commit_retrying(
+            work, "test: busy", patience=60, clock=lambda: now[0], sleep=pause
+        )
+    assert len(tries) > ATTEMPTS
+    assert tries[-2] < 60 <= tries[-1]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    assert gaps[0] <= 0.2 and max(gaps) <= 2 * LONGEST_PAUSE  # short at first, capped
+    assert capsys.readouterr().err.count("网站正忙") == 1
+    transaction.begin()
+    assert site.title == title
+
+
+def test_a_unit_that_commits_after_many_conflicts_returns_its_result(site):
+    """Twenty conflicts in a row (a busy site) do not make the command fail."""
+    from xinfang_archive.retry import commit_retrying
+
+    now, tries = [0.0], []
+
+    def work():
+        tries.append(now[0])
+        if len(tries) <= 20:
+            raise ConflictError("busy")
+        site.description = "第二十一次"
+        return len(tries)
+
+    def pause(seconds):
+        now[0] += seconds
+
+    assert commit_retrying(work, "test: busy", clock=lambda: now[0], sleep=pause) == 21
+    transaction.begin()
+    assert site.description == "第二十一次"
 
 
 def test_an_import_batch_met_by_a_concurrent_writer_is_written_again_whole(

@@ -25,8 +25,8 @@ def generate(site, count, seed, serving=False):
     serves a case is a unit of its own: a registration on the web takes the
     year's number as well, and a long unit would lose to it again and again.
     For the same reason screening reports are committed a period at a time,
-    meetings and warnings one by one."""
-    from xinfang_archive.demo.accountability import add_demo_accountability
+    meetings, accountability records and warnings one by one."""
+    from xinfang_archive.demo.accountability import accountability_units
     from xinfang_archive.demo.archive_office import legacy_cases
     from xinfang_archive.demo.archive_office import legacy_count
     from xinfang_archive.demo.archive_office import office_units
@@ -63,10 +63,8 @@ def generate(site, count, seed, serving=False):
         lambda: add_demo_receptions(site, seed=seed),
         "xinfang-archive: demo reception days",
     )
-    commit_retrying(
-        lambda: add_demo_accountability(site, seed=seed),
-        "xinfang-archive: demo accountability",
-    )
+    for make in accountability_units(site, seed=seed):  # a record each
+        commit_retrying(make, "xinfang-archive: demo accountability")
     # the rules over every case, a few hundred at a time (one by one while the site serves:
     # its registrations raise warnings in the same folder and windows)
     for make in warning_units(site, seed=seed, **({"size": 1} if serving else {})):

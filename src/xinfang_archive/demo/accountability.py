@@ -48,32 +48,30 @@ MISSED_REPORTS = 6
 DRAFTS = 2
 
 
-def _record(rng, folder, unit, cause, day, facts, intids, cases=(), periods=()):
+def _plan(rng, unit, cause, day, facts, case_uids=(), periods=()):
+    """One record to make, its random draws taken now: a unit of work done
+    again after a conflict makes the same record."""
     named = rng.random() < 0.4
-    return createContentInContainer(
-        folder,
-        "AccountabilityRecord",
-        unit=unit,
-        cause=cause,
-        decision_date=day,
-        facts=facts,
-        linked_cases=[RelationValue(intids.getId(case)) for case in cases],
-        screening_periods=list(periods),
-        measure=rng.choice(MEASURES),
-        authority=rng.choice(AUTHORITIES),
-        person_name=random_name(rng) if named else None,
-        person_post=rng.choice(POSTS) if named else None,
-    )
+    return {
+        "unit": unit,
+        "cause": cause,
+        "decision_date": day,
+        "facts": facts,
+        "case_uids": list(case_uids),
+        "screening_periods": list(periods),
+        "measure": rng.choice(MEASURES),
+        "authority": rng.choice(AUTHORITIES),
+        "person_name": random_name(rng) if named else None,
+        "person_post": rng.choice(POSTS) if named else None,
+    }
 
 
-def add_demo_accountability(portal, seed=0, today=None):
-    """Accountability records of the demo; returns them (oldest first)."""
+def accountability_plan(portal, seed=0, today=None):
+    """The demo's records as plain data, oldest first, each with ``draft``
+    (the last few missed reports wait undecided)."""
     today = today or date.today()
     yesterday = today - timedelta(days=1)
     rng = random.Random(seed + 29)
-    folder = portal[ACCOUNTABILITY_ID]
-    intids = getUtility(IIntIds)
-    catalog = api.portal.get_tool("portal_catalog")
     late, years = {}, set()
     for row in case_rows():
         years.add(row.received.year)
@@ -88,72 +86,78 @@ def add_demo_accountability(portal, seed=0, today=None):
     units = [code for code, _title in report_units()] or sorted(
         {r.unit for rows in late.values() for r, *_ in rows}
     )
+    plans = []
+    for year in sorted(years | set(late)):
+        rows = late.get(year, [])
+        for row, due, done in rng.sample(rows, min(OVERDUE_PER_YEAR, len(rows))):
+            day = min(done + timedelta(days=rng.randint(7, 40)), yesterday)
+            facts = (
+                f"{title_of('units', row.unit)}办理信访件{row.registration_number}超过期限"
+                f"{(done - due).days}日，经督查属实。"
+            )
+            plans.append(
+                _plan(rng, row.unit, "overdue", day, facts, case_uids=[row.uid])
+            )
+        unit = rng.choice(units)
+        day = min(date(year, rng.randint(2, 12), rng.randint(1, 28)), yesterday)
+        facts = f"{title_of('units', unit)}对县信访局督办事项未按期反馈办理情况，经两次催办仍未落实。"
+        plans.append(_plan(rng, unit, "supervision_ignored", day, facts))
+    for index in range(MISSED_REPORTS + DRAFTS):
+        unit = rng.choice(units)
+        day = yesterday - timedelta(
+            days=rng.randint(0, 20) if index >= MISSED_REPORTS else rng.randint(40, 900)
+        )
+        period = period_of(date(day.year, day.month, 1) - timedelta(days=1), "month")
+        facts = f"{title_of('units', unit)}未在规定期限内报送{period}矛盾纠纷排查报告（含零报告）。"
+        plans.append(_plan(rng, unit, "missing_report", day, facts, periods=[period]))
+    plans.sort(key=lambda plan: plan["decision_date"])
+    missed = [plan for plan in plans if plan["cause"] == "missing_report"]
+    for plan in plans:
+        plan["draft"] = any(plan is draft for draft in missed[-DRAFTS:])
+    return plans
+
+
+def accountability_units(portal, seed=0, today=None):
+    """The demo's records as units of work, a callable each that makes one
+    record (and decides it unless it stays a draft) and returns it, for a
+    caller that commits each unit and does one again after a conflict."""
     registrar = SimpleUser(DEMO_REGISTRAR, "", ["Registrar"], []).__of__(
         portal.acl_users
     )
-    made = []
-    with api.env.adopt_user(user=registrar):
-        for year in sorted(years | set(late)):
-            rows = late.get(year, [])
-            for row, due, done in rng.sample(rows, min(OVERDUE_PER_YEAR, len(rows))):
-                case = catalog.unrestrictedSearchResults(UID=row.uid)[
-                    0
-                ]._unrestrictedGetObject()
-                day = min(done + timedelta(days=rng.randint(7, 40)), yesterday)
-                facts = (
-                    f"{title_of('units', row.unit)}办理信访件{row.registration_number}超过期限"
-                    f"{(done - due).days}日，经督查属实。"
-                )
-                made.append(
-                    _record(
-                        rng,
-                        folder,
-                        row.unit,
-                        "overdue",
-                        day,
-                        facts,
-                        intids,
-                        cases=[case],
-                    )
-                )
-            unit = rng.choice(units)
-            day = min(date(year, rng.randint(2, 12), rng.randint(1, 28)), yesterday)
-            made.append(
-                _record(
-                    rng,
-                    folder,
-                    unit,
-                    "supervision_ignored",
-                    day,
-                    f"{title_of('units', unit)}对县信访局督办事项未按期反馈办理情况，经两次催办仍未落实。",
-                    intids,
-                )
-            )
-        for index in range(MISSED_REPORTS + DRAFTS):
-            unit = rng.choice(units)
-            day = yesterday - timedelta(
-                days=rng.randint(0, 20)
-                if index >= MISSED_REPORTS
-                else rng.randint(40, 900)
-            )
-            period = period_of(
-                date(day.year, day.month, 1) - timedelta(days=1), "month"
-            )
-            made.append(
-                _record(
-                    rng,
-                    folder,
-                    unit,
-                    "missing_report",
-                    day,
-                    f"{title_of('units', unit)}未在规定期限内报送{period}矛盾纠纷排查报告（含零报告）。",
-                    intids,
-                    periods=[period],
-                )
-            )
-        made.sort(key=lambda record: record.decision_date)
-        drafts = [r for r in made if r.cause == "missing_report"][-DRAFTS:]
-        for record in made:
-            if record not in drafts:
-                api.content.transition(obj=record, transition="decide")
-    return made
+
+    def unit(plan):
+        def make():
+            with api.env.adopt_user(user=registrar):
+                return _make_record(portal, plan)
+
+        return make
+
+    for plan in accountability_plan(portal, seed=seed, today=today):
+        yield unit(plan)
+
+
+def _make_record(portal, plan):
+    catalog = api.portal.get_tool("portal_catalog")
+    intids = getUtility(IIntIds)
+    cases = [
+        brain._unrestrictedGetObject()
+        for uid in plan["case_uids"]
+        for brain in catalog.unrestrictedSearchResults(UID=uid)
+    ]
+    fields = {
+        key: value for key, value in plan.items() if key not in ("case_uids", "draft")
+    }
+    record = createContentInContainer(
+        portal[ACCOUNTABILITY_ID],
+        "AccountabilityRecord",
+        linked_cases=[RelationValue(intids.getId(case)) for case in cases],
+        **fields,
+    )
+    if not plan["draft"]:
+        api.content.transition(obj=record, transition="decide")
+    return record
+
+
+def add_demo_accountability(portal, seed=0, today=None):
+    """Accountability records of the demo, in one go; returns them (oldest first)."""
+    return [make() for make in accountability_units(portal, seed=seed, today=today)]
