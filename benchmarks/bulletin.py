@@ -19,8 +19,8 @@ of the PDF and bulletins per second.
 
 from _site import bench_site
 from dashboard import load
-from datetime import date
 from io import BytesIO
+from xinfang_archive.localtime import local_today
 
 import argparse
 import random
@@ -114,7 +114,7 @@ def bench(app, site, reps):
     import transaction
 
     catalog = api.portal.get_tool("portal_catalog")
-    today = date.today()
+    today = local_today()
     period = previous_month(today)
     titles = bulletin_titles()
 

@@ -18,9 +18,9 @@ by the next run.
 from _site import bench_site
 from _site import bench_user
 from _site import view_times
-from datetime import date
 from datetime import timedelta
 from tests.helpers.cases import case_data
+from xinfang_archive.localtime import local_today
 
 import argparse
 import random
@@ -54,7 +54,7 @@ def load(site, target, rng, report_every=5000):
     units = [row[0] for row in parse_lines(registry_lines("units"))]
     grades = [row[0] for row in parse_lines(registry_lines("grades"))]
     categories = [row[0] for row in parse_lines(registry_lines("categories"))]
-    today = date.today()
+    today = local_today()
     have = len(container.objectIds())
     started = time.perf_counter()
     for i in range(have, target):

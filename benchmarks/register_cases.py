@@ -12,9 +12,9 @@ instance for ``benchmarks/backup.py --var DIR``.
 """
 
 from _site import bench_site
-from datetime import date
 from datetime import timedelta
 from tests.helpers.cases import case_data
+from xinfang_archive.localtime import local_today
 
 import argparse
 import random
@@ -52,7 +52,7 @@ def main():
         for i in range(args.cases):
             data = case_data(
                 title=f"信访事项 {i}",
-                received_date=date.today() - timedelta(days=rng.randrange(0, 1500)),
+                received_date=local_today() - timedelta(days=rng.randrange(0, 1500)),
                 category=rng.choice(categories),
             )
 

@@ -16,9 +16,9 @@ With ``--var`` the loaded instance is kept and reused by the next run.
 from _site import bench_site
 from dashboard import load
 from dashboard import petitioner
-from datetime import date
 from datetime import timedelta
 from tests.helpers.cases import case_data
+from xinfang_archive.localtime import local_today
 
 import argparse
 import random
@@ -40,7 +40,7 @@ def new_cases(site, count, rng, first):
     container = site["cases"]
     catalog = api.portal.get_tool("portal_catalog")
     intids = getUtility(IIntIds)
-    today = date.today()
+    today = local_today()
     times, raised = [], 0
     for i in range(count):
         number = first + i

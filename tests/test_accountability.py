@@ -283,7 +283,7 @@ def test_upgrade_1010_adds_accountability(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1011")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert portal["accountability"].portal_type == "AccountabilityFolder"
     assert "AccountabilityRecord" in portal.portal_types.objectIds()
     workflow = portal.portal_workflow

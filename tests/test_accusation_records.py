@@ -14,6 +14,7 @@ from tests.helpers.meetings import new_case
 from tests.helpers.screening import dispute
 from tests.helpers.screening import file_report
 from tests.helpers.views import render
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.accusation import is_accusation_case
 
 import pytest
@@ -52,7 +53,6 @@ def test_meeting_decisions_on_a_case_accusing_by_category_or_flag_stay_from_the_
 def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(
     manager, staff
 ):
-    from datetime import date
     from datetime import time
     from plone.dexterity.utils import createContentInContainer
     from xinfang_archive.receptions.schedule import received
@@ -66,7 +66,7 @@ def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(
         "LeaderReception",
         leader="周建国",
         post="副县长",
-        reception_date=date.today(),
+        reception_date=local_today(),
         start_time=time(9),
         end_time=time(11),
         place="接待大厅",
@@ -83,7 +83,7 @@ def test_the_leaders_instructions_on_an_accusation_case_stay_from_the_unit(
     reception.instructions = [
         {
             "case_number": case.registration_number,
-            "instructed_on": date.today(),
+            "instructed_on": local_today(),
             "instruction": text,
         }
         for case, text in ((plain, "请住建局核实。"), (accused, "转纪委监委核查。"))

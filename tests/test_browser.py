@@ -2,11 +2,11 @@
 the add form and finds it on the dashboard; the case page masks nothing for
 the registrar and everything for the inspector."""
 
-from datetime import date
 from datetime import timedelta
 from tests.helpers.browser import login
 from tests.helpers.browser import register_case
 from tests.helpers.browser import SCREENSHOTS
+from xinfang_archive.localtime import local_today
 
 import pytest
 
@@ -27,7 +27,7 @@ def test_register_case_through_add_form_and_see_it_on_dashboard(
     register_case(
         page,
         "村集体土地征收补偿款分配不公",
-        date.today() - timedelta(days=14),
+        local_today() - timedelta(days=14),
         "land",
         "key",
         "反映村集体土地征收补偿款分配方案未经村民代表大会讨论。",

@@ -1,7 +1,6 @@
 """The monthly bulletin in the site: rows from the catalog, the PDF, 统计看板,
 the JSON, who may open them, and the upgrade that fills the catalog column."""
 
-from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from plone import api
@@ -17,6 +16,7 @@ from tests.helpers.staff import STAFF_PASSWORD
 from xinfang_archive.browser.bulletin import VIEW_BULLETIN
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.localtime import LOCAL_TIME
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.figures import CaseRow
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.clocks import handling_deadline
@@ -25,7 +25,7 @@ import pytest
 import transaction
 
 
-TODAY = date.today()
+TODAY = local_today()
 # The default bulletin is the previous month's: every case below is received in it.
 LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 FIRST = LAST_MONTH_END.replace(day=1)

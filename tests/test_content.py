@@ -1,6 +1,5 @@
 """Content rules: validation, repeat flags, accusation material, vocabularies, settings."""
 
-from datetime import date
 from datetime import timedelta
 from plone import api
 from plone.app.testing import login
@@ -9,6 +8,7 @@ from plone.app.testing import TEST_USER_ID
 from plone.namedfile.file import NamedBlobFile
 from xinfang_archive.content.case import IPetitionCaseSchema
 from xinfang_archive.content.petitioner import IPetitioner
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.idcard import check_digit
 from xinfang_archive.privacy.idcard import id_number_problem
 from xinfang_archive.privacy.masking import mask_address
@@ -33,7 +33,7 @@ def test_id_number_check_digit():
 
 
 def test_future_birth_date_refused():
-    future = (date.today() + timedelta(days=400)).strftime("%Y%m%d")
+    future = (local_today() + timedelta(days=400)).strftime("%Y%m%d")
     first17 = "110101" + future + "123"
     assert id_number_problem(first17 + check_digit(first17)) == "birth_date"
 
@@ -79,7 +79,7 @@ def test_invariants():
 
 def test_received_date_cannot_be_future():
     with pytest.raises(ValidationError):
-        IPetitionCaseSchema["received_date"].validate(date.today() + timedelta(days=1))
+        IPetitionCaseSchema["received_date"].validate(local_today() + timedelta(days=1))
 
 
 def test_accusation_material_hidden_from_handler(portal, make_case, staff):
@@ -92,7 +92,7 @@ def test_accusation_material_hidden_from_handler(portal, make_case, staff):
         title="来信",
         responsible="张三",
         file=NamedBlobFile(b"x", filename="a.txt", contentType="text/plain"),
-        document_date=date.today(),
+        document_date=local_today(),
         classification="internal",
     )
     accusation = api.content.create(
@@ -101,7 +101,7 @@ def test_accusation_material_hidden_from_handler(portal, make_case, staff):
         title="举报材料",
         responsible="张三",
         file=NamedBlobFile(b"y", filename="b.txt", contentType="text/plain"),
-        document_date=date.today(),
+        document_date=local_today(),
         classification="secret",
         accusation=True,
     )
@@ -225,7 +225,7 @@ def test_reply_text_is_searchable_without_markup(make_case):
         id="r1",
         kind="acceptance_notice",
         document_number="X信〔2024〕9号",
-        reply_date=date.today(),
+        reply_date=local_today(),
         body=RichTextValue(
             "<p>经研究，决定<strong>受理</strong>您的信访事项。</p>",
             "text/html",

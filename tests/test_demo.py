@@ -13,6 +13,7 @@ from xinfang_archive.demo.generator import plan_timeline
 from xinfang_archive.demo.generator import STATE_BLOCK
 from xinfang_archive.demo.generator import state_plan
 from xinfang_archive.demo.generator import STATES
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.idcard import check_digit
 from xinfang_archive.privacy.idcard import id_number_problem
 from xinfang_archive.vocabularies.registry import parse_lines
@@ -122,7 +123,7 @@ def test_random_petitioners_are_plausible():
     rng = random.Random(11)
     places = people.Places(parse_lines(DEFAULT_UNITS))
     towns = ("城关镇", "青山乡", "河西镇")
-    today = date.today()
+    today = local_today()
     sexes = Counter()
     for _i in range(500):
         row = people.random_petitioner(rng, places)
@@ -165,7 +166,7 @@ def test_every_block_of_the_state_plan_holds_every_state():
 
 def test_timelines_keep_the_statutory_periods():
     rng = random.Random(2)
-    today = date.today()
+    today = local_today()
     overdue = Counter()
     years = set()
     for i in range(3000):
@@ -216,7 +217,7 @@ def demo_cases(manager):
 
 def test_generate_cases(demo_cases):
     portal, cases, progress = demo_cases
-    today = date.today()
+    today = local_today()
     assert len(cases) == 40
     assert len(portal["cases"].objectIds()) == 40
     assert progress == [(n, 40) for n in range(1, 41)]
@@ -286,7 +287,7 @@ def test_generate_cases(demo_cases):
 
 def test_generated_cases_follow_the_workflow_rules(demo_cases):
     _portal, cases, _progress = demo_cases
-    today = date.today()
+    today = local_today()
     overdue = 0
     for case in cases:
         state = api.content.get_state(case)
@@ -353,7 +354,7 @@ def test_generated_texts_come_from_the_corpus(demo_cases):
             assert data.startswith(document.title) and from_corpus(data) >= 3
             assert document.responsible and document.classification == "internal"
             assert 1 <= document.pages <= 8
-            assert document.document_date <= date.today()
+            assert document.document_date <= local_today()
             if document.document_number:
                 assert NUMBER.match(document.document_number), document.document_number
     assert documents >= len(cases)
@@ -400,7 +401,7 @@ def test_demo_cases_of_earlier_years_pass_the_filing_check(demo_cases):
     from xinfang_archive.savepoints import forget_catalog_query_cache
 
     portal, cases, _progress = demo_cases
-    this_year = date.today().year
+    this_year = local_today().year
 
     def settled_hearings(hearings):
         """Hearings of closed cases of earlier years; each must be held with
@@ -583,7 +584,7 @@ def test_demo_meetings_decide_on_cases_of_every_year_and_earlier_years_still_fil
     for meeting in meetings:
         for row in meeting.decisions:
             case = find_case(row["case_number"])
-            assert case.received_date <= meeting.meeting_date <= date.today()
+            assert case.received_date <= meeting.meeting_date <= local_today()
             assert row["unit"] and (
                 row["due_date"] is None or row["due_date"] >= meeting.meeting_date
             )
@@ -627,7 +628,7 @@ def test_demo_reception_days(manager):
     coming = add_demo_receptions(manager, seed=4)
     states = Counter(api.content.get_state(r) for r in coming)
     assert states == {"published": 3, "planned": 1}
-    assert all(r.reception_date > date.today() for r in coming)
+    assert all(r.reception_date > local_today() for r in coming)
     held = [
         b.getObject()
         for b in api.content.find(portal_type="LeaderReception", review_state="held")
@@ -686,7 +687,7 @@ def test_demo_archive_office_fills_every_screen(manager, tmp_path, monkeypatch):
     add_demo_staff(manager, seed=3)
     generate_cases(manager, 30, seed=3)
     legacy = legacy_cases(manager, seed=3)
-    assert {case.received_date.year for case in legacy} == {date.today().year - 12}
+    assert {case.received_date.year for case in legacy} == {local_today().year - 12}
     assert not file_earlier_years(manager).refused
     assert {case.retention_period for case in legacy} == {"D10"}
     for _run in range(2):  # a second ``demo`` on the same site adds nothing twice

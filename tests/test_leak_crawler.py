@@ -61,7 +61,6 @@ from Acquisition import aq_base
 from collections import Counter
 from collections import defaultdict
 from collections import namedtuple
-from datetime import date
 from datetime import timedelta
 from io import BytesIO
 from plone import api
@@ -81,6 +80,7 @@ from tests.helpers.staff import STAFF_PASSWORD
 from urllib.parse import unquote
 from urllib.parse import urlencode
 from xinfang_archive.content.reception_links import received_cases
+from xinfang_archive.localtime import local_today
 from zope.component import getSiteManager
 from zope.event import notify
 from zope.interface import directlyProvides
@@ -377,7 +377,7 @@ def seeded(site, staff_users):
         type="CoordinationMeeting",
         title="",
         kind="joint",
-        meeting_date=date.today(),
+        meeting_date=local_today(),
         chair="李建国（副县长）",
         attendee_units=["JSJ", "JW"],
         attendees=["王强（住建局局长）"],
@@ -385,7 +385,7 @@ def seeded(site, staff_users):
             {
                 "case_number": case.registration_number,
                 "unit": "JW",
-                "due_date": date.today() + timedelta(days=30),
+                "due_date": local_today() + timedelta(days=30),
                 "instructions": f"纪委监委核查举报事项（{MARKER}）。",
                 "settled": False,
             },
@@ -408,7 +408,6 @@ def seeded(site, staff_users):
     held, coming = seeded_receptions(site)
     # An accountability record against 住建局 naming a person, decided (the
     # county's head reads it, masked) and a draft (the bureau's only).
-    from xinfang_archive.localtime import local_today
 
     records = []
     for decide in (True, False):
@@ -487,7 +486,6 @@ def seeded_receptions(site):
     the leader's instruction and follow-up naming the petitioner, her phone
     and address; and one published for next week with a case linked and a
     record written by code (the public must see its schedule, nothing else)."""
-    from datetime import date
     from datetime import time
     from datetime import timedelta
     from plone.app.textfield.value import RichTextValue
@@ -499,8 +497,8 @@ def seeded_receptions(site):
     said = f"{NAME}反映征地补偿，住{ADDRESS}，电话{PHONE}"
     receptions = []
     for day, state in (
-        (date.today(), "hold"),
-        (date.today() + timedelta(days=7), "publish"),
+        (local_today(), "hold"),
+        (local_today() + timedelta(days=7), "publish"),
     ):
         reception = createContentInContainer(
             site["receptions"],

@@ -426,7 +426,7 @@ def test_upgrade_1010_adds_meetings(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1009")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert portal["meetings"].portal_type == "MeetingFolder"
     assert portal.portal_workflow.getChainForPortalType("CoordinationMeeting") == (
         "xf_meeting_workflow",

@@ -6,6 +6,7 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from tests.helpers.permissions_doc import DOC
 from tests.helpers.permissions_doc import read_matrix
+from xinfang_archive.localtime import local_today
 from xinfang_archive.permissions import ViewPersonalData
 
 import pytest
@@ -152,7 +153,6 @@ def _screening_report(portal):
 
 
 def _early_warning(portal):
-    from datetime import date
 
     return api.content.create(
         container=portal["warnings"],
@@ -165,7 +165,7 @@ def _early_warning(portal):
         records=[],
         summary="信访件 XF-2026-000001（征地拆迁）涉及 60 人。",
         unit="JSJ",
-        occurred_on=date.today(),
+        occurred_on=local_today(),
     )
 
 
@@ -276,7 +276,6 @@ def test_meeting_matrix_covers_every_state_and_role(portal):
 @pytest.fixture()
 def meeting_in_state(portal, staff):
     """A meeting (with a decision on a case of the handler's unit) put into a state directly."""
-    from datetime import date
     from tests.helpers.cases import case_data
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
@@ -290,7 +289,7 @@ def meeting_in_state(portal, staff):
         type="CoordinationMeeting",
         title="",
         kind="joint",
-        meeting_date=date.today(),
+        meeting_date=local_today(),
         chair="李建国",
         decisions=[
             {
@@ -398,7 +397,6 @@ def test_reception_matrix_covers_every_state_and_role(portal):
     ids=lambda r: f"{r['state'].split()[0]}-{r['role'].split()[0]}",
 )
 def test_reception_cell(portal, staff, row):
-    from datetime import date
     from datetime import time
     from plone.app.testing import logout
     from plone.dexterity.utils import createContentInContainer
@@ -410,7 +408,7 @@ def test_reception_cell(portal, staff, row):
         "LeaderReception",
         leader="周建国",
         post="副县长",
-        reception_date=date.today(),
+        reception_date=local_today(),
         start_time=time(9),
         end_time=time(11),
         place="接待大厅",

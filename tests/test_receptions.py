@@ -3,7 +3,6 @@ never in the past), the public schedule and feed (no petitioner data), the
 cases received (channel 领导接待日) with the leader's instructions and
 follow-ups, masking, and the upgrade."""
 
-from datetime import date
 from datetime import time
 from datetime import timedelta
 from plone import api
@@ -18,6 +17,7 @@ from tests.helpers.archival import do
 from tests.helpers.cases import case_data
 from tests.helpers.views import render
 from types import SimpleNamespace
+from xinfang_archive.localtime import local_today
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.i18n import translate
@@ -48,7 +48,7 @@ def add_reception(portal, day=None, **fields):
         "leader": LEADER,
         "post": "副县长",
         "responsibilities": "分管住房城乡建设、自然资源",
-        "reception_date": day or date.today() + timedelta(days=7),
+        "reception_date": day or local_today() + timedelta(days=7),
         "start_time": time(9, 0),
         "end_time": time(11, 30),
         "place": "县信访局一楼接待大厅",
@@ -60,7 +60,7 @@ def add_reception(portal, day=None, **fields):
 
 
 def received_case(portal, reception, **overrides):
-    data = case_data(channel="reception_day", received_date=date.today(), **overrides)
+    data = case_data(channel="reception_day", received_date=local_today(), **overrides)
     return api.content.create(
         container=portal["cases"],
         type="PetitionCase",
@@ -114,7 +114,7 @@ def test_the_registrar_schedules_and_publishes_a_reception(portal, staff):
 
 def test_a_reception_in_the_past_is_not_published(portal, staff):
     login(portal, "registrar")
-    reception = add_reception(portal, day=date.today() - timedelta(days=1))
+    reception = add_reception(portal, day=local_today() - timedelta(days=1))
     with pytest.raises(WorkflowException):
         do(reception, "publish")
     assert api.content.get_state(reception) == "planned"
@@ -125,7 +125,7 @@ def test_a_reception_in_the_past_is_not_published(portal, staff):
     # It may be recorded as held; a coming one may not.
     do(reception, "hold")
     assert api.content.get_state(reception) == "held"
-    coming = add_reception(portal, day=date.today() + timedelta(days=3))
+    coming = add_reception(portal, day=local_today() + timedelta(days=3))
     do(coming, "publish")
     with pytest.raises(WorkflowException):
         do(coming, "hold")
@@ -136,7 +136,7 @@ def test_the_page_says_why_a_past_reception_cannot_be_published(
     portal, staff, request_
 ):
     login(portal, "registrar")
-    reception = add_reception(portal, day=date.today() - timedelta(days=2))
+    reception = add_reception(portal, day=local_today() - timedelta(days=2))
     html = render("view", reception, request_)
     assert "不能作为预告公布" in html
 
@@ -161,7 +161,7 @@ def test_the_record_of_the_day_is_written_once_held_and_read_by_the_bureau(
     portal, staff
 ):
     login(portal, "registrar")
-    reception = add_reception(portal, day=date.today())
+    reception = add_reception(portal, day=local_today())
     assert not api.user.has_permission(
         "xinfang_archive: Record reception minutes", obj=reception
     )
@@ -190,12 +190,12 @@ def test_the_public_page_lists_coming_published_receptions_only(
     portal, staff, request_
 ):
     login(portal, "registrar")
-    coming = add_reception(portal, leader="李明", day=date.today() + timedelta(days=5))
+    coming = add_reception(portal, leader="李明", day=local_today() + timedelta(days=5))
     do(coming, "publish")
     add_reception(
-        portal, leader="王强", day=date.today() + timedelta(days=6)
+        portal, leader="王强", day=local_today() + timedelta(days=6)
     )  # planned only
-    past = add_reception(portal, leader="赵刚", day=date.today() - timedelta(days=30))
+    past = add_reception(portal, leader="赵刚", day=local_today() - timedelta(days=30))
     do(past, "hold")
     logout()
     html = render("receptions", portal["receptions"], request_)
@@ -210,7 +210,7 @@ def test_the_schedule_is_bounded_in_size(portal, staff):
 
     login(portal, "registrar")
     for offset in range(1, 5):
-        do(add_reception(portal, day=date.today() + timedelta(days=offset)), "publish")
+        do(add_reception(portal, day=local_today() + timedelta(days=offset)), "publish")
     logout()
     total, page = schedule.upcoming(portal["receptions"], limit=10**9, start=0)
     assert total == 4 and len(page) == 4
@@ -218,7 +218,7 @@ def test_the_schedule_is_bounded_in_size(portal, staff):
     assert page == []
     assert [
         r.reception_date for r in schedule.upcoming(portal["receptions"], limit=2)[1]
-    ] == [date.today() + timedelta(days=1), date.today() + timedelta(days=2)]
+    ] == [local_today() + timedelta(days=1), local_today() + timedelta(days=2)]
 
 
 @pytest.fixture()
@@ -236,7 +236,7 @@ def held_reception(site, staff_users):
     leader's instruction and follow-up on it; another published for next week."""
     from plone.app.textfield.value import RichTextValue
 
-    reception = add_reception(site, day=date.today())
+    reception = add_reception(site, day=local_today())
     case = received_case(site, reception, responsible_unit="JSJ")
     do(reception, "hold")
     number = case.registration_number
@@ -248,14 +248,14 @@ def held_reception(site, staff_users):
     reception.instructions = [
         {
             "case_number": number,
-            "instructed_on": date.today(),
+            "instructed_on": local_today(),
             "instruction": INSTRUCTION,
         }
     ]
     reception.follow_ups = [
-        {"case_number": number, "day": date.today(), "note": "电话过问办理进度。"}
+        {"case_number": number, "day": local_today(), "note": "电话过问办理进度。"}
     ]
-    coming = add_reception(site, leader="李明", day=date.today() + timedelta(days=7))
+    coming = add_reception(site, leader="李明", day=local_today() + timedelta(days=7))
     do(coming, "publish")
     transaction.commit()
     return {"reception": reception, "case": case, "coming": coming}
@@ -311,7 +311,7 @@ def test_a_case_on_that_channel_names_its_reception_and_only_then(portal, staff)
     from xinfang_archive.content.case import IPetitionCaseSchema
 
     as_manager(portal)
-    reception = add_reception(portal, day=date.today())
+    reception = add_reception(portal, day=local_today())
     problems = schema_problems(
         IPetitionCaseSchema, **case_data(channel="reception_day")
     )
@@ -353,7 +353,7 @@ def test_instructions_name_cases_received_at_the_reception(portal, staff):
     from xinfang_archive.content.reception import ILeaderReceptionSchema
 
     as_manager(portal)
-    reception = add_reception(portal, day=date.today())
+    reception = add_reception(portal, day=local_today())
     case = received_case(portal, reception)
     other = api.content.create(
         container=portal["cases"], type="PetitionCase", **case_data()
@@ -432,7 +432,7 @@ def test_upgrade_1010_adds_receptions_and_keeps_the_bureaus_channels(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1010")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert portal["receptions"].portal_type == "ReceptionFolder"
     assert portal.portal_workflow.getChainForPortalType("LeaderReception") == (
         "xf_reception_workflow",
@@ -498,7 +498,7 @@ def test_rest_masks_the_record_and_says_why_publishing_is_refused(
         403,
         404,
     )  # staff of the bureau only
-    past = add_reception(site, day=date.today() - timedelta(days=3))
+    past = add_reception(site, day=local_today() - timedelta(days=3))
     transaction.commit()
     answer = session_for("registrar").post(past.absolute_url() + "/@workflow/publish")
     assert answer.status_code == 400
@@ -548,7 +548,7 @@ def test_search_finds_receptions_and_keeps_the_record_to_staff(site, held_recept
         )
     # A record written on a public day (by code) is not indexed while it is public.
     coming.follow_ups = [
-        {"case_number": "XF-0", "day": date.today(), "note": "专项过问拆迁安置进度"}
+        {"case_number": "XF-0", "day": local_today(), "note": "专项过问拆迁安置进度"}
     ]
     coming.reindexObject()
     transaction.commit()
@@ -569,7 +569,7 @@ def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff
     from xinfang_archive.archival.retention import case_facts
 
     as_manager(portal)
-    reception = add_reception(portal, day=date.today())
+    reception = add_reception(portal, day=local_today())
     case = received_case(portal, reception)
     add_document(case)
     close_case(case)
@@ -580,7 +580,7 @@ def test_filing_waits_for_the_reception_and_keeps_its_instructions(portal, staff
     reception.instructions = [
         {
             "case_number": case.registration_number,
-            "instructed_on": date.today(),
+            "instructed_on": local_today(),
             "instruction": INSTRUCTION,
         }
     ]
@@ -600,7 +600,7 @@ def test_a_received_case_is_exchanged_with_its_reception(portal, staff):
     from xinfang_archive.exchange.writer import exchange_bytes
 
     as_manager(portal)
-    reception = add_reception(portal, day=date.today())
+    reception = add_reception(portal, day=local_today())
     case = received_case(portal, reception)
     root = lxml.etree.fromstring(exchange_bytes([case]))
     ns = {"x": "urn:xinfang-archive:exchange:1"}
@@ -623,13 +623,13 @@ def test_a_published_day_is_not_moved_into_the_past(portal, staff):
     do(reception, "publish")
     past = {
         "__context__": reception,
-        "reception_date": date.today() - timedelta(days=1),
+        "reception_date": local_today() - timedelta(days=1),
         "start_time": time(9),
         "end_time": time(10),
     }
     (problem,) = schema_problems(ILeaderReceptionSchema, **past)
     assert "已公布的接待日不能改到已过的时间" in problem
-    later = dict(past, reception_date=date.today() + timedelta(days=9))
+    later = dict(past, reception_date=local_today() + timedelta(days=9))
     assert schema_problems(ILeaderReceptionSchema, **later) == []
 
 
@@ -643,7 +643,7 @@ def test_the_history_shows_the_record_of_the_day_only_to_who_may_read_it(
         *list(reception.follow_ups),
         {
             "case_number": held_reception["case"].registration_number,
-            "day": date.today(),
+            "day": local_today(),
             "note": f"再次过问，电话{PHONE}",
         },
     ]

@@ -159,7 +159,7 @@ def test_upgrade_1013_lets_filed_reports_be_amended_and_completes_the_schedule(
     setup = api.portal.get_tool("portal_setup")
     setup.setLastVersionForProfile("xinfang_archive:default", "1012")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert api.user.has_permission("xinfang_archive: Amend filed record", obj=report)
     assert (
         api.portal.get_registry_record("xinfang_archive.filing.retention_rules")

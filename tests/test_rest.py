@@ -3,6 +3,7 @@
 from plone import api
 from tests.helpers.cases import case_json
 from tests.helpers.cases import VALID_ID
+from xinfang_archive.localtime import local_today
 
 import transaction
 
@@ -106,11 +107,10 @@ def test_more_than_five_representatives_refused(functional_portal, session_for):
 
 
 def test_future_received_date_refused(functional_portal, session_for):
-    from datetime import date
     from datetime import timedelta
 
     response = create(
-        session_for("registrar"), received_date=date.today() + timedelta(days=2)
+        session_for("registrar"), received_date=local_today() + timedelta(days=2)
     )
     assert response.status_code == 400
     message = response.json()["message"]

@@ -365,7 +365,7 @@ def test_upgrade_1009_adds_screening(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1008")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert portal["screening"].portal_type == "ScreeningFolder"
     assert portal.portal_workflow.getChainForPortalType("ScreeningReport") == (
         "xf_screening_workflow",

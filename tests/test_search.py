@@ -264,7 +264,7 @@ def test_upgrade_from_1000_adds_search_and_builds_the_index(site):
 
     setup.upgradeProfile("xinfang_archive:default")
     transaction.commit()
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert registry[PREFIX + ".engine"] == "tantivy"
     assert "archive-search" in site.portal_actions.portal_tabs.objectIds()
     # 1002: filing, disposition and the archive office

@@ -2,7 +2,6 @@
 lands on its home and does its main task; a screenshot of each home is
 saved (the README shows them, from ``docs/tour``)."""
 
-from datetime import date
 from plone import api
 from tests.helpers.archival import do
 from tests.helpers.browser import login
@@ -13,6 +12,7 @@ from tests.helpers.hearings import add_transcript
 from tests.helpers.hearings import approve
 from tests.helpers.hearings import make_hearing
 from tests.helpers.hearings import petitioner_row
+from xinfang_archive.localtime import local_today
 
 import pytest
 import transaction
@@ -39,7 +39,7 @@ def demo(site, tmp_path, monkeypatch):
         type="PetitionCase",
         **case_data(
             title="村民反映征地补偿款未发放到位",
-            received_date=date.today(),
+            received_date=local_today(),
             petitioners=[petitioner_row()],
         ),
     )
@@ -81,7 +81,7 @@ def test_the_tour(site, demo, browser):
     register_case(
         page,
         "反映小区加装电梯补贴未兑现",
-        date.today(),
+        local_today(),
         "urban",
         "ordinary",
         "反映小区加装电梯的补贴至今未兑现。",

@@ -4,6 +4,7 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from xinfang_archive.localtime import local_today
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 
@@ -29,7 +30,6 @@ def test_every_edit_makes_a_version(make_case):
 
 def test_children_are_versioned_too(make_case):
     case = make_case()
-    from datetime import date
     from plone.namedfile.file import NamedBlobFile
 
     document = api.content.create(
@@ -38,7 +38,7 @@ def test_children_are_versioned_too(make_case):
         title="来信原件",
         file=NamedBlobFile(b"letter", filename="letter.txt", contentType="text/plain"),
         responsible="张三",
-        document_date=date.today(),
+        document_date=local_today(),
         classification="internal",
     )
     document.pages = 2
@@ -135,7 +135,6 @@ def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(
     )  # each condition once for all these saves
 
     # another type, and the same type with another interface, are other kinds
-    from datetime import date
     from plone.base.interfaces import INonStructuralFolder
     from plone.namedfile.file import NamedBlobFile
     from zope.interface import alsoProvides
@@ -149,7 +148,7 @@ def test_modifier_conditions_are_asked_once_per_kind_in_a_transaction(
                 b"letter", filename="letter.txt", contentType="text/plain"
             ),
             responsible="张三",
-            document_date=date.today(),
+            document_date=local_today(),
             classification="internal",
         )
     assert len([a for a in asked if a[1] == "CaseDocument"]) == len(modifiers)

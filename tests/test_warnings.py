@@ -620,7 +620,7 @@ def test_upgrade_1013_adds_warnings(manager):
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1013")
     setup.upgradeProfile("xinfang_archive:default")
-    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1016",)
+    assert setup.getLastVersionForProfile("xinfang_archive:default") == ("1017",)
     assert portal["warnings"].portal_type == "WarningFolder"
     assert portal.portal_workflow.getChainForPortalType("EarlyWarning") == (
         "xf_warning_workflow",
@@ -641,7 +641,7 @@ def test_init_upgrades_a_site_at_1014_without_the_warning_records_index(manager)
     catalog.delIndex("warning_records")
     setup = portal.portal_setup
     setup.setLastVersionForProfile("xinfang_archive:default", "1014")
-    assert upgrade_site(portal) == ("1014", "1016")
+    assert upgrade_site(portal) == ("1014", "1017")
     assert "warning_records" in catalog.indexes()
     assert not catalog.unrestrictedSearchResults(
         portal_type="EarlyWarning", warning_records="no-such-uid"
@@ -650,7 +650,7 @@ def test_init_upgrades_a_site_at_1014_without_the_warning_records_index(manager)
     assert entry["details"] == {
         "profile": "xinfang_archive:default",
         "from": "1014",
-        "to": "1016",
+        "to": "1017",
     }
     assert upgrade_site(portal) is None  # up to date: nothing to run
 

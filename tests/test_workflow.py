@@ -5,6 +5,7 @@ from datetime import timedelta
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from Products.CMFCore.WorkflowCore import WorkflowException
+from xinfang_archive.localtime import local_today
 from xinfang_archive.workflow.clocks import current_deadline
 from xinfang_archive.workflow.clocks import days_left
 from xinfang_archive.workflow.clocks import review_window_end
@@ -14,7 +15,7 @@ from zope.i18n import translate
 import pytest
 
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def state(case):

@@ -1,6 +1,5 @@
 """Closed cases with real files, ready to be filed (shared by the archival tests)."""
 
-from datetime import date
 from io import BytesIO
 from plone import api
 from plone.app.testing import setRoles
@@ -10,9 +9,10 @@ from plone.dexterity.utils import createContentInContainer
 from plone.namedfile.file import NamedBlobFile
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from xinfang_archive.localtime import local_today
 
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def make_pdf(pages=2, text="Case file"):

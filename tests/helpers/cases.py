@@ -1,8 +1,8 @@
 """Petition case data as the add form (``case_data``) and REST (``case_json``)
 receive it."""
 
-from datetime import date
 from datetime import timedelta
+from xinfang_archive.localtime import local_today
 
 
 VALID_ID = "110101199003074514"  # a real-shaped ID with a correct check digit
@@ -12,7 +12,7 @@ def case_data(**overrides):
     data = {
         "title": "征地补偿款未按时发放",
         "channel": "letter",
-        "received_date": date.today() - timedelta(days=3),
+        "received_date": local_today() - timedelta(days=3),
         "petitioners": [
             {
                 "name": "张三",

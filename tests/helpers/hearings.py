@@ -1,14 +1,14 @@
 """Hearings with cases and transcripts, ready to publish (shared by the hearing tests)."""
 
-from datetime import date
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from tests.helpers.archival import add_reply
 from tests.helpers.archival import do
 from tests.helpers.relations import relation
+from xinfang_archive.localtime import local_today
 
 
-TODAY = date.today()
+TODAY = local_today()
 
 PETITIONER = "王秀英"
 PETITIONER_ADDRESS = "浙江省杭州市西湖区文三路259号3幢501室"

@@ -1,13 +1,13 @@
 """Coordination meetings (会议) with their decisions on cases."""
 
-from datetime import date
 from datetime import timedelta
 from plone import api
 from tests.helpers.archival import do
 from tests.helpers.cases import case_data
+from xinfang_archive.localtime import local_today
 
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def new_case(portal, **overrides):

@@ -19,7 +19,6 @@ Rules:
 """
 
 from Acquisition import aq_parent
-from datetime import date
 from datetime import datetime
 from datetime import UTC
 from plone import api
@@ -45,6 +44,7 @@ from xinfang_archive.documents.destruction import destruction_list_pdf
 from xinfang_archive.documents.records import DestructionInfo
 from xinfang_archive.documents.records import DestructionRow
 from xinfang_archive.i18n import record_text
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 
 import time
@@ -125,7 +125,7 @@ def open_appraisals(codes, exclude=None):
 
 def is_due(case, today=None):
     expires = getattr(case, "retention_expires", None)
-    return expires is not None and expires <= (today or date.today())
+    return expires is not None and expires <= (today or local_today())
 
 
 def due_brains(today=None, limit=None):
@@ -135,7 +135,7 @@ def due_brains(today=None, limit=None):
     return _catalog()(
         portal_type=filed_types(),
         review_state="filed",
-        retention_expires={"query": today or date.today(), "range": "max"},
+        retention_expires={"query": today or local_today(), "range": "max"},
         sort_on="retention_expires",
         **query,
     )
@@ -422,7 +422,7 @@ def destruction_list(appraisal, rows):
     """The 销毁清册 PDF of an executed destruction."""
 
     settings = filing_settings()
-    today = date.today()
+    today = local_today()
     info = DestructionInfo(
         fonds_code=settings.fonds_code,
         fonds_name=settings.fonds_name,

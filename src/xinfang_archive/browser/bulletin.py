@@ -15,7 +15,6 @@ cases the viewer may open, as the rest of the staff pages do.  Downloads of
 the PDF and the JSON are recorded in the audit trail as exports.
 """
 
-from datetime import date
 from plone import api
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
@@ -26,6 +25,7 @@ from xinfang_archive.browser.downloads import refuse
 from xinfang_archive.browser.downloads import send
 from xinfang_archive.documents import bulletin as document
 from xinfang_archive.documents.bulletin import render_bulletin
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.dashboard import dashboard_data
 from xinfang_archive.reports.issue import BadPeriod
 from xinfang_archive.reports.issue import bulletin_titles
@@ -49,7 +49,7 @@ class BulletinView(BrowserView):
 
     def prepare(self):
         """False (and a 400 answer ready) when the period is not valid."""
-        self.today = date.today()
+        self.today = local_today()
         form = self.request.form
         try:
             self.period = parse_period(form.get("year"), form.get("month"), self.today)

@@ -12,14 +12,15 @@ from Products.Five.browser import BrowserView
 from xinfang_archive import _
 from xinfang_archive.browser.warnings import warning_rows
 from xinfang_archive.controlpanel.settings import get_settings
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.units import units_of
 from xinfang_archive.setuphandlers import WARNINGS_ID
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
+from xinfang_archive.workflow.states import OPEN_STATES
 from xinfang_archive.workflow.titles import state_text
-from xinfang_archive.worklists.cases import OPEN_STATES
 from xinfang_archive.worklists.counts import CaseCounts
 from zope.i18n import translate
 
@@ -30,7 +31,7 @@ WARNINGS_SHOWN = 5
 
 class DashboardView(BrowserView):
     def __call__(self):
-        self.today = date.today()
+        self.today = local_today()
         self.catalog = api.portal.get_tool("portal_catalog")
         self.soon = self.today + timedelta(days=get_settings().due_soon_days)
         self._counts = CaseCounts(self.catalog, self.today)

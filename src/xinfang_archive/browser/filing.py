@@ -17,6 +17,7 @@ from xinfang_archive.archival.filing import file_cases
 from xinfang_archive.archival.filing import FilingRefused
 from xinfang_archive.archival.filing import make_plan
 from xinfang_archive.archival.filing import TRANSITION
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.fixed import PERIOD_TITLES
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.vocabularies.registry import unit_paths
@@ -134,7 +135,7 @@ class BatchFilingView(BrowserView):
         }
 
     def choices(self):
-        this_year = date.today().year
+        this_year = local_today().year
         return {
             "years": [str(y) for y in range(this_year, this_year - 30, -1)],
             "units": sorted(unit_paths().items(), key=lambda kv: kv[1]),

@@ -24,6 +24,7 @@ from xinfang_archive.content.validators import at_most
 from xinfang_archive.content.validators import LINE_CHARS
 from xinfang_archive.content.validators import NAME_CHARS
 from xinfang_archive.content.validators import TITLE_CHARS
+from xinfang_archive.localtime import local_today
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
@@ -163,7 +164,7 @@ def ensure_hearing_number(hearing):
     number = getattr(hearing, "hearing_number", None)
     if number:
         return number
-    day = getattr(hearing, "hearing_date", None) or date.today()
+    day = getattr(hearing, "hearing_date", None) or local_today()
     seq = next_sequence(day.year, key=HEARING_COUNTERS_KEY)
     hearing.hearing_number = HEARING_NUMBER_FORMAT.format(year=day.year, seq=seq)
     return hearing.hearing_number

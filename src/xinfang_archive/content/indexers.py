@@ -6,11 +6,15 @@ goes through keyed fingerprints (``xinfang_archive.privacy.keys``).
 (``search.catalog_index``), which builds its own documents.
 """
 
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from plone import api
 from plone.indexer import indexer
 from xinfang_archive.content.interfaces import IPetitionCase
 from xinfang_archive.content.interfaces import ISupervision
 from xinfang_archive.privacy.keys import petitioner_keys
 from xinfang_archive.workflow.clocks import current_deadline
+from xinfang_archive.workflow.states import OPEN_STATES
 
 import lxml.etree
 import lxml.html
@@ -70,4 +74,14 @@ def html_text(value):
 
 @indexer(ISupervision)
 def supervision_deadline(obj):
-    return None if obj.done else obj.due_date
+    """Due while not done and its case is open: a closed (or filed) case's
+    supervision waits for nobody.  The case's transitions reindex it."""
+    if obj.done:
+        return None
+    case = aq_parent(aq_inner(obj))
+    if (
+        IPetitionCase.providedBy(case)
+        and api.content.get_state(case, default=None) not in OPEN_STATES
+    ):
+        return None
+    return obj.due_date

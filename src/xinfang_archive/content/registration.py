@@ -8,9 +8,9 @@ handed out twice and never skipped once committed.
 """
 
 from BTrees.OOBTree import OOBTree
-from datetime import date
 from persistent import Persistent
 from plone.registry.interfaces import IRegistry
+from xinfang_archive.localtime import local_today
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
 from zope.component.hooks import getSite
@@ -92,7 +92,7 @@ def ensure_registration_number(case):
     if number:
         return number
     received = getattr(case, "received_date", None)
-    year = received.year if received else date.today().year
+    year = received.year if received else local_today().year
     case.registration_number = format_number(year, next_sequence(year))
     return case.registration_number
 

@@ -1,7 +1,7 @@
 """Field constraints with clear (translated) messages."""
 
-from datetime import date
 from xinfang_archive import _
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.idcard import id_number_problem
 from zope.schema import ValidationError
 
@@ -80,6 +80,6 @@ def valid_phone(value):
 
 
 def not_in_future(value):
-    if value and value > date.today():
+    if value and value > local_today():
         raise DateInFuture(value)
     return True

@@ -15,12 +15,13 @@ from datetime import timedelta
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.demo.people import random_name
-from xinfang_archive.reports.figures import OPEN_STATES
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.rows import case_rows
 from xinfang_archive.reports.screening import period_of
 from xinfang_archive.reports.screening import report_units
 from xinfang_archive.setuphandlers import ACCOUNTABILITY_ID
 from xinfang_archive.vocabularies.registry import title_of
+from xinfang_archive.workflow.states import OPEN_STATES
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
@@ -69,7 +70,7 @@ def _plan(rng, unit, cause, day, facts, case_uids=(), periods=()):
 def accountability_plan(portal, seed=0, today=None):
     """The demo's records as plain data, oldest first, each with ``draft``
     (the last few missed reports wait undecided)."""
-    today = today or date.today()
+    today = today or local_today()
     yesterday = today - timedelta(days=1)
     rng = random.Random(seed + 29)
     late, years = {}, set()

@@ -25,6 +25,7 @@ from xinfang_archive.archival.fixity import recorded_runs
 from xinfang_archive.archival.fixity import run_fixity
 from xinfang_archive.archival.transfer import destination_problems
 from xinfang_archive.demo.generator import CaseGenerator
+from xinfang_archive.localtime import local_today
 from xinfang_archive.setuphandlers import OFFICE_ID
 
 import random
@@ -61,7 +62,7 @@ def legacy_cases(portal, seed=0, count=LEGACY_CASES, today=None):
     """Petitions refused (不予受理) and closed ``LEGACY_YEARS`` years ago;
     made after the meetings and hearings of the demo, which would otherwise
     take some of them up (and the schedule keep those longer)."""
-    year = (today or date.today()).year - LEGACY_YEARS
+    year = (today or local_today()).year - LEGACY_YEARS
     generator = _OrdinaryMatters(portal, seed=seed + 23)
     generator.today = date(year, 12, 31)
     rng = random.Random(seed + 23)
@@ -115,7 +116,7 @@ def _made(portal, portal_type, state, decision=None):
 
 def office_units(portal, seed=0, today=None):
     """The archive office's demo work as units of work (a callable each)."""
-    today = today or date.today()
+    today = today or local_today()
     year = today.year
 
     def free_codes():

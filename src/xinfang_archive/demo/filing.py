@@ -5,6 +5,7 @@ from AccessControl.users import SimpleUser
 from datetime import date
 from plone import api
 from xinfang_archive.archival.filing import file_cases
+from xinfang_archive.localtime import local_today
 
 
 DEMO_ARCHIVIST = "demo-archivist"
@@ -12,7 +13,7 @@ DEMO_ARCHIVIST = "demo-archivist"
 
 def file_earlier_years(portal, today=None):
     """File every closed case closed before this year; returns the ``BatchResult``."""
-    today = today or date.today()
+    today = today or local_today()
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
         portal_type="PetitionCase",

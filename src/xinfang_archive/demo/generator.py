@@ -20,7 +20,6 @@ The caller commits.
 """
 
 from DateTime import DateTime
-from datetime import date
 from datetime import timedelta
 from html import escape
 from plone import api
@@ -38,6 +37,7 @@ from xinfang_archive.demo.people import Places
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.demo.people import random_petitioner
 from xinfang_archive.demo.receptions import DemoReceptions
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
 
@@ -479,7 +479,7 @@ class CaseGenerator:
         self.folder = portal[CASES_ID]
         self.rng = random.Random(seed)
         self.seed = seed
-        self.today = date.today()
+        self.today = local_today()
         self.sentences = load_sentences(corpus_dir)
         self.settings = get_settings()
         self.review_days = _limits(self.settings)["review_request_days"]
@@ -710,7 +710,7 @@ class CaseGenerator:
 
     def fire(self, case, transition, when):
         """Take ``transition`` as if today, then date it ``when``."""
-        today = date.today()
+        today = local_today()
         saved = {}
         for name in CHECKED_AGAINST_TODAY.get(transition, ()):
             saved[name] = getattr(case, name, None)

@@ -9,13 +9,13 @@ archivist).
 """
 
 from AccessControl.users import SimpleUser
-from datetime import date
 from datetime import timedelta
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.demo.corpus import load_sentences
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.hearings.masks import review_digest
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.registry import title_of
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
@@ -68,7 +68,7 @@ def _turns(rng, case, chair, unit_name, unit_title, sentences):
 def add_demo_hearings(portal, seed=0, today=None):
     """Hearings on cases in review, re-review or closed after a re-review;
     returns the hearings made."""
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(seed + 17)
     sentences = load_sentences()
     catalog = api.portal.get_tool("portal_catalog")

@@ -19,6 +19,7 @@ from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.demo.corpus import load_sentences
 from xinfang_archive.demo.people import random_name
 from xinfang_archive.i18n import record_text
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.fixed import MEETING_KINDS
 from xinfang_archive.vocabularies.registry import parse_lines
 from xinfang_archive.vocabularies.registry import registry_lines
@@ -76,7 +77,7 @@ def meeting_units(portal, seed=0, today=None):
     again after a conflict (the command line while the site serves).  A unit
     done again draws the same random numbers: it starts from the generator's
     state at the moment it was handed out."""
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(seed + 29)
     sentences = load_sentences()
     units = _units()

@@ -5,8 +5,8 @@ ID numbers follow GB 11643-1999: a real county code, a real birth date, a
 sequence number whose parity is the sex, and the MOD 11-2 check digit.
 """
 
-from datetime import date
 from datetime import timedelta
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.idcard import check_digit
 
 
@@ -307,7 +307,7 @@ def random_name(rng, sex=None):
 
 
 def random_birth_date(rng, today=None, min_age=18, max_age=85):
-    today = today or date.today()
+    today = today or local_today()
     latest = today - timedelta(days=int(min_age * 365.25) + 1)
     earliest = today - timedelta(days=int(max_age * 365.25))
     return earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))

@@ -12,7 +12,6 @@ role of a real user), as the demo filing does for the archivist.
 """
 
 from AccessControl.users import SimpleUser
-from datetime import date
 from datetime import time
 from datetime import timedelta
 from plone import api
@@ -20,6 +19,7 @@ from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import createContentInContainer
 from xinfang_archive.content.reception_links import received_cases
 from xinfang_archive.demo.people import random_name
+from xinfang_archive.localtime import local_today
 from xinfang_archive.setuphandlers import RECEPTIONS_ID
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
@@ -139,7 +139,7 @@ class DemoReceptions:
 def add_demo_receptions(portal, seed=0, today=None):
     """Minutes of the days held, the coming days published, one planned;
     returns the coming receptions."""
-    today = today or date.today()
+    today = today or local_today()
     demo = DemoReceptions(portal, seed=seed)
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(

@@ -6,7 +6,6 @@ indexed): it is handed over on this slip, printed on demand
 (``@@query-code-slip``, browser/query_code.py).
 """
 
-from datetime import date
 from xinfang_archive import _
 from xinfang_archive.documents.layout import build_pdf
 from xinfang_archive.documents.layout import paragraph
@@ -14,6 +13,7 @@ from xinfang_archive.documents.layout import PORTRAIT
 from xinfang_archive.documents.layout import spacer
 from xinfang_archive.documents.layout import title_block
 from xinfang_archive.documents.reply_letters import bureau_name
+from xinfang_archive.localtime import local_today
 from xinfang_archive.publicquery.codes import format_code
 
 
@@ -21,7 +21,7 @@ SLIP_TITLE = _("Query code of your petition")
 
 
 def render_slip(case, code):
-    today = date.today()
+    today = local_today()
     story = title_block(SLIP_TITLE)
     story += [
         paragraph(f"信访件编号：{case.registration_number}", "body"),

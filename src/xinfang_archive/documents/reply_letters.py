@@ -8,7 +8,6 @@ letter file, in one transaction: a letter that does not validate creates
 nothing.
 """
 
-from datetime import date
 from html import escape
 from plone import api
 from plone.app.textfield.value import RichTextValue
@@ -22,6 +21,7 @@ from xinfang_archive.documents.letters import Letter
 from xinfang_archive.documents.letters import LETTER_KINDS
 from xinfang_archive.documents.letters import render_letter
 from xinfang_archive.documents.letters import validate
+from xinfang_archive.localtime import local_today
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.vocabularies.registry import titles
 from xinfang_archive.workflow.clocks import handling_deadline
@@ -113,7 +113,7 @@ def draft_letter(case, kind, document_number, body=None, outcome=None, day=None)
         document_number=(document_number or "").strip(),
         addressee=addressee(case),
         issuing_unit=issuing_unit(case, kind),
-        date=day or date.today(),
+        date=day or local_today(),
         body=list(body)
         if body
         else default_body(case, kind)

@@ -7,11 +7,11 @@ the same when the minutes are retracted and published again.
 """
 
 from DateTime import DateTime
-from datetime import date
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.utils import getToolByName
 from xinfang_archive.hearings.masks import masked_texts
+from xinfang_archive.localtime import local_today
 from xinfang_archive.setuphandlers import NOTICES_ID
 
 
@@ -84,7 +84,7 @@ def write_notice(transcript):
         "agenda": masked["agenda"] or None,
         "turns": turns,
         "free_text": masked["free_text"] or None,
-        "published_on": date.today(),
+        "published_on": local_today(),
     }
     notice = notice_of(transcript)
     if notice is None:

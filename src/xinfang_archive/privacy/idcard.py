@@ -1,6 +1,7 @@
 """Resident identity card numbers (居民身份证号码, GB 11643-1999)."""
 
 from datetime import date
+from xinfang_archive.localtime import local_today
 
 import re
 
@@ -33,7 +34,7 @@ def id_number_problem(value, today=None):
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "birth_date"
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or local_today()) or born.year < 1900:
         return "birth_date"
     if check_digit(value[:17]) != value[17]:
         return "check_digit"

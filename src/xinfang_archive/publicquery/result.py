@@ -21,9 +21,9 @@ deadline are shown: no registration number, no category (it would say
 and a neutral note that points to the written reply.
 """
 
-from datetime import date
 from plone import api
 from xinfang_archive import _
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.accusation import is_accusation_case
 from xinfang_archive.privacy.redaction import redact
 from xinfang_archive.vocabularies.fixed import REPLY_KINDS
@@ -97,7 +97,7 @@ def state_title(case, request):
 
 def published_replies(case, request, today=None):
     """The replies issued by ``today``, oldest first, their text masked."""
-    today = today or date.today()
+    today = today or local_today()
     rows = [row or {} for row in getattr(case, "petitioners", None) or ()]
     names = [row.get("name") for row in rows]
     addresses = [row.get("address") for row in rows]

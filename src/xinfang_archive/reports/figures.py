@@ -109,6 +109,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 from heapq import nsmallest
+from xinfang_archive.workflow.states import OPEN_STATES
 
 
 UNASSIGNED = ""
@@ -128,7 +129,6 @@ STAGES = {
     "in_review": "review",
     "in_rereview": "rereview",
 }
-OPEN_STATES = frozenset(STAGES)
 
 SCORE_WEIGHTS = {
     "handling_on_time": 40,

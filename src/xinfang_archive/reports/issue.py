@@ -2,8 +2,8 @@
 issues it, the titles of the codes, and its figures from the catalog."""
 
 from dataclasses import dataclass
-from datetime import date
 from xinfang_archive.archival.settings import filing_settings
+from xinfang_archive.localtime import local_today
 from xinfang_archive.reports.assessment import decided_accountability
 from xinfang_archive.reports.assessment import screening_periods
 from xinfang_archive.reports.figures import monthly_figures
@@ -98,7 +98,7 @@ def bulletin_titles():
 def make_bulletin(period, today=None, rows=None):
     """The figures of ``period`` as of ``today``, from the catalog's rows, the
     screening reports due in the month and the accountability records."""
-    today = today or date.today()
+    today = today or local_today()
     rows = case_rows() if rows is None else rows
     return monthly_figures(
         rows,

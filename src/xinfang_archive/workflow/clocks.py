@@ -13,12 +13,12 @@ petitioner may ask for a review (or re-review); it is reported as ``window``.
 All lengths are calendar days, read from the registry.
 """
 
-from datetime import date
 from datetime import timedelta
 from plone import api
 from xinfang_archive.controlpanel.settings import get_settings
 from xinfang_archive.hearings.clock import count_days
 from xinfang_archive.hearings.clock import hearing_days
+from xinfang_archive.localtime import local_today
 
 
 def _plus(start, days):
@@ -76,7 +76,7 @@ def days_left(deadline, today=None):
     """Calendar days until ``deadline``; negative when overdue."""
     if deadline is None:
         return None
-    return (deadline - (today or date.today())).days
+    return (deadline - (today or local_today())).days
 
 
 def statutory_clock(case):

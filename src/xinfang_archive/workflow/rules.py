@@ -6,9 +6,9 @@ workflow guards (an allowed transition has no problems), the REST endpoint and
 the transition form, so a refused transition always says why.
 """
 
-from datetime import date
 from xinfang_archive import _
 from xinfang_archive.controlpanel.settings import get_settings
+from xinfang_archive.localtime import local_today
 from xinfang_archive.privacy.units import is_unit_member
 from xinfang_archive.vocabularies.registry import title_of
 from xinfang_archive.workflow.clocks import handling_deadline
@@ -37,7 +37,7 @@ def _opinion_problems(case, kind, since, label):
                 mapping={"kind": label},
             )
         )
-    if reply.reply_date and reply.reply_date > date.today():
+    if reply.reply_date and reply.reply_date > local_today():
         problems.append(_("The reply date cannot be in the future."))
     return problems
 
@@ -217,4 +217,4 @@ def transition_problems(case, transition, today=None):
     check = CHECKS.get(transition)
     if check is None:
         return []
-    return check(case, get_settings(), today or date.today())
+    return check(case, get_settings(), today or local_today())

@@ -3,7 +3,8 @@
 Refusing what the rules forbid is the guards' job (``transition_allowed``
 calls ``rules.transition_problems``): a refused transition fires no event."""
 
-from datetime import date
+from plone import api
+from xinfang_archive.localtime import local_today
 from xinfang_archive.workflow.replies import latest_reply
 
 
@@ -11,7 +12,7 @@ def after_transition(case, event):
     if event.transition is None:
         return
     tid = event.transition.getId()
-    today = date.today()
+    today = local_today()
     if tid == "accept":
         case.accepted_on = today
     elif tid == "assign":
@@ -37,3 +38,9 @@ def after_transition(case, event):
     elif tid == "close":
         case.closed_on = today
     case.reindexObject()
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(  # due only while the case is open
+        portal_type="Supervision",
+        path={"query": "/".join(case.getPhysicalPath()), "depth": 1},
+    ):
+        brain._unrestrictedGetObject().reindexObject(idxs=["case_deadline"])

@@ -9,9 +9,6 @@ from xinfang_archive.worklists.block import ROWS_SHOWN
 from zope.i18n import translate
 
 
-OPEN_STATES = ("registered", "accepted", "in_progress", "in_review", "in_rereview")
-
-
 def case_query(catalog, **query):
     """Permission-filtered cases, the first ``ROWS_SHOWN`` by ``sort_on``."""
     query.setdefault("sort_on", "case_deadline")

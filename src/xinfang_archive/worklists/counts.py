@@ -9,7 +9,7 @@ from BTrees.IIBTree import multiunion
 from datetime import timedelta
 from xinfang_archive.search.site import user_principals
 from xinfang_archive.vocabularies.registry import unit_paths
-from xinfang_archive.worklists.cases import OPEN_STATES
+from xinfang_archive.workflow.states import OPEN_STATES
 
 
 def _as_set(value):

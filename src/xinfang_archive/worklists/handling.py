@@ -3,6 +3,7 @@
 from plone import api
 from xinfang_archive import _
 from xinfang_archive.privacy.units import units_of
+from xinfang_archive.workflow.states import OPEN_STATES
 from xinfang_archive.worklists.block import Block
 from xinfang_archive.worklists.block import count_of
 from xinfang_archive.worklists.block import Row
@@ -10,7 +11,6 @@ from xinfang_archive.worklists.block import ROWS_SHOWN
 from xinfang_archive.worklists.cases import case_query
 from xinfang_archive.worklists.cases import case_rows
 from xinfang_archive.worklists.cases import due_text
-from xinfang_archive.worklists.cases import OPEN_STATES
 
 
 def unit_cases(catalog, request, today, portal_url):
