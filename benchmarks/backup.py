@@ -10,6 +10,7 @@ backup's size and what each run copied.
 """
 
 from load import free_port
+from load import listed_case_urls
 from load import prepare
 from load import run_load
 from load import serve
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import argparse
 import json
-import requests
 import signal
 import subprocess
 import sys
@@ -62,14 +62,7 @@ def main():
     )
     server = serve(var, env, 1, site)
     try:
-        listing = requests.get(
-            f"{site}/++api++/cases/@search",
-            auth=auth,
-            timeout=120,
-            params={"portal_type": "PetitionCase", "b_size": 200},
-            headers={"Accept": "application/json"},
-        ).json()
-        case_urls = [item["@id"].replace("/++api++", "") for item in listing["items"]]
+        case_urls = listed_case_urls(site, auth)
         outcome = {}
         load = threading.Thread(
             target=lambda: outcome.update(

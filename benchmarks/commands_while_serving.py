@@ -17,6 +17,7 @@ pause, and ``demo`` took minutes or gave up.
 """
 
 from load import free_port
+from load import listed_case_urls
 from load import prepare
 from load import serve
 from load import User
@@ -25,7 +26,6 @@ from pathlib import Path
 import argparse
 import itertools
 import random
-import requests
 import signal
 import subprocess
 import sys
@@ -54,14 +54,7 @@ def main():
     site = f"http://127.0.0.1:{port}/xinfang"
     server = serve(var, env, args.processes, site)
     try:
-        listing = requests.get(
-            f"{site}/++api++/cases/@search",
-            auth=auth,
-            timeout=120,
-            params={"portal_type": "PetitionCase", "b_size": 200},
-            headers={"Accept": "application/json"},
-        ).json()
-        case_urls = [item["@id"].replace("/++api++", "") for item in listing["items"]]
+        case_urls = listed_case_urls(site, auth)
         counter, sequence = itertools.count(1), itertools.count(1)
         crowd = [
             User(

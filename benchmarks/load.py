@@ -168,6 +168,18 @@ class User(threading.Thread):
             self.times[kind].append(time.perf_counter() - began)
 
 
+def listed_case_urls(site, auth, size=200):
+    """The pages of the first ``size`` cases (the users' case pages and REST reads)."""
+    listing = requests.get(
+        f"{site}/++api++/cases/@search",
+        auth=auth,
+        timeout=120,
+        params={"portal_type": "PetitionCase", "b_size": size},
+        headers={"Accept": "application/json"},
+    ).json()
+    return [item["@id"].replace("/++api++", "") for item in listing["items"]]
+
+
 def percentile(values, q):
     if not values:
         return float("nan")
@@ -237,16 +249,7 @@ def main():
     for processes in [int(p) for p in args.processes.split(",")]:
         server = serve(var, env, processes, site)
         try:
-            listing = requests.get(
-                f"{site}/++api++/cases/@search",
-                auth=auth,
-                timeout=120,
-                params={"portal_type": "PetitionCase", "b_size": 200},
-                headers={"Accept": "application/json"},
-            ).json()
-            case_urls = [
-                item["@id"].replace("/++api++", "") for item in listing["items"]
-            ]
+            case_urls = listed_case_urls(site, auth)
             for users in [int(u) for u in args.users.split(",")]:
                 rate, times, errors = run_load(
                     site, auth, case_urls, users, args.seconds, seed=users
