@@ -137,3 +137,22 @@ def test_backup_under_load_and_restore(tmp_path):
     )
     assert damaged.returncode != 0 and "changed" in damaged.stderr
     assert not (tmp_path / "third" / "filestorage" / "Data.fs").exists()
+
+
+def test_a_run_starts_past_the_second_that_names_the_last_one(tmp_path):
+    """repozo names its files by the second and a run is restored "as of" its
+    name: a run that began within the second naming the one before would be
+    taken in by that one's restore.  The next run waits for the next second."""
+    from datetime import datetime
+    from datetime import timedelta
+    from datetime import UTC
+    from xinfang_archive.cli.backup import wait_past_last_run
+
+    wait_past_last_run(tmp_path)  # no runs yet: nothing to wait for
+    newest = datetime.now(UTC).replace(microsecond=0)
+    (tmp_path / "runs" / newest.strftime("%Y%m%dT%H%M%SZ")).mkdir(parents=True)
+    (tmp_path / "runs" / "notes.txt").write_text("not a run")
+    wait_past_last_run(tmp_path)
+    started = datetime.now(UTC)
+    assert started >= newest + timedelta(seconds=1)
+    assert started.strftime("%Y-%m-%d-%H-%M-%S") > newest.strftime("%Y-%m-%d-%H-%M-%S")

@@ -30,6 +30,7 @@ a live one.
 """
 
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from pathlib import Path
 
@@ -112,6 +113,20 @@ def copy_sqlite(source, target):
     os.replace(partial, target)
 
 
+def wait_past_last_run(target):
+    """Wait until the clock is past the second that names the newest run.
+
+    repozo names its files by the second and restores "as of" a time by
+    taking every file named no later; a run restored as of its own name
+    would take in the files of a run started within that same second."""
+    runs = sorted(p.name for p in (target / "runs").glob("*T*Z"))
+    if not runs:
+        return
+    newest = datetime.strptime(runs[-1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    while datetime.now(UTC) < newest + timedelta(seconds=1):
+        time.sleep(0.05)
+
+
 def backup(instance, target, full=False, audit_path=None):
     """One backup run into ``target``; returns the run's summary (a dict)."""
     started = time.perf_counter()
@@ -121,6 +136,7 @@ def backup(instance, target, full=False, audit_path=None):
     repository = target / "repozo"
     repository.mkdir(parents=True, exist_ok=True)
     os.chmod(target, 0o700)
+    wait_past_last_run(target)
     before = set(os.listdir(repository))
     repozo(
         "-B",
