@@ -200,15 +200,10 @@ def test_two_archivists_filing_at_once_never_duplicate_or_skip(
     assert filed == sorted([code_1, retried, third])
 
 
-def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site):
-    """The command line's unit of work meets a registration committed by
-    another client between its work and its commit: the commit conflicts,
-    the work is done again on fresh state and gets the next number."""
+def registration_met_by_another(site, other, attempts, theirs):
+    """The command line's unit of work: a registration, during whose first
+    attempt ``other`` registers and commits (so that attempt conflicts)."""
     from plone import api
-    from xinfang_archive.retry import commit_retrying
-
-    first, _second = clients
-    attempts, theirs = [], []
 
     def work():
         case = api.content.create(
@@ -217,10 +212,24 @@ def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site
             **case_data(title=f"命令行{len(attempts)}"),
         )
         if not attempts:  # another writer commits in between, once
-            theirs.append(first.create_case("网页"))
-            first.commit()
+            theirs.append(other.create_case("网页"))
+            other.commit()
         attempts.append(case.registration_number)
         return case.registration_number
+
+    return work
+
+
+def test_commit_retrying_does_the_work_again_after_a_real_conflict(clients, site):
+    """The command line's unit of work meets a registration committed by
+    another client between its work and its commit: the commit conflicts,
+    the work is done again on fresh state and gets the next number."""
+    from xinfang_archive.retry import commit_retrying
+
+    first, _second = clients
+    attempts, theirs = [], []
+
+    work = registration_met_by_another(site, first, attempts, theirs)
 
     mine = commit_retrying(work, "test: registration from the command line")
     assert (
@@ -234,23 +243,12 @@ def test_a_retried_unit_sees_what_the_site_committed_during_the_pause(clients, s
     """The web registers a case while the command line pauses after a
     conflict: the next attempt must see it (a view fixed at the abort, before
     the pause, would lose to it again) and commits at its second attempt."""
-    from plone import api
     from xinfang_archive.retry import commit_retrying
 
     first, second = clients
     attempts, theirs = [], []
 
-    def work():
-        case = api.content.create(
-            container=site["cases"],
-            type="PetitionCase",
-            **case_data(title=f"命令行{len(attempts)}"),
-        )
-        if not attempts:
-            theirs.append(first.create_case("网页"))
-            first.commit()
-        attempts.append(case.registration_number)
-        return case.registration_number
+    work = registration_met_by_another(site, first, attempts, theirs)
 
     def pause(_seconds):
         if len(theirs) == 1:  # once: another registration while the command waits

@@ -112,9 +112,10 @@ def accountability_plan(portal, seed=0, today=None):
         facts = f"{title_of('units', unit)}未在规定期限内报送{period}矛盾纠纷排查报告（含零报告）。"
         plans.append(_plan(rng, unit, "missing_report", day, facts, periods=[period]))
     plans.sort(key=lambda plan: plan["decision_date"])
-    missed = [plan for plan in plans if plan["cause"] == "missing_report"]
     for plan in plans:
-        plan["draft"] = any(plan is draft for draft in missed[-DRAFTS:])
+        plan["draft"] = False
+    for plan in [plan for plan in plans if plan["cause"] == "missing_report"][-DRAFTS:]:
+        plan["draft"] = True
     return plans
 
 

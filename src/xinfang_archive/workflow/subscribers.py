@@ -6,6 +6,7 @@ calls ``rules.transition_problems``): a refused transition fires no event."""
 from plone import api
 from xinfang_archive.localtime import local_today
 from xinfang_archive.workflow.replies import latest_reply
+from xinfang_archive.workflow.states import OPEN_STATES
 
 
 def after_transition(case, event):
@@ -38,8 +39,16 @@ def after_transition(case, event):
     elif tid == "close":
         case.closed_on = today
     case.reindexObject()
+    if (event.old_state.getId() in OPEN_STATES) != (
+        event.new_state.getId() in OPEN_STATES
+    ):
+        _reindex_supervisions(case)
+
+
+def _reindex_supervisions(case):
+    """A supervision is due only while its case is open (its ``case_deadline``)."""
     catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(  # due only while the case is open
+    for brain in catalog.unrestrictedSearchResults(
         portal_type="Supervision",
         path={"query": "/".join(case.getPhysicalPath()), "depth": 1},
     ):
